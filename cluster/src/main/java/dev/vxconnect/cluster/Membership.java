@@ -1,0 +1,17 @@
+package dev.vxconnect.cluster;
+
+import java.util.Optional;
+
+/** Which instances form the service now, and how to reach them. */
+public interface Membership {
+
+  /** This instance's id (as recorded as the owner of the sessions it serves). */
+  String self();
+
+  /** The gRPC address (host:port) of a live instance, or empty if it is not a member now. */
+  Optional<String> address(String instanceId);
+
+  default boolean isAlive(String instanceId) {
+    return address(instanceId).isPresent();
+  }
+}

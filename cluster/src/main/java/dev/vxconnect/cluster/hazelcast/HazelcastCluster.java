@@ -1,0 +1,135 @@
+package dev.vxconnect.cluster.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.YamlConfigBuilder;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cluster.Member;
+import dev.vxconnect.cluster.ArtifactStore;
+import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.SessionStore;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * The instances as one Hazelcast cluster: each embeds a member (TCP-IP discovery, no multicast),
+ * sessions, tombstones and artifacts live in IMaps with one backup, and member attributes tell
+ * instance ids and gRPC addresses. Blocking Hazelcast calls run on the given worker executor.
+ */
+public final class HazelcastCluster implements Cluster {
+
+  static final String SESSIONS = "vxconnect.sessions";
+  static final String CLOSED = "vxconnect.closed-sessions";
+  static final String ARTIFACTS = "vxconnect.artifacts";
+  private static final String INSTANCE = "vxconnect.instance";
+  private static final String ADDRESS = "vxconnect.address";
+
+  private final HazelcastInstance hazelcast;
+  private final ClusterOptions options;
+  private final SessionStore sessions;
+  private final ArtifactStore artifacts;
+  private final Membership membership;
+
+  private HazelcastCluster(HazelcastInstance hazelcast, ClusterOptions options, WorkerExecutor blocking) {
+    this.hazelcast = hazelcast;
+    this.options = options;
+    this.sessions = new HazelcastSessionStore(hazelcast, blocking);
+    this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.getMaxReplicatedArtifactBytes());
+    this.membership = new Membership() {
+      @Override
+      public String self() {
+        return options.getInstanceId();
+      }
+
+      @Override
+      public Optional<String> address(String instanceId) {
+        for (Member member : hazelcast.getCluster().getMembers()) {
+          if (instanceId.equals(member.getAttribute(INSTANCE))) {
+            return Optional.ofNullable(member.getAttribute(ADDRESS));
+          }
+        }
+        return Optional.empty();
+      }
+    };
+  }
+
+  /** Starts this instance's member and joins the others (blocks until it has joined). */
+  public static HazelcastCluster start(ClusterOptions options, int tombstones, WorkerExecutor blocking) {
+    return new HazelcastCluster(Hazelcast.newHazelcastInstance(config(options, tombstones)), options, blocking);
+  }
+
+  static Config config(ClusterOptions options, int tombstones) {
+    Config config;
+    try {
+      config = options.getConfigFile() != null
+          ? new YamlConfigBuilder(options.getConfigFile().toString()).build() : new Config();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + options.getConfigFile(), e);
+    }
+    config.setClusterName(options.getName());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // Fast failure detection: a killed instance's sessions are taken over within seconds.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMemberTimeoutSeconds()));
+    config.getNetworkConfig().setPort(options.getPort()).setPortAutoIncrement(false);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    config.getMemberAttributeConfig()
+        .setAttribute(INSTANCE, options.getInstanceId())
+        .setAttribute(ADDRESS, options.getAdvertisedAddress());
+    config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(ARTIFACTS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(CLOSED).setBackupCount(1).setEvictionConfig(new EvictionConfig()
+        .setEvictionPolicy(EvictionPolicy.LRU)
+        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+        .setSize(Math.max(1, tombstones))));
+    return config;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public ArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  @Override
+  public Membership membership() {
+    return membership;
+  }
+
+  @Override
+  public boolean isDistributed() {
+    return true;
+  }
+
+  /** Members now in the cluster. */
+  public int size() {
+    return hazelcast.getCluster().getMembers().size();
+  }
+
+  @Override
+  public void close() {
+    hazelcast.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "HazelcastCluster{" + options.getName() + ", members=" + size() + "}";
+  }
+}

@@ -1,0 +1,93 @@
+package dev.vxconnect.cluster.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.vxconnect.cluster.SessionStore;
+import dev.vxconnect.proto.cluster.SessionRecord;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Session records in an IMap as cluster.proto bytes (never Java serialization), tombstones in a
+ * bounded IMap. Every call runs on a worker: Hazelcast's calls block.
+ */
+final class HazelcastSessionStore implements SessionStore {
+
+  private final IMap<String, byte[]> sessions;
+  private final IMap<String, Long> closed;
+  private final WorkerExecutor blocking;
+
+  HazelcastSessionStore(HazelcastInstance hazelcast, WorkerExecutor blocking) {
+    this.sessions = hazelcast.getMap(HazelcastCluster.SESSIONS);
+    this.closed = hazelcast.getMap(HazelcastCluster.CLOSED);
+    this.blocking = blocking;
+  }
+
+  private static String key(String userId, String sessionId) {
+    // A separator no UUID contains, so (user, session) pairs cannot collide.
+    return userId + "\u0000" + sessionId;
+  }
+
+  private static String key(SessionRecord record) {
+    return key(record.getUserId(), record.getSessionId());
+  }
+
+  private <T> Future<T> call(Callable<T> work) {
+    return blocking.executeBlocking(work, false);
+  }
+
+  @Override
+  public Future<Optional<SessionRecord>> get(String userId, String sessionId) {
+    return call(() -> {
+      byte[] bytes = sessions.get(key(userId, sessionId));
+      return bytes == null ? Optional.empty() : Optional.of(SessionRecord.parseFrom(bytes));
+    });
+  }
+
+  @Override
+  public Future<SessionRecord> create(SessionRecord record) {
+    return call(() -> {
+      byte[] existing = sessions.putIfAbsent(key(record), record.toByteArray());
+      return existing == null ? record : SessionRecord.parseFrom(existing);
+    });
+  }
+
+  @Override
+  public Future<Void> update(SessionRecord record) {
+    return call(() -> {
+      sessions.replace(key(record), record.toByteArray());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> replace(SessionRecord expected, SessionRecord next) {
+    return call(() -> {
+      // Compared as bytes by Hazelcast: the replace happens only if nobody changed the record.
+      byte[] stored = sessions.get(key(expected));
+      if (stored == null || !Arrays.equals(stored, expected.toByteArray())) {
+        return false;
+      }
+      return sessions.replace(key(expected), stored, next.toByteArray());
+    });
+  }
+
+  @Override
+  public Future<Void> close(String userId, String sessionId, boolean allowReconnect) {
+    return call(() -> {
+      if (!allowReconnect) {
+        closed.set(key(userId, sessionId), System.currentTimeMillis());
+      }
+      sessions.delete(key(userId, sessionId));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> isClosed(String userId, String sessionId) {
+    return call(() -> closed.containsKey(key(userId, sessionId)));
+  }
+}

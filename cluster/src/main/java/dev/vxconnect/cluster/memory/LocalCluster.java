@@ -1,0 +1,64 @@
+package dev.vxconnect.cluster.memory;
+
+import dev.vxconnect.cluster.ArtifactStore;
+import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.SessionStore;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** A single instance: an in-memory store, nobody else to reach, artifacts kept by the session only. */
+public final class LocalCluster implements Cluster {
+
+  private final SessionStore sessions;
+  private final String self;
+
+  public LocalCluster(String self, int tombstones) {
+    this.self = self;
+    this.sessions = new InMemorySessionStore(tombstones);
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public ArtifactStore artifacts() {
+    // Nobody else can take a session over: artifact bytes need no second copy.
+    return new ArtifactStore() {
+      @Override
+      public Future<Void> put(String sha256, byte[] bytes) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Optional<byte[]>> get(String sha256) {
+        return Future.succeededFuture(Optional.empty());
+      }
+    };
+  }
+
+  @Override
+  public Membership membership() {
+    return new Membership() {
+      @Override
+      public String self() {
+        return self;
+      }
+
+      @Override
+      public Optional<String> address(String instanceId) {
+        return instanceId.equals(self) ? Optional.of("local") : Optional.empty();
+      }
+    };
+  }
+
+  @Override
+  public boolean isDistributed() {
+    return false;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,98 @@
+package dev.vxconnect.e2e.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.e2e.support.ServerTestBase;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Interrupts from the official client: all operations of a session, those with a tag, one by id.
+ * The query sleeps for a minute in its task; an interrupt must end it long before that.
+ */
+class InterruptE2ETest extends ServerTestBase {
+
+  private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
+  private final ExecutorService background = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopBackground() {
+    background.shutdownNow();
+  }
+
+  /** Calls {@code interrupt} until it interrupts something (the query may not have started yet). */
+  private static List<String> interruptWhenRunning(Supplier<scala.collection.immutable.Seq<String>> interrupt)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      List<String> ids = CollectionConverters.asJava(interrupt.get());
+      if (!ids.isEmpty()) {
+        return ids;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("nothing was running to interrupt within 30 s");
+  }
+
+  private static void assertCanceled(Future<?> query) throws InterruptedException {
+    Throwable failure;
+    try {
+      query.get(30, TimeUnit.SECONDS);
+      throw new AssertionError("the interrupted query completed");
+    } catch (java.util.concurrent.ExecutionException e) {
+      failure = e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the interrupted query was still running 30 s later");
+    }
+    assertThat(failure.getMessage()).contains("OPERATION_CANCELED");
+  }
+
+  @Test
+  void interruptAll() throws Exception {
+    Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
+    List<String> interrupted = interruptWhenRunning(spark::interruptAll);
+    assertThat(interrupted).hasSize(1);
+    assertCanceled(query);
+  }
+
+  @Test
+  void interruptTag() throws Exception {
+    Future<Row[]> tagged = background.submit(() -> {
+      spark.addTag("slow-one");
+      return (Row[]) spark.sql(SLOW).collect();
+    });
+    Future<Long> untagged = background.submit(() -> spark.range(1000).count());
+    List<String> interrupted = interruptWhenRunning(() -> spark.interruptTag("slow-one"));
+    assertThat(interrupted).hasSize(1);
+    assertCanceled(tagged);
+    assertThat(untagged.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
+  }
+
+  @Test
+  void interruptOperation() throws Exception {
+    var client = (org.apache.spark.sql.connect.SparkSession) spark;
+    var result = ((org.apache.spark.sql.connect.Dataset<Row>) client.sql(SLOW)).collectResult();
+    // The result is not thread-safe: learn its id before another thread reads it.
+    String operationId = result.operationId();
+    Future<Object> query = background.submit(() -> result.toArray());
+    List<String> interrupted = interruptWhenRunning(() -> client.interruptOperation(operationId));
+    assertThat(interrupted).containsExactly(operationId);
+    assertCanceled(query);
+  }
+
+  @Test
+  void theSessionWorksAfterAnInterrupt() throws Exception {
+    Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
+    interruptWhenRunning(spark::interruptAll);
+    assertCanceled(query);
+    assertThat(spark.range(10).count()).isEqualTo(10);
+  }
+}

@@ -1,0 +1,359 @@
+package dev.vxconnect.e2e.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.ServerTestBase;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.ArtifactStatusesRequest;
+import org.apache.spark.connect.proto.CloneSessionRequest;
+import org.apache.spark.connect.proto.CloneSessionResponse;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ConfigResponse;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
+import org.apache.spark.connect.proto.InterruptRequest;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Range;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ReleaseExecuteRequest;
+import org.apache.spark.connect.proto.ReleaseSessionRequest;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.UserContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.sparkproject.com.google.protobuf.ByteString;
+import org.sparkproject.io.grpc.StatusRuntimeException;
+import org.sparkproject.io.grpc.stub.StreamObserver;
+
+/**
+ * The protocol as Spark's server answers it, RPC by RPC, including the error classes a client can
+ * only provoke by sending ids of its own choosing.
+ */
+class ProtocolE2ETest extends ServerTestBase {
+
+  private final UserContext user = RawGrpc.user("alice");
+  private RawGrpc grpc;
+  private SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub;
+
+  @BeforeEach
+  void connect() {
+    grpc = new RawGrpc(server().port());
+    stub = grpc.stub();
+  }
+
+  @AfterEach
+  void disconnect() throws InterruptedException {
+    grpc.close();
+  }
+
+  private ConfigResponse getOption(String sessionId, String key) {
+    return stub.config(ConfigRequest.newBuilder().setSessionId(sessionId).setUserContext(user)
+        .setOperation(ConfigRequest.Operation.newBuilder().setGetOption(
+            ConfigRequest.GetOption.newBuilder().addKeys(key)))
+        .build());
+  }
+
+  private static Plan sql(String query) {
+    return Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query))).build();
+  }
+
+  private List<ExecutePlanResponse> execute(String sessionId, String operationId, Plan plan, boolean reattachable) {
+    ExecutePlanRequest.Builder request = ExecutePlanRequest.newBuilder()
+        .setSessionId(sessionId).setUserContext(user).setPlan(plan);
+    if (operationId != null) {
+      request.setOperationId(operationId);
+    }
+    if (reattachable) {
+      request.addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
+          .setReattachOptions(org.apache.spark.connect.proto.ReattachOptions.newBuilder().setReattachable(true)));
+    }
+    List<ExecutePlanResponse> responses = new java.util.ArrayList<>();
+    stub.executePlan(request.build()).forEachRemaining(responses::add);
+    return responses;
+  }
+
+  private static String errorClassOf(Runnable call) {
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(failure).as("the call fails").isNotNull();
+    return RawGrpc.errorClass(failure).orElse("<none: " + failure.getStatus() + ">");
+  }
+
+  @Test
+  void everyResponseCarriesSessionOperationAndUniqueResponseIds() {
+    String session = RawGrpc.newSessionId();
+    String operation = UUID.randomUUID().toString();
+    List<ExecutePlanResponse> responses = execute(session, operation,
+        Plan.newBuilder().setRoot(Relation.newBuilder().setRange(Range.newBuilder().setEnd(10).setStep(1))).build(),
+        true);
+    assertThat(responses).extracting(ExecutePlanResponse::getSessionId).containsOnly(session);
+    assertThat(responses).extracting(ExecutePlanResponse::getOperationId).containsOnly(operation);
+    assertThat(responses).extracting(ExecutePlanResponse::getServerSideSessionId).hasSize(responses.size())
+        .doesNotContain("").containsOnly(responses.get(0).getServerSideSessionId());
+    assertThat(responses).extracting(ExecutePlanResponse::getResponseId).doesNotHaveDuplicates()
+        .allSatisfy(id -> UUID.fromString(id));
+    // Spark's order: schema, Arrow batches, metrics, then ResultComplete for reattachable executions.
+    assertThat(responses.get(0).hasSchema()).isTrue();
+    assertThat(responses.get(1).hasArrowBatch()).isTrue();
+    assertThat(responses.get(responses.size() - 2).hasMetrics()).isTrue();
+    assertThat(responses.get(responses.size() - 1).hasResultComplete()).isTrue();
+  }
+
+  @Test
+  void nonReattachableExecutionEndsWithoutResultComplete() {
+    List<ExecutePlanResponse> responses = execute(RawGrpc.newSessionId(), null, sql("select 1"), false);
+    assertThat(responses).noneMatch(ExecutePlanResponse::hasResultComplete);
+    assertThat(responses).anyMatch(ExecutePlanResponse::hasArrowBatch);
+  }
+
+  @Test
+  void serverSideSessionIdIsStableAndChecked() {
+    String session = RawGrpc.newSessionId();
+    String first = getOption(session, "spark.sql.shuffle.partitions").getServerSideSessionId();
+    assertThat(getOption(session, "spark.sql.shuffle.partitions").getServerSideSessionId()).isEqualTo(first);
+    String error = errorClassOf(() -> stub.config(ConfigRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).setClientObservedServerSideSessionId(UUID.randomUUID().toString())
+        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
+        .build()));
+    assertThat(error).isEqualTo("INVALID_HANDLE.SESSION_CHANGED");
+  }
+
+  @Test
+  void sessionIdMustBeAUuid() {
+    assertThat(errorClassOf(() -> getOption("not-a-uuid", "x"))).isEqualTo("INVALID_HANDLE.FORMAT");
+  }
+
+  @Test
+  void sessionsAreKeyedByUser() {
+    String session = RawGrpc.newSessionId();
+    String alices = getOption(session, "x").getServerSideSessionId();
+    String bobs = stub.config(ConfigRequest.newBuilder().setSessionId(session)
+        .setUserContext(RawGrpc.user("bob"))
+        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
+        .build()).getServerSideSessionId();
+    assertThat(bobs).isNotEqualTo(alices);
+  }
+
+  @Test
+  void releasedSessionIsTombstoned() {
+    String session = RawGrpc.newSessionId();
+    String serverSide = getOption(session, "x").getServerSideSessionId();
+    var released = stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).build());
+    assertThat(released.getServerSideSessionId()).isEqualTo(serverSide);
+    assertThat(errorClassOf(() -> getOption(session, "x"))).isEqualTo("INVALID_HANDLE.SESSION_CLOSED");
+  }
+
+  @Test
+  void releaseWithReconnectAllowsANewSessionUnderTheSameId() {
+    String session = RawGrpc.newSessionId();
+    String before = getOption(session, "x").getServerSideSessionId();
+    stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setAllowReconnect(true).build());
+    assertThat(getOption(session, "x").getServerSideSessionId()).isNotEqualTo(before);
+  }
+
+  @Test
+  void releaseExecuteOfUnknownOperationAnswersWithoutOperationId() {
+    String session = RawGrpc.newSessionId();
+    getOption(session, "x");
+    var response = stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).setOperationId(UUID.randomUUID().toString())
+        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+    assertThat(response.getSessionId()).isEqualTo(session);
+    assertThat(response.hasOperationId()).isFalse();
+  }
+
+  @Test
+  void releaseExecuteNeedsAnExistingSession() {
+    String error = errorClassOf(() -> stub.releaseExecute(ReleaseExecuteRequest.newBuilder()
+        .setSessionId(RawGrpc.newSessionId()).setUserContext(user)
+        .setOperationId(UUID.randomUUID().toString())
+        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()));
+    assertThat(error).isEqualTo("INVALID_HANDLE.SESSION_NOT_FOUND");
+  }
+
+  @Test
+  void reattachToUnknownOrReleasedOperationIsNotFound() {
+    String session = RawGrpc.newSessionId();
+    String operation = UUID.randomUUID().toString();
+    execute(session, operation, sql("select 1"), true);
+    stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setOperationId(operation).setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+    for (String op : List.of(operation, UUID.randomUUID().toString())) {
+      String error = errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
+          .setSessionId(session).setUserContext(user).setOperationId(op).build()).forEachRemaining(r -> {}));
+      assertThat(error).isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
+    }
+  }
+
+  @Test
+  void reusedOperationIdIsRefused() {
+    String session = RawGrpc.newSessionId();
+    String operation = UUID.randomUUID().toString();
+    execute(session, operation, sql("select 1"), false);
+    String error = errorClassOf(() -> execute(session, operation, sql("select 2"), false));
+    assertThat(error).isEqualTo("INVALID_HANDLE.OPERATION_ABANDONED");
+    assertThat(errorClassOf(() -> execute(session, "not-a-uuid", sql("select 1"), false)))
+        .isEqualTo("INVALID_HANDLE.FORMAT");
+  }
+
+  @Test
+  void reattachResumesAfterTheLastResponseSeen() {
+    String session = RawGrpc.newSessionId();
+    String operation = UUID.randomUUID().toString();
+    ExecutePlanRequest request = ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setOperationId(operation).setPlan(sql("select id from range(5)"))
+        .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setReattachOptions(
+            org.apache.spark.connect.proto.ReattachOptions.newBuilder().setReattachable(true)))
+        .build();
+    Iterator<ExecutePlanResponse> stream = stub.executePlan(request);
+    ExecutePlanResponse schema = stream.next();
+    assertThat(schema.hasSchema()).isTrue();
+    List<ExecutePlanResponse> rest = new java.util.ArrayList<>();
+    stub.reattachExecute(ReattachExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setOperationId(operation).setLastResponseId(schema.getResponseId()).build())
+        .forEachRemaining(rest::add);
+    assertThat(rest.get(0).hasArrowBatch()).isTrue();
+    assertThat(rest.get(rest.size() - 1).hasResultComplete()).isTrue();
+    String unknown = errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
+        .setSessionId(session).setUserContext(user).setOperationId(operation)
+        .setLastResponseId(UUID.randomUUID().toString()).build()).forEachRemaining(r -> {}));
+    assertThat(unknown).isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
+  }
+
+  private AnalyzePlanRequest.Builder analyze(String session) {
+    return AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user);
+  }
+
+  /** The AnalyzePlan kinds the JVM client computes itself (PySpark asks the server for them). */
+  @Test
+  void analyzeKindsThatOnlyOtherClientsSend() {
+    String session = RawGrpc.newSessionId();
+    var parsed = stub.analyzePlan(analyze(session).setDdlParse(
+        AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string")).build()).getDdlParse();
+    assertThat(parsed.getParsed().getStruct().getFieldsList())
+        .extracting(f -> f.getName() + ":" + f.getDataType().getKindCase())
+        .containsExactly("a:INTEGER", "b:STRING");
+
+    var ddl = stub.analyzePlan(analyze(session).setJsonToDdl(AnalyzePlanRequest.JsonToDDL.newBuilder()
+        .setJsonString("{\"type\":\"struct\",\"fields\":[{\"name\":\"a\",\"type\":\"integer\","
+            + "\"nullable\":true,\"metadata\":{}}]}")).build()).getJsonToDdl();
+    assertThat(ddl.getDdlString()).isEqualTo("a INT");
+
+    var tree = stub.analyzePlan(analyze(session).setTreeString(AnalyzePlanRequest.TreeString.newBuilder()
+        .setPlan(sql("select 1 as one, 'x' as two"))).build()).getTreeString();
+    assertThat(tree.getTreeString()).contains("|-- one: integer").contains("|-- two: string");
+  }
+
+  @Test
+  void everyRpcAnswers() throws Exception {
+    String session = RawGrpc.newSessionId();
+    assertThat(getOption(session, "spark.connect.session.planCompression.threshold").getPairs(0).hasValue())
+        .as("the plan compression threshold is advertised, so clients compress large plans").isTrue();
+    assertThat(execute(session, null, sql("select 1"), false)).isNotEmpty();
+    assertThat(stub.analyzePlan(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build()).getSparkVersion().getVersion())
+        .isEqualTo("4.1.2");
+    assertThat(stub.artifactStatus(ArtifactStatusesRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).addNames("cache/0000").build()).getStatusesMap()).containsKey("cache/0000");
+    assertThat(stub.interrupt(InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build()).getSessionId())
+        .isEqualTo(session);
+    assertThat(stub.fetchErrorDetails(FetchErrorDetailsRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).setErrorId(UUID.randomUUID().toString()).build()).getErrorsCount()).isZero();
+    CloneSessionResponse clone = stub.cloneSession(CloneSessionRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).build());
+    assertThat(clone.getNewSessionId()).isNotEqualTo(session);
+    assertThat(clone.getNewServerSideSessionId()).isNotEqualTo(clone.getServerSideSessionId());
+    assertThat(addOneArtifact(session).getArtifacts(0).getIsCrcSuccessful()).isTrue();
+    String operation = UUID.randomUUID().toString();
+    execute(session, operation, sql("select 1"), true);
+    assertThat(stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).setOperationId(operation)
+        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()).getOperationId())
+        .isEqualTo(operation);
+    assertThat(errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
+        .setSessionId(session).setUserContext(user).setOperationId(operation).build())
+        .forEachRemaining(r -> {}))).isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
+    assertThat(stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session)
+        .setUserContext(user).build()).getSessionId()).isEqualTo(session);
+  }
+
+  @Test
+  void artifactNamesCannotEscapeTheSession() throws Exception {
+    String session = RawGrpc.newSessionId();
+    getOption(session, "x");
+    for (String name : List.of("../../etc/passwd", "/tmp/x.jar", "jars/../../x.jar", "unknown/x")) {
+      java.util.concurrent.CompletableFuture<Throwable> done = new java.util.concurrent.CompletableFuture<>();
+      var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(observer(done));
+      requests.onNext(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
+          .setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(
+              AddArtifactsRequest.SingleChunkArtifact.newBuilder().setName(name)
+                  .setData(chunk(new byte[] {1, 2, 3})))).build());
+      requests.onCompleted();
+      Throwable failure = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(failure).as(name).isInstanceOf(StatusRuntimeException.class);
+      assertThat(RawGrpc.errorClass((StatusRuntimeException) failure)).as(name).contains("INVALID_ARTIFACT_PATH");
+    }
+  }
+
+  private AddArtifactsResponse addOneArtifact(String session) throws Exception {
+    java.util.concurrent.CompletableFuture<AddArtifactsResponse> response = new java.util.concurrent.CompletableFuture<>();
+    var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(new StreamObserver<>() {
+      @Override
+      public void onNext(AddArtifactsResponse value) {
+        response.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        response.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    requests.onNext(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(
+            AddArtifactsRequest.SingleChunkArtifact.newBuilder().setName("files/hello.txt")
+                .setData(chunk("hello".getBytes())))).build());
+    requests.onCompleted();
+    return response.get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private static AddArtifactsRequest.ArtifactChunk chunk(byte[] data) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    return AddArtifactsRequest.ArtifactChunk.newBuilder().setData(ByteString.copyFrom(data))
+        .setCrc(crc.getValue()).build();
+  }
+
+  private static StreamObserver<AddArtifactsResponse> observer(
+      java.util.concurrent.CompletableFuture<Throwable> done) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(AddArtifactsResponse value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        done.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    };
+  }
+}

@@ -1,0 +1,41 @@
+package dev.vxconnect.e2e.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.e2e.support.Sessions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** SIGTERM is a graceful stop: a query already running still gets its result, then the server exits. */
+@Timeout(300)
+class ShutdownE2ETest {
+
+  @Test
+  void runningQueryFinishesAfterSigterm() throws Exception {
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try (ServerProcess server = ServerProcess.start("shutdown", List.of())) {
+      SparkSession client = Sessions.connect(server.url());
+      assertThat(client.range(3).count()).isEqualTo(3);
+      Future<Row[]> query = background.submit(() -> (Row[]) client.sql(
+          "select id, java_method('java.lang.Thread', 'sleep', 3000L) as slept from range(1)").collect());
+      Thread.sleep(1000);
+      server.terminate();
+      assertThat(query.get(60, TimeUnit.SECONDS)).hasSize(1);
+      // Still served while the server drains: only new executions are refused.
+      client.close();
+      assertThat(server.awaitExit(Duration.ofSeconds(90))).as("the server exits after SIGTERM").isTrue();
+      assertThat(server.logText()).contains("vxconnect stopped");
+    } finally {
+      background.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.vxconnect.e2e.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Base of the compared e2e scenarios. A scenario is a program written once against
+ * {@link SparkSession}. The oracle run executes it on a classic local session and records what it
+ * returns; the server run executes it with the official client against vxconnect and asserts the
+ * same schema and rows, the same value, or the same error. Nothing expected is typed by hand.
+ */
+@Timeout(300)
+public abstract class E2ETestBase {
+
+  /** The session of this run: classic (oracle run) or the official client on vxconnect. */
+  protected SparkSession spark;
+  private String scenario;
+  private int checks;
+
+  @BeforeEach
+  void openSession(TestInfo test) {
+    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+    spark = Sessions.open();
+    String display = test.getDisplayName().replaceAll("[^A-Za-z0-9_.=-]+", "_");
+    scenario = test.getTestClass().orElseThrow().getSimpleName() + "/"
+        + test.getTestMethod().orElseThrow().getName()
+        + (display.startsWith(test.getTestMethod().orElseThrow().getName()) ? "" : "-" + display);
+    checks = 0;
+  }
+
+  @AfterEach
+  void closeSession() throws Exception {
+    try {
+      // Closing a classic session stops the shared SparkContext: only client sessions are closed.
+      if (spark != null && !isOracle()) {
+        spark.close();
+      }
+    } finally {
+      CurrentScenario.clear();
+    }
+  }
+
+  protected static boolean isOracle() {
+    return Mode.current() == Mode.ORACLE;
+  }
+
+  /** Same schema and rows, in any order. */
+  protected void check(Function<SparkSession, Dataset<Row>> program) {
+    checkResult(program, false);
+  }
+
+  /** Same schema and rows, in the same order. */
+  protected void checkOrdered(Function<SparkSession, Dataset<Row>> program) {
+    checkResult(program, true);
+  }
+
+  /** Runs {@code setup} (temp views, confs...) then compares the program's result. */
+  protected void check(Consumer<SparkSession> setup, Function<SparkSession, Dataset<Row>> program) {
+    setup.accept(spark);
+    checkResult(program, false);
+  }
+
+  /** Same value (compared in canonical form), for results that are not Datasets. */
+  protected void checkValue(Function<SparkSession, Object> program) {
+    String id = nextCheckId();
+    String actual = Results.canonical(program.apply(spark));
+    if (isOracle()) {
+      Expected.value(actual).write(id);
+    } else {
+      assertThat(actual).as(id).isEqualTo(Expected.read(id).value());
+    }
+  }
+
+  /** The same error: condition, SQL state, and an exception class the oracle's is or extends. */
+  protected void checkError(Function<SparkSession, ?> program) {
+    String id = nextCheckId();
+    Throwable failure = catchThrowable(() -> {
+      Object result = program.apply(spark);
+      if (result instanceof Dataset<?> ds) {
+        ds.collect();
+      }
+    });
+    assertThat(failure).as(id + " fails").isNotNull();
+    assertThat(failure).as(id + ": a SparkThrowable, not " + failure).isInstanceOf(SparkThrowable.class);
+    SparkThrowable error = (SparkThrowable) failure;
+    if (isOracle()) {
+      List<String> classes = new ArrayList<>();
+      for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
+        classes.add(c.getName());
+      }
+      Expected.error(error.getCondition(), error.getSqlState(), classes).write(id);
+    } else {
+      Expected expected = Expected.read(id);
+      assertThat(error.getCondition()).as(id + " condition of " + failure).isEqualTo(expected.errorCondition());
+      assertThat(error.getSqlState()).as(id + " SQL state of " + failure).isEqualTo(expected.errorSqlState());
+      assertThat(expected.errorClasses()).as(id + " exception class").contains(failure.getClass().getName());
+    }
+  }
+
+  private void checkResult(Function<SparkSession, Dataset<Row>> program, boolean ordered) {
+    String id = nextCheckId();
+    Dataset<Row> result = program.apply(spark);
+    String schema = result.schema().json();
+    List<String> rows = Results.canonical(result.collectAsList());
+    if (!ordered) {
+      rows.sort(null);
+    }
+    if (isOracle()) {
+      Expected.result(schema, ordered, rows).write(id);
+    } else {
+      Expected expected = Expected.read(id);
+      assertThat(schema).as(id + " schema").isEqualTo(expected.schema());
+      assertThat(rows).as(id + " row count").hasSize(expected.rows().size());
+      // Same check as containsExactlyElementsOf, whose cost on a million rows is minutes: AssertJ
+      // is asked only to describe a difference.
+      if (!rows.equals(expected.rows())) {
+        assertThat(rows).as(id + " rows").containsExactlyElementsOf(expected.rows());
+      }
+    }
+  }
+
+  private String nextCheckId() {
+    return scenario + "-" + (++checks);
+  }
+}

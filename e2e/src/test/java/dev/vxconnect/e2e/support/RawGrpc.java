@@ -1,0 +1,73 @@
+package dev.vxconnect.e2e.support;
+
+import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.UserContext;
+import org.sparkproject.com.google.rpc.ErrorInfo;
+import org.sparkproject.com.google.rpc.Status;
+import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.ManagedChannelBuilder;
+import org.sparkproject.io.grpc.StatusRuntimeException;
+import org.sparkproject.io.grpc.protobuf.StatusProto;
+
+/**
+ * Speaks the protocol directly, for what the official client cannot be made to send (foreign
+ * session ids, unknown operations, released sessions...). Uses the gRPC stubs and message classes
+ * bundled (relocated) in the official client jar.
+ */
+public final class RawGrpc implements AutoCloseable {
+
+  private final ManagedChannel channel;
+
+  public RawGrpc(int port) {
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        .intercept(new CoverageInterceptor())
+        .maxInboundMessageSize(128 * 1024 * 1024).build();
+  }
+
+  public SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub() {
+    return SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  public static UserContext user(String userId) {
+    return UserContext.newBuilder().setUserId(userId).setUserName(userId).build();
+  }
+
+  public static String newSessionId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** The Spark error class the server put in the failure's ErrorInfo, if any. */
+  public static Optional<String> errorClass(StatusRuntimeException failure) {
+    return errorInfo(failure).map(info -> info.getMetadataOrDefault("errorClass", null));
+  }
+
+  public static Optional<ErrorInfo> errorInfo(StatusRuntimeException failure) {
+    Status status = StatusProto.fromThrowable(failure);
+    if (status == null) {
+      return Optional.empty();
+    }
+    return status.getDetailsList().stream()
+        .filter(any -> any.is(ErrorInfo.class))
+        .findFirst()
+        .map(any -> {
+          try {
+            return any.unpack(ErrorInfo.class);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,167 @@
+package dev.vxconnect.e2e.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A vxconnect server started the way users start it, {@code bin/vxconnect}, as its own OS process
+ * on a free loopback port. Its stderr (the log) goes to a file under target/ for post-mortems.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts a server with these extra {@code --conf key=value} settings and waits until it listens. */
+  public static ServerProcess start(String name, List<String> confs) throws IOException {
+    return start(name, confs, Map.of());
+  }
+
+  /** As {@link #start(String, List)}, with these extra environment variables for the server. */
+  public static ServerProcess start(String name, List<String> confs, Map<String, String> env)
+      throws IOException {
+    Path home = home();
+    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path log = logDir.resolve(name + ".log");
+    int port = FreePort.find();
+    List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString(),
+        "--port", Integer.toString(port),
+        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+        "--conf", "spark.master=local[2]",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
+        "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
+    for (String conf : confs) {
+      command.add("--conf");
+      command.add(conf);
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .directory(logDir.toFile());
+    builder.environment().put("VXCONNECT_HOME", home.toString());
+    builder.environment().putIfAbsent("VXCONNECT_JAVA_OPTS", "-Xmx3g");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    try {
+      int actualPort = awaitListening(process, log);
+      return new ServerProcess(process, actualPort, log);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  private static int awaitListening(Process process, Path log) throws IOException {
+    CompletableFuture<Integer> listening = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            listening.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+        listening.completeExceptionally(new IOException("server exited before listening; see " + log));
+      } catch (IOException e) {
+        listening.completeExceptionally(e);
+      }
+    }, "server-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException("server did not listen within " + START_TIMEOUT + "; see " + log);
+    } catch (Exception e) {
+      throw new IOException("server did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The repository root: bin/vxconnect lives there. */
+  public static Path home() {
+    String configured = System.getProperty("vxconnect.home");
+    Path home = configured != null ? Path.of(configured) : Path.of("..");
+    return home.toAbsolutePath().normalize();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** The Spark Connect URL of this server. */
+  public String url() {
+    return "sc://localhost:" + port;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The server's log so far. */
+  public String logText() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** SIGTERM, then SIGKILL if it does not exit in time. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to exit; true if it did within the timeout. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** kill -9. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+}

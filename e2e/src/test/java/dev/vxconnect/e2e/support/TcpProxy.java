@@ -1,0 +1,188 @@
+package dev.vxconnect.e2e.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy in the test: listens on a free loopback port and forwards each connection to a
+ * target port, byte for byte. {@link #cutAll()} breaks every open connection at once (both sides
+ * closed), as a network failure would, even while data flows; new connections are still accepted.
+ *
+ * <p>Blocking sockets, two daemon threads per connection, each with one fixed buffer: nothing is
+ * queued beyond a buffer, so a slow reader slows the writer down as TCP would. {@link #close()}
+ * stops everything.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final int[] targetPorts;
+  private final java.util.concurrent.atomic.AtomicInteger nextTarget = new java.util.concurrent.atomic.AtomicInteger();
+  private final ServerSocket listener;
+  private final Thread acceptor;
+  private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private final AtomicLong toTarget = new AtomicLong();
+  private final AtomicLong toClient = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private volatile boolean closed;
+
+  /** One proxied connection: the client's socket and ours to the target. */
+  private record Link(Socket client, Socket target) {
+    void close() {
+      closeQuietly(client);
+      closeQuietly(target);
+    }
+  }
+
+  private TcpProxy(int... targetPorts) throws IOException {
+    this.targetPorts = targetPorts.clone();
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.acceptor = daemon(this::acceptLoop, "tcp-proxy-accept-" + listener.getLocalPort());
+  }
+
+  /**
+   * Starts a proxy to {@code 127.0.0.1:targetPort}, or a load balancer over several: each new
+   * connection goes to the next target in turn that accepts it (a dead one is skipped).
+   */
+  public static TcpProxy start(int... targetPorts) throws IOException {
+    TcpProxy proxy = new TcpProxy(targetPorts);
+    proxy.acceptor.start();
+    return proxy;
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Bytes forwarded from the target to clients so far, over every connection. */
+  public long bytesToClient() {
+    return toClient.get();
+  }
+
+  /** Bytes forwarded from clients to the target so far, over every connection. */
+  public long bytesToTarget() {
+    return toTarget.get();
+  }
+
+  /** Connections accepted so far. */
+  public long connectionsAccepted() {
+    return accepted.get();
+  }
+
+  /** Closes both sides of every open connection; returns how many there were. */
+  public int cutAll() {
+    List<Link> open = new ArrayList<>(links);
+    for (Link link : open) {
+      links.remove(link);
+      link.close();
+    }
+    return open.size();
+  }
+
+  /** Stops accepting and cuts every connection; the proxy's threads then end. */
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(listener);
+    cutAll();
+    try {
+      acceptor.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket client;
+      try {
+        client = listener.accept();
+      } catch (IOException e) {
+        return; // the listener was closed
+      }
+      accepted.incrementAndGet();
+      Socket target = connectToATarget();
+      if (target == null) {
+        closeQuietly(client);
+        continue;
+      }
+      try {
+        client.setTcpNoDelay(true);
+      } catch (IOException e) {
+        closeQuietly(client);
+        closeQuietly(target);
+        continue;
+      }
+      Link link = new Link(client, target);
+      links.add(link);
+      if (closed) {
+        // close() may have cut the links just before this one was added.
+        links.remove(link);
+        link.close();
+        return;
+      }
+      int id = client.getPort();
+      daemon(() -> pump(link, client, target, toTarget), "tcp-proxy-up-" + id).start();
+      daemon(() -> pump(link, target, client, toClient), "tcp-proxy-down-" + id).start();
+    }
+  }
+
+  /** A connection to the next target that accepts one, or null if none does. */
+  private Socket connectToATarget() {
+    for (int attempt = 0; attempt < targetPorts.length; attempt++) {
+      int port = targetPorts[Math.floorMod(nextTarget.getAndIncrement(), targetPorts.length)];
+      Socket target = new Socket();
+      try {
+        target.setTcpNoDelay(true);
+        target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+        return target;
+      } catch (IOException e) {
+        closeQuietly(target);
+      }
+    }
+    return null;
+  }
+
+  /** Copies {@code from} to {@code to} until either side ends; then the whole link is closed. */
+  private void pump(Link link, Socket from, Socket to, AtomicLong counter) {
+    byte[] buffer = new byte[BUFFER_BYTES];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        counter.addAndGet(n);
+      }
+    } catch (IOException e) {
+      // cut, reset or closed by the other pump: the link ends either way
+    } finally {
+      links.remove(link);
+      link.close();
+    }
+  }
+
+  private static Thread daemon(Runnable body, String name) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+}

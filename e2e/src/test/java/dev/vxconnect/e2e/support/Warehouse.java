@@ -1,0 +1,34 @@
+package dev.vxconnect.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Managed tables live under the warehouse directory, which outlives a run (target/ is kept between
+ * builds) while the in-memory catalog does not: a leftover directory would make the next CREATE
+ * TABLE fail with LOCATION_ALREADY_EXISTS. Both the oracle and the server run on this machine.
+ */
+public final class Warehouse {
+
+  private Warehouse() {}
+
+  public static void deleteLeftovers(SparkSession s, String relative) {
+    String dir = s.conf().get("spark.sql.warehouse.dir");
+    Path root = dir.startsWith("file:") ? Path.of(URI.create(dir)) : Path.of(dir);
+    Path target = root.resolve(relative).normalize();
+    if (!target.startsWith(root) || !Files.exists(target)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(target)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.vxconnect.planner;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** How to start the embedded Spark driver and how it hands out results. */
+public class EngineOptions {
+
+  /** Arrow data fetched per Spark job when streaming a result: the driver holds at most two such windows. */
+  public static final long DEFAULT_RESULT_WINDOW_BYTES = 64L * 1024 * 1024;
+
+  /** Executors here have no Python worker unless one is installed and this is turned on. */
+  public static final boolean DEFAULT_PYTHON_ENABLED = false;
+
+  private final Map<String, String> sparkConf;
+  private long resultWindowBytes;
+  private boolean pythonEnabled;
+
+  public EngineOptions() {
+    sparkConf = new LinkedHashMap<>();
+    resultWindowBytes = DEFAULT_RESULT_WINDOW_BYTES;
+    pythonEnabled = DEFAULT_PYTHON_ENABLED;
+  }
+
+  public EngineOptions(EngineOptions other) {
+    sparkConf = new LinkedHashMap<>(other.sparkConf);
+    resultWindowBytes = other.resultWindowBytes;
+    pythonEnabled = other.pythonEnabled;
+  }
+
+  /** Every {@code spark.*} key handed to the driver; {@code spark.master} defaults to {@code local[*]}. */
+  public Map<String, String> sparkConf() {
+    return Map.copyOf(sparkConf);
+  }
+
+  public EngineOptions setSparkConf(String key, String value) {
+    sparkConf.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+    return this;
+  }
+
+  public long resultWindowBytes() {
+    return resultWindowBytes;
+  }
+
+  public EngineOptions setResultWindowBytes(long resultWindowBytes) {
+    if (resultWindowBytes <= 0) {
+      throw new IllegalArgumentException("resultWindowBytes must be > 0");
+    }
+    this.resultWindowBytes = resultWindowBytes;
+    return this;
+  }
+
+  /** Whether plans may use Python UDFs, UDTFs and data sources (needs Python with PySpark on executors). */
+  public boolean pythonEnabled() {
+    return pythonEnabled;
+  }
+
+  public EngineOptions setPythonEnabled(boolean pythonEnabled) {
+    this.pythonEnabled = pythonEnabled;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return "EngineOptions{sparkConf=" + sparkConf + ", resultWindowBytes=" + resultWindowBytes
+        + ", pythonEnabled=" + pythonEnabled + "}";
+  }
+}

@@ -1,0 +1,34 @@
+package dev.vxconnect.planner;
+
+import dev.vxconnect.planner.spark.SparkEngineImpl;
+
+/**
+ * The Spark driver shared by every session of this instance: one SparkContext, one base
+ * SparkSession, and a factory of isolated per-session contexts.
+ */
+public interface SparkEngine extends AutoCloseable {
+
+  /** Starts the driver. Blocks for seconds: call it before serving. */
+  static SparkEngine start(EngineOptions options) {
+    return SparkEngineImpl.start(options);
+  }
+
+  /** Opens the Spark side of a new session. The ids are not checked here. */
+  SessionContext openSession(String userId, String sessionId);
+
+  /** The version of the embedded Spark, e.g. "4.1.2". */
+  String sparkVersion();
+
+  /** Maps a failure that belongs to no session (e.g. a request for an unknown session). */
+  ErrorStatus toErrorStatus(Throwable failure);
+
+  /**
+   * Runs {@code stopServing} when the JVM shuts down (SIGTERM), before Spark stops its context,
+   * so that running operations can still finish with a live driver.
+   */
+  void onShutdown(Runnable stopServing);
+
+  /** Stops the driver. */
+  @Override
+  void close();
+}

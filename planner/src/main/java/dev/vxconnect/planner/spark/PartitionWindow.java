@@ -1,0 +1,88 @@
+package dev.vxconnect.planner.spark;
+
+import java.util.concurrent.CancellationException;
+import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.SparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.ThreadUtils$;
+import scala.collection.immutable.Range$;
+import scala.concurrent.duration.Duration;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+/**
+ * One Spark job over a contiguous range of partitions, whose Arrow batches are held on the driver
+ * until they are sent. At most two windows exist at a time (one being sent, the next being
+ * computed), so the driver holds a bounded share of the result instead of all of it.
+ */
+final class PartitionWindow {
+
+  private final int from;
+  private final ArrowBatch[][] results;
+  private final SimpleFutureAction<BoxedUnit> job;
+
+  private PartitionWindow(int from, int to, SimpleFutureAction<BoxedUnit> job, ArrowBatch[][] results) {
+    this.from = from;
+    this.results = results;
+    this.job = job;
+  }
+
+  /** Submits the job for partitions [from, to); it takes the calling thread's job tags. */
+  static PartitionWindow submit(SparkContext sc, RDD<InternalRow> rows, ArrowBatchEncoder encoder,
+      int from, int to) {
+    ArrowBatch[][] results = new ArrowBatch[to - from][];
+    @SuppressWarnings("unchecked")
+    scala.collection.immutable.Seq<Object> partitions =
+        (scala.collection.immutable.Seq<Object>) (Object) Range$.MODULE$.apply(from, to);
+    SimpleFutureAction<BoxedUnit> job = sc.submitJob(
+        rows,
+        encoder,
+        partitions,
+        (index, batches) -> {
+          // index is the position in `partitions`; Spark calls this from its scheduler thread.
+          results[(Integer) index] = batches;
+          return BoxedUnit.UNIT;
+        },
+        () -> BoxedUnit.UNIT);
+    return new PartitionWindow(from, to, job, results);
+  }
+
+  int from() {
+    return from;
+  }
+
+  int end() {
+    return from + results.length;
+  }
+
+  int size() {
+    return results.length;
+  }
+
+  /** Waits for the job and returns each partition's batches, in partition order. */
+  ArrowBatch[][] await() throws Throwable {
+    try {
+      ThreadUtils$.MODULE$.awaitReady(job, Duration.Inf());
+    } catch (Throwable t) {
+      // Scala does not declare it, but awaitReady throws InterruptedException when interrupted.
+      job.cancel();
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted while waiting for a Spark job");
+      }
+      throw t;
+    }
+    Try<BoxedUnit> outcome = job.value().get();
+    if (outcome.isFailure()) {
+      throw outcome.failed().get();
+    }
+    return results;
+  }
+
+  void cancel() {
+    if (!job.isCompleted()) {
+      job.cancel();
+    }
+  }
+}

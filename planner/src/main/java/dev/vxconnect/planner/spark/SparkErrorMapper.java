@@ -1,0 +1,37 @@
+package dev.vxconnect.planner.spark;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkErrors;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.connect.service.SessionHolder;
+import org.apache.spark.sql.connect.utils.ErrorUtils$;
+import org.sparkproject.connect.google_protos.rpc.Status;
+import scala.Option;
+import scala.util.control.NonFatal$;
+
+/**
+ * Throwable to wire status, exactly as Spark's server builds it: INTERNAL with a google.rpc.ErrorInfo
+ * (reason, domain, class hierarchy, sqlState, errorClass, messageParameters, errorId) that the
+ * official clients turn back into AnalysisException, ParseException, SparkArithmeticException...
+ * With a session, the throwable is kept under its errorId for FetchErrorDetails.
+ */
+final class SparkErrorMapper {
+
+  private static final int UNKNOWN = 2;
+
+  private SparkErrorMapper() {}
+
+  static ErrorStatus toStatus(Throwable thrown, SessionHolder session) {
+    Throwable failure = SparkErrors.unwrap(thrown);
+    if (!(failure instanceof SparkThrowable) && !NonFatal$.MODULE$.apply(failure)) {
+      // Spark answers fatal JVM errors (e.g. a stack overflow on a huge plan) without details.
+      return ErrorStatus.of(UNKNOWN, abbreviate(String.valueOf(failure.getMessage())));
+    }
+    Status status = ErrorUtils$.MODULE$.buildStatusFromThrowable(failure, Option.apply(session));
+    return new ErrorStatus(status.getCode(), status.getMessage(), status.toByteArray());
+  }
+
+  private static String abbreviate(String message) {
+    return message.length() <= 2048 ? message : message.substring(0, 2045) + "...";
+  }
+}

@@ -1,0 +1,202 @@
+package dev.vxconnect.planner.spark;
+
+import dev.vxconnect.planner.Cancellation;
+import dev.vxconnect.planner.EngineOptions;
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.planner.SessionContext;
+import dev.vxconnect.planner.SparkErrors;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.AnalyzePlanResponse;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ConfigResponse;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
+import org.apache.spark.sql.artifact.ArtifactManager$;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.connect.config.Connect$;
+import org.apache.spark.sql.connect.service.ExecuteJobTag$;
+import org.apache.spark.sql.connect.service.SessionHolder;
+import org.apache.spark.sql.connect.service.SparkConnectAnalyzeHandler;
+import org.apache.spark.sql.connect.service.SparkConnectService$;
+import org.apache.spark.sql.connect.utils.ErrorUtils$;
+import org.apache.spark.sql.connect.utils.PlanCompressionUtils$;
+import org.apache.spark.storage.CacheId;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** A session's Spark side: a SessionHolder over an isolated SparkSession. */
+final class SparkSessionContext implements SessionContext {
+
+  private final SessionHolder holder;
+  private final EngineOptions options;
+  private final ProgressTracker progress;
+  private final StreamingListenerBus listenerBus;
+
+  SparkSessionContext(SessionHolder holder, EngineOptions options, ProgressTracker progress) {
+    this.holder = holder;
+    this.options = options;
+    this.progress = progress;
+    this.listenerBus = new StreamingListenerBus(holder);
+    // Posts the session's "started" event; execution events assert it.
+    holder.initializeSession();
+  }
+
+  @Override
+  public String userId() {
+    return holder.userId();
+  }
+
+  @Override
+  public String sessionId() {
+    return holder.sessionId();
+  }
+
+  @Override
+  public ConfigResponse.Builder config(ConfigRequest.Operation operation) {
+    return holder.withSession(spark -> new SessionConfig(spark.conf()).apply(operation));
+  }
+
+  @Override
+  public AnalyzePlanResponse.Builder analyze(AnalyzePlanRequest request) {
+    // Spark's handler answers every kind and decompresses plans itself; its process() is used
+    // directly because handle() would look the session up in Spark's own session manager.
+    refusePythonUnlessEnabled(request);
+    return holder.withSession(
+        spark -> new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder());
+  }
+
+  @Override
+  public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
+    refusePythonUnlessEnabled(request);
+    new PlanExecution(holder, request, sink, cancellation, options.resultWindowBytes(), progress,
+        listenerBus).run();
+  }
+
+  /** FEATURE_NOT_ENABLED for Python-only features when this server runs no Python worker. */
+  private void refusePythonUnlessEnabled(org.sparkproject.connect.protobuf.Message request) {
+    if (options.pythonEnabled()) {
+      return;
+    }
+    PythonFeatures.find(request).ifPresent(feature -> {
+      throw SparkErrors.raise("FEATURE_NOT_ENABLED", Map.of(
+          "featureName", feature + " (this server's executors run no Python worker)",
+          "configKey", "vxconnect.python.enabled",
+          "configValue", "true"));
+    });
+  }
+
+  @Override
+  public boolean changesSessionState(ExecutePlanRequest request) {
+    return holder.withSession(spark -> SessionStateChanges.changesState(
+        spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
+  }
+
+  @Override
+  public Optional<ExecutePlanResponse> progress(String operationId, boolean force) {
+    return progress.progress(jobTag(operationId), force);
+  }
+
+  @Override
+  public Duration progressInterval() {
+    Object millis = holder.session().sessionState().conf()
+        .getConf(Connect$.MODULE$.CONNECT_PROGRESS_REPORT_INTERVAL());
+    return Duration.ofMillis(((Number) millis).longValue());
+  }
+
+  @Override
+  public void cancelJobs(String operationId) {
+    holder.session().sparkContext().cancelJobsWithTag(jobTag(operationId), "the operation was interrupted");
+  }
+
+  private String jobTag(String operationId) {
+    return ExecuteJobTag$.MODULE$.apply(holder.userId(), holder.sessionId(), operationId);
+  }
+
+  @Override
+  public List<String> stopStreamingQueries(Optional<String> tag) {
+    var cache = SparkConnectService$.MODULE$.streamingSessionManager();
+    if (tag.isEmpty()) {
+      return CollectionConverters.asJava(cache.cleanupRunningQueries(holder, false));
+    }
+    List<String> stopped = new ArrayList<>();
+    for (var query : CollectionConverters.asJava(cache.getTaggedQuery(tag.get(), holder.session()))) {
+      try {
+        query.query().stop();
+      } catch (java.util.concurrent.TimeoutException e) {
+        // Spark waits spark.sql.streaming.stopTimeout for the query's thread; it goes on stopping.
+      }
+      stopped.add(query.operationId());
+    }
+    return stopped;
+  }
+
+  @Override
+  public boolean hasCachedArtifact(String hash) {
+    CacheId block = new CacheId(holder.session().sessionUUID(), hash);
+    return SparkEnv.get().blockManager().getStatus(block).isDefined();
+  }
+
+  @Override
+  public void addArtifact(String name, Path stagedFile) {
+    String canonical = name;
+    Option<String> fragment = Option.empty();
+    if (name.startsWith("archives/")) {
+      // "archives/x.zip#alias": the part after '#' names the directory the archive unpacks to.
+      int hash = name.indexOf('#');
+      if (hash >= 0) {
+        canonical = name.substring(0, hash);
+        fragment = Option.apply(name.substring(hash + 1));
+      }
+    }
+    Path path = Paths.get(canonical);
+    if (path.startsWith(ArtifactManager$.MODULE$.forwardToFSPrefix())) {
+      holder.artifactManager().uploadArtifactToFs(path, stagedFile);
+    } else {
+      holder.addArtifact(path, stagedFile, fragment);
+    }
+  }
+
+  @Override
+  public Optional<FetchErrorDetailsResponse> takeErrorDetails(String errorId) {
+    Throwable failure = holder.errorIdToError().getIfPresent(errorId);
+    if (failure == null) {
+      return Optional.empty();
+    }
+    // As in Spark: details can be fetched once.
+    holder.errorIdToError().invalidate(errorId);
+    return Optional.of(ErrorUtils$.MODULE$.throwableToFetchErrorDetailsResponse(failure, true));
+  }
+
+  @Override
+  public ErrorStatus toErrorStatus(Throwable failure) {
+    return SparkErrorMapper.toStatus(failure, holder);
+  }
+
+  @Override
+  public SessionContext cloneAs(String newSessionId) {
+    SparkSession copy = holder.session().cloneSession();
+    return new SparkSessionContext(
+        new SessionHolder(holder.userId(), newSessionId, copy), options, progress);
+  }
+
+  @Override
+  public void close() {
+    // SessionHolder.close() reaches into Spark's own Connect service singletons, which we never
+    // start; release what the session holds ourselves.
+    listenerBus.close();
+    SparkConnectService$.MODULE$.streamingSessionManager().cleanupRunningQueries(holder, true);
+    holder.dataFrameCache().clear();
+    holder.artifactManager().close();
+    holder.eventManager().postClosed();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.vxconnect.proto;
+
+import dev.vxconnect.proto.codec.SparkMessageCodec;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import java.util.List;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.AnalyzePlanResponse;
+import org.apache.spark.connect.proto.ArtifactStatusesRequest;
+import org.apache.spark.connect.proto.ArtifactStatusesResponse;
+import org.apache.spark.connect.proto.CloneSessionRequest;
+import org.apache.spark.connect.proto.CloneSessionResponse;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ConfigResponse;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
+import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
+import org.apache.spark.connect.proto.InterruptRequest;
+import org.apache.spark.connect.proto.InterruptResponse;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.apache.spark.connect.proto.ReleaseExecuteRequest;
+import org.apache.spark.connect.proto.ReleaseExecuteResponse;
+import org.apache.spark.connect.proto.ReleaseSessionRequest;
+import org.apache.spark.connect.proto.ReleaseSessionResponse;
+import org.sparkproject.connect.protobuf.MessageLite;
+import org.sparkproject.connect.protobuf.Parser;
+
+/**
+ * The method table of {@code spark.connect.SparkConnectService}: the 11 RPCs of the Spark Connect
+ * protocol, each with codecs over Spark's message classes. This replaces generated grpc-java stubs.
+ */
+public final class SparkConnectMethods {
+
+  public static final ServiceName SERVICE = ServiceName.create("spark.connect.SparkConnectService");
+
+  /** Spark's default for {@code spark.connect.grpc.marshallerRecursionLimit}. */
+  public static final int DEFAULT_RECURSION_LIMIT = 1024;
+
+  public final Method<ExecutePlanRequest, ExecutePlanResponse> executePlan;
+  public final Method<AnalyzePlanRequest, AnalyzePlanResponse> analyzePlan;
+  public final Method<ConfigRequest, ConfigResponse> config;
+  public final Method<AddArtifactsRequest, AddArtifactsResponse> addArtifacts;
+  public final Method<ArtifactStatusesRequest, ArtifactStatusesResponse> artifactStatus;
+  public final Method<InterruptRequest, InterruptResponse> interrupt;
+  public final Method<ReattachExecuteRequest, ExecutePlanResponse> reattachExecute;
+  public final Method<ReleaseExecuteRequest, ReleaseExecuteResponse> releaseExecute;
+  public final Method<ReleaseSessionRequest, ReleaseSessionResponse> releaseSession;
+  public final Method<FetchErrorDetailsRequest, FetchErrorDetailsResponse> fetchErrorDetails;
+  public final Method<CloneSessionRequest, CloneSessionResponse> cloneSession;
+
+  /**
+   * One RPC: its name, its kind, and its codecs on the server side and on the client side (to
+   * forward a call to the instance that owns its session).
+   */
+  public record Method<Req, Resp>(String name, MethodKind kind, ServiceMethod<Req, Resp> server,
+      ServiceMethod<Resp, Req> client) {}
+
+  public SparkConnectMethods() {
+    this(DEFAULT_RECURSION_LIMIT);
+  }
+
+  /** @param recursionLimit the deepest message nesting a request may have */
+  public SparkConnectMethods(int recursionLimit) {
+    if (recursionLimit <= 0) {
+      throw new IllegalArgumentException("recursionLimit must be > 0");
+    }
+    int limit = recursionLimit;
+    executePlan = method("ExecutePlan", MethodKind.SERVER_STREAMING,
+        ExecutePlanRequest.parser(), ExecutePlanResponse.parser(), limit);
+    analyzePlan = method("AnalyzePlan", MethodKind.UNARY,
+        AnalyzePlanRequest.parser(), AnalyzePlanResponse.parser(), limit);
+    config = method("Config", MethodKind.UNARY, ConfigRequest.parser(), ConfigResponse.parser(), limit);
+    addArtifacts = method("AddArtifacts", MethodKind.CLIENT_STREAMING,
+        AddArtifactsRequest.parser(), AddArtifactsResponse.parser(), limit);
+    artifactStatus = method("ArtifactStatus", MethodKind.UNARY,
+        ArtifactStatusesRequest.parser(), ArtifactStatusesResponse.parser(), limit);
+    interrupt = method("Interrupt", MethodKind.UNARY, InterruptRequest.parser(), InterruptResponse.parser(), limit);
+    reattachExecute = method("ReattachExecute", MethodKind.SERVER_STREAMING,
+        ReattachExecuteRequest.parser(), ExecutePlanResponse.parser(), limit);
+    releaseExecute = method("ReleaseExecute", MethodKind.UNARY,
+        ReleaseExecuteRequest.parser(), ReleaseExecuteResponse.parser(), limit);
+    releaseSession = method("ReleaseSession", MethodKind.UNARY,
+        ReleaseSessionRequest.parser(), ReleaseSessionResponse.parser(), limit);
+    fetchErrorDetails = method("FetchErrorDetails", MethodKind.UNARY,
+        FetchErrorDetailsRequest.parser(), FetchErrorDetailsResponse.parser(), limit);
+    cloneSession = method("CloneSession", MethodKind.UNARY,
+        CloneSessionRequest.parser(), CloneSessionResponse.parser(), limit);
+  }
+
+  /** Every method, in the order of the service definition. */
+  public List<Method<?, ?>> all() {
+    return List.of(executePlan, analyzePlan, config, addArtifacts, artifactStatus, interrupt,
+        reattachExecute, releaseExecute, releaseSession, fetchErrorDetails, cloneSession);
+  }
+
+  private static <Req extends MessageLite, Resp extends MessageLite> Method<Req, Resp> method(
+      String name, MethodKind kind, Parser<Req> requests, Parser<Resp> responses, int recursionLimit) {
+    ServiceMethod<Req, Resp> server = ServiceMethod.server(
+        SERVICE, name, SparkMessageCodec.encoder(), SparkMessageCodec.decoder(requests, recursionLimit));
+    ServiceMethod<Resp, Req> client = ServiceMethod.client(
+        SERVICE, name, SparkMessageCodec.encoder(), SparkMessageCodec.decoder(responses, recursionLimit));
+    return new Method<>(name, kind, server, client);
+  }
+}

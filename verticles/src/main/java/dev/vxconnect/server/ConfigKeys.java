@@ -1,0 +1,126 @@
+package dev.vxconnect.server;
+
+import java.util.List;
+
+/**
+ * Every configuration key the server reads, once. Keys of Apache Spark's Connect server keep their
+ * name, meaning and default; our own live under {@code vxconnect.*}. Every other {@code spark.*}
+ * key goes to Spark. conf/vxconnect.conf documents each of them.
+ */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  /** One key, its default (null = unset) and what it does. */
+  public record Key(String name, String defaultValue, String doc) {}
+
+  public static final Key BINDING_PORT = new Key("spark.connect.grpc.binding.port", "15002",
+      "Port of the Spark Connect gRPC service.");
+  public static final Key BINDING_ADDRESS = new Key("spark.connect.grpc.binding.address", "0.0.0.0",
+      "Address the gRPC service binds to.");
+  public static final Key MAX_INBOUND_MESSAGE_SIZE = new Key(
+      "spark.connect.grpc.maxInboundMessageSize", "134217728",
+      "Largest request message accepted, in bytes.");
+  public static final Key RECURSION_LIMIT = new Key(
+      "spark.connect.grpc.marshallerRecursionLimit", "1024",
+      "Deepest nesting of a request message (plan depth).");
+  public static final Key SESSION_TIMEOUT = new Key(
+      "spark.connect.session.manager.defaultSessionTimeout", "60m",
+      "A session unused for this long is closed.");
+  public static final Key CLOSED_SESSIONS_TOMBSTONES = new Key(
+      "spark.connect.session.manager.closedSessionsTombstonesSize", "1000",
+      "How many closed session ids are remembered, so they are not silently reused.");
+  public static final Key SESSION_MAINTENANCE_INTERVAL = new Key(
+      "spark.connect.session.manager.maintenanceInterval", "30s",
+      "How often idle sessions are looked for.");
+  public static final Key REATTACHABLE_ENABLED = new Key(
+      "spark.connect.execute.reattachable.enabled", "true",
+      "Whether clients may ask for reattachable executions.");
+  public static final Key RETRY_BUFFER_SIZE = new Key(
+      "spark.connect.execute.reattachable.observerRetryBufferSize", "10m",
+      "Result bytes kept after they were sent, so that a reattaching client can resume.");
+  public static final Key MAX_STREAM_DURATION = new Key(
+      "spark.connect.execute.reattachable.senderMaxStreamDuration", "2m",
+      "A reattachable result stream is ended after this long; the client reattaches and goes on.");
+  public static final Key MAX_STREAM_SIZE = new Key(
+      "spark.connect.execute.reattachable.senderMaxStreamSize", "1g",
+      "A reattachable result stream is ended after this many bytes; the client reattaches.");
+  public static final Key DETACHED_TIMEOUT = new Key(
+      "spark.connect.execute.manager.detachedTimeout", "5m",
+      "An operation with no client attached for this long is interrupted and forgotten (abandoned).");
+  public static final Key EXECUTE_MAINTENANCE_INTERVAL = new Key(
+      "spark.connect.execute.manager.maintenanceInterval", "30s",
+      "How often abandoned operations are looked for.");
+  public static final Key ABANDONED_TOMBSTONES = new Key(
+      "spark.connect.execute.manager.abandonedTombstonesSize", "10000",
+      "How many abandoned operation ids are remembered (OPERATION_ABANDONED on reuse).");
+  public static final Key INACTIVE_OPERATIONS_EXPIRATION = new Key(
+      "spark.connect.session.inactiveOperations.cacheExpiration", "30",
+      "Minutes a finished operation id is remembered, so that it is not run twice.");
+
+  public static final Key EVENT_LOOPS = new Key("vxconnect.server.eventLoops", null,
+      "Event loop threads (and gRPC verticle instances); default: 2 x cores.");
+  public static final Key SHUTDOWN_GRACE = new Key("vxconnect.server.shutdownGracePeriod", "20s",
+      "On SIGTERM, how long running operations may take to finish before they are interrupted"
+          + " (bounded by hadoop.service.shutdown.timeout, 30s by default).");
+  public static final Key MAX_EVENT_LOOP_EXECUTE_TIME = new Key(
+      "vxconnect.server.maxEventLoopExecuteTime", "2s",
+      "Vert.x's blocked-thread checker warns when an event loop task runs longer than this.");
+  public static final Key EXECUTE_THREADS = new Key("vxconnect.execution.threads", "16",
+      "Worker threads that run plans (each drives Spark jobs for one operation at a time).");
+  public static final Key MAX_OPERATIONS = new Key("vxconnect.execution.maxOperations", "1000",
+      "Operations accepted (running or queued) at once; beyond, RESOURCE_EXHAUSTED.");
+  public static final Key MAX_OPERATIONS_PER_SESSION = new Key(
+      "vxconnect.execution.maxOperationsPerSession", "100",
+      "Operations one session may run or queue at once; beyond, RESOURCE_EXHAUSTED with a retry delay.");
+  public static final Key MAX_OPERATIONS_PER_USER = new Key(
+      "vxconnect.execution.maxOperationsPerUser", "500",
+      "Operations one user may run or queue at once, over all sessions; beyond, RESOURCE_EXHAUSTED.");
+  public static final Key MAX_BUFFERED_BYTES = new Key("vxconnect.execution.maxBufferedBytes", "1g",
+      "Result bytes held by all operations' buffers beyond which new operations are refused for a while.");
+  public static final Key RETRY_DELAY = new Key("vxconnect.execution.retryDelay", "1s",
+      "Back-off suggested to clients refused for a limit or load (google.rpc.RetryInfo).");
+  public static final Key MAX_SESSIONS_PER_USER = new Key("vxconnect.session.maxSessionsPerUser", "1000",
+      "Sessions one user may hold at once; beyond, RESOURCE_EXHAUSTED.");
+  public static final Key RPC_THREADS = new Key("vxconnect.rpc.threads", "8",
+      "Worker threads for short Spark calls (config, analyze, artifacts, session set-up).");
+  public static final Key BUFFER_AHEAD_BYTES = new Key("vxconnect.execution.bufferAheadBytes", "8m",
+      "Result bytes an operation may produce ahead of what its client has read.");
+  public static final Key RESULT_WINDOW_BYTES = new Key("vxconnect.results.windowBytes", "64m",
+      "Arrow bytes fetched from executors per Spark job when streaming a result.");
+  public static final Key PYTHON_ENABLED = new Key("vxconnect.python.enabled", "false",
+      "Whether plans may use Python UDFs, UDTFs and data sources (needs Python with PySpark on"
+          + " the executors); when false they are refused with FEATURE_NOT_ENABLED.");
+  public static final Key ARTIFACTS_DIR = new Key("vxconnect.artifacts.stagingDir", null,
+      "Where uploaded artifacts are staged; default: a directory under java.io.tmpdir.");
+  public static final Key CLUSTER_ENABLED = new Key("vxconnect.cluster.enabled", "false",
+      "false = single instance with an in-memory session store; true = one Hazelcast member per"
+          + " instance, sessions replicated and taken over when their instance is lost.");
+  public static final Key CLUSTER_NAME = new Key("vxconnect.cluster.name", "vxconnect",
+      "Instances with the same cluster name (and reachable members) form one service.");
+  public static final Key CLUSTER_PORT = new Key("vxconnect.cluster.port", "5701",
+      "Port of this instance's Hazelcast member.");
+  public static final Key CLUSTER_MEMBERS = new Key("vxconnect.cluster.members", "",
+      "Comma-separated host:port of Hazelcast members to join (TCP-IP discovery, no multicast).");
+  public static final Key CLUSTER_INSTANCE_ID = new Key("vxconnect.cluster.instanceId", null,
+      "This instance's unique id; default: host:gRPC port.");
+  public static final Key CLUSTER_ADVERTISED_ADDRESS = new Key("vxconnect.cluster.advertisedAddress", null,
+      "host:port where the other instances reach this one's gRPC service; default: host:gRPC port.");
+  public static final Key CLUSTER_MEMBER_TIMEOUT = new Key("vxconnect.cluster.memberTimeout", "5s",
+      "An instance silent for this long is declared gone and its sessions are taken over.");
+  public static final Key CLUSTER_CONFIG_FILE = new Key("vxconnect.cluster.configFile", null,
+      "Hazelcast YAML to start from; default: $VXCONNECT_HOME/conf/hazelcast.yaml if present.");
+  public static final Key CLUSTER_MAX_ARTIFACT_BYTES = new Key(
+      "vxconnect.cluster.maxReplicatedArtifactBytes", "64m",
+      "Artifacts up to this size are replicated for failover; larger ones stay with their instance.");
+
+  public static final List<Key> ALL = List.of(BINDING_PORT, BINDING_ADDRESS,
+      MAX_INBOUND_MESSAGE_SIZE, RECURSION_LIMIT, SESSION_TIMEOUT, CLOSED_SESSIONS_TOMBSTONES,
+      SESSION_MAINTENANCE_INTERVAL, REATTACHABLE_ENABLED, RETRY_BUFFER_SIZE, MAX_STREAM_DURATION,
+      MAX_STREAM_SIZE, DETACHED_TIMEOUT, EXECUTE_MAINTENANCE_INTERVAL, ABANDONED_TOMBSTONES,
+      INACTIVE_OPERATIONS_EXPIRATION, EVENT_LOOPS, SHUTDOWN_GRACE, MAX_EVENT_LOOP_EXECUTE_TIME, EXECUTE_THREADS, MAX_OPERATIONS,
+      MAX_OPERATIONS_PER_SESSION, MAX_OPERATIONS_PER_USER, MAX_BUFFERED_BYTES, RETRY_DELAY,
+      MAX_SESSIONS_PER_USER, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
+      CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
+      CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES);
+}

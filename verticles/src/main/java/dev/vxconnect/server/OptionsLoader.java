@@ -1,0 +1,186 @@
+package dev.vxconnect.server;
+
+import static dev.vxconnect.server.ConfigKeys.ALL;
+
+import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.planner.EngineOptions;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Builds the server's options from, in order (later wins): the defaults, conf/vxconnect.conf
+ * (Spark-properties format), {@code --conf k=v} arguments, and environment variables named after
+ * known keys ({@code spark.connect.grpc.binding.port} -> {@code SPARK_CONNECT_GRPC_BINDING_PORT}).
+ * The only class that reads raw keys.
+ */
+public final class OptionsLoader {
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  /** Reads a Spark-properties file ("key value" or "key=value", # comments). */
+  public OptionsLoader file(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    properties.stringPropertyNames().stream().sorted()
+        .forEach(key -> values.put(key, properties.getProperty(key).trim()));
+    return this;
+  }
+
+  /** One {@code key=value} pair, as given to {@code --conf}. */
+  public OptionsLoader pair(String keyValue) {
+    int eq = keyValue.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("Expected --conf key=value, got: " + keyValue);
+    }
+    return set(keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
+  }
+
+  public OptionsLoader set(String key, String value) {
+    values.put(key, value);
+    return this;
+  }
+
+  /** Takes the environment variables named after known keys. */
+  public OptionsLoader environment(Map<String, String> env) {
+    for (ConfigKeys.Key key : ALL) {
+      String value = env.get(envName(key.name()));
+      if (value != null && !value.isBlank()) {
+        values.put(key.name(), value.trim());
+      }
+    }
+    return this;
+  }
+
+  /** {@code spark.connect.grpc.maxInboundMessageSize} -> {@code SPARK_CONNECT_GRPC_MAX_INBOUND_MESSAGE_SIZE}. */
+  public static String envName(String key) {
+    StringBuilder name = new StringBuilder();
+    for (char c : key.toCharArray()) {
+      if (c == '.') {
+        name.append('_');
+      } else if (Character.isUpperCase(c)) {
+        name.append('_').append(c);
+      } else {
+        name.append(Character.toUpperCase(c));
+      }
+    }
+    return name.toString();
+  }
+
+  public ServerConfig load() {
+    for (String key : values.keySet()) {
+      if (key.startsWith("vxconnect.") && ALL.stream().noneMatch(k -> k.name().equals(key))) {
+        throw new IllegalArgumentException("Unknown configuration key: " + key);
+      }
+    }
+    ServerOptions server = new ServerOptions()
+        .setPort(ConfigValues.integer(ConfigKeys.BINDING_PORT.name(), get(ConfigKeys.BINDING_PORT)))
+        .setHost(get(ConfigKeys.BINDING_ADDRESS))
+        .setMaxInboundMessageSize(bytes(ConfigKeys.MAX_INBOUND_MESSAGE_SIZE))
+        .setRecursionLimit(integer(ConfigKeys.RECURSION_LIMIT))
+        .setShutdownGrace(duration(ConfigKeys.SHUTDOWN_GRACE, "ms"))
+        .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"));
+    if (get(ConfigKeys.EVENT_LOOPS) != null) {
+      server.setEventLoops(integer(ConfigKeys.EVENT_LOOPS));
+    }
+    SessionOptions sessions = new SessionOptions()
+        .setIdleTimeout(duration(ConfigKeys.SESSION_TIMEOUT, "ms"))
+        .setTombstones(integer(ConfigKeys.CLOSED_SESSIONS_TOMBSTONES))
+        .setMaintenanceInterval(duration(ConfigKeys.SESSION_MAINTENANCE_INTERVAL, "ms"))
+        .setMaxSessionsPerUser(integer(ConfigKeys.MAX_SESSIONS_PER_USER))
+        .setRetryDelay(duration(ConfigKeys.RETRY_DELAY, "ms"));
+    ExecutionOptions execution = new ExecutionOptions()
+        .setExecuteThreads(integer(ConfigKeys.EXECUTE_THREADS))
+        .setMaxOperations(integer(ConfigKeys.MAX_OPERATIONS))
+        .setRpcThreads(integer(ConfigKeys.RPC_THREADS))
+        .setBufferAheadBytes(bytes(ConfigKeys.BUFFER_AHEAD_BYTES))
+        .setRetryBufferBytes(bytes(ConfigKeys.RETRY_BUFFER_SIZE))
+        .setReattachableEnabled(ConfigValues.bool(
+            ConfigKeys.REATTACHABLE_ENABLED.name(), get(ConfigKeys.REATTACHABLE_ENABLED)))
+        .setFinishedOperationsMemory(duration(ConfigKeys.INACTIVE_OPERATIONS_EXPIRATION, "m"))
+        .setMaxStreamDuration(duration(ConfigKeys.MAX_STREAM_DURATION, "ms"))
+        .setMaxStreamBytes(bytes(ConfigKeys.MAX_STREAM_SIZE))
+        .setDetachedTimeout(duration(ConfigKeys.DETACHED_TIMEOUT, "ms"))
+        .setMaintenanceInterval(duration(ConfigKeys.EXECUTE_MAINTENANCE_INTERVAL, "ms"))
+        .setAbandonedTombstones(integer(ConfigKeys.ABANDONED_TOMBSTONES))
+        .setMaxOperationsPerSession(integer(ConfigKeys.MAX_OPERATIONS_PER_SESSION))
+        .setMaxOperationsPerUser(integer(ConfigKeys.MAX_OPERATIONS_PER_USER))
+        .setMaxBufferedBytes(bytes(ConfigKeys.MAX_BUFFERED_BYTES))
+        .setRetryDelay(duration(ConfigKeys.RETRY_DELAY, "ms"));
+    EngineOptions engine = new EngineOptions()
+        .setResultWindowBytes(bytes(ConfigKeys.RESULT_WINDOW_BYTES))
+        .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)));
+    values.forEach((key, value) -> {
+      if (key.startsWith("spark.")) {
+        engine.setSparkConf(key, value);
+      }
+    });
+    String dir = get(ConfigKeys.ARTIFACTS_DIR);
+    Path artifacts = dir != null ? Path.of(dir)
+        : Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts");
+    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts);
+  }
+
+  private ClusterOptions cluster(ServerOptions server) {
+    String host = server.getHost().equals("0.0.0.0") ? localHostName() : server.getHost();
+    String self = host + ":" + server.getPort();
+    String members = get(ConfigKeys.CLUSTER_MEMBERS);
+    ClusterOptions cluster = new ClusterOptions()
+        .setEnabled(ConfigValues.bool(ConfigKeys.CLUSTER_ENABLED.name(), get(ConfigKeys.CLUSTER_ENABLED)))
+        .setName(get(ConfigKeys.CLUSTER_NAME))
+        .setPort(integer(ConfigKeys.CLUSTER_PORT))
+        .setMembers(members.isBlank() ? List.of()
+            : Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList())
+        .setInstanceId(Optional.ofNullable(get(ConfigKeys.CLUSTER_INSTANCE_ID)).orElse(self))
+        .setAdvertisedAddress(Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self))
+        .setMemberTimeoutSeconds((int) Math.max(1, duration(ConfigKeys.CLUSTER_MEMBER_TIMEOUT, "s").toSeconds()))
+        .setMaxReplicatedArtifactBytes(bytes(ConfigKeys.CLUSTER_MAX_ARTIFACT_BYTES));
+    String file = get(ConfigKeys.CLUSTER_CONFIG_FILE);
+    if (file != null) {
+      cluster.setConfigFile(Path.of(file));
+    } else if (System.getenv("VXCONNECT_HOME") != null) {
+      Path shipped = Path.of(System.getenv("VXCONNECT_HOME"), "conf", "hazelcast.yaml");
+      if (Files.exists(shipped)) {
+        cluster.setConfigFile(shipped);
+      }
+    }
+    return cluster;
+  }
+
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private String get(ConfigKeys.Key key) {
+    return values.getOrDefault(key.name(), key.defaultValue());
+  }
+
+  private int integer(ConfigKeys.Key key) {
+    return ConfigValues.integer(key.name(), get(key));
+  }
+
+  private long bytes(ConfigKeys.Key key) {
+    return ConfigValues.bytes(key.name(), get(key), "b");
+  }
+
+  private Duration duration(ConfigKeys.Key key, String bareUnit) {
+    return ConfigValues.duration(key.name(), get(key), bareUnit);
+  }
+}

@@ -1,0 +1,14 @@
+package dev.vxconnect.server;
+
+import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.planner.EngineOptions;
+import java.nio.file.Path;
+
+/** Everything the server is configured with, as options objects. */
+public record ServerConfig(
+    ServerOptions server,
+    SessionOptions sessions,
+    ExecutionOptions execution,
+    EngineOptions engine,
+    ClusterOptions cluster,
+    Path artifactsDir) {}

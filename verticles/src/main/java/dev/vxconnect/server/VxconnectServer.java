@@ -1,0 +1,217 @@
+package dev.vxconnect.server;
+
+import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.cluster.hazelcast.HazelcastCluster;
+import dev.vxconnect.cluster.memory.LocalCluster;
+import dev.vxconnect.planner.SparkEngine;
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.buffer.StreamLimits;
+import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.execution.ProgressReporter;
+import dev.vxconnect.server.rpc.AddArtifactsHandler;
+import dev.vxconnect.server.rpc.AnalyzePlanHandler;
+import dev.vxconnect.server.rpc.CallTracker;
+import dev.vxconnect.server.rpc.ArtifactStatusHandler;
+import dev.vxconnect.server.rpc.CloneSessionHandler;
+import dev.vxconnect.server.rpc.ConfigHandler;
+import dev.vxconnect.server.rpc.ExecutePlanHandler;
+import dev.vxconnect.server.rpc.Failures;
+import dev.vxconnect.server.rpc.FetchErrorDetailsHandler;
+import dev.vxconnect.server.rpc.InterruptHandler;
+import dev.vxconnect.server.rpc.ReattachExecuteHandler;
+import dev.vxconnect.server.rpc.ReleaseExecuteHandler;
+import dev.vxconnect.server.rpc.ReleaseSessionHandler;
+import dev.vxconnect.server.rpc.RpcHandlers;
+import dev.vxconnect.server.rpc.SessionCalls;
+import dev.vxconnect.server.rpc.SparkConnectVerticle;
+import dev.vxconnect.server.session.SessionManager;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One vxconnect instance: the Spark driver, Vert.x with one gRPC verticle per event loop, the
+ * worker pools, and the session and execution managers, wired together.
+ */
+public final class VxconnectServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VxconnectServer.class);
+  /** Longest upload one AddArtifacts call may carry. */
+  private static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+  /** How often running operations are looked at for a due progress report. */
+  private static final long PROGRESS_TICK_MS = 250;
+  /** On a graceful stop, how long no call must have started before connections are closed. */
+  private static final long QUIET_BEFORE_CLOSE_MS = 1000;
+
+  private final ServerConfig config;
+  private final SparkEngine engine;
+  private final Vertx vertx;
+  private final WorkerExecutor executePool;
+  private final WorkerExecutor sparkPool;
+  private final Cluster cluster;
+  private final SessionManager sessions;
+  private final ExecutionManager executions;
+  private final long maintenanceTimer;
+  private final long executionMaintenanceTimer;
+  private final long progressTimer;
+  private final CallTracker callTracker = new CallTracker();
+  private int port;
+  private String deploymentId;
+
+  private VxconnectServer(ServerConfig config, SparkEngine engine) {
+    this.config = config;
+    this.engine = engine;
+    ExecutionOptions execution = config.execution();
+    long maxEventLoopMs = config.server().getMaxEventLoopExecuteTime().toMillis();
+    vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(config.server().getEventLoops())
+        .setMaxEventLoopExecuteTime(maxEventLoopMs)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2))));
+    vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
+    // Plans may run for hours: the blocked-thread checker must not flag the execution pool.
+    executePool = vertx.createSharedWorkerExecutor(
+        "vxconnect-execute", execution.getExecuteThreads(), 7, TimeUnit.DAYS);
+    sparkPool = vertx.createSharedWorkerExecutor(
+        "vxconnect-spark", execution.getRpcThreads(), 10, TimeUnit.MINUTES);
+    WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
+    int tombstones = config.sessions().getTombstones();
+    cluster = config.cluster().isEnabled()
+        ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool)
+        : new LocalCluster(config.cluster().getInstanceId(), tombstones);
+    LOG.info("Instance {}: {}", config.cluster().getInstanceId(), cluster);
+    sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
+        execution.getFinishedOperationsMemory().toMillis(),
+        config.cluster().getMaxReplicatedArtifactBytes());
+    executions = new ExecutionManager(executePool, sparkPool, execution, sessions);
+    sessions.beforeClose(session -> session.operations().forEach(executions::release));
+    maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(),
+        id -> sessions.expireIdle());
+    executionMaintenanceTimer = vertx.setPeriodic(execution.getMaintenanceInterval().toMillis(),
+        id -> sparkPool.executeBlocking(() -> {
+          executions.abandonDetached(sessions.live());
+          return null;
+        }, false));
+    ProgressReporter progress = new ProgressReporter(sessions::live);
+    progressTimer = vertx.setPeriodic(PROGRESS_TICK_MS, id -> progress.run());
+  }
+
+  /** Starts the Spark driver (seconds), then serves. */
+  public static VxconnectServer start(ServerConfig config) {
+    LOG.info("Starting Spark ({})", config.engine());
+    SparkEngine engine = SparkEngine.start(config.engine());
+    VxconnectServer server = new VxconnectServer(config, engine);
+    try {
+      server.deploy().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      server.stop();
+      throw new IllegalStateException("Could not start the gRPC service: " + e.getMessage(), e);
+    }
+    return server;
+  }
+
+  private Future<Void> deploy() {
+    Failures failures = new Failures(engine);
+    SessionCalls calls = new SessionCalls(sessions, sparkPool, failures);
+    StreamLimits limits = new StreamLimits(config.execution().getMaxStreamBytes(),
+        config.execution().getMaxStreamDuration());
+    SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
+    Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), failures,
+        sessions::unreachable);
+    RpcHandlers handlers = new RpcHandlers(
+        methods,
+        failures,
+        forwarder,
+        callTracker,
+        new ExecutePlanHandler(calls, executions, limits, methods.executePlan, forwarder),
+        new ReattachExecuteHandler(calls, executions, limits, methods.reattachExecute, forwarder),
+        new AddArtifactsHandler(calls, config.artifactsDir(), MAX_UPLOAD_BYTES, methods.addArtifacts,
+            forwarder),
+        new AnalyzePlanHandler(calls),
+        new ConfigHandler(calls),
+        new ArtifactStatusHandler(calls),
+        new InterruptHandler(calls, executions),
+        new ReleaseExecuteHandler(calls, executions),
+        new ReleaseSessionHandler(sessions),
+        new FetchErrorDetailsHandler(calls),
+        new CloneSessionHandler(calls));
+    AtomicReference<SparkConnectVerticle> first = new AtomicReference<>();
+    return vertx.deployVerticle(() -> {
+          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), handlers);
+          first.compareAndSet(null, verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.server().getEventLoops()))
+        .map(id -> {
+          deploymentId = id;
+          port = first.get().actualPort();
+          return null;
+        });
+  }
+
+  /** Stops the server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). */
+  public void stopOnShutdown() {
+    engine.onShutdown(this::stop);
+  }
+
+  /** The port the gRPC service listens on. */
+  public int port() {
+    return port;
+  }
+
+  public String host() {
+    return config.server().getHost();
+  }
+
+  /**
+   * Stops serving: no new calls are taken, calls in flight get the grace period to finish, then
+   * what still runs is interrupted, sessions are dropped and the Spark driver stopped.
+   */
+  public void stop() {
+    long graceMs = config.server().getShutdownGrace().toMillis();
+    LOG.info("Stopping: {} operation(s) running, up to {} ms to finish", executions.activeCount(), graceMs);
+    vertx.cancelTimer(maintenanceTimer);
+    vertx.cancelTimer(executionMaintenanceTimer);
+    vertx.cancelTimer(progressTimer);
+    executions.drain();
+    long deadline = System.currentTimeMillis() + graceMs;
+    // Operations end when their client has read (and, if reattachable, released) them; clients
+    // often follow a result with another call (release, config), so wait for them to go quiet.
+    while ((sessions.live().stream().anyMatch(s -> !s.operations().isEmpty())
+            || callTracker.inFlight() > 0 || callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS)
+        && System.currentTimeMillis() < deadline) {
+      sleep(50);
+    }
+    await(sessions.handOver(), 10_000, "hand the sessions over");
+    if (deploymentId != null) {
+      await(vertx.undeploy(deploymentId), graceMs + 5_000, "stop the gRPC service");
+    }
+    sessions.live().forEach(s -> s.operations().forEach(op -> op.interrupt()));
+    cluster.close();
+    await(vertx.close(), 30_000, "close Vert.x");
+    engine.close();
+    LOG.info("vxconnect stopped");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void await(Future<?> future, long timeoutMs, String what) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("Could not {} cleanly: {}", what, e.toString());
+    }
+  }
+}

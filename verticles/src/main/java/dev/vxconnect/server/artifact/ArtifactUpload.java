@@ -1,0 +1,172 @@
+package dev.vxconnect.server.artifact;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
+
+/**
+ * One AddArtifacts call: reassembles the client's artifacts (single-chunk batches or one chunked
+ * artifact at a time) into files under a private staging directory, checking every chunk's CRC,
+ * and bounds the bytes one call may upload. Blocking file I/O: run it on a worker thread.
+ */
+public final class ArtifactUpload implements AutoCloseable {
+
+  /** One received artifact and whether all its chunks passed the CRC check. */
+  public record Staged(String name, Path file, boolean crcOk) {}
+
+  private final Path directory;
+  private final long maxBytes;
+  private final List<Staged> staged = new ArrayList<>();
+  private long bytes;
+  private Chunked open;
+
+  public ArtifactUpload(Path directory, long maxBytes) throws IOException {
+    this.directory = Files.createDirectories(directory);
+    this.maxBytes = maxBytes;
+  }
+
+  /** Takes one request message of the stream. */
+  public void accept(AddArtifactsRequest request) throws IOException {
+    switch (request.getPayloadCase()) {
+      case BATCH -> {
+        requireNoOpenArtifact();
+        for (AddArtifactsRequest.SingleChunkArtifact artifact : request.getBatch().getArtifactsList()) {
+          Chunked single = begin(artifact.getName(), 1, artifact.getData().getData().size());
+          single.write(artifact.getData());
+          finish(single);
+        }
+      }
+      case BEGIN_CHUNK -> {
+        requireNoOpenArtifact();
+        AddArtifactsRequest.BeginChunkedArtifact begin = request.getBeginChunk();
+        open = begin(begin.getName(), begin.getNumChunks(), begin.getTotalBytes());
+        open.write(begin.getInitialChunk());
+        if (open.isDone()) {
+          finish(open);
+          open = null;
+        }
+      }
+      case CHUNK -> {
+        if (open == null) {
+          throw new IllegalArgumentException("A chunk arrived without a preceding begin_chunk");
+        }
+        open.write(request.getChunk());
+        if (open.isDone()) {
+          finish(open);
+          open = null;
+        }
+      }
+      default -> throw new UnsupportedOperationException(
+          "Unsupported data transfer request: " + request.getPayloadCase());
+    }
+  }
+
+  /** Every artifact received, once the client has finished sending. */
+  public List<Staged> complete() {
+    if (open != null) {
+      throw new IllegalArgumentException("Missing data chunks for artifact: " + open.name
+          + ". Expected " + open.chunks + " chunks and received " + open.received + ".");
+    }
+    return List.copyOf(staged);
+  }
+
+  public static AddArtifactsResponse.ArtifactSummary summary(Staged staged) {
+    return AddArtifactsResponse.ArtifactSummary.newBuilder()
+        .setName(staged.name())
+        .setIsCrcSuccessful(staged.crcOk())
+        .build();
+  }
+
+  /** Deletes the staging directory and whatever is left in it. */
+  @Override
+  public void close() throws IOException {
+    if (open != null) {
+      open.out.close();
+    }
+    if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> files = Files.walk(directory)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private void requireNoOpenArtifact() {
+    if (open != null) {
+      throw new IllegalArgumentException("Artifact " + open.name + " is still missing chunks");
+    }
+  }
+
+  private Chunked begin(String name, long chunks, long totalBytes) throws IOException {
+    Path relative = ArtifactNames.check(name);
+    if (chunks <= 0 || totalBytes < 0) {
+      throw new IllegalArgumentException("Invalid chunk count or size for artifact " + name);
+    }
+    Path file = directory.resolve(relative);
+    if (!file.normalize().startsWith(directory) || Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("Duplicate or invalid artifact name: " + name);
+    }
+    Files.createDirectories(file.getParent());
+    return new Chunked(name, file, chunks, totalBytes, Files.newOutputStream(file));
+  }
+
+  private void finish(Chunked artifact) throws IOException {
+    artifact.out.close();
+    if (artifact.written != artifact.totalBytes) {
+      throw new IllegalArgumentException("Artifact " + artifact.name + " declared "
+          + artifact.totalBytes + " bytes but " + artifact.written + " arrived");
+    }
+    staged.add(new Staged(artifact.name, artifact.file, artifact.crcOk));
+  }
+
+  private final class Chunked {
+    final String name;
+    final Path file;
+    final long chunks;
+    final long totalBytes;
+    final OutputStream out;
+    long received;
+    long written;
+    boolean crcOk = true;
+
+    Chunked(String name, Path file, long chunks, long totalBytes, OutputStream out) {
+      this.name = name;
+      this.file = file;
+      this.chunks = chunks;
+      this.totalBytes = totalBytes;
+      this.out = out;
+    }
+
+    void write(AddArtifactsRequest.ArtifactChunk chunk) throws IOException {
+      if (received == chunks) {
+        throw new IllegalArgumentException("Excessive data chunks for artifact: " + name
+            + ", expected " + chunks + " chunks in total.");
+      }
+      bytes += chunk.getData().size();
+      if (bytes > maxBytes) {
+        throw new IllegalArgumentException("An AddArtifacts call may upload at most " + maxBytes + " bytes");
+      }
+      byte[] data = chunk.getData().toByteArray();
+      CRC32 crc = new CRC32();
+      crc.update(data);
+      crcOk &= crc.getValue() == chunk.getCrc();
+      out.write(data);
+      written += data.length;
+      received++;
+    }
+
+    boolean isDone() {
+      return received == chunks;
+    }
+  }
+}

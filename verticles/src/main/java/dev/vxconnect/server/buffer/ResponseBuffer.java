@@ -1,0 +1,261 @@
+package dev.vxconnect.server.buffer;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.planner.SparkErrors;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+
+/**
+ * The responses of one operation, indexed from 1, between the producer (a worker thread running
+ * the plan) and the sender (an event loop writing to the client).
+ *
+ * <p>Bounded in bytes twice: responses not yet sent may take {@code aheadBytes} (beyond that the
+ * producer waits, which slows the Spark job down to the client's pace), and responses already sent
+ * are kept for a reattaching client up to {@code retainBytes} (the oldest are dropped first). A
+ * single response larger than the limit is still accepted when nothing else is waiting.
+ */
+public final class ResponseBuffer implements ResponseSink {
+
+  /** Told, from the producer's thread, that something new can be read. */
+  public interface Listener {
+    void onAvailable();
+  }
+
+  /** One buffered response. */
+  public record Entry(long index, ExecutePlanResponse response, int size) {}
+
+  private final String operationId;
+  private final String sessionId;
+  private final String serverSideSessionId;
+  private final long aheadBytes;
+  private final long retainBytes;
+  private final java.util.concurrent.atomic.LongAdder heldByAll;
+
+  private final EntryRing entries = new EntryRing();
+  private long lastIndex;
+  private long highestSent;
+  private long unsentBytes;
+  private long retainedBytes;
+  private boolean finished;
+  private ErrorStatus failure;
+  private boolean cancelled;
+  private Listener listener;
+
+  public ResponseBuffer(String operationId, String sessionId, String serverSideSessionId,
+      BufferLimits limits) {
+    this.operationId = operationId;
+    this.sessionId = sessionId;
+    this.serverSideSessionId = serverSideSessionId;
+    this.aheadBytes = limits.aheadBytes();
+    this.retainBytes = limits.retainBytes();
+    this.heldByAll = limits.heldByAll();
+  }
+
+  // ---- producer side (worker thread) ----
+
+  /** Adds a response, waiting while the client is {@code aheadBytes} behind. */
+  @Override
+  public void send(ExecutePlanResponse response) {
+    Listener toNotify;
+    synchronized (this) {
+      // Sized as it will be sent: the ids stamped on it are of fixed length.
+      long size = stamp(response, lastIndex + 1).size();
+      try {
+        while (!cancelled && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
+          wait();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted while waiting for the client to read");
+      }
+      if (cancelled) {
+        throw new CancellationException("operation was interrupted");
+      }
+      if (finished) {
+        throw new IllegalStateException("response after the end of operation " + operationId);
+      }
+      append(stamp(response, lastIndex + 1));
+      toNotify = listener;
+    }
+    notify(toNotify);
+  }
+
+  /**
+   * Adds a response only if there is room now (for progress reports, which are worth nothing
+   * late): never waits.
+   *
+   * @return whether it was added
+   */
+  public boolean offer(ExecutePlanResponse response) {
+    Listener toNotify;
+    synchronized (this) {
+      Entry entry = stamp(response, lastIndex + 1);
+      if (cancelled || finished || (unsentBytes > 0 && unsentBytes + entry.size() > aheadBytes)) {
+        return false;
+      }
+      append(entry);
+      toNotify = listener;
+    }
+    notify(toNotify);
+    return true;
+  }
+
+  /** Ends the stream, after one last response if it is not null (ResultComplete). */
+  public void complete(ExecutePlanResponse last) {
+    Listener toNotify;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      if (last != null) {
+        append(stamp(last, lastIndex + 1));
+      }
+      finished = true;
+      toNotify = listener;
+    }
+    notify(toNotify);
+  }
+
+  /** Ends the stream with an error, sent after the responses already buffered. */
+  public void fail(ErrorStatus status) {
+    Listener toNotify;
+    synchronized (this) {
+      if (finished) {
+        return;
+      }
+      failure = status;
+      finished = true;
+      toNotify = listener;
+    }
+    notify(toNotify);
+  }
+
+  /** Wakes a waiting producer, which then fails with CancellationException. */
+  public synchronized void cancel() {
+    cancelled = true;
+    notifyAll();
+  }
+
+  // ---- consumer side (event loop) ----
+
+  public synchronized void attach(Listener listener) {
+    this.listener = listener;
+  }
+
+  public synchronized void detach(Listener listener) {
+    if (this.listener == listener) {
+      this.listener = null;
+    }
+  }
+
+  /**
+   * The response at {@code index}, or null if it is not produced yet.
+   *
+   * @throws RuntimeException INVALID_CURSOR.POSITION_NOT_AVAILABLE if it was already dropped
+   */
+  public synchronized Entry get(long index) {
+    Entry first = entries.first();
+    if (first != null && index >= first.index() && index <= lastIndex) {
+      return entries.get(index - first.index());
+    }
+    if (index <= lastIndex) {
+      throw SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_AVAILABLE",
+          Map.of("index", Long.toString(index), "responseId", ResponseIds.of(operationId, index)));
+    }
+    return null;
+  }
+
+  /** Records that response {@code index} went to the client, and drops what needn't be kept. */
+  public void sent(long index) {
+    synchronized (this) {
+      Entry first = entries.first();
+      for (long i = Math.max(highestSent + 1, first == null ? index + 1 : first.index()); i <= index; i++) {
+        int size = entries.get(i - first.index()).size();
+        unsentBytes -= size;
+        retainedBytes += size;
+      }
+      highestSent = Math.max(highestSent, index);
+      // Keep at least the last sent response, as Spark does, so a reattach can name it.
+      while (retainedBytes > retainBytes && entries.size() > 1
+          && entries.first().index() < highestSent) {
+        int size = entries.removeFirst().size();
+        retainedBytes -= size;
+        heldByAll.add(-size);
+      }
+      notifyAll();
+    }
+  }
+
+  /** True when every response up to {@code nextIndex - 1} is all there will be. */
+  public synchronized boolean isEnd(long nextIndex) {
+    return finished && nextIndex > lastIndex;
+  }
+
+  /** The error that ends the stream, if any. */
+  public synchronized ErrorStatus failure() {
+    return failure;
+  }
+
+  /**
+   * The index of {@code responseId} in this stream.
+   *
+   * @throws RuntimeException INVALID_CURSOR.POSITION_NOT_FOUND if it names no response of it
+   */
+  public synchronized long indexOf(String responseId) {
+    OptionalLong index = ResponseIds.indexOf(operationId, responseId);
+    if (index.isEmpty() || index.getAsLong() > lastIndex) {
+      throw SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_FOUND", Map.of("responseId", responseId));
+    }
+    return index.getAsLong();
+  }
+
+  /** Drops every response up to and including {@code index}: the client will not ask again. */
+  public synchronized void releaseUntil(long index) {
+    while (!entries.isEmpty() && entries.first().index() <= index) {
+      Entry e = entries.removeFirst();
+      if (e.index() > highestSent) {
+        unsentBytes -= e.size();
+      } else {
+        retainedBytes -= e.size();
+      }
+      heldByAll.add(-e.size());
+    }
+    notifyAll();
+  }
+
+  /** Bytes held now, sent or not. */
+  public synchronized long bytesHeld() {
+    return unsentBytes + retainedBytes;
+  }
+
+  public String operationId() {
+    return operationId;
+  }
+
+  /** The response with this stream's ids, as entry {@code index}; sized as it will be sent. */
+  private Entry stamp(ExecutePlanResponse response, long index) {
+    ExecutePlanResponse stamped = response.toBuilder()
+        .setSessionId(sessionId)
+        .setServerSideSessionId(serverSideSessionId)
+        .setOperationId(operationId)
+        .setResponseId(ResponseIds.of(operationId, index))
+        .build();
+    return new Entry(index, stamped, stamped.getSerializedSize());
+  }
+
+  private void append(Entry entry) {
+    lastIndex = entry.index();
+    entries.addLast(entry);
+    unsentBytes += entry.size();
+    heldByAll.add(entry.size());
+  }
+
+  private static void notify(Listener listener) {
+    if (listener != null) {
+      listener.onAvailable();
+    }
+  }
+}

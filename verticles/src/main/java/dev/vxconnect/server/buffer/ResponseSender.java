@@ -1,0 +1,174 @@
+package dev.vxconnect.server.buffer;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.rpc.Failures;
+import io.vertx.core.Context;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains an operation's buffer into one gRPC stream, on the stream's event loop, as fast as the
+ * client reads: it writes while the stream's write queue has room and waits for its drain handler
+ * otherwise. Responses it has written are marked sent, which frees buffer room for the producer.
+ * A reattachable stream is cut after its {@link StreamLimits} (the client reattaches and goes on).
+ */
+public final class ResponseSender implements ResponseBuffer.Listener, Operation.Attachment {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResponseSender.class);
+
+  private final Context context;
+  private final GrpcServerResponse<?, ExecutePlanResponse> response;
+  private final Operation operation;
+  private final ResponseBuffer buffer;
+  private final StreamLimits limits;
+  private final Failures failures;
+  private final Consumer<ResponseSender> onEnd;
+  private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+  private long next;
+  private long bytesSent;
+  private long cutTimer = -1;
+  private boolean ended;
+
+  private ResponseSender(Context context, GrpcServerResponse<?, ExecutePlanResponse> response,
+      Operation operation, long firstIndex, StreamLimits limits, Failures failures,
+      Consumer<ResponseSender> onEnd) {
+    this.context = context;
+    this.response = response;
+    this.operation = operation;
+    this.buffer = operation.buffer();
+    this.limits = limits;
+    this.failures = failures;
+    this.onEnd = onEnd;
+    this.next = firstIndex;
+  }
+
+  /**
+   * Streams {@code operation} to {@code call} from response {@code firstIndex} on (1 for a new
+   * stream), attaching to the operation (an earlier stream is disconnected) and noticing when the
+   * client goes away. Call it on the call's event loop.
+   *
+   * @param onEnd called on the event loop once the stream has ended, whatever the reason
+   */
+  public static void stream(GrpcServerRequest<?, ExecutePlanResponse> call, Context context,
+      Operation operation, long firstIndex, StreamLimits limits, Failures failures,
+      Consumer<ResponseSender> onEnd) {
+    ResponseSender sender = new ResponseSender(context, call.response(), operation, firstIndex,
+        operation.reattachable() ? limits : StreamLimits.NONE, failures, onEnd);
+    // A reset stream reaches the request's handlers; a closed connection only the response's.
+    call.exceptionHandler(e -> sender.clientGone());
+    call.errorHandler(e -> sender.clientGone());
+    call.response().exceptionHandler(e -> sender.clientGone());
+    sender.start();
+  }
+
+  private void start() {
+    Operation.Attachment previous = operation.attach(this);
+    if (previous != null) {
+      previous.disconnect();
+    }
+    response.drainHandler(v -> pump());
+    buffer.attach(this);
+    if (limits.cuts()) {
+      cutTimer = context.owner().setTimer(limits.maxDuration().toMillis(), id -> cut("its time"));
+    }
+    pump();
+  }
+
+  /** The client went away (cancelled or reset the stream, or the connection closed). */
+  private void clientGone() {
+    if (!ended) {
+      LOG.info("Operation {}: client stream gone at response {}", operation.id(), next);
+      end();
+    }
+  }
+
+  @Override
+  public void onAvailable() {
+    if (pumpScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        pumpScheduled.set(false);
+        pump();
+      });
+    }
+  }
+
+  @Override
+  public void disconnect() {
+    context.runOnContext(v -> {
+      if (!ended) {
+        fail(operation.session().context().toErrorStatus(
+            SparkErrors.error("INVALID_CURSOR.DISCONNECTED", Map.of())));
+      }
+    });
+  }
+
+  private void pump() {
+    if (ended) {
+      return;
+    }
+    try {
+      while (!response.writeQueueFull()) {
+        if (bytesSent >= limits.maxBytes()) {
+          cut("its size");
+          return;
+        }
+        ResponseBuffer.Entry entry = buffer.get(next);
+        if (entry == null) {
+          if (buffer.isEnd(next)) {
+            finish();
+          }
+          return;
+        }
+        response.write(entry.response());
+        buffer.sent(next);
+        bytesSent += entry.size();
+        next++;
+      }
+    } catch (RuntimeException e) {
+      fail(failures.toStatus(e, operation.session()));
+    }
+  }
+
+  /** Ends a reattachable stream early, without ResultComplete: the client reattaches. */
+  private void cut(String reason) {
+    if (!ended && !buffer.isEnd(next)) {
+      LOG.info("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
+          operation.id(), bytesSent, reason, next);
+      end();
+      response.end();
+    }
+  }
+
+  private void finish() {
+    ErrorStatus failure = buffer.failure();
+    if (failure != null) {
+      fail(failure);
+    } else {
+      end();
+      response.end();
+    }
+  }
+
+  private void fail(ErrorStatus status) {
+    end();
+    failures.send(response, status);
+  }
+
+  private void end() {
+    ended = true;
+    if (cutTimer >= 0) {
+      context.owner().cancelTimer(cutTimer);
+    }
+    buffer.detach(this);
+    operation.detach(this);
+    onEnd.accept(this);
+  }
+}

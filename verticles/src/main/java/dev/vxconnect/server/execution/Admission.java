@@ -1,0 +1,81 @@
+package dev.vxconnect.server.execution;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.server.ExecutionOptions;
+import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.session.Session;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Decides whether a new operation may start: limits on operations per session, per user and in
+ * total, and on the result bytes all buffers hold. A refusal is RESOURCE_EXHAUSTED (UNAVAILABLE
+ * while draining) with a RetryInfo, so the official clients back off and retry; nothing already
+ * accepted is ever dropped.
+ */
+final class Admission {
+
+  private final ExecutionOptions options;
+  private final LongAdder bufferedBytes;
+  private final AtomicInteger total = new AtomicInteger();
+  private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private volatile boolean draining;
+
+  Admission(ExecutionOptions options, LongAdder bufferedBytes) {
+    this.options = options;
+    this.bufferedBytes = bufferedBytes;
+  }
+
+  /** Takes a slot for a new operation of {@code session}, or throws the refusal. */
+  void admit(Session session) {
+    if (draining) {
+      throw refusal(ErrorStatus.UNAVAILABLE,
+          "This vxconnect instance is shutting down and takes no new operations.");
+    }
+    long running = session.operations().stream().filter(op -> !op.isFinished()).count();
+    if (running >= options.getMaxOperationsPerSession()) {
+      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " runs "
+          + running + " operations, the most one session may run at once.");
+    }
+    if (bufferedBytes.sum() > options.getMaxBufferedBytes()) {
+      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "The server holds more than "
+          + options.getMaxBufferedBytes() + " bytes of results that clients have not read yet.");
+    }
+    AtomicInteger user = perUser.computeIfAbsent(session.userId(), u -> new AtomicInteger());
+    if (user.incrementAndGet() > options.getMaxOperationsPerUser()) {
+      user.decrementAndGet();
+      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "User " + session.userId() + " runs "
+          + options.getMaxOperationsPerUser() + " operations, the most one user may run at once.");
+    }
+    if (total.incrementAndGet() > options.getMaxOperations()) {
+      total.decrementAndGet();
+      user.decrementAndGet();
+      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED,
+          "The server runs " + options.getMaxOperations() + " operations, the most it runs at once.");
+    }
+  }
+
+  /** Gives back the slot of a finished operation. */
+  void release(Session session) {
+    total.decrementAndGet();
+    AtomicInteger user = perUser.get(session.userId());
+    if (user != null && user.decrementAndGet() <= 0) {
+      perUser.remove(session.userId(), user);
+    }
+  }
+
+  void drain() {
+    draining = true;
+  }
+
+  /** Operations admitted and not finished. */
+  int active() {
+    return total.get();
+  }
+
+  private RpcFailure refusal(int code, String message) {
+    return new RpcFailure(ErrorStatus.retryLater(code, message + " Retry later.", options.getRetryDelay()));
+  }
+}

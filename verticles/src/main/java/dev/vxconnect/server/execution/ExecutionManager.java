@@ -1,0 +1,202 @@
+package dev.vxconnect.server.execution;
+
+import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.server.ExecutionOptions;
+import dev.vxconnect.server.buffer.BufferLimits;
+import dev.vxconnect.server.buffer.ResponseBuffer;
+import dev.vxconnect.server.session.Session;
+import dev.vxconnect.server.session.StateRecorder;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers operations with their sessions and runs them on the bounded execution pool, never on
+ * an event loop; admits them through {@link Admission}; interrupts them; and abandons the
+ * reattachable ones no client came back for within the detached timeout.
+ */
+public final class ExecutionManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionManager.class);
+
+  private final WorkerExecutor pool;
+  private final WorkerExecutor sparkPool;
+  private final ExecutionOptions options;
+  private final LongAdder bufferedBytes = new LongAdder();
+  private final Admission admission;
+  private final Map<String, Long> abandoned;
+  private final StateRecorder recorder;
+
+  /**
+   * @param pool runs the plans
+   * @param sparkPool runs short Spark calls (cancelling an operation's jobs)
+   * @param recorder records commands that change their session's state, before they complete
+   */
+  public ExecutionManager(WorkerExecutor pool, WorkerExecutor sparkPool, ExecutionOptions options,
+      StateRecorder recorder) {
+    this.pool = pool;
+    this.sparkPool = sparkPool;
+    this.recorder = recorder;
+    this.options = options;
+    this.admission = new Admission(options, bufferedBytes);
+    int tombstones = options.getAbandonedTombstones();
+    this.abandoned = new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > tombstones;
+      }
+    };
+  }
+
+  /**
+   * Registers and starts an ExecutePlan. Returns the existing operation when the client retries
+   * the same plan under the same operation id (it is then reattached, as Spark does).
+   */
+  public Operation start(Session session, ExecutePlanRequest request) {
+    String operationId = operationId(request);
+    Operation existing = session.operation(operationId).orElse(null);
+    if (existing != null) {
+      if (existing.request().getPlan().equals(request.getPlan())) {
+        return existing;
+      }
+      throw SparkErrors.invalidHandle("OPERATION_ALREADY_EXISTS", operationId);
+    }
+    if (session.ranRecently(operationId) || isAbandoned(session, operationId)) {
+      throw SparkErrors.invalidHandle("OPERATION_ABANDONED", operationId);
+    }
+    if (session.isClosed()) {
+      throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
+    }
+    admission.admit(session);
+    boolean reattachable = options.isReattachableEnabled() && isReattachable(request);
+    ExecutePlanRequest withId = request.toBuilder().setOperationId(operationId).build();
+    ResponseBuffer buffer = new ResponseBuffer(operationId, session.sessionId(),
+        session.serverSideSessionId(), new BufferLimits(options.getBufferAheadBytes(),
+            reattachable ? options.getRetryBufferBytes() : 0, bufferedBytes));
+    Operation operation = new Operation(operationId, session, withId, reattachable, buffer,
+        this::cancelJobs);
+    if (!session.addOperation(operation)) {
+      admission.release(session);
+      throw SparkErrors.invalidHandle("OPERATION_ALREADY_EXISTS", operationId);
+    }
+    LOG.info("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
+        reattachable ? "reattachable" : "not reattachable", operation.tags());
+    pool.executeBlocking(() -> {
+      new OperationRunner(operation, recorder).run();
+      return null;
+    }, false).onComplete(done -> admission.release(session));
+    return operation;
+  }
+
+  /** Interrupts every unfinished operation of the session. */
+  public List<String> interruptAll(Session session) {
+    return interrupt(session, op -> true);
+  }
+
+  /** Interrupts the session's operations carrying {@code tag}. */
+  public List<String> interruptTag(Session session, String tag) {
+    return interrupt(session, op -> op.tags().contains(tag));
+  }
+
+  /** Interrupts one operation. */
+  public List<String> interruptOperation(Session session, String operationId) {
+    return interrupt(session, op -> op.id().equals(operationId));
+  }
+
+  /** Forgets an operation whose client is done with it (interrupting it if it still runs). */
+  public void release(Operation operation) {
+    operation.interrupt();
+    operation.buffer().releaseUntil(Long.MAX_VALUE);
+    operation.session().removeOperation(operation);
+  }
+
+  /**
+   * Abandons reattachable operations that have had no stream attached for the detached timeout:
+   * the client is not coming back, so they are interrupted, freed and tombstoned.
+   */
+  public void abandonDetached(Collection<Session> sessions) {
+    long cutoff = System.currentTimeMillis() - options.getDetachedTimeout().toMillis();
+    for (Session session : sessions) {
+      for (Operation op : session.operations()) {
+        long since = op.detachedSinceMs();
+        if (op.reattachable() && since >= 0 && since < cutoff) {
+          LOG.info("Operation {} of session {} abandoned: no client attached for {}", op.id(),
+              session.sessionId(), options.getDetachedTimeout());
+          synchronized (abandoned) {
+            abandoned.put(key(session, op.id()), System.currentTimeMillis());
+          }
+          release(op);
+        }
+      }
+    }
+  }
+
+  /** Whether this operation id was abandoned (INVALID_HANDLE.OPERATION_ABANDONED). */
+  public boolean isAbandoned(Session session, String operationId) {
+    synchronized (abandoned) {
+      return abandoned.containsKey(key(session, operationId));
+    }
+  }
+
+  /** From now on, new operations are refused with UNAVAILABLE; those accepted carry on. */
+  public void drain() {
+    admission.drain();
+  }
+
+  /** Operations accepted and not yet finished running. */
+  public int activeCount() {
+    return admission.active();
+  }
+
+  /** Result bytes held by all buffers now. */
+  public long bufferedBytes() {
+    return bufferedBytes.sum();
+  }
+
+  private void cancelJobs(Operation operation) {
+    sparkPool.executeBlocking(() -> {
+      operation.session().context().cancelJobs(operation.id());
+      return null;
+    }, false);
+  }
+
+  private List<String> interrupt(Session session, Predicate<Operation> which) {
+    List<String> interrupted = new ArrayList<>();
+    for (Operation op : session.operations()) {
+      if (which.test(op) && op.interrupt()) {
+        interrupted.add(op.id());
+      }
+    }
+    LOG.info("Interrupted {} in session {}", interrupted, session.sessionId());
+    return interrupted;
+  }
+
+  private static String key(Session session, String operationId) {
+    return session.userId() + "/" + session.sessionId() + "/" + operationId;
+  }
+
+  private static String operationId(ExecutePlanRequest request) {
+    if (!request.hasOperationId() || request.getOperationId().isEmpty()) {
+      return UUID.randomUUID().toString();
+    }
+    try {
+      return UUID.fromString(request.getOperationId()).toString();
+    } catch (IllegalArgumentException e) {
+      throw SparkErrors.invalidHandle("FORMAT", request.getOperationId());
+    }
+  }
+
+  private static boolean isReattachable(ExecutePlanRequest request) {
+    return request.getRequestOptionsList().stream()
+        .anyMatch(o -> o.hasReattachOptions() && o.getReattachOptions().getReattachable());
+  }
+}

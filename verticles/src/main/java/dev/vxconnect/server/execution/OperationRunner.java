@@ -1,0 +1,86 @@
+package dev.vxconnect.server.execution;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SessionContext;
+import dev.vxconnect.planner.SparkErrors;
+import java.util.Map;
+import com.google.protobuf.ByteString;
+import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.server.session.StateRecorder;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one operation on a worker thread, from start to its last response: the plan through the
+ * planner into the operation's buffer, then ResultComplete (reattachable executions) or the end of
+ * the stream, or the error, mapped as Spark's server maps it.
+ */
+final class OperationRunner implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+
+  private static final long RECORD_TIMEOUT_SECONDS = 30;
+
+  private static final ExecutePlanResponse RESULT_COMPLETE = ExecutePlanResponse.newBuilder()
+      .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
+      .build();
+
+  private final Operation operation;
+  private final StateRecorder recorder;
+
+  OperationRunner(Operation operation, StateRecorder recorder) {
+    this.operation = operation;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public void run() {
+    SessionContext context = operation.session().context();
+    try {
+      if (!operation.begin(Thread.currentThread())) {
+        cancelled(context);
+        return;
+      }
+      operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
+      boolean changesState = context.changesSessionState(operation.request());
+      long started = System.nanoTime();
+      context.execute(operation.request(), operation.buffer(), operation);
+      LOG.info("Operation {} of session {} ran in {} ms", operation.id(),
+          operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
+      if (changesState) {
+        // Stored before the client hears that it completed, so a takeover keeps it.
+        recorder.record(operation.session(), StateChange.newBuilder()
+                .setKind(StateChange.Kind.EXECUTE_PLAN)
+                .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
+                .build())
+            .toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      if (operation.succeed()) {
+        operation.buffer().complete(operation.reattachable() ? RESULT_COMPLETE : null);
+      } else {
+        cancelled(context);
+      }
+    } catch (Throwable failure) {
+      if (operation.isCancelled()) {
+        cancelled(context);
+      } else {
+        LOG.info("Operation {} of session {} failed: {}", operation.id(),
+            operation.session().sessionId(), failure.toString());
+        ErrorStatus status = context.toErrorStatus(failure);
+        operation.finish(Operation.State.FAILED);
+        operation.buffer().fail(status);
+      }
+    } finally {
+      // The thread goes back to the pool: clear an interrupt aimed at this operation.
+      Thread.interrupted();
+    }
+  }
+
+  private void cancelled(SessionContext context) {
+    operation.finish(Operation.State.CANCELED);
+    operation.buffer().fail(
+        context.toErrorStatus(SparkErrors.error("OPERATION_CANCELED", Map.of())));
+  }
+}

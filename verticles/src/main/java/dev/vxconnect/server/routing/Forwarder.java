@@ -1,0 +1,165 @@
+package dev.vxconnect.server.routing;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.rpc.Failures;
+import dev.vxconnect.server.rpc.RpcFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passes a call whose session another instance owns on to that instance, unchanged: requests go
+ * out with a header that makes the owner serve them (never forward again), responses and the final
+ * status (with Spark's error details) come back as the owner sent them. Streams keep their
+ * backpressure: when the client reads slowly, the owner's stream is paused. An owner that cannot be
+ * reached is reported as unreachable, and the client is told to retry (by then its session is
+ * taken over here).
+ */
+public final class Forwarder {
+
+  /** Set on calls that an instance forwarded; the receiver serves them itself. */
+  public static final String FORWARDED_HEADER = "vxconnect-forwarded";
+  private static final String DETAILS_TRAILER = "grpc-status-details-bin";
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+  private final GrpcClient client;
+  private final Failures failures;
+  private final Consumer<String> unreachable;
+
+  /** @param unreachable told the id of an owner that refused or dropped a forwarded call */
+  public Forwarder(Vertx vertx, long maxMessageSize, Failures failures, Consumer<String> unreachable) {
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize));
+    this.failures = failures;
+    this.unreachable = unreachable;
+  }
+
+  /** Whether a call was forwarded here by another instance. */
+  public static boolean isForwarded(GrpcServerRequest<?, ?> call) {
+    return call.headers().contains(FORWARDED_HEADER);
+  }
+
+  /** A unary call: the owner's response or its failure. */
+  public <Req, Resp> Future<Resp> unary(SparkConnectMethods.Method<Req, Resp> method, Req request,
+      ForwardRequired owner) {
+    return open(method, owner).compose(call -> call.send(request))
+        .compose(response -> response.last().transform(done -> {
+          if (response.status() == GrpcStatus.OK && done.succeeded()) {
+            return Future.succeededFuture(done.result());
+          }
+          return Future.failedFuture(new RpcFailure(statusOf(response)));
+        }))
+        .recover(e -> Future.failedFuture(e instanceof RpcFailure ? e : lost(owner, e)));
+  }
+
+  /** A server-streaming call: the owner's responses are written to {@code target} as they come. */
+  public <Req, Resp> void serverStream(SparkConnectMethods.Method<Req, Resp> method, Req request,
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner) {
+    open(method, owner).onComplete(opened -> {
+      if (opened.failed()) {
+        failures.send(target.response(), lost(owner, opened.cause()), null);
+        return;
+      }
+      GrpcClientRequest<Req, Resp> call = opened.result();
+      target.exceptionHandler(e -> call.cancel());
+      target.errorHandler(e -> call.cancel());
+      call.send(request).onComplete(answered -> {
+        if (answered.failed()) {
+          failures.send(target.response(), lost(owner, answered.cause()), null);
+        } else {
+          relay(answered.result(), target.response(), owner);
+        }
+      });
+    });
+  }
+
+  /**
+   * A client-streaming call whose first message was already read: it and every later message of
+   * {@code target} are sent on; the owner's response comes back.
+   */
+  public <Req, Resp> void clientStream(SparkConnectMethods.Method<Req, Resp> method, Req first,
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner) {
+    open(method, owner).onComplete(opened -> {
+      if (opened.failed()) {
+        failures.send(target.response(), lost(owner, opened.cause()), null);
+        return;
+      }
+      GrpcClientRequest<Req, Resp> call = opened.result();
+      call.write(first);
+      target.handler(message -> {
+        call.write(message);
+        if (call.writeQueueFull()) {
+          target.pause();
+          call.drainHandler(v -> target.resume());
+        }
+      });
+      target.endHandler(v -> call.end());
+      target.exceptionHandler(e -> call.cancel());
+      target.resume();
+      call.response().onComplete(answered -> {
+        if (answered.failed()) {
+          failures.send(target.response(), lost(owner, answered.cause()), null);
+        } else {
+          relay(answered.result(), target.response(), owner);
+        }
+      });
+    });
+  }
+
+  private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(
+      SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner) {
+    return client.request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
+        .map(call -> {
+          call.headers().set(FORWARDED_HEADER, "1");
+          return call;
+        });
+  }
+
+  /** Writes the owner's responses to {@code target}, pausing the owner while the client lags. */
+  private <Req, Resp> void relay(GrpcClientResponse<Req, Resp> from, GrpcServerResponse<Req, Resp> target,
+      ForwardRequired owner) {
+    from.handler(message -> {
+      target.write(message);
+      if (target.writeQueueFull()) {
+        from.pause();
+        target.drainHandler(v -> from.resume());
+      }
+    });
+    from.exceptionHandler(e -> failures.send(target, lost(owner, e), null));
+    from.endHandler(v -> {
+      if (from.status() == GrpcStatus.OK) {
+        target.end();
+      } else {
+        failures.send(target, statusOf(from));
+      }
+    });
+  }
+
+  private static ErrorStatus statusOf(GrpcClientResponse<?, ?> response) {
+    String details = response.trailers().get(DETAILS_TRAILER);
+    return new ErrorStatus(response.status() == null ? GrpcStatus.UNKNOWN.code : response.status().code,
+        response.statusMessage() == null ? "" : response.statusMessage(),
+        details == null ? null : Base64.getDecoder().decode(details));
+  }
+
+  private RpcFailure lost(ForwardRequired owner, Throwable cause) {
+    LOG.info("Session owner {} at {} did not answer a forwarded call: {}", owner.owner(),
+        owner.address(), cause.toString());
+    unreachable.accept(owner.owner());
+    return new RpcFailure(ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
+        "The instance serving this session (" + owner.owner() + ") cannot be reached; retry.",
+        Duration.ofMillis(200)));
+  }
+}

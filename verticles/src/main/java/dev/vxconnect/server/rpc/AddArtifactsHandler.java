@@ -1,0 +1,163 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.artifact.ArtifactUpload;
+import dev.vxconnect.server.routing.ForwardRequired;
+import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.session.Session;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
+
+/**
+ * AddArtifacts (client streaming): each message is staged on a worker thread before the next one
+ * is read, so a fast uploader cannot fill memory; at the end, artifacts whose CRC checks passed
+ * join the session (jars and classes its class loader, {@code cache/} entries its block store).
+ */
+public final class AddArtifactsHandler
+    implements Handler<GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse>> {
+
+  /** An artifact whose bytes another instance will need after a takeover. */
+  private record Replicated(String name, String sha256, byte[] bytes) {}
+
+  private final SessionCalls calls;
+  private final Path stagingRoot;
+  private final long maxUploadBytes;
+  private final SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method;
+  private final Forwarder forwarder;
+
+  public AddArtifactsHandler(SessionCalls calls, Path stagingRoot, long maxUploadBytes,
+      SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method, Forwarder forwarder) {
+    this.calls = calls;
+    this.stagingRoot = stagingRoot;
+    this.maxUploadBytes = maxUploadBytes;
+    this.method = method;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void handle(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call) {
+    new Upload(call, Vertx.currentContext()).start();
+  }
+
+  private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /** The state of one call. Touched only on the call's event loop, except inside blocking work. */
+  private final class Upload {
+    private final GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call;
+    private final Context context;
+    private Session session;
+    private ArtifactUpload upload;
+    private boolean failed;
+
+    Upload(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Context context) {
+      this.call = call;
+      this.context = context;
+    }
+
+    void start() {
+      call.pause();
+      call.handler(this::onMessage);
+      call.endHandler(v -> onEnd());
+      call.exceptionHandler(e -> cleanUp());
+      call.fetch(1);
+    }
+
+    private void onMessage(AddArtifactsRequest request) {
+      if (failed) {
+        return;
+      }
+      Future<Session> resolved = session != null ? Future.succeededFuture(session)
+          : calls.sessions().getOrCreate(RequestContext.of(request.getUserContext(),
+              request.getSessionId(), request.hasClientObservedServerSideSessionId(),
+              request.getClientObservedServerSideSessionId(), Forwarder.isForwarded(call)));
+      resolved.compose(s -> calls.blocking(s, ss -> {
+        if (upload == null) {
+          upload = new ArtifactUpload(
+              stagingRoot.resolve(ss.sessionId()).resolve(UUID.randomUUID().toString()), maxUploadBytes);
+        }
+        upload.accept(request);
+        return ss;
+      })).onComplete(done -> context.runOnContext(v -> {
+        if (done.failed() && session == null && done.cause() instanceof ForwardRequired owner) {
+          // The owner takes the whole upload: this message, then the rest of the stream.
+          failed = true;
+          forwarder.clientStream(method, request, call, owner);
+        } else if (done.failed()) {
+          fail(done.cause());
+        } else {
+          session = done.result();
+          call.fetch(1);
+        }
+      }));
+    }
+
+    private void onEnd() {
+      if (failed) {
+        return;
+      }
+      if (session == null) {
+        fail(new IllegalArgumentException("AddArtifacts carried no artifact"));
+        return;
+      }
+      List<Replicated> replicated = new ArrayList<>();
+      calls.blocking(session, s -> {
+        AddArtifactsResponse.Builder response = AddArtifactsResponse.newBuilder()
+            .setSessionId(s.sessionId())
+            .setServerSideSessionId(s.serverSideSessionId());
+        try (ArtifactUpload finished = upload) {
+          for (ArtifactUpload.Staged staged : finished.complete()) {
+            if (staged.crcOk()) {
+              if (calls.sessions().replicatesArtifact(Files.size(staged.file()))) {
+                // Read before the session takes the file.
+                byte[] bytes = Files.readAllBytes(staged.file());
+                replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+              }
+              s.context().addArtifact(staged.name(), staged.file());
+            }
+            response.addArtifacts(ArtifactUpload.summary(staged));
+          }
+        }
+        return response.build();
+      }).compose(response -> Future.all(replicated.stream()
+              .map(r -> calls.sessions().keepArtifact(session, r.name(), r.sha256(), r.bytes())).toList())
+          .map(response))
+          .onComplete(done -> context.runOnContext(v -> {
+        if (done.failed()) {
+          fail(done.cause());
+        } else {
+          call.response().end(done.result());
+        }
+      }));
+    }
+
+    private void fail(Throwable failure) {
+      failed = true;
+      calls.failures().send(call.response(), failure, session);
+      cleanUp();
+    }
+
+    private void cleanUp() {
+      ArtifactUpload toDelete = upload;
+      upload = null;
+      if (toDelete != null && session != null) {
+        calls.blocking(session, s -> {
+          toDelete.close();
+          return null;
+        });
+      }
+    }
+  }
+}

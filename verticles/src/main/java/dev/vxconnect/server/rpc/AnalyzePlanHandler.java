@@ -1,0 +1,24 @@
+package dev.vxconnect.server.rpc;
+
+import io.vertx.core.Future;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.AnalyzePlanResponse;
+
+/** AnalyzePlan: schema, explain, tree string, is_local, ..., persist, unpersist, storage level. */
+public final class AnalyzePlanHandler {
+
+  private final SessionCalls calls;
+
+  public AnalyzePlanHandler(SessionCalls calls) {
+    this.calls = calls;
+  }
+
+  public Future<AnalyzePlanResponse> handle(AnalyzePlanRequest request, boolean forwarded) {
+    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
+        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), forwarded);
+    return calls.run(context, session -> session.context().analyze(request)
+        .setSessionId(request.getSessionId())
+        .setServerSideSessionId(session.serverSideSessionId())
+        .build());
+  }
+}

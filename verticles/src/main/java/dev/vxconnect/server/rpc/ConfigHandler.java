@@ -1,0 +1,38 @@
+package dev.vxconnect.server.rpc;
+
+import com.google.protobuf.ByteString;
+import dev.vxconnect.proto.cluster.StateChange;
+import io.vertx.core.Future;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ConfigResponse;
+
+/** Config: set / get / get_with_default / get_option / get_all / unset / is_modifiable. */
+public final class ConfigHandler {
+
+  private final SessionCalls calls;
+
+  public ConfigHandler(SessionCalls calls) {
+    this.calls = calls;
+  }
+
+  public Future<ConfigResponse> handle(ConfigRequest request, boolean forwarded) {
+    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
+        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), forwarded);
+    return calls.sessions().getOrCreate(context).compose(session -> calls.blocking(session,
+        s -> s.context().config(request.getOperation())
+            .setSessionId(request.getSessionId())
+            .setServerSideSessionId(s.serverSideSessionId())
+            .build())
+        .compose(response -> changesConf(request.getOperation())
+            ? calls.sessions().record(session, StateChange.newBuilder()
+                .setKind(StateChange.Kind.CONFIG)
+                .setRequest(ByteString.copyFrom(request.toByteArray()))
+                .build()).map(response)
+            : Future.succeededFuture(response)));
+  }
+
+  /** Set and unset change the session's conf: they are recorded for a takeover to replay. */
+  private static boolean changesConf(ConfigRequest.Operation operation) {
+    return operation.hasSet() || operation.hasUnset();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkEngine;
+import dev.vxconnect.server.session.Session;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.Base64;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a failure becomes a gRPC status: Spark's mapping (INTERNAL + ErrorInfo in
+ * {@code grpc-status-details-bin}) for Spark errors, our own status for protocol errors.
+ */
+public final class Failures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  private static final String DETAILS_TRAILER = "grpc-status-details-bin";
+
+  private final SparkEngine engine;
+
+  public Failures(SparkEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Maps {@code failure}; with a session, its details are kept for FetchErrorDetails. */
+  public ErrorStatus toStatus(Throwable failure, Session session) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof RpcFailure rpc) {
+      return rpc.status();
+    }
+    try {
+      return session != null ? session.context().toErrorStatus(cause) : engine.toErrorStatus(cause);
+    } catch (RuntimeException | LinkageError mappingFailed) {
+      // Never leave a call hanging because its error could not be described.
+      LOG.error("Could not map {} to a status", cause, mappingFailed);
+      return ErrorStatus.of(ErrorStatus.INTERNAL, String.valueOf(cause.getMessage()));
+    }
+  }
+
+  /** Ends the call with {@code failure}. */
+  public void send(GrpcServerResponse<?, ?> response, Throwable failure, Session session) {
+    send(response, toStatus(failure, session));
+  }
+
+  /** Ends the call with {@code status}; a call the client already cancelled is left alone. */
+  public void send(GrpcServerResponse<?, ?> response, ErrorStatus status) {
+    try {
+      GrpcStatus code = GrpcStatus.valueOf(status.code());
+      response.status(code == null ? GrpcStatus.UNKNOWN : code);
+      response.statusMessage(status.message());
+      if (status.details() != null) {
+        response.trailers().set(DETAILS_TRAILER,
+            Base64.getEncoder().withoutPadding().encodeToString(status.details()));
+      }
+      response.end();
+    } catch (RuntimeException closed) {
+      // The stream is already ended or its connection is gone (Vert.x may throw either way).
+      LOG.debug("Could not send {} to a closed stream: {}", status.message(), closed.toString());
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

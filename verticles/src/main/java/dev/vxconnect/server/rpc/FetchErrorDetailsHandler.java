@@ -1,0 +1,26 @@
+package dev.vxconnect.server.rpc;
+
+import io.vertx.core.Future;
+import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
+import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
+
+/** FetchErrorDetails: the cause chain of an earlier error of the session, by errorId, once. */
+public final class FetchErrorDetailsHandler {
+
+  private final SessionCalls calls;
+
+  public FetchErrorDetailsHandler(SessionCalls calls) {
+    this.calls = calls;
+  }
+
+  public Future<FetchErrorDetailsResponse> handle(FetchErrorDetailsRequest request, boolean forwarded) {
+    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
+        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), forwarded);
+    return calls.run(context, session -> session.context().takeErrorDetails(request.getErrorId())
+        .map(FetchErrorDetailsResponse::toBuilder)
+        .orElseGet(FetchErrorDetailsResponse::newBuilder)
+        .setSessionId(request.getSessionId())
+        .setServerSideSessionId(session.serverSideSessionId())
+        .build());
+  }
+}

@@ -1,0 +1,82 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.buffer.ResponseSender;
+import dev.vxconnect.server.routing.ForwardRequired;
+import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.buffer.StreamLimits;
+import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.execution.Operation;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.Map;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ReattachExecute: a new stream for a reattachable operation, resuming after the last response the
+ * client saw. The stream it replaces ends with INVALID_CURSOR.DISCONNECTED.
+ */
+public final class ReattachExecuteHandler
+    implements Handler<GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse>> {
+
+  private record Resume(Operation operation, long firstIndex) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReattachExecuteHandler.class);
+
+  private final SessionCalls calls;
+  private final ExecutionManager executions;
+  private final StreamLimits limits;
+  private final SparkConnectMethods.Method<ReattachExecuteRequest, ExecutePlanResponse> method;
+  private final Forwarder forwarder;
+
+  public ReattachExecuteHandler(SessionCalls calls, ExecutionManager executions, StreamLimits limits,
+      SparkConnectMethods.Method<ReattachExecuteRequest, ExecutePlanResponse> method, Forwarder forwarder) {
+    this.calls = calls;
+    this.executions = executions;
+    this.limits = limits;
+    this.method = method;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call) {
+    Context callContext = Vertx.currentContext();
+    boolean forwarded = Forwarder.isForwarded(call);
+    call.handler(request -> {
+      RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
+          request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
+          forwarded);
+      calls.sessions().get(context).compose(session -> calls.now(session, s -> {
+        Operation operation = s.operation(request.getOperationId()).orElseThrow(() ->
+            SparkErrors.invalidHandle(executions.isAbandoned(s, request.getOperationId())
+                ? "OPERATION_ABANDONED" : "OPERATION_NOT_FOUND", request.getOperationId()));
+        if (!operation.reattachable()) {
+          throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
+        }
+        long first = request.hasLastResponseId()
+            ? operation.buffer().indexOf(request.getLastResponseId()) + 1 : 1;
+        return new Resume(operation, first);
+      })).onComplete(found -> callContext.runOnContext(v -> {
+        if (found.failed() && found.cause() instanceof ForwardRequired owner) {
+          forwarder.serverStream(method, request, call, owner);
+          return;
+        }
+        if (found.failed()) {
+          calls.failures().send(call.response(), found.cause(), null);
+          return;
+        }
+        Resume resume = found.result();
+        LOG.info("Operation {} of session {} reattached, resuming at response {}",
+            resume.operation().id(), request.getSessionId(), resume.firstIndex());
+        ResponseSender.stream(call, callContext, resume.operation(), resume.firstIndex(), limits,
+            calls.failures(), s -> {});
+      }));
+    });
+  }
+}

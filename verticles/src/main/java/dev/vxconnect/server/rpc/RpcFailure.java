@@ -1,0 +1,22 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.planner.ErrorStatus;
+
+/** A failure whose wire status is already decided (mapped, or one of our own protocol errors). */
+public final class RpcFailure extends RuntimeException {
+
+  private final transient ErrorStatus status;
+
+  public RpcFailure(ErrorStatus status) {
+    super(status.message(), null, false, false);
+    this.status = status;
+  }
+
+  public static RpcFailure of(int code, String message) {
+    return new RpcFailure(ErrorStatus.of(code, message));
+  }
+
+  public ErrorStatus status() {
+    return status;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.routing.Forwarder;
+
+/** One handler per RPC, built once and shared by every event loop's verticle. */
+public record RpcHandlers(
+    SparkConnectMethods methods,
+    Failures failures,
+    Forwarder forwarder,
+    CallTracker calls,
+    ExecutePlanHandler executePlan,
+    ReattachExecuteHandler reattachExecute,
+    AddArtifactsHandler addArtifacts,
+    AnalyzePlanHandler analyzePlan,
+    ConfigHandler config,
+    ArtifactStatusHandler artifactStatus,
+    InterruptHandler interrupt,
+    ReleaseExecuteHandler releaseExecute,
+    ReleaseSessionHandler releaseSession,
+    FetchErrorDetailsHandler fetchErrorDetails,
+    CloneSessionHandler cloneSession) {}

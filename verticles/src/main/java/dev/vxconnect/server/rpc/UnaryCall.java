@@ -1,0 +1,60 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.routing.ForwardRequired;
+import dev.vxconnect.server.routing.Forwarder;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.server.GrpcServerRequest;
+
+/**
+ * Serves a unary RPC: reads the one request, runs the handler — or forwards the request to the
+ * instance that owns its session — and writes the response or sends the failure through
+ * {@link Failures}, back on the call's event loop.
+ */
+public final class UnaryCall<Req, Resp> implements Handler<GrpcServerRequest<Req, Resp>> {
+
+  /** One RPC's handler; {@code forwarded} is true when another instance sent it here. */
+  @FunctionalInterface
+  public interface Unary<Req, Resp> {
+    Future<Resp> handle(Req request, boolean forwarded);
+  }
+
+  private final SparkConnectMethods.Method<Req, Resp> method;
+  private final Unary<Req, Resp> handler;
+  private final Failures failures;
+  private final Forwarder forwarder;
+
+  public UnaryCall(SparkConnectMethods.Method<Req, Resp> method, Unary<Req, Resp> handler,
+      Failures failures, Forwarder forwarder) {
+    this.method = method;
+    this.handler = handler;
+    this.failures = failures;
+    this.forwarder = forwarder;
+  }
+
+  @Override
+  public void handle(GrpcServerRequest<Req, Resp> call) {
+    Context callContext = Vertx.currentContext();
+    boolean forwarded = Forwarder.isForwarded(call);
+    call.last().onFailure(e -> failures.send(call.response(), e, null)).onSuccess(request -> {
+      Future<Resp> response;
+      try {
+        response = handler.handle(request, forwarded);
+      } catch (RuntimeException e) {
+        response = Future.failedFuture(e);
+      }
+      response.recover(e -> e instanceof ForwardRequired owner
+              ? forwarder.unary(method, request, owner) : Future.failedFuture(e))
+          .onComplete(result -> callContext.runOnContext(v -> {
+            if (result.succeeded()) {
+              call.response().end(result.result());
+            } else {
+              failures.send(call.response(), result.cause(), null);
+            }
+          }));
+    });
+  }
+}

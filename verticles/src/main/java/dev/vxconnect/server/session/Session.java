@@ -1,0 +1,139 @@
+package dev.vxconnect.server.session;
+
+import dev.vxconnect.planner.SessionContext;
+import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.server.execution.Operation;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import io.vertx.core.Future;
+
+/**
+ * One live session on this instance: its ids, its Spark side, its operations, and the ids of its
+ * recently finished operations (so a client that retries a finished operation is not served twice).
+ */
+public final class Session {
+
+  private static final int FINISHED_IDS_KEPT = 10_000;
+
+  private final SessionKey key;
+  private final SessionContext context;
+  private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+  private final long finishedIdsTtlMs;
+  private final LinkedHashMap<String, Long> finishedIds = new LinkedHashMap<>();
+  private volatile long lastAccessMs = System.currentTimeMillis();
+  private volatile boolean closed;
+  /** The session as the cluster knows it; changed only through {@link #withChange}. */
+  private SessionRecord record;
+  /** The last write of the record, so writes reach the store in order. */
+  private Future<Void> lastWrite = Future.succeededFuture();
+
+  public Session(SessionKey key, SessionRecord record, SessionContext context, long finishedIdsTtlMs) {
+    this.key = key;
+    this.record = record;
+    this.context = context;
+    this.finishedIdsTtlMs = finishedIdsTtlMs;
+  }
+
+  public SessionKey key() {
+    return key;
+  }
+
+  public String userId() {
+    return key.userId();
+  }
+
+  public String sessionId() {
+    return key.sessionId();
+  }
+
+  /** Ours, created once per session and kept across failover; the client checks it never changes. */
+  public String serverSideSessionId() {
+    return record().getServerSideSessionId();
+  }
+
+  public synchronized SessionRecord record() {
+    return record;
+  }
+
+  /**
+   * Appends a change to the record and writes it with {@code write}, after every earlier write:
+   * the returned future completes once this change is stored.
+   */
+  synchronized Future<Void> withChange(StateChange change, Function<SessionRecord, Future<Void>> write) {
+    record = record.toBuilder().addChanges(change).build();
+    SessionRecord next = record;
+    lastWrite = lastWrite.transform(previous -> write.apply(next));
+    return lastWrite;
+  }
+
+  public SessionContext context() {
+    return context;
+  }
+
+  public void touch() {
+    lastAccessMs = System.currentTimeMillis();
+  }
+
+  public long lastAccessMs() {
+    return lastAccessMs;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  // ---- operations ----
+
+  /** Registers a new operation; false if one with the same id is already registered. */
+  public boolean addOperation(Operation operation) {
+    return operations.putIfAbsent(operation.id(), operation) == null;
+  }
+
+  public Optional<Operation> operation(String operationId) {
+    return Optional.ofNullable(operations.get(operationId));
+  }
+
+  public Collection<Operation> operations() {
+    return operations.values();
+  }
+
+  /** Forgets a finished (or released) operation, remembering its id for a while. */
+  public void removeOperation(Operation operation) {
+    if (operations.remove(operation.id(), operation)) {
+      synchronized (finishedIds) {
+        finishedIds.put(operation.id(), System.currentTimeMillis());
+        expireFinishedIds();
+      }
+    }
+  }
+
+  /** Whether an operation with this id ran in this session recently. */
+  public boolean ranRecently(String operationId) {
+    synchronized (finishedIds) {
+      expireFinishedIds();
+      return finishedIds.containsKey(operationId);
+    }
+  }
+
+  private void expireFinishedIds() {
+    long oldest = System.currentTimeMillis() - finishedIdsTtlMs;
+    var it = finishedIds.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (e.getValue() < oldest || finishedIds.size() > FINISHED_IDS_KEPT) {
+        it.remove();
+      } else {
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package dev.vxconnect.server.session;
+
+import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SessionContext;
+import dev.vxconnect.planner.SparkEngine;
+import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.server.SessionOptions;
+import dev.vxconnect.server.routing.ForwardRequired;
+import dev.vxconnect.server.rpc.RequestContext;
+import dev.vxconnect.server.rpc.RpcFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions this instance serves, keyed by (user_id, session_id), and their records in the
+ * cluster's store. A session is created on first use; a session another live instance owns is
+ * forwarded there ({@link ForwardRequired}); a session whose owner is gone is taken over (an atomic
+ * replace on its record, so that only one survivor wins) and rebuilt from its recorded changes,
+ * keeping its server-side id. Ids are checked as Spark's server does (INVALID_HANDLE.FORMAT /
+ * SESSION_NOT_FOUND / SESSION_CLOSED / SESSION_CHANGED); closed ids are tombstoned in the store.
+ */
+public final class SessionManager implements StateRecorder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+  private static final long UNREACHABLE_MS = 30_000;
+
+  private final SparkEngine engine;
+  private final WorkerExecutor sparkPool;
+  private final Cluster cluster;
+  private final SessionOptions options;
+  private final long finishedOperationsTtlMs;
+  private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
+  private final SessionRebuilder rebuilder;
+  private final long maxReplicatedArtifactBytes;
+  private Consumer<Session> beforeClose = s -> {};
+  /** Owners that did not answer a forwarded call, until when they are treated as gone. */
+  private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
+
+  public SessionManager(SparkEngine engine, WorkerExecutor sparkPool, Cluster cluster,
+      SessionOptions options, long finishedOperationsTtlMs, long maxReplicatedArtifactBytes) {
+    this.maxReplicatedArtifactBytes = maxReplicatedArtifactBytes;
+    this.engine = engine;
+    this.sparkPool = sparkPool;
+    this.cluster = cluster;
+    this.options = options;
+    this.finishedOperationsTtlMs = finishedOperationsTtlMs;
+    this.rebuilder = new SessionRebuilder(cluster.artifacts());
+  }
+
+  /** Runs before a session closes (e.g. to interrupt its operations). */
+  public void beforeClose(Consumer<Session> hook) {
+    this.beforeClose = hook;
+  }
+
+  /**
+   * An owner did not answer a forwarded call: for a while its sessions are taken over here instead
+   * of forwarded (Hazelcast may take seconds more to declare it gone).
+   */
+  public void unreachable(String owner) {
+    unreachableUntil.put(owner, System.currentTimeMillis() + UNREACHABLE_MS);
+  }
+
+  private boolean reachable(String owner) {
+    Long until = unreachableUntil.get(owner);
+    if (until == null) {
+      return true;
+    }
+    if (until < System.currentTimeMillis()) {
+      unreachableUntil.remove(owner, until);
+      return true;
+    }
+    return false;
+  }
+
+  /** This instance's id in the cluster. */
+  public String self() {
+    return cluster.membership().self();
+  }
+
+  /** The session, created if it does not exist yet (or taken over from a lost owner). */
+  public Future<Session> getOrCreate(RequestContext request) {
+    return resolve(request, true);
+  }
+
+  /** The session, which must exist somewhere in the cluster. */
+  public Future<Session> get(RequestContext request) {
+    return resolve(request, false);
+  }
+
+  private Future<Session> resolve(RequestContext request, boolean create) {
+    try {
+      validateId(request.sessionId());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    SessionKey key = request.key();
+    Optional<Session> known = find(key);
+    if (known.isPresent()) {
+      return Future.succeededFuture(known.get()).map(s -> checked(s, request));
+    }
+    return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
+      if (closed) {
+        return Future.failedFuture(SparkErrors.invalidHandle("SESSION_CLOSED", key.sessionId()));
+      }
+      return cluster.sessions().get(key.userId(), key.sessionId()).compose(record -> {
+        if (record.isPresent()) {
+          return adopt(request, record.get());
+        }
+        if (!create) {
+          return Future.failedFuture(SparkErrors.invalidHandle("SESSION_NOT_FOUND", key.sessionId()));
+        }
+        return createNew(key);
+      });
+    }).map(s -> checked(s, request));
+  }
+
+  /** A recorded session that this instance does not hold: forward, or take over and rebuild. */
+  private Future<Session> adopt(RequestContext request, SessionRecord record) {
+    String owner = record.getOwner();
+    if (!owner.equals(self()) && !request.forwarded() && reachable(owner)) {
+      Optional<String> address = cluster.membership().address(owner);
+      if (address.isPresent()) {
+        return Future.failedFuture(new ForwardRequired(owner, address.get()));
+      }
+    }
+    SessionRecord mine = record.toBuilder().setOwner(self()).build();
+    Future<Boolean> owned = owner.equals(self())
+        ? Future.succeededFuture(true) : cluster.sessions().replace(record, mine);
+    return owned.compose(won -> {
+      if (!won) {
+        // Another survivor took it first (or it changed): look again, it will be forwarded.
+        return cluster.sessions().get(record.getUserId(), record.getSessionId()).compose(latest ->
+            latest.isPresent() && !latest.get().equals(record)
+                ? adopt(request, latest.get())
+                : Future.failedFuture(SparkErrors.invalidHandle("SESSION_NOT_FOUND", record.getSessionId())));
+      }
+      LOG.info("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
+          record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
+          record.getChangesCount());
+      SessionKey key = request.key();
+      return sessions.compute(key, (k, pending) -> pending == null || pending.failed()
+          ? rebuild(k, mine) : pending);
+    });
+  }
+
+  private Future<Session> createNew(SessionKey key) {
+    long held = sessions.keySet().stream().filter(k -> k.userId().equals(key.userId())).count();
+    if (held >= options.getMaxSessionsPerUser() && !sessions.containsKey(key)) {
+      return Future.failedFuture(new RpcFailure(ErrorStatus.retryLater(ErrorStatus.RESOURCE_EXHAUSTED,
+          "User " + key.userId() + " holds " + held + " sessions, the most one user may hold;"
+              + " close some, or retry later.", options.getRetryDelay())));
+    }
+    return sessions.compute(key,
+        (k, pending) -> pending == null || pending.failed() ? create(k, null) : pending);
+  }
+
+  /** The live session, if it exists here (and is ready). */
+  public Optional<Session> find(SessionKey key) {
+    Future<Session> session = sessions.get(key);
+    if (session == null || !session.succeeded()) {
+      return Optional.empty();
+    }
+    return Optional.of(session.result());
+  }
+
+  /** Copies a session's conf, temp views, functions and artifacts into a new session. */
+  public Future<Session> cloneSession(Session source, String newSessionId) {
+    try {
+      validateId(newSessionId);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    SessionKey key = new SessionKey(source.userId(), newSessionId);
+    return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
+      Future<Session> created = closed || sessions.containsKey(key) ? null : create(key, source);
+      if (created == null || sessions.putIfAbsent(key, created) != null) {
+        return Future.failedFuture(SparkErrors.raise(
+            "INVALID_HANDLE.SESSION_ALREADY_EXISTS", Map.of("handle", newSessionId)));
+      }
+      return created;
+    });
+  }
+
+  /**
+   * Records a change of the session's state in the store; the returned future completes once it
+   * is stored, which is when the change may be acknowledged to the client. Only a cluster needs
+   * the record: a single instance never rebuilds a session.
+   */
+  @Override
+  public Future<Void> record(Session session, StateChange change) {
+    if (!cluster.isDistributed()) {
+      return Future.succeededFuture();
+    }
+    return session.withChange(change, cluster.sessions()::update);
+  }
+
+  /** Whether an artifact of this size is replicated (so its bytes should be read for {@link #keepArtifact}). */
+  public boolean replicatesArtifact(long size) {
+    return cluster.isDistributed() && size <= maxReplicatedArtifactBytes;
+  }
+
+  /**
+   * Keeps an artifact's bytes where another instance finds them after a takeover, and records it
+   * in the session; complete before the upload is acknowledged.
+   */
+  public Future<Void> keepArtifact(Session session, String name, String sha256, byte[] bytes) {
+    if (!cluster.isDistributed()) {
+      return Future.succeededFuture();
+    }
+    return cluster.artifacts().put(sha256, bytes).compose(v -> record(session, StateChange.newBuilder()
+        .setKind(StateChange.Kind.ARTIFACT).setArtifactName(name).setArtifactSha256(sha256).build()));
+  }
+
+  /**
+   * Closes a session: interrupts its operations and frees its Spark side. Unless
+   * {@code allowReconnect}, its id is tombstoned so it cannot be used again.
+   */
+  public Future<Optional<Session>> close(SessionKey key, boolean allowReconnect) {
+    Future<Session> removed = sessions.remove(key);
+    Future<Void> forgotten = cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect);
+    if (removed == null) {
+      return forgotten.map(v -> Optional.empty());
+    }
+    return forgotten.compose(v -> removed).compose(session -> {
+      session.markClosed();
+      beforeClose.accept(session);
+      return sparkPool.executeBlocking(() -> {
+        session.context().close();
+        return Optional.of(session);
+      }, false);
+    }, failed -> Future.succeededFuture(Optional.empty()));
+  }
+
+  /**
+   * Hands this instance's sessions over (graceful stop): their records no longer name an owner,
+   * so the next call for each, wherever it lands, rebuilds it at once instead of waiting for this
+   * member to be declared gone.
+   */
+  public Future<Void> handOver() {
+    List<Future<Boolean>> released = new ArrayList<>();
+    for (Session session : live()) {
+      SessionRecord record = session.record();
+      released.add(cluster.sessions().replace(record, record.toBuilder().setOwner("").build()));
+    }
+    return Future.join(released).mapEmpty();
+  }
+
+  /** Closes sessions idle for longer than the timeout that run nothing. */
+  public void expireIdle() {
+    long cutoff = System.currentTimeMillis() - options.getIdleTimeout().toMillis();
+    for (Session session : live()) {
+      boolean busy = session.operations().stream().anyMatch(op -> !op.isFinished());
+      if (!busy && session.lastAccessMs() < cutoff) {
+        LOG.info("Session {} of user {} expired after {} idle", session.sessionId(),
+            session.userId(), options.getIdleTimeout());
+        close(session.key(), false);
+      }
+    }
+  }
+
+  /** Every session that is up here. */
+  public Collection<Session> live() {
+    List<Session> live = new ArrayList<>();
+    sessions.values().forEach(f -> {
+      if (f.succeeded()) {
+        live.add(f.result());
+      }
+    });
+    return live;
+  }
+
+  /** Records a new session (keeping an existing record's server-side id), then builds its Spark side. */
+  private Future<Session> create(SessionKey key, Session cloneOf) {
+    long now = System.currentTimeMillis();
+    SessionRecord.Builder fresh = SessionRecord.newBuilder()
+        .setUserId(key.userId())
+        .setSessionId(key.sessionId())
+        .setServerSideSessionId(UUID.randomUUID().toString())
+        .setOwner(self())
+        .setCreatedAtMs(now)
+        .setLastAccessMs(now);
+    if (cloneOf != null) {
+      // The copy starts from the source's history, so it can be rebuilt on its own.
+      fresh.setClonedFromSessionId(cloneOf.sessionId()).addAllChanges(cloneOf.record().getChangesList());
+    }
+    Promise<Session> created = Promise.promise();
+    cluster.sessions().create(fresh.build()).compose(record -> {
+      Optional<String> ownerAddress = record.getOwner().equals(self())
+          ? Optional.empty() : cluster.membership().address(record.getOwner());
+      if (ownerAddress.isPresent()) {
+        // Another instance created it at the same moment: it serves it.
+        return Future.failedFuture(new ForwardRequired(record.getOwner(), ownerAddress.get()));
+      }
+      return sparkPool.executeBlocking(() -> {
+        SessionContext context = cloneOf == null
+            ? engine.openSession(key.userId(), key.sessionId())
+            : cloneOf.context().cloneAs(key.sessionId());
+        return new Session(key, record, context, finishedOperationsTtlMs);
+      }, false);
+    }).onComplete(result -> settle(key, created, result, "opened"));
+    return created.future();
+  }
+
+  private Future<Session> rebuild(SessionKey key, SessionRecord record) {
+    Promise<Session> rebuilt = Promise.promise();
+    rebuilder.fetchArtifacts(record).compose(artifacts -> sparkPool.executeBlocking(() -> {
+      SessionContext context = engine.openSession(key.userId(), key.sessionId());
+      rebuilder.replay(record, artifacts, context);
+      return new Session(key, record, context, finishedOperationsTtlMs);
+    }, false)).onComplete(result -> settle(key, rebuilt, result, "rebuilt"));
+    return rebuilt.future();
+  }
+
+  private void settle(SessionKey key, Promise<Session> promise, io.vertx.core.AsyncResult<Session> result,
+      String what) {
+    if (result.failed()) {
+      sessions.remove(key, promise.future());
+    } else {
+      LOG.info("Session {} of user {} {}", key.sessionId(), key.userId(), what);
+    }
+    promise.handle(result);
+  }
+
+  private static Session checked(Session session, RequestContext request) {
+    request.observedServerSideSessionId().ifPresent(observed -> {
+      if (!observed.equals(session.serverSideSessionId())) {
+        throw SparkErrors.invalidHandle("SESSION_CHANGED", request.sessionId());
+      }
+    });
+    session.touch();
+    return session;
+  }
+
+  private static void validateId(String sessionId) {
+    try {
+      UUID.fromString(sessionId);
+    } catch (IllegalArgumentException e) {
+      throw SparkErrors.invalidHandle("FORMAT", sessionId);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.vxconnect.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OptionsLoaderTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void defaultsAreSparks() {
+    ServerConfig config = new OptionsLoader().load();
+
+    assertThat(config.server().getPort()).isEqualTo(ServerOptions.DEFAULT_PORT).isEqualTo(15002);
+    assertThat(config.server().getHost()).isEqualTo("0.0.0.0");
+    assertThat(config.server().getMaxInboundMessageSize()).isEqualTo(128L * 1024 * 1024);
+    assertThat(config.server().getRecursionLimit()).isEqualTo(1024);
+    assertThat(config.sessions().getIdleTimeout()).isEqualTo(Duration.ofMinutes(60));
+    assertThat(config.sessions().getTombstones()).isEqualTo(1000);
+    assertThat(config.sessions().getMaintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.execution().getRetryBufferBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.execution().isReattachableEnabled()).isTrue();
+    assertThat(config.execution().getFinishedOperationsMemory()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.execution().getBufferAheadBytes()).isEqualTo(ExecutionOptions.DEFAULT_BUFFER_AHEAD_BYTES);
+    assertThat(config.engine().resultWindowBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(config.engine().sparkConf()).isEmpty();
+  }
+
+  @Test
+  void fileThenConfThenEnvironment() throws IOException {
+    Path file = Files.writeString(temp.resolve("vxconnect.conf"), String.join("\n",
+        "# comment",
+        "spark.connect.grpc.binding.port 1001",
+        "vxconnect.execution.threads=3",
+        "spark.connect.session.manager.defaultSessionTimeout = 5m",
+        "vxconnect.execution.maxOperations 7",
+        ""));
+
+    ServerConfig config = new OptionsLoader()
+        .file(file)
+        .pair("spark.connect.grpc.binding.port=2002")
+        .pair("spark.connect.session.manager.defaultSessionTimeout=10m")
+        .pair("vxconnect.rpc.threads=5")
+        .environment(Map.of(
+            "SPARK_CONNECT_GRPC_BINDING_PORT", "3003",
+            "VXCONNECT_RPC_THREADS", "6",
+            "VXCONNECT_EXECUTION_MAX_OPERATIONS", "  "))
+        .load();
+
+    assertThat(config.server().getPort()).as("environment over --conf over file").isEqualTo(3003);
+    assertThat(config.sessions().getIdleTimeout()).as("--conf over file").isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.execution().getRpcThreads()).as("environment over --conf").isEqualTo(6);
+    assertThat(config.execution().getExecuteThreads()).as("file only").isEqualTo(3);
+    assertThat(config.execution().getMaxOperations()).as("a blank variable is ignored").isEqualTo(7);
+  }
+
+  @Test
+  void sizesAndDurationsAreReadAsSparkWritesThem() {
+    ServerConfig config = new OptionsLoader()
+        .pair("spark.connect.grpc.maxInboundMessageSize=64m")
+        .pair("spark.connect.execute.reattachable.observerRetryBufferSize=1048576")
+        .pair("vxconnect.execution.bufferAheadBytes=512k")
+        .pair("vxconnect.results.windowBytes=1g")
+        .pair("spark.connect.session.manager.defaultSessionTimeout=90000")
+        .pair("spark.connect.session.manager.maintenanceInterval=2s")
+        .pair("spark.connect.session.inactiveOperations.cacheExpiration=45")
+        .pair("vxconnect.server.shutdownGracePeriod=1h")
+        .load();
+
+    assertThat(config.server().getMaxInboundMessageSize()).isEqualTo(64L << 20);
+    assertThat(config.execution().getRetryBufferBytes()).as("a bare size is in bytes").isEqualTo(1L << 20);
+    assertThat(config.execution().getBufferAheadBytes()).isEqualTo(512L << 10);
+    assertThat(config.engine().resultWindowBytes()).isEqualTo(1L << 30);
+    assertThat(config.sessions().getIdleTimeout()).as("a bare timeout is in ms").isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.sessions().getMaintenanceInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.execution().getFinishedOperationsMemory()).as("in minutes, as Spark's")
+        .isEqualTo(Duration.ofMinutes(45));
+    assertThat(config.server().getShutdownGrace()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void unknownVxconnectKeyIsRejected() throws IOException {
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.execution.thread=4").load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vxconnect.execution.thread");
+    Path file = Files.writeString(temp.resolve("typo.conf"), "vxconnect.cluster.enable true\n");
+    assertThatThrownBy(() -> new OptionsLoader().file(file).load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vxconnect.cluster.enable");
+  }
+
+  @Test
+  void otherSparkKeysGoToSpark() {
+    ServerConfig config = new OptionsLoader()
+        .pair("spark.master=local[2]")
+        .pair("spark.sql.shuffle.partitions = 4")
+        .pair("vxconnect.execution.threads=2")
+        .load();
+
+    assertThat(config.engine().sparkConf())
+        .containsEntry("spark.master", "local[2]")
+        .containsEntry("spark.sql.shuffle.partitions", "4")
+        .doesNotContainKey("vxconnect.execution.threads");
+  }
+
+  @Test
+  void environmentOnlyNamesKnownKeys() {
+    ServerConfig config = new OptionsLoader()
+        .environment(Map.of("SPARK_MASTER", "local[1]", "VXCONNECT_NOPE", "1", "PATH", "/bin"))
+        .load();
+
+    assertThat(config.engine().sparkConf()).isEmpty();
+  }
+
+  @Test
+  void malformedInputIsRejectedWithTheKey() {
+    assertThatThrownBy(() -> new OptionsLoader().pair("no-equals-sign"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OptionsLoader().pair("=value"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.execution.threads=many").load())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vxconnect.execution.threads");
+    assertThatThrownBy(() -> new OptionsLoader().pair("spark.connect.session.manager.defaultSessionTimeout=soon").load())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultSessionTimeout");
+    assertThatThrownBy(() -> new OptionsLoader().file(temp.resolve("missing.conf")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.conf");
+  }
+
+  @Test
+  void environmentNamesFollowTheKeys() {
+    assertThat(OptionsLoader.envName("spark.connect.grpc.binding.port")).isEqualTo("SPARK_CONNECT_GRPC_BINDING_PORT");
+    assertThat(OptionsLoader.envName("spark.connect.grpc.maxInboundMessageSize"))
+        .isEqualTo("SPARK_CONNECT_GRPC_MAX_INBOUND_MESSAGE_SIZE");
+    assertThat(OptionsLoader.envName("vxconnect.server.eventLoops")).isEqualTo("VXCONNECT_SERVER_EVENT_LOOPS");
+    assertThat(OptionsLoader.envName("vxconnect.artifacts.stagingDir")).isEqualTo("VXCONNECT_ARTIFACTS_STAGING_DIR");
+  }
+
+  @Test
+  void everyKnownKeyHasItsOwnEnvironmentName() {
+    assertThat(ConfigKeys.ALL).extracting(k -> OptionsLoader.envName(k.name())).doesNotHaveDuplicates();
+    assertThat(ConfigKeys.ALL).extracting(ConfigKeys.Key::name).doesNotHaveDuplicates();
+  }
+}
