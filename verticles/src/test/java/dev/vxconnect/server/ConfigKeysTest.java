@@ -12,7 +12,7 @@ class ConfigKeysTest {
   void everyKeyIsDocumentedInTheShippedConfFile() throws Exception {
     String conf = Files.readString(Path.of("..", "conf", "vxconnect.conf"));
     for (ConfigKeys.Key key : ConfigKeys.ALL) {
-      String documented = "# " + key.name() + (key.defaultValue() == null ? "" : " " + key.defaultValue());
+      String documented = "# " + key.name() + (key.defaultValue() == null || key.defaultValue().isEmpty() ? "" : " " + key.defaultValue());
       assertThat(conf).as("conf/vxconnect.conf documents %s with its default", key.name())
           .containsPattern("(?m)^" + java.util.regex.Pattern.quote(documented) + "$");
     }
