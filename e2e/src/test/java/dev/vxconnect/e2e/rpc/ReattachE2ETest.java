@@ -64,7 +64,7 @@ class ReattachE2ETest extends ServerTestBase {
     int logStart = server().logText().length();
     ExecutorService background = Executors.newSingleThreadExecutor();
     try (TcpProxy proxy = TcpProxy.start(server().port());
-        SparkSession client = Sessions.connect("sc://localhost:" + proxy.port())) {
+        SparkSession client = Sessions.connectRetryingClosedChannels("sc://localhost:" + proxy.port())) {
       assertThat(client.version()).isNotEmpty(); // the session is set up before counting bytes
       long start = proxy.bytesToClient();
 
@@ -200,8 +200,9 @@ class ReattachE2ETest extends ServerTestBase {
       throws InterruptedException {
     while (proxy.bytesToClient() < target) {
       if (collected.isDone()) {
+        Throwable failure = failureOf(collected);
         throw new AssertionError("the collect ended after " + proxy.bytesToClient()
-            + " bytes, before the cut at " + target, failureOf(collected));
+            + " bytes, before the cut at " + target + (failure == null ? "" : ", with: " + failure), failure);
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("only " + proxy.bytesToClient() + " bytes reached the client before the"

@@ -28,6 +28,14 @@ public final class Sessions {
     return ClientSessions.connect(url);
   }
 
+  /**
+   * A new client session on the server at {@code url} for tests that break its connections on
+   * purpose: see {@link ClientSessions#connectRetryingClosedChannels}.
+   */
+  public static SparkSession connectRetryingClosedChannels(String url) {
+    return ClientSessions.connectRetryingClosedChannels(url);
+  }
+
   /** The shared server process (server run only), started on first use. */
   public static synchronized ServerProcess server() {
     if (server == null || !server.isAlive()) {

@@ -15,8 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy in the test: listens on a free loopback port and forwards each connection to a
- * target port, byte for byte. {@link #cutAll()} breaks every open connection at once (both sides
- * closed), as a network failure would, even while data flows; new connections are still accepted.
+ * target port, byte for byte. {@link #cutAll()} breaks every open connection at once, even while
+ * data flows, as a load balancer that loses its backend does: the server's side is closed and the
+ * client's side is shut down for writing (FIN), while what the client still sends is read and
+ * dropped until it closes. New connections are still accepted.
+ *
+ * <p>The client's side is not simply closed: a close with data in flight sends a reset, and the
+ * gRPC client then reports a write that failed on it as UNKNOWN ("channel closed"), which no Spark
+ * Connect client retries. That is a race in the client, not what these tests are about.
  *
  * <p>Blocking sockets, two daemon threads per connection, each with one fixed buffer: nothing is
  * queued beyond a buffer, so a slow reader slows the writer down as TCP would. {@link #close()}
@@ -25,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TcpProxy implements AutoCloseable {
 
   private static final int BUFFER_BYTES = 64 * 1024;
+  /** How long a cut connection's client side is drained before it is closed anyway. */
+  private static final int DRAIN_MILLIS = 10_000;
 
   private final int[] targetPorts;
   private final java.util.concurrent.atomic.AtomicInteger nextTarget = new java.util.concurrent.atomic.AtomicInteger();
@@ -37,7 +45,28 @@ public final class TcpProxy implements AutoCloseable {
   private volatile boolean closed;
 
   /** One proxied connection: the client's socket and ours to the target. */
-  private record Link(Socket client, Socket target) {
+  private static final class Link {
+    final Socket client;
+    final Socket target;
+    volatile boolean cut;
+
+    Link(Socket client, Socket target) {
+      this.client = client;
+      this.target = target;
+    }
+
+    /** Closes the target side and sends the client an end of stream; the client pump drains. */
+    void cut() {
+      cut = true;
+      closeQuietly(target);
+      try {
+        client.setSoTimeout(DRAIN_MILLIS);
+        client.shutdownOutput();
+      } catch (IOException e) {
+        closeQuietly(client);
+      }
+    }
+
     void close() {
       closeQuietly(client);
       closeQuietly(target);
@@ -79,12 +108,12 @@ public final class TcpProxy implements AutoCloseable {
     return accepted.get();
   }
 
-  /** Closes both sides of every open connection; returns how many there were. */
+  /** Breaks every open connection (see the class comment); returns how many there were. */
   public int cutAll() {
     List<Link> open = new ArrayList<>(links);
     for (Link link : open) {
       links.remove(link);
-      link.close();
+      link.cut();
     }
     return open.size();
   }
@@ -94,7 +123,10 @@ public final class TcpProxy implements AutoCloseable {
   public void close() {
     closed = true;
     closeQuietly(listener);
-    cutAll();
+    for (Link link : new ArrayList<>(links)) {
+      links.remove(link);
+      link.close();
+    }
     try {
       acceptor.join(5_000);
     } catch (InterruptedException e) {
@@ -153,7 +185,10 @@ public final class TcpProxy implements AutoCloseable {
     return null;
   }
 
-  /** Copies {@code from} to {@code to} until either side ends; then the whole link is closed. */
+  /**
+   * Copies {@code from} to {@code to} until either side ends; then the whole link is closed, but
+   * after a cut the client's pump first drains the client until it closes.
+   */
   private void pump(Link link, Socket from, Socket to, AtomicLong counter) {
     byte[] buffer = new byte[BUFFER_BYTES];
     try {
@@ -168,7 +203,23 @@ public final class TcpProxy implements AutoCloseable {
       // cut, reset or closed by the other pump: the link ends either way
     } finally {
       links.remove(link);
-      link.close();
+      if (!link.cut) {
+        link.close();
+      } else if (from == link.client) {
+        drain(from, buffer);
+        link.close();
+      }
+    }
+  }
+
+  private static void drain(Socket socket, byte[] buffer) {
+    try {
+      InputStream in = socket.getInputStream();
+      while (in.read(buffer) >= 0) {
+        // dropped: the connection is cut
+      }
+    } catch (IOException e) {
+      // closed, reset or timed out: done draining
     }
   }
 
