@@ -7,6 +7,8 @@ public interface Cluster extends AutoCloseable {
 
   ArtifactStore artifacts();
 
+  OperationRegistry operations();
+
   Membership membership();
 
   /** Whether other instances may exist (false: a single instance, nothing to forward). */

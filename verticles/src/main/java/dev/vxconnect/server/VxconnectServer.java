@@ -90,7 +90,8 @@ public final class VxconnectServer {
     sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
         execution.getFinishedOperationsMemory().toMillis(),
         config.cluster().getMaxReplicatedArtifactBytes());
-    executions = new ExecutionManager(executePool, sparkPool, execution, sessions);
+    executions = new ExecutionManager(executePool, sparkPool, execution, sessions,
+        cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
     maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(),
         id -> sessions.expireIdle());

@@ -14,6 +14,7 @@ import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.SessionStore;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -30,6 +31,9 @@ public final class HazelcastCluster implements Cluster {
   static final String SESSIONS = "vxconnect.sessions";
   static final String CLOSED = "vxconnect.closed-sessions";
   static final String ARTIFACTS = "vxconnect.artifacts";
+  static final String OPERATIONS = "vxconnect.operations";
+  /** Operation records outlive any reattach (released ones are removed at once). */
+  private static final long OPERATION_TTL_SECONDS = 24 * 3600;
   private static final String INSTANCE = "vxconnect.instance";
   private static final String ADDRESS = "vxconnect.address";
 
@@ -37,12 +41,14 @@ public final class HazelcastCluster implements Cluster {
   private final ClusterOptions options;
   private final SessionStore sessions;
   private final ArtifactStore artifacts;
+  private final OperationRegistry operations;
   private final Membership membership;
 
   private HazelcastCluster(HazelcastInstance hazelcast, ClusterOptions options, WorkerExecutor blocking) {
     this.hazelcast = hazelcast;
     this.options = options;
     this.sessions = new HazelcastSessionStore(hazelcast, blocking);
+    this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
     this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.getMaxReplicatedArtifactBytes());
     this.membership = new Membership() {
       @Override
@@ -91,6 +97,7 @@ public final class HazelcastCluster implements Cluster {
         .setAttribute(ADDRESS, options.getAdvertisedAddress());
     config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1));
     config.addMapConfig(new MapConfig(ARTIFACTS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(OPERATIONS).setBackupCount(1));
     config.addMapConfig(new MapConfig(CLOSED).setBackupCount(1).setEvictionConfig(new EvictionConfig()
         .setEvictionPolicy(EvictionPolicy.LRU)
         .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
@@ -106,6 +113,11 @@ public final class HazelcastCluster implements Cluster {
   @Override
   public ArtifactStore artifacts() {
     return artifacts;
+  }
+
+  @Override
+  public OperationRegistry operations() {
+    return operations;
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.vxconnect.cluster.memory;
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.cluster.SessionStore;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -35,6 +37,27 @@ public final class LocalCluster implements Cluster {
       @Override
       public Future<Optional<byte[]>> get(String sha256) {
         return Future.succeededFuture(Optional.empty());
+      }
+    };
+  }
+
+  @Override
+  public OperationRegistry operations() {
+    // A single instance never takes an operation over: its own ExecutionManager knows them all.
+    return new OperationRegistry() {
+      @Override
+      public Future<Void> put(OperationRecord record) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Optional<OperationRecord>> get(String operationId) {
+        return Future.succeededFuture(Optional.empty());
+      }
+
+      @Override
+      public Future<Void> remove(String operationId) {
+        return Future.succeededFuture();
       }
     };
   }

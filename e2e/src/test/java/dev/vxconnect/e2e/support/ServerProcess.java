@@ -159,6 +159,11 @@ public final class ServerProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** kill -9, for clean-up paths: never throws. */
+  public void kill9Quietly() {
+    process.destroyForcibly();
+  }
+
   /** kill -9. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -1,11 +1,15 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.server.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,17 +39,23 @@ public final class ExecutionManager {
   private final Admission admission;
   private final Map<String, Long> abandoned;
   private final StateRecorder recorder;
+  private final OperationRegistry registry;
+  private final String self;
 
   /**
    * @param pool runs the plans
    * @param sparkPool runs short Spark calls (cancelling an operation's jobs)
    * @param recorder records commands that change their session's state, before they complete
+   * @param registry where reattachable operations are known cluster-wide
+   * @param self this instance's id in the cluster
    */
   public ExecutionManager(WorkerExecutor pool, WorkerExecutor sparkPool, ExecutionOptions options,
-      StateRecorder recorder) {
+      StateRecorder recorder, OperationRegistry registry, String self) {
     this.pool = pool;
     this.sparkPool = sparkPool;
     this.recorder = recorder;
+    this.registry = registry;
+    this.self = self;
     this.options = options;
     this.admission = new Admission(options, bufferedBytes);
     int tombstones = options.getAbandonedTombstones();
@@ -90,6 +100,14 @@ public final class ExecutionManager {
     }
     LOG.info("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
+    if (reattachable) {
+      // Only a client that can reattach may come back for it on another instance.
+      registry.put(OperationRecord.newBuilder().setOperationId(operationId)
+          .setUserId(session.userId()).setSessionId(session.sessionId()).setOwner(self)
+          .setState(OperationRecord.State.RUNNING).setReattachable(true)
+          .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis()).build())
+          .onFailure(e -> LOG.warn("Operation {}: not registered in the cluster: {}", operationId, e.toString()));
+    }
     pool.executeBlocking(() -> {
       new OperationRunner(operation, recorder).run();
       return null;
@@ -117,6 +135,27 @@ public final class ExecutionManager {
     operation.interrupt();
     operation.buffer().releaseUntil(Long.MAX_VALUE);
     operation.session().removeOperation(operation);
+    if (operation.reattachable()) {
+      registry.remove(operation.id());
+    }
+  }
+
+  /**
+   * Why an operation of {@code session} that this instance does not hold cannot be reattached:
+   * lost with the instance that ran it (the session was taken over since), or never known here.
+   */
+  public Future<RuntimeException> missing(Session session, String operationId) {
+    if (isAbandoned(session, operationId)) {
+      return Future.succeededFuture(SparkErrors.invalidHandle("OPERATION_ABANDONED", operationId));
+    }
+    return registry.get(operationId).map(record -> {
+      if (record.isPresent() && !record.get().getOwner().equals(self)
+          && record.get().getSessionId().equals(session.sessionId())
+          && record.get().getUserId().equals(session.userId())) {
+        return (RuntimeException) ServerError.operationLostInFailover(operationId, record.get().getOwner());
+      }
+      return SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId);
+    });
   }
 
   /**

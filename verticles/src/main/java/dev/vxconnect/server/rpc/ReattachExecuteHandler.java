@@ -9,6 +9,7 @@ import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -52,10 +53,12 @@ public final class ReattachExecuteHandler
       RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
           request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
           forwarded);
-      calls.sessions().get(context).compose(session -> calls.now(session, s -> {
+      calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
+          ? Future.succeededFuture(session)
+          : executions.missing(session, request.getOperationId()).compose(Future::failedFuture)
+      ).compose(session -> calls.now(session, s -> {
         Operation operation = s.operation(request.getOperationId()).orElseThrow(() ->
-            SparkErrors.invalidHandle(executions.isAbandoned(s, request.getOperationId())
-                ? "OPERATION_ABANDONED" : "OPERATION_NOT_FOUND", request.getOperationId()));
+            SparkErrors.invalidHandle("OPERATION_NOT_FOUND", request.getOperationId()));
         if (!operation.reattachable()) {
           throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
         }

@@ -1,0 +1,216 @@
+package dev.vxconnect.e2e.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.e2e.support.ServerCluster;
+import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.e2e.support.TestJars;
+import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.e2e.udf.Udfs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Three vxconnect processes in one cluster behind a load balancer (a TCP proxy in the test), used
+ * by the official client exactly as a user would: no code here reconnects or retries. Calls that
+ * reach an instance which does not hold their session are forwarded to the one that does; when
+ * that instance is killed (kill -9), the next call makes a survivor take the session over and
+ * rebuild it from its replicated record, with the same server-side session id, conf, temp views,
+ * functions and artifacts. (The client checks the server-side session id of every response and
+ * sends the one it saw with every call; the server answers SESSION_CHANGED if it differs, so every
+ * successful call after the kill shows it kept.)
+ *
+ * <p>The tests share the cluster and run in order: the forwarding test needs every instance, the
+ * failover test then kills one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(600)
+class FailoverE2ETest {
+
+  private static final String SLOW =
+      "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
+
+  private ServerCluster cluster;
+  private final ExecutorService background = Executors.newCachedThreadPool();
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = ServerCluster.start("failover", 3, List.of());
+  }
+
+  @AfterAll
+  void stopCluster() {
+    background.shutdownNow();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @BeforeEach
+  void scenario(TestInfo test) {
+    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+  }
+
+  @AfterEach
+  void endScenario() {
+    CurrentScenario.clear();
+  }
+
+  @Test
+  @Order(1)
+  void callsOnTheWrongInstanceAreForwardedAndInterruptsReachTheQuery() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    ServerProcess first = cluster.servers().get(0);
+    ServerProcess second = cluster.servers().get(1);
+    try (SparkSession onFirst = Sessions.connect(first.url() + "/;session_id=" + sessionId);
+        SparkSession onSecond = Sessions.connect(second.url() + "/;session_id=" + sessionId)) {
+      onFirst.sql("create temp view numbers as select id, id % 3 as k from range(30)");
+      Row[] direct = (Row[]) onFirst.sql("select k, count(*) from numbers group by k order by k").collect();
+
+      // The same session through the other instance: its temp view, hence its Spark session.
+      Row[] forwarded = (Row[]) onSecond.sql("select k, count(*) from numbers group by k order by k").collect();
+      assertThat(forwarded).containsExactly(direct);
+      assertThat(cluster.ownerOf(sessionId)).contains(first);
+      assertThat(second.logText()).doesNotContain("Session " + sessionId + " of user");
+
+      // A query running on the first instance, interrupted through the second.
+      Future<Row[]> slow = background.submit(() -> (Row[]) onFirst.sql(SLOW).collect());
+      List<String> interrupted = interruptWhenRunning(onSecond);
+      assertThat(interrupted).hasSize(1);
+      Throwable failure = failureOf(slow);
+      assertThat(failure).as("the interrupted query's failure").isNotNull();
+      assertThat(failure.getMessage()).contains("OPERATION_CANCELED");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void sessionStateSurvivesTheKillOfItsInstance() throws Exception {
+    Path jar = TestJars.of("failover-udfs", Udfs.class, Udfs.TimesTwo.class);
+    try (SparkSession client = Sessions.connect(cluster.url())) {
+      client.sql("create temp view sales as"
+          + " select id, id % 7 as region, id * 3 as amount from range(1000)");
+      client.range(50).selectExpr("id", "id % 4 as k").createOrReplaceTempView("small");
+      client.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
+      client.conf().set("spark.sql.shuffle.partitions", "3");
+      client.addArtifact(jar.toString());
+      client.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType);
+
+      List<String> queries = List.of(
+          "select region, sum(amount) as total from sales group by region order by region",
+          "select k, times_two(count(*)) as twice from small group by k order by k",
+          "select current_timezone() as tz, (select count(*) from sales s join small m on s.id = m.id) as joined");
+      List<Row[]> before = queries.stream().map(q -> (Row[]) client.sql(q).collect()).toList();
+      String sessionId = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
+      ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
+      owner.kill();
+      long killedAt = System.nanoTime();
+
+      Row[] firstAfter = (Row[]) client.sql(queries.get(0)).collect();
+      long firstAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+      System.out.printf("FailoverE2ETest: first query after the kill took %d ms%n", firstAfterMillis);
+
+      assertThat(firstAfter).containsExactly(before.get(0));
+      for (int i = 1; i < queries.size(); i++) {
+        assertThat((Row[]) client.sql(queries.get(i)).collect()).as(queries.get(i))
+            .containsExactly(before.get(i));
+      }
+      assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("3");
+      ServerProcess survivor = cluster.ownerOf(sessionId).orElseThrow();
+      assertThat(survivor).isNotSameAs(owner);
+      assertThat(survivor.logText()).contains("Session " + sessionId + " of user");
+      assertThat(firstAfterMillis).as("ms from the kill to the first result").isLessThan(5_000);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aQueryRunningWhenItsInstanceIsKilledFailsOverAndTheSessionGoesOn() throws Exception {
+    try (SparkSession client = Sessions.connect(cluster.url())) {
+      client.sql("create temp view base as select id from range(100)");
+      Row[] before = (Row[]) client.sql("select sum(id) as total from base").collect();
+      String sessionId = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
+      ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
+      int logStart = owner.logText().length();
+
+      Future<Row[]> running = background.submit(() -> (Row[]) client.sql(
+          "select id, java_method('java.lang.Thread', 'sleep', 8000L) as slept from range(1)").collect());
+      awaitLog(owner, logStart, "accepted (reattachable");
+      Thread.sleep(500); // the query is in its task now
+      owner.kill();
+
+      Throwable failure = null;
+      Row[] rows = null;
+      try {
+        rows = running.get(120, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        failure = e.getCause();
+      }
+      if (failure == null) {
+        assertThat(rows).hasSize(1);
+        assertThat(rows[0].getLong(0)).isZero();
+      } else {
+        // The documented failover error, never a session or operation that is "not found".
+        assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.OPERATION_LOST")
+            .doesNotContain("SESSION_CHANGED").doesNotContain("NOT_FOUND");
+      }
+      assertThat((Row[]) client.sql("select sum(id) as total from base").collect()).containsExactly(before);
+      assertThat(cluster.ownerOf(sessionId).orElseThrow()).isNotSameAs(owner);
+    }
+  }
+
+  private static void awaitLog(ServerProcess server, int from, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!server.logText().substring(from).contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the server did not log '" + text + "' within 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static List<String> interruptWhenRunning(SparkSession session) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      List<String> ids = CollectionConverters.asJava(session.interruptAll());
+      if (!ids.isEmpty()) {
+        return ids;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("nothing was running to interrupt within 30 s");
+  }
+
+  private static Throwable failureOf(Future<?> query) throws InterruptedException {
+    try {
+      query.get(30, TimeUnit.SECONDS);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the interrupted query was still running 30 s later");
+    }
+  }
+}

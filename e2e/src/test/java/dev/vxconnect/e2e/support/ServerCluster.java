@@ -1,0 +1,162 @@
+package dev.vxconnect.e2e.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Several vxconnect processes forming one cluster (each its own Hazelcast member and Spark driver),
+ * with a {@link TcpProxy} in front that spreads connections over them as a load balancer does.
+ * Each server is started the way users start one, with the cluster keys of conf/vxconnect.conf.
+ */
+public final class ServerCluster implements AutoCloseable {
+
+  private static final Pattern SESSION_SERVED =
+      Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
+
+  private final List<ServerProcess> servers;
+  private final List<Integer> clusterPorts;
+  private final String name;
+  private final TcpProxy proxy;
+
+  private ServerCluster(String name, List<ServerProcess> servers, List<Integer> clusterPorts)
+      throws IOException {
+    this.name = name;
+    this.servers = new ArrayList<>(servers);
+    this.clusterPorts = clusterPorts;
+    this.proxy = TcpProxy.start(servers.stream().mapToInt(ServerProcess::port).toArray());
+  }
+
+  /** Starts {@code size} servers (in parallel) that join one cluster, with these extra confs. */
+  public static ServerCluster start(String name, int size, List<String> confs) throws Exception {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      ports.add(FreePort.find());
+    }
+    String clusterName = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    ExecutorService starter = Executors.newFixedThreadPool(size);
+    try {
+      List<Future<ServerProcess>> starting = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        int index = i;
+        starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, ports, index, confs)));
+      }
+      List<ServerProcess> started = new ArrayList<>();
+      Exception failure = null;
+      for (Future<ServerProcess> s : starting) {
+        try {
+          started.add(s.get());
+        } catch (ExecutionException e) {
+          failure = e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+      if (failure != null) {
+        started.forEach(ServerProcess::kill9Quietly);
+        throw failure;
+      }
+      return new ServerCluster(clusterName, started, ports);
+    } finally {
+      starter.shutdownNow();
+    }
+  }
+
+  private static ServerProcess startMember(String clusterName, String logName, List<Integer> ports,
+      int index, List<String> confs) throws IOException {
+    List<String> all = new ArrayList<>(List.of(
+        "vxconnect.cluster.enabled=true",
+        "vxconnect.cluster.name=" + clusterName,
+        "vxconnect.cluster.port=" + ports.get(index),
+        "vxconnect.cluster.members=" + ports.stream().map(p -> "127.0.0.1:" + p)
+            .collect(Collectors.joining(",")),
+        "vxconnect.cluster.memberTimeout=3s"));
+    all.addAll(confs);
+    return ServerProcess.start(logName, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", "-Xmx1500m"));
+  }
+
+  /** Every server started, dead or alive. */
+  public List<ServerProcess> servers() {
+    return List.copyOf(servers);
+  }
+
+  /** The load balancer in front of the servers. */
+  public TcpProxy proxy() {
+    return proxy;
+  }
+
+  /** The Spark Connect URL of the load balancer. */
+  public String url() {
+    return "sc://localhost:" + proxy.port();
+  }
+
+  /** The live server that serves {@code sessionId} now: the last to open or rebuild it. */
+  public Optional<ServerProcess> ownerOf(String sessionId) {
+    ServerProcess owner = null;
+    long latest = -1;
+    for (ServerProcess server : servers) {
+      if (!server.isAlive()) {
+        continue;
+      }
+      String log;
+      try {
+        log = server.logText();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Matcher m = SESSION_SERVED.matcher(log);
+      while (m.find()) {
+        if (m.group(1).equals(sessionId)) {
+          long at = timestampBefore(log, m.start());
+          if (at > latest) {
+            latest = at;
+            owner = server;
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(owner);
+  }
+
+  /** The log line's timestamp ("yyyy-MM-dd HH:mm:ss.SSS" at the start of the line) as a sortable number. */
+  private static long timestampBefore(String log, int at) {
+    int lineStart = log.lastIndexOf('\n', at) + 1;
+    String stamp = log.substring(lineStart, Math.min(log.length(), lineStart + 23)).replaceAll("\\D", "");
+    return stamp.isEmpty() ? 0 : Long.parseLong(stamp);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<Integer> clusterPorts() {
+    return clusterPorts;
+  }
+
+  /** Stops the proxy and every server still running (SIGTERM, then SIGKILL). */
+  @Override
+  public void close() {
+    proxy.close();
+    List<Thread> stopping = new ArrayList<>();
+    for (ServerProcess server : servers) {
+      Thread t = new Thread(server::close, "stop-" + server.port());
+      t.start();
+      stopping.add(t);
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join(90_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

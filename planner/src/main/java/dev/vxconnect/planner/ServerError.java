@@ -1,0 +1,68 @@
+package dev.vxconnect.planner;
+
+import java.util.Map;
+import org.apache.spark.SparkThrowable;
+
+/**
+ * An error of vxconnect's own, outside Spark's error classes (e.g. about failover), sent to the
+ * client the way Spark sends its errors: its condition, SQLSTATE and message reach the client's
+ * exception as those of any Spark error.
+ */
+public final class ServerError extends RuntimeException implements SparkThrowable {
+
+  /** An operation's instance was lost; its results with it. */
+  public static final String OPERATION_LOST_IN_FAILOVER = "VXCONNECT_FAILOVER.OPERATION_LOST";
+
+  private final String condition;
+  private final String sqlState;
+
+  public ServerError(String condition, String sqlState, String message) {
+    super("[" + condition + "] " + message + " SQLSTATE: " + sqlState, null, false, false);
+    this.condition = condition;
+    this.sqlState = sqlState;
+  }
+
+  /** The operation ran on an instance that stopped; its results cannot be resumed. */
+  public static ServerError operationLostInFailover(String operationId, String instance) {
+    return new ServerError(OPERATION_LOST_IN_FAILOVER, "08006", "Operation " + operationId
+        + " was running on instance " + instance + ", which stopped; the session was taken over by"
+        + " another instance and is usable, but this operation's results are lost. Run it again.");
+  }
+
+  @Override
+  public String getCondition() {
+    return condition;
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public String getErrorClass() {
+    return condition;
+  }
+
+  @Override
+  public String getSqlState() {
+    return sqlState;
+  }
+
+  @Override
+  public Map<String, String> getMessageParameters() {
+    return Map.of();
+  }
+
+  // Spark's defaults look the condition up in its own error classes, which do not have ours.
+  @Override
+  public String getDefaultMessageTemplate() {
+    return getMessage();
+  }
+
+  @Override
+  public org.apache.spark.BreakingChangeInfo getBreakingChangeInfo() {
+    return null;
+  }
+
+  @Override
+  public boolean isInternalError() {
+    return false;
+  }
+}
