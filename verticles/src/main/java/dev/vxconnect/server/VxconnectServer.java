@@ -108,6 +108,7 @@ public final class VxconnectServer {
   public static VxconnectServer start(ServerConfig config) {
     LOG.info("Starting Spark ({})", config.engine());
     SparkEngine engine = SparkEngine.start(config.engine());
+    Warmup.run(engine);
     VxconnectServer server = new VxconnectServer(config, engine);
     try {
       server.deploy().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -148,12 +148,16 @@ public final class SessionManager implements StateRecorder {
                 ? adopt(request, latest.get())
                 : Future.failedFuture(SparkErrors.invalidHandle("SESSION_NOT_FOUND", record.getSessionId())));
       }
-      LOG.info("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
-          record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
-          record.getChangesCount());
       SessionKey key = request.key();
-      return sessions.compute(key, (k, pending) -> pending == null || pending.failed()
-          ? rebuild(k, mine) : pending);
+      return sessions.compute(key, (k, pending) -> {
+        if (pending != null && !pending.failed()) {
+          return pending; // already being rebuilt here for an earlier call
+        }
+        LOG.info("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
+            record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
+            record.getChangesCount());
+        return rebuild(k, mine);
+      });
     });
   }
 
