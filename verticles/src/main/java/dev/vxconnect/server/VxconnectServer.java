@@ -182,17 +182,27 @@ public final class VxconnectServer {
     vertx.cancelTimer(executionMaintenanceTimer);
     vertx.cancelTimer(progressTimer);
     executions.drain();
+    Future<?> undeployed = null;
+    if (cluster.isDistributed() && deploymentId != null) {
+      // Other instances can serve the next calls: turn clients away now (GOAWAY), so that their
+      // new calls go elsewhere (and take their sessions over) while running streams finish here.
+      undeployed = vertx.undeploy(deploymentId);
+    }
     long deadline = System.currentTimeMillis() + graceMs;
-    // Operations end when their client has read (and, if reattachable, released) them; clients
-    // often follow a result with another call (release, config), so wait for them to go quiet.
-    while ((sessions.live().stream().anyMatch(s -> !s.operations().isEmpty())
+    // Wait for operations still running or still streaming to their client; clients often follow
+    // a result with another call (release, config), so wait for them to go quiet too.
+    while ((sessions.live().stream().flatMap(s -> s.operations().stream())
+                .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
             || callTracker.inFlight() > 0 || callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS)
         && System.currentTimeMillis() < deadline) {
       sleep(50);
     }
     await(sessions.handOver(), 10_000, "hand the sessions over");
-    if (deploymentId != null) {
-      await(vertx.undeploy(deploymentId), graceMs + 5_000, "stop the gRPC service");
+    if (undeployed == null && deploymentId != null) {
+      undeployed = vertx.undeploy(deploymentId);
+    }
+    if (undeployed != null) {
+      await(undeployed, graceMs + 5_000, "stop the gRPC service");
     }
     sessions.live().forEach(s -> s.operations().forEach(op -> op.interrupt()));
     cluster.close();

@@ -27,11 +27,15 @@ public final class ServerCluster implements AutoCloseable {
   private final List<ServerProcess> servers;
   private final List<Integer> clusterPorts;
   private final String name;
+  private final String logName;
+  private final List<String> confs;
   private final TcpProxy proxy;
 
-  private ServerCluster(String name, List<ServerProcess> servers, List<Integer> clusterPorts)
-      throws IOException {
+  private ServerCluster(String name, String logName, List<String> confs, List<ServerProcess> servers,
+      List<Integer> clusterPorts) throws IOException {
     this.name = name;
+    this.logName = logName;
+    this.confs = List.copyOf(confs);
     this.servers = new ArrayList<>(servers);
     this.clusterPorts = clusterPorts;
     this.proxy = TcpProxy.start(servers.stream().mapToInt(ServerProcess::port).toArray());
@@ -49,7 +53,8 @@ public final class ServerCluster implements AutoCloseable {
       List<Future<ServerProcess>> starting = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         int index = i;
-        starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, ports, index, confs)));
+        starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, FreePort.find(),
+            ports, index, confs)));
       }
       List<ServerProcess> started = new ArrayList<>();
       Exception failure = null;
@@ -64,14 +69,14 @@ public final class ServerCluster implements AutoCloseable {
         started.forEach(ServerProcess::kill9Quietly);
         throw failure;
       }
-      return new ServerCluster(clusterName, started, ports);
+      return new ServerCluster(clusterName, name, confs, started, ports);
     } finally {
       starter.shutdownNow();
     }
   }
 
-  private static ServerProcess startMember(String clusterName, String logName, List<Integer> ports,
-      int index, List<String> confs) throws IOException {
+  private static ServerProcess startMember(String clusterName, String logName, int grpcPort,
+      List<Integer> ports, int index, List<String> confs) throws IOException {
     List<String> all = new ArrayList<>(List.of(
         "vxconnect.cluster.enabled=true",
         "vxconnect.cluster.name=" + clusterName,
@@ -80,7 +85,22 @@ public final class ServerCluster implements AutoCloseable {
             .collect(Collectors.joining(",")),
         "vxconnect.cluster.memberTimeout=3s"));
     all.addAll(confs);
-    return ServerProcess.start(logName, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", "-Xmx1500m"));
+    return ServerProcess.start(logName, grpcPort, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", "-Xmx1500m"));
+  }
+
+  /**
+   * Stops server {@code index} gracefully (SIGTERM, waits for it to exit) and starts it again on
+   * the same ports, as a rolling restart does; returns the new process.
+   */
+  public ServerProcess restart(int index) throws Exception {
+    ServerProcess old = servers.get(index);
+    old.terminate();
+    if (!old.awaitExit(java.time.Duration.ofSeconds(90))) {
+      throw new AssertionError("server " + index + " did not stop within 90 s after SIGTERM");
+    }
+    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts, index, confs);
+    servers.set(index, started);
+    return started;
   }
 
   /** Every server started, dead or alive. */

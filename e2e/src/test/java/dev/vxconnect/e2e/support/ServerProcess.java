@@ -43,10 +43,15 @@ public final class ServerProcess implements AutoCloseable {
   /** As {@link #start(String, List)}, with these extra environment variables for the server. */
   public static ServerProcess start(String name, List<String> confs, Map<String, String> env)
       throws IOException {
+    return start(name, FreePort.find(), confs, env);
+  }
+
+  /** As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place). */
+  public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
+      throws IOException {
     Path home = home();
     Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
     Path log = logDir.resolve(name + ".log");
-    int port = FreePort.find();
     List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString(),
         "--port", Integer.toString(port),
         "--conf", "spark.connect.grpc.binding.address=127.0.0.1",

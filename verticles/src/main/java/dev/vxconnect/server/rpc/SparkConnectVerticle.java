@@ -53,10 +53,13 @@ public final class SparkConnectVerticle extends VerticleBase {
     return http.requestHandler(handlers.calls().track(grpc)).listen();
   }
 
-  /** Closes the connections, after a GOAWAY and a moment for calls in flight. */
+  /**
+   * Sends every connection a GOAWAY (clients open new connections for new calls), lets the streams
+   * in flight finish within the shutdown grace period, then closes the connections.
+   */
   @Override
   public Future<?> stop() {
-    return http.shutdown(2, TimeUnit.SECONDS);
+    return http.shutdown(options.getShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound (useful when configured with 0). */

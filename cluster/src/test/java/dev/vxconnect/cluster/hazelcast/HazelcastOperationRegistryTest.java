@@ -1,0 +1,84 @@
+package dev.vxconnect.cluster.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.proto.cluster.OperationRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Operation records on a real, single Hazelcast member: stored, read back whole, removed, expired. */
+class HazelcastOperationRegistryTest {
+
+  private static Vertx vertx;
+  private static WorkerExecutor blocking;
+  private static HazelcastInstance member;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    blocking = vertx.createSharedWorkerExecutor("hazelcast-test", 4);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ClusterOptions options = new ClusterOptions().setEnabled(true)
+        .setName("test-" + UUID.randomUUID()).setPort(port)
+        .setMembers(List.of("127.0.0.1:" + port))
+        .setInstanceId("test").setAdvertisedAddress("127.0.0.1:1");
+    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(options, 10));
+  }
+
+  @AfterAll
+  static void stop() {
+    member.shutdown();
+    vertx.close();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static OperationRecord record(String id) {
+    return OperationRecord.newBuilder().setOperationId(id).setUserId("u").setSessionId("s")
+        .setOwner("instance-a").setState(OperationRecord.State.RUNNING).setReattachable(true)
+        .addTags("t1").setCreatedAtMs(42).build();
+  }
+
+  @Test
+  void storedRecordsAreReadBackAndRemoved() throws Exception {
+    OperationRegistry registry = new HazelcastOperationRegistry(member, blocking, 3600);
+    String id = UUID.randomUUID().toString();
+    assertThat(await(registry.get(id))).isEmpty();
+    await(registry.put(record(id)));
+    assertThat(await(registry.get(id))).contains(record(id));
+    await(registry.remove(id));
+    assertThat(await(registry.get(id))).isEmpty();
+  }
+
+  @Test
+  void recordsExpireAfterTheirTimeToLive() throws Exception {
+    OperationRegistry registry = new HazelcastOperationRegistry(member, blocking, 1);
+    String id = UUID.randomUUID().toString();
+    await(registry.put(record(id)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Optional<OperationRecord> found = await(registry.get(id));
+    while (found.isPresent() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      found = await(registry.get(id));
+    }
+    assertThat(found).as("the record 20 s after a 1 s time to live").isEmpty();
+  }
+}

@@ -1,0 +1,107 @@
+package dev.vxconnect.e2e.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.e2e.support.ServerCluster;
+import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A rolling restart (each instance in turn stopped with SIGTERM and started again on its ports)
+ * while twenty clients keep running queries on their sessions through the load balancer. A
+ * stopping instance turns new calls away and hands its sessions over, so no client may see an
+ * error, and every session keeps its temp view.
+ */
+@Timeout(900)
+class RollingRestartE2ETest {
+
+  private static final int CLIENTS = 20;
+
+  @BeforeEach
+  void scenario(TestInfo test) {
+    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+  }
+
+  @AfterEach
+  void endScenario() {
+    CurrentScenario.clear();
+  }
+
+  @Test
+  void rollingRestartUnderLoadIsInvisibleToClients() throws Exception {
+    ExecutorService load = Executors.newFixedThreadPool(CLIENTS);
+    AtomicBoolean stop = new AtomicBoolean();
+    Queue<String> errors = new ConcurrentLinkedQueue<>();
+    AtomicLong queries = new AtomicLong();
+    try (ServerCluster cluster = ServerCluster.start("rolling", 3, List.of())) {
+      List<Future<Long>> clients = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        clients.add(load.submit(() -> runClient(cluster.url(), client, stop, errors, queries)));
+      }
+      Thread.sleep(3_000);
+      for (int i = 0; i < cluster.servers().size(); i++) {
+        long before = queries.get();
+        cluster.restart(i);
+        System.out.printf("RollingRestartE2ETest: instance %d restarted; %d queries ran meanwhile%n",
+            i, queries.get() - before);
+        Thread.sleep(2_000);
+      }
+      long afterRestarts = queries.get();
+      Thread.sleep(3_000);
+      stop.set(true);
+      for (Future<Long> client : clients) {
+        assertThat(client.get(120, TimeUnit.SECONDS)).as("queries run by one client").isPositive();
+      }
+      System.out.printf("RollingRestartE2ETest: %d queries in all, %d errors%n", queries.get(), errors.size());
+      assertThat(errors).as("errors the clients saw").isEmpty();
+      assertThat(queries.get()).as("queries after the last restart").isGreaterThan(afterRestarts);
+    } finally {
+      stop.set(true);
+      load.shutdownNow();
+    }
+  }
+
+  /** One client's loop: its own session and temp view, a query at a time, each result checked. */
+  private static long runClient(String url, int client, AtomicBoolean stop, Queue<String> errors,
+      AtomicLong queries) {
+    long ran = 0;
+    try (SparkSession session = Sessions.connect(url)) {
+      session.sql("create temp view mine as select id, id * " + client + " as v from range(" + (100 + client) + ")");
+      Row[] expected = (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
+      while (!stop.get()) {
+        try {
+          Row[] now = (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
+          if (!java.util.Arrays.equals(now, expected)) {
+            errors.add("client " + client + ": " + java.util.Arrays.toString(now) + " instead of "
+                + java.util.Arrays.toString(expected));
+          }
+          ran++;
+          queries.incrementAndGet();
+        } catch (Exception e) {
+          errors.add("client " + client + ": " + e);
+        }
+      }
+    } catch (Exception e) {
+      errors.add("client " + client + " (session): " + e);
+    }
+    return ran;
+  }
+}
