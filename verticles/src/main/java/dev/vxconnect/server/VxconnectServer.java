@@ -189,11 +189,15 @@ public final class VxconnectServer {
       undeployed = vertx.undeploy(deploymentId);
     }
     long deadline = System.currentTimeMillis() + graceMs;
-    // Wait for operations still running or still streaming to their client; clients often follow
-    // a result with another call (release, config), so wait for them to go quiet too.
+    // Wait for operations still running or still streaming to their client, and for calls in
+    // flight. A single instance also waits for its clients to go quiet (they often follow a result
+    // with another call: release, config); in a cluster those calls go elsewhere once the
+    // sessions are handed over, and waiting would only delay that.
+    boolean waitForQuiet = !cluster.isDistributed();
     while ((sessions.live().stream().flatMap(s -> s.operations().stream())
                 .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
-            || callTracker.inFlight() > 0 || callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS)
+            || callTracker.inFlight() > 0
+            || (waitForQuiet && callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS))
         && System.currentTimeMillis() < deadline) {
       sleep(50);
     }

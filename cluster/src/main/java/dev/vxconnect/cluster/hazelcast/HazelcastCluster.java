@@ -6,6 +6,8 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -84,6 +86,11 @@ public final class HazelcastCluster implements Cluster {
     config.setClusterName(options.getName());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The server's own graceful stop hands its sessions over through the maps and then leaves
+    // gracefully (partitions migrated first): Hazelcast's hook would terminate the member on
+    // SIGTERM before that, losing the records whose only other copy was moving.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
     // Fast failure detection: a killed instance's sessions are taken over within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMemberTimeoutSeconds()));
@@ -95,14 +102,25 @@ public final class HazelcastCluster implements Cluster {
     config.getMemberAttributeConfig()
         .setAttribute(INSTANCE, options.getInstanceId())
         .setAttribute(ADDRESS, options.getAdvertisedAddress());
-    config.addMapConfig(new MapConfig(SESSIONS).setBackupCount(1));
-    config.addMapConfig(new MapConfig(ARTIFACTS).setBackupCount(1));
-    config.addMapConfig(new MapConfig(OPERATIONS).setBackupCount(1));
-    config.addMapConfig(new MapConfig(CLOSED).setBackupCount(1).setEvictionConfig(new EvictionConfig()
+    config.addMapConfig(replicated(SESSIONS));
+    config.addMapConfig(replicated(ARTIFACTS));
+    config.addMapConfig(replicated(OPERATIONS));
+    config.addMapConfig(replicated(CLOSED).setEvictionConfig(new EvictionConfig()
         .setEvictionPolicy(EvictionPolicy.LRU)
         .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
         .setSize(Math.max(1, tombstones))));
     return config;
+  }
+
+  /**
+   * One backup; after a network partition heals, the side that wrote an entry last wins (a
+   * session served on both sides keeps its latest record). No quorum is enforced: a lone survivor
+   * must keep serving.
+   */
+  private static MapConfig replicated(String name) {
+    return new MapConfig(name).setBackupCount(1).setPerEntryStatsEnabled(true)
+        .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(),
+            MergePolicyConfig.DEFAULT_BATCH_SIZE));
   }
 
   @Override
