@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.support.ServerCluster;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.e2e.support.coverage.RecordsScenario;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -13,17 +13,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A hundred sessions of the official client spread by the load balancer over three instances; two
  * instances are killed (kill -9) one after the other. After each kill every session must answer
  * with its own temp view and conf, as before: no session lost.
  */
+@ExtendWith(RecordsScenario.class)
 @Timeout(900)
 class ManySessionsFailoverE2ETest {
 
@@ -36,16 +35,6 @@ class ManySessionsFailoverE2ETest {
    */
   static final long GRPC_CLIENT_SETTLE_MS = 1_000;
   private static final String CHECK = "select count(*) as n, sum(v) as total from mine";
-
-  @BeforeEach
-  void scenario(TestInfo test) {
-    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
-  }
-
-  @AfterEach
-  void endScenario() {
-    CurrentScenario.clear();
-  }
 
   @Test
   void hundredSessionsSurviveTheLossOfTwoInstances() throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.ServerCluster;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.e2e.support.coverage.RecordsScenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -17,11 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A rolling restart (each instance in turn stopped with SIGTERM and started again on its ports)
@@ -29,21 +27,12 @@ import org.junit.jupiter.api.Timeout;
  * stopping instance turns new calls away and hands its sessions over, so no client may see an
  * error, and every session keeps its temp view.
  */
+@ExtendWith(RecordsScenario.class)
 @Timeout(900)
 class RollingRestartE2ETest {
 
   private static final int CLIENTS = 20;
   private static final long PAUSE_MS = 2_500;
-
-  @BeforeEach
-  void scenario(TestInfo test) {
-    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
-  }
-
-  @AfterEach
-  void endScenario() {
-    CurrentScenario.clear();
-  }
 
   @Test
   void rollingRestartUnderLoadIsInvisibleToClients() throws Exception {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Base of e2e tests about the server itself (sessions, interrupts, errors of the protocol): they
  * have no classic counterpart, so they run only in the server run. They live in the packages
- * e2e.rpc, e2e.ha and e2e.compat, which the oracle run excludes (see e2e/pom.xml).
+ * e2e.rpc, e2e.ha, e2e.load and e2e.compat, which the oracle run excludes (see e2e/pom.xml).
  */
 @Timeout(300)
 public abstract class ServerTestBase {

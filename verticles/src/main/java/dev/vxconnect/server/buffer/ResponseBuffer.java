@@ -43,9 +43,21 @@ public final class ResponseBuffer implements ResponseSink {
   private ErrorStatus failure;
   private boolean cancelled;
   private Listener listener;
+  private java.util.function.LongConsumer onFirstResult = index -> {};
+  private boolean resultSeen;
 
   public ResponseBuffer(String operationId, String sessionId, String serverSideSessionId,
       BufferLimits limits) {
+    this(operationId, sessionId, serverSideSessionId, limits, 1);
+  }
+
+  /**
+   * A buffer whose first response gets index {@code firstIndex}: an operation run again after a
+   * failover goes on from the last response its client saw, so response ids keep increasing.
+   */
+  public ResponseBuffer(String operationId, String sessionId, String serverSideSessionId,
+      BufferLimits limits, long firstIndex) {
+    this.lastIndex = firstIndex - 1;
     this.operationId = operationId;
     this.sessionId = sessionId;
     this.serverSideSessionId = serverSideSessionId;
@@ -246,7 +258,16 @@ public final class ResponseBuffer implements ResponseSink {
     return new Entry(index, stamped, stamped.getSerializedSize());
   }
 
+  /** Told (on the producer's thread) the index of the first Arrow batch, once. */
+  public synchronized void onFirstResult(java.util.function.LongConsumer hook) {
+    this.onFirstResult = hook;
+  }
+
   private void append(Entry entry) {
+    if (!resultSeen && entry.response().hasArrowBatch()) {
+      resultSeen = true;
+      onFirstResult.accept(entry.index());
+    }
     lastIndex = entry.index();
     entries.addLast(entry);
     unsentBytes += entry.size();

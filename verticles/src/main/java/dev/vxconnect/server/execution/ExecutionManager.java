@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionManager.class);
+  /** Requests larger than this are not kept for a re-run after failover (plans with inline data). */
+  private static final int MAX_RERUN_REQUEST_BYTES = 1 << 20;
 
   private final WorkerExecutor pool;
   private final WorkerExecutor sparkPool;
@@ -86,13 +88,32 @@ public final class ExecutionManager {
     if (session.isClosed()) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
-    admission.admit(session);
     boolean reattachable = options.isReattachableEnabled() && isReattachable(request);
-    ExecutePlanRequest withId = request.toBuilder().setOperationId(operationId).build();
+    return launch(session, request.toBuilder().setOperationId(operationId).build(), reattachable, 1);
+  }
+
+  /**
+   * Runs again, under its own id, a read-only query whose instance was lost before its client had
+   * any result: numbered on from {@code firstIndex}, the response after the last one the client
+   * saw (the schema comes again; the official clients take the last one).
+   */
+  public Operation startAgain(Session session, ExecutePlanRequest request, long firstIndex) {
+    if (session.isClosed()) {
+      throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
+    }
+    LOG.info("Operation {} of session {} lost with its instance before any result: running it again",
+        request.getOperationId(), session.sessionId());
+    return launch(session, request, true, firstIndex);
+  }
+
+  private Operation launch(Session session, ExecutePlanRequest request, boolean reattachable,
+      long firstIndex) {
+    String operationId = request.getOperationId();
+    admission.admit(session);
     ResponseBuffer buffer = new ResponseBuffer(operationId, session.sessionId(),
         session.serverSideSessionId(), new BufferLimits(options.getBufferAheadBytes(),
-            reattachable ? options.getRetryBufferBytes() : 0, bufferedBytes));
-    Operation operation = new Operation(operationId, session, withId, reattachable, buffer,
+            reattachable ? options.getRetryBufferBytes() : 0, bufferedBytes), firstIndex);
+    Operation operation = new Operation(operationId, session, request, reattachable, buffer,
         this::cancelJobs);
     if (!session.addOperation(operation)) {
       admission.release(session);
@@ -101,12 +122,7 @@ public final class ExecutionManager {
     LOG.info("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
     if (reattachable) {
-      // Only a client that can reattach may come back for it on another instance.
-      registry.put(OperationRecord.newBuilder().setOperationId(operationId)
-          .setUserId(session.userId()).setSessionId(session.sessionId()).setOwner(self)
-          .setState(OperationRecord.State.RUNNING).setReattachable(true)
-          .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis()).build())
-          .onFailure(e -> LOG.warn("Operation {}: not registered in the cluster: {}", operationId, e.toString()));
+      register(session, operation);
     }
     pool.executeBlocking(() -> {
       new OperationRunner(operation, recorder).run();
@@ -141,21 +157,55 @@ public final class ExecutionManager {
   }
 
   /**
-   * Why an operation of {@code session} that this instance does not hold cannot be reattached:
-   * lost with the instance that ran it (the session was taken over since), or never known here.
+   * A reattach for an operation of {@code session} that this instance does not hold: if it was
+   * lost with the instance that ran it (the session was taken over since), a read-only query whose
+   * client had no result yet is run again here, resuming after {@code lastIndex}; otherwise the
+   * reattach fails with why: lost in failover, abandoned, or never known.
    */
-  public Future<RuntimeException> missing(Session session, String operationId) {
+  public Future<Operation> recover(Session session, String operationId, long lastIndex) {
     if (isAbandoned(session, operationId)) {
-      return Future.succeededFuture(SparkErrors.invalidHandle("OPERATION_ABANDONED", operationId));
+      return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_ABANDONED", operationId));
     }
-    return registry.get(operationId).map(record -> {
-      if (record.isPresent() && !record.get().getOwner().equals(self)
-          && record.get().getSessionId().equals(session.sessionId())
-          && record.get().getUserId().equals(session.userId())) {
-        return (RuntimeException) ServerError.operationLostInFailover(operationId, record.get().getOwner());
+    return registry.get(operationId).compose(found -> {
+      OperationRecord record = found.orElse(null);
+      if (record == null || record.getOwner().equals(self)
+          || !record.getSessionId().equals(session.sessionId())
+          || !record.getUserId().equals(session.userId())) {
+        return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId));
       }
-      return SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId);
+      boolean noResultSeen = record.getFirstResultIndex() == 0 || lastIndex < record.getFirstResultIndex();
+      if (record.getRequest().isEmpty() || !noResultSeen) {
+        return Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
+      }
+      try {
+        ExecutePlanRequest request = ExecutePlanRequest.parseFrom(record.getRequest().toByteArray());
+        return Future.succeededFuture(session.operation(operationId)
+            .orElseGet(() -> startAgain(session, request, lastIndex + 1)));
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
     });
+  }
+
+  /**
+   * Makes a reattachable operation known cluster-wide; a read-only query keeps its request (up to
+   * a size), and the index of its first result once there is one, so that it can be run again.
+   */
+  private void register(Session session, Operation operation) {
+    ExecutePlanRequest request = operation.request();
+    boolean rerunnable = request.getPlan().hasRoot() && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
+    OperationRecord record = OperationRecord.newBuilder().setOperationId(operation.id())
+        .setUserId(session.userId()).setSessionId(session.sessionId()).setOwner(self)
+        .setState(OperationRecord.State.RUNNING).setReattachable(true)
+        .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis())
+        .setRequest(rerunnable ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
+            : com.google.protobuf.ByteString.EMPTY)
+        .build();
+    registry.put(record).onFailure(e -> LOG.warn("Operation {}: not registered in the cluster: {}",
+        operation.id(), e.toString()));
+    if (rerunnable) {
+      operation.buffer().onFirstResult(index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
+    }
   }
 
   /**

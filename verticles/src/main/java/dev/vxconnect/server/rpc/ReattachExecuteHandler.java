@@ -2,6 +2,7 @@ package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.buffer.ResponseIds;
 import dev.vxconnect.server.buffer.ResponseSender;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
@@ -45,6 +46,20 @@ public final class ReattachExecuteHandler
     this.forwarder = forwarder;
   }
 
+  /** An operation this instance does not hold: run again here if it was lost in a failover. */
+  private Future<Operation> recover(dev.vxconnect.server.session.Session session, ReattachExecuteRequest request) {
+    long lastIndex = 0;
+    if (request.hasLastResponseId()) {
+      java.util.OptionalLong index = ResponseIds.indexOf(request.getOperationId(), request.getLastResponseId());
+      if (index.isEmpty()) {
+        return Future.failedFuture(SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_FOUND",
+            Map.of("responseId", request.getLastResponseId())));
+      }
+      lastIndex = index.getAsLong();
+    }
+    return executions.recover(session, request.getOperationId(), lastIndex);
+  }
+
   @Override
   public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call) {
     Context callContext = Vertx.currentContext();
@@ -55,7 +70,7 @@ public final class ReattachExecuteHandler
           forwarded);
       calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
           ? Future.succeededFuture(session)
-          : executions.missing(session, request.getOperationId()).compose(Future::failedFuture)
+          : recover(session, request).map(session)
       ).compose(session -> calls.now(session, s -> {
         Operation operation = s.operation(request.getOperationId()).orElseThrow(() ->
             SparkErrors.invalidHandle("OPERATION_NOT_FOUND", request.getOperationId()));

@@ -286,6 +286,25 @@ class ResponseBufferTest {
     assertThat(calls.get()).isEqualTo(1);
   }
 
+  @Test
+  void aBufferStartedLaterNumbersOnFromItsFirstIndex() {
+    ResponseBuffer later = new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
+        new BufferLimits(UNBOUNDED, UNBOUNDED, new java.util.concurrent.atomic.LongAdder()), 5);
+    List<Long> firstResults = new java.util.ArrayList<>();
+    later.onFirstResult(firstResults::add);
+    later.send(ExecutePlanResponse.newBuilder().setSchema(
+        org.apache.spark.connect.proto.DataType.newBuilder().setNull(
+            org.apache.spark.connect.proto.DataType.NULL.getDefaultInstance())).build());
+    later.send(batch(10));
+    later.send(batch(10));
+
+    assertThat(later.get(5).response().getResponseId()).isEqualTo(ResponseIds.of(OPERATION, 5));
+    assertThat(later.get(6).response().hasArrowBatch()).isTrue();
+    assertThat(later.get(8)).isNull();
+    assertThat(later.indexOf(ResponseIds.of(OPERATION, 4))).as("the client's last response before").isEqualTo(4);
+    assertThat(firstResults).as("the first Arrow batch's index, told once").containsExactly(6L);
+  }
+
   private static ResponseBuffer buffer(long aheadBytes, long retainBytes) {
     return new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
         new BufferLimits(aheadBytes, retainBytes, new java.util.concurrent.atomic.LongAdder()));
