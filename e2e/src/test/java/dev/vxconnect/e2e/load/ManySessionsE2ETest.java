@@ -31,9 +31,9 @@ class ManySessionsE2ETest extends ServerTestBase {
   private static final int QUERIES = 20;
   private static final long HEAP_ALLOWANCE = 256L << 20;
 
-  /** Mostly small local queries; every fifth one runs a Spark job. */
+  /** Mostly small local queries; every tenth one runs a Spark job. */
   private static String query(int k) {
-    return k % 5 == 4
+    return k % 10 == 9
         ? "select " + k + " as q, sum(id) as s, count(*) as n from range(" + (1000 + k) + ")"
         : "select " + k + " as q, " + k + " * 3 as t, concat('row ', " + k + ") as label";
   }

@@ -39,6 +39,11 @@ class SlowClientE2ETest {
 
   private static final long ROWS = 2L * 1024 * 1024;
   private static final int ROW_PAYLOAD = 1024;
+  /**
+   * 32 MiB per partition, as data read from files is split. (A partition's Arrow batches are one
+   * Spark task result, held whole by the driver, as in Spark's own server.)
+   */
+  private static final int PARTITIONS = 64;
   private static final long RESULT_BYTES = 2L << 30;
   private static final long HEAP_ALLOWANCE = 512L << 20;
   private static final long CONFIG_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -64,7 +69,8 @@ class SlowClientE2ETest {
                 .setSessionId(RawGrpc.newSessionId()).setUserContext(user)
                 .setOperationId(UUID.randomUUID().toString())
                 .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(
-                    "select id, repeat('x', " + ROW_PAYLOAD + ") as payload from range(" + ROWS + ")"))))
+                    "select id, repeat('x', " + ROW_PAYLOAD + ") as payload from range(0, " + ROWS
+                        + ", 1, " + PARTITIONS + ")"))))
                 .build());
         while (stream.hasNext()) {
           ExecutePlanResponse response = stream.next();
