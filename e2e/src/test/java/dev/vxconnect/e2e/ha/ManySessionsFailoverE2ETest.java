@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.support.ServerCluster;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.coverage.RecordsScenario;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,14 +14,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A hundred sessions of the official client spread by the load balancer over three instances; two
  * instances are killed (kill -9) one after the other. After each kill every session must answer
  * with its own temp view and conf, as before: no session lost.
+ *
+ * <p>Not a recorded scenario for docs/protocol-coverage.md: which RPCs a client sends here depends
+ * on timing (a stream cut by a stop or kill is reattached, or not), and the document must be the
+ * same on every run.
  */
-@ExtendWith(RecordsScenario.class)
 @Timeout(900)
 class ManySessionsFailoverE2ETest {
 

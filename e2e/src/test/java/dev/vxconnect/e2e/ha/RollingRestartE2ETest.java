@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.ServerCluster;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.coverage.RecordsScenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -19,15 +18,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A rolling restart (each instance in turn stopped with SIGTERM and started again on its ports)
  * while twenty clients keep running queries on their sessions through the load balancer. A
  * stopping instance turns new calls away and hands its sessions over, so no client may see an
  * error, and every session keeps its temp view.
+ *
+ * <p>Not a recorded scenario for docs/protocol-coverage.md: which RPCs a client sends here depends
+ * on timing (a stream cut by a stop or kill is reattached, or not), and the document must be the
+ * same on every run.
  */
-@ExtendWith(RecordsScenario.class)
 @Timeout(900)
 class RollingRestartE2ETest {
 
