@@ -17,4 +17,9 @@ public interface OperationRegistry {
   Future<Optional<OperationRecord>> get(String operationId);
 
   Future<Void> remove(String operationId);
+
+  /** False when no other instance could ever read the records (a single instance): skip them. */
+  default boolean isShared() {
+    return true;
+  }
 }

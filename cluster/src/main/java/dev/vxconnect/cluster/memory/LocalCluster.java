@@ -59,6 +59,11 @@ public final class LocalCluster implements Cluster {
       public Future<Void> remove(String operationId) {
         return Future.succeededFuture();
       }
+
+      @Override
+      public boolean isShared() {
+        return false;
+      }
     };
   }
 

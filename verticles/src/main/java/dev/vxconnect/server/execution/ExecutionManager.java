@@ -121,7 +121,8 @@ public final class ExecutionManager {
     }
     LOG.info("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
-    if (reattachable) {
+    if (reattachable && registry.isShared()) {
+      // Serializing the request is only worth it where another instance may need it.
       register(session, operation);
     }
     pool.executeBlocking(() -> {
