@@ -8,24 +8,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The heap of another JVM (a server process), measured with the JDK's jcmd: a full collection,
- * then the heap in use, i.e. what the process really holds, garbage excluded.
+ * The heap of another JVM (a server process), measured with the JDK's jcmd: the total of a class
+ * histogram, which jcmd takes right after a full collection in the same safepoint, i.e. exactly
+ * the objects still reachable, garbage excluded. (A full collection followed by a separate
+ * GC.heap_info would also count whatever a busy process allocated between the two commands.)
  */
 public final class JvmHeap {
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
   private JvmHeap() {}
 
-  /** Bytes of heap still in use after a full collection in process {@code pid}. */
+  /** Bytes of the objects still reachable in process {@code pid}. */
   public static long liveBytes(long pid) throws IOException, InterruptedException {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    Matcher m = USED.matcher(info);
+    String histogram = jcmd(pid, "GC.class_histogram");
+    Matcher m = TOTAL.matcher(histogram);
     if (!m.find()) {
-      throw new IOException("no heap usage in jcmd GC.heap_info output: " + info);
+      throw new IOException("no total in jcmd GC.class_histogram output: "
+          + histogram.substring(Math.max(0, histogram.length() - 500)));
     }
-    return Long.parseLong(m.group(1)) * 1024;
+    return Long.parseLong(m.group(1));
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {

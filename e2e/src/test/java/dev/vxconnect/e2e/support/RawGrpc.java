@@ -32,6 +32,11 @@ public final class RawGrpc implements AutoCloseable {
     return SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
+  /** A stub whose calls may take up to {@code deadlineMillis} (long results). */
+  public SparkConnectServiceGrpc.SparkConnectServiceBlockingStub channelStub(long deadlineMillis) {
+    return SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
   public ManagedChannel channel() {
     return channel;
   }

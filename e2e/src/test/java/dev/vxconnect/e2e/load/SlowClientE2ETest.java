@@ -1,0 +1,161 @@
+package dev.vxconnect.e2e.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.e2e.support.JvmHeap;
+import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.e2e.support.coverage.RecordsScenario;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ResultChunkingOptions;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.UserContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A 2 GiB result read by a client that takes one message every 10 ms. The server must produce it
+ * at the client's pace, not ahead of it: its live heap (after a full collection, measured from
+ * outside with jcmd) stays within 512 MiB of its idle level, and another session's Config calls
+ * keep answering in under 50 ms meanwhile.
+ */
+@ExtendWith(RecordsScenario.class)
+@Timeout(900)
+class SlowClientE2ETest {
+
+  private static final long ROWS = 2L * 1024 * 1024;
+  private static final int ROW_PAYLOAD = 1024;
+  /**
+   * 32 MiB per partition, as data read from files is split. (A partition's Arrow batches are one
+   * Spark task result, held whole by the driver, as in Spark's own server.)
+   */
+  private static final int PARTITIONS = 64;
+  private static final long RESULT_BYTES = 2L << 30;
+  /**
+   * The chunk size the client asks for (result chunking, protocol 4.1). Spark cuts batches at
+   * 10,000 rows, here 10 MiB: at one message per 10 ms, whole batches would be read faster than
+   * two cores can produce them, and the client would not be slow at all. In 256 KiB chunks it
+   * reads at most 25 MiB/s, slower than the server produces, so the server must wait for it.
+   */
+  private static final long CHUNK_BYTES = 256 * 1024;
+  private static final long HEAP_ALLOWANCE = 512L << 20;
+  private static final long CONFIG_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  @Test
+  void twoGibibytesToASlowReader() throws Exception {
+    ExecutorService watcher = Executors.newSingleThreadExecutor();
+    AtomicBoolean reading = new AtomicBoolean(true);
+    try (ServerProcess server = ServerProcess.start("slow-client", List.of(), Map.of());
+        RawGrpc grpc = new RawGrpc(server.port());
+        // Another client, on its own connection, as the other users of the server would be.
+        RawGrpc other = new RawGrpc(server.port())) {
+      UserContext user = RawGrpc.user("slow");
+      String watchSession = RawGrpc.newSessionId();
+      configGet(other, user, watchSession); // the watching session exists before the baseline
+      long idle = JvmHeap.liveBytes(server.pid());
+
+      Future<Watch> watched = watcher.submit(() -> watch(other, user, watchSession, server.pid(), reading));
+      long rows = 0;
+      long arrowBytes = 0;
+      long messages = 0;
+      long largestMessage = 0;
+      try {
+        Iterator<ExecutePlanResponse> stream = grpc.channelStub(TimeUnit.MINUTES.toMillis(12))
+            .executePlan(ExecutePlanRequest.newBuilder()
+                .setSessionId(RawGrpc.newSessionId()).setUserContext(user)
+                .setOperationId(UUID.randomUUID().toString())
+                .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setResultChunkingOptions(
+                    ResultChunkingOptions.newBuilder().setAllowArrowBatchChunking(true)
+                        .setPreferredArrowChunkSize(CHUNK_BYTES)))
+                .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(
+                    "select id, repeat('x', " + ROW_PAYLOAD + ") as payload from range(0, " + ROWS
+                        + ", 1, " + PARTITIONS + ")"))))
+                .build());
+        while (stream.hasNext()) {
+          ExecutePlanResponse response = stream.next();
+          messages++;
+          if (response.hasArrowBatch()) {
+            if (response.getArrowBatch().getChunkIndex() == 0) {
+              rows += response.getArrowBatch().getRowCount();
+            }
+            arrowBytes += response.getArrowBatch().getData().size();
+            largestMessage = Math.max(largestMessage, response.getSerializedSize());
+          }
+          Thread.sleep(10);
+        }
+      } finally {
+        reading.set(false);
+      }
+      Watch watch = watched.get(60, TimeUnit.SECONDS);
+      System.out.printf("SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
+              + " peak %d MiB over %d samples; Config max %.1f ms over %d calls%n",
+          rows, arrowBytes, messages, largestMessage, idle >> 20, watch.peakLiveHeap >> 20, watch.heapSamples,
+          watch.slowestConfigNanos / 1e6, watch.configCalls);
+
+      assertThat(rows).isEqualTo(ROWS);
+      assertThat(arrowBytes).isGreaterThanOrEqualTo(RESULT_BYTES);
+      assertThat(watch.heapSamples).as("heap samples while the result streamed").isGreaterThanOrEqualTo(3);
+      assertThat(watch.peakLiveHeap - idle).as("live heap above idle while a slow client reads 2 GiB")
+          .isLessThan(HEAP_ALLOWANCE);
+      assertThat(watch.configCalls).isGreaterThanOrEqualTo(20);
+      assertThat(watch.slowestConfigNanos).as("slowest Config call (ns) meanwhile").isLessThan(CONFIG_BOUND_NANOS);
+    } finally {
+      reading.set(false);
+      watcher.shutdownNow();
+    }
+  }
+
+  private record Watch(long peakLiveHeap, int heapSamples, long slowestConfigNanos, int configCalls) {}
+
+  /**
+   * Alternates ten Config calls (100 ms apart) with one heap measurement, so that the full
+   * collection jcmd forces never falls inside a timed Config call.
+   */
+  private static Watch watch(RawGrpc grpc, UserContext user, String session, long pid, AtomicBoolean reading)
+      throws Exception {
+    long peak = 0;
+    int samples = 0;
+    long slowest = 0;
+    int calls = 0;
+    while (reading.get()) {
+      for (int i = 0; i < 10 && reading.get(); i++) {
+        long start = System.nanoTime();
+        configGet(grpc, user, session);
+        long took = System.nanoTime() - start;
+        slowest = Math.max(slowest, took);
+        if (took > CONFIG_BOUND_NANOS) {
+          System.out.printf("SlowClientE2ETest: Config call %d took %.1f ms%n", calls, took / 1e6);
+        }
+        calls++;
+        Thread.sleep(100);
+      }
+      if (reading.get()) {
+        peak = Math.max(peak, JvmHeap.liveBytes(pid));
+        samples++;
+      }
+    }
+    return new Watch(peak, samples, slowest, calls);
+  }
+
+  private static void configGet(RawGrpc grpc, UserContext user, String session) {
+    grpc.stub().config(ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
+        .setOperation(ConfigRequest.Operation.newBuilder().setGet(
+            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
+        .build());
+  }
+}
