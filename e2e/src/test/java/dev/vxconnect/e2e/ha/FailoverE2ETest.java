@@ -2,6 +2,8 @@ package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.Futures;
+import dev.vxconnect.e2e.support.Interrupts;
 import dev.vxconnect.e2e.support.ServerCluster;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
@@ -27,7 +29,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Three vxconnect processes in one cluster behind a load balancer (a TCP proxy in the test), used
@@ -86,9 +87,9 @@ class FailoverE2ETest {
 
       // A query running on the first instance, interrupted through the second.
       Future<Row[]> slow = background.submit(() -> (Row[]) onFirst.sql(SLOW).collect());
-      List<String> interrupted = interruptWhenRunning(onSecond);
+      List<String> interrupted = Interrupts.whenRunning(onSecond::interruptAll);
       assertThat(interrupted).hasSize(1);
-      Throwable failure = failureOf(slow);
+      Throwable failure = Futures.failureOf(slow);
       assertThat(failure).as("the interrupted query's failure").isNotNull();
       assertThat(failure.getMessage()).contains("OPERATION_CANCELED");
     }
@@ -170,29 +171,6 @@ class FailoverE2ETest {
         throw new AssertionError("the server did not log '" + text + "' within 30 s");
       }
       Thread.sleep(20);
-    }
-  }
-
-  private static List<String> interruptWhenRunning(SparkSession session) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      List<String> ids = CollectionConverters.asJava(session.interruptAll());
-      if (!ids.isEmpty()) {
-        return ids;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("nothing was running to interrupt within 30 s");
-  }
-
-  private static Throwable failureOf(Future<?> query) throws InterruptedException {
-    try {
-      query.get(30, TimeUnit.SECONDS);
-      return null;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the interrupted query was still running 30 s later");
     }
   }
 }

@@ -33,6 +33,11 @@ import org.junit.jupiter.api.Timeout;
 class RollingRestartE2ETest {
 
   private static final int CLIENTS = 20;
+  /**
+   * Two instances: while one restarts, the other carries every session alone. (A third one would
+   * add a restart of a minute and a half on two cores and test nothing more.)
+   */
+  private static final int INSTANCES = 2;
   private static final long PAUSE_MS = 2_500;
 
   @Test
@@ -41,7 +46,7 @@ class RollingRestartE2ETest {
     AtomicBoolean stop = new AtomicBoolean();
     Queue<String> errors = new ConcurrentLinkedQueue<>();
     AtomicLong queries = new AtomicLong();
-    try (ServerCluster cluster = ServerCluster.start("rolling", 3, List.of())) {
+    try (ServerCluster cluster = ServerCluster.start("rolling", INSTANCES, List.of())) {
       List<Future<Long>> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         int client = c;

@@ -2,17 +2,16 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.Interrupts;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Interrupts from the official client: all operations of a session, those with a tag, one by id.
@@ -26,20 +25,6 @@ class InterruptE2ETest extends ServerTestBase {
   @AfterEach
   void stopBackground() {
     background.shutdownNow();
-  }
-
-  /** Calls {@code interrupt} until it interrupts something (the query may not have started yet). */
-  private static List<String> interruptWhenRunning(Supplier<scala.collection.immutable.Seq<String>> interrupt)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      List<String> ids = CollectionConverters.asJava(interrupt.get());
-      if (!ids.isEmpty()) {
-        return ids;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("nothing was running to interrupt within 30 s");
   }
 
   private static void assertCanceled(Future<?> query) throws InterruptedException {
@@ -58,7 +43,7 @@ class InterruptE2ETest extends ServerTestBase {
   @Test
   void interruptAll() throws Exception {
     Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
-    List<String> interrupted = interruptWhenRunning(spark::interruptAll);
+    List<String> interrupted = Interrupts.whenRunning(spark::interruptAll);
     assertThat(interrupted).hasSize(1);
     assertCanceled(query);
   }
@@ -70,7 +55,7 @@ class InterruptE2ETest extends ServerTestBase {
       return (Row[]) spark.sql(SLOW).collect();
     });
     Future<Long> untagged = background.submit(() -> spark.range(1000).count());
-    List<String> interrupted = interruptWhenRunning(() -> spark.interruptTag("slow-one"));
+    List<String> interrupted = Interrupts.whenRunning(() -> spark.interruptTag("slow-one"));
     assertThat(interrupted).hasSize(1);
     assertCanceled(tagged);
     assertThat(untagged.get(60, TimeUnit.SECONDS)).isEqualTo(1000);
@@ -83,7 +68,7 @@ class InterruptE2ETest extends ServerTestBase {
     // The result is not thread-safe: learn its id before another thread reads it.
     String operationId = result.operationId();
     Future<Object> query = background.submit(() -> result.toArray());
-    List<String> interrupted = interruptWhenRunning(() -> client.interruptOperation(operationId));
+    List<String> interrupted = Interrupts.whenRunning(() -> client.interruptOperation(operationId));
     assertThat(interrupted).containsExactly(operationId);
     assertCanceled(query);
   }
@@ -91,7 +76,7 @@ class InterruptE2ETest extends ServerTestBase {
   @Test
   void theSessionWorksAfterAnInterrupt() throws Exception {
     Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
-    interruptWhenRunning(spark::interruptAll);
+    Interrupts.whenRunning(spark::interruptAll);
     assertCanceled(query);
     assertThat(spark.range(10).count()).isEqualTo(10);
   }

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.Futures;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import dev.vxconnect.e2e.support.Sessions;
@@ -12,7 +13,6 @@ import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -200,7 +200,7 @@ class ReattachE2ETest extends ServerTestBase {
       throws InterruptedException {
     while (proxy.bytesToClient() < target) {
       if (collected.isDone()) {
-        Throwable failure = failureOf(collected);
+        Throwable failure = Futures.failureOf(collected);
         throw new AssertionError("the collect ended after " + proxy.bytesToClient()
             + " bytes, before the cut at " + target + (failure == null ? "" : ", with: " + failure), failure);
       }
@@ -212,15 +212,6 @@ class ReattachE2ETest extends ServerTestBase {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-    }
-  }
-
-  private static Throwable failureOf(Future<?> done) throws InterruptedException {
-    try {
-      done.get();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
     }
   }
 
