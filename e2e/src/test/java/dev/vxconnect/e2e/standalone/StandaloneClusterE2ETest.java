@@ -63,6 +63,9 @@ class StandaloneClusterE2ETest {
         "spark.cores.max=2",
         "spark.executor.cores=1",
         "spark.executor.memory=512m",
+        // The driver waits for both executors (80% of spark.cores.max) before the server listens,
+        // so that the first query has both, on a busy machine too.
+        "spark.scheduler.maxRegisteredResourcesWaitingTime=150s",
         "spark.sql.shuffle.partitions=4",
         "spark.executor.extraJavaOptions=" + QUICK_START),
         "-Xmx1g " + QUICK_START);
