@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # vxconnect server image: `docker build -t vxconnect:0.1.0-SNAPSHOT .` at the repository root.
 # Stage 1 builds with the README's command; stage 2 is a JRE with the same layout bin/vxconnect runs
 # from a distribution: bin/vxconnect, conf/, lib/ (vxconnect-server.jar and its runtime jars).
