@@ -35,6 +35,23 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void haproxyConfigIsValid() throws Exception {
+    List<String> version = List.of("haproxy", "-v");
+    boolean installed;
+    try {
+      installed = run(version).exit() == 0;
+    } catch (IOException e) {
+      installed = false;
+    }
+    assumeTrue(installed, "haproxy is not installed here: deploy/haproxy.cfg not checked"
+        + " (apt-get install haproxy to check it)");
+    // Outside the compose network the instances' names do not resolve: warnings, not errors.
+    List<String> command = List.of("haproxy", "-c", "-f", HOME.resolve("deploy/haproxy.cfg").toString());
+    Result result = run(command);
+    assertThat(result.exit()).as("%s said: %s", String.join(" ", command), result.output()).isZero();
+  }
+
+  @Test
   void sparkImagesAreTheEmbeddedSparkVersion() throws IOException {
     Matcher version = Pattern.compile("<spark.version>([^<]+)</spark.version>").matcher(read("pom.xml"));
     assertThat(version.find()).isTrue();

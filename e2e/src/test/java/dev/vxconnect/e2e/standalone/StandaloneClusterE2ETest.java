@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -63,9 +64,6 @@ class StandaloneClusterE2ETest {
         "spark.cores.max=2",
         "spark.executor.cores=1",
         "spark.executor.memory=512m",
-        // The driver waits for both executors (80% of spark.cores.max) before the server listens,
-        // so that the first query has both, on a busy machine too.
-        "spark.scheduler.maxRegisteredResourcesWaitingTime=150s",
         "spark.sql.shuffle.partitions=4",
         "spark.executor.extraJavaOptions=" + QUICK_START),
         "-Xmx1g " + QUICK_START);
@@ -93,9 +91,16 @@ class StandaloneClusterE2ETest {
       client.addArtifact(jar.toString());
       client.udf().register("executor_pid", new ExecutorPid(), DataTypes.LongType);
 
+      // The driver starts serving once both executors registered or after 30 s (Spark's
+      // spark.scheduler.maxRegisteredResourcesWaitingTime): on a busy machine the second may come later.
       Row[] facts = (Row[]) client.sql(EXECUTOR_FACTS).collect();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (pidsOf(facts).size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        facts = (Row[]) client.sql(EXECUTOR_FACTS).collect();
+      }
       assertThat(facts).hasSize(8);
-      Set<Long> pids = Arrays.stream(facts).map(r -> r.getLong(1)).collect(Collectors.toSet());
+      Set<Long> pids = pidsOf(facts);
       assertThat(pids).as("processes the UDF ran in").hasSize(2)
           .doesNotContain(server.pid())
           .isSubsetOf(spark.executorPids());
@@ -136,8 +141,7 @@ class StandaloneClusterE2ETest {
       Row[] facts = (Row[]) client.sql(EXECUTOR_FACTS).collect();
       String appAfter = singleAppId(facts);
       assertThat(appAfter).as("the survivor's application").isNotEqualTo(appBefore);
-      assertThat(Arrays.stream(facts).map(r -> r.getLong(1)).collect(Collectors.toSet()))
-          .isSubsetOf(spark.executorPids());
+      assertThat(pidsOf(facts)).isSubsetOf(spark.executorPids());
       ServerProcess survivor = servers.ownerOf(sessionId).orElseThrow();
       assertThat(survivor).isNotSameAs(owner);
       assertThat(survivor.logText()).contains("Session " + sessionId + " of user");
@@ -146,6 +150,10 @@ class StandaloneClusterE2ETest {
           json -> json.contains("\"id\" : \"" + appBefore + "\"")
               && activeApps(json).stream().noneMatch(appBefore::equals));
     }
+  }
+
+  private static Set<Long> pidsOf(Row[] facts) {
+    return Arrays.stream(facts).map(r -> r.getLong(1)).collect(Collectors.toSet());
   }
 
   private static String singleAppId(Row[] facts) {
