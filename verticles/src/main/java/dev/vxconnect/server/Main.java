@@ -6,20 +6,32 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code vxconnect [--conf key=value]... [--port N] [--master URL] [--conf-file PATH] [--help]}:
- * starts a vxconnect instance and prints where it listens.
+ * {@code vxconnect [--conf key=value]... [--port N] [--master URL] [--cluster-members LIST]
+ * [--conf-file PATH] [--help]}: starts a vxconnect instance and prints where it listens. The
+ * start/stop/status commands are bin/vxconnect's: they run this class in the background.
  */
 public final class Main {
 
-  private static final String USAGE = String.join("\n",
-      "Usage: vxconnect [options]",
-      "  --conf key=value   any configuration key (see conf/vxconnect.conf); repeatable",
-      "  --port N           gRPC port (spark.connect.grpc.binding.port, default 15002; 0 = any free port)",
-      "  --master URL       Spark master (spark.master, default local[*])",
-      "  --conf-file PATH   configuration file (default: $VXCONNECT_HOME/conf/vxconnect.conf)",
-      "  --help             this text");
+  static final String USAGE = String.join("\n",
+      "Usage: vxconnect [start|stop|status] [options]",
+      "  (no command)        run in the foreground; stop with Ctrl-C or SIGTERM",
+      "  start               run in the background: log in logs/vxconnect.log, pid in logs/vxconnect.pid",
+      "  stop                stop the instance started with 'start' (SIGTERM, then waits)",
+      "  status              whether the instance started with 'start' is running",
+      "Options:",
+      "  --conf key=value        any configuration key (see conf/vxconnect.conf); repeatable",
+      "  --port N                gRPC port (spark.connect.grpc.binding.port, default 15002; 0 = any free port)",
+      "  --master URL            Spark master (spark.master): local[*] (default), spark://host:7077, ...",
+      "  --cluster-members LIST  host:port,... of the instances' Hazelcast members (vxconnect.cluster.members);",
+      "                          turns the cluster on (vxconnect.cluster.enabled=true)",
+      "  --conf-file PATH        configuration file (default: $VXCONNECT_HOME/conf/vxconnect.conf)",
+      "  --help                  this text",
+      "Environment: VXCONNECT_HOME, VXCONNECT_JAVA_OPTS (e.g. -Xmx8g), VXCONNECT_LOG_DIR (default",
+      "$VXCONNECT_HOME/logs), VXCONNECT_INSTANCE (name of the log and pid files, default vxconnect),",
+      "and any key as an environment variable (spark.master -> SPARK_MASTER).");
 
   private Main() {}
 
@@ -47,8 +59,14 @@ public final class Main {
 
   /** The configuration from the arguments, or null when only help was asked for. */
   static ServerConfig parse(List<String> args) {
+    return parse(args, System.getenv());
+  }
+
+  /** As {@link #parse(List)}, with this environment (VXCONNECT_HOME and keys as variables). */
+  static ServerConfig parse(List<String> args, Map<String, String> env) {
     OptionsLoader loader = new OptionsLoader();
-    Path confFile = defaultConfFile();
+    Path confFile = env.get("VXCONNECT_HOME") == null ? null
+        : Path.of(env.get("VXCONNECT_HOME"), "conf", "vxconnect.conf");
     Deque<String> rest = new ArrayDeque<>(args);
     List<String> pairs = new ArrayList<>();
     while (!rest.isEmpty()) {
@@ -60,6 +78,10 @@ public final class Main {
         case "--conf" -> pairs.add(value(arg, rest));
         case "--port" -> pairs.add(ConfigKeys.BINDING_PORT.name() + "=" + value(arg, rest));
         case "--master" -> pairs.add("spark.master=" + value(arg, rest));
+        case "--cluster-members" -> {
+          pairs.add(ConfigKeys.CLUSTER_ENABLED.name() + "=true");
+          pairs.add(ConfigKeys.CLUSTER_MEMBERS.name() + "=" + value(arg, rest));
+        }
         case "--conf-file" -> confFile = Path.of(value(arg, rest));
         default -> throw new IllegalArgumentException("Unknown argument: " + arg);
       }
@@ -68,7 +90,7 @@ public final class Main {
       loader.file(confFile);
     }
     pairs.forEach(loader::pair);
-    loader.environment(System.getenv());
+    loader.environment(env);
     return loader.load();
   }
 
@@ -78,10 +100,5 @@ public final class Main {
       throw new IllegalArgumentException(option + " needs a value");
     }
     return value;
-  }
-
-  private static Path defaultConfFile() {
-    String home = System.getenv("VXCONNECT_HOME");
-    return home == null ? null : Path.of(home, "conf", "vxconnect.conf");
   }
 }

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  */
 public final class ServerCluster implements AutoCloseable {
 
+  private static final String DEFAULT_JAVA_OPTS = "-Xmx1500m";
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
 
@@ -29,13 +30,15 @@ public final class ServerCluster implements AutoCloseable {
   private final String name;
   private final String logName;
   private final List<String> confs;
+  private final String javaOpts;
   private final TcpProxy proxy;
 
-  private ServerCluster(String name, String logName, List<String> confs, List<ServerProcess> servers,
-      List<Integer> clusterPorts) throws IOException {
+  private ServerCluster(String name, String logName, List<String> confs, String javaOpts,
+      List<ServerProcess> servers, List<Integer> clusterPorts) throws IOException {
     this.name = name;
     this.logName = logName;
     this.confs = List.copyOf(confs);
+    this.javaOpts = javaOpts;
     this.servers = new ArrayList<>(servers);
     this.clusterPorts = clusterPorts;
     this.proxy = TcpProxy.start(servers.stream().mapToInt(ServerProcess::port).toArray());
@@ -43,6 +46,12 @@ public final class ServerCluster implements AutoCloseable {
 
   /** Starts {@code size} servers (in parallel) that join one cluster, with these extra confs. */
   public static ServerCluster start(String name, int size, List<String> confs) throws Exception {
+    return start(name, size, confs, DEFAULT_JAVA_OPTS);
+  }
+
+  /** As {@link #start(String, int, List)}, each server with these JVM options (VXCONNECT_JAVA_OPTS). */
+  public static ServerCluster start(String name, int size, List<String> confs, String javaOpts)
+      throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       ports.add(FreePort.find());
@@ -54,7 +63,7 @@ public final class ServerCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         int index = i;
         starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, FreePort.find(),
-            ports, index, confs)));
+            ports, index, confs, javaOpts)));
       }
       List<ServerProcess> started = new ArrayList<>();
       Exception failure = null;
@@ -69,14 +78,14 @@ public final class ServerCluster implements AutoCloseable {
         started.forEach(ServerProcess::kill9Quietly);
         throw failure;
       }
-      return new ServerCluster(clusterName, name, confs, started, ports);
+      return new ServerCluster(clusterName, name, confs, javaOpts, started, ports);
     } finally {
       starter.shutdownNow();
     }
   }
 
   private static ServerProcess startMember(String clusterName, String logName, int grpcPort,
-      List<Integer> ports, int index, List<String> confs) throws IOException {
+      List<Integer> ports, int index, List<String> confs, String javaOpts) throws IOException {
     List<String> all = new ArrayList<>(List.of(
         "vxconnect.cluster.enabled=true",
         "vxconnect.cluster.name=" + clusterName,
@@ -85,7 +94,7 @@ public final class ServerCluster implements AutoCloseable {
             .collect(Collectors.joining(",")),
         "vxconnect.cluster.memberTimeout=3s"));
     all.addAll(confs);
-    return ServerProcess.start(logName, grpcPort, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", "-Xmx1500m"));
+    return ServerProcess.start(logName, grpcPort, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", javaOpts));
   }
 
   /**
@@ -98,7 +107,7 @@ public final class ServerCluster implements AutoCloseable {
     if (!old.awaitExit(java.time.Duration.ofSeconds(90))) {
       throw new AssertionError("server " + index + " did not stop within 90 s after SIGTERM");
     }
-    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts, index, confs);
+    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts, index, confs, javaOpts);
     servers.set(index, started);
     return started;
   }

@@ -35,6 +35,11 @@ public final class SparkEngineImpl implements SparkEngine {
     // Each user's jobs run in a scheduler pool of their own (PlanExecution), so that one user's
     // queries cannot starve the others'.
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
+    // Executors of a cluster encode result batches with our classes: ship them (ExecutorJars).
+    String jars = ExecutorJars.sparkJars(conf.get("spark.master"), conf.get("spark.jars", ""));
+    if (!jars.isEmpty()) {
+      conf.set("spark.jars", jars);
+    }
     // As Spark's Connect server: each session gets its own artifacts and class loader.
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true");
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ALWAYS_APPLY_CLASSLOADER().key(), "true");
