@@ -50,6 +50,12 @@ class DifferentialE2ETest extends E2ETestBase {
       String difference = difference(program.build(), program.ordered());
       if (difference != null) {
         differences.add("program " + i + " (" + program.description() + "): " + difference);
+        System.out.println("differential: " + differences.get(differences.size() - 1));
+      }
+      if ((i + 1) % 500 == 0) {
+        System.out.printf("differential %s run: %d programs in %d ms, %d differences so far%n",
+            isOracle() ? "oracle" : "server", i + 1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+            differences.size());
       }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -16,12 +16,21 @@ final class ClientSessions {
 
   private ClientSessions() {}
 
-  /** A new session; what it sends is recorded for docs/protocol-coverage.md. */
+  /**
+   * A new session; what it sends is recorded for docs/protocol-coverage.md, except in the
+   * client-version matrix runs (their record would replace the main run's).
+   */
   static SparkSession connect(String url) {
-    return org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url)
-        .interceptor(new CoverageInterceptor())
-        .create();
+    var builder = org.apache.spark.sql.connect.SparkSession.builder().remote(url);
+    if (otherClientVersion() == null) {
+      builder.interceptor(new CoverageInterceptor());
+    }
+    return builder.create();
+  }
+
+  /** The client version of a client-version matrix run (e2e/pom.xml), null in the main server run. */
+  static String otherClientVersion() {
+    return System.getProperty("vxconnect.e2e.client");
   }
 
   /**
