@@ -14,6 +14,16 @@ import org.junit.jupiter.api.Test;
 @Tag("client-matrix")
 class ClientConfigCompatE2ETest extends ServerTestBase {
 
+  /** The matrix runs swap the client jar: each must run the version it names (e2e/pom.xml). */
+  @Test
+  void theClientIsTheVersionUnderTest() {
+    String version = System.getProperty("vxconnect.e2e.clientVersion");
+    assertThat(version).as("-Dvxconnect.e2e.clientVersion (set by e2e/pom.xml)").isNotNull();
+    assertThat(org.apache.spark.sql.connect.SparkSession.class.getProtectionDomain().getCodeSource()
+        .getLocation().getPath()).endsWith("/spark-connect-client-jvm_2.13-" + version + ".jar");
+    assertThat(org.apache.spark.SparkBuildInfo.spark_version()).isEqualTo(version);
+  }
+
   @Test
   void localRelationLimitsAreAnsweredAsPlainByteCounts() {
     for (String key : new String[] {

@@ -11,11 +11,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Functions from {@code org.apache.spark.sql.functions}, used through the DataFrame API. */
-@Tag("client-matrix")
 class FunctionsE2ETest extends E2ETestBase {
 
   private static Dataset<Row> words(SparkSession s) {

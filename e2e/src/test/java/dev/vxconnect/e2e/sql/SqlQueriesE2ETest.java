@@ -2,11 +2,9 @@ package dev.vxconnect.e2e.sql;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** SQL query shapes: CTEs, subqueries, set operations, grouping analytics, pivots, generators. */
-@Tag("client-matrix")
 class SqlQueriesE2ETest extends E2ETestBase {
 
   @BeforeEach

@@ -22,16 +22,12 @@ final class ClientSessions {
    */
   static SparkSession connect(String url) {
     var builder = org.apache.spark.sql.connect.SparkSession.builder().remote(url);
-    if (otherClientVersion() == null) {
+    if (!"false".equals(System.getProperty("vxconnect.e2e.recordCoverage"))) {
       builder.interceptor(new CoverageInterceptor());
     }
     return builder.create();
   }
 
-  /** The client version of a client-version matrix run (e2e/pom.xml), null in the main server run. */
-  static String otherClientVersion() {
-    return System.getProperty("vxconnect.e2e.client");
-  }
 
   /**
    * A new session whose client also retries the gRPC client's "channel closed" failure. When a
