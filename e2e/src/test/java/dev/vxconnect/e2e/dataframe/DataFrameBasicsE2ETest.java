@@ -16,9 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** DataFrame transformation chains: projections, filters, columns, aggregation, ordering. */
+@Tag("client-matrix")
 class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test

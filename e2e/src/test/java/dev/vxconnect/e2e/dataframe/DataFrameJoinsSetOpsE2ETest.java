@@ -7,11 +7,13 @@ import dev.vxconnect.e2e.support.E2ETestBase;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DataFrame joins through the API and set operations. */
+@Tag("client-matrix")
 class DataFrameJoinsSetOpsE2ETest extends E2ETestBase {
 
   private static Dataset<Row> left(SparkSession s) {

@@ -12,9 +12,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Reshaping: generators, pivot, unpivot/melt, describe/summary, transpose. */
+@Tag("client-matrix")
 class DataFrameReshapeE2ETest extends E2ETestBase {
 
   private static Dataset<Row> nested(SparkSession s) {

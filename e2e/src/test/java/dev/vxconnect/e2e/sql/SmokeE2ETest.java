@@ -1,8 +1,10 @@
 package dev.vxconnect.e2e.sql;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("client-matrix")
 class SmokeE2ETest extends E2ETestBase {
 
   @Test

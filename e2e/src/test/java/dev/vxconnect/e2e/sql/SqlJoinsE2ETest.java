@@ -3,9 +3,11 @@ package dev.vxconnect.e2e.sql;
 import dev.vxconnect.e2e.support.E2ETestBase;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** SQL joins of every kind over two small temp views with duplicates and null keys. */
+@Tag("client-matrix")
 class SqlJoinsE2ETest extends E2ETestBase {
 
   @BeforeEach

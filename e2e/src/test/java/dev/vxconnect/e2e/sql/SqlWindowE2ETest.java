@@ -2,9 +2,11 @@ package dev.vxconnect.e2e.sql;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Window functions in SQL: ranking, offsets, frames (rows and range), named windows. */
+@Tag("client-matrix")
 class SqlWindowE2ETest extends E2ETestBase {
 
   @BeforeEach

@@ -111,6 +111,75 @@ public abstract class E2ETestBase {
     }
   }
 
+  /**
+   * For tests that check many generated programs in one method and report every difference at
+   * the end: records (oracle run) or compares (server run) what the program returns, its result
+   * (rows in order if {@code ordered}, else in any order) or its error, and returns null when the
+   * server's matches the oracle's, else a description of the difference.
+   */
+  protected String difference(Function<SparkSession, Dataset<Row>> program, boolean ordered) {
+    String id = nextCheckId();
+    Expected actual;
+    try {
+      Dataset<Row> result = program.apply(spark);
+      String schema = result.schema().json();
+      List<String> rows = Results.canonical(result.collectAsList());
+      if (!ordered) {
+        rows.sort(null);
+      }
+      actual = Expected.result(schema, ordered, rows);
+    } catch (Exception failure) {
+      // Not only RuntimeException: AnalysisException is a checked exception that Scala code throws.
+      List<String> classes = new ArrayList<>();
+      for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
+        classes.add(c.getName());
+      }
+      actual = failure instanceof SparkThrowable error
+          ? Expected.error(error.getCondition(), error.getSqlState(), classes)
+          : Expected.error(null, null, classes);
+      if (!isOracle() && !(failure instanceof SparkThrowable)) {
+        return id + ": not a SparkThrowable: " + failure;
+      }
+    }
+    if (isOracle()) {
+      actual.write(id);
+      return null;
+    }
+    Expected expected = Expected.read(id);
+    if (!expected.kind().equals(actual.kind())) {
+      return id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
+    }
+    if (expected.kind().equals("error")) {
+      boolean same = java.util.Objects.equals(expected.errorCondition(), actual.errorCondition())
+          && java.util.Objects.equals(expected.errorSqlState(), actual.errorSqlState())
+          && expected.errorClasses().contains(actual.errorClasses().get(0));
+      return same ? null : id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
+    }
+    if (!expected.schema().equals(actual.schema())) {
+      return id + ": schema " + actual.schema() + ", the oracle's " + expected.schema();
+    }
+    if (!expected.rows().equals(actual.rows())) {
+      List<String> missing = new ArrayList<>(expected.rows());
+      actual.rows().forEach(missing::remove);
+      List<String> extra = new ArrayList<>(actual.rows());
+      expected.rows().forEach(extra::remove);
+      return id + ": rows differ (" + actual.rows().size() + " rows, the oracle's " + expected.rows().size()
+          + "); missing " + head(missing) + "; unexpected " + head(extra)
+          + (missing.isEmpty() && extra.isEmpty() ? "; same rows in another order" : "");
+    }
+    return null;
+  }
+
+  private static String summary(Expected e) {
+    return e.kind().equals("error")
+        ? "error " + e.errorCondition() + " (" + e.errorSqlState() + ", " + e.errorClasses().get(0) + ")"
+        : e.rows().size() + " rows";
+  }
+
+  private static List<String> head(List<String> rows) {
+    return rows.size() <= 5 ? rows : rows.subList(0, 5);
+  }
+
   private void checkResult(Function<SparkSession, Dataset<Row>> program, boolean ordered) {
     String id = nextCheckId();
     Dataset<Row> result = program.apply(spark);

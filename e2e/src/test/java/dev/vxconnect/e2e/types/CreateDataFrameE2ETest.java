@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DayTimeIntervalType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.YearMonthIntervalType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -89,11 +90,13 @@ class CreateDataFrameE2ETest extends E2ETestBase {
   }
 
   @Test
+  @Tag("client-matrix")
   void allTypesFromJavaRows() {
     check(s -> s.createDataFrame(allTypeRows(), ALL_TYPES));
   }
 
   @Test
+  @Tag("client-matrix")
   void allTypesFromJavaRowsThroughServerExpressions() {
     check(s -> s.createDataFrame(allTypeRows(), ALL_TYPES).selectExpr("i", "typeof(dec) as t", "dec * 2 as dec2x",
         "s || '!' as s2", "hex(bin) as h", "date_add(dt, 1) as next_day", "ts + interval 1 hour as later",
@@ -102,6 +105,7 @@ class CreateDataFrameE2ETest extends E2ETestBase {
   }
 
   @Test
+  @Tag("client-matrix")
   void emptyDataFrameWithSchema() {
     check(s -> s.createDataFrame(new ArrayList<Row>(), ALL_TYPES));
     check(s -> s.createDataFrame(new ArrayList<Row>(), ALL_TYPES).groupBy("s").count());
@@ -148,6 +152,7 @@ class CreateDataFrameE2ETest extends E2ETestBase {
   }
 
   @Test
+  @Tag("client-matrix")
   void createDataFrameFromBeans() {
     List<Point> points = List.of(new Point(1, "a", 1.5), new Point(2, null, -2.0), new Point(3, "c", 0.0));
     check(s -> s.createDataFrame(points, Point.class).select("id", "label", "weight"));

@@ -1,9 +1,11 @@
 package dev.vxconnect.e2e.types;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every Spark data type produced on the server and decoded by the client (Arrow round trip). */
+@Tag("client-matrix")
 class DataTypesE2ETest extends E2ETestBase {
 
   @Test

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ConfigResponse;
 import org.apache.spark.connect.proto.KeyValue;
+import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.internal.SQLConf$;
 import scala.Option;
@@ -19,6 +20,14 @@ final class SessionConfig {
   /** Keys that mean nothing over Connect; Spark's server warns about them. */
   private static final Set<String> UNSUPPORTED = Set.of(
       "spark.sql.execution.arrow.enabled", "spark.sql.execution.arrow.pyspark.fallback.enabled");
+
+  /**
+   * Byte sizes that newer clients read with a plain number parse: Spark 4.1's server prints them
+   * as byte strings ("3221225472b"), on which the 4.2 client's createDataFrame fails. No older
+   * client reads them, so they are answered as plain byte counts.
+   */
+  private static final Set<String> PLAIN_BYTE_COUNTS = Set.of(
+      "spark.sql.session.localRelationSizeLimit", "spark.sql.session.localRelationChunkSizeLimit");
 
   private final RuntimeConfig conf;
 
@@ -133,9 +142,21 @@ final class SessionConfig {
   private static KeyValue pair(String key, String value) {
     KeyValue.Builder pair = KeyValue.newBuilder().setKey(key);
     if (value != null) {
-      pair.setValue(value);
+      pair.setValue(clientReadable(key, value));
     }
     return pair.build();
+  }
+
+  /** The value as every client version parses it: see {@link #PLAIN_BYTE_COUNTS}. */
+  static String clientReadable(String key, String value) {
+    if (PLAIN_BYTE_COUNTS.contains(key)) {
+      try {
+        return Long.toString(JavaUtils.byteStringAsBytes(value));
+      } catch (NumberFormatException e) {
+        return value;
+      }
+    }
+    return value;
   }
 
   /** Spark prints Scala's Option here ("Some(x)" / "None"); keep the same text. */
