@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.client.SparkResult;
+import org.apache.spark.sql.util.CloseableIterator;
 
 /** Workloads (a) to (d), each against one server through the official client. */
 final class Workloads {
@@ -70,20 +71,24 @@ final class Workloads {
   }
 
   /** (b) Collects {@code rows} rows of three 8-byte columns; returns the best run's seconds. */
-  static double collect(String url, long rows, int runs) throws IOException {
+  static double collect(String url, long rows, int runs) throws Exception {
     double best = Double.MAX_VALUE;
     try (SparkSession spark = connect(url)) {
       for (int run = 0; run < runs; run++) {
         long start = System.nanoTime();
-        Iterator<Row> it = spark.range(0, rows, 1, 2)
-            .selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c")
-            .toLocalIterator();
+        org.apache.spark.sql.connect.Dataset<Row> data = (org.apache.spark.sql.connect.Dataset<Row>)
+            spark.range(0, rows, 1, 2).selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c");
         long seen = 0;
         long sum = 0;
-        while (it.hasNext()) {
-          Row row = it.next();
-          sum += row.getLong(0);
-          seen++;
+        // Row by row as the batches arrive (collect() would hold 10M rows in the client), through
+        // the client's result iterator, closed so that its Arrow memory is given back.
+        try (SparkResult<Row> result = data.collectResult();
+            CloseableIterator<Row> it = result.destructiveIterator()) {
+          while (it.hasNext()) {
+            Row row = it.next();
+            sum += row.getLong(0);
+            seen++;
+          }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (seen != rows || sum != rows * (rows - 1) / 2) {
