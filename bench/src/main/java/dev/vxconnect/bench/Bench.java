@@ -74,8 +74,11 @@ public final class Bench {
       return;
     }
     try {
-      results.put(kind, "start_s", (System.nanoTime() - startedAt) / 1e9);
       String url = server.url();
+      // Until the first answer: vxconnect warms Spark up before it listens, Spark's server on the
+      // first query, so the time to listen alone would not compare.
+      Workloads.firstAnswer(url);
+      results.put(kind, "start_s", (System.nanoTime() - startedAt) / 1e9);
       Workloads.warmUp(url);
       if (settings.runs("a")) {
         attempt(results, kind + " (a)", () -> {

@@ -37,7 +37,7 @@ final class Report {
       new Metric("(d) idle sessions", "live heap before, MiB", "d.before_mib", false, "%.1f"),
       new Metric("(d) idle sessions", "live heap after, MiB", "d.after_mib", false, "%.1f"),
       new Metric("(d) idle sessions", "KiB per idle session", "d.kib_per_session", false, "%.1f"),
-      new Metric("start", "seconds to serving", "start_s", false, "%.1f"));
+      new Metric("start", "s from launch to the first `select 1` answered", "start_s", false, "%.1f"));
 
   private Report() {}
 

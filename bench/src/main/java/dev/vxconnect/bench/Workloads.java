@@ -32,6 +32,13 @@ final class Workloads {
     return org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
   }
 
+  /** One {@code select 1} in a new session. */
+  static void firstAnswer(String url) throws IOException {
+    try (SparkSession spark = connect(url)) {
+      spark.sql("select 1").collect();
+    }
+  }
+
   /** The same untimed start for every server: a cold JVM's first queries take seconds. */
   static void warmUp(String url) throws IOException {
     try (SparkSession spark = connect(url)) {
