@@ -70,7 +70,8 @@ final class Report {
         continue;
       }
       md.append("| ").append(m.workload()).append(" | ").append(m.label()).append(" | ")
-          .append(format(m.format(), spark)).append(" | ").append(format(m.format(), vx)).append(" | ");
+          .append(format(m.format(), spark, settings.servers().contains(Settings.SPARK))).append(" | ")
+          .append(format(m.format(), vx, settings.servers().contains(Settings.VXCONNECT))).append(" | ");
       if (spark != null && vx != null && spark != 0) {
         double ratio = vx / spark;
         md.append(String.format(Locale.ROOT, "%.2f", ratio)).append(" | ");
@@ -177,8 +178,8 @@ final class Report {
     return "yes";
   }
 
-  private static String format(String format, Double value) {
-    return value == null ? "failed" : String.format(Locale.ROOT, format, value);
+  private static String format(String format, Double value, boolean ran) {
+    return value != null ? String.format(Locale.ROOT, format, value) : ran ? "failed" : "not run";
   }
 
   private static boolean loaded(String loadAverage) {
