@@ -151,6 +151,9 @@ public final class VxconnectServer {
     SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
     Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), failures,
         sessions::unreachable);
+    if (metrics != null) {
+      metrics.bind(forwarder);
+    }
     RpcHandlers handlers = new RpcHandlers(
         methods,
         failures,

@@ -73,6 +73,8 @@ class AdminE2ETest {
       assertThat(metrics).contains("vxconnect_results_buffered_bytes")
           .contains("vxconnect_admission_refusals_total{reason=\"session_operations\"}")
           .contains("vxconnect_reattaches_total")
+          .contains("vxconnect_sessions_takeovers_total")
+          .contains("vxconnect_forwarded_calls_total")
           .contains("vertx_http_server_active_connections")
           .contains("jvm_memory_used_bytes");
       assertThat(get(base + "/health")).isEqualTo("ok\n");

@@ -2,6 +2,7 @@ package dev.vxconnect.server.admin;
 
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.session.SessionManager;
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The metrics the admin port serves, in one Prometheus registry: Vert.x's own (the registry is
  * handed to Vert.x's Micrometer metrics), the JVM's, and ours: RPCs by method and gRPC status,
  * reattaches, live sessions, operations by state, result bytes buffered, operations refused by
- * admission. Gauges are read when scraped, from the session and execution managers.
+ * admission, sessions taken over (failovers), calls forwarded to other instances. Gauges are read when scraped, from the session and execution managers.
  */
 public final class ServerMetrics implements CallTracker.Observer {
 
@@ -66,6 +67,9 @@ public final class ServerMetrics implements CallTracker.Observer {
           .description("Operations held by this instance's sessions, by state")
           .tag("state", state.name().toLowerCase()).register(registry);
     }
+    FunctionCounter.builder("vxconnect.sessions.takeovers", sessions, SessionManager::takeovers)
+        .description("Sessions taken over from another instance and rebuilt here (failovers)")
+        .register(registry);
     Gauge.builder("vxconnect.operations.admitted", executions, ExecutionManager::activeCount)
         .description("Operations admitted and not yet finished running").register(registry);
     Gauge.builder("vxconnect.results.buffered", executions, ExecutionManager::bufferedBytes)
@@ -77,6 +81,12 @@ public final class ServerMetrics implements CallTracker.Observer {
           .description("New operations refused (RESOURCE_EXHAUSTED or UNAVAILABLE), by reason")
           .tag("reason", reason).register(registry);
     }
+  }
+
+  /** Counts the calls forwarded to the instances that own their sessions. */
+  public void bind(Forwarder forwarder) {
+    FunctionCounter.builder("vxconnect.forwarded.calls", forwarder, Forwarder::forwardedCalls)
+        .description("Calls forwarded to the instance that owns their session").register(registry);
   }
 
   @Override
