@@ -66,6 +66,9 @@ public final class ConfigKeys {
   public static final Key MAX_EVENT_LOOP_EXECUTE_TIME = new Key(
       "vxconnect.server.maxEventLoopExecuteTime", "2s",
       "Vert.x's blocked-thread checker warns when an event loop task runs longer than this.");
+  public static final Key ADMIN_PORT = new Key("vxconnect.admin.port", null,
+      "Port of the admin HTTP service (/metrics for Prometheus, /admin, /admin/sessions, /health)"
+          + " on the gRPC binding address; unset = no admin service, 0 = any free port.");
   public static final Key EXECUTE_THREADS = new Key("vxconnect.execution.threads", "16",
       "Worker threads that run plans (each drives Spark jobs for one operation at a time).");
   public static final Key MAX_OPERATIONS = new Key("vxconnect.execution.maxOperations", "1000",
@@ -118,7 +121,7 @@ public final class ConfigKeys {
       MAX_INBOUND_MESSAGE_SIZE, RECURSION_LIMIT, SESSION_TIMEOUT, CLOSED_SESSIONS_TOMBSTONES,
       SESSION_MAINTENANCE_INTERVAL, REATTACHABLE_ENABLED, RETRY_BUFFER_SIZE, MAX_STREAM_DURATION,
       MAX_STREAM_SIZE, DETACHED_TIMEOUT, EXECUTE_MAINTENANCE_INTERVAL, ABANDONED_TOMBSTONES,
-      INACTIVE_OPERATIONS_EXPIRATION, EVENT_LOOPS, SHUTDOWN_GRACE, MAX_EVENT_LOOP_EXECUTE_TIME, EXECUTE_THREADS, MAX_OPERATIONS,
+      INACTIVE_OPERATIONS_EXPIRATION, EVENT_LOOPS, SHUTDOWN_GRACE, MAX_EVENT_LOOP_EXECUTE_TIME, ADMIN_PORT, EXECUTE_THREADS, MAX_OPERATIONS,
       MAX_OPERATIONS_PER_SESSION, MAX_OPERATIONS_PER_USER, MAX_BUFFERED_BYTES, RETRY_DELAY,
       MAX_SESSIONS_PER_USER, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,

@@ -54,6 +54,9 @@ public final class Main {
     String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
     // e2e tests and scripts wait for this line.
     System.out.println("vxconnect listening on sc://" + host + ":" + server.port());
+    if (server.adminPort() >= 0) {
+      System.out.println("vxconnect admin on http://" + host + ":" + server.adminPort() + "/admin");
+    }
     System.out.flush();
   }
 

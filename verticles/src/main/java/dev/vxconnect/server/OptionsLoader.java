@@ -96,6 +96,9 @@ public final class OptionsLoader {
     if (get(ConfigKeys.EVENT_LOOPS) != null) {
       server.setEventLoops(integer(ConfigKeys.EVENT_LOOPS));
     }
+    if (get(ConfigKeys.ADMIN_PORT) != null && !get(ConfigKeys.ADMIN_PORT).isBlank()) {
+      server.setAdminPort(integer(ConfigKeys.ADMIN_PORT));
+    }
     SessionOptions sessions = new SessionOptions()
         .setIdleTimeout(duration(ConfigKeys.SESSION_TIMEOUT, "ms"))
         .setTombstones(integer(ConfigKeys.CLOSED_SESSIONS_TOMBSTONES))

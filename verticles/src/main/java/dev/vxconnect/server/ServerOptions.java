@@ -18,6 +18,8 @@ public class ServerOptions {
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
   /** Vert.x's blocked-thread checker warns when an event loop runs one task longer than this. */
   public static final Duration DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME = Duration.ofSeconds(2);
+  /** No admin HTTP service unless a port is configured. */
+  public static final int ADMIN_DISABLED = -1;
 
   private int port;
   private String host;
@@ -26,6 +28,7 @@ public class ServerOptions {
   private int eventLoops;
   private Duration shutdownGrace;
   private Duration maxEventLoopExecuteTime;
+  private int adminPort;
 
   public ServerOptions() {
     port = DEFAULT_PORT;
@@ -35,6 +38,7 @@ public class ServerOptions {
     eventLoops = DEFAULT_EVENT_LOOPS;
     shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     maxEventLoopExecuteTime = DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME;
+    adminPort = ADMIN_DISABLED;
   }
 
   public ServerOptions(ServerOptions other) {
@@ -45,6 +49,7 @@ public class ServerOptions {
     eventLoops = other.eventLoops;
     shutdownGrace = other.shutdownGrace;
     maxEventLoopExecuteTime = other.maxEventLoopExecuteTime;
+    adminPort = other.adminPort;
   }
 
   public int getPort() {
@@ -129,11 +134,25 @@ public class ServerOptions {
     return this;
   }
 
+  /** The admin HTTP port, or {@link #ADMIN_DISABLED}. */
+  public int getAdminPort() {
+    return adminPort;
+  }
+
+  /** 0 picks a free port; {@link #ADMIN_DISABLED} turns the admin service off. */
+  public ServerOptions setAdminPort(int adminPort) {
+    if (adminPort < ADMIN_DISABLED || adminPort > 65535) {
+      throw new IllegalArgumentException("admin port must be in [0, 65535]: " + adminPort);
+    }
+    this.adminPort = adminPort;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{host=" + host + ", port=" + port + ", maxInboundMessageSize="
         + maxInboundMessageSize + ", recursionLimit=" + recursionLimit + ", eventLoops="
         + eventLoops + ", shutdownGrace=" + shutdownGrace + ", maxEventLoopExecuteTime="
-        + maxEventLoopExecuteTime + "}";
+        + maxEventLoopExecuteTime + ", adminPort=" + adminPort + "}";
   }
 }

@@ -5,6 +5,8 @@ import dev.vxconnect.cluster.hazelcast.HazelcastCluster;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.admin.AdminServer;
+import dev.vxconnect.server.admin.ServerMetrics;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
@@ -31,6 +33,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -61,8 +65,12 @@ public final class VxconnectServer {
   private final long maintenanceTimer;
   private final long executionMaintenanceTimer;
   private final long progressTimer;
-  private final CallTracker callTracker = new CallTracker();
+  private final CallTracker callTracker;
+  /** Null without an admin port: then nothing is measured. */
+  private final ServerMetrics metrics;
+  private AdminServer admin;
   private int port;
+  private int adminPort = -1;
   private String deploymentId;
 
   private VxconnectServer(ServerConfig config, SparkEngine engine) {
@@ -70,11 +78,23 @@ public final class VxconnectServer {
     this.engine = engine;
     ExecutionOptions execution = config.execution();
     long maxEventLoopMs = config.server().getMaxEventLoopExecuteTime().toMillis();
-    vertx = Vertx.vertx(new VertxOptions()
+    VertxOptions vertxOptions = new VertxOptions()
         .setEventLoopPoolSize(config.server().getEventLoops())
         .setMaxEventLoopExecuteTime(maxEventLoopMs)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2))));
+        .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
+    if (config.server().getAdminPort() == ServerOptions.ADMIN_DISABLED) {
+      metrics = null;
+      callTracker = new CallTracker();
+      vertx = Vertx.vertx(vertxOptions);
+    } else {
+      metrics = new ServerMetrics();
+      callTracker = new CallTracker(metrics);
+      vertx = Vertx.builder()
+          .with(vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+          .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+          .build();
+    }
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
     // Plans may run for hours: the blocked-thread checker must not flag the execution pool.
     executePool = vertx.createSharedWorkerExecutor(
@@ -100,6 +120,9 @@ public final class VxconnectServer {
           executions.abandonDetached(sessions.live());
           return null;
         }, false));
+    if (metrics != null) {
+      metrics.bind(sessions, executions);
+    }
     ProgressReporter progress = new ProgressReporter(sessions::live);
     progressTimer = vertx.setPeriodic(PROGRESS_TICK_MS, id -> progress.run());
   }
@@ -112,6 +135,7 @@ public final class VxconnectServer {
     VxconnectServer server = new VxconnectServer(config, engine);
     try {
       server.deploy().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      server.startAdmin();
     } catch (Exception e) {
       server.stop();
       throw new IllegalStateException("Could not start the gRPC service: " + e.getMessage(), e);
@@ -127,6 +151,9 @@ public final class VxconnectServer {
     SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
     Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), failures,
         sessions::unreachable);
+    if (metrics != null) {
+      metrics.bind(forwarder);
+    }
     RpcHandlers handlers = new RpcHandlers(
         methods,
         failures,
@@ -155,6 +182,21 @@ public final class VxconnectServer {
           port = first.get().actualPort();
           return null;
         });
+  }
+
+  private void startAdmin() throws Exception {
+    if (metrics == null) {
+      return;
+    }
+    admin = new AdminServer(vertx, metrics, sessions);
+    adminPort = admin.listen(config.server().getHost(), config.server().getAdminPort())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().getHost(), adminPort);
+  }
+
+  /** The port of the admin HTTP service, or -1 when it is off. */
+  public int adminPort() {
+    return adminPort;
   }
 
   /** Stops the server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). */
@@ -209,6 +251,9 @@ public final class VxconnectServer {
       await(undeployed, graceMs + 5_000, "stop the gRPC service");
     }
     sessions.live().forEach(s -> s.operations().forEach(op -> op.interrupt()));
+    if (admin != null) {
+      await(admin.close(), 5_000, "stop the admin service");
+    }
     cluster.close();
     await(vertx.close(), 30_000, "close Vert.x");
     engine.close();

@@ -68,6 +68,11 @@ public final class ResponseBuffer implements ResponseSink {
 
   // ---- producer side (worker thread) ----
 
+  /** Result bytes this buffer holds now: produced and not sent, plus sent and kept for a reattach. */
+  public synchronized long heldBytes() {
+    return unsentBytes + retainedBytes;
+  }
+
   /** Adds a response, waiting while the client is {@code aheadBytes} behind. */
   @Override
   public void send(ExecutePlanResponse response) {

@@ -21,6 +21,7 @@ final class Admission {
   private final LongAdder bufferedBytes;
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
   Admission(ExecutionOptions options, LongAdder bufferedBytes) {
@@ -31,28 +32,28 @@ final class Admission {
   /** Takes a slot for a new operation of {@code session}, or throws the refusal. */
   void admit(Session session) {
     if (draining) {
-      throw refusal(ErrorStatus.UNAVAILABLE,
+      throw refusal("draining", ErrorStatus.UNAVAILABLE,
           "This vxconnect instance is shutting down and takes no new operations.");
     }
     long running = session.operations().stream().filter(op -> !op.isFinished()).count();
     if (running >= options.getMaxOperationsPerSession()) {
-      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " runs "
+      throw refusal("session_operations", ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " runs "
           + running + " operations, the most one session may run at once.");
     }
     if (bufferedBytes.sum() > options.getMaxBufferedBytes()) {
-      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "The server holds more than "
+      throw refusal("buffered_bytes", ErrorStatus.RESOURCE_EXHAUSTED, "The server holds more than "
           + options.getMaxBufferedBytes() + " bytes of results that clients have not read yet.");
     }
     AtomicInteger user = perUser.computeIfAbsent(session.userId(), u -> new AtomicInteger());
     if (user.incrementAndGet() > options.getMaxOperationsPerUser()) {
       user.decrementAndGet();
-      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED, "User " + session.userId() + " runs "
+      throw refusal("user_operations", ErrorStatus.RESOURCE_EXHAUSTED, "User " + session.userId() + " runs "
           + options.getMaxOperationsPerUser() + " operations, the most one user may run at once.");
     }
     if (total.incrementAndGet() > options.getMaxOperations()) {
       total.decrementAndGet();
       user.decrementAndGet();
-      throw refusal(ErrorStatus.RESOURCE_EXHAUSTED,
+      throw refusal("server_operations", ErrorStatus.RESOURCE_EXHAUSTED,
           "The server runs " + options.getMaxOperations() + " operations, the most it runs at once.");
     }
   }
@@ -75,7 +76,15 @@ final class Admission {
     return total.get();
   }
 
-  private RpcFailure refusal(int code, String message) {
+  /** Operations refused so far, by reason (draining, session_operations, buffered_bytes, ...). */
+  Map<String, Long> refusals() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    refusals.forEach((reason, count) -> counts.put(reason, count.sum()));
+    return counts;
+  }
+
+  private RpcFailure refusal(String reason, int code, String message) {
+    refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
     return new RpcFailure(ErrorStatus.retryLater(code, message + " Retry later.", options.getRetryDelay()));
   }
 }

@@ -247,6 +247,11 @@ public final class ExecutionManager {
     return admission.active();
   }
 
+  /** New operations refused so far, by reason. */
+  public java.util.Map<String, Long> refusals() {
+    return admission.refusals();
+  }
+
   /** Result bytes held by all buffers now. */
   public long bufferedBytes() {
     return bufferedBytes.sum();

@@ -38,12 +38,18 @@ public final class Forwarder {
   private final GrpcClient client;
   private final Failures failures;
   private final Consumer<String> unreachable;
+  private final java.util.concurrent.atomic.LongAdder forwarded = new java.util.concurrent.atomic.LongAdder();
 
   /** @param unreachable told the id of an owner that refused or dropped a forwarded call */
   public Forwarder(Vertx vertx, long maxMessageSize, Failures failures, Consumer<String> unreachable) {
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize));
     this.failures = failures;
     this.unreachable = unreachable;
+  }
+
+  /** Calls this instance has forwarded to the owners of their sessions so far. */
+  public long forwardedCalls() {
+    return forwarded.sum();
   }
 
   /** Whether a call was forwarded here by another instance. */
@@ -120,6 +126,7 @@ public final class Forwarder {
 
   private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(
       SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner) {
+    forwarded.increment();
     return client.request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
         .map(call -> {
           call.headers().set(FORWARDED_HEADER, "1");

@@ -2,24 +2,46 @@ package dev.vxconnect.server.rpc;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the calls in flight on every event loop and remembers when the last one started, so a
  * graceful stop can wait until clients have gone quiet (a client often follows a result with a
- * ReleaseExecute or a Config call).
+ * ReleaseExecute or a Config call). Each finished call is also told to an {@link Observer} (the
+ * metrics), with its method and gRPC status.
  */
 public final class CallTracker {
 
+  /** Told of every finished call, on its event loop: keep it short. */
+  public interface Observer {
+    /**
+     * @param path the request path, e.g. {@code /spark.connect.SparkConnectService/ExecutePlan}
+     * @param grpcStatus the gRPC status code sent, or -1 when the stream ended without one (reset)
+     */
+    void callEnded(String path, int grpcStatus, long nanos);
+  }
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lastStartNanos = new AtomicLong(System.nanoTime());
+  private final Observer observer;
+
+  public CallTracker() {
+    this((path, status, nanos) -> {});
+  }
+
+  public CallTracker(Observer observer) {
+    this.observer = observer;
+  }
 
   /** Wraps the gRPC server's request handler. */
   public Handler<HttpServerRequest> track(Handler<HttpServerRequest> next) {
     return request -> {
       inFlight.incrementAndGet();
-      lastStartNanos.set(System.nanoTime());
+      long start = System.nanoTime();
+      lastStartNanos.set(start);
+      String path = request.path();
       Runnable done = new Runnable() {
         private boolean counted;
 
@@ -28,6 +50,7 @@ public final class CallTracker {
           if (!counted) {
             counted = true;
             inFlight.decrementAndGet();
+            observer.callEnded(path, statusOf(request.response()), System.nanoTime() - start);
           }
         }
       };
@@ -35,6 +58,19 @@ public final class CallTracker {
       request.response().closeHandler(v -> done.run());
       next.handle(request);
     };
+  }
+
+  /** The grpc-status the response carried, in its trailers or (trailers-only) headers; -1 if none. */
+  private static int statusOf(HttpServerResponse response) {
+    String status = response.trailers().get("grpc-status");
+    if (status == null) {
+      status = response.headers().get("grpc-status");
+    }
+    try {
+      return status == null ? -1 : Integer.parseInt(status);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   public int inFlight() {

@@ -25,7 +25,8 @@ public final class Session {
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
   private final long finishedIdsTtlMs;
   private final LinkedHashMap<String, Long> finishedIds = new LinkedHashMap<>();
-  private volatile long lastAccessMs = System.currentTimeMillis();
+  private final long createdAtMs = System.currentTimeMillis();
+  private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
   /** The session as the cluster knows it; changed only through {@link #withChange}. */
   private SessionRecord record;
@@ -77,6 +78,11 @@ public final class Session {
 
   public void touch() {
     lastAccessMs = System.currentTimeMillis();
+  }
+
+  /** When this instance opened (or rebuilt) the session. */
+  public long createdAtMs() {
+    return createdAtMs;
   }
 
   public long lastAccessMs() {

@@ -45,6 +45,7 @@ public final class SessionManager implements StateRecorder {
   private final long finishedOperationsTtlMs;
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
+  private final java.util.concurrent.atomic.LongAdder takeovers = new java.util.concurrent.atomic.LongAdder();
   private final long maxReplicatedArtifactBytes;
   private Consumer<Session> beforeClose = s -> {};
   /** Owners that did not answer a forwarded call, until when they are treated as gone. */
@@ -153,6 +154,7 @@ public final class SessionManager implements StateRecorder {
         if (pending != null && !pending.failed()) {
           return pending; // already being rebuilt here for an earlier call
         }
+        takeovers.increment();
         LOG.info("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
             record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
             record.getChangesCount());
@@ -277,6 +279,11 @@ public final class SessionManager implements StateRecorder {
   }
 
   /** Every session that is up here. */
+  /** Sessions this instance has taken over from another (failovers) and rebuilt, so far. */
+  public long takeovers() {
+    return takeovers.sum();
+  }
+
   public Collection<Session> live() {
     List<Session> live = new ArrayList<>();
     sessions.values().forEach(f -> {

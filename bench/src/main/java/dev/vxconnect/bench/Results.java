@@ -1,0 +1,33 @@
+package dev.vxconnect.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one run measured, for the report. */
+final class Results {
+
+  /** Per server ({@link Settings#SPARK}, {@link Settings#VXCONNECT}): metric key to value. */
+  final Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+  /** Per engine ("classic", then the servers): the TPC-H-like timings. */
+  final Map<String, List<Tpch.Timing>> tpch = new LinkedHashMap<>();
+  /** What failed, by "server (workload)". */
+  final Map<String, String> errors = new LinkedHashMap<>();
+  final List<Failover.Kill> kills = new ArrayList<>();
+  String tpchGeneratedBy;
+  double tpchGenerateSeconds;
+  String loadBefore;
+  String loadAfter;
+  long startedAtMillis;
+  long finishedAtMillis;
+
+  void put(String server, String key, double value) {
+    metrics.computeIfAbsent(server, s -> new LinkedHashMap<>()).put(key, value);
+  }
+
+  Double get(String server, String key) {
+    Map<String, Double> values = metrics.get(server);
+    return values == null ? null : values.get(key);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.vxconnect.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What one run measures and how much of it, from system properties. {@code -Dbench.scale=smoke}
+ * (default) validates the harness in a few minutes; {@code -Dbench.scale=full} is the run the
+ * numbers in docs/benchmarks.md come from. Every size can also be set on its own (see {@link
+ * #describe()} and docs/benchmarks.md).
+ */
+record Settings(
+    String scale,
+    Path home,
+    Set<String> servers,
+    Set<String> workloads,
+    Path output,
+    String serverHeap,
+    int latencyWarmup,
+    int latencyCalls,
+    long collectRows,
+    int collectRuns,
+    int concurrentSessions,
+    int concurrentSeconds,
+    int idleSessions,
+    double tpchScale,
+    int tpchWarmups,
+    int tpchRuns,
+    int failoverRuns,
+    String note) {
+
+  static final String SPARK = "spark";
+  static final String VXCONNECT = "vxconnect";
+
+  static Settings fromSystemProperties() {
+    String scale = System.getProperty("bench.scale", "smoke");
+    boolean full = switch (scale) {
+      case "full" -> true;
+      case "smoke" -> false;
+      default -> throw new IllegalArgumentException("bench.scale must be smoke or full: " + scale);
+    };
+    Path home = Path.of(System.getProperty("bench.home", "..")).toAbsolutePath().normalize();
+    Path output = Path.of(System.getProperty("bench.output",
+        full ? home.resolve("docs/benchmarks.md").toString() : home.resolve("bench/target/benchmarks.md").toString()));
+    return new Settings(
+        scale,
+        home,
+        list("bench.servers", SPARK + "," + VXCONNECT),
+        list("bench.workloads", "a,b,c,d,e,f"),
+        output,
+        System.getProperty("bench.serverHeap", "4g"),
+        integer("bench.latency.warmup", full ? 200 : 50),
+        integer("bench.latency.calls", full ? 1000 : 200),
+        Long.getLong("bench.collect.rows", full ? 10_000_000L : 1_000_000L),
+        integer("bench.collect.runs", full ? 3 : 1),
+        integer("bench.concurrent.sessions", full ? 64 : 16),
+        integer("bench.concurrent.seconds", full ? 60 : 5),
+        integer("bench.idle.sessions", full ? 1000 : 100),
+        Double.parseDouble(System.getProperty("bench.tpch.sf", full ? "0.2" : "0.01")),
+        integer("bench.tpch.warmups", 1),
+        integer("bench.tpch.runs", full ? 5 : 2),
+        integer("bench.failover.runs", full ? 3 : 1),
+        System.getProperty("bench.note", ""));
+  }
+
+  private static int integer(String key, int fallback) {
+    return Integer.getInteger(key, fallback);
+  }
+
+  private static Set<String> list(String key, String fallback) {
+    Set<String> values = new LinkedHashSet<>();
+    Arrays.stream(System.getProperty(key, fallback).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add);
+    return values;
+  }
+
+  boolean runs(String workload) {
+    return workloads.contains(workload);
+  }
+
+  /** The sizes, as the report shows them. */
+  String describe() {
+    return String.format(
+        "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
+            + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed run(s) per query;"
+            + " (f) %d kill(s); server heap -Xmx%s",
+        scale, latencyCalls, latencyWarmup, collectRows, collectRuns, concurrentSessions,
+        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, serverHeap);
+  }
+}

@@ -1,0 +1,259 @@
+package dev.vxconnect.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.client.SparkResult;
+import org.apache.spark.sql.util.CloseableIterator;
+
+/** Workloads (a) to (d), each against one server through the official client. */
+final class Workloads {
+
+  /** The small aggregate of workload (c): a Spark job with a partial and a final aggregation. */
+  static final String SMALL_AGGREGATE = "select sum(id) as s, count(*) as n from range(10000)";
+
+  private Workloads() {}
+
+  /** A new session of the official client on {@code url}. */
+  static SparkSession connect(String url) {
+    return org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
+  }
+
+  /** One {@code select 1} in a new session. */
+  static void firstAnswer(String url) throws IOException {
+    try (SparkSession spark = connect(url)) {
+      spark.sql("select 1").collect();
+    }
+  }
+
+  /** The same untimed start for every server: a cold JVM's first queries take seconds. */
+  static void warmUp(String url) throws IOException {
+    try (SparkSession spark = connect(url)) {
+      for (int i = 0; i < 20; i++) {
+        spark.sql("select 1").collect();
+      }
+      for (int i = 0; i < 5; i++) {
+        spark.sql(SMALL_AGGREGATE).collect();
+        spark.range(0, 100_000, 1, 2).selectExpr("id", "id * 2 as b").collect();
+      }
+    }
+  }
+
+  /** (a) Latency of {@code spark.sql("select 1").collect()}, in microseconds, sorted. */
+  static long[] latency(String url, int warmup, int calls) throws IOException {
+    try (SparkSession spark = connect(url)) {
+      for (int i = 0; i < warmup; i++) {
+        spark.sql("select 1").collect();
+      }
+      long[] micros = new long[calls];
+      for (int i = 0; i < calls; i++) {
+        long start = System.nanoTime();
+        Row[] rows = (Row[]) spark.sql("select 1").collect();
+        micros[i] = (System.nanoTime() - start) / 1000;
+        if (rows.length != 1) {
+          throw new IllegalStateException("select 1 returned " + rows.length + " rows");
+        }
+      }
+      Arrays.sort(micros);
+      return micros;
+    }
+  }
+
+  static double percentile(long[] sorted, double p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  /** (b) Collects {@code rows} rows of three 8-byte columns; returns the best run's seconds. */
+  static double collect(String url, long rows, int runs) throws Exception {
+    double best = Double.MAX_VALUE;
+    try (SparkSession spark = connect(url)) {
+      for (int run = 0; run < runs; run++) {
+        long start = System.nanoTime();
+        org.apache.spark.sql.connect.Dataset<Row> data = (org.apache.spark.sql.connect.Dataset<Row>)
+            spark.range(0, rows, 1, 2).selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c");
+        long seen = 0;
+        long sum = 0;
+        // Row by row as the batches arrive (collect() would hold 10M rows in the client), through
+        // the client's result iterator, closed so that its Arrow memory is given back.
+        try (SparkResult<Row> result = data.collectResult();
+            CloseableIterator<Row> it = result.destructiveIterator()) {
+          while (it.hasNext()) {
+            Row row = it.next();
+            sum += row.getLong(0);
+            seen++;
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (seen != rows || sum != rows * (rows - 1) / 2) {
+          throw new IllegalStateException("collected " + seen + " rows (sum " + sum + "), expected " + rows);
+        }
+        best = Math.min(best, seconds);
+      }
+    }
+    return best;
+  }
+
+  /** What (c) measured. */
+  record Throughput(long queries, double seconds, long[] sortedMicros, int failures) {
+    double perSecond() {
+      return queries / seconds;
+    }
+  }
+
+  /**
+   * (c) {@code sessions} sessions, one thread each, running {@link #SMALL_AGGREGATE} back to back
+   * for {@code seconds} (after each ran it twice untimed).
+   */
+  static Throughput concurrent(String url, int sessions, int seconds) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(sessions);
+    List<SparkSession> opened = new ArrayList<>();
+    try {
+      List<Future<SparkSession>> opening = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        opening.add(threads.submit(() -> {
+          SparkSession spark = connect(url);
+          spark.sql(SMALL_AGGREGATE).collect();
+          spark.sql(SMALL_AGGREGATE).collect();
+          return spark;
+        }));
+      }
+      for (Future<SparkSession> f : opening) {
+        opened.add(f.get(10, TimeUnit.MINUTES));
+      }
+      CountDownLatch go = new CountDownLatch(1);
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Future<long[]>> running = new ArrayList<>();
+      int[] failures = new int[1];
+      for (SparkSession spark : opened) {
+        running.add(threads.submit(() -> {
+          go.await();
+          long[] micros = new long[1024];
+          int n = 0;
+          while (!stop.get()) {
+            long start = System.nanoTime();
+            try {
+              spark.sql(SMALL_AGGREGATE).collect();
+            } catch (RuntimeException e) {
+              synchronized (failures) {
+                failures[0]++;
+              }
+              continue;
+            }
+            if (n == micros.length) {
+              micros = Arrays.copyOf(micros, n * 2);
+            }
+            micros[n++] = (System.nanoTime() - start) / 1000;
+          }
+          return Arrays.copyOf(micros, n);
+        }));
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      Thread.sleep(seconds * 1000L);
+      stop.set(true);
+      long[] all = new long[0];
+      for (Future<long[]> f : running) {
+        long[] some = f.get(5, TimeUnit.MINUTES);
+        long[] merged = Arrays.copyOf(all, all.length + some.length);
+        System.arraycopy(some, 0, merged, all.length, some.length);
+        all = merged;
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      Arrays.sort(all);
+      return new Throughput(all.length, elapsed, all, failures[0]);
+    } finally {
+      opened.forEach(Workloads::closeQuietly);
+      threads.shutdownNow();
+    }
+  }
+
+  /** What (d) measured: live heap bytes of the server before and after. */
+  record IdleHeap(long before, long after, int sessions) {
+    double bytesPerSession() {
+      return (after - before) / (double) sessions;
+    }
+  }
+
+  /**
+   * (d) The server's live heap (after a full collection) before and after {@code count} sessions
+   * were opened, each with one {@code select 1}, and left idle (still connected).
+   */
+  static IdleHeap idleSessions(String url, long pid, int count) throws Exception {
+    long before = liveHeapBytes(pid);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    List<SparkSession> opened = new ArrayList<>();
+    try {
+      List<Future<SparkSession>> opening = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        opening.add(threads.submit(() -> {
+          SparkSession spark = connect(url);
+          spark.sql("select 1").collect();
+          return spark;
+        }));
+      }
+      for (Future<SparkSession> f : opening) {
+        opened.add(f.get(10, TimeUnit.MINUTES));
+      }
+      long after = liveHeapBytes(pid);
+      return new IdleHeap(before, after, count);
+    } finally {
+      List<Future<?>> closing = new ArrayList<>();
+      for (SparkSession spark : opened) {
+        closing.add(threads.submit(() -> closeQuietly(spark)));
+      }
+      for (Future<?> f : closing) {
+        try {
+          f.get(1, TimeUnit.MINUTES);
+        } catch (Exception e) {
+          // closing is best effort: the server is stopped after the workloads anyway
+        }
+      }
+      threads.shutdownNow();
+    }
+  }
+
+  /** Closes a client session (releasing it on the server); failures are ignored. */
+  static void closeQuietly(SparkSession spark) {
+    try {
+      spark.close();
+    } catch (Exception e) {
+      // best effort: the server is stopped after the workloads anyway
+    }
+  }
+
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+
+  /**
+   * Bytes of the objects reachable in process {@code pid}: the total of jcmd's class histogram,
+   * which is taken right after a full collection in the same safepoint (garbage excluded).
+   */
+  static long liveHeapBytes(long pid) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IOException("jcmd GC.class_histogram failed: " + out);
+    }
+    Matcher m = HISTOGRAM_TOTAL.matcher(out);
+    if (!m.find()) {
+      throw new IOException("no total in jcmd's class histogram: "
+          + out.substring(Math.max(0, out.length() - 300)));
+    }
+    return Long.parseLong(m.group(1));
+  }
+}
