@@ -124,14 +124,24 @@ public final class OptionsLoader {
         .setResultWindowBytes(bytes(ConfigKeys.RESULT_WINDOW_BYTES))
         .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)));
     values.forEach((key, value) -> {
-      if (key.startsWith("spark.")) {
+      if (key.startsWith("spark.") && !key.equals(ConfigKeys.AUTH_TOKEN.name())) {
         engine.setSparkConf(key, value);
       }
     });
     String dir = get(ConfigKeys.ARTIFACTS_DIR);
     Path artifacts = dir != null ? Path.of(dir)
         : Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts");
-    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts);
+    TlsOptions tls = new TlsOptions()
+        .setCertFile(path(ConfigKeys.TLS_CERT_FILE))
+        .setKeyFile(path(ConfigKeys.TLS_KEY_FILE))
+        .setClientCaFile(path(ConfigKeys.TLS_CLIENT_CA_FILE))
+        .setTrustFile(path(ConfigKeys.TLS_TRUST_FILE))
+        .setAllowInsecure(ConfigValues.bool(ConfigKeys.TLS_ALLOW_INSECURE.name(), get(ConfigKeys.TLS_ALLOW_INSECURE)))
+        .validate();
+    AuthOptions auth = new AuthOptions()
+        .setToken(get(ConfigKeys.AUTH_TOKEN))
+        .setTokensFile(path(ConfigKeys.AUTH_TOKENS_FILE));
+    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts, tls, auth);
   }
 
   private ClusterOptions cluster(ServerOptions server) {
@@ -170,6 +180,11 @@ public final class OptionsLoader {
 
   private String get(ConfigKeys.Key key) {
     return values.getOrDefault(key.name(), key.defaultValue());
+  }
+
+  private Path path(ConfigKeys.Key key) {
+    String value = get(key);
+    return value == null || value.isBlank() ? null : Path.of(value.trim());
   }
 
   private int integer(ConfigKeys.Key key) {

@@ -99,6 +99,35 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void securityKeysAreReadAndTheTokenIsNotGivenToSpark() {
+    ServerConfig config = new OptionsLoader()
+        .pair("spark.connect.authenticate.token=t0ken")
+        .pair("vxconnect.auth.tokensFile=/etc/vxconnect/tokens")
+        .pair("vxconnect.tls.certFile=/etc/vxconnect/cert.pem")
+        .pair("vxconnect.tls.keyFile=/etc/vxconnect/key.pem")
+        .pair("vxconnect.tls.allowInsecure=true")
+        .load();
+
+    assertThat(config.auth().getToken()).contains("t0ken");
+    assertThat(config.auth().toString()).doesNotContain("t0ken");
+    assertThat(config.auth().getTokensFile()).contains(java.nio.file.Path.of("/etc/vxconnect/tokens"));
+    assertThat(config.tls().isEnabled()).isTrue();
+    assertThat(config.tls().getTrustFile()).isEqualTo(java.nio.file.Path.of("/etc/vxconnect/cert.pem"));
+    assertThat(config.tls().isAllowInsecure()).isTrue();
+    assertThat(config.engine().sparkConf()).doesNotContainKey("spark.connect.authenticate.token");
+  }
+
+  @Test
+  void tlsNeedsBothCertificateAndKey() {
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.tls.certFile=/c.pem").load())
+        .hasMessageContaining("vxconnect.tls.keyFile");
+    ServerConfig plain = new OptionsLoader().load();
+    assertThat(plain.tls().isEnabled()).isFalse();
+    assertThat(plain.tls().isAllowInsecure()).isFalse();
+    assertThat(plain.auth().isEnabled()).isFalse();
+  }
+
+  @Test
   void otherSparkKeysGoToSpark() {
     ServerConfig config = new OptionsLoader()
         .pair("spark.master=local[2]")

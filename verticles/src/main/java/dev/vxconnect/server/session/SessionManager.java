@@ -102,6 +102,9 @@ public final class SessionManager implements StateRecorder {
   }
 
   private Future<Session> resolve(RequestContext request, boolean create) {
+    if (!request.permitted()) {
+      return Future.failedFuture(RpcFailure.permissionDenied(request));
+    }
     try {
       validateId(request.sessionId());
     } catch (RuntimeException e) {
