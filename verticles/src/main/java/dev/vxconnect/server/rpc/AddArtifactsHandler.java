@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,23 @@ public final class AddArtifactsHandler
 
     void start() {
       call.pause();
-      call.handler(this::onMessage);
+      // Decoded here so that a malformed message ends the call with INVALID_ARGUMENT (a message
+      // handler would have the stream reset without a status).
+      call.messageHandler(message -> {
+        AddArtifactsRequest request;
+        try {
+          if (!"identity".equals(message.encoding())) {
+            throw new CodecException("Compressed AddArtifacts messages are not accepted");
+          }
+          request = method.server().decoder().decode(message);
+        } catch (CodecException e) {
+          if (!failed) {
+            fail(e);
+          }
+          return;
+        }
+        onMessage(request);
+      });
       call.endHandler(v -> onEnd());
       call.exceptionHandler(e -> cleanUp());
       call.fetch(1);

@@ -41,7 +41,9 @@ public final class ExecutePlanHandler implements CallHandler<ExecutePlanRequest,
   @Override
   public void handle(GrpcServerRequest<ExecutePlanRequest, ExecutePlanResponse> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    call.handler(request -> {
+    // last(): a request that cannot be decoded fails the future (INVALID_ARGUMENT), where a
+    // message handler would have the stream reset without a status.
+    call.last().onFailure(e -> calls.failures().send(call.response(), e, null)).onSuccess(request -> {
       RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
           request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
           caller);

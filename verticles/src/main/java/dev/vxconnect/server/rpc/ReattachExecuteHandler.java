@@ -64,7 +64,7 @@ public final class ReattachExecuteHandler
   @Override
   public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    call.handler(request -> {
+    call.last().onFailure(e -> calls.failures().send(call.response(), e, null)).onSuccess(request -> {
       RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
           request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
           caller);

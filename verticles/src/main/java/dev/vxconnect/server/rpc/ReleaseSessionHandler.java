@@ -24,6 +24,12 @@ public final class ReleaseSessionHandler {
     if (!context.permitted()) {
       return Future.failedFuture(RpcFailure.permissionDenied(context));
     }
+    try {
+      // Never tombstone what cannot be a session id (it would be kept, however large).
+      SessionManager.validateId(request.getSessionId());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     // Through get(): a session another instance owns is released there (ForwardRequired).
     return sessions.get(context)
         .recover(e -> e instanceof ForwardRequired ? Future.failedFuture(e) : Future.succeededFuture(null))
