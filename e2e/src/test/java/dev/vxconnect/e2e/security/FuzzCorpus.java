@@ -105,13 +105,15 @@ final class FuzzCorpus {
 
   private void addSeeds(String session) {
     String op = UUID.randomUUID().toString();
-    List<Plan> plans = List.of(sql("select 1 as one"), sql("select id, id * 2 as twice from range(10)"),
-        sql("select count(*) from range(100)"),
+    // Plans the driver answers alone (no Spark job), so that the valid and barely changed ones
+    // stay cheap; the fuzzing is about the server, not about Spark's executors.
+    List<Plan> plans = List.of(sql("select 1 as one"), sql("select 'a' as s, 2 as n, current_date() as d"),
+        sql("select * from values (1, 'x'), (2, 'y') as t(a, b)"),
         Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
             .setInput(Relation.newBuilder().setSql(SQL.newBuilder()
                 .setQuery("create or replace temp view fuzz_view as select 1 as x"))))).build(),
         Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setLimit(3)
-            .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select * from range(5)"))))).build());
+            .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select * from fuzz_view"))))).build());
     for (Plan plan : plans) {
       seeds.get(Rpc.EXECUTE_PLAN).add(ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
           .setOperationId(UUID.randomUUID().toString()).setPlan(plan).addTags("fuzz")
@@ -186,19 +188,26 @@ final class FuzzCorpus {
   Request next() {
     Rpc rpc = Rpc.values()[random.nextInt(Rpc.values().length)];
     int dice = random.nextInt(100);
-    if (dice < 60) {
+    if (dice < 70) {
       return new Request(rpc, messages(rpc, this::mutated), "mutated");
-    } else if (dice < 70) {
-      return new Request(rpc, messages(rpc, r -> randomBytes(random.nextInt(512))), "random");
     } else if (dice < 80) {
+      return new Request(rpc, messages(rpc, r -> randomBytes(random.nextInt(512))), "random");
+    } else if (dice < 84) {
       return new Request(rpc, messages(rpc, this::seed), "valid");
-    } else if (dice < 90) {
+    } else if (dice < 93) {
       return badIds(rpc);
-    } else if (dice < 95) {
+    } else if (dice < 98) {
       return badArtifactNames();
     }
-    return deepPlan(random.nextBoolean() ? Rpc.EXECUTE_PLAN : Rpc.ANALYZE_PLAN, 50 + random.nextInt(1500));
+    boolean execute = random.nextBoolean();
+    int depth = DEPTHS[random.nextInt(DEPTHS.length)];
+    return deepPlans.computeIfAbsent((execute ? "e" : "a") + depth,
+        k -> deepPlan(execute ? Rpc.EXECUTE_PLAN : Rpc.ANALYZE_PLAN, depth));
   }
+
+  /** Depths of the nested plans mixed into the bulk: within, just over and far over the limit. */
+  private static final int[] DEPTHS = {20, 150, 520, 2000};
+  private final Map<String, Request> deepPlans = new java.util.HashMap<>();
 
   private List<byte[]> messages(Rpc rpc, java.util.function.Function<Rpc, byte[]> one) {
     int count = rpc.kind == Kind.CLIENT_STREAM ? 1 + random.nextInt(3) : 1;
