@@ -93,6 +93,9 @@ public final class ConfigKeys {
           + " the executors); when false they are refused with FEATURE_NOT_ENABLED.");
   public static final Key ARTIFACTS_DIR = new Key("vxconnect.artifacts.stagingDir", null,
       "Where uploaded artifacts are staged; default: a directory under java.io.tmpdir.");
+  public static final Key ARTIFACTS_COPY_TO_LOCAL_FS = new Key("vxconnect.artifacts.allowCopyToLocalFs", "false",
+      "Whether forward_to_fs/ artifacts (copyFromLocalToFs) may be written to the driver's local file"
+          + " system; a session's own spark.sql.artifact.copyFromLocalToFs.allowDestLocal cannot allow it.");
   public static final Key CLUSTER_ENABLED = new Key("vxconnect.cluster.enabled", "false",
       "false = single instance with an in-memory session store; true = one Hazelcast member per"
           + " instance, sessions replicated and taken over when their instance is lost.");
@@ -141,5 +144,5 @@ public final class ConfigKeys {
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
       CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
       AUTH_TOKENS_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
-      TLS_ALLOW_INSECURE);
+      TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS);
 }

@@ -122,7 +122,9 @@ public final class OptionsLoader {
         .setRetryDelay(duration(ConfigKeys.RETRY_DELAY, "ms"));
     EngineOptions engine = new EngineOptions()
         .setResultWindowBytes(bytes(ConfigKeys.RESULT_WINDOW_BYTES))
-        .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)));
+        .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)))
+        .setCopyToLocalFsAllowed(ConfigValues.bool(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS.name(),
+            get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS)));
     values.forEach((key, value) -> {
       if (key.startsWith("spark.") && !key.equals(ConfigKeys.AUTH_TOKEN.name())) {
         engine.setSparkConf(key, value);

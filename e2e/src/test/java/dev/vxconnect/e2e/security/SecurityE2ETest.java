@@ -287,6 +287,56 @@ class SecurityE2ETest {
   }
 
   @Test
+  void aSessionCannotAllowItselfToWriteTheServersFiles() throws Exception {
+    String session = RawGrpc.newSessionId();
+    UserContext alice = RawGrpc.user("alice");
+    // Spark lets a session allow copyFromLocalToFs to the driver's local disk with a conf of its own.
+    as(ALICE_TOKEN).config(ConfigRequest.newBuilder().setUserContext(alice).setSessionId(session)
+        .setOperation(ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
+            .addPairs(org.apache.spark.connect.proto.KeyValue.newBuilder()
+                .setKey("spark.sql.artifact.copyFromLocalToFs.allowDestLocal").setValue("true"))))
+        .build());
+    Path target = ServerProcess.home().resolve("e2e/target/security/written-by-a-client-" + UUID.randomUUID());
+    byte[] data = "not yours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    CompletableFuture<org.apache.spark.connect.proto.AddArtifactsResponse> answer = new CompletableFuture<>();
+    var upload = org.apache.spark.connect.proto.SparkConnectServiceGrpc.newStub(tls)
+        .withInterceptors(org.sparkproject.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN)))
+        .addArtifacts(new org.sparkproject.io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(org.apache.spark.connect.proto.AddArtifactsResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    upload.onNext(org.apache.spark.connect.proto.AddArtifactsRequest.newBuilder().setSessionId(session)
+        .setUserContext(alice).setBatch(org.apache.spark.connect.proto.AddArtifactsRequest.Batch.newBuilder()
+            .addArtifacts(org.apache.spark.connect.proto.AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                .setName("forward_to_fs" + target).setData(org.apache.spark.connect.proto.AddArtifactsRequest
+                    .ArtifactChunk.newBuilder().setData(org.sparkproject.com.google.protobuf.ByteString.copyFrom(data))
+                    .setCrc(crc.getValue())))).build());
+    upload.onCompleted();
+    Throwable refused = catchThrowable(() -> answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertThat(fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
+    assertThat(target).doesNotExist();
+  }
+
+  private static org.sparkproject.io.grpc.Metadata bearer(String token) {
+    org.sparkproject.io.grpc.Metadata headers = new org.sparkproject.io.grpc.Metadata();
+    headers.put(org.sparkproject.io.grpc.Metadata.Key.of("Authorization",
+        org.sparkproject.io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return headers;
+  }
+
+  @Test
   void withoutTlsOnlyLoopbackIsServedAndThePreSharedTokenIsChecked() throws Exception {
     String session = RawGrpc.newSessionId();
     ManagedChannel loopback = SecureChannels.plain("127.0.0.1", plainServer.port());
