@@ -75,23 +75,12 @@ class SecurityE2ETest {
     certificate = TestCertificate.create(dir);
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "# test users\nalice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
-    // Both start at once: most of a start is Spark's.
-    CompletableFuture<ServerProcess> plain = CompletableFuture.supplyAsync(() -> {
-      try {
-        return ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0"),
-            Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      tlsServer = ServerProcess.start("security-tls", List.of(
-          "vxconnect.tls.certFile=" + certificate.certFile,
-          "vxconnect.tls.keyFile=" + certificate.keyFile,
-          "vxconnect.auth.tokensFile=" + tokens));
-    } finally {
-      plainServer = plain.join();
-    }
+    tlsServer = ServerProcess.start("security-tls", List.of(
+        "vxconnect.tls.certFile=" + certificate.certFile,
+        "vxconnect.tls.keyFile=" + certificate.keyFile,
+        "vxconnect.auth.tokensFile=" + tokens));
+    plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0"),
+        Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
     // The official client trusts the JVM's default trust store.
     for (String key : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType")) {
@@ -202,6 +191,7 @@ class SecurityE2ETest {
     ManagedChannel plain = SecureChannels.plain("127.0.0.1", tlsServer.port());
     try {
       StatusRuntimeException refused = failure(() -> SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
+          .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
           .config(getAll("alice", RawGrpc.newSessionId())));
       assertThat(refused.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
     } finally {
