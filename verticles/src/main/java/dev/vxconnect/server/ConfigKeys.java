@@ -66,6 +66,12 @@ public final class ConfigKeys {
   public static final Key MAX_EVENT_LOOP_EXECUTE_TIME = new Key(
       "vxconnect.server.maxEventLoopExecuteTime", "2s",
       "Vert.x's blocked-thread checker warns when an event loop task runs longer than this.");
+  public static final Key MAX_CONCURRENT_STREAMS = new Key("vxconnect.server.maxConcurrentStreams", "100",
+      "Calls (HTTP/2 streams) one connection may have open at once.");
+  public static final Key MAX_CONNECTIONS = new Key("vxconnect.server.maxConnections", "10000",
+      "Connections served at once; beyond, new connections are closed as they arrive.");
+  public static final Key IDLE_TIMEOUT = new Key("vxconnect.server.idleTimeout", "0",
+      "A connection with no traffic for this long is closed; 0 = never.");
   public static final Key EXECUTE_THREADS = new Key("vxconnect.execution.threads", "16",
       "Worker threads that run plans (each drives Spark jobs for one operation at a time).");
   public static final Key MAX_OPERATIONS = new Key("vxconnect.execution.maxOperations", "1000",
@@ -144,5 +150,6 @@ public final class ConfigKeys {
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
       CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
       AUTH_TOKENS_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
-      TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS);
+      TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS,
+      MAX_CONCURRENT_STREAMS, MAX_CONNECTIONS, IDLE_TIMEOUT);
 }

@@ -92,7 +92,10 @@ public final class OptionsLoader {
         .setMaxInboundMessageSize(bytes(ConfigKeys.MAX_INBOUND_MESSAGE_SIZE))
         .setRecursionLimit(integer(ConfigKeys.RECURSION_LIMIT))
         .setShutdownGrace(duration(ConfigKeys.SHUTDOWN_GRACE, "ms"))
-        .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"));
+        .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"))
+        .setMaxConcurrentStreams(integer(ConfigKeys.MAX_CONCURRENT_STREAMS))
+        .setMaxConnections(integer(ConfigKeys.MAX_CONNECTIONS))
+        .setIdleTimeout(duration(ConfigKeys.IDLE_TIMEOUT, "s"));
     if (get(ConfigKeys.EVENT_LOOPS) != null) {
       server.setEventLoops(integer(ConfigKeys.EVENT_LOOPS));
     }

@@ -18,6 +18,12 @@ public class ServerOptions {
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
   /** Vert.x's blocked-thread checker warns when an event loop runs one task longer than this. */
   public static final Duration DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME = Duration.ofSeconds(2);
+  /** HTTP/2 streams (calls) one connection may have open at once; Vert.x's and grpc-java's 100. */
+  public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+  /** Connections served at once; beyond, new ones are closed as they arrive. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** A connection with no traffic for this long is closed; zero = never. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
 
   private int port;
   private String host;
@@ -26,6 +32,9 @@ public class ServerOptions {
   private int eventLoops;
   private Duration shutdownGrace;
   private Duration maxEventLoopExecuteTime;
+  private int maxConcurrentStreams;
+  private int maxConnections;
+  private Duration idleTimeout;
 
   public ServerOptions() {
     port = DEFAULT_PORT;
@@ -35,6 +44,9 @@ public class ServerOptions {
     eventLoops = DEFAULT_EVENT_LOOPS;
     shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     maxEventLoopExecuteTime = DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME;
+    maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
+    maxConnections = DEFAULT_MAX_CONNECTIONS;
+    idleTimeout = DEFAULT_IDLE_TIMEOUT;
   }
 
   public ServerOptions(ServerOptions other) {
@@ -45,6 +57,9 @@ public class ServerOptions {
     eventLoops = other.eventLoops;
     shutdownGrace = other.shutdownGrace;
     maxEventLoopExecuteTime = other.maxEventLoopExecuteTime;
+    maxConcurrentStreams = other.maxConcurrentStreams;
+    maxConnections = other.maxConnections;
+    idleTimeout = other.idleTimeout;
   }
 
   public int getPort() {
@@ -129,11 +144,48 @@ public class ServerOptions {
     return this;
   }
 
+  public int getMaxConcurrentStreams() {
+    return maxConcurrentStreams;
+  }
+
+  public ServerOptions setMaxConcurrentStreams(int maxConcurrentStreams) {
+    if (maxConcurrentStreams <= 0) {
+      throw new IllegalArgumentException("maxConcurrentStreams must be > 0");
+    }
+    this.maxConcurrentStreams = maxConcurrentStreams;
+    return this;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  public ServerOptions setMaxConnections(int maxConnections) {
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxConnections must be > 0");
+    }
+    this.maxConnections = maxConnections;
+    return this;
+  }
+
+  public Duration getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public ServerOptions setIdleTimeout(Duration idleTimeout) {
+    if (idleTimeout.isNegative()) {
+      throw new IllegalArgumentException("idleTimeout must be >= 0");
+    }
+    this.idleTimeout = idleTimeout;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{host=" + host + ", port=" + port + ", maxInboundMessageSize="
         + maxInboundMessageSize + ", recursionLimit=" + recursionLimit + ", eventLoops="
         + eventLoops + ", shutdownGrace=" + shutdownGrace + ", maxEventLoopExecuteTime="
-        + maxEventLoopExecuteTime + "}";
+        + maxEventLoopExecuteTime + ", maxConcurrentStreams=" + maxConcurrentStreams
+        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + "}";
   }
 }

@@ -13,6 +13,7 @@ import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
 import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.rpc.CallGuard;
+import dev.vxconnect.server.rpc.ConnectionLimit;
 import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.TokenTable;
 import dev.vxconnect.server.rpc.ArtifactStatusHandler;
@@ -138,6 +139,7 @@ public final class VxconnectServer {
         failures,
         forwarder,
         callTracker,
+        new ConnectionLimit(config.server().getMaxConnections()),
         new CallGuard(authenticator, failures),
         new ExecutePlanHandler(calls, executions, limits, methods.executePlan, forwarder),
         new ReattachExecuteHandler(calls, executions, limits, methods.reattachExecute, forwarder),

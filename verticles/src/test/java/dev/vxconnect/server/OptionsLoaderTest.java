@@ -118,6 +118,19 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void connectionLimitsAreRead() {
+    ServerConfig config = new OptionsLoader()
+        .pair("vxconnect.server.maxConcurrentStreams=50")
+        .pair("vxconnect.server.maxConnections=2000")
+        .pair("vxconnect.server.idleTimeout=10m")
+        .load();
+    assertThat(config.server().getMaxConcurrentStreams()).isEqualTo(50);
+    assertThat(config.server().getMaxConnections()).isEqualTo(2000);
+    assertThat(config.server().getIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(new OptionsLoader().load().server().getIdleTimeout()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
   void tlsNeedsBothCertificateAndKey() {
     assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.tls.certFile=/c.pem").load())
         .hasMessageContaining("vxconnect.tls.keyFile");

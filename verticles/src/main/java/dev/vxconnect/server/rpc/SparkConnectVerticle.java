@@ -6,6 +6,7 @@ import dev.vxconnect.server.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -55,13 +56,17 @@ public final class SparkConnectVerticle extends VerticleBase {
     grpc.addService(HealthService.create(vertx));
 
     http = vertx.createHttpServer(httpOptions());
-    return http.requestHandler(handlers.calls().track(grpc)).listen();
+    return http.connectionHandler(handlers.connections()::admit)
+        .requestHandler(handlers.calls().track(grpc)).listen();
   }
 
   private HttpServerOptions httpOptions() {
     HttpServerOptions http = new HttpServerOptions()
         .setHost(options.getHost())
-        .setPort(options.getPort());
+        .setPort(options.getPort())
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.getMaxConcurrentStreams()))
+        .setIdleTimeout((int) options.getIdleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (!tls.isEnabled()) {
       return http.setHttp2ClearTextEnabled(true);
     }
