@@ -8,7 +8,6 @@ import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.server.GrpcServerRequest;

@@ -10,7 +10,6 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;

@@ -12,7 +12,6 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Map;
