@@ -16,6 +16,7 @@ public class EngineOptions {
   private final Map<String, String> sparkConf;
   private long resultWindowBytes;
   private boolean pythonEnabled;
+  private boolean copyToLocalFsAllowed;
 
   public EngineOptions() {
     sparkConf = new LinkedHashMap<>();
@@ -27,6 +28,7 @@ public class EngineOptions {
     sparkConf = new LinkedHashMap<>(other.sparkConf);
     resultWindowBytes = other.resultWindowBytes;
     pythonEnabled = other.pythonEnabled;
+    copyToLocalFsAllowed = other.copyToLocalFsAllowed;
   }
 
   /** Every {@code spark.*} key handed to the driver; {@code spark.master} defaults to {@code local[*]}. */
@@ -61,9 +63,23 @@ public class EngineOptions {
     return this;
   }
 
+  /**
+   * Whether {@code forward_to_fs/} artifacts may be copied to the driver's local file system. A
+   * session's own {@code spark.sql.artifact.copyFromLocalToFs.allowDestLocal} cannot allow it: any
+   * client could then overwrite any file the server may write.
+   */
+  public boolean copyToLocalFsAllowed() {
+    return copyToLocalFsAllowed;
+  }
+
+  public EngineOptions setCopyToLocalFsAllowed(boolean copyToLocalFsAllowed) {
+    this.copyToLocalFsAllowed = copyToLocalFsAllowed;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "EngineOptions{sparkConf=" + sparkConf + ", resultWindowBytes=" + resultWindowBytes
-        + ", pythonEnabled=" + pythonEnabled + "}";
+        + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed + "}";
   }
 }

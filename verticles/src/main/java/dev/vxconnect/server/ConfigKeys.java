@@ -69,6 +69,12 @@ public final class ConfigKeys {
   public static final Key ADMIN_PORT = new Key("vxconnect.admin.port", null,
       "Port of the admin HTTP service (/metrics for Prometheus, /admin, /admin/sessions, /health)"
           + " on the gRPC binding address; unset = no admin service, 0 = any free port.");
+  public static final Key MAX_CONCURRENT_STREAMS = new Key("vxconnect.server.maxConcurrentStreams", "100",
+      "Calls (HTTP/2 streams) one connection may have open at once.");
+  public static final Key MAX_CONNECTIONS = new Key("vxconnect.server.maxConnections", "10000",
+      "Connections served at once; beyond, new connections are closed as they arrive.");
+  public static final Key IDLE_TIMEOUT = new Key("vxconnect.server.idleTimeout", "0",
+      "A connection with no traffic for this long is closed; 0 = never.");
   public static final Key EXECUTE_THREADS = new Key("vxconnect.execution.threads", "16",
       "Worker threads that run plans (each drives Spark jobs for one operation at a time).");
   public static final Key MAX_OPERATIONS = new Key("vxconnect.execution.maxOperations", "1000",
@@ -96,6 +102,9 @@ public final class ConfigKeys {
           + " the executors); when false they are refused with FEATURE_NOT_ENABLED.");
   public static final Key ARTIFACTS_DIR = new Key("vxconnect.artifacts.stagingDir", null,
       "Where uploaded artifacts are staged; default: a directory under java.io.tmpdir.");
+  public static final Key ARTIFACTS_COPY_TO_LOCAL_FS = new Key("vxconnect.artifacts.allowCopyToLocalFs", "false",
+      "Whether forward_to_fs/ artifacts (copyFromLocalToFs) may be written to the driver's local file"
+          + " system; a session's own spark.sql.artifact.copyFromLocalToFs.allowDestLocal cannot allow it.");
   public static final Key CLUSTER_ENABLED = new Key("vxconnect.cluster.enabled", "false",
       "false = single instance with an in-memory session store; true = one Hazelcast member per"
           + " instance, sessions replicated and taken over when their instance is lost.");
@@ -117,6 +126,23 @@ public final class ConfigKeys {
       "vxconnect.cluster.maxReplicatedArtifactBytes", "64m",
       "Artifacts up to this size are replicated for failover; larger ones stay with their instance.");
 
+  public static final Key AUTH_TOKEN = new Key("spark.connect.authenticate.token", null,
+      "Pre-shared token: every call must carry 'Authorization: Bearer <token>'; its holder may act as"
+          + " any user. Never given to Spark. Prefer the environment variable to the command line.");
+  public static final Key AUTH_TOKENS_FILE = new Key("vxconnect.auth.tokensFile", null,
+      "File of tokens bound to users, one 'user token' (or 'user sha256:<hex>') per line; a call's"
+          + " user_id must then be its token's user.");
+  public static final Key TLS_CERT_FILE = new Key("vxconnect.tls.certFile", null,
+      "PEM certificate chain of the gRPC port; when set (with keyFile), the port speaks only TLS.");
+  public static final Key TLS_KEY_FILE = new Key("vxconnect.tls.keyFile", null,
+      "PEM private key (PKCS#8 or PKCS#1) of the certificate.");
+  public static final Key TLS_CLIENT_CA_FILE = new Key("vxconnect.tls.clientCaFile", null,
+      "PEM CA certificates; when set, clients must present a certificate they signed (mTLS).");
+  public static final Key TLS_TRUST_FILE = new Key("vxconnect.tls.trustFile", null,
+      "PEM certificates trusted when forwarding a call to another instance; default: certFile.");
+  public static final Key TLS_ALLOW_INSECURE = new Key("vxconnect.tls.allowInsecure", "false",
+      "Whether clients on other hosts may call without TLS; loopback clients always may.");
+
   public static final List<Key> ALL = List.of(BINDING_PORT, BINDING_ADDRESS,
       MAX_INBOUND_MESSAGE_SIZE, RECURSION_LIMIT, SESSION_TIMEOUT, CLOSED_SESSIONS_TOMBSTONES,
       SESSION_MAINTENANCE_INTERVAL, REATTACHABLE_ENABLED, RETRY_BUFFER_SIZE, MAX_STREAM_DURATION,
@@ -125,5 +151,8 @@ public final class ConfigKeys {
       MAX_OPERATIONS_PER_SESSION, MAX_OPERATIONS_PER_USER, MAX_BUFFERED_BYTES, RETRY_DELAY,
       MAX_SESSIONS_PER_USER, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
-      CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES);
+      CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
+      AUTH_TOKENS_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
+      TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS,
+      MAX_CONCURRENT_STREAMS, MAX_CONNECTIONS, IDLE_TIMEOUT);
 }

@@ -53,7 +53,8 @@ public final class Main {
     server.stopOnShutdown();
     String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
     // e2e tests and scripts wait for this line.
-    System.out.println("vxconnect listening on sc://" + host + ":" + server.port());
+    System.out.println("vxconnect listening on sc://" + host + ":" + server.port()
+        + (config.tls().isEnabled() ? "/;use_ssl=true" : ""));
     if (server.adminPort() >= 0) {
       System.out.println("vxconnect admin on http://" + host + ":" + server.adminPort() + "/admin");
     }

@@ -92,7 +92,10 @@ public final class OptionsLoader {
         .setMaxInboundMessageSize(bytes(ConfigKeys.MAX_INBOUND_MESSAGE_SIZE))
         .setRecursionLimit(integer(ConfigKeys.RECURSION_LIMIT))
         .setShutdownGrace(duration(ConfigKeys.SHUTDOWN_GRACE, "ms"))
-        .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"));
+        .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"))
+        .setMaxConcurrentStreams(integer(ConfigKeys.MAX_CONCURRENT_STREAMS))
+        .setMaxConnections(integer(ConfigKeys.MAX_CONNECTIONS))
+        .setIdleTimeout(duration(ConfigKeys.IDLE_TIMEOUT, "s"));
     if (get(ConfigKeys.EVENT_LOOPS) != null) {
       server.setEventLoops(integer(ConfigKeys.EVENT_LOOPS));
     }
@@ -125,16 +128,28 @@ public final class OptionsLoader {
         .setRetryDelay(duration(ConfigKeys.RETRY_DELAY, "ms"));
     EngineOptions engine = new EngineOptions()
         .setResultWindowBytes(bytes(ConfigKeys.RESULT_WINDOW_BYTES))
-        .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)));
+        .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)))
+        .setCopyToLocalFsAllowed(ConfigValues.bool(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS.name(),
+            get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS)));
     values.forEach((key, value) -> {
-      if (key.startsWith("spark.")) {
+      if (key.startsWith("spark.") && !key.equals(ConfigKeys.AUTH_TOKEN.name())) {
         engine.setSparkConf(key, value);
       }
     });
     String dir = get(ConfigKeys.ARTIFACTS_DIR);
     Path artifacts = dir != null ? Path.of(dir)
         : Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts");
-    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts);
+    TlsOptions tls = new TlsOptions()
+        .setCertFile(path(ConfigKeys.TLS_CERT_FILE))
+        .setKeyFile(path(ConfigKeys.TLS_KEY_FILE))
+        .setClientCaFile(path(ConfigKeys.TLS_CLIENT_CA_FILE))
+        .setTrustFile(path(ConfigKeys.TLS_TRUST_FILE))
+        .setAllowInsecure(ConfigValues.bool(ConfigKeys.TLS_ALLOW_INSECURE.name(), get(ConfigKeys.TLS_ALLOW_INSECURE)))
+        .validate();
+    AuthOptions auth = new AuthOptions()
+        .setToken(get(ConfigKeys.AUTH_TOKEN))
+        .setTokensFile(path(ConfigKeys.AUTH_TOKENS_FILE));
+    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts, tls, auth);
   }
 
   private ClusterOptions cluster(ServerOptions server) {
@@ -173,6 +188,11 @@ public final class OptionsLoader {
 
   private String get(ConfigKeys.Key key) {
     return values.getOrDefault(key.name(), key.defaultValue());
+  }
+
+  private Path path(ConfigKeys.Key key) {
+    String value = get(key);
+    return value == null || value.isBlank() ? null : Path.of(value.trim());
   }
 
   private int integer(ConfigKeys.Key key) {

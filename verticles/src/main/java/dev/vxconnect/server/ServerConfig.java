@@ -11,4 +11,6 @@ public record ServerConfig(
     ExecutionOptions execution,
     EngineOptions engine,
     ClusterOptions cluster,
-    Path artifactsDir) {}
+    Path artifactsDir,
+    TlsOptions tls,
+    AuthOptions auth) {}

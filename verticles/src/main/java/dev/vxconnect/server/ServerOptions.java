@@ -20,6 +20,12 @@ public class ServerOptions {
   public static final Duration DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME = Duration.ofSeconds(2);
   /** No admin HTTP service unless a port is configured. */
   public static final int ADMIN_DISABLED = -1;
+  /** HTTP/2 streams (calls) one connection may have open at once; Vert.x's and grpc-java's 100. */
+  public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+  /** Connections served at once; beyond, new ones are closed as they arrive. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** A connection with no traffic for this long is closed; zero = never. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
 
   private int port;
   private String host;
@@ -29,6 +35,9 @@ public class ServerOptions {
   private Duration shutdownGrace;
   private Duration maxEventLoopExecuteTime;
   private int adminPort;
+  private int maxConcurrentStreams;
+  private int maxConnections;
+  private Duration idleTimeout;
 
   public ServerOptions() {
     port = DEFAULT_PORT;
@@ -39,6 +48,9 @@ public class ServerOptions {
     shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     maxEventLoopExecuteTime = DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME;
     adminPort = ADMIN_DISABLED;
+    maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
+    maxConnections = DEFAULT_MAX_CONNECTIONS;
+    idleTimeout = DEFAULT_IDLE_TIMEOUT;
   }
 
   public ServerOptions(ServerOptions other) {
@@ -50,6 +62,9 @@ public class ServerOptions {
     shutdownGrace = other.shutdownGrace;
     maxEventLoopExecuteTime = other.maxEventLoopExecuteTime;
     adminPort = other.adminPort;
+    maxConcurrentStreams = other.maxConcurrentStreams;
+    maxConnections = other.maxConnections;
+    idleTimeout = other.idleTimeout;
   }
 
   public int getPort() {
@@ -148,11 +163,48 @@ public class ServerOptions {
     return this;
   }
 
+  public int getMaxConcurrentStreams() {
+    return maxConcurrentStreams;
+  }
+
+  public ServerOptions setMaxConcurrentStreams(int maxConcurrentStreams) {
+    if (maxConcurrentStreams <= 0) {
+      throw new IllegalArgumentException("maxConcurrentStreams must be > 0");
+    }
+    this.maxConcurrentStreams = maxConcurrentStreams;
+    return this;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  public ServerOptions setMaxConnections(int maxConnections) {
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxConnections must be > 0");
+    }
+    this.maxConnections = maxConnections;
+    return this;
+  }
+
+  public Duration getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public ServerOptions setIdleTimeout(Duration idleTimeout) {
+    if (idleTimeout.isNegative()) {
+      throw new IllegalArgumentException("idleTimeout must be >= 0");
+    }
+    this.idleTimeout = idleTimeout;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{host=" + host + ", port=" + port + ", maxInboundMessageSize="
         + maxInboundMessageSize + ", recursionLimit=" + recursionLimit + ", eventLoops="
         + eventLoops + ", shutdownGrace=" + shutdownGrace + ", maxEventLoopExecuteTime="
-        + maxEventLoopExecuteTime + ", adminPort=" + adminPort + "}";
+        + maxEventLoopExecuteTime + ", adminPort=" + adminPort + ", maxConcurrentStreams=" + maxConcurrentStreams
+        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + "}";
   }
 }

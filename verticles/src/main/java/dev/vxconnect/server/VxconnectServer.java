@@ -14,6 +14,10 @@ import dev.vxconnect.server.execution.ProgressReporter;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
 import dev.vxconnect.server.rpc.CallTracker;
+import dev.vxconnect.server.rpc.CallGuard;
+import dev.vxconnect.server.rpc.ConnectionLimit;
+import dev.vxconnect.server.auth.Authenticator;
+import dev.vxconnect.server.auth.TokenTable;
 import dev.vxconnect.server.rpc.ArtifactStatusHandler;
 import dev.vxconnect.server.rpc.CloneSessionHandler;
 import dev.vxconnect.server.rpc.ConfigHandler;
@@ -149,8 +153,11 @@ public final class VxconnectServer {
     StreamLimits limits = new StreamLimits(config.execution().getMaxStreamBytes(),
         config.execution().getMaxStreamDuration());
     SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
-    Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), failures,
-        sessions::unreachable);
+    Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), config.tls(),
+        failures, sessions::unreachable);
+    Authenticator authenticator = new Authenticator(config.auth(),
+        config.auth().getTokensFile().map(TokenTable::read).orElseGet(TokenTable::empty), config.tls());
+    LOG.info("Security: {}, {}", authenticator, config.tls());
     if (metrics != null) {
       metrics.bind(forwarder);
     }
@@ -159,6 +166,8 @@ public final class VxconnectServer {
         failures,
         forwarder,
         callTracker,
+        new ConnectionLimit(config.server().getMaxConnections()),
+        new CallGuard(authenticator, failures),
         new ExecutePlanHandler(calls, executions, limits, methods.executePlan, forwarder),
         new ReattachExecuteHandler(calls, executions, limits, methods.reattachExecute, forwarder),
         new AddArtifactsHandler(calls, config.artifactsDir(), MAX_UPLOAD_BYTES, methods.addArtifacts,
@@ -173,7 +182,7 @@ public final class VxconnectServer {
         new CloneSessionHandler(calls));
     AtomicReference<SparkConnectVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
-          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), handlers);
+          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), config.tls(), handlers);
           first.compareAndSet(null, verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.server().getEventLoops()))

@@ -99,6 +99,48 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void securityKeysAreReadAndTheTokenIsNotGivenToSpark() {
+    ServerConfig config = new OptionsLoader()
+        .pair("spark.connect.authenticate.token=t0ken")
+        .pair("vxconnect.auth.tokensFile=/etc/vxconnect/tokens")
+        .pair("vxconnect.tls.certFile=/etc/vxconnect/cert.pem")
+        .pair("vxconnect.tls.keyFile=/etc/vxconnect/key.pem")
+        .pair("vxconnect.tls.allowInsecure=true")
+        .load();
+
+    assertThat(config.auth().getToken()).contains("t0ken");
+    assertThat(config.auth().toString()).doesNotContain("t0ken");
+    assertThat(config.auth().getTokensFile()).contains(java.nio.file.Path.of("/etc/vxconnect/tokens"));
+    assertThat(config.tls().isEnabled()).isTrue();
+    assertThat(config.tls().getTrustFile()).isEqualTo(java.nio.file.Path.of("/etc/vxconnect/cert.pem"));
+    assertThat(config.tls().isAllowInsecure()).isTrue();
+    assertThat(config.engine().sparkConf()).doesNotContainKey("spark.connect.authenticate.token");
+  }
+
+  @Test
+  void connectionLimitsAreRead() {
+    ServerConfig config = new OptionsLoader()
+        .pair("vxconnect.server.maxConcurrentStreams=50")
+        .pair("vxconnect.server.maxConnections=2000")
+        .pair("vxconnect.server.idleTimeout=10m")
+        .load();
+    assertThat(config.server().getMaxConcurrentStreams()).isEqualTo(50);
+    assertThat(config.server().getMaxConnections()).isEqualTo(2000);
+    assertThat(config.server().getIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(new OptionsLoader().load().server().getIdleTimeout()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void tlsNeedsBothCertificateAndKey() {
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.tls.certFile=/c.pem").load())
+        .hasMessageContaining("vxconnect.tls.keyFile");
+    ServerConfig plain = new OptionsLoader().load();
+    assertThat(plain.tls().isEnabled()).isFalse();
+    assertThat(plain.tls().isAllowInsecure()).isFalse();
+    assertThat(plain.auth().isEnabled()).isFalse();
+  }
+
+  @Test
   void otherSparkKeysGoToSpark() {
     ServerConfig config = new OptionsLoader()
         .pair("spark.master=local[2]")

@@ -25,7 +25,10 @@ final class SparkErrorMapper {
     Throwable failure = SparkErrors.unwrap(thrown);
     if (!(failure instanceof SparkThrowable) && !NonFatal$.MODULE$.apply(failure)) {
       // Spark answers fatal JVM errors (e.g. a stack overflow on a huge plan) without details.
-      return ErrorStatus.of(UNKNOWN, abbreviate(String.valueOf(failure.getMessage())));
+      String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName()
+          + (failure instanceof StackOverflowError
+              ? ": the plan is nested too deeply for the server's thread stack (-Xss)" : "");
+      return ErrorStatus.of(UNKNOWN, abbreviate(message));
     }
     Status status = ErrorUtils$.MODULE$.buildStatusFromThrowable(failure, Option.apply(session));
     return new ErrorStatus(status.getCode(), status.getMessage(), status.toByteArray());

@@ -161,9 +161,26 @@ final class SparkSessionContext implements SessionContext {
     }
     Path path = Paths.get(canonical);
     if (path.startsWith(ArtifactManager$.MODULE$.forwardToFSPrefix())) {
+      if (!options.copyToLocalFsAllowed() && isLocalDestination(path)) {
+        // Spark lets a session allow this with a SQL conf of its own; a shared server must not.
+        throw new UnsupportedOperationException("Uploading artifact file to local file system"
+            + " destination path is not supported (vxconnect.artifacts.allowCopyToLocalFs).");
+      }
       holder.artifactManager().uploadArtifactToFs(path, stagedFile);
     } else {
       holder.addArtifact(path, stagedFile, fragment);
+    }
+  }
+
+  /** Whether a {@code forward_to_fs/...} artifact would land on the driver's local file system. */
+  private boolean isLocalDestination(Path path) {
+    String destination = "/" + path.subpath(1, path.getNameCount());
+    try {
+      org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path(destination)
+          .getFileSystem(holder.session().sparkContext().hadoopConfiguration());
+      return "file".equals(fs.getUri().getScheme());
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 

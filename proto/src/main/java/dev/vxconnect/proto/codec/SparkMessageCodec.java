@@ -39,6 +39,10 @@ public final class SparkMessageCodec {
           in.checkLastTagWas(0);
           return message;
         } catch (IOException | RuntimeException e) {
+          if (String.valueOf(e.getMessage()).contains("too many levels of nesting")) {
+            throw new CodecException("The request message is nested more than " + recursionLimit
+                + " levels deep (spark.connect.grpc.marshallerRecursionLimit)", e);
+          }
           throw new CodecException("Malformed Spark Connect message: " + e.getMessage(), e);
         }
       }

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Checks artifact names from clients: a relative path under one of the kinds Spark knows, with no
- * way out of the session's directory (no "..", no absolute path, no empty or odd segments).
+ * way out of the session's directory (no "..", no absolute path, no empty or odd segments), and
+ * an archive's unpack directory (after '#') one plain name.
  */
 public final class ArtifactNames {
 
@@ -34,6 +35,14 @@ public final class ArtifactNames {
     if (segments.length < 2 || !KINDS.contains(segments[0])) {
       throw invalid(name);
     }
+    if (segments[0].equals("cache") && segments.length != 2) {
+      // A cache entry is named by its hash: one segment.
+      throw invalid(name);
+    }
+    if (path.length() < name.length() && !isPlainSegment(name.substring(path.length() + 1))) {
+      // "archives/x.zip#dir": executors unpack the archive into dir, which must stay where it is.
+      throw invalid(name);
+    }
     for (String segment : segments) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw invalid(name);
@@ -48,6 +57,11 @@ public final class ArtifactNames {
     } catch (InvalidPathException e) {
       throw invalid(name);
     }
+  }
+
+  private static boolean isPlainSegment(String segment) {
+    return !segment.isEmpty() && !segment.equals(".") && !segment.equals("..") && segment.indexOf('/') < 0
+        && segment.indexOf('\\') < 0 && segment.indexOf('\0') < 0 && segment.indexOf(':') < 0;
   }
 
   private static RuntimeException invalid(String name) {

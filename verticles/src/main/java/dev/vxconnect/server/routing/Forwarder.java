@@ -2,10 +2,16 @@ package dev.vxconnect.server.routing;
 
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.rpc.Failures;
 import dev.vxconnect.server.rpc.RpcFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import dev.vxconnect.server.TlsOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -41,8 +47,10 @@ public final class Forwarder {
   private final java.util.concurrent.atomic.LongAdder forwarded = new java.util.concurrent.atomic.LongAdder();
 
   /** @param unreachable told the id of an owner that refused or dropped a forwarded call */
-  public Forwarder(Vertx vertx, long maxMessageSize, Failures failures, Consumer<String> unreachable) {
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize));
+  public Forwarder(Vertx vertx, long maxMessageSize, TlsOptions tls, Failures failures,
+      Consumer<String> unreachable) {
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize),
+        httpOptions(tls));
     this.failures = failures;
     this.unreachable = unreachable;
   }
@@ -52,6 +60,25 @@ public final class Forwarder {
     return forwarded.sum();
   }
 
+  /**
+   * HTTP/2: in clear text, or, when the instances speak TLS, over TLS trusting the configured
+   * certificates (and presenting this instance's certificate when clients must have one).
+   */
+  private static HttpClientOptions httpOptions(TlsOptions tls) {
+    HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2);
+    if (!tls.isEnabled()) {
+      return http.setHttp2ClearTextUpgrade(false);
+    }
+    http.setSsl(true).setUseAlpn(true)
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.getTrustFile().toString()));
+    if (tls.getClientCaFile().isPresent()) {
+      http.setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(tls.getCertFile().toString())
+          .setKeyPath(tls.getKeyFile().toString()));
+    }
+    return http;
+  }
+
   /** Whether a call was forwarded here by another instance. */
   public static boolean isForwarded(GrpcServerRequest<?, ?> call) {
     return call.headers().contains(FORWARDED_HEADER);
@@ -59,8 +86,8 @@ public final class Forwarder {
 
   /** A unary call: the owner's response or its failure. */
   public <Req, Resp> Future<Resp> unary(SparkConnectMethods.Method<Req, Resp> method, Req request,
-      ForwardRequired owner) {
-    return open(method, owner).compose(call -> call.send(request))
+      ForwardRequired owner, Caller caller) {
+    return open(method, owner, caller).compose(call -> call.send(request))
         .compose(response -> response.last().transform(done -> {
           if (response.status() == GrpcStatus.OK && done.succeeded()) {
             return Future.succeededFuture(done.result());
@@ -72,8 +99,8 @@ public final class Forwarder {
 
   /** A server-streaming call: the owner's responses are written to {@code target} as they come. */
   public <Req, Resp> void serverStream(SparkConnectMethods.Method<Req, Resp> method, Req request,
-      GrpcServerRequest<Req, Resp> target, ForwardRequired owner) {
-    open(method, owner).onComplete(opened -> {
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
+    open(method, owner, caller).onComplete(opened -> {
       if (opened.failed()) {
         failures.send(target.response(), lost(owner, opened.cause()), null);
         return;
@@ -96,8 +123,8 @@ public final class Forwarder {
    * {@code target} are sent on; the owner's response comes back.
    */
   public <Req, Resp> void clientStream(SparkConnectMethods.Method<Req, Resp> method, Req first,
-      GrpcServerRequest<Req, Resp> target, ForwardRequired owner) {
-    open(method, owner).onComplete(opened -> {
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
+    open(method, owner, caller).onComplete(opened -> {
       if (opened.failed()) {
         failures.send(target.response(), lost(owner, opened.cause()), null);
         return;
@@ -125,11 +152,13 @@ public final class Forwarder {
   }
 
   private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(
-      SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner) {
+      SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner, Caller caller) {
     forwarded.increment();
     return client.request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
         .map(call -> {
           call.headers().set(FORWARDED_HEADER, "1");
+          // The owner authenticates the call again, with the client's own credentials.
+          caller.credentials().forEach(call.headers()::set);
           return call;
         });
   }

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
 import dev.vxconnect.server.routing.ForwardRequired;
@@ -7,8 +8,8 @@ import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.apache.spark.connect.proto.AddArtifactsResponse;
  * join the session (jars and classes its class loader, {@code cache/} entries its block store).
  */
 public final class AddArtifactsHandler
-    implements Handler<GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse>> {
+    implements CallHandler<AddArtifactsRequest, AddArtifactsResponse> {
 
   /** An artifact whose bytes another instance will need after a takeover. */
   private record Replicated(String name, String sha256, byte[] bytes) {}
@@ -45,8 +46,8 @@ public final class AddArtifactsHandler
   }
 
   @Override
-  public void handle(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call) {
-    new Upload(call, Vertx.currentContext()).start();
+  public void handle(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller) {
+    new Upload(call, caller, Vertx.currentContext()).start();
   }
 
   private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
@@ -57,19 +58,37 @@ public final class AddArtifactsHandler
   /** The state of one call. Touched only on the call's event loop, except inside blocking work. */
   private final class Upload {
     private final GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call;
+    private final Caller caller;
     private final Context context;
     private Session session;
     private ArtifactUpload upload;
     private boolean failed;
 
-    Upload(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Context context) {
+    Upload(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller, Context context) {
       this.call = call;
+      this.caller = caller;
       this.context = context;
     }
 
     void start() {
       call.pause();
-      call.handler(this::onMessage);
+      // Decoded here so that a malformed message ends the call with INVALID_ARGUMENT (a message
+      // handler would have the stream reset without a status).
+      call.messageHandler(message -> {
+        AddArtifactsRequest request;
+        try {
+          if (!"identity".equals(message.encoding())) {
+            throw new CodecException("Compressed AddArtifacts messages are not accepted");
+          }
+          request = method.server().decoder().decode(message);
+        } catch (CodecException e) {
+          if (!failed) {
+            fail(e);
+          }
+          return;
+        }
+        onMessage(request);
+      });
       call.endHandler(v -> onEnd());
       call.exceptionHandler(e -> cleanUp());
       call.fetch(1);
@@ -82,7 +101,7 @@ public final class AddArtifactsHandler
       Future<Session> resolved = session != null ? Future.succeededFuture(session)
           : calls.sessions().getOrCreate(RequestContext.of(request.getUserContext(),
               request.getSessionId(), request.hasClientObservedServerSideSessionId(),
-              request.getClientObservedServerSideSessionId(), Forwarder.isForwarded(call)));
+              request.getClientObservedServerSideSessionId(), caller));
       resolved.compose(s -> calls.blocking(s, ss -> {
         if (upload == null) {
           upload = new ArtifactUpload(
@@ -94,7 +113,7 @@ public final class AddArtifactsHandler
         if (done.failed() && session == null && done.cause() instanceof ForwardRequired owner) {
           // The owner takes the whole upload: this message, then the rest of the stream.
           failed = true;
-          forwarder.clientStream(method, request, call, owner);
+          forwarder.clientStream(method, request, call, owner, caller);
         } else if (done.failed()) {
           fail(done.cause());
         } else {

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.buffer.ResponseSender;
 import dev.vxconnect.server.routing.ForwardRequired;
@@ -9,7 +10,6 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -20,7 +20,7 @@ import org.apache.spark.connect.proto.ExecutePlanResponse;
  * the client. A non-reattachable operation lives as long as its stream: when the client goes away
  * it is interrupted, as in Spark.
  */
-public final class ExecutePlanHandler implements Handler<GrpcServerRequest<ExecutePlanRequest, ExecutePlanResponse>> {
+public final class ExecutePlanHandler implements CallHandler<ExecutePlanRequest, ExecutePlanResponse> {
 
   private final SessionCalls calls;
   private final ExecutionManager executions;
@@ -38,17 +38,18 @@ public final class ExecutePlanHandler implements Handler<GrpcServerRequest<Execu
   }
 
   @Override
-  public void handle(GrpcServerRequest<ExecutePlanRequest, ExecutePlanResponse> call) {
+  public void handle(GrpcServerRequest<ExecutePlanRequest, ExecutePlanResponse> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    boolean forwarded = Forwarder.isForwarded(call);
-    call.handler(request -> {
+    // last(): a request that cannot be decoded fails the future (INVALID_ARGUMENT), where a
+    // message handler would have the stream reset without a status.
+    call.last().onFailure(e -> calls.failures().send(call.response(), e, null)).onSuccess(request -> {
       RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
           request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
-          forwarded);
+          caller);
       calls.sessions().getOrCreate(context).compose(session -> calls.now(session, s -> start(s, request)))
           .onComplete(started -> callContext.runOnContext(v -> {
             if (started.failed() && started.cause() instanceof ForwardRequired owner) {
-              forwarder.serverStream(method, request, call, owner);
+              forwarder.serverStream(method, request, call, owner, caller);
               return;
             }
             if (started.failed()) {

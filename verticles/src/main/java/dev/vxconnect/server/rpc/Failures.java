@@ -3,6 +3,7 @@ package dev.vxconnect.server.rpc;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.session.Session;
+import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Base64;
@@ -30,6 +31,10 @@ public final class Failures {
     Throwable cause = unwrap(failure);
     if (cause instanceof RpcFailure rpc) {
       return rpc.status();
+    }
+    if (cause instanceof CodecException malformed) {
+      // The request could not be decoded: the client's fault, said plainly.
+      return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(malformed.getMessage()));
     }
     try {
       return session != null ? session.context().toErrorStatus(cause) : engine.toErrorStatus(cause);

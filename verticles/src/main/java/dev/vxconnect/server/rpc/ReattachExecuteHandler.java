@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.buffer.ResponseIds;
@@ -11,7 +12,6 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Map;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * client saw. The stream it replaces ends with INVALID_CURSOR.DISCONNECTED.
  */
 public final class ReattachExecuteHandler
-    implements Handler<GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse>> {
+    implements CallHandler<ReattachExecuteRequest, ExecutePlanResponse> {
 
   private record Resume(Operation operation, long firstIndex) {}
 
@@ -61,13 +61,12 @@ public final class ReattachExecuteHandler
   }
 
   @Override
-  public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call) {
+  public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    boolean forwarded = Forwarder.isForwarded(call);
-    call.handler(request -> {
+    call.last().onFailure(e -> calls.failures().send(call.response(), e, null)).onSuccess(request -> {
       RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
           request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
-          forwarded);
+          caller);
       calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
           ? Future.succeededFuture(session)
           : recover(session, request).map(session)
@@ -82,7 +81,7 @@ public final class ReattachExecuteHandler
         return new Resume(operation, first);
       })).onComplete(found -> callContext.runOnContext(v -> {
         if (found.failed() && found.cause() instanceof ForwardRequired owner) {
-          forwarder.serverStream(method, request, call, owner);
+          forwarder.serverStream(method, request, call, owner, caller);
           return;
         }
         if (found.failed()) {

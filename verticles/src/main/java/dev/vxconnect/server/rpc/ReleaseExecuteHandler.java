@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.Operation;
@@ -23,10 +24,9 @@ public final class ReleaseExecuteHandler {
     this.executions = executions;
   }
 
-  public Future<ReleaseExecuteResponse> handle(ReleaseExecuteRequest request, boolean forwarded) {
+  public Future<ReleaseExecuteResponse> handle(ReleaseExecuteRequest request, Caller caller) {
     // As Spark: the session must exist, and the observed server-side id is not checked here.
-    RequestContext context = new RequestContext(
-        request.getUserContext().getUserId(), request.getSessionId(), Optional.empty(), forwarded);
+    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(), false, "", caller);
     return calls.sessions().get(context).compose(session -> calls.now(session, s -> {
       ReleaseExecuteResponse.Builder response = ReleaseExecuteResponse.newBuilder()
           .setSessionId(request.getSessionId())

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
@@ -18,8 +19,17 @@ public final class ReleaseSessionHandler {
     this.sessions = sessions;
   }
 
-  public Future<ReleaseSessionResponse> handle(ReleaseSessionRequest request, boolean forwarded) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(), false, "", forwarded);
+  public Future<ReleaseSessionResponse> handle(ReleaseSessionRequest request, Caller caller) {
+    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(), false, "", caller);
+    if (!context.permitted()) {
+      return Future.failedFuture(RpcFailure.permissionDenied(context));
+    }
+    try {
+      // Never tombstone what cannot be a session id (it would be kept, however large).
+      SessionManager.validateId(request.getSessionId());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     // Through get(): a session another instance owns is released there (ForwardRequired).
     return sessions.get(context)
         .recover(e -> e instanceof ForwardRequired ? Future.failedFuture(e) : Future.succeededFuture(null))

@@ -16,6 +16,12 @@ public final class RpcFailure extends RuntimeException {
     return new RpcFailure(ErrorStatus.of(code, message));
   }
 
+  /** The caller's token is bound to another user than the request names. */
+  public static RpcFailure permissionDenied(RequestContext request) {
+    return of(ErrorStatus.PERMISSION_DENIED, "The caller is not allowed to act as user '"
+        + request.userId() + "': user_context.user_id must be the user its token is bound to");
+  }
+
   public ErrorStatus status() {
     return status;
   }

@@ -9,6 +9,8 @@ public record RpcHandlers(
     Failures failures,
     Forwarder forwarder,
     CallTracker calls,
+    ConnectionLimit connections,
+    CallGuard guard,
     ExecutePlanHandler executePlan,
     ReattachExecuteHandler reattachExecute,
     AddArtifactsHandler addArtifacts,

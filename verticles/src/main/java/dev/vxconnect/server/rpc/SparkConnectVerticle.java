@@ -2,10 +2,15 @@ package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.ServerOptions;
+import dev.vxconnect.server.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -13,16 +18,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Spark Connect gRPC service on one event loop: a table from each of the 11 RPCs to its
- * handler, plus grpc.health.v1. Deployed once per event loop; the instances share the port.
+ * handler, each behind the {@link CallGuard}, plus grpc.health.v1. Deployed once per event loop;
+ * the instances share the port.
  */
 public final class SparkConnectVerticle extends VerticleBase {
 
   private final ServerOptions options;
+  private final TlsOptions tls;
   private final RpcHandlers handlers;
   private HttpServer http;
 
-  public SparkConnectVerticle(ServerOptions options, RpcHandlers handlers) {
+  public SparkConnectVerticle(ServerOptions options, TlsOptions tls, RpcHandlers handlers) {
     this.options = options;
+    this.tls = tls;
     this.handlers = handlers;
   }
 
@@ -30,27 +38,49 @@ public final class SparkConnectVerticle extends VerticleBase {
   public Future<?> start() {
     SparkConnectMethods methods = handlers.methods();
     Failures failures = handlers.failures();
+    CallGuard guard = handlers.guard();
     var forwarder = handlers.forwarder();
     GrpcServer grpc = GrpcServer.server(vertx,
         new GrpcServerOptions().setMaxMessageSize(options.getMaxInboundMessageSize()));
-    grpc.callHandler(methods.executePlan.server(), handlers.executePlan());
-    grpc.callHandler(methods.reattachExecute.server(), handlers.reattachExecute());
-    grpc.callHandler(methods.addArtifacts.server(), handlers.addArtifacts());
-    grpc.callHandler(methods.analyzePlan.server(), new UnaryCall<>(methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder));
-    grpc.callHandler(methods.config.server(), new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder));
-    grpc.callHandler(methods.artifactStatus.server(), new UnaryCall<>(methods.artifactStatus, handlers.artifactStatus()::handle, failures, forwarder));
-    grpc.callHandler(methods.interrupt.server(), new UnaryCall<>(methods.interrupt, handlers.interrupt()::handle, failures, forwarder));
-    grpc.callHandler(methods.releaseExecute.server(), new UnaryCall<>(methods.releaseExecute, handlers.releaseExecute()::handle, failures, forwarder));
-    grpc.callHandler(methods.releaseSession.server(), new UnaryCall<>(methods.releaseSession, handlers.releaseSession()::handle, failures, forwarder));
-    grpc.callHandler(methods.fetchErrorDetails.server(), new UnaryCall<>(methods.fetchErrorDetails, handlers.fetchErrorDetails()::handle, failures, forwarder));
-    grpc.callHandler(methods.cloneSession.server(), new UnaryCall<>(methods.cloneSession, handlers.cloneSession()::handle, failures, forwarder));
+    grpc.callHandler(methods.executePlan.server(), guard.guard(handlers.executePlan()));
+    grpc.callHandler(methods.reattachExecute.server(), guard.guard(handlers.reattachExecute()));
+    grpc.callHandler(methods.addArtifacts.server(), guard.guard(handlers.addArtifacts()));
+    grpc.callHandler(methods.analyzePlan.server(), guard.guard(new UnaryCall<>(methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder)));
+    grpc.callHandler(methods.config.server(), guard.guard(new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder)));
+    grpc.callHandler(methods.artifactStatus.server(), guard.guard(new UnaryCall<>(methods.artifactStatus, handlers.artifactStatus()::handle, failures, forwarder)));
+    grpc.callHandler(methods.interrupt.server(), guard.guard(new UnaryCall<>(methods.interrupt, handlers.interrupt()::handle, failures, forwarder)));
+    grpc.callHandler(methods.releaseExecute.server(), guard.guard(new UnaryCall<>(methods.releaseExecute, handlers.releaseExecute()::handle, failures, forwarder)));
+    grpc.callHandler(methods.releaseSession.server(), guard.guard(new UnaryCall<>(methods.releaseSession, handlers.releaseSession()::handle, failures, forwarder)));
+    grpc.callHandler(methods.fetchErrorDetails.server(), guard.guard(new UnaryCall<>(methods.fetchErrorDetails, handlers.fetchErrorDetails()::handle, failures, forwarder)));
+    grpc.callHandler(methods.cloneSession.server(), guard.guard(new UnaryCall<>(methods.cloneSession, handlers.cloneSession()::handle, failures, forwarder)));
     grpc.addService(HealthService.create(vertx));
 
-    http = vertx.createHttpServer(new HttpServerOptions()
+    http = vertx.createHttpServer(httpOptions());
+    return http.connectionHandler(handlers.connections()::admit)
+        .requestHandler(handlers.calls().track(grpc)).listen();
+  }
+
+  private HttpServerOptions httpOptions() {
+    HttpServerOptions http = new HttpServerOptions()
         .setHost(options.getHost())
         .setPort(options.getPort())
-        .setHttp2ClearTextEnabled(true));
-    return http.requestHandler(handlers.calls().track(grpc)).listen();
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.getMaxConcurrentStreams()))
+        .setIdleTimeout((int) options.getIdleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (!tls.isEnabled()) {
+      return http.setHttp2ClearTextEnabled(true);
+    }
+    // gRPC over TLS: HTTP/2 negotiated with ALPN.
+    http.setSsl(true)
+        .setUseAlpn(true)
+        .setHttp2ClearTextEnabled(false)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(tls.getCertFile().toString())
+            .setKeyPath(tls.getKeyFile().toString()));
+    tls.getClientCaFile().ifPresent(ca -> http
+        .setClientAuth(ClientAuth.REQUIRED)
+        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+    return http;
   }
 
   /**

@@ -1,11 +1,11 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 
@@ -14,12 +14,12 @@ import io.vertx.grpc.server.GrpcServerRequest;
  * instance that owns its session — and writes the response or sends the failure through
  * {@link Failures}, back on the call's event loop.
  */
-public final class UnaryCall<Req, Resp> implements Handler<GrpcServerRequest<Req, Resp>> {
+public final class UnaryCall<Req, Resp> implements CallHandler<Req, Resp> {
 
-  /** One RPC's handler; {@code forwarded} is true when another instance sent it here. */
+  /** One RPC's handler, for an authenticated caller (who may have been forwarded here). */
   @FunctionalInterface
   public interface Unary<Req, Resp> {
-    Future<Resp> handle(Req request, boolean forwarded);
+    Future<Resp> handle(Req request, Caller caller);
   }
 
   private final SparkConnectMethods.Method<Req, Resp> method;
@@ -36,18 +36,17 @@ public final class UnaryCall<Req, Resp> implements Handler<GrpcServerRequest<Req
   }
 
   @Override
-  public void handle(GrpcServerRequest<Req, Resp> call) {
+  public void handle(GrpcServerRequest<Req, Resp> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    boolean forwarded = Forwarder.isForwarded(call);
     call.last().onFailure(e -> failures.send(call.response(), e, null)).onSuccess(request -> {
       Future<Resp> response;
       try {
-        response = handler.handle(request, forwarded);
+        response = handler.handle(request, caller);
       } catch (RuntimeException e) {
         response = Future.failedFuture(e);
       }
       response.recover(e -> e instanceof ForwardRequired owner
-              ? forwarder.unary(method, request, owner) : Future.failedFuture(e))
+              ? forwarder.unary(method, request, owner, caller) : Future.failedFuture(e))
           .onComplete(result -> callContext.runOnContext(v -> {
             if (result.succeeded()) {
               call.response().end(result.result());

@@ -103,6 +103,9 @@ public final class SessionManager implements StateRecorder {
   }
 
   private Future<Session> resolve(RequestContext request, boolean create) {
+    if (!request.permitted()) {
+      return Future.failedFuture(RpcFailure.permissionDenied(request));
+    }
     try {
       validateId(request.sessionId());
     } catch (RuntimeException e) {
@@ -163,12 +166,21 @@ public final class SessionManager implements StateRecorder {
     });
   }
 
-  private Future<Session> createNew(SessionKey key) {
+  /** RESOURCE_EXHAUSTED when the key's user already holds as many sessions as one user may. */
+  private Optional<RpcFailure> overLimit(SessionKey key) {
     long held = sessions.keySet().stream().filter(k -> k.userId().equals(key.userId())).count();
     if (held >= options.getMaxSessionsPerUser() && !sessions.containsKey(key)) {
-      return Future.failedFuture(new RpcFailure(ErrorStatus.retryLater(ErrorStatus.RESOURCE_EXHAUSTED,
+      return Optional.of(new RpcFailure(ErrorStatus.retryLater(ErrorStatus.RESOURCE_EXHAUSTED,
           "User " + key.userId() + " holds " + held + " sessions, the most one user may hold;"
               + " close some, or retry later.", options.getRetryDelay())));
+    }
+    return Optional.empty();
+  }
+
+  private Future<Session> createNew(SessionKey key) {
+    Optional<RpcFailure> full = overLimit(key);
+    if (full.isPresent()) {
+      return Future.failedFuture(full.get());
     }
     return sessions.compute(key,
         (k, pending) -> pending == null || pending.failed() ? create(k, null) : pending);
@@ -191,6 +203,10 @@ public final class SessionManager implements StateRecorder {
       return Future.failedFuture(e);
     }
     SessionKey key = new SessionKey(source.userId(), newSessionId);
+    Optional<RpcFailure> full = overLimit(key);
+    if (full.isPresent()) {
+      return Future.failedFuture(full.get());
+    }
     return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
       Future<Session> created = closed || sessions.containsKey(key) ? null : create(key, source);
       if (created == null || sessions.putIfAbsent(key, created) != null) {
@@ -356,7 +372,11 @@ public final class SessionManager implements StateRecorder {
     return session;
   }
 
-  private static void validateId(String sessionId) {
+  /**
+   * Checks that a session id is a UUID (INVALID_HANDLE.FORMAT otherwise), as it must be before it
+   * is looked up, created or tombstoned.
+   */
+  public static void validateId(String sessionId) {
     try {
       UUID.fromString(sessionId);
     } catch (IllegalArgumentException e) {

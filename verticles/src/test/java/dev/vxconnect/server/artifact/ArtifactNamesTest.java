@@ -53,6 +53,12 @@ class ArtifactNamesTest {
       "JARS/x.jar",
       "jars/x\0.jar",
       "archives/../x.zip#frag",
+      "archives/x.zip#../../x",
+      "archives/x.zip#a/b",
+      "archives/x.zip#",
+      "archives/x.zip#..",
+      "cache/../x",
+      "cache/a/b",
   })
   void rejectsNamesThatCouldEscapeOrAreMalformed(String name) {
     Throwable failure = SparkErrors.unwrap(catchThrowable(() -> ArtifactNames.check(name)));

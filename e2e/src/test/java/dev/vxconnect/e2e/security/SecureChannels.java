@@ -1,0 +1,53 @@
+package dev.vxconnect.e2e.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.sparkproject.io.grpc.ChannelCredentials;
+import org.sparkproject.io.grpc.Grpc;
+import org.sparkproject.io.grpc.InsecureChannelCredentials;
+import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.Metadata;
+import org.sparkproject.io.grpc.TlsChannelCredentials;
+import org.sparkproject.io.grpc.stub.MetadataUtils;
+
+/** Raw gRPC channels (the client jar's relocated grpc-java) over TLS or not, with a token header. */
+final class SecureChannels {
+
+  private SecureChannels() {}
+
+  /** TLS to localhost, trusting only {@code certPem}. */
+  static ManagedChannel tls(int port, Path certPem) {
+    try {
+      ChannelCredentials credentials = TlsChannelCredentials.newBuilder().trustManager(certPem.toFile()).build();
+      return Grpc.newChannelBuilderForAddress("localhost", port, credentials)
+          .maxInboundMessageSize(128 * 1024 * 1024).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ManagedChannel plain(String host, int port) {
+    return Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+        .maxInboundMessageSize(128 * 1024 * 1024).build();
+  }
+
+  /** A blocking stub sending {@code header: Bearer token} (no header when token is null). */
+  static SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub(ManagedChannel channel, String header,
+      String token) {
+    SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub =
+        SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    if (token == null) {
+      return stub;
+    }
+    Metadata headers = new Metadata();
+    headers.put(Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  static void close(ManagedChannel channel) throws InterruptedException {
+    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,381 @@
+package dev.vxconnect.e2e.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.ServerProcess;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.ArtifactStatusesRequest;
+import org.apache.spark.connect.proto.CloneSessionRequest;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
+import org.apache.spark.connect.proto.InterruptRequest;
+import org.apache.spark.connect.proto.InterruptResponse;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.apache.spark.connect.proto.ReattachOptions;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ReleaseExecuteRequest;
+import org.apache.spark.connect.proto.ReleaseExecuteResponse;
+import org.apache.spark.connect.proto.ReleaseSessionRequest;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc.SparkConnectServiceBlockingStub;
+import org.apache.spark.connect.proto.UserContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sparkproject.io.grpc.Context;
+import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.Status;
+import org.sparkproject.io.grpc.StatusRuntimeException;
+
+/**
+ * The server as it ships for exposure: TLS with a certificate made at test time, tokens bound to
+ * users (alice, bob), and the official client connecting with {@code use_ssl=true;token=...}; and
+ * a server without TLS whose clients on other hosts are refused, with Spark's pre-shared token.
+ */
+@Timeout(300)
+class SecurityE2ETest {
+
+  private static final String ALICE_TOKEN = "alice-" + UUID.randomUUID();
+  private static final String BOB_TOKEN = "bob-" + UUID.randomUUID();
+  private static final String SHARED_TOKEN = "shared-" + UUID.randomUUID();
+  private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
+
+  private static TestCertificate certificate;
+  private static ServerProcess tlsServer;
+  private static ServerProcess plainServer;
+  private static ManagedChannel tls;
+  private static final Map<String, String> savedProperties = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    certificate = TestCertificate.create(dir);
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "# test users\nalice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
+    tlsServer = ServerProcess.start("security-tls", List.of(
+        "vxconnect.tls.certFile=" + certificate.certFile,
+        "vxconnect.tls.keyFile=" + certificate.keyFile,
+        "vxconnect.auth.tokensFile=" + tokens));
+    plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0"),
+        Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
+    tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
+    // The official client trusts the JVM's default trust store.
+    for (String key : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType")) {
+      savedProperties.put(key, System.getProperty(key));
+    }
+    System.setProperty("javax.net.ssl.trustStore", certificate.trustStore.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", TestCertificate.STORE_PASSWORD);
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+  }
+
+  @AfterAll
+  static void stopServers() throws Exception {
+    savedProperties.forEach((key, value) -> {
+      if (value == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, value);
+      }
+    });
+    if (tls != null) {
+      SecureChannels.close(tls);
+    }
+    if (tlsServer != null) {
+      tlsServer.close();
+    }
+    if (plainServer != null) {
+      plainServer.close();
+    }
+  }
+
+  private static SparkConnectServiceBlockingStub as(String token) {
+    return SecureChannels.stub(tls, "Authorization", token);
+  }
+
+  private static ConfigRequest getAll(String user, String session) {
+    return ConfigRequest.newBuilder().setUserContext(RawGrpc.user(user)).setSessionId(session)
+        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
+        .build();
+  }
+
+  private static StatusRuntimeException failure(Runnable call) {
+    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
+    assertThat(failure).as("the call was refused").isNotNull();
+    return failure;
+  }
+
+  private static String fullText(Throwable t) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      text.append(c).append('\n');
+    }
+    return text.toString();
+  }
+
+  @Test
+  void officialClientOverTlsWithATokenRunsQueriesAndTempViews() throws Exception {
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=" + ALICE_TOKEN + ";user_id=alice")
+        .create();
+    try {
+      assertThat(((Row[]) spark.sql("select 40 + 2 as answer").collect())[0].getInt(0)).isEqualTo(42);
+      spark.range(5).createOrReplaceTempView("secured");
+      assertThat(((Row[]) spark.sql("select count(*) from secured").collect())[0].getLong(0)).isEqualTo(5);
+    } finally {
+      spark.close();
+    }
+  }
+
+  @Test
+  void officialClientWithAWrongTokenOrAnotherUserIsRefused() {
+    SparkSession wrongToken = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=not-a-token;user_id=alice")
+        .create();
+    try {
+      assertThat(fullText(catchThrowable(() -> wrongToken.sql("select 1").collect())))
+          .contains("UNAUTHENTICATED");
+    } finally {
+      catchThrowable(wrongToken::close);
+    }
+    SparkSession impostor = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=" + BOB_TOKEN + ";user_id=alice")
+        .create();
+    try {
+      assertThat(fullText(catchThrowable(() -> impostor.sql("select 1").collect())))
+          .contains("PERMISSION_DENIED");
+    } finally {
+      catchThrowable(impostor::close);
+    }
+  }
+
+  @Test
+  void tokensAreCheckedInEitherHeader() {
+    String session = RawGrpc.newSessionId();
+    assertThat(failure(() -> as(null).config(getAll("alice", session))).getStatus())
+        .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+        .satisfies(s -> assertThat(s.getDescription()).isEqualTo("No authentication token provided"));
+    assertThat(failure(() -> as("wrong").config(getAll("alice", session))).getStatus())
+        .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+        .satisfies(s -> assertThat(s.getDescription()).isEqualTo("Invalid authentication token"));
+    assertThat(as(ALICE_TOKEN).config(getAll("alice", session)).getSessionId()).isEqualTo(session);
+    // What the JVM client sends over TLS.
+    assertThat(SecureChannels.stub(tls, "Authentication", ALICE_TOKEN).config(getAll("alice", session))
+        .getSessionId()).isEqualTo(session);
+  }
+
+  @Test
+  void plaintextIsNotServedOnTheTlsPort() throws Exception {
+    ManagedChannel plain = SecureChannels.plain("127.0.0.1", tlsServer.port());
+    try {
+      StatusRuntimeException refused = failure(() -> SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
+          .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+          .config(getAll("alice", RawGrpc.newSessionId())));
+      assertThat(refused.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
+    } finally {
+      SecureChannels.close(plain);
+    }
+  }
+
+  @Test
+  void aTokenActsOnlyAsItsUserOnEveryRpc() {
+    String session = RawGrpc.newSessionId();
+    UserContext alice = RawGrpc.user("alice");
+    SparkConnectServiceBlockingStub bob = as(BOB_TOKEN);
+    Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1"))).build();
+    String op = UUID.randomUUID().toString();
+    Map<String, Runnable> calls = new LinkedHashMap<>();
+    calls.put("Config", () -> bob.config(getAll("alice", session)));
+    calls.put("ExecutePlan", () -> bob.executePlan(ExecutePlanRequest.newBuilder().setSessionId(session)
+        .setUserContext(alice).setPlan(plan).build()).forEachRemaining(r -> {}));
+    calls.put("AnalyzePlan", () -> bob.analyzePlan(AnalyzePlanRequest.newBuilder().setSessionId(session)
+        .setUserContext(alice).setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build()));
+    calls.put("ArtifactStatus", () -> bob.artifactStatus(ArtifactStatusesRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).addNames("cache/abc").build()));
+    calls.put("Interrupt", () -> bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
+        .setUserContext(alice).setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build()));
+    calls.put("ReattachExecute", () -> bob.reattachExecute(ReattachExecuteRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).setOperationId(op).build()).forEachRemaining(r -> {}));
+    calls.put("ReleaseExecute", () -> bob.releaseExecute(ReleaseExecuteRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).setOperationId(op)
+        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()));
+    calls.put("ReleaseSession", () -> bob.releaseSession(ReleaseSessionRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).build()));
+    calls.put("FetchErrorDetails", () -> bob.fetchErrorDetails(FetchErrorDetailsRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).setErrorId(UUID.randomUUID().toString()).build()));
+    calls.put("CloneSession", () -> bob.cloneSession(CloneSessionRequest.newBuilder()
+        .setSessionId(session).setUserContext(alice).build()));
+    calls.forEach((rpc, call) -> assertThat(failure(call).getStatus().getCode())
+        .as(rpc + " by bob as alice").isEqualTo(Status.Code.PERMISSION_DENIED));
+  }
+
+  @Test
+  void anotherUserCannotInterruptReattachToOrReleaseAnOperation() throws Exception {
+    String session = RawGrpc.newSessionId();
+    String op = UUID.randomUUID().toString();
+    ExecutePlanRequest slow = ExecutePlanRequest.newBuilder().setSessionId(session)
+        .setUserContext(RawGrpc.user("alice")).setOperationId(op)
+        .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(SLOW))))
+        .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
+            .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+        .build();
+    Context.CancellableContext aliceCall = Context.current().withCancellation();
+    try {
+      Iterator<ExecutePlanResponse> stream = aliceCall.call(() -> as(ALICE_TOKEN).executePlan(slow));
+      assertThat(aliceCall.call(stream::next).getOperationId()).isEqualTo(op);
+
+      // Bob, as himself, names alice's session and operation: they are not his.
+      SparkConnectServiceBlockingStub bob = as(BOB_TOKEN);
+      UserContext bobUser = RawGrpc.user("bob");
+      InterruptResponse byId = bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
+          .setUserContext(bobUser).setOperationId(op)
+          .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID).build());
+      assertThat(byId.getInterruptedIdsList()).isEmpty();
+      InterruptResponse all = bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
+          .setUserContext(bobUser).setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build());
+      assertThat(all.getInterruptedIdsList()).isEmpty();
+      Optional<String> reattach = RawGrpc.errorClass(failure(() -> bob.reattachExecute(
+          ReattachExecuteRequest.newBuilder().setSessionId(session).setUserContext(bobUser)
+              .setOperationId(op).build()).hasNext()));
+      assertThat(reattach).hasValueSatisfying(c -> assertThat(c).startsWith("INVALID_HANDLE."));
+      ReleaseExecuteResponse released = bob.releaseExecute(ReleaseExecuteRequest.newBuilder()
+          .setSessionId(session).setUserContext(bobUser).setOperationId(op)
+          .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+      assertThat(released.hasOperationId()).as("bob's release found no operation").isFalse();
+      bob.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(bobUser).build());
+
+      // Alice's operation is still running: she interrupts it herself.
+      InterruptResponse mine = as(ALICE_TOKEN).interrupt(InterruptRequest.newBuilder().setSessionId(session)
+          .setUserContext(RawGrpc.user("alice")).setOperationId(op)
+          .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID).build());
+      assertThat(mine.getInterruptedIdsList()).containsExactly(op);
+    } finally {
+      aliceCall.cancel(null);
+    }
+  }
+
+  @Test
+  void aSessionCannotAllowItselfToWriteTheServersFiles() throws Exception {
+    String session = RawGrpc.newSessionId();
+    UserContext alice = RawGrpc.user("alice");
+    // Spark lets a session allow copyFromLocalToFs to the driver's local disk with a conf of its own.
+    as(ALICE_TOKEN).config(ConfigRequest.newBuilder().setUserContext(alice).setSessionId(session)
+        .setOperation(ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
+            .addPairs(org.apache.spark.connect.proto.KeyValue.newBuilder()
+                .setKey("spark.sql.artifact.copyFromLocalToFs.allowDestLocal").setValue("true"))))
+        .build());
+    Path target = ServerProcess.home().resolve("e2e/target/security/written-by-a-client-" + UUID.randomUUID());
+    byte[] data = "not yours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    CompletableFuture<org.apache.spark.connect.proto.AddArtifactsResponse> answer = new CompletableFuture<>();
+    var upload = org.apache.spark.connect.proto.SparkConnectServiceGrpc.newStub(tls)
+        .withInterceptors(org.sparkproject.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN)))
+        .addArtifacts(new org.sparkproject.io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(org.apache.spark.connect.proto.AddArtifactsResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    upload.onNext(org.apache.spark.connect.proto.AddArtifactsRequest.newBuilder().setSessionId(session)
+        .setUserContext(alice).setBatch(org.apache.spark.connect.proto.AddArtifactsRequest.Batch.newBuilder()
+            .addArtifacts(org.apache.spark.connect.proto.AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                .setName("forward_to_fs" + target).setData(org.apache.spark.connect.proto.AddArtifactsRequest
+                    .ArtifactChunk.newBuilder().setData(org.sparkproject.com.google.protobuf.ByteString.copyFrom(data))
+                    .setCrc(crc.getValue())))).build());
+    upload.onCompleted();
+    Throwable refused = catchThrowable(() -> answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertThat(fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
+    assertThat(target).doesNotExist();
+  }
+
+  private static org.sparkproject.io.grpc.Metadata bearer(String token) {
+    org.sparkproject.io.grpc.Metadata headers = new org.sparkproject.io.grpc.Metadata();
+    headers.put(org.sparkproject.io.grpc.Metadata.Key.of("Authorization",
+        org.sparkproject.io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return headers;
+  }
+
+  @Test
+  void withoutTlsOnlyLoopbackIsServedAndThePreSharedTokenIsChecked() throws Exception {
+    String session = RawGrpc.newSessionId();
+    ManagedChannel loopback = SecureChannels.plain("127.0.0.1", plainServer.port());
+    try {
+      assertThat(failure(() -> SecureChannels.stub(loopback, "Authorization", null).config(getAll("carol", session)))
+          .getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(failure(() -> SecureChannels.stub(loopback, "Authorization", "wrong").config(getAll("carol", session)))
+          .getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      // Spark's pre-shared token: its holder may name any user.
+      SparkConnectServiceBlockingStub shared = SecureChannels.stub(loopback, "Authorization", SHARED_TOKEN);
+      assertThat(shared.config(getAll("carol", session)).getSessionId()).isEqualTo(session);
+      assertThat(shared.config(getAll("dave", session)).getSessionId()).isEqualTo(session);
+    } finally {
+      SecureChannels.close(loopback);
+    }
+    // The official client on localhost sends the token without TLS.
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN).create();
+    try {
+      assertThat(((Row[]) spark.sql("select 'local' as via").collect())[0].getString(0)).isEqualTo("local");
+    } finally {
+      spark.close();
+    }
+
+    Optional<InetAddress> external = nonLoopbackAddress();
+    Assumptions.assumeTrue(external.isPresent(), "this host has no non-loopback IPv4 address");
+    ManagedChannel remote = SecureChannels.plain(external.get().getHostAddress(), plainServer.port());
+    try {
+      Status refused = failure(() -> SecureChannels.stub(remote, "Authorization", SHARED_TOKEN)
+          .config(getAll("carol", session))).getStatus();
+      assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(refused.getDescription()).contains("without TLS");
+    } finally {
+      SecureChannels.close(remote);
+    }
+  }
+
+  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+          return Optional.of(address);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+}
