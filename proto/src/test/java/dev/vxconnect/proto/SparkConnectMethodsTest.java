@@ -107,7 +107,8 @@ class SparkConnectMethodsTest {
         .isTrue();
     assertThatThrownBy(() -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(deep))))
         .isInstanceOf(CodecException.class)
-        .hasMessageContaining("Malformed Spark Connect message");
+        .hasMessageContaining("nested more than 50 levels deep")
+        .hasMessageContaining("spark.connect.grpc.marshallerRecursionLimit");
   }
 
   @Test
