@@ -75,8 +75,12 @@ public final class ConfigKeys {
       "Connections served at once; beyond, new connections are closed as they arrive.");
   public static final Key IDLE_TIMEOUT = new Key("vxconnect.server.idleTimeout", "0",
       "A connection with no traffic for this long is closed; 0 = never.");
+  public static final Key WARMUP = new Key("vxconnect.server.warmup", "true",
+      "Run a few plans before serving, so that the first clients (and sessions taken over after a"
+          + " failover) do not pay for loading and compiling Spark's code paths.");
   public static final Key EXECUTE_THREADS = new Key("vxconnect.execution.threads", "16",
-      "Worker threads that run plans (each drives Spark jobs for one operation at a time).");
+      "Operations that run Spark at once (plan, jobs, result encoding); more wait for a slot. An"
+          + " operation waiting for its client to read gives its slot to another.");
   public static final Key MAX_OPERATIONS = new Key("vxconnect.execution.maxOperations", "1000",
       "Operations accepted (running or queued) at once; beyond, RESOURCE_EXHAUSTED.");
   public static final Key MAX_OPERATIONS_PER_SESSION = new Key(
@@ -154,5 +158,5 @@ public final class ConfigKeys {
       CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
       AUTH_TOKENS_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
       TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS,
-      MAX_CONCURRENT_STREAMS, MAX_CONNECTIONS, IDLE_TIMEOUT);
+      MAX_CONCURRENT_STREAMS, MAX_CONNECTIONS, IDLE_TIMEOUT, WARMUP);
 }

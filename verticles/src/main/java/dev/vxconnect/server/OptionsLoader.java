@@ -95,7 +95,8 @@ public final class OptionsLoader {
         .setMaxEventLoopExecuteTime(duration(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME, "ms"))
         .setMaxConcurrentStreams(integer(ConfigKeys.MAX_CONCURRENT_STREAMS))
         .setMaxConnections(integer(ConfigKeys.MAX_CONNECTIONS))
-        .setIdleTimeout(duration(ConfigKeys.IDLE_TIMEOUT, "s"));
+        .setIdleTimeout(duration(ConfigKeys.IDLE_TIMEOUT, "s"))
+        .setWarmup(ConfigValues.bool(ConfigKeys.WARMUP.name(), get(ConfigKeys.WARMUP)));
     if (get(ConfigKeys.EVENT_LOOPS) != null) {
       server.setEventLoops(integer(ConfigKeys.EVENT_LOOPS));
     }

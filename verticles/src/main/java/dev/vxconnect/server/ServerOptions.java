@@ -26,6 +26,7 @@ public class ServerOptions {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** A connection with no traffic for this long is closed; zero = never. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
+  public static final boolean DEFAULT_WARMUP = true;
 
   private int port;
   private String host;
@@ -38,6 +39,7 @@ public class ServerOptions {
   private int maxConcurrentStreams;
   private int maxConnections;
   private Duration idleTimeout;
+  private boolean warmup;
 
   public ServerOptions() {
     port = DEFAULT_PORT;
@@ -51,6 +53,7 @@ public class ServerOptions {
     maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
     maxConnections = DEFAULT_MAX_CONNECTIONS;
     idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    warmup = DEFAULT_WARMUP;
   }
 
   public ServerOptions(ServerOptions other) {
@@ -65,6 +68,7 @@ public class ServerOptions {
     maxConcurrentStreams = other.maxConcurrentStreams;
     maxConnections = other.maxConnections;
     idleTimeout = other.idleTimeout;
+    warmup = other.warmup;
   }
 
   public int getPort() {
@@ -199,12 +203,22 @@ public class ServerOptions {
     return this;
   }
 
+  /** Whether a few plans run through a throwaway session before the instance serves. */
+  public boolean isWarmup() {
+    return warmup;
+  }
+
+  public ServerOptions setWarmup(boolean warmup) {
+    this.warmup = warmup;
+    return this;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{host=" + host + ", port=" + port + ", maxInboundMessageSize="
         + maxInboundMessageSize + ", recursionLimit=" + recursionLimit + ", eventLoops="
         + eventLoops + ", shutdownGrace=" + shutdownGrace + ", maxEventLoopExecuteTime="
         + maxEventLoopExecuteTime + ", adminPort=" + adminPort + ", maxConcurrentStreams=" + maxConcurrentStreams
-        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + "}";
+        + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + ", warmup=" + warmup + "}";
   }
 }

@@ -131,6 +131,12 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void warmupIsOnUnlessTurnedOff() {
+    assertThat(new OptionsLoader().load().server().isWarmup()).isTrue();
+    assertThat(new OptionsLoader().pair("vxconnect.server.warmup=false").load().server().isWarmup()).isFalse();
+  }
+
+  @Test
   void tlsNeedsBothCertificateAndKey() {
     assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.tls.certFile=/c.pem").load())
         .hasMessageContaining("vxconnect.tls.keyFile");

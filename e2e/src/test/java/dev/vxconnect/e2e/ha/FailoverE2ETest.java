@@ -57,7 +57,8 @@ class FailoverE2ETest {
 
   @BeforeAll
   void startCluster() throws Exception {
-    cluster = ServerCluster.start("failover", 3, List.of());
+    // Warmed up as in production: the time to the first result after a kill is asserted.
+    cluster = ServerCluster.start("failover", 3, List.of(ServerProcess.WARMUP + "=true"));
   }
 
   @AfterAll

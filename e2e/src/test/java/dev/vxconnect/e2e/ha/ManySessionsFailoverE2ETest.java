@@ -10,6 +10,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -35,21 +40,28 @@ class ManySessionsFailoverE2ETest {
    * exists whatever the server. A user's next call never comes within that millisecond.
    */
   static final long GRPC_CLIENT_SETTLE_MS = 1_000;
+  /** Sessions served at once by the test: enough to overlap the round trips of two cores' work. */
+  private static final int WORKERS = 8;
   private static final String CHECK = "select count(*) as n, sum(v) as total from mine";
 
   @Test
   void hundredSessionsSurviveTheLossOfTwoInstances() throws Exception {
+    ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
     try (ServerCluster cluster = ServerCluster.start("many", 3, List.of())) {
       List<SparkSession> clients = new ArrayList<>();
       try {
         List<Row[]> expected = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
-          SparkSession client = Sessions.connect(cluster.url());
-          clients.add(client);
+          clients.add(Sessions.connect(cluster.url()));
+          expected.add(null);
+        }
+        forEachSession(workers, i -> {
+          SparkSession client = clients.get(i);
           client.sql("create temp view mine as select id, id * " + i + " as v from range(" + (10 + i) + ")");
           client.conf().set("spark.sql.shuffle.partitions", Integer.toString(1 + i % 5));
-          expected.add((Row[]) client.sql(CHECK).collect());
-        }
+          expected.set(i, (Row[]) client.sql(CHECK).collect());
+          return null;
+        });
         Map<ServerProcess, Integer> spread = owners(cluster, clients);
         System.out.printf("ManySessionsFailoverE2ETest: sessions per instance %s%n", counts(spread));
         assertThat(spread).as("sessions on each of the three instances").hasSize(3);
@@ -59,21 +71,21 @@ class ManySessionsFailoverE2ETest {
               .max(Comparator.comparingInt(Map.Entry::getValue)).orElseThrow().getKey();
           victim.kill();
           Thread.sleep(GRPC_CLIENT_SETTLE_MS);
-          List<String> lost = new ArrayList<>();
-          for (int i = 0; i < SESSIONS; i++) {
+          List<String> lost = forEachSession(workers, i -> {
             SparkSession client = clients.get(i);
             try {
               Row[] now = (Row[]) client.sql(CHECK).collect();
               String partitions = client.conf().get("spark.sql.shuffle.partitions");
               if (!java.util.Arrays.equals(now, expected.get(i))
                   || !partitions.equals(Integer.toString(1 + i % 5))) {
-                lost.add("session " + i + ": state differs (" + java.util.Arrays.toString(now)
-                    + ", partitions " + partitions + ")");
+                return "session " + i + ": state differs (" + java.util.Arrays.toString(now)
+                    + ", partitions " + partitions + ")";
               }
+              return null;
             } catch (Exception e) {
-              lost.add("session " + i + ": " + e.getMessage());
+              return "session " + i + ": " + e.getMessage();
             }
-          }
+          });
           assertThat(lost).as("sessions lost or changed after kill %d", kill).isEmpty();
           spread = owners(cluster, clients);
           System.out.printf("ManySessionsFailoverE2ETest: after kill %d, sessions per instance %s%n",
@@ -90,7 +102,30 @@ class ManySessionsFailoverE2ETest {
           }
         }
       }
+    } finally {
+      workers.shutdownNow();
     }
+  }
+
+  /**
+   * Runs {@code work} for every session index, a few sessions at a time (as many users would), and
+   * returns the non-null answers in session order; a failure of the work itself fails the test.
+   */
+  private static List<String> forEachSession(ExecutorService workers, IntFunction<String> work)
+      throws Exception {
+    List<Future<String>> answers = new ArrayList<>();
+    for (int i = 0; i < SESSIONS; i++) {
+      int session = i;
+      answers.add(workers.submit(() -> work.apply(session)));
+    }
+    List<String> problems = new ArrayList<>();
+    for (Future<String> answer : answers) {
+      String problem = answer.get(5, TimeUnit.MINUTES);
+      if (problem != null) {
+        problems.add(problem);
+      }
+    }
+    return problems;
   }
 
   private static Map<ServerProcess, Integer> owners(ServerCluster cluster, List<SparkSession> clients) {

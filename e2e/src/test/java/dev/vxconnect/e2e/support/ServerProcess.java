@@ -24,6 +24,8 @@ public final class ServerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+  /** Server key: run a few plans before serving. Off unless a test's confs set it. */
+  public static final String WARMUP = "vxconnect.server.warmup";
 
   private final Process process;
   private final int port;
@@ -59,6 +61,12 @@ public final class ServerProcess implements AutoCloseable {
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
         "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
+    if (confs.stream().noneMatch(conf -> conf.startsWith(WARMUP + "="))) {
+      // A warm-up costs each start seconds of CPU on two shared cores; tests whose first queries'
+      // latency matters (failover) turn it back on.
+      command.add("--conf");
+      command.add(WARMUP + "=false");
+    }
     for (String conf : confs) {
       command.add("--conf");
       command.add(conf);
