@@ -61,7 +61,6 @@ public final class VxconnectServer {
   private final ServerConfig config;
   private final SparkEngine engine;
   private final Vertx vertx;
-  private final WorkerExecutor executePool;
   private final WorkerExecutor sparkPool;
   private final Cluster cluster;
   private final SessionManager sessions;
@@ -100,9 +99,6 @@ public final class VxconnectServer {
           .build();
     }
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
-    // Plans may run for hours: the blocked-thread checker must not flag the execution pool.
-    executePool = vertx.createSharedWorkerExecutor(
-        "vxconnect-execute", execution.getExecuteThreads(), 7, TimeUnit.DAYS);
     sparkPool = vertx.createSharedWorkerExecutor(
         "vxconnect-spark", execution.getRpcThreads(), 10, TimeUnit.MINUTES);
     WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
@@ -114,7 +110,7 @@ public final class VxconnectServer {
     sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
         execution.getFinishedOperationsMemory().toMillis(),
         config.cluster().getMaxReplicatedArtifactBytes());
-    executions = new ExecutionManager(executePool, sparkPool, execution, sessions,
+    executions = new ExecutionManager(sparkPool, execution, sessions,
         cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
     maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(),
@@ -135,7 +131,9 @@ public final class VxconnectServer {
   public static VxconnectServer start(ServerConfig config) {
     LOG.info("Starting Spark ({})", config.engine());
     SparkEngine engine = SparkEngine.start(config.engine());
-    Warmup.run(engine);
+    if (config.server().isWarmup()) {
+      Warmup.run(engine);
+    }
     VxconnectServer server = new VxconnectServer(config, engine);
     try {
       server.deploy().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -260,6 +258,7 @@ public final class VxconnectServer {
       await(undeployed, graceMs + 5_000, "stop the gRPC service");
     }
     sessions.live().forEach(s -> s.operations().forEach(op -> op.interrupt()));
+    executions.close();
     if (admin != null) {
       await(admin.close(), 5_000, "stop the admin service");
     }

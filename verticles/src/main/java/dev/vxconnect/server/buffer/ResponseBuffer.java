@@ -43,6 +43,7 @@ public final class ResponseBuffer implements ResponseSink {
   private ErrorStatus failure;
   private boolean cancelled;
   private Listener listener;
+  private ProducerSlot slot = ProducerSlot.NONE;
   private java.util.function.LongConsumer onFirstResult = index -> {};
   private boolean resultSeen;
 
@@ -73,21 +74,15 @@ public final class ResponseBuffer implements ResponseSink {
     return unsentBytes + retainedBytes;
   }
 
-  /** Adds a response, waiting while the client is {@code aheadBytes} behind. */
+  /**
+   * Adds a response, waiting while the client is {@code aheadBytes} behind; the producer's slot is
+   * given back for the wait.
+   */
   @Override
   public void send(ExecutePlanResponse response) {
+    awaitRoom(response);
     Listener toNotify;
     synchronized (this) {
-      // Sized as it will be sent: the ids stamped on it are of fixed length.
-      long size = stamp(response, lastIndex + 1).size();
-      try {
-        while (!cancelled && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
-          wait();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException("interrupted while waiting for the client to read");
-      }
       if (cancelled) {
         throw new CancellationException("operation was interrupted");
       }
@@ -98,6 +93,38 @@ public final class ResponseBuffer implements ResponseSink {
       toNotify = listener;
     }
     notify(toNotify);
+  }
+
+  private void awaitRoom(ExecutePlanResponse response) {
+    boolean gaveSlot = false;
+    try {
+      synchronized (this) {
+        // Sized as it will be sent: the ids stamped on it are of fixed length.
+        long size = stamp(response, lastIndex + 1).size();
+        while (!cancelled && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
+          if (!gaveSlot) {
+            slot.release();
+            gaveSlot = true;
+          }
+          wait();
+        }
+        if (cancelled) {
+          throw new CancellationException("operation was interrupted");
+        }
+      }
+      if (gaveSlot) {
+        // Outside the lock: the event loop must never wait for a Spark slot.
+        slot.reacquire();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for the client to read");
+    }
+  }
+
+  /** The slot {@link #send} gives back while it waits for the client. */
+  public synchronized void producerSlot(ProducerSlot slot) {
+    this.slot = slot;
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.vxconnect.server.execution;
 
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.server.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
+import dev.vxconnect.server.rpc.RpcFailure;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.core.Future;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -34,7 +37,8 @@ public final class ExecutionManager {
   /** Requests larger than this are not kept for a re-run after failover (plans with inline data). */
   private static final int MAX_RERUN_REQUEST_BYTES = 1 << 20;
 
-  private final WorkerExecutor pool;
+  private final OperationThreads threads;
+  private final SparkSlots slots;
   private final WorkerExecutor sparkPool;
   private final ExecutionOptions options;
   private final LongAdder bufferedBytes = new LongAdder();
@@ -45,15 +49,17 @@ public final class ExecutionManager {
   private final String self;
 
   /**
-   * @param pool runs the plans
    * @param sparkPool runs short Spark calls (cancelling an operation's jobs)
    * @param recorder records commands that change their session's state, before they complete
    * @param registry where reattachable operations are known cluster-wide
    * @param self this instance's id in the cluster
    */
-  public ExecutionManager(WorkerExecutor pool, WorkerExecutor sparkPool, ExecutionOptions options,
+  public ExecutionManager(WorkerExecutor sparkPool, ExecutionOptions options,
       StateRecorder recorder, OperationRegistry registry, String self) {
-    this.pool = pool;
+    this.slots = new SparkSlots(options.getExecuteThreads());
+    // Admission bounds the operations; the margin covers threads between an operation's release
+    // and their return to the pool.
+    this.threads = new OperationThreads(options.getMaxOperations() + options.getExecuteThreads());
     this.sparkPool = sparkPool;
     this.recorder = recorder;
     this.registry = registry;
@@ -125,10 +131,21 @@ public final class ExecutionManager {
       // Serializing the request is only worth it where another instance may need it.
       register(session, operation);
     }
-    pool.executeBlocking(() -> {
-      new OperationRunner(operation, recorder).run();
-      return null;
-    }, false).onComplete(done -> admission.release(session));
+    OperationRunner runner = new OperationRunner(operation, recorder, slots);
+    try {
+      threads.run(() -> {
+        try {
+          runner.run();
+        } finally {
+          admission.release(session);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      admission.release(session);
+      session.removeOperation(operation);
+      throw new RpcFailure(ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
+          "No thread is free for a new operation. Retry later.", options.getRetryDelay()));
+    }
     return operation;
   }
 
@@ -238,6 +255,11 @@ public final class ExecutionManager {
   }
 
   /** From now on, new operations are refused with UNAVAILABLE; those accepted carry on. */
+  /** Interrupts operations still running and ends their threads (on stop, after the grace period). */
+  public void close() {
+    threads.close();
+  }
+
   public void drain() {
     admission.drain();
   }

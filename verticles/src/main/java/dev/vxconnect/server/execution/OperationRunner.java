@@ -29,20 +29,27 @@ final class OperationRunner implements Runnable {
 
   private final Operation operation;
   private final StateRecorder recorder;
+  private final SparkSlots slots;
 
-  OperationRunner(Operation operation, StateRecorder recorder) {
+  OperationRunner(Operation operation, StateRecorder recorder, SparkSlots slots) {
     this.operation = operation;
     this.recorder = recorder;
+    this.slots = slots;
   }
 
   @Override
   public void run() {
     SessionContext context = operation.session().context();
+    SparkSlots.Slot slot = null;
     try {
+      // The thread is registered first, so that an interrupt also reaches an operation that is
+      // still waiting for a Spark slot.
       if (!operation.begin(Thread.currentThread())) {
         cancelled(context);
         return;
       }
+      slot = slots.take();
+      operation.buffer().producerSlot(slot);
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
       boolean changesState = context.changesSessionState(operation.request());
       long started = System.nanoTime();
@@ -73,6 +80,9 @@ final class OperationRunner implements Runnable {
         operation.buffer().fail(status);
       }
     } finally {
+      if (slot != null) {
+        slot.release();
+      }
       // The thread goes back to the pool: clear an interrupt aimed at this operation.
       Thread.interrupted();
     }

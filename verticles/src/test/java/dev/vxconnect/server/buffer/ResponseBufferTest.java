@@ -71,6 +71,45 @@ class ResponseBufferTest {
   }
 
   @Test
+  void aWaitingProducerGivesItsSlotBackAndTakesItAgainBeforeItAppends() throws Exception {
+    long size = stampedSize(batch(1000));
+    ResponseBuffer buffer = buffer(size, UNBOUNDED);
+    java.util.concurrent.Semaphore spark = new java.util.concurrent.Semaphore(0);
+    List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    buffer.producerSlot(new ProducerSlot() {
+      @Override
+      public void release() {
+        events.add("release");
+        spark.release();
+      }
+
+      @Override
+      public void reacquire() throws InterruptedException {
+        events.add("reacquire");
+        spark.acquire();
+      }
+    });
+    Producer producer = new Producer(buffer, List.of(batch(1000), batch(1000)));
+
+    producer.awaitWaiting();
+    assertThat(events).as("while the client is behind, the slot is free for others").containsExactly("release");
+    assertThat(spark.tryAcquire()).as("another operation takes the slot").isTrue();
+
+    buffer.sent(1);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!events.contains("reacquire") || producer.thread.getState() != Thread.State.WAITING) {
+      assertThat(System.nanoTime()).as("the producer asks for its slot back").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    assertThat(buffer.get(2)).as("no response is added before the slot is back").isNull();
+
+    spark.release();
+    producer.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(buffer.get(2)).isNotNull();
+    assertThat(events).containsExactly("release", "reacquire");
+  }
+
+  @Test
   void unsentBytesNeverExceedTheLimit() {
     // Responses get their ids stamped in the buffer: the limit must hold for what is stored.
     long size = stampedSize(batch(1000));
