@@ -10,6 +10,7 @@ import dev.vxconnect.server.admin.ServerMetrics;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.execution.Operation;
 import dev.vxconnect.server.execution.ProgressReporter;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
@@ -62,6 +63,7 @@ public final class VxconnectServer {
   private final SparkEngine engine;
   private final Vertx vertx;
   private final WorkerExecutor sparkPool;
+  private volatile long stopDeadlineMs;
   private final Cluster cluster;
   private final SessionManager sessions;
   private final ExecutionManager executions;
@@ -180,7 +182,8 @@ public final class VxconnectServer {
         new CloneSessionHandler(calls));
     AtomicReference<SparkConnectVerticle> first = new AtomicReference<>();
     return vertx.deployVerticle(() -> {
-          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), config.tls(), handlers);
+          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), config.tls(), handlers,
+              this::remainingGraceMs);
           first.compareAndSet(null, verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.server().getEventLoops()))
@@ -238,6 +241,7 @@ public final class VxconnectServer {
       undeployed = vertx.undeploy(deploymentId);
     }
     long deadline = System.currentTimeMillis() + graceMs;
+    stopDeadlineMs = deadline;
     // Wait for operations still running or still streaming to their client, and for calls in
     // flight. A single instance also waits for its clients to go quiet (they often follow a result
     // with another call: release, config); in a cluster those calls go elsewhere once the
@@ -251,13 +255,20 @@ public final class VxconnectServer {
       sleep(50);
     }
     await(sessions.handOver(), 10_000, "hand the sessions over");
+    // The grace period is over (or nothing runs): what still runs is interrupted before the
+    // service stops, so that its streams end now instead of holding the service's own shutdown
+    // for another grace period (e.g. a client that reads slowly or not at all).
+    long stillRunning = sessions.live().stream().flatMap(s -> s.operations().stream())
+        .filter(Operation::interrupt).count();
+    if (stillRunning > 0) {
+      LOG.info("Interrupted {} operation(s) still running after the grace period", stillRunning);
+    }
     if (undeployed == null && deploymentId != null) {
       undeployed = vertx.undeploy(deploymentId);
     }
     if (undeployed != null) {
       await(undeployed, graceMs + 5_000, "stop the gRPC service");
     }
-    sessions.live().forEach(s -> s.operations().forEach(op -> op.interrupt()));
     executions.close();
     if (admin != null) {
       await(admin.close(), 5_000, "stop the admin service");
@@ -266,6 +277,17 @@ public final class VxconnectServer {
     await(vertx.close(), 30_000, "close Vert.x");
     engine.close();
     LOG.info("vxconnect stopped");
+  }
+
+  /**
+   * How long the gRPC service may still let streams finish when it stops: the whole grace period
+   * until {@link #stop} starts, then what is left of it (the service is stopped last, and must not
+   * wait a second grace period for clients that read slowly or not at all).
+   */
+  private long remainingGraceMs() {
+    long deadline = stopDeadlineMs;
+    return deadline == 0 ? config.server().getShutdownGrace().toMillis()
+        : Math.max(0, deadline - System.currentTimeMillis());
   }
 
   private static void sleep(long ms) {

@@ -25,9 +25,12 @@ class ShutdownE2ETest {
     try (ServerProcess server = ServerProcess.start("shutdown", List.of())) {
       SparkSession client = Sessions.connect(server.url());
       assertThat(client.range(3).count()).isEqualTo(3);
-      Future<Row[]> query = background.submit(() -> (Row[]) client.sql(
-          "select id, java_method('java.lang.Thread', 'sleep', 3000L) as slept from range(1)").collect());
-      Thread.sleep(1000);
+      Future<Row[]> query = background.submit(() -> {
+        client.addTag("before-sigterm");
+        return (Row[]) client.sql(
+            "select id, java_method('java.lang.Thread', 'sleep', 3000L) as slept from range(1)").collect();
+      });
+      awaitAccepted(server, "before-sigterm");
       server.terminate();
       assertThat(query.get(60, TimeUnit.SECONDS)).hasSize(1);
       // Still served while the server drains: only new executions are refused.
@@ -36,6 +39,15 @@ class ShutdownE2ETest {
       assertThat(server.logText()).contains("vxconnect stopped");
     } finally {
       background.shutdownNow();
+    }
+  }
+
+  /** Waits until the server has accepted an operation carrying {@code tag} (its log says so). */
+  private static void awaitAccepted(ServerProcess server, String tag) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!server.logText().contains("accepted (reattachable, tags [" + tag + "])")) {
+      assertThat(System.nanoTime()).as("the query reached the server").isLessThan(deadline);
+      Thread.sleep(50);
     }
   }
 }

@@ -15,6 +15,7 @@ import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The Spark Connect gRPC service on one event loop: a table from each of the 11 RPCs to its
@@ -26,12 +27,16 @@ public final class SparkConnectVerticle extends VerticleBase {
   private final ServerOptions options;
   private final TlsOptions tls;
   private final RpcHandlers handlers;
+  private final LongSupplier shutdownGraceMs;
   private HttpServer http;
 
-  public SparkConnectVerticle(ServerOptions options, TlsOptions tls, RpcHandlers handlers) {
+  /** @param shutdownGraceMs how long streams in flight may still run when the service stops */
+  public SparkConnectVerticle(ServerOptions options, TlsOptions tls, RpcHandlers handlers,
+      LongSupplier shutdownGraceMs) {
     this.options = options;
     this.tls = tls;
     this.handlers = handlers;
+    this.shutdownGraceMs = shutdownGraceMs;
   }
 
   @Override
@@ -85,11 +90,11 @@ public final class SparkConnectVerticle extends VerticleBase {
 
   /**
    * Sends every connection a GOAWAY (clients open new connections for new calls), lets the streams
-   * in flight finish within the shutdown grace period, then closes the connections.
+   * in flight finish within what is left of the shutdown grace period, then closes the connections.
    */
   @Override
   public Future<?> stop() {
-    return http.shutdown(options.getShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return http.shutdown(shutdownGraceMs.getAsLong(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound (useful when configured with 0). */
