@@ -2,22 +2,16 @@ package dev.vxconnect.e2e.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.FreePort;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -38,8 +32,6 @@ class AdminE2ETest {
   private static final String SLOW =
       "select java_method('java.lang.Thread', 'sleep', 20000L) as slept from range(1)";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
   @Test
   void metricsAndTheAdminPagesShowARunningSession() throws Exception {
     int adminPort = FreePort.find();
@@ -47,7 +39,7 @@ class AdminE2ETest {
     try (ServerProcess server = ServerProcess.start("admin", List.of("vxconnect.admin.port=" + adminPort));
         SparkSession spark = Sessions.connect(server.url());
         RawGrpc raw = new RawGrpc(server.port())) {
-      String base = "http://127.0.0.1:" + adminPort;
+      AdminHttp admin = new AdminHttp(adminPort);
       assertThat((Row[]) spark.sql("select 1 as one").collect()).hasSize(1);
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
 
@@ -57,13 +49,13 @@ class AdminE2ETest {
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
       Future<?> slow = background.submit(() -> spark.sql(SLOW).collect());
-      String sessions = awaitBody(base + "/admin/sessions", "\"RUNNING\"");
+      String sessions = awaitBody(admin, "/admin/sessions", "\"RUNNING\"");
       assertThat(sessions).contains("\"sessionId\" : \"" + sessionId + "\"");
 
-      String page = get(base + "/admin");
+      String page = admin.get("/admin");
       assertThat(page).contains("<code>" + sessionId + "</code>").contains("RUNNING");
 
-      String metrics = get(base + "/metrics");
+      String metrics = admin.get("/metrics");
       assertThat(gauge(metrics, "vxconnect_sessions")).isGreaterThanOrEqualTo(1);
       assertThat(gauge(metrics, "vxconnect_operations{state=\"running\"}")).isEqualTo(1);
       assertThat(gauge(metrics, "vxconnect_rpc_seconds_count{method=\"ExecutePlan\",status=\"OK\"}"))
@@ -77,7 +69,7 @@ class AdminE2ETest {
           .contains("vxconnect_forwarded_calls_total")
           .contains("vertx_http_server_active_connections")
           .contains("jvm_memory_used_bytes");
-      assertThat(get(base + "/health")).isEqualTo("ok\n");
+      assertThat(admin.get("/health")).isEqualTo("ok\n");
 
       spark.interruptAll();
       try {
@@ -90,30 +82,22 @@ class AdminE2ETest {
     }
   }
 
-  private String get(String url) throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(url).isEqualTo(200);
-    return response.body();
-  }
-
   /** The body of {@code url} once it contains {@code text} (polled for up to 30 s). */
-  private String awaitBody(String url, String text) throws Exception {
+  private static String awaitBody(AdminHttp admin, String url, String text) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String body = get(url);
+    String body = admin.get(url);
     while (!body.contains(text) && System.nanoTime() < deadline) {
       Thread.sleep(100);
-      body = get(url);
+      body = admin.get(url);
     }
     assertThat(body).as(url).contains(text);
     return body;
   }
 
-  /** The value of one sample in a Prometheus text exposition. */
+  /** The value of one sample in a Prometheus text exposition, which must be there. */
   private static double gauge(String metrics, String sample) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "\\s+(\\S+)$").matcher(metrics);
-    assertThat(m.find()).as("sample %s in:%n%s", sample, metrics).isTrue();
-    return Double.parseDouble(m.group(1));
+    java.util.OptionalDouble value = AdminHttp.sample(metrics, sample);
+    assertThat(value).as("sample %s in:%n%s", sample, metrics).isPresent();
+    return value.getAsDouble();
   }
 }
