@@ -33,10 +33,12 @@ import org.junit.jupiter.api.Timeout;
  * at the client's pace, not ahead of it: its live heap (measured from outside with jcmd) stays
  * within 512 MiB of its idle level, while another client's Config calls keep being answered.
  *
- * <p>Their latency is printed, not asserted: issue 5 asks for under 50 ms, and with the launcher's
- * default collector (G1) the server misses it (up to a few hundred ms: pauses of young
- * collections among the result's large arrays); with {@code -XX:+UseZGC} nearly every call is
- * under 50 ms but not all, on two cores shared with the reading client. See issue 5's notes.
+ * <p>Config latency is measured twice: as this test's client sees it (printed: this JVM also reads
+ * the 2 GiB, and its own pauses land in the timings) and as the server served it, from its latency
+ * histogram on /metrics (from the call's arrival to its answer). Issue 5 asks for under 50 ms; on
+ * two cores shared by the server, the reading client and its producer's Spark tasks, runs measured
+ * 0 to 5 calls of about 600 over 50 ms, with G1 as with ZGC: the rest is CPU scheduling, not the
+ * collector. The test asserts at most 1% over 50 ms; the counts are printed.
  *
  * <p>Not a recorded scenario for docs/protocol-coverage.md: a raw client, not the official one.
  */
@@ -59,7 +61,9 @@ class SlowClientE2ETest {
    */
   private static final long CHUNK_BYTES = 256 * 1024;
   private static final long HEAP_ALLOWANCE = 512L << 20;
-  private static final String CONFIG_MAX_SAMPLE = "vxconnect_rpc_seconds_max{method=\"Config\",status=\"OK\"}";
+  private static final String CONFIG_CALLS = "vxconnect_rpc_seconds_count{method=\"Config\",status=\"OK\"}";
+  private static final String CONFIG_UNDER_50_MS =
+      "vxconnect_rpc_seconds_bucket{method=\"Config\",status=\"OK\",le=\"0.05\"}";
   /** Issue 5's target for Config latency meanwhile: calls over it are printed. */
   private static final long CONFIG_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -113,10 +117,10 @@ class SlowClientE2ETest {
       }
       Watch watch = watched.get(60, TimeUnit.SECONDS);
       System.out.printf("SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
-              + " peak %d MiB over %d samples; Config max %.1f ms over %d calls as the client saw them,"
-              + " %.1f ms as the server served them%n",
+              + " peak %d MiB over %d samples; Config max %.1f ms over %d calls as the client saw them;"
+              + " as the server served them, %d of %d over 50 ms%n",
           rows, arrowBytes, messages, largestMessage, idle >> 20, watch.peakLiveHeap >> 20, watch.heapSamples,
-          watch.slowestConfigNanos / 1e6, watch.configCalls, watch.slowestServedSeconds * 1e3);
+          watch.slowestConfigNanos / 1e6, watch.configCalls, watch.servedOver50Ms, watch.servedCalls);
 
       assertThat(rows).isEqualTo(ROWS);
       assertThat(arrowBytes).isGreaterThanOrEqualTo(RESULT_BYTES);
@@ -124,6 +128,9 @@ class SlowClientE2ETest {
       assertThat(watch.peakLiveHeap - idle).as("live heap above idle while a slow client reads 2 GiB")
           .isLessThan(HEAP_ALLOWANCE);
       assertThat(watch.configCalls).as("Config calls answered meanwhile").isGreaterThanOrEqualTo(20);
+      assertThat(watch.servedCalls).as("Config calls the server counted meanwhile").isEqualTo(watch.configCalls);
+      assertThat(watch.servedOver50Ms).as("Config calls the server took over 50 ms to serve (at most 1%%)")
+          .isLessThanOrEqualTo(watch.servedCalls / 100);
     } finally {
       reading.set(false);
       watcher.shutdownNow();
@@ -131,7 +138,7 @@ class SlowClientE2ETest {
   }
 
   private record Watch(long peakLiveHeap, int heapSamples, long slowestConfigNanos, int configCalls,
-      double slowestServedSeconds) {}
+      long servedCalls, long servedOver50Ms) {}
 
   /**
    * Alternates ten Config calls (100 ms apart) with one heap measurement, so that the full
@@ -139,7 +146,7 @@ class SlowClientE2ETest {
    */
   private static Watch watch(RawGrpc grpc, UserContext user, String session, long pid, AdminHttp admin,
       AtomicBoolean reading) throws Exception {
-    double slowestServed = 0;
+    String before = admin.get("/metrics");
     long peak = 0;
     int samples = 0;
     long slowest = 0;
@@ -156,16 +163,19 @@ class SlowClientE2ETest {
         calls++;
         Thread.sleep(100);
       }
-      // The server's own measure: from the call's arrival to its answer, the slowest of the last
-      // two minutes (read every second or so, none is missed).
-      slowestServed = Math.max(slowestServed,
-          AdminHttp.sample(admin.get("/metrics"), CONFIG_MAX_SAMPLE).orElse(0));
       if (reading.get()) {
         peak = Math.max(peak, JvmHeap.liveBytes(pid));
         samples++;
       }
     }
-    return new Watch(peak, samples, slowest, calls, slowestServed);
+    // The server's own measure (from a call's arrival to its answer), from its latency histogram.
+    String after = admin.get("/metrics");
+    long served = delta(before, after, CONFIG_CALLS);
+    return new Watch(peak, samples, slowest, calls, served, served - delta(before, after, CONFIG_UNDER_50_MS));
+  }
+
+  private static long delta(String before, String after, String sample) {
+    return (long) (AdminHttp.sample(after, sample).orElse(0) - AdminHttp.sample(before, sample).orElse(0));
   }
 
   private static void configGet(RawGrpc grpc, UserContext user, String session) {

@@ -40,6 +40,10 @@ public final class ServerMetrics implements CallTracker.Observer {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
+  /** Histogram buckets of RPC durations (for latency objectives such as "Config under 50 ms"). */
+  private static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.LongStream
+      .of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+      .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
   private final Counter reattaches;
 
   public ServerMetrics() {
@@ -96,7 +100,9 @@ public final class ServerMetrics implements CallTracker.Observer {
         : grpcStatus < 0 ? "NONE" : "OTHER";
     rpcTimers.computeIfAbsent(method + ' ' + status, k -> Timer.builder("vxconnect.rpc")
             .description("gRPC calls served, by method and gRPC status (NONE: the stream was reset)")
-            .tag("method", method).tag("status", status).register(registry))
+            .tag("method", method).tag("status", status)
+            .serviceLevelObjectives(LATENCY_BUCKETS)
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (method.equals("ReattachExecute")) {
       reattaches.increment();

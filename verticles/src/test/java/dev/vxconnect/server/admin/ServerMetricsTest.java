@@ -26,6 +26,9 @@ class ServerMetricsTest {
         .contains("vxconnect_rpc_seconds_count{method=\"unknown\",status=\"NONE\"} 1")
         .contains("vxconnect_rpc_seconds_count{method=\"health.Check\",status=\"OK\"} 1")
         .contains("vxconnect_reattaches_total 1")
+        // 1 ms and 2 ms: both under 5 ms; latency objectives are read from these buckets.
+        .contains("vxconnect_rpc_seconds_bucket{method=\"ExecutePlan\",status=\"OK\",le=\"0.005\"} 2")
+        .contains("vxconnect_rpc_seconds_bucket{method=\"ExecutePlan\",status=\"OK\",le=\"0.05\"} 2")
         .doesNotContain("NoSuchMethod").doesNotContain("/some/other/path");
   }
 
