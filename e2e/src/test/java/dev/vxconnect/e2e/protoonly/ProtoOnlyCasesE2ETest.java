@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -107,21 +106,8 @@ class ProtoOnlyCasesE2ETest extends E2ETestBase {
     });
     // A key that is not set and has no default: the same error condition and SQL state as classic
     // conf.get (the client's Config call turns it into a plain SparkException, whichever server).
-    checkValue(s -> conditionOf(() -> isOracle() ? s.conf().get("spark.vxtest.get.missing")
-        : ConnectSide.confGet(s, List.of("spark.sql.shuffle.partitions", "spark.vxtest.get.missing"))));
-  }
-
-  private static List<String> conditionOf(java.util.function.Supplier<Object> call) {
-    try {
-      call.get();
-    } catch (Exception e) {
-      // Not only RuntimeException: SparkException is a checked exception that Scala code throws.
-      if (e instanceof SparkThrowable error) {
-        return List.of(String.valueOf(error.getCondition()), String.valueOf(error.getSqlState()));
-      }
-      throw new AssertionError("not a SparkThrowable: " + e, e);
-    }
-    throw new AssertionError("expected a failure");
+    checkCondition(s -> isOracle() ? s.conf().get("spark.vxtest.get.missing")
+        : ConnectSide.confGet(s, List.of("spark.sql.shuffle.partitions", "spark.vxtest.get.missing")));
   }
 
   @Test
