@@ -5,10 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.ReduceFunction;
 
 /**
  * Java functions of the typed Dataset API, written in the test program. The server has never seen
@@ -94,6 +96,36 @@ public final class TypedFunctions {
         r++;
       }
       return List.of(key + ": " + l + ", " + r).iterator();
+    }
+  }
+
+  /** The digits of a number, one element each. */
+  public static final class Digits implements FlatMapFunction<Long, String> {
+    @Override
+    public Iterator<String> call(Long x) {
+      List<String> out = new ArrayList<>();
+      for (char c : Long.toString(x).toCharArray()) {
+        out.add(x + ":" + c);
+      }
+      return out.iterator();
+    }
+  }
+
+  public static final class Sum implements ReduceFunction<Long> {
+    @Override
+    public Long call(Long a, Long b) {
+      return a + b;
+    }
+  }
+
+  /** "key: the group's values, sorted". */
+  public static final class Joined implements MapGroupsFunction<Long, String, String> {
+    @Override
+    public String call(Long key, Iterator<String> values) {
+      List<String> all = new ArrayList<>();
+      values.forEachRemaining(all::add);
+      all.sort(null);
+      return key + ": " + String.join(", ", all);
     }
   }
 }
