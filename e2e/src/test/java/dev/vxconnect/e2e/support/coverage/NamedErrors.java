@@ -32,9 +32,9 @@ public final class NamedErrors {
       Map.entry("expression extension", new Answer(FEATURE_NOT_ENABLED,
           "no expression plugin is configured (`spark.connect.extensions.expression.classes`)")),
       Map.entry("command register_table_function",
-          new Answer(FEATURE_NOT_ENABLED, "registers a Python UDTF, which " + NO_PYTHON)),
+          new Answer(FEATURE_NOT_ENABLED, "registering a Python UDTF " + NO_PYTHON)),
       Map.entry("command register_data_source",
-          new Answer(FEATURE_NOT_ENABLED, "registers a Python data source, which " + NO_PYTHON)),
+          new Answer(FEATURE_NOT_ENABLED, "registering a Python data source " + NO_PYTHON)),
       Map.entry("command create_resource_profile_command", new Answer(
           "VXCONNECT_UNSUPPORTED.RESOURCE_PROFILE", "Spark refuses stage-level resource profiles on"
               + " a local master (the default); on a standalone cluster Spark creates them")),
