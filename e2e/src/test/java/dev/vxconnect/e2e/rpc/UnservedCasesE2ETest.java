@@ -7,6 +7,7 @@ import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import dev.vxconnect.e2e.support.coverage.NamedErrors;
 import org.apache.spark.connect.proto.ApplyInPandasWithState;
+import org.apache.spark.connect.proto.CoGroupMap;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.CommonInlineUserDefinedDataSource;
 import org.apache.spark.connect.proto.CommonInlineUserDefinedFunction;
@@ -15,6 +16,8 @@ import org.apache.spark.connect.proto.CreateResourceProfileCommand;
 import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Expression;
+import org.apache.spark.connect.proto.GroupMap;
+import org.apache.spark.connect.proto.MapPartitions;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Project;
 import org.apache.spark.connect.proto.PythonDataSource;
@@ -80,13 +83,19 @@ class UnservedCasesE2ETest extends ServerTestBase {
 
   /** Sends {@code plan}; asserts it fails with the named error of {@code coveredCase}; its message. */
   private String refused(String coveredCase, Plan plan) throws Exception {
+    return refused(plan, NamedErrors.errorClass(coveredCase));
+  }
+
+  /** Sends {@code plan}; asserts it fails with {@code errorClass}; its message. */
+  private String refused(Plan plan, String errorClass) throws Exception {
     try (RawGrpc grpc = new RawGrpc(server().port())) {
       StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
           () -> grpc.stub().executePlan(ExecutePlanRequest.newBuilder().setSessionId(SESSION)
               .setUserContext(RawGrpc.user("ulla")).setPlan(plan).build()).forEachRemaining(r -> {}));
-      assertThat(failure).as(coveredCase + " fails").isNotNull();
-      assertThat(RawGrpc.errorClass(failure)).as(coveredCase + ": " + failure)
-          .contains(NamedErrors.errorClass(coveredCase));
+      String sent = plan.hasRoot() ? "relation " + plan.getRoot().getRelTypeCase()
+          : "command " + plan.getCommand().getCommandTypeCase();
+      assertThat(failure).as(sent + " fails").isNotNull();
+      assertThat(RawGrpc.errorClass(failure)).as(sent + ": " + failure).contains(errorClass);
       return failure.getStatus().getDescription();
     }
   }
@@ -113,6 +122,26 @@ class UnservedCasesE2ETest extends ServerTestBase {
     assertThat(refusedRelation("relation common_inline_user_defined_data_source",
         Relation.newBuilder().setCommonInlineUserDefinedDataSource(pythonDataSource()).build()))
         .contains("Python data sources").contains("vxconnect.python.enabled");
+  }
+
+  /**
+   * mapInPandas, applyInPandas and cogrouped applyInPandas: the same relations as the typed
+   * Dataset API's (TypedDatasetE2ETest), with a Python function instead of a JVM one.
+   */
+  @Test
+  void typedRelationsWithAPythonFunction() throws Exception {
+    Plan mapInPandas = Plan.newBuilder().setRoot(Relation.newBuilder().setMapPartitions(
+        MapPartitions.newBuilder().setInput(range(3)).setFunc(pythonFunction()))).build();
+    Plan applyInPandas = Plan.newBuilder().setRoot(Relation.newBuilder().setGroupMap(
+        GroupMap.newBuilder().setInput(range(3)).addGroupingExpressions(id()).setFunc(pythonFunction())))
+        .build();
+    Plan cogrouped = Plan.newBuilder().setRoot(Relation.newBuilder().setCoGroupMap(
+        CoGroupMap.newBuilder().setInput(range(3)).addInputGroupingExpressions(id()).setOther(range(2))
+            .addOtherGroupingExpressions(id()).setFunc(pythonFunction()))).build();
+    for (Plan plan : new Plan[] {mapInPandas, applyInPandas, cogrouped}) {
+      assertThat(refused(plan, NamedErrors.FEATURE_NOT_ENABLED))
+          .contains("Python user-defined functions").contains("vxconnect.python.enabled");
+    }
   }
 
   @Test
