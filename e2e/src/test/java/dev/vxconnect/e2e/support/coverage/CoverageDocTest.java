@@ -71,6 +71,16 @@ class CoverageDocTest {
   }
 
   @Test
+  void everyNamedErrorIsACaseOfTheProtocol() {
+    java.util.Set<String> protocol = new java.util.HashSet<>();
+    for (Group group : Group.values()) {
+      group.cases().forEach(name -> protocol.add(group.covered(name)));
+    }
+
+    assertThat(NamedErrors.cases()).isNotEmpty().allMatch(protocol::contains);
+  }
+
+  @Test
   void aNamedErrorNoScenarioSentIsNotClaimed() {
     String doc = CoverageDoc.render(Map.of("A.a", Set.of("rpc Config")), 0);
 

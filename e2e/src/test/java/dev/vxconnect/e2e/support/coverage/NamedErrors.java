@@ -48,6 +48,11 @@ public final class NamedErrors {
     return Optional.ofNullable(ANSWERS.get(coveredCase));
   }
 
+  /** Every case in the table, as covered cases ({@code "relation unknown"}). */
+  public static java.util.Set<String> cases() {
+    return ANSWERS.keySet();
+  }
+
   /** The error class a scenario must assert for this case. */
   public static String errorClass(String coveredCase) {
     return of(coveredCase).orElseThrow(
