@@ -12,6 +12,10 @@ public final class ServerError extends RuntimeException implements SparkThrowabl
 
   /** An operation's instance was lost; its results with it. */
   public static final String OPERATION_LOST_IN_FAILOVER = "VXCONNECT_FAILOVER.OPERATION_LOST";
+  /** The relation case {@code unknown}, which the protocol keeps for tests. */
+  public static final String UNKNOWN_RELATION = "VXCONNECT_UNSUPPORTED.UNKNOWN_RELATION";
+  /** A resource profile this server's Spark cannot create (e.g. on a local master). */
+  public static final String RESOURCE_PROFILE = "VXCONNECT_UNSUPPORTED.RESOURCE_PROFILE";
 
   private final String condition;
   private final String sqlState;

@@ -46,9 +46,11 @@ class StreamingE2ETest extends E2ETestBase {
     checkValue(s -> query.lastProgress().name());
     check(s -> s.sql("select min(value) as first, count(*) > 0 as some_rows from rates"));
     check(s -> s.table("rates").selectExpr("typeof(timestamp) as t", "typeof(value) as v").distinct());
+    assertThat(query.status().message()).as("the running query's status").isNotEmpty();
     query.stop();
     checkValue(s -> query.isActive());
     checkValue(s -> s.streams().active().length);
+    checkValue(s -> query.status().message());
   }
 
   @Test

@@ -112,6 +112,29 @@ public abstract class E2ETestBase {
   }
 
   /**
+   * The same error condition and SQL state, whatever the exception class: for errors that the
+   * official client turns into a plain SparkException whichever server it talks to (its converter
+   * knows only some of Spark's exception classes).
+   */
+  protected void checkCondition(Function<SparkSession, ?> program) {
+    checkValue(s -> {
+      try {
+        Object result = program.apply(s);
+        if (result instanceof Dataset<?> ds) {
+          ds.collect();
+        }
+      } catch (Exception e) {
+        // Not only RuntimeException: SparkException is a checked exception that Scala code throws.
+        if (e instanceof SparkThrowable error) {
+          return List.of(String.valueOf(error.getCondition()), String.valueOf(error.getSqlState()));
+        }
+        throw new AssertionError("not a SparkThrowable: " + e, e);
+      }
+      throw new AssertionError("expected a failure");
+    });
+  }
+
+  /**
    * For tests that check many generated programs in one method and report every difference at
    * the end: records (oracle run) or compares (server run) what the program returns, its result
    * (rows in order if {@code ordered}, else in any order) or its error, and returns null when the

@@ -14,13 +14,25 @@ public final class TestJars {
   private TestJars() {}
 
   public static Path of(String name, Class<?>... classes) throws IOException {
+    String[] names = new String[classes.length];
+    for (int i = 0; i < classes.length; i++) {
+      names[i] = classes[i].getName();
+    }
+    return ofClassNames(name, names);
+  }
+
+  /**
+   * The same, by class name: for classes the test JVM cannot load (e.g. implementations of
+   * interfaces of classic Spark, which the server run's class path does not have).
+   */
+  public static Path ofClassNames(String name, String... classNames) throws IOException {
     Path dir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/test-jars"));
     Path jar = dir.resolve(name + ".jar");
     try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
-      for (Class<?> c : classes) {
-        String entry = c.getName().replace('.', '/') + ".class";
+      for (String className : classNames) {
+        String entry = className.replace('.', '/') + ".class";
         out.putNextEntry(new JarEntry(entry));
-        try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+        try (InputStream in = TestJars.class.getClassLoader().getResourceAsStream(entry)) {
           if (in == null) {
             throw new IOException("class file not found: " + entry);
           }

@@ -2,10 +2,12 @@ package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.planner.ServerError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.Plan;
@@ -114,8 +116,26 @@ final class PlanExecution {
     if (plan.getCommand().hasStreamingQueryListenerBusCommand()) {
       // Spark's own handling needs its execution observer; ours keeps the stream open instead.
       listenerBus.run(plan.getCommand().getStreamingQueryListenerBusCommand(), sink, cancellation);
+    } else if (plan.getCommand().hasCreateResourceProfileCommand()) {
+      createResourceProfile(holder, plan);
     } else {
       new SparkConnectPlanner(holder).process(plan.getCommand(), new SinkObserver(sink));
+    }
+  }
+
+  /**
+   * Spark refuses resource profiles its cluster manager cannot honour (any on a local master) with
+   * a SparkException of no error class; the client gets a named error carrying Spark's reason.
+   */
+  private void createResourceProfile(ExecuteHolder holder, Plan plan) {
+    try {
+      new SparkConnectPlanner(holder).process(plan.getCommand(), new SinkObserver(sink));
+    } catch (Exception e) {
+      if (e instanceof SparkThrowable named && named.getCondition() != null) {
+        throw Throwables.rethrow(e);
+      }
+      throw new ServerError(ServerError.RESOURCE_PROFILE, "0A000",
+          "This server's Spark cannot create the resource profile: " + e.getMessage());
     }
   }
 

@@ -70,7 +70,7 @@ final class SparkSessionContext implements SessionContext {
   public AnalyzePlanResponse.Builder analyze(AnalyzePlanRequest request) {
     // Spark's handler answers every kind and decompresses plans itself; its process() is used
     // directly because handle() would look the session up in Spark's own session manager.
-    refusePythonUnlessEnabled(request);
+    refuseUnserved(request);
     return holder.withSession(
         spark -> ClientDataTypes.forEveryClient(
             new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder()));
@@ -78,13 +78,17 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
-    refusePythonUnlessEnabled(request);
+    refuseUnserved(request);
     new PlanExecution(holder, request, sink, cancellation, options.resultWindowBytes(), progress,
         listenerBus).run();
   }
 
-  /** FEATURE_NOT_ENABLED for Python-only features when this server runs no Python worker. */
-  private void refusePythonUnlessEnabled(org.sparkproject.connect.protobuf.Message request) {
+  /**
+   * FEATURE_NOT_ENABLED for Python-only features when this server runs no Python worker, and a
+   * named error for the cases Spark's planner can only fail on here ({@link UnservedCases}).
+   */
+  private void refuseUnserved(org.sparkproject.connect.protobuf.Message request) {
+    UnservedCases.refuse(request);
     if (options.pythonEnabled()) {
       return;
     }
