@@ -27,8 +27,10 @@ class ShutdownE2ETest {
       assertThat(client.range(3).count()).isEqualTo(3);
       Future<Row[]> query = background.submit(() -> {
         client.addTag("before-sigterm");
-        return (Row[]) client.sql(
-            "select id, java_method('java.lang.Thread', 'sleep', 3000L) as slept from range(1)").collect();
+        // One ExecutePlan (spark.sql would first send its SqlCommand, which the wait below could
+        // take for the query itself).
+        return (Row[]) client.range(1)
+            .selectExpr("id", "java_method('java.lang.Thread', 'sleep', 3000L) as slept").collect();
       });
       awaitAccepted(server, "before-sigterm");
       server.terminate();
