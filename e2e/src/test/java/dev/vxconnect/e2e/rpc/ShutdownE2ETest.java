@@ -25,14 +25,16 @@ class ShutdownE2ETest {
     try (ServerProcess server = ServerProcess.start("shutdown", List.of())) {
       SparkSession client = Sessions.connect(server.url());
       assertThat(client.range(3).count()).isEqualTo(3);
+      // Unique: the log file keeps earlier runs' lines.
+      String tag = "before-sigterm-" + java.util.UUID.randomUUID();
       Future<Row[]> query = background.submit(() -> {
-        client.addTag("before-sigterm");
+        client.addTag(tag);
         // One ExecutePlan (spark.sql would first send its SqlCommand, which the wait below could
         // take for the query itself).
         return (Row[]) client.range(1)
             .selectExpr("id", "java_method('java.lang.Thread', 'sleep', 3000L) as slept").collect();
       });
-      awaitAccepted(server, "before-sigterm");
+      awaitAccepted(server, tag);
       server.terminate();
       assertThat(query.get(60, TimeUnit.SECONDS)).hasSize(1);
       // Still served while the server drains: only new executions are refused.
