@@ -1,11 +1,7 @@
 package dev.vxconnect.planner.spark;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.sparkproject.connect.protobuf.Descriptors;
 import org.sparkproject.connect.protobuf.Message;
 
 /**
@@ -20,38 +16,12 @@ final class PythonFeatures {
       "spark.connect.PythonUDF", "Python user-defined functions",
       "spark.connect.PythonUDTF", "Python user-defined table functions",
       "spark.connect.PythonDataSource", "Python data sources");
-  private static final Set<String> CANNOT_HOLD_PYTHON = Set.of(
-      "spark.connect.LocalRelation", "spark.connect.Expression.Literal", "spark.connect.DataType");
 
   private PythonFeatures() {}
 
   /** The first Python-only feature used by {@code message}, described for an error message. */
   static Optional<String> find(Message message) {
-    Deque<Message> pending = new ArrayDeque<>();
-    pending.push(message);
-    while (!pending.isEmpty()) {
-      Message current = pending.pop();
-      String name = current.getDescriptorForType().getFullName();
-      String feature = PYTHON_MESSAGES.get(name);
-      if (feature != null) {
-        return Optional.of(feature);
-      }
-      if (CANNOT_HOLD_PYTHON.contains(name)) {
-        continue;
-      }
-      for (Map.Entry<Descriptors.FieldDescriptor, Object> field : current.getAllFields().entrySet()) {
-        if (field.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-          continue;
-        }
-        if (field.getKey().isRepeated()) {
-          for (Object item : (java.util.List<?>) field.getValue()) {
-            pending.push((Message) item);
-          }
-        } else {
-          pending.push((Message) field.getValue());
-        }
-      }
-    }
-    return Optional.empty();
+    return PlanMessages.findFirst(message,
+        current -> Optional.ofNullable(PYTHON_MESSAGES.get(current.getDescriptorForType().getFullName())));
   }
 }

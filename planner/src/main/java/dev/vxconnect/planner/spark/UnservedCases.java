@@ -2,16 +2,12 @@ package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.sql.connect.plugin.SparkConnectPluginRegistry$;
 import org.sparkproject.connect.protobuf.Any;
-import org.sparkproject.connect.protobuf.Descriptors;
 import org.sparkproject.connect.protobuf.Message;
 
 /**
@@ -22,34 +18,14 @@ import org.sparkproject.connect.protobuf.Message;
  */
 final class UnservedCases {
 
-  private static final Set<String> CANNOT_HOLD_PLANS = Set.of(
-      "spark.connect.LocalRelation", "spark.connect.Expression.Literal", "spark.connect.DataType");
-
   private UnservedCases() {}
 
   /** Throws the named error for the first unserved case in {@code message}, if any. */
   static void refuse(Message message) {
-    Deque<Message> pending = new ArrayDeque<>();
-    pending.push(message);
-    while (!pending.isEmpty()) {
-      Message current = pending.pop();
+    PlanMessages.findFirst(message, current -> {
       check(current);
-      if (CANNOT_HOLD_PLANS.contains(current.getDescriptorForType().getFullName())) {
-        continue;
-      }
-      for (Map.Entry<Descriptors.FieldDescriptor, Object> field : current.getAllFields().entrySet()) {
-        if (field.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
-          continue;
-        }
-        if (field.getKey().isRepeated()) {
-          for (Object item : (java.util.List<?>) field.getValue()) {
-            pending.push((Message) item);
-          }
-        } else {
-          pending.push((Message) field.getValue());
-        }
-      }
-    }
+      return java.util.Optional.empty();
+    });
   }
 
   private static void check(Message message) {
