@@ -24,7 +24,7 @@ public final class CallTracker {
   }
 
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong lastStartNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
   private final Observer observer;
 
   public CallTracker() {
@@ -40,7 +40,7 @@ public final class CallTracker {
     return request -> {
       inFlight.incrementAndGet();
       long start = System.nanoTime();
-      lastStartNanos.set(start);
+      lastActivityNanos.accumulateAndGet(start, Math::max);
       String path = request.path();
       Runnable done = new Runnable() {
         private boolean counted;
@@ -49,8 +49,12 @@ public final class CallTracker {
         public synchronized void run() {
           if (!counted) {
             counted = true;
+            long end = System.nanoTime();
+            // A client usually follows a result with another call (release): quiet counts from
+            // the end of the last call, not from its start.
+            lastActivityNanos.accumulateAndGet(end, Math::max);
             inFlight.decrementAndGet();
-            observer.callEnded(path, statusOf(request.response()), System.nanoTime() - start);
+            observer.callEnded(path, statusOf(request.response()), end - start);
           }
         }
       };
@@ -77,8 +81,8 @@ public final class CallTracker {
     return inFlight.get();
   }
 
-  /** Milliseconds since the last call started. */
+  /** Milliseconds since the last call started or ended. */
   public long quietMillis() {
-    return (System.nanoTime() - lastStartNanos.get()) / 1_000_000;
+    return (System.nanoTime() - lastActivityNanos.get()) / 1_000_000;
   }
 }
