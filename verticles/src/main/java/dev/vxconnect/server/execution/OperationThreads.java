@@ -33,11 +33,6 @@ final class OperationThreads {
     executor.execute(task);
   }
 
-  /** Threads that exist now, busy or idle. */
-  int size() {
-    return executor.getPoolSize();
-  }
-
   /** Interrupts what still runs and takes no more. */
   void close() {
     executor.shutdownNow();

@@ -22,11 +22,6 @@ final class SparkSlots {
     return new Slot();
   }
 
-  /** Slots free now. */
-  int available() {
-    return slots.availablePermits();
-  }
-
   /** One operation's slot; used only from that operation's thread. */
   final class Slot implements ProducerSlot {
 
