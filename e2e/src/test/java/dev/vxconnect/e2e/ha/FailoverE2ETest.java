@@ -118,7 +118,7 @@ class FailoverE2ETest {
       ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
       owner.kill();
       long killedAt = System.nanoTime();
-      Thread.sleep(ManySessionsFailoverE2ETest.GRPC_CLIENT_SETTLE_MS); // counted in the 5 s
+      Thread.sleep(ServerCluster.CLIENT_SETTLE_MS); // counted in the 5 s
 
       Row[] firstAfter = (Row[]) client.sql(queries.get(0)).collect();
       long firstAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);

@@ -33,13 +33,6 @@ import org.junit.jupiter.api.Timeout;
 class ManySessionsFailoverE2ETest {
 
   private static final int SESSIONS = 100;
-  /**
-   * Pause between a kill and the next call. A call the client starts at the very moment its
-   * connection closes is written on the dead channel, and the official client's grpc-java then fails
-   * it with UNKNOWN "channel closed", which no Spark Connect client retries: a client race that
-   * exists whatever the server. A user's next call never comes within that millisecond.
-   */
-  static final long GRPC_CLIENT_SETTLE_MS = 1_000;
   /** Sessions served at once by the test: enough to overlap the round trips of two cores' work. */
   private static final int WORKERS = 8;
   private static final String CHECK = "select count(*) as n, sum(v) as total from mine";
@@ -70,7 +63,7 @@ class ManySessionsFailoverE2ETest {
           ServerProcess victim = spread.entrySet().stream()
               .max(Comparator.comparingInt(Map.Entry::getValue)).orElseThrow().getKey();
           victim.kill();
-          Thread.sleep(GRPC_CLIENT_SETTLE_MS);
+          Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
           List<String> lost = forEachSession(workers, i -> {
             SparkSession client = clients.get(i);
             try {

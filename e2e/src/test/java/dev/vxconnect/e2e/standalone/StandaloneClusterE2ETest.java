@@ -135,6 +135,7 @@ class StandaloneClusterE2ETest {
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
       ServerProcess owner = servers.ownerOf(sessionId).orElseThrow();
       owner.kill();
+      Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
 
       assertThat((Row[]) client.sql(totals).collect()).containsExactly(before);
       assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("3");

@@ -21,6 +21,13 @@ import java.util.stream.Collectors;
  */
 public final class ServerCluster implements AutoCloseable {
 
+  /**
+   * Pause between a kill and the next call. A call the client starts at the very moment its
+   * connection closes is written on the dead channel, and the official client's grpc-java then fails
+   * it with UNKNOWN "channel closed", which no Spark Connect client retries: a client race that
+   * exists whatever the server. A user's next call never comes within that millisecond.
+   */
+  public static final long CLIENT_SETTLE_MS = 1_000;
   private static final String DEFAULT_JAVA_OPTS = "-Xmx1500m";
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
