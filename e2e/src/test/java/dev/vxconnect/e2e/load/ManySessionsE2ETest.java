@@ -31,11 +31,14 @@ class ManySessionsE2ETest extends ServerTestBase {
   private static final int QUERIES = 20;
   private static final long HEAP_ALLOWANCE = 256L << 20;
 
-  /** Mostly small local queries; every tenth one runs a Spark job. */
+  /**
+   * Mostly small queries answered on the driver (an inline table is a local relation: no Spark
+   * job); every tenth one runs a Spark job with a shuffle.
+   */
   private static String query(int k) {
     return k % 10 == 9
         ? "select " + k + " as q, sum(id) as s, count(*) as n from range(" + (1000 + k) + ")"
-        : "select " + k + " as q, " + k + " * 3 as t, concat('row ', " + k + ") as label";
+        : "select * from values (" + k + ", " + k + " * 3, concat('row ', " + k + ")) as t(q, t, label)";
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * The query sleeps for a minute in its task; an interrupt must end it long before that.
  */
 class InterruptE2ETest extends ServerTestBase {
+
+  // Each test builds its Dataset (the client sends spark.sql's command then) before the query
+  // starts in the background: an interrupt must find the query, not that command, so that the
+  // requests the scenario sends are the same on every run (docs/protocol-coverage.md).
 
   private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
   private final ExecutorService background = Executors.newCachedThreadPool();
@@ -42,7 +47,8 @@ class InterruptE2ETest extends ServerTestBase {
 
   @Test
   void interruptAll() throws Exception {
-    Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
+    Dataset<Row> slow = spark.sql(SLOW);
+    Future<Row[]> query = background.submit(() -> (Row[]) slow.collect());
     List<String> interrupted = Interrupts.whenRunning(spark::interruptAll);
     assertThat(interrupted).hasSize(1);
     assertCanceled(query);
@@ -50,9 +56,10 @@ class InterruptE2ETest extends ServerTestBase {
 
   @Test
   void interruptTag() throws Exception {
+    Dataset<Row> slow = spark.sql(SLOW);
     Future<Row[]> tagged = background.submit(() -> {
-      spark.addTag("slow-one");
-      return (Row[]) spark.sql(SLOW).collect();
+      spark.addTag("slow-one"); // tags belong to the thread that sends the query
+      return (Row[]) slow.collect();
     });
     Future<Long> untagged = background.submit(() -> spark.range(1000).count());
     List<String> interrupted = Interrupts.whenRunning(() -> spark.interruptTag("slow-one"));
@@ -75,7 +82,8 @@ class InterruptE2ETest extends ServerTestBase {
 
   @Test
   void theSessionWorksAfterAnInterrupt() throws Exception {
-    Future<Row[]> query = background.submit(() -> (Row[]) spark.sql(SLOW).collect());
+    Dataset<Row> slow = spark.sql(SLOW);
+    Future<Row[]> query = background.submit(() -> (Row[]) slow.collect());
     Interrupts.whenRunning(spark::interruptAll);
     assertCanceled(query);
     assertThat(spark.range(10).count()).isEqualTo(10);

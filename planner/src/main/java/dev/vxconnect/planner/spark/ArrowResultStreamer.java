@@ -57,10 +57,10 @@ final class ArrowResultStreamer {
       }
     } else {
       SQLExecution$.MODULE$.withNewExecutionId(dataset.queryExecution(), Option.apply("collectArrow"),
-          () -> {
+          () -> SharedArtifactState.run(dataset.sparkSession(), () -> {
             streamWindows(dataset.sparkSession().sparkContext(), plan.execute(), encoder);
             return BoxedUnit.UNIT;
-          });
+          }));
     }
     if (sender.sentNone()) {
       sender.send(encoder.empty());
