@@ -73,7 +73,8 @@ class SlowClientE2ETest {
     AtomicBoolean reading = new AtomicBoolean(true);
     int adminPort = FreePort.find();
     try (ServerProcess server = ServerProcess.start("slow-client",
-            List.of("vxconnect.admin.port=" + adminPort), Map.of());
+            List.of("vxconnect.admin.port=" + adminPort),
+            Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS));
         RawGrpc grpc = new RawGrpc(server.port());
         // Another client, on its own connection, as the other users of the server would be.
         RawGrpc other = new RawGrpc(server.port())) {

@@ -120,7 +120,8 @@ class FuzzE2ETest {
   @Test
   void malformedRequestsNeverCrashOrHangTheServer() throws Exception {
     java.nio.file.Files.deleteIfExists(ServerProcess.home().resolve("e2e/target/server-logs/fuzz.log"));
-    try (ServerProcess server = ServerProcess.start("fuzz", List.of())) {
+    try (ServerProcess server = ServerProcess.start("fuzz", List.of(),
+        Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS))) {
       SparkSession before = org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
       before.conf().set("spark.sql.shuffle.partitions", "7");
       before.range(7).createOrReplaceTempView("kept_through_fuzzing");

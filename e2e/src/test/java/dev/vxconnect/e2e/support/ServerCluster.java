@@ -28,13 +28,7 @@ public final class ServerCluster implements AutoCloseable {
    * exists whatever the server. A user's next call never comes within that millisecond.
    */
   public static final long CLIENT_SETTLE_MS = 1_000;
-  /**
-   * Several servers share the two cores of a test machine, starting and warming up at once: with
-   * the C1 compiler only, each spends far less CPU compiling Spark's large code than C2 would, and
-   * C2's faster code would not pay that back within a test (the many-sessions failover test went
-   * from 180 s to 106 s, with the server's shared artifact state for sessions without artifacts). A single test server keeps the JVM's default: long compute-heavy runs
-   * (the differential test's interpreted expressions) are slower with C1 only.
-   */
+  /** Smaller heaps than a single server's (several share the machine); C1 only, see ServerProcess. */
   private static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
