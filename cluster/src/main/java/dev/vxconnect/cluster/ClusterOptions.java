@@ -22,6 +22,7 @@ public class ClusterOptions {
   private List<String> members;
   private String instanceId;
   private String advertisedAddress;
+  private String adminAddress;
   private Path configFile;
   private int memberTimeoutSeconds;
   private long maxReplicatedArtifactBytes;
@@ -42,6 +43,7 @@ public class ClusterOptions {
     members = new ArrayList<>(other.members);
     instanceId = other.instanceId;
     advertisedAddress = other.advertisedAddress;
+    adminAddress = other.adminAddress;
     configFile = other.configFile;
     memberTimeoutSeconds = other.memberTimeoutSeconds;
     maxReplicatedArtifactBytes = other.maxReplicatedArtifactBytes;
@@ -107,6 +109,16 @@ public class ClusterOptions {
     return this;
   }
 
+  /** host:port of this instance's admin HTTP service as the others reach it; null if none is known. */
+  public String getAdminAddress() {
+    return adminAddress;
+  }
+
+  public ClusterOptions setAdminAddress(String adminAddress) {
+    this.adminAddress = adminAddress;
+    return this;
+  }
+
   /** A Hazelcast YAML configuration to start from (conf/hazelcast.yaml), or null. */
   public Path getConfigFile() {
     return configFile;
@@ -145,6 +157,7 @@ public class ClusterOptions {
   public String toString() {
     return "ClusterOptions{enabled=" + enabled + ", name=" + name + ", port=" + port + ", members="
         + members + ", instanceId=" + instanceId + ", advertisedAddress=" + advertisedAddress
+        + ", adminAddress=" + adminAddress
         + ", configFile=" + configFile + ", memberTimeoutSeconds=" + memberTimeoutSeconds
         + ", maxReplicatedArtifactBytes=" + maxReplicatedArtifactBytes + "}";
   }

@@ -1,5 +1,6 @@
 package dev.vxconnect.cluster;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Which instances form the service now, and how to reach them. */
@@ -14,4 +15,13 @@ public interface Membership {
   default boolean isAlive(String instanceId) {
     return address(instanceId).isPresent();
   }
+
+  /** The ids of the live instances, this one included. */
+  List<String> instances();
+
+  /**
+   * The admin HTTP address (host:port) of a live instance, or empty if it is not a member now or
+   * serves no admin port at a known address (none configured, or "any free port").
+   */
+  Optional<String> adminAddress(String instanceId);
 }

@@ -165,6 +165,8 @@ public final class OptionsLoader {
             : Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList())
         .setInstanceId(Optional.ofNullable(get(ConfigKeys.CLUSTER_INSTANCE_ID)).orElse(self))
         .setAdvertisedAddress(Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self))
+        .setAdminAddress(adminAddress(server,
+            Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self)))
         .setMemberTimeoutSeconds((int) Math.max(1, duration(ConfigKeys.CLUSTER_MEMBER_TIMEOUT, "s").toSeconds()))
         .setMaxReplicatedArtifactBytes(bytes(ConfigKeys.CLUSTER_MAX_ARTIFACT_BYTES));
     String file = get(ConfigKeys.CLUSTER_CONFIG_FILE);
@@ -177,6 +179,20 @@ public final class OptionsLoader {
       }
     }
     return cluster;
+  }
+
+  /**
+   * Where the other instances reach this one's admin service (for the cluster-wide listing): the
+   * advertised gRPC host with the admin port; none if the service is off or its port is picked at
+   * start (0).
+   */
+  private static String adminAddress(ServerOptions server, String advertisedAddress) {
+    if (server.getAdminPort() <= 0) {
+      return null;
+    }
+    int colon = advertisedAddress.lastIndexOf(':');
+    String host = colon < 0 ? advertisedAddress : advertisedAddress.substring(0, colon);
+    return host + ":" + server.getAdminPort();
   }
 
   private static String localHostName() {

@@ -198,7 +198,7 @@ public final class VxconnectServer {
     if (metrics == null) {
       return;
     }
-    admin = new AdminServer(vertx, metrics, sessions);
+    admin = new AdminServer(vertx, metrics, sessions, cluster.membership());
     adminPort = admin.listen(config.server().getHost(), config.server().getAdminPort())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().getHost(), adminPort);

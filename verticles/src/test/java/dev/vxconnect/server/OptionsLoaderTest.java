@@ -64,6 +64,25 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void theAdminAddressIsTheAdvertisedHostWithTheAdminPort() {
+    ServerConfig advertised = new OptionsLoader()
+        .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
+        .pair("vxconnect.admin.port=8090")
+        .load();
+    assertThat(advertised.cluster().getAdminAddress()).isEqualTo("vxconnect-2:8090");
+
+    ServerConfig bound = new OptionsLoader()
+        .pair("spark.connect.grpc.binding.address=127.0.0.1")
+        .pair("vxconnect.admin.port=8091")
+        .load();
+    assertThat(bound.cluster().getAdminAddress()).isEqualTo("127.0.0.1:8091");
+
+    assertThat(new OptionsLoader().load().cluster().getAdminAddress()).as("no admin service").isNull();
+    assertThat(new OptionsLoader().pair("vxconnect.admin.port=0").load().cluster().getAdminAddress())
+        .as("a port picked at start is not known to the others").isNull();
+  }
+
+  @Test
   void sizesAndDurationsAreReadAsSparkWritesThem() {
     ServerConfig config = new OptionsLoader()
         .pair("spark.connect.grpc.maxInboundMessageSize=64m")

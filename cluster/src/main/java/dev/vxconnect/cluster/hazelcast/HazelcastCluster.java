@@ -21,12 +21,13 @@ import dev.vxconnect.cluster.SessionStore;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The instances as one Hazelcast cluster: each embeds a member (TCP-IP discovery, no multicast),
  * sessions, tombstones and artifacts live in IMaps with one backup, and member attributes tell
- * instance ids and gRPC addresses. Blocking Hazelcast calls run on the given worker executor.
+ * instance ids, gRPC and admin addresses. Blocking Hazelcast calls run on the given worker executor.
  */
 public final class HazelcastCluster implements Cluster {
 
@@ -38,6 +39,7 @@ public final class HazelcastCluster implements Cluster {
   private static final long OPERATION_TTL_SECONDS = 24 * 3600;
   private static final String INSTANCE = "vxconnect.instance";
   private static final String ADDRESS = "vxconnect.address";
+  private static final String ADMIN_ADDRESS = "vxconnect.admin-address";
 
   private final HazelcastInstance hazelcast;
   private final ClusterOptions options;
@@ -60,14 +62,29 @@ public final class HazelcastCluster implements Cluster {
 
       @Override
       public Optional<String> address(String instanceId) {
-        for (Member member : hazelcast.getCluster().getMembers()) {
-          if (instanceId.equals(member.getAttribute(INSTANCE))) {
-            return Optional.ofNullable(member.getAttribute(ADDRESS));
-          }
-        }
-        return Optional.empty();
+        return attribute(instanceId, ADDRESS);
+      }
+
+      @Override
+      public List<String> instances() {
+        return hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(INSTANCE)).toList();
+      }
+
+      @Override
+      public Optional<String> adminAddress(String instanceId) {
+        return attribute(instanceId, ADMIN_ADDRESS);
       }
     };
+  }
+
+  /** An attribute of the live member that is instance {@code instanceId} (a local view: no remote call). */
+  private Optional<String> attribute(String instanceId, String name) {
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      if (instanceId.equals(member.getAttribute(INSTANCE))) {
+        return Optional.ofNullable(member.getAttribute(name));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Starts this instance's member and joins the others (blocks until it has joined). */
@@ -102,6 +119,9 @@ public final class HazelcastCluster implements Cluster {
     config.getMemberAttributeConfig()
         .setAttribute(INSTANCE, options.getInstanceId())
         .setAttribute(ADDRESS, options.getAdvertisedAddress());
+    if (options.getAdminAddress() != null) {
+      config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, options.getAdminAddress());
+    }
     config.addMapConfig(replicated(SESSIONS));
     config.addMapConfig(replicated(ARTIFACTS));
     config.addMapConfig(replicated(OPERATIONS));

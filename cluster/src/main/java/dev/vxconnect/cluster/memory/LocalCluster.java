@@ -7,6 +7,7 @@ import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.cluster.SessionStore;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 
 /** A single instance: an in-memory store, nobody else to reach, artifacts kept by the session only. */
@@ -78,6 +79,17 @@ public final class LocalCluster implements Cluster {
       @Override
       public Optional<String> address(String instanceId) {
         return instanceId.equals(self) ? Optional.of("local") : Optional.empty();
+      }
+
+      @Override
+      public List<String> instances() {
+        return List.of(self);
+      }
+
+      @Override
+      public Optional<String> adminAddress(String instanceId) {
+        // Only this instance: its listing never asks anyone else.
+        return Optional.empty();
       }
     };
   }

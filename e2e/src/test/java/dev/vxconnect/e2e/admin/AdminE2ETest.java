@@ -1,9 +1,13 @@
 package dev.vxconnect.e2e.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.FreePort;
+import dev.vxconnect.e2e.support.HeadlessChromium;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
@@ -12,9 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.sparkproject.io.grpc.health.v1.HealthCheckRequest;
 import org.sparkproject.io.grpc.health.v1.HealthCheckResponse;
@@ -23,23 +32,40 @@ import org.sparkproject.io.grpc.health.v1.HealthGrpc;
 /**
  * The admin port of a running server (vxconnect.admin.port): while a client's query runs, the
  * gRPC health service answers SERVING, /admin/sessions and the /admin page list the client's
- * session with its running operation, and /metrics (Prometheus text) counts the session, the
- * running operation, the RPCs by method and status, and carries Vert.x's and the JVM's metrics.
+ * session with its running operation (the page also as headless Chromium renders it), and
+ * /metrics (Prometheus text) counts the session, the running operation, the RPCs by method and
+ * status, and carries Vert.x's and the JVM's metrics.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
 class AdminE2ETest {
 
   private static final String SLOW =
       "select java_method('java.lang.Thread', 'sleep', 20000L) as slept from range(1)";
 
+  private final ExecutorService background = Executors.newSingleThreadExecutor();
+  private final int adminPort = FreePort.find();
+  private ServerProcess server;
+  private AdminHttp admin;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    server = ServerProcess.start("admin", List.of("vxconnect.admin.port=" + adminPort));
+    admin = new AdminHttp(adminPort);
+  }
+
+  @AfterAll
+  void stopServer() {
+    background.shutdownNow();
+    if (server != null) {
+      server.close();
+    }
+  }
+
   @Test
   void metricsAndTheAdminPagesShowARunningSession() throws Exception {
-    int adminPort = FreePort.find();
-    ExecutorService background = Executors.newSingleThreadExecutor();
-    try (ServerProcess server = ServerProcess.start("admin", List.of("vxconnect.admin.port=" + adminPort));
-        SparkSession spark = Sessions.connect(server.url());
+    try (SparkSession spark = Sessions.connect(server.url());
         RawGrpc raw = new RawGrpc(server.port())) {
-      AdminHttp admin = new AdminHttp(adminPort);
       assertThat((Row[]) spark.sql("select 1 as one").collect()).hasSize(1);
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
 
@@ -48,7 +74,8 @@ class AdminE2ETest {
           .check(HealthCheckRequest.newBuilder().build());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-      Future<?> slow = background.submit(() -> spark.sql(SLOW).collect());
+      Dataset<Row> query = spark.sql(SLOW); // its SqlCommand done here: the only operation running is the query
+      Future<?> slow = background.submit(() -> query.collect());
       String sessions = awaitBody(admin, "/admin/sessions", "\"RUNNING\"");
       assertThat(sessions).contains("\"sessionId\" : \"" + sessionId + "\"");
 
@@ -71,14 +98,43 @@ class AdminE2ETest {
           .contains("jvm_memory_used_bytes");
       assertThat(admin.get("/health")).isEqualTo("ok\n");
 
-      spark.interruptAll();
-      try {
-        slow.get(60, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException interrupted) {
-        // expected: the query was interrupted
+      interruptAndWait(spark, slow);
+    }
+  }
+
+  @Test
+  void theAdminPageRendersInHeadlessChromiumWithTheRunningSession() throws Exception {
+    assumeTrue(HeadlessChromium.binary().isPresent(),
+        "Debian's chromium is not installed (.ci/run installs it when it can): the page is not rendered");
+    try (SparkSession spark = Sessions.connect(server.url())) {
+      String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
+      Dataset<Row> query = spark.sql(SLOW);
+      Future<?> slow = background.submit(() -> query.collect());
+      JsonNode listed = admin.awaitOperation("/admin/sessions", sessionId, "RUNNING");
+      String operationId = null;
+      for (JsonNode operation : listed.get("operations")) {
+        if (operation.get("state").asText().equals("RUNNING")) {
+          operationId = operation.get("operationId").asText();
+        }
       }
-    } finally {
-      background.shutdownNow();
+
+      String dom = HeadlessChromium.dumpDom("http://127.0.0.1:" + adminPort + "/admin");
+
+      assertThat(dom).contains("<title>vxconnect " + listed.get("instance").asText() + "</title>")
+          .containsPattern("<tr class=\"session\"><td><code>" + sessionId + "</code></td><td>[^<]+</td><td>"
+              + Pattern.quote(listed.get("instance").asText()) + "</td>")
+          .contains("<tr class=\"operation\"><td><code>" + operationId + "</code></td><td>RUNNING</td>")
+          .contains("<code>" + listed.get("instance").asText() + "</code>: ");
+      interruptAndWait(spark, slow);
+    }
+  }
+
+  private static void interruptAndWait(SparkSession spark, Future<?> slow) throws Exception {
+    spark.interruptAll();
+    try {
+      slow.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException interrupted) {
+      // expected: the query was interrupted
     }
   }
 

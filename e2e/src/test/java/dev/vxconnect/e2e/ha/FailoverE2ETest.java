@@ -2,6 +2,8 @@ package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.Futures;
 import dev.vxconnect.e2e.support.Interrupts;
 import dev.vxconnect.e2e.support.ServerCluster;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * successful call after the kill shows it kept.)
  *
  * <p>The tests share the cluster and run in order: the forwarding test needs every instance, the
- * failover test then kills one.
+ * failover test then kills one. Every instance serves an admin port; the second's lists the
+ * session the first serves (the cluster-wide listing).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -86,8 +89,19 @@ class FailoverE2ETest {
       assertThat(cluster.ownerOf(sessionId)).contains(first);
       assertThat(second.logText()).doesNotContain("Session " + sessionId + " of user");
 
-      // A query running on the first instance, interrupted through the second.
+      // A query running on the first instance, listed by the second's admin service (the
+      // cluster-wide listing), then interrupted through the second.
       Future<Row[]> slow = background.submit(() -> (Row[]) onFirst.sql(SLOW).collect());
+      String firstId = new AdminHttp(cluster.adminPort(0)).json("/admin/sessions?scope=instance")
+          .get("instance").asText();
+      AdminHttp secondAdmin = new AdminHttp(cluster.adminPort(1));
+      JsonNode listed = secondAdmin.awaitOperation("/admin/sessions", sessionId, "RUNNING");
+      assertThat(listed.get("instance").asText()).as("the session's instance").isEqualTo(firstId);
+      JsonNode instances = secondAdmin.json("/admin/sessions").get("instances");
+      assertThat(instances).as("every instance answered: %s", instances).hasSize(3)
+          .allSatisfy(instance -> assertThat(instance.has("sessions")).isTrue());
+      assertThat(secondAdmin.get("/admin")).contains("<code>" + sessionId + "</code>")
+          .contains("<td>" + firstId + "</td>");
       List<String> interrupted = Interrupts.whenRunning(onSecond::interruptAll);
       assertThat(interrupted).hasSize(1);
       Throwable failure = Futures.failureOf(slow);

@@ -35,6 +35,7 @@ public final class ServerCluster implements AutoCloseable {
 
   private final List<ServerProcess> servers;
   private final List<Integer> clusterPorts;
+  private final List<Integer> adminPorts;
   private final String name;
   private final String logName;
   private final List<String> confs;
@@ -42,13 +43,14 @@ public final class ServerCluster implements AutoCloseable {
   private final TcpProxy proxy;
 
   private ServerCluster(String name, String logName, List<String> confs, String javaOpts,
-      List<ServerProcess> servers, List<Integer> clusterPorts) throws IOException {
+      List<ServerProcess> servers, List<Integer> clusterPorts, List<Integer> adminPorts) throws IOException {
     this.name = name;
     this.logName = logName;
     this.confs = List.copyOf(confs);
     this.javaOpts = javaOpts;
     this.servers = new ArrayList<>(servers);
     this.clusterPorts = clusterPorts;
+    this.adminPorts = adminPorts;
     this.proxy = TcpProxy.start(servers.stream().mapToInt(ServerProcess::port).toArray());
   }
 
@@ -61,8 +63,10 @@ public final class ServerCluster implements AutoCloseable {
   public static ServerCluster start(String name, int size, List<String> confs, String javaOpts)
       throws Exception {
     List<Integer> ports = new ArrayList<>();
+    List<Integer> adminPorts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       ports.add(FreePort.find());
+      adminPorts.add(FreePort.find());
     }
     String clusterName = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     ExecutorService starter = Executors.newFixedThreadPool(size);
@@ -71,7 +75,7 @@ public final class ServerCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         int index = i;
         starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, FreePort.find(),
-            ports, index, confs, javaOpts)));
+            ports, adminPorts.get(index), index, confs, javaOpts)));
       }
       List<ServerProcess> started = new ArrayList<>();
       Exception failure = null;
@@ -86,21 +90,22 @@ public final class ServerCluster implements AutoCloseable {
         started.forEach(ServerProcess::kill9Quietly);
         throw failure;
       }
-      return new ServerCluster(clusterName, name, confs, javaOpts, started, ports);
+      return new ServerCluster(clusterName, name, confs, javaOpts, started, ports, adminPorts);
     } finally {
       starter.shutdownNow();
     }
   }
 
   private static ServerProcess startMember(String clusterName, String logName, int grpcPort,
-      List<Integer> ports, int index, List<String> confs, String javaOpts) throws IOException {
+      List<Integer> ports, int adminPort, int index, List<String> confs, String javaOpts) throws IOException {
     List<String> all = new ArrayList<>(List.of(
         "vxconnect.cluster.enabled=true",
         "vxconnect.cluster.name=" + clusterName,
         "vxconnect.cluster.port=" + ports.get(index),
         "vxconnect.cluster.members=" + ports.stream().map(p -> "127.0.0.1:" + p)
             .collect(Collectors.joining(",")),
-        "vxconnect.cluster.memberTimeout=3s"));
+        "vxconnect.cluster.memberTimeout=3s",
+        "vxconnect.admin.port=" + adminPort));
     all.addAll(confs);
     return ServerProcess.start(logName, grpcPort, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", javaOpts));
   }
@@ -115,7 +120,8 @@ public final class ServerCluster implements AutoCloseable {
     if (!old.awaitExit(java.time.Duration.ofSeconds(90))) {
       throw new AssertionError("server " + index + " did not stop within 90 s after SIGTERM");
     }
-    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts, index, confs, javaOpts);
+    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts,
+        adminPorts.get(index), index, confs, javaOpts);
     servers.set(index, started);
     return started;
   }
@@ -176,6 +182,11 @@ public final class ServerCluster implements AutoCloseable {
 
   public List<Integer> clusterPorts() {
     return clusterPorts;
+  }
+
+  /** The admin HTTP port of server {@code index} (every member serves one). */
+  public int adminPort(int index) {
+    return adminPorts.get(index);
   }
 
   /** Stops the proxy and every server still running (SIGTERM, then SIGKILL). */

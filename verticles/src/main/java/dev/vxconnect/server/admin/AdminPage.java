@@ -3,7 +3,7 @@ package dev.vxconnect.server.admin;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The admin page: the session listing of {@link AdminServer} as a plain HTML table (no script). */
+/** The admin page: the cluster listing of {@link AdminServer} as plain HTML tables (no script). */
 final class AdminPage {
 
   private AdminPage() {}
@@ -16,10 +16,22 @@ final class AdminPage {
         .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}")
         .append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}")
         .append("th{background:#f3f3f3}code{font-size:90%}</style></head><body>\n")
-        .append("<h1>vxconnect instance <code>").append(escape(listing.getString("instance")))
-        .append("</code></h1>\n<p><span id=\"session-count\">").append(sessions.size())
+        .append("<h1>vxconnect cluster, as instance <code>").append(escape(listing.getString("instance")))
+        .append("</code> sees it</h1>\n<p><span id=\"session-count\">").append(sessions.size())
         .append("</span> live session(s). <a href=\"/admin/sessions\">JSON</a> · ")
-        .append("<a href=\"/metrics\">metrics</a></p>\n")
+        .append("<a href=\"/metrics\">metrics</a></p>\n<ul id=\"instances\">");
+    JsonArray instances = listing.getJsonArray("instances", new JsonArray());
+    for (int i = 0; i < instances.size(); i++) {
+      JsonObject instance = instances.getJsonObject(i);
+      html.append("<li class=\"instance\"><code>").append(escape(instance.getString("instance"))).append("</code>: ");
+      if (instance.containsKey("error")) {
+        html.append("<span class=\"error\">not answering: ").append(escape(instance.getString("error"))).append("</span>");
+      } else {
+        html.append(instance.getInteger("sessions")).append(" session(s)");
+      }
+      html.append("</li>");
+    }
+    html.append("</ul>\n")
         .append("<table id=\"sessions\"><tr><th>session</th><th>user</th><th>instance</th>")
         .append("<th>age s</th><th>idle s</th><th>operations</th></tr>\n");
     for (int i = 0; i < sessions.size(); i++) {

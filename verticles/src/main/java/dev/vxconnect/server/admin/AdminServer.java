@@ -1,36 +1,45 @@
 package dev.vxconnect.server.admin;
 
-import dev.vxconnect.server.execution.Operation;
-import dev.vxconnect.server.session.Session;
+import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.Comparator;
-import java.util.List;
+import java.util.function.Function;
 
 /**
  * The admin HTTP port ({@code vxconnect.admin.port}): {@code /metrics} (Prometheus text),
- * {@code /admin/sessions} (this instance's sessions and their operations, as JSON), {@code /admin}
- * (the same as a small HTML page) and {@code /health}. Plain HTTP/1.1 on the instance's Vert.x; the
- * scrape runs on a worker, the listings are built on the event loop from in-memory state.
+ * {@code /admin/sessions} (every instance's sessions and their operations, as JSON; with
+ * {@code ?scope=instance} this instance's only), {@code /admin} (the cluster's as a small HTML page)
+ * and {@code /health}. Plain HTTP/1.1 on the instance's Vert.x; the scrape runs on a worker, the
+ * listings are built on the event loop from in-memory state and the other instances' answers.
  */
 public final class AdminServer {
 
+  /** Connections kept to each other instance's admin service (listings are rare and small). */
+  private static final int PEER_CONNECTIONS = 2;
+
   private final Vertx vertx;
   private final ServerMetrics metrics;
-  private final SessionManager sessions;
+  private final InstanceListing instance;
+  private final ClusterListing cluster;
+  private final HttpClient peers;
   private HttpServer http;
 
-  public AdminServer(Vertx vertx, ServerMetrics metrics, SessionManager sessions) {
+  public AdminServer(Vertx vertx, ServerMetrics metrics, SessionManager sessions, Membership membership) {
     this.vertx = vertx;
     this.metrics = metrics;
-    this.sessions = sessions;
+    this.instance = new InstanceListing(sessions);
+    this.peers = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
+    this.cluster = new ClusterListing(membership, instance::build, peers);
   }
 
   /** Listens on {@code host:port} (0 = any free port); completes with the port bound. */
@@ -40,7 +49,8 @@ public final class AdminServer {
   }
 
   public Future<Void> close() {
-    return http == null ? Future.succeededFuture() : http.close();
+    Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+    return closed.eventually(peers::close);
   }
 
   private void handle(HttpServerRequest request) {
@@ -57,42 +67,22 @@ public final class AdminServer {
           request.response().setStatusCode(500).end(String.valueOf(scraped.cause()));
         }
       });
-      case "/admin/sessions" -> request.response().putHeader("content-type", "application/json")
-          .end(listing().encodePrettily());
-      case "/admin", "/admin/", "/" -> request.response().putHeader("content-type", "text/html; charset=utf-8")
-          .end(AdminPage.render(listing()));
+      case "/admin/sessions" -> reply(request, "application/json", JsonObject::encodePrettily,
+          "instance".equals(request.getParam("scope")) ? Future.succeededFuture(instance.build()) : cluster.build());
+      case "/admin", "/admin/", "/" -> reply(request, "text/html; charset=utf-8", AdminPage::render, cluster.build());
       case "/health" -> request.response().putHeader("content-type", "text/plain").end("ok\n");
       default -> request.response().setStatusCode(404).end("Not found. Try /admin, /admin/sessions or /metrics.\n");
     }
   }
 
-  /** This instance's live sessions, newest first, each with its operations. */
-  JsonObject listing() {
-    long now = System.currentTimeMillis();
-    JsonArray list = new JsonArray();
-    List<Session> live = sessions.live().stream()
-        .sorted(Comparator.comparingLong(Session::createdAtMs).reversed()).toList();
-    for (Session session : live) {
-      JsonArray operations = new JsonArray();
-      for (Operation op : session.operations()) {
-        operations.add(new JsonObject()
-            .put("operationId", op.id())
-            .put("state", op.state().name())
-            .put("ageMs", now - op.createdAtMs())
-            .put("bufferedBytes", op.buffer().heldBytes())
-            .put("reattachable", op.reattachable())
-            .put("attached", op.detachedSinceMs() < 0)
-            .put("tags", new JsonArray(List.copyOf(op.tags()))));
+  private static void reply(HttpServerRequest request, String contentType,
+      Function<JsonObject, String> render, Future<JsonObject> listing) {
+    listing.map(render).onComplete(body -> {
+      if (body.succeeded()) {
+        request.response().putHeader("content-type", contentType).end(body.result());
+      } else {
+        request.response().setStatusCode(500).end(String.valueOf(body.cause()));
       }
-      list.add(new JsonObject()
-          .put("sessionId", session.sessionId())
-          .put("userId", session.userId())
-          .put("serverSideSessionId", session.serverSideSessionId())
-          .put("instance", sessions.self())
-          .put("ageMs", now - session.createdAtMs())
-          .put("idleMs", now - session.lastAccessMs())
-          .put("operations", operations));
-    }
-    return new JsonObject().put("instance", sessions.self()).put("sessions", list);
+    });
   }
 }

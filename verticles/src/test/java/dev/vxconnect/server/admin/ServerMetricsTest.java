@@ -35,6 +35,9 @@ class ServerMetricsTest {
   @Test
   void theAdminPageEscapesWhatClientsChose() {
     JsonObject listing = new JsonObject().put("instance", "host:1")
+        .put("instances", new JsonArray()
+            .add(new JsonObject().put("instance", "host:1").put("sessions", 1))
+            .add(new JsonObject().put("instance", "host:2").put("error", "<b>refused</b>")))
         .put("sessions", new JsonArray().add(new JsonObject()
             .put("sessionId", "s-1").put("userId", "<script>alert(1)</script>")
             .put("instance", "host:1").put("ageMs", 5000L).put("idleMs", 1000L)
@@ -46,6 +49,7 @@ class ServerMetricsTest {
 
     assertThat(html).contains("<span id=\"session-count\">1</span>")
         .contains("<code>s-1</code>").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
-        .doesNotContain("<script>").contains("<td>RUNNING</td>").contains("<td>42</td>");
+        .doesNotContain("<script>").contains("<td>RUNNING</td>").contains("<td>42</td>")
+        .contains("<code>host:1</code>: 1 session(s)").contains("not answering: &lt;b&gt;refused&lt;/b&gt;");
   }
 }
