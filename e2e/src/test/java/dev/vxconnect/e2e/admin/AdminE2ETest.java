@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.FreePort;
@@ -12,6 +13,7 @@ import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +36,8 @@ import org.sparkproject.io.grpc.health.v1.HealthGrpc;
  * gRPC health service answers SERVING, /admin/sessions and the /admin page list the client's
  * session with its running operation (the page also as headless Chromium renders it), and
  * /metrics (Prometheus text) counts the session, the running operation, the RPCs by method and
- * status, and carries Vert.x's and the JVM's metrics.
+ * status, and carries Vert.x's and the JVM's metrics. The server logs as JSON
+ * (VXCONNECT_LOG_FORMAT=json): events about a session or an operation carry their ids as fields.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -50,7 +53,8 @@ class AdminE2ETest {
 
   @BeforeAll
   void startServer() throws Exception {
-    server = ServerProcess.start("admin", List.of("vxconnect.admin.port=" + adminPort));
+    server = ServerProcess.start("admin-json-log", List.of("vxconnect.admin.port=" + adminPort),
+        Map.of("VXCONNECT_LOG_FORMAT", "json"));
     admin = new AdminHttp(adminPort);
   }
 
@@ -127,6 +131,43 @@ class AdminE2ETest {
           .contains("<code>" + listed.get("instance").asText() + "</code>: ");
       interruptAndWait(spark, slow);
     }
+  }
+
+  @Test
+  void logEventsAreJsonWithTheIdsOfTheirSessionAndOperation() throws Exception {
+    try (SparkSession spark = Sessions.connect(server.url())) {
+      assertThat((Row[]) spark.sql("select 2 as two").collect()).hasSize(1);
+      String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
+
+      JsonNode ran = awaitEvent(" of session " + sessionId + " ran in ");
+      String operationId = ran.get("message").asText().split(" ")[1];
+      assertThat(ran.get("operation").asText()).isEqualTo(operationId);
+      assertThat(ran.get("session").asText()).isEqualTo(sessionId);
+      assertThat(ran.get("log.level").asText()).isEqualTo("INFO");
+      assertThat(ran.has("@timestamp")).isTrue();
+      JsonNode opened = awaitEvent("Session " + sessionId + " of user ");
+      assertThat(opened.get("session").asText()).isEqualTo(sessionId);
+      assertThat(opened.get("message").asText()).endsWith(" of user " + opened.get("user").asText() + " opened");
+      assertThat(opened.has("operation")).as("a session's event names no operation").isFalse();
+    }
+  }
+
+  /** The first JSON log event of the server whose message contains {@code text} (waits up to 30 s). */
+  private JsonNode awaitEvent(String text) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (String line : server.logText().split("\n")) {
+        if (line.startsWith("{") && line.contains(text)) {
+          JsonNode event = json.readTree(line);
+          if (event.get("message").asText().contains(text)) {
+            return event;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no JSON log event with '" + text + "' within 30 s");
   }
 
   private static void interruptAndWait(SparkSession spark, Future<?> slow) throws Exception {

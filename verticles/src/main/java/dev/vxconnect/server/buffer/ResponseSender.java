@@ -1,5 +1,6 @@
 package dev.vxconnect.server.buffer;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.Operation;
@@ -85,7 +86,7 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   /** The client went away (cancelled or reset the stream, or the connection closed). */
   private void clientGone() {
     if (!ended) {
-      LOG.info("Operation {}: client stream gone at response {}", operation.id(), next);
+      LogIds.of(LOG.atInfo(), operation).log("Operation {}: client stream gone at response {}", operation.id(), next);
       end();
     }
   }
@@ -140,7 +141,7 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   /** Ends a reattachable stream early, without ResultComplete: the client reattaches. */
   private void cut(String reason) {
     if (!ended && !buffer.isEnd(next)) {
-      LOG.info("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
+      LogIds.of(LOG.atInfo(), operation).log("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
           operation.id(), bytesSent, reason, next);
       end();
       response.end();

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
@@ -107,7 +108,8 @@ public final class ExecutionManager {
     if (session.isClosed()) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
-    LOG.info("Operation {} of session {} lost with its instance before any result: running it again",
+    LogIds.of(LOG.atInfo(), session, request.getOperationId()).log(
+        "Operation {} of session {} lost with its instance before any result: running it again",
         request.getOperationId(), session.sessionId());
     return launch(session, request, true, firstIndex);
   }
@@ -125,7 +127,7 @@ public final class ExecutionManager {
       admission.release(session);
       throw SparkErrors.invalidHandle("OPERATION_ALREADY_EXISTS", operationId);
     }
-    LOG.info("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
+    LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
     if (reattachable && registry.isShared()) {
       // Serializing the request is only worth it where another instance may need it.
@@ -219,7 +221,7 @@ public final class ExecutionManager {
         .setRequest(rerunnable ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
             : com.google.protobuf.ByteString.EMPTY)
         .build();
-    registry.put(record).onFailure(e -> LOG.warn("Operation {}: not registered in the cluster: {}",
+    registry.put(record).onFailure(e -> LogIds.of(LOG.atWarn(), operation).log("Operation {}: not registered in the cluster: {}",
         operation.id(), e.toString()));
     if (rerunnable) {
       operation.buffer().onFirstResult(index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
@@ -236,7 +238,7 @@ public final class ExecutionManager {
       for (Operation op : session.operations()) {
         long since = op.detachedSinceMs();
         if (op.reattachable() && since >= 0 && since < cutoff) {
-          LOG.info("Operation {} of session {} abandoned: no client attached for {}", op.id(),
+          LogIds.of(LOG.atInfo(), op).log("Operation {} of session {} abandoned: no client attached for {}", op.id(),
               session.sessionId(), options.getDetachedTimeout());
           synchronized (abandoned) {
             abandoned.put(key(session, op.id()), System.currentTimeMillis());
@@ -293,7 +295,7 @@ public final class ExecutionManager {
         interrupted.add(op.id());
       }
     }
-    LOG.info("Interrupted {} in session {}", interrupted, session.sessionId());
+    LogIds.of(LOG.atInfo(), session).log("Interrupted {} in session {}", interrupted, session.sessionId());
     return interrupted;
   }
 

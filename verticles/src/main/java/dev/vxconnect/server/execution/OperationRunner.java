@@ -1,5 +1,6 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
@@ -54,7 +55,7 @@ final class OperationRunner implements Runnable {
       boolean changesState = context.changesSessionState(operation.request());
       long started = System.nanoTime();
       context.execute(operation.request(), operation.buffer(), operation);
-      LOG.info("Operation {} of session {} ran in {} ms", operation.id(),
+      LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} ran in {} ms", operation.id(),
           operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
       if (changesState) {
         // Stored before the client hears that it completed, so a takeover keeps it.
@@ -73,7 +74,7 @@ final class OperationRunner implements Runnable {
       if (operation.isCancelled()) {
         cancelled(context);
       } else {
-        LOG.info("Operation {} of session {} failed: {}", operation.id(),
+        LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} failed: {}", operation.id(),
             operation.session().sessionId(), failure.toString());
         ErrorStatus status = context.toErrorStatus(failure);
         operation.finish(Operation.State.FAILED);

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
@@ -89,7 +90,7 @@ public final class ReattachExecuteHandler
           return;
         }
         Resume resume = found.result();
-        LOG.info("Operation {} of session {} reattached, resuming at response {}",
+        LogIds.of(LOG.atInfo(), resume.operation()).log("Operation {} of session {} reattached, resuming at response {}",
             resume.operation().id(), request.getSessionId(), resume.firstIndex());
         ResponseSender.stream(call, callContext, resume.operation(), resume.firstIndex(), limits,
             calls.failures(), s -> {});

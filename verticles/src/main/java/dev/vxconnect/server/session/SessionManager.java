@@ -1,5 +1,6 @@
 package dev.vxconnect.server.session;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
@@ -158,7 +159,7 @@ public final class SessionManager implements StateRecorder {
           return pending; // already being rebuilt here for an earlier call
         }
         takeovers.increment();
-        LOG.info("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
+        LogIds.of(LOG.atInfo(), key).log("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
             record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
             record.getChangesCount());
         return rebuild(k, mine);
@@ -287,7 +288,7 @@ public final class SessionManager implements StateRecorder {
     for (Session session : live()) {
       boolean busy = session.operations().stream().anyMatch(op -> !op.isFinished());
       if (!busy && session.lastAccessMs() < cutoff) {
-        LOG.info("Session {} of user {} expired after {} idle", session.sessionId(),
+        LogIds.of(LOG.atInfo(), session).log("Session {} of user {} expired after {} idle", session.sessionId(),
             session.userId(), options.getIdleTimeout());
         close(session.key(), false);
       }
@@ -357,7 +358,7 @@ public final class SessionManager implements StateRecorder {
     if (result.failed()) {
       sessions.remove(key, promise.future());
     } else {
-      LOG.info("Session {} of user {} {}", key.sessionId(), key.userId(), what);
+      LogIds.of(LOG.atInfo(), key).log("Session {} of user {} {}", key.sessionId(), key.userId(), what);
     }
     promise.handle(result);
   }
