@@ -1,5 +1,6 @@
 package dev.vxconnect.server.session;
 
+import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.SessionContext;
@@ -52,6 +53,7 @@ final class SessionRebuilder {
   /** Replays the record's changes into a fresh session. Blocks: call it on a worker. */
   void replay(SessionRecord record, Map<String, byte[]> artifactBytes, SessionContext context)
       throws Exception {
+    SessionKey key = new SessionKey(record.getUserId(), record.getSessionId());
     Path staging = Files.createTempDirectory("vxconnect-rebuild-");
     try {
       for (StateChange change : record.getChangesList()) {
@@ -61,11 +63,11 @@ final class SessionRebuilder {
             case EXECUTE_PLAN -> context.execute(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()),
                 response -> {}, Cancellation.NEVER);
             case ARTIFACT -> addArtifact(change, artifactBytes, staging, context);
-            default -> LOG.warn("Unknown change {} in the record of session {}", change.getKind(),
+            default -> LogIds.of(LOG.atWarn(), key).log("Unknown change {} in the record of session {}", change.getKind(),
                 record.getSessionId());
           }
         } catch (Exception e) {
-          LOG.warn("Session {}: could not replay a {} change: {}", record.getSessionId(),
+          LogIds.of(LOG.atWarn(), key).log("Session {}: could not replay a {} change: {}", record.getSessionId(),
               change.getKind(), e.toString());
         }
       }
