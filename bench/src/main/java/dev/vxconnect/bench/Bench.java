@@ -112,7 +112,8 @@ public final class Bench {
       if (settings.runs("d")) {
         attempt(results, kind + " (d)", () -> {
           log("bench: " + kind + " (d) idle sessions");
-          Workloads.IdleHeap heap = Workloads.idleSessions(url, server.pid(), settings.idleSessions());
+          Workloads.IdleHeap heap = Workloads.idleSessions(url, server.pid(), settings.idleSessions(),
+              work.resolve(kind + "-idle-histogram"));
           results.put(kind, "d.before_mib", heap.before() / 1048576.0);
           results.put(kind, "d.after_mib", heap.after() / 1048576.0);
           results.put(kind, "d.kib_per_session", heap.bytesPerSession() / 1024.0);

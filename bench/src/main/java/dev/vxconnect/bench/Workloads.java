@@ -2,6 +2,7 @@ package dev.vxconnect.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,8 +193,8 @@ final class Workloads {
    * (d) The server's live heap (after a full collection) before and after {@code count} sessions
    * were opened, each with one {@code select 1}, and left idle (still connected).
    */
-  static IdleHeap idleSessions(String url, long pid, int count) throws Exception {
-    long before = liveHeapBytes(pid);
+  static IdleHeap idleSessions(String url, long pid, int count, Path histograms) throws Exception {
+    long before = liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-before.txt"));
     ExecutorService threads = Executors.newFixedThreadPool(8);
     List<SparkSession> opened = new ArrayList<>();
     try {
@@ -208,7 +209,7 @@ final class Workloads {
       for (Future<SparkSession> f : opening) {
         opened.add(f.get(10, TimeUnit.MINUTES));
       }
-      long after = liveHeapBytes(pid);
+      long after = liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-after.txt"));
       return new IdleHeap(before, after, count);
     } finally {
       List<Future<?>> closing = new ArrayList<>();
@@ -239,9 +240,10 @@ final class Workloads {
 
   /**
    * Bytes of the objects reachable in process {@code pid}: the total of jcmd's class histogram,
-   * which is taken right after a full collection in the same safepoint (garbage excluded).
+   * which is taken right after a full collection in the same safepoint (garbage excluded). The
+   * histogram itself is kept in {@code histogram}, to see what the bytes are.
    */
-  static long liveHeapBytes(long pid) throws IOException, InterruptedException {
+  static long liveHeapBytes(long pid, Path histogram) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
         .redirectErrorStream(true).start();
@@ -249,6 +251,7 @@ final class Workloads {
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("jcmd GC.class_histogram failed: " + out);
     }
+    Files.writeString(histogram, out);
     Matcher m = HISTOGRAM_TOTAL.matcher(out);
     if (!m.find()) {
       throw new IOException("no total in jcmd's class histogram: "

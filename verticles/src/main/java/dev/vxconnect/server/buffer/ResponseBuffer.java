@@ -80,7 +80,11 @@ public final class ResponseBuffer implements ResponseSink {
    */
   @Override
   public void send(ExecutePlanResponse response) {
-    awaitRoom(response);
+    Entry entry;
+    synchronized (this) {
+      entry = stamp(response, lastIndex + 1);
+    }
+    awaitRoom(entry.size());
     Listener toNotify;
     synchronized (this) {
       if (cancelled) {
@@ -89,18 +93,21 @@ public final class ResponseBuffer implements ResponseSink {
       if (finished) {
         throw new IllegalStateException("response after the end of operation " + operationId);
       }
-      append(stamp(response, lastIndex + 1));
+      if (entry.index() != lastIndex + 1) {
+        // A progress report was offered meanwhile: the response takes the next index after it.
+        entry = stamp(response, lastIndex + 1);
+      }
+      append(entry);
       toNotify = listener;
     }
     notify(toNotify);
   }
 
-  private void awaitRoom(ExecutePlanResponse response) {
+  /** Waits until {@code size} more bytes fit ahead of the client (the stamped size: ids are of fixed length). */
+  private void awaitRoom(long size) {
     boolean gaveSlot = false;
     try {
       synchronized (this) {
-        // Sized as it will be sent: the ids stamped on it are of fixed length.
-        long size = stamp(response, lastIndex + 1).size();
         while (!cancelled && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
           if (!gaveSlot) {
             slot.release();
