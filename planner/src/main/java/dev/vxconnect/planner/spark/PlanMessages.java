@@ -18,6 +18,14 @@ final class PlanMessages {
 
   private PlanMessages() {}
 
+  /** Calls {@code visitor} on {@code root} and every message nested in it (it stops the walk by throwing). */
+  static void visit(Message root, java.util.function.Consumer<Message> visitor) {
+    findFirst(root, message -> {
+      visitor.accept(message);
+      return Optional.empty();
+    });
+  }
+
   /** The first answer {@code probe} gives for {@code root} or a message nested in it, depth first. */
   static <T> Optional<T> findFirst(Message root, Function<Message, Optional<T>> probe) {
     Deque<Message> pending = new ArrayDeque<>();

@@ -19,9 +19,8 @@ final class PythonFeatures {
 
   private PythonFeatures() {}
 
-  /** The first Python-only feature used by {@code message}, described for an error message. */
-  static Optional<String> find(Message message) {
-    return PlanMessages.findFirst(message,
-        current -> Optional.ofNullable(PYTHON_MESSAGES.get(current.getDescriptorForType().getFullName())));
+  /** The Python-only feature {@code message} itself (not its fields) is, described for an error message. */
+  static Optional<String> of(Message message) {
+    return Optional.ofNullable(PYTHON_MESSAGES.get(message.getDescriptorForType().getFullName()));
   }
 }

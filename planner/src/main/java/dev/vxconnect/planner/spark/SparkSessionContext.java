@@ -88,15 +88,18 @@ final class SparkSessionContext implements SessionContext {
    * named error for the cases Spark's planner can only fail on here ({@link UnservedCases}).
    */
   private void refuseUnserved(org.sparkproject.connect.protobuf.Message request) {
-    UnservedCases.refuse(request);
-    if (options.pythonEnabled()) {
-      return;
-    }
-    PythonFeatures.find(request).ifPresent(feature -> {
-      throw SparkErrors.raise("FEATURE_NOT_ENABLED", Map.of(
-          "featureName", feature + " (this server's executors run no Python worker)",
-          "configKey", "vxconnect.python.enabled",
-          "configValue", "true"));
+    boolean python = options.pythonEnabled();
+    // One walk over the request's messages for both checks (plans can be large).
+    PlanMessages.visit(request, message -> {
+      UnservedCases.check(message);
+      if (!python) {
+        PythonFeatures.of(message).ifPresent(feature -> {
+          throw SparkErrors.raise("FEATURE_NOT_ENABLED", Map.of(
+              "featureName", feature + " (this server's executors run no Python worker)",
+              "configKey", "vxconnect.python.enabled",
+              "configValue", "true"));
+        });
+      }
     });
   }
 

@@ -20,15 +20,8 @@ final class UnservedCases {
 
   private UnservedCases() {}
 
-  /** Throws the named error for the first unserved case in {@code message}, if any. */
-  static void refuse(Message message) {
-    PlanMessages.findFirst(message, current -> {
-      check(current);
-      return java.util.Optional.empty();
-    });
-  }
-
-  private static void check(Message message) {
+  /** Throws the named error if {@code message} itself (not its fields) is an unserved case. */
+  static void check(Message message) {
     var plugins = SparkConnectPluginRegistry$.MODULE$;
     if (message instanceof Relation relation) {
       if (relation.getRelTypeCase() == Relation.RelTypeCase.UNKNOWN) {
