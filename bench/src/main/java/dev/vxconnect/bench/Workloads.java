@@ -190,10 +190,20 @@ final class Workloads {
   }
 
   /**
+   * How long (d) lets a server rest before its first measure: Spark's block manager thread pools
+   * (up to 100 + 100 threads, each with its thread-local buffers) keep the threads that cleaned up
+   * after the previous workloads' queries for 60 s. Measured right away, the baseline counts them,
+   * and more of them for the server that ran more queries in (c).
+   */
+  static final long IDLE_SETTLE_SECONDS = 70;
+
+  /**
    * (d) The server's live heap (after a full collection) before and after {@code count} sessions
-   * were opened, each with one {@code select 1}, and left idle (still connected).
+   * were opened, each with one {@code select 1}, and left idle (still connected); the
+   * histograms are kept in {@code histograms}-before.txt / -after.txt.
    */
   static IdleHeap idleSessions(String url, long pid, int count, Path histograms) throws Exception {
+    Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_SETTLE_SECONDS));
     long before = liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-before.txt"));
     ExecutorService threads = Executors.newFixedThreadPool(8);
     List<SparkSession> opened = new ArrayList<>();
