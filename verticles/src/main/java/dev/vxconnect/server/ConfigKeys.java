@@ -136,6 +136,15 @@ public final class ConfigKeys {
   public static final Key AUTH_TOKENS_FILE = new Key("vxconnect.auth.tokensFile", null,
       "File of tokens bound to users, one 'user token' (or 'user sha256:<hex>') per line; a call's"
           + " user_id must then be its token's user.");
+  public static final Key AUTH_JWT_KEYS_FILE = new Key("vxconnect.auth.jwt.keysFile", null,
+      "JWKS document or PEM public key: bearer tokens that are JWTs signed by one of its keys (RSA or"
+          + " EC), unexpired, are accepted for the user of their userClaim.");
+  public static final Key AUTH_JWT_ISSUER = new Key("vxconnect.auth.jwt.issuer", null,
+      "The 'iss' a JWT must carry; unset: not checked.");
+  public static final Key AUTH_JWT_AUDIENCE = new Key("vxconnect.auth.jwt.audience", null,
+      "A value the JWT's 'aud' must contain; unset: not checked.");
+  public static final Key AUTH_JWT_USER_CLAIM = new Key("vxconnect.auth.jwt.userClaim", "sub",
+      "The JWT claim that names the user (the call's user_id must be it).");
   public static final Key TLS_CERT_FILE = new Key("vxconnect.tls.certFile", null,
       "PEM certificate chain of the gRPC port; when set (with keyFile), the port speaks only TLS.");
   public static final Key TLS_KEY_FILE = new Key("vxconnect.tls.keyFile", null,
@@ -156,7 +165,8 @@ public final class ConfigKeys {
       MAX_SESSIONS_PER_USER, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
       CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
-      AUTH_TOKENS_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
+      AUTH_TOKENS_FILE, AUTH_JWT_KEYS_FILE, AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE, AUTH_JWT_USER_CLAIM,
+      TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
       TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS,
       MAX_CONCURRENT_STREAMS, MAX_CONNECTIONS, IDLE_TIMEOUT, WARMUP);
 }

@@ -149,7 +149,11 @@ public final class OptionsLoader {
         .validate();
     AuthOptions auth = new AuthOptions()
         .setToken(get(ConfigKeys.AUTH_TOKEN))
-        .setTokensFile(path(ConfigKeys.AUTH_TOKENS_FILE));
+        .setTokensFile(path(ConfigKeys.AUTH_TOKENS_FILE))
+        .setJwtKeysFile(path(ConfigKeys.AUTH_JWT_KEYS_FILE))
+        .setJwtIssuer(get(ConfigKeys.AUTH_JWT_ISSUER))
+        .setJwtAudience(get(ConfigKeys.AUTH_JWT_AUDIENCE))
+        .setJwtUserClaim(get(ConfigKeys.AUTH_JWT_USER_CLAIM));
     return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts, tls, auth);
   }
 

@@ -18,6 +18,7 @@ import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.rpc.CallGuard;
 import dev.vxconnect.server.rpc.ConnectionLimit;
 import dev.vxconnect.server.auth.Authenticator;
+import dev.vxconnect.server.auth.JwtVerifier;
 import dev.vxconnect.server.auth.TokenTable;
 import dev.vxconnect.server.rpc.ArtifactStatusHandler;
 import dev.vxconnect.server.rpc.CloneSessionHandler;
@@ -155,8 +156,12 @@ public final class VxconnectServer {
     SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
     Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), config.tls(),
         failures, sessions::unreachable);
-    Authenticator authenticator = new Authenticator(config.auth(),
-        config.auth().getTokensFile().map(TokenTable::read).orElseGet(TokenTable::empty), config.tls());
+    AuthOptions auth = config.auth();
+    Authenticator authenticator = new Authenticator(auth,
+        auth.getTokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
+        auth.getJwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.getJwtIssuer(), auth.getJwtAudience(),
+            auth.getJwtUserClaim())),
+        config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
     if (metrics != null) {
       metrics.bind(forwarder);

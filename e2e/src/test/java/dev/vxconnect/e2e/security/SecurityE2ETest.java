@@ -52,7 +52,8 @@ import org.sparkproject.io.grpc.StatusRuntimeException;
 
 /**
  * The server as it ships for exposure: TLS with a certificate made at test time, tokens bound to
- * users (alice, bob), and the official client connecting with {@code use_ssl=true;token=...}; and
+ * users (alice, bob) and JWTs of a test identity provider (carol), and the official client
+ * connecting with {@code use_ssl=true;token=...}; and
  * a server without TLS whose clients on other hosts are refused, with Spark's pre-shared token.
  */
 @Timeout(300)
@@ -64,6 +65,7 @@ class SecurityE2ETest {
   private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
 
   private static TestCertificate certificate;
+  private static TestJwt identityProvider;
   private static ServerProcess tlsServer;
   private static ServerProcess plainServer;
   private static ManagedChannel tls;
@@ -75,10 +77,15 @@ class SecurityE2ETest {
     certificate = TestCertificate.create(dir);
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "# test users\nalice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
+    identityProvider = TestJwt.create();
+    Path jwtKey = identityProvider.writePublicKey(dir.resolve("idp-public.pem"));
     tlsServer = ServerProcess.start("security-tls", List.of(
         "vxconnect.tls.certFile=" + certificate.certFile,
         "vxconnect.tls.keyFile=" + certificate.keyFile,
-        "vxconnect.auth.tokensFile=" + tokens));
+        "vxconnect.auth.tokensFile=" + tokens,
+        "vxconnect.auth.jwt.keysFile=" + jwtKey,
+        "vxconnect.auth.jwt.issuer=" + TestJwt.ISSUER,
+        "vxconnect.auth.jwt.audience=" + TestJwt.AUDIENCE));
     plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0"),
         Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
@@ -168,6 +175,40 @@ class SecurityE2ETest {
           .contains("PERMISSION_DENIED");
     } finally {
       catchThrowable(impostor::close);
+    }
+  }
+
+  @Test
+  void officialClientWithAJwtActsAsItsUserOnly() throws Exception {
+    String url = "sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=";
+    SparkSession carol = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote(url + identityProvider.token("carol", 300) + ";user_id=carol").create();
+    try {
+      assertThat(((Row[]) carol.sql("select 6 * 7 as answer").collect())[0].getInt(0)).isEqualTo(42);
+    } finally {
+      carol.close();
+    }
+    SparkSession impostor = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote(url + identityProvider.token("carol", 300) + ";user_id=alice").create();
+    try {
+      assertThat(fullText(catchThrowable(() -> impostor.sql("select 1").collect()))).contains("PERMISSION_DENIED");
+    } finally {
+      catchThrowable(impostor::close);
+    }
+    SparkSession expired = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote(url + identityProvider.token("carol", -300) + ";user_id=carol").create();
+    try {
+      assertThat(fullText(catchThrowable(() -> expired.sql("select 1").collect()))).contains("UNAUTHENTICATED");
+    } finally {
+      catchThrowable(expired::close);
+    }
+    TestJwt stranger = TestJwt.create();
+    SparkSession forged = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote(url + stranger.token("carol", 300) + ";user_id=carol").create();
+    try {
+      assertThat(fullText(catchThrowable(() -> forged.sql("select 1").collect()))).contains("UNAUTHENTICATED");
+    } finally {
+      catchThrowable(forged::close);
     }
   }
 

@@ -17,7 +17,9 @@ import java.util.Optional;
  * Decides who a call comes from, before its first message is read: the transport must be TLS or
  * loopback (unless insecure transport is allowed), and when tokens are configured the call must
  * carry one, as {@code Authorization: Bearer <token>} (what Spark's server checks) or
- * {@code Authentication: Bearer <token>} (what the JVM client sends over TLS). Never blocks.
+ * {@code Authentication: Bearer <token>} (what the JVM client sends over TLS): a token of the
+ * tokens file, a JWT signed by a configured key (both bound to their user), or the pre-shared
+ * token (bound to none). Never blocks.
  */
 public final class Authenticator {
 
@@ -30,13 +32,15 @@ public final class Authenticator {
 
   private final byte[] sharedDigest;
   private final TokenTable tokens;
+  private final Optional<JwtVerifier> jwt;
   private final boolean tokensRequired;
   private final boolean tls;
   private final boolean allowInsecure;
 
-  public Authenticator(AuthOptions auth, TokenTable tokens, TlsOptions tls) {
+  public Authenticator(AuthOptions auth, TokenTable tokens, Optional<JwtVerifier> jwt, TlsOptions tls) {
     this.sharedDigest = auth.getToken().map(Authenticator::sha256).orElse(null);
     this.tokens = tokens;
+    this.jwt = jwt;
     this.tokensRequired = auth.isEnabled();
     this.tls = tls.isEnabled();
     this.allowInsecure = tls.isAllowInsecure();
@@ -82,6 +86,9 @@ public final class Authenticator {
       return Optional.empty();
     }
     Optional<String> bound = tokens.userOf(token);
+    if (bound.isEmpty() && jwt.isPresent()) {
+      bound = jwt.get().userOf(token);
+    }
     if (bound.isPresent()) {
       return Optional.of(bound);
     }
@@ -126,7 +133,8 @@ public final class Authenticator {
   @Override
   public String toString() {
     return "Authenticator{tokens=" + (tokensRequired ? tokens.size() + " bound"
-        + (sharedDigest != null ? " + pre-shared" : "") : "none") + ", tls=" + tls
+        + (sharedDigest != null ? " + pre-shared" : "") + jwt.map(j -> " + " + j).orElse("") : "none")
+        + ", tls=" + tls
         + ", allowInsecure=" + allowInsecure + "}";
   }
 

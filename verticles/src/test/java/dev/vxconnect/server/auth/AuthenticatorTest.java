@@ -34,7 +34,7 @@ class AuthenticatorTest {
   }
 
   private static Authenticator plain(AuthOptions auth, boolean allowInsecure) {
-    return new Authenticator(auth, TOKENS, new TlsOptions().setAllowInsecure(allowInsecure));
+    return new Authenticator(auth, TOKENS, Optional.empty(), new TlsOptions().setAllowInsecure(allowInsecure));
   }
 
   @Test
@@ -50,7 +50,7 @@ class AuthenticatorTest {
     assertThatThrownBy(() -> plain(new AuthOptions(), false).authenticate(headers(), from("192.0.2.7"), false))
         .isInstanceOf(Authenticator.Refused.class).hasMessageContaining("without TLS");
     assertThat(plain(new AuthOptions(), true).authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
-    Authenticator tls = new Authenticator(new AuthOptions(), TOKENS,
+    Authenticator tls = new Authenticator(new AuthOptions(), TOKENS, Optional.empty(),
         new TlsOptions().setCertFile(Path.of("c.pem")).setKeyFile(Path.of("k.pem")));
     assertThat(tls.authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
   }
