@@ -108,6 +108,7 @@ public final class OptionsLoader {
         .setTombstones(integer(ConfigKeys.CLOSED_SESSIONS_TOMBSTONES))
         .setMaintenanceInterval(duration(ConfigKeys.SESSION_MAINTENANCE_INTERVAL, "ms"))
         .setMaxSessionsPerUser(integer(ConfigKeys.MAX_SESSIONS_PER_USER))
+        .setMaxArtifactBytes(bytes(ConfigKeys.MAX_ARTIFACT_BYTES))
         .setRetryDelay(duration(ConfigKeys.RETRY_DELAY, "ms"));
     ExecutionOptions execution = new ExecutionOptions()
         .setExecuteThreads(integer(ConfigKeys.EXECUTE_THREADS))

@@ -12,6 +12,7 @@ public class SessionOptions {
   /** {@code spark.connect.session.manager.maintenanceInterval}. */
   public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_SESSIONS_PER_USER = 1000;
+  public static final long DEFAULT_MAX_ARTIFACT_BYTES = 10L * 1024 * 1024 * 1024;
   /** The back-off suggested to a client refused a new session (google.rpc.RetryInfo). */
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -19,6 +20,7 @@ public class SessionOptions {
   private int tombstones;
   private Duration maintenanceInterval;
   private int maxSessionsPerUser;
+  private long maxArtifactBytes;
   private Duration retryDelay;
 
   public SessionOptions() {
@@ -26,6 +28,7 @@ public class SessionOptions {
     tombstones = DEFAULT_TOMBSTONES;
     maintenanceInterval = DEFAULT_MAINTENANCE_INTERVAL;
     maxSessionsPerUser = DEFAULT_MAX_SESSIONS_PER_USER;
+    maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
     retryDelay = DEFAULT_RETRY_DELAY;
   }
 
@@ -34,6 +37,7 @@ public class SessionOptions {
     tombstones = other.tombstones;
     maintenanceInterval = other.maintenanceInterval;
     maxSessionsPerUser = other.maxSessionsPerUser;
+    maxArtifactBytes = other.maxArtifactBytes;
     retryDelay = other.retryDelay;
   }
 
@@ -85,6 +89,19 @@ public class SessionOptions {
     return this;
   }
 
+  /** Bytes of artifacts one session may hold. */
+  public long getMaxArtifactBytes() {
+    return maxArtifactBytes;
+  }
+
+  public SessionOptions setMaxArtifactBytes(long maxArtifactBytes) {
+    if (maxArtifactBytes <= 0) {
+      throw new IllegalArgumentException("maxArtifactBytes must be > 0");
+    }
+    this.maxArtifactBytes = maxArtifactBytes;
+    return this;
+  }
+
   public Duration getRetryDelay() {
     return retryDelay;
   }
@@ -101,6 +118,6 @@ public class SessionOptions {
   public String toString() {
     return "SessionOptions{idleTimeout=" + idleTimeout + ", tombstones=" + tombstones
         + ", maintenanceInterval=" + maintenanceInterval + ", maxSessionsPerUser="
-        + maxSessionsPerUser + ", retryDelay=" + retryDelay + "}";
+        + maxSessionsPerUser + ", maxArtifactBytes=" + maxArtifactBytes + ", retryDelay=" + retryDelay + "}";
   }
 }

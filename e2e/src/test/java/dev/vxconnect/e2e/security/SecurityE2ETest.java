@@ -64,6 +64,9 @@ class SecurityE2ETest {
   private static final String SHARED_TOKEN = "shared-" + UUID.randomUUID();
   private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
 
+  /** The plain server's artifact bytes per session. */
+  private static final int ARTIFACT_QUOTA = 1024 * 1024;
+
   private static TestCertificate certificate;
   private static TestJwt identityProvider;
   private static ServerProcess tlsServer;
@@ -86,7 +89,8 @@ class SecurityE2ETest {
         "vxconnect.auth.jwt.keysFile=" + jwtKey,
         "vxconnect.auth.jwt.issuer=" + TestJwt.ISSUER,
         "vxconnect.auth.jwt.audience=" + TestJwt.AUDIENCE));
-    plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0"),
+    plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0",
+            "vxconnect.artifacts.maxBytesPerSession=" + ARTIFACT_QUOTA),
         Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
     // The official client trusts the JVM's default trust store.
@@ -210,6 +214,48 @@ class SecurityE2ETest {
     } finally {
       catchThrowable(forged::close);
     }
+  }
+
+  @Test
+  void aSessionsArtifactsAreBoundedByItsQuota() throws Exception {
+    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    Path first = randomJar(dir.resolve("quota-first.jar"), ARTIFACT_QUOTA * 6 / 10);
+    Path second = randomJar(dir.resolve("quota-second.jar"), ARTIFACT_QUOTA * 6 / 10);
+    String url = "sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN;
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
+    try {
+      spark.addArtifact(first.toString());
+      String refused = fullText(catchThrowable(() -> spark.addArtifact(second.toString())));
+      assertThat(refused).contains("RESOURCE_EXHAUSTED").contains("vxconnect.artifacts.maxBytesPerSession");
+      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0)).isEqualTo("still served");
+    } finally {
+      spark.close();
+    }
+    SparkSession other = org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
+    try {
+      other.addArtifact(second.toString()); // another session has its own quota
+    } finally {
+      other.close();
+    }
+  }
+
+  /** A valid jar of about {@code bytes} bytes: one stored (uncompressed) entry of random bytes. */
+  private static Path randomJar(Path file, int bytes) throws Exception {
+    Files.createDirectories(file.getParent());
+    byte[] data = new byte[bytes];
+    new java.util.Random(bytes).nextBytes(data);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(data);
+    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(file))) {
+      java.util.jar.JarEntry entry = new java.util.jar.JarEntry("blob.bin");
+      entry.setMethod(java.util.zip.ZipEntry.STORED);
+      entry.setSize(data.length);
+      entry.setCrc(crc.getValue());
+      jar.putNextEntry(entry);
+      jar.write(data);
+      jar.closeEntry();
+    }
+    return file;
   }
 
   @Test

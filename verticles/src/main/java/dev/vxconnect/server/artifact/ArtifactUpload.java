@@ -23,6 +23,20 @@ public final class ArtifactUpload implements AutoCloseable {
   /** One received artifact and whether all its chunks passed the CRC check. */
   public record Staged(String name, Path file, boolean crcOk) {}
 
+  /** The call sent more than the upload may take. */
+  public static final class TooLarge extends IllegalArgumentException {
+    private final long maxBytes;
+
+    TooLarge(long maxBytes) {
+      super("An AddArtifacts call may upload at most " + maxBytes + " bytes");
+      this.maxBytes = maxBytes;
+    }
+
+    public long maxBytes() {
+      return maxBytes;
+    }
+  }
+
   private final Path directory;
   private final long maxBytes;
   private final List<Staged> staged = new ArrayList<>();
@@ -68,6 +82,11 @@ public final class ArtifactUpload implements AutoCloseable {
       default -> throw new UnsupportedOperationException(
           "Unsupported data transfer request: " + request.getPayloadCase());
     }
+  }
+
+  /** Bytes received so far. */
+  public long bytes() {
+    return bytes;
   }
 
   /** Every artifact received, once the client has finished sending. */
@@ -154,7 +173,7 @@ public final class ArtifactUpload implements AutoCloseable {
       }
       bytes += chunk.getData().size();
       if (bytes > maxBytes) {
-        throw new IllegalArgumentException("An AddArtifacts call may upload at most " + maxBytes + " bytes");
+        throw new TooLarge(maxBytes);
       }
       byte[] data = chunk.getData().toByteArray();
       CRC32 crc = new CRC32();

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
@@ -33,14 +34,20 @@ public final class AddArtifactsHandler
   private final SessionCalls calls;
   private final Path stagingRoot;
   private final long maxUploadBytes;
+  private final long maxSessionBytes;
   private final SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method;
   private final Forwarder forwarder;
 
-  public AddArtifactsHandler(SessionCalls calls, Path stagingRoot, long maxUploadBytes,
+  /**
+   * @param maxUploadBytes bytes one call may upload
+   * @param maxSessionBytes bytes of artifacts one session may hold in all
+   */
+  public AddArtifactsHandler(SessionCalls calls, Path stagingRoot, long maxUploadBytes, long maxSessionBytes,
       SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method, Forwarder forwarder) {
     this.calls = calls;
     this.stagingRoot = stagingRoot;
     this.maxUploadBytes = maxUploadBytes;
+    this.maxSessionBytes = maxSessionBytes;
     this.method = method;
     this.forwarder = forwarder;
   }
@@ -48,6 +55,12 @@ public final class AddArtifactsHandler
   @Override
   public void handle(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller) {
     new Upload(call, caller, Vertx.currentContext()).start();
+  }
+
+  private RpcFailure sessionFull(Session session, String upload) {
+    return RpcFailure.of(ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " may hold at most "
+        + maxSessionBytes + " bytes of artifacts (vxconnect.artifacts.maxBytesPerSession); it holds "
+        + session.artifactBytes() + ", and " + upload);
   }
 
   private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
@@ -104,10 +117,18 @@ public final class AddArtifactsHandler
               request.getClientObservedServerSideSessionId(), caller));
       resolved.compose(s -> calls.blocking(s, ss -> {
         if (upload == null) {
-          upload = new ArtifactUpload(
-              stagingRoot.resolve(ss.sessionId()).resolve(UUID.randomUUID().toString()), maxUploadBytes);
+          // Never more than the session has room for: a quota is not checked only after the disk filled.
+          long room = Math.max(0, maxSessionBytes - ss.artifactBytes());
+          upload = new ArtifactUpload(stagingRoot.resolve(ss.sessionId()).resolve(UUID.randomUUID().toString()),
+              Math.min(maxUploadBytes, room));
         }
-        upload.accept(request);
+        try {
+          upload.accept(request);
+        } catch (ArtifactUpload.TooLarge tooLarge) {
+          throw tooLarge.maxBytes() < maxUploadBytes
+              ? sessionFull(ss, "this upload passed it after " + upload.bytes() + " bytes")
+              : RpcFailure.of(ErrorStatus.RESOURCE_EXHAUSTED, tooLarge.getMessage());
+        }
         return ss;
       })).onComplete(done -> context.runOnContext(v -> {
         if (done.failed() && session == null && done.cause() instanceof ForwardRequired owner) {
@@ -137,16 +158,31 @@ public final class AddArtifactsHandler
             .setSessionId(s.sessionId())
             .setServerSideSessionId(s.serverSideSessionId());
         try (ArtifactUpload finished = upload) {
-          for (ArtifactUpload.Staged staged : finished.complete()) {
-            if (staged.crcOk()) {
-              if (calls.sessions().replicatesArtifact(Files.size(staged.file()))) {
-                // Read before the session takes the file.
-                byte[] bytes = Files.readAllBytes(staged.file());
-                replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+          List<ArtifactUpload.Staged> received = finished.complete();
+          long total = 0;
+          for (ArtifactUpload.Staged staged : received) {
+            total += staged.crcOk() ? Files.size(staged.file()) : 0;
+          }
+          if (!s.reserveArtifactBytes(total, maxSessionBytes)) {
+            throw sessionFull(s, "this upload brings " + total + " more");
+          }
+          long added = 0;
+          try {
+            for (ArtifactUpload.Staged staged : received) {
+              if (staged.crcOk()) {
+                long size = Files.size(staged.file());
+                if (calls.sessions().replicatesArtifact(size)) {
+                  // Read before the session takes the file.
+                  byte[] bytes = Files.readAllBytes(staged.file());
+                  replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+                }
+                s.context().addArtifact(staged.name(), staged.file());
+                added += size;
               }
-              s.context().addArtifact(staged.name(), staged.file());
+              response.addArtifacts(ArtifactUpload.summary(staged));
             }
-            response.addArtifacts(ArtifactUpload.summary(staged));
+          } finally {
+            s.releaseArtifactBytes(total - added);
           }
         }
         return response.build();

@@ -28,6 +28,8 @@ public final class Session {
   private final long createdAtMs = System.currentTimeMillis();
   private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
+  /** Bytes of the artifacts added to this session on this instance. */
+  private final java.util.concurrent.atomic.AtomicLong artifactBytes = new java.util.concurrent.atomic.AtomicLong();
   /** The session as the cluster knows it; changed only through {@link #withChange}. */
   private SessionRecord record;
   /** The last write of the record, so writes reach the store in order. */
@@ -38,6 +40,28 @@ public final class Session {
     this.record = record;
     this.context = context;
     this.finishedIdsTtlMs = finishedIdsTtlMs;
+  }
+
+  /** Bytes of the artifacts added to this session (on this instance). */
+  public long artifactBytes() {
+    return artifactBytes.get();
+  }
+
+  /** Counts {@code bytes} more artifact bytes unless the total would pass {@code limit}; whether it did. */
+  public boolean reserveArtifactBytes(long bytes, long limit) {
+    long held;
+    do {
+      held = artifactBytes.get();
+      if (held + bytes > limit) {
+        return false;
+      }
+    } while (!artifactBytes.compareAndSet(held, held + bytes));
+    return true;
+  }
+
+  /** Gives back bytes counted by {@link #reserveArtifactBytes} for artifacts that were not added. */
+  public void releaseArtifactBytes(long bytes) {
+    artifactBytes.addAndGet(-bytes);
   }
 
   public SessionKey key() {
