@@ -1,6 +1,7 @@
 package dev.vxconnect.planner;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ public class EngineOptions {
   private long resultWindowBytes;
   private boolean pythonEnabled;
   private boolean copyToLocalFsAllowed;
+  private List<java.nio.file.Path> allowedLocalPaths = List.of();
 
   public EngineOptions() {
     sparkConf = new LinkedHashMap<>();
@@ -29,6 +31,7 @@ public class EngineOptions {
     resultWindowBytes = other.resultWindowBytes;
     pythonEnabled = other.pythonEnabled;
     copyToLocalFsAllowed = other.copyToLocalFsAllowed;
+    allowedLocalPaths = other.allowedLocalPaths;
   }
 
   /** Every {@code spark.*} key handed to the driver; {@code spark.master} defaults to {@code local[*]}. */
@@ -77,9 +80,23 @@ public class EngineOptions {
     return this;
   }
 
+  /**
+   * Directories of the driver's local file system that sessions' file data sources may read and
+   * write (with the warehouse); empty: any path, as on Spark's server.
+   */
+  public List<java.nio.file.Path> allowedLocalPaths() {
+    return allowedLocalPaths;
+  }
+
+  public EngineOptions setAllowedLocalPaths(List<java.nio.file.Path> allowedLocalPaths) {
+    this.allowedLocalPaths = List.copyOf(allowedLocalPaths);
+    return this;
+  }
+
   @Override
   public String toString() {
     return "EngineOptions{sparkConf=" + sparkConf + ", resultWindowBytes=" + resultWindowBytes
-        + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed + "}";
+        + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed
+        + ", allowedLocalPaths=" + allowedLocalPaths + "}";
   }
 }

@@ -95,6 +95,9 @@ public final class ConfigKeys {
       "Back-off suggested to clients refused for a limit or load (google.rpc.RetryInfo).");
   public static final Key MAX_SESSIONS_PER_USER = new Key("vxconnect.session.maxSessionsPerUser", "1000",
       "Sessions one user may hold at once; beyond, RESOURCE_EXHAUSTED.");
+  public static final Key ALLOWED_LOCAL_PATHS = new Key("vxconnect.sources.allowedLocalPaths", null,
+      "Comma list of directories of the server's file system that sessions' file data sources may read"
+          + " and write (with the warehouse); unset: any path, as on Spark's server.");
   public static final Key MAX_ARTIFACT_BYTES = new Key("vxconnect.artifacts.maxBytesPerSession", "10g",
       "Bytes of artifacts (jars, classes, files, archives) one session may add; beyond, RESOURCE_EXHAUSTED.");
   public static final Key RPC_THREADS = new Key("vxconnect.rpc.threads", "8",
@@ -164,7 +167,7 @@ public final class ConfigKeys {
       MAX_STREAM_SIZE, DETACHED_TIMEOUT, EXECUTE_MAINTENANCE_INTERVAL, ABANDONED_TOMBSTONES,
       INACTIVE_OPERATIONS_EXPIRATION, EVENT_LOOPS, SHUTDOWN_GRACE, MAX_EVENT_LOOP_EXECUTE_TIME, ADMIN_PORT, EXECUTE_THREADS, MAX_OPERATIONS,
       MAX_OPERATIONS_PER_SESSION, MAX_OPERATIONS_PER_USER, MAX_BUFFERED_BYTES, RETRY_DELAY,
-      MAX_SESSIONS_PER_USER, MAX_ARTIFACT_BYTES, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
+      MAX_SESSIONS_PER_USER, MAX_ARTIFACT_BYTES, ALLOWED_LOCAL_PATHS, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
       CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
       AUTH_TOKENS_FILE, AUTH_JWT_KEYS_FILE, AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE, AUTH_JWT_USER_CLAIM,

@@ -132,7 +132,8 @@ public final class OptionsLoader {
         .setResultWindowBytes(bytes(ConfigKeys.RESULT_WINDOW_BYTES))
         .setPythonEnabled(ConfigValues.bool(ConfigKeys.PYTHON_ENABLED.name(), get(ConfigKeys.PYTHON_ENABLED)))
         .setCopyToLocalFsAllowed(ConfigValues.bool(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS.name(),
-            get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS)));
+            get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS)))
+        .setAllowedLocalPaths(pathList(get(ConfigKeys.ALLOWED_LOCAL_PATHS)));
     values.forEach((key, value) -> {
       if (key.startsWith("spark.") && !key.equals(ConfigKeys.AUTH_TOKEN.name())) {
         engine.setSparkConf(key, value);
@@ -198,6 +199,11 @@ public final class OptionsLoader {
     int colon = advertisedAddress.lastIndexOf(':');
     String host = colon < 0 ? advertisedAddress : advertisedAddress.substring(0, colon);
     return host + ":" + server.getAdminPort();
+  }
+
+  private static List<Path> pathList(String value) {
+    return value == null ? List.of()
+        : Arrays.stream(value.split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of).toList();
   }
 
   private static String localHostName() {

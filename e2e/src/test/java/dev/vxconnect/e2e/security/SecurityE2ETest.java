@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.e2e.support.Sneaky;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -89,8 +90,10 @@ class SecurityE2ETest {
         "vxconnect.auth.jwt.keysFile=" + jwtKey,
         "vxconnect.auth.jwt.issuer=" + TestJwt.ISSUER,
         "vxconnect.auth.jwt.audience=" + TestJwt.AUDIENCE));
+    Path allowed = Files.createDirectories(dir.resolve("allowed-data"));
     plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0",
-            "vxconnect.artifacts.maxBytesPerSession=" + ARTIFACT_QUOTA),
+            "vxconnect.artifacts.maxBytesPerSession=" + ARTIFACT_QUOTA,
+            "vxconnect.sources.allowedLocalPaths=" + allowed),
         Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
     // The official client trusts the JVM's default trust store.
@@ -256,6 +259,49 @@ class SecurityE2ETest {
       jar.closeEntry();
     }
     return file;
+  }
+
+  @Test
+  void fileSourcesUseOnlyTheAllowedLocalDirectories() throws Exception {
+    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    Path allowed = dir.resolve("allowed-data");
+    Path outside = Files.createDirectories(dir.resolve("outside-data"));
+    Files.writeString(outside.resolve("secret.txt"), "not for sessions\n");
+    Path escape = allowed.resolve("escape");
+    Files.deleteIfExists(escape);
+    Files.createSymbolicLink(escape, outside);
+    String table = "numbers_" + UUID.randomUUID().toString().replace("-", "");
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
+        .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN).create();
+    try {
+      String inside = allowed.resolve("numbers-" + UUID.randomUUID()).toString();
+      spark.range(10).write().parquet(inside);
+      assertThat(spark.read().parquet(inside).count()).isEqualTo(10);
+      assertThat(((Row[]) spark.sql("select count(*) from parquet.`" + inside + "`").collect())[0].getLong(0))
+          .isEqualTo(10);
+      spark.range(3).write().saveAsTable(table); // the warehouse
+      assertThat(spark.table(table).count()).isEqualTo(3);
+
+      List<Runnable> refused = List.of(
+          () -> spark.read().text(outside.resolve("secret.txt").toString()).collect(),
+          () -> spark.sql("select * from text.`" + outside.resolve("secret.txt") + "`").collect(),
+          () -> spark.read().text(escape.resolve("secret.txt").toString()).collect(),
+          () -> spark.read().text(allowed.resolve("../outside-data/secret.txt").toString()).collect(),
+          () -> spark.range(1).write().mode("overwrite").parquet(outside.resolve("written").toString()),
+          () -> spark.sql("create table t_" + UUID.randomUUID().toString().replace("-", "")
+              + " (id long) using parquet location '" + outside.resolve("table") + "'").collect(),
+          () -> Sneaky.run(() -> spark.readStream().format("text").load(outside.toString()).writeStream()
+              .format("memory").queryName("q_" + UUID.randomUUID().toString().replace("-", "")).start()));
+      for (int i = 0; i < refused.size(); i++) {
+        assertThat(fullText(catchThrowable(refused.get(i)::run))).as("refused case %d", i)
+            .contains("VXCONNECT_LOCAL_PATH_NOT_ALLOWED");
+      }
+      assertThat(outside.resolve("written")).doesNotExist();
+      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0)).isEqualTo("still served");
+    } finally {
+      catchThrowable(() -> spark.sql("drop table if exists " + table).collect());
+      spark.close();
+    }
   }
 
   @Test

@@ -43,7 +43,12 @@ public final class SparkEngineImpl implements SparkEngine {
     // As Spark's Connect server: each session gets its own artifacts and class loader.
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true");
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ALWAYS_APPLY_CLASSLOADER().key(), "true");
-    SparkSession root = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession root = SparkSession.builder().config(conf)
+        .withExtensions(extensions -> {
+          LocalPathPolicy.install(extensions, options.allowedLocalPaths());
+          return BoxedUnit.UNIT;
+        })
+        .getOrCreate();
     // Registers the spark.connect.* SQL confs (e.g. the plan compression threshold the client
     // asks for), which only exist once Spark's Connect config object is loaded.
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
