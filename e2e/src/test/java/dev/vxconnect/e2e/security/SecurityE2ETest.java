@@ -165,24 +165,9 @@ class SecurityE2ETest {
 
   @Test
   void officialClientWithAWrongTokenOrAnotherUserIsRefused() {
-    SparkSession wrongToken = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=not-a-token;user_id=alice")
-        .create();
-    try {
-      assertThat(fullText(catchThrowable(() -> wrongToken.sql("select 1").collect())))
-          .contains("UNAUTHENTICATED");
-    } finally {
-      catchThrowable(wrongToken::close);
-    }
-    SparkSession impostor = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=" + BOB_TOKEN + ";user_id=alice")
-        .create();
-    try {
-      assertThat(fullText(catchThrowable(() -> impostor.sql("select 1").collect())))
-          .contains("PERMISSION_DENIED");
-    } finally {
-      catchThrowable(impostor::close);
-    }
+    String tls = "sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=";
+    assertThat(firstQueryFailure(tls + "not-a-token;user_id=alice")).contains("UNAUTHENTICATED");
+    assertThat(firstQueryFailure(tls + BOB_TOKEN + ";user_id=alice")).contains("PERMISSION_DENIED");
   }
 
   @Test
@@ -195,27 +180,21 @@ class SecurityE2ETest {
     } finally {
       carol.close();
     }
-    SparkSession impostor = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url + identityProvider.token("carol", 300) + ";user_id=alice").create();
+    assertThat(firstQueryFailure(url + identityProvider.token("carol", 300) + ";user_id=alice"))
+        .as("carol's JWT naming alice").contains("PERMISSION_DENIED");
+    assertThat(firstQueryFailure(url + identityProvider.token("carol", -300) + ";user_id=carol"))
+        .as("an expired JWT").contains("UNAUTHENTICATED");
+    assertThat(firstQueryFailure(url + TestJwt.create().token("carol", 300) + ";user_id=carol"))
+        .as("a JWT signed by another key").contains("UNAUTHENTICATED");
+  }
+
+  /** What the official client connected to {@code url} fails with on its first query (with its causes). */
+  private static String firstQueryFailure(String url) {
+    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
     try {
-      assertThat(fullText(catchThrowable(() -> impostor.sql("select 1").collect()))).contains("PERMISSION_DENIED");
+      return fullText(catchThrowable(() -> spark.sql("select 1").collect()));
     } finally {
-      catchThrowable(impostor::close);
-    }
-    SparkSession expired = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url + identityProvider.token("carol", -300) + ";user_id=carol").create();
-    try {
-      assertThat(fullText(catchThrowable(() -> expired.sql("select 1").collect()))).contains("UNAUTHENTICATED");
-    } finally {
-      catchThrowable(expired::close);
-    }
-    TestJwt stranger = TestJwt.create();
-    SparkSession forged = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url + stranger.token("carol", 300) + ";user_id=carol").create();
-    try {
-      assertThat(fullText(catchThrowable(() -> forged.sql("select 1").collect()))).contains("UNAUTHENTICATED");
-    } finally {
-      catchThrowable(forged::close);
+      catchThrowable(spark::close);
     }
   }
 
