@@ -51,16 +51,16 @@ final class LocalPathPolicy {
     }
     LocalPathPolicy policy = new LocalPathPolicy(allowedDirectories);
     extensions.injectCheckRule(session -> (Function1<LogicalPlan, BoxedUnit>) plan -> {
-      policy.check(plan, session.sessionState().conf().warehousePath(),
-          FileSystem.getDefaultUri(session.sessionState().newHadoopConf()).getScheme());
+      policy.check(plan, session);
       return BoxedUnit.UNIT;
     });
   }
 
-  private void check(LogicalPlan plan, String warehouse, String defaultScheme) {
+  /** Runs on every analyzed plan: nothing is looked up unless a node names a path. */
+  private void check(LogicalPlan plan, org.apache.spark.sql.SparkSession session) {
     plan.foreachWithSubqueries(node -> {
       for (URI uri : paths(node)) {
-        require(uri, warehouse, defaultScheme);
+        require(uri, session);
       }
       return BoxedUnit.UNIT;
     });
@@ -105,11 +105,14 @@ final class LocalPathPolicy {
     }
   }
 
-  private void require(URI uri, String warehouse, String defaultScheme) {
-    String scheme = uri.getScheme() != null ? uri.getScheme() : defaultScheme;
+  private void require(URI uri, org.apache.spark.sql.SparkSession session) {
+    // Paths of relations are qualified; a bare one is on the default file system.
+    String scheme = uri.getScheme() != null ? uri.getScheme()
+        : FileSystem.getDefaultUri(session.sessionState().newHadoopConf()).getScheme();
     if (scheme != null && !scheme.equals("file")) {
       return;
     }
+    String warehouse = session.sessionState().conf().warehousePath();
     Path path = real(Paths.get(uri.getPath()));
     if (allowed.stream().anyMatch(path::startsWith) || isUnder(path, warehouse)) {
       return;
