@@ -1,24 +1,20 @@
 package dev.vxconnect.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark harness (docs/benchmarks.md): starts Apache Spark's own Connect server and
  * vxconnect one after the other (never both at once), drives each with the official client through
- * workloads (a) to (e), runs the TPC-H-like baseline on classic Spark in a JVM of its own, then (f)
- * on a two-instance vxconnect cluster, and writes a report with both servers side by side.
+ * workloads (a) to (d), then runs (e) on both servers and classic Spark in turn ({@link
+ * TpchComparison}) and (f) on a two-instance vxconnect cluster, and writes a report with both
+ * servers side by side.
  * Started by bench/run.sh, which passes -Dbench.* settings ({@link Settings}).
  */
 public final class Bench {
@@ -35,13 +31,12 @@ public final class Bench {
     Results results = new Results();
     results.startedAtMillis = System.currentTimeMillis();
     results.loadBefore = loadAverage();
-    Path tpchData = work.resolve("tpch-sf" + settings.tpchScale());
 
     for (String kind : settings.servers()) {
-      measure(settings, work, kind, results, tpchData);
+      measure(settings, work, kind, results);
     }
-    if (settings.runs("e") && results.tpchGeneratedBy != null) {
-      attempt(results, "classic (e)", () -> results.tpch.put("classic", classic(settings, work, tpchData)));
+    if (settings.runs("e")) {
+      attempt(results, "(e)", () -> results.tpch = new TpchComparison(settings, work).run());
     }
     if (settings.runs("f") && settings.servers().contains(Settings.VXCONNECT)) {
       attempt(results, Settings.VXCONNECT + " (f)", () -> {
@@ -59,8 +54,7 @@ public final class Bench {
     System.exit(results.errors.isEmpty() ? 0 : 1);
   }
 
-  private static void measure(Settings settings, Path work, String kind, Results results, Path tpchData)
-      throws Exception {
+  private static void measure(Settings settings, Path work, String kind, Results results) throws Exception {
     log("bench: starting " + kind);
     long startedAt = System.nanoTime();
     Server server;
@@ -119,66 +113,10 @@ public final class Bench {
           results.put(kind, "d.kib_per_session", heap.bytesPerSession() / 1024.0);
         });
       }
-      if (settings.runs("e")) {
-        attempt(results, kind + " (e)", () -> {
-          try (org.apache.spark.sql.SparkSession spark = Workloads.connect(url)) {
-            if (results.tpchGeneratedBy == null) {
-              log("bench: generating the TPC-H-like tables (sf " + settings.tpchScale() + ") through " + kind);
-              long start = System.nanoTime();
-              Tpch.generate(spark, tpchData.toString(), settings.tpchScale());
-              results.tpchGenerateSeconds = (System.nanoTime() - start) / 1e9;
-              results.tpchGeneratedBy = kind;
-            }
-            log("bench: " + kind + " (e) TPC-H-like queries");
-            results.tpch.put(kind, Tpch.run(spark, tpchData.toString(), settings.tpchWarmups(),
-                settings.tpchRuns()));
-          }
-        });
-      }
     } finally {
       log("bench: stopping " + kind);
       server.close();
     }
-  }
-
-  /** The baseline of (e): the same programs on classic Spark, in a JVM of its own. */
-  private static List<Tpch.Timing> classic(Settings settings, Path work, Path data) throws Exception {
-    log("bench: classic (e) TPC-H-like queries");
-    Path home = settings.home();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Server.SPARK_JVM_FLAGS);
-    command.add("-Xmx" + settings.serverHeap());
-    command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
-    command.add("-Dspark.sql.warehouse.dir=" + work.resolve("classic-warehouse"));
-    command.add("-cp");
-    command.add(home.resolve("bench/target/classes") + ":" + home.resolve("verticles/target/lib") + "/*");
-    command.add(ClassicTpch.class.getName());
-    command.add(data.toString());
-    command.add(Integer.toString(settings.tpchWarmups()));
-    command.add(Integer.toString(settings.tpchRuns()));
-    Path log = work.resolve("classic.log");
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(work.toFile())
-        .start();
-    List<Tpch.Timing> timings = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        String[] parts = line.split(" ");
-        if (parts.length == 5 && parts[0].equals("TPCH")) {
-          List<Long> millis = Arrays.stream(parts[2].split(",")).map(Long::valueOf).toList();
-          timings.add(new Tpch.Timing(parts[1], millis, Integer.parseInt(parts[3]), parts[4]));
-        }
-      }
-    }
-    if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0 || timings.isEmpty()) {
-      process.destroyForcibly();
-      throw new IOException("the classic run failed; see " + log);
-    }
-    return timings;
   }
 
   interface Step {

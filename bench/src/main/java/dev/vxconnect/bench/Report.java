@@ -50,11 +50,13 @@ final class Report {
         .append("` (after `mvn -B -DskipTests package`), ")
         .append(String.format(Locale.ROOT, "%.0f", (results.finishedAtMillis - results.startedAtMillis) / 1000.0))
         .append(" s.\n\n");
-    md.append("Machine: ").append(machine()).append(". Load average (1, 5, 15 min) at the start: ")
-        .append(results.loadBefore).append("; at the end: ").append(results.loadAfter).append(".\n\n");
-    if (loaded(results.loadBefore) || loaded(results.loadAfter)) {
-      md.append("> **This run was on a loaded machine** (load average above half the cores: other work was"
-          + " running). Its numbers show that the harness works, not how the servers compare.\n\n");
+    md.append("Machine: ").append(machine()).append(". Load average (1, 5, 15 min) before the harness")
+        .append(" started anything: ").append(results.loadBefore).append("; at the end, with its own servers: ")
+        .append(results.loadAfter).append(".\n\n");
+    if (loaded(results.loadBefore)) {
+      md.append("> **This run was on a loaded machine** (1-minute load average above half the cores before"
+          + " the harness started: other work was running). Its numbers show that the harness works, not"
+          + " how the servers compare.\n\n");
     }
     if (!settings.note().isEmpty()) {
       md.append("> ").append(settings.note()).append("\n\n");
@@ -84,29 +86,8 @@ final class Report {
     }
     md.append('\n');
 
-    List<Tpch.Timing> classic = results.tpch.get("classic");
-    if (!results.tpch.isEmpty()) {
-      md.append("(e) TPC-H-like queries, median ms of the timed runs (each run builds the DataFrame and")
-          .append(" collects it); overhead = server / classic local SparkSession - 1. Tables generated")
-          .append(" through ").append(results.tpchGeneratedBy)
-          .append(String.format(Locale.ROOT, " in %.1f s", results.tpchGenerateSeconds)).append(".\n\n");
-      md.append("| query | rows | classic ms | Spark Connect ms | overhead | vxconnect ms | overhead | same result |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-      for (String query : Tpch.QUERIES.keySet()) {
-        Tpch.Timing c = find(classic, query);
-        Tpch.Timing s = find(results.tpch.get(Settings.SPARK), query);
-        Tpch.Timing v = find(results.tpch.get(Settings.VXCONNECT), query);
-        Tpch.Timing any = c != null ? c : s != null ? s : v;
-        if (any == null) {
-          continue;
-        }
-        md.append("| ").append(query).append(" | ").append(any.rows()).append(" | ")
-            .append(c == null ? "" : c.median()).append(" | ")
-            .append(s == null ? "" : s.median()).append(" | ").append(overhead(s, c)).append(" | ")
-            .append(v == null ? "" : v.median()).append(" | ").append(overhead(v, c)).append(" | ")
-            .append(sameResult(c, s, v)).append(" |\n");
-      }
-      md.append('\n');
+    if (results.tpch != null && !results.tpch.isEmpty()) {
+      tpch(md, results.tpch);
     }
 
     if (!results.kills.isEmpty()) {
@@ -151,31 +132,37 @@ final class Report {
     Files.writeString(file, text);
   }
 
-  private static Tpch.Timing find(List<Tpch.Timing> timings, String query) {
-    return timings == null ? null
-        : timings.stream().filter(t -> t.query().equals(query)).findFirst().orElse(null);
-  }
-
-  private static String overhead(Tpch.Timing server, Tpch.Timing classic) {
-    if (server == null || classic == null || classic.median() == 0) {
-      return "";
-    }
-    return String.format(Locale.ROOT, "%+.0f%%", (server.median() / (double) classic.median() - 1) * 100);
-  }
-
-  private static String sameResult(Tpch.Timing... timings) {
-    String digest = null;
-    for (Tpch.Timing t : timings) {
-      if (t == null) {
+  private static void tpch(StringBuilder md, TpchTimings tpch) {
+    md.append("(e) TPC-H-like queries on classic local Spark and on each server, in turn: each round runs")
+        .append(" every query once on every engine (all three alive, one working at a time, the order")
+        .append(" rotating); a run builds the DataFrame and collects it. ms: median of the timed rounds;")
+        .append(" overhead: median over the rounds of server ms / classic ms in the same round, minus one.")
+        .append(String.format(Locale.ROOT, " Tables generated on classic Spark in %.1f s.", tpch.generateSeconds()))
+        .append("\n\n");
+    md.append("| query | rows | classic ms | Spark Connect ms | overhead | vxconnect ms | overhead | vxconnect / Spark | same result |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (String query : Tpch.QUERIES.keySet()) {
+      if (tpch.rows(query) < 0) {
         continue;
       }
-      if (digest == null) {
-        digest = t.digest();
-      } else if (!digest.equals(t.digest())) {
-        return "**no**";
-      }
+      Long spark = tpch.medianMillis(query, Settings.SPARK);
+      Long vx = tpch.medianMillis(query, Settings.VXCONNECT);
+      md.append("| ").append(query).append(" | ").append(tpch.rows(query)).append(" | ")
+          .append(orEmpty(tpch.medianMillis(query, TpchComparison.CLASSIC))).append(" | ")
+          .append(orEmpty(spark)).append(" | ").append(percent(tpch.overhead(query, Settings.SPARK))).append(" | ")
+          .append(orEmpty(vx)).append(" | ").append(percent(tpch.overhead(query, Settings.VXCONNECT))).append(" | ")
+          .append(spark == null || vx == null || spark == 0 ? "" : String.format(Locale.ROOT, "%.2f", vx / (double) spark))
+          .append(" | ").append(tpch.sameResult(query) ? "yes" : "**no**").append(" |\n");
     }
-    return "yes";
+    md.append('\n');
+  }
+
+  private static String orEmpty(Object value) {
+    return value == null ? "" : value.toString();
+  }
+
+  private static String percent(Double fraction) {
+    return fraction == null ? "" : String.format(Locale.ROOT, "%+.1f%%", fraction * 100);
   }
 
   private static String format(String format, Double value, boolean ran) {

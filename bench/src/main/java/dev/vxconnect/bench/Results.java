@@ -10,13 +10,11 @@ final class Results {
 
   /** Per server ({@link Settings#SPARK}, {@link Settings#VXCONNECT}): metric key to value. */
   final Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-  /** Per engine ("classic", then the servers): the TPC-H-like timings. */
-  final Map<String, List<Tpch.Timing>> tpch = new LinkedHashMap<>();
+  /** Workload (e), or null if it did not run. */
+  TpchTimings tpch;
   /** What failed, by "server (workload)". */
   final Map<String, String> errors = new LinkedHashMap<>();
   final List<Failover.Kill> kills = new ArrayList<>();
-  String tpchGeneratedBy;
-  double tpchGenerateSeconds;
   String loadBefore;
   String loadAfter;
   long startedAtMillis;

@@ -59,8 +59,8 @@ record Settings(
         integer("bench.concurrent.seconds", full ? 60 : 5),
         integer("bench.idle.sessions", full ? 1000 : 100),
         Double.parseDouble(System.getProperty("bench.tpch.sf", full ? "0.2" : "0.01")),
-        integer("bench.tpch.warmups", 1),
-        integer("bench.tpch.runs", full ? 5 : 2),
+        integer("bench.tpch.warmups", full ? 2 : 1),
+        integer("bench.tpch.runs", full ? 9 : 3),
         integer("bench.failover.runs", full ? 3 : 1),
         System.getProperty("bench.note", ""));
   }
@@ -84,7 +84,7 @@ record Settings(
   String describe() {
     return String.format(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
-            + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed run(s) per query;"
+            + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
             + " (f) %d kill(s); server heap -Xmx%s",
         scale, latencyCalls, latencyWarmup, collectRows, collectRuns, concurrentSessions,
         concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, serverHeap);

@@ -11,11 +11,9 @@ import static org.apache.spark.sql.functions.sum;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.spark.sql.Column;
@@ -27,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
  * A TPC-H-like workload: the tables generated with Spark SQL from {@code range} and hash
  * expressions (deterministic, so every run and every engine reads the same rows), and queries 1, 3,
  * 5, 6 and 10 written as DataFrame programs. Only Spark's SQL API is used, so the same code runs on
- * the Connect client and on classic Spark (the baseline, in its own JVM: {@link ClassicTpch}).
+ * the Connect client and on classic Spark (the baseline, in its own JVM: {@link ClassicTpch}); {@link
+ * TpchComparison} runs them on the three engines in turn.
  *
  * <p>Not the TPC-H specification: no text columns beyond what the queries read, uniform
  * distributions, no refresh functions. Prices and discounts are decimals, as in TPC-H, so sums
@@ -219,31 +218,19 @@ public final class Tpch {
         .limit(20);
   }
 
-  /** One query's timings on one engine. */
-  public record Timing(String query, List<Long> millis, int rows, String digest) {
-    public long median() {
-      long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
-      return sorted[sorted.length / 2];
-    }
-  }
+  /** One timed run of one query: wall-clock ms from building the DataFrame to the collected rows. */
+  public record Sample(long millis, int rows, String digest) {}
 
-  /** Runs each query {@code warmups} times untimed, then {@code runs} times timed (collect). */
-  public static List<Timing> run(SparkSession spark, String dir, int warmups, int runs) {
-    List<Timing> timings = new ArrayList<>();
-    for (Map.Entry<String, BiFunction<SparkSession, String, Dataset<Row>>> q : QUERIES.entrySet()) {
-      for (int i = 0; i < warmups; i++) {
-        q.getValue().apply(spark, dir).collect();
-      }
-      List<Long> millis = new ArrayList<>();
-      Row[] rows = null;
-      for (int i = 0; i < runs; i++) {
-        long start = System.nanoTime();
-        rows = (Row[]) q.getValue().apply(spark, dir).collect();
-        millis.add((System.nanoTime() - start) / 1_000_000);
-      }
-      timings.add(new Timing(q.getKey(), millis, rows.length, digest(rows)));
+  /** Builds query {@code name}'s DataFrame and collects it, timed. */
+  public static Sample runOnce(SparkSession spark, String dir, String name) {
+    BiFunction<SparkSession, String, Dataset<Row>> query = QUERIES.get(name);
+    if (query == null) {
+      throw new IllegalArgumentException("no such query: " + name);
     }
-    return timings;
+    long start = System.nanoTime();
+    Row[] rows = (Row[]) query.apply(spark, dir).collect();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return new Sample(millis, rows.length, digest(rows));
   }
 
   /** A short digest of the rows' text, to check that engines return the same result. */
