@@ -4,6 +4,7 @@ import static dev.vxconnect.server.ConfigKeys.ALL;
 
 import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.planner.EngineOptions;
+import dev.vxconnect.server.routing.HostPort;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,8 @@ public final class OptionsLoader {
     String host = server.getHost().equals("0.0.0.0") ? localHostName() : server.getHost();
     String self = host + ":" + server.getPort();
     String members = get(ConfigKeys.CLUSTER_MEMBERS);
+    HostPort advertised = HostPort.parse(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS.name(),
+        Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self));
     ClusterOptions cluster = new ClusterOptions()
         .setEnabled(ConfigValues.bool(ConfigKeys.CLUSTER_ENABLED.name(), get(ConfigKeys.CLUSTER_ENABLED)))
         .setName(get(ConfigKeys.CLUSTER_NAME))
@@ -170,9 +173,8 @@ public final class OptionsLoader {
         .setMembers(members.isBlank() ? List.of()
             : Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList())
         .setInstanceId(Optional.ofNullable(get(ConfigKeys.CLUSTER_INSTANCE_ID)).orElse(self))
-        .setAdvertisedAddress(Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self))
-        .setAdminAddress(adminAddress(server,
-            Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self)))
+        .setAdvertisedAddress(advertised.toString())
+        .setAdminAddress(adminAddress(server, advertised))
         .setMemberTimeoutSeconds((int) Math.max(1, duration(ConfigKeys.CLUSTER_MEMBER_TIMEOUT, "s").toSeconds()))
         .setMaxReplicatedArtifactBytes(bytes(ConfigKeys.CLUSTER_MAX_ARTIFACT_BYTES));
     String file = get(ConfigKeys.CLUSTER_CONFIG_FILE);
@@ -192,13 +194,8 @@ public final class OptionsLoader {
    * advertised gRPC host with the admin port; none if the service is off or its port is picked at
    * start (0).
    */
-  private static String adminAddress(ServerOptions server, String advertisedAddress) {
-    if (server.getAdminPort() <= 0) {
-      return null;
-    }
-    int colon = advertisedAddress.lastIndexOf(':');
-    String host = colon < 0 ? advertisedAddress : advertisedAddress.substring(0, colon);
-    return host + ":" + server.getAdminPort();
+  private static String adminAddress(ServerOptions server, HostPort advertised) {
+    return server.getAdminPort() <= 0 ? null : new HostPort(advertised.host(), server.getAdminPort()).toString();
   }
 
   private static List<Path> pathList(String value) {

@@ -83,6 +83,18 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void anAdvertisedAddressWithoutAPortIsRefusedAtStart() {
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2").load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vxconnect.cluster.advertisedAddress must be host:port");
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2:http").load())
+        .hasMessageContaining("got: vxconnect-2:http");
+    assertThat(new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=fd00::7:15002")
+        .pair("vxconnect.admin.port=9090").load().cluster().getAdminAddress())
+        .as("an IPv6 literal without brackets").isEqualTo("fd00::7:9090");
+  }
+
+  @Test
   void sizesAndDurationsAreReadAsSparkWritesThem() {
     ServerConfig config = new OptionsLoader()
         .pair("spark.connect.grpc.maxInboundMessageSize=64m")

@@ -1,6 +1,7 @@
 package dev.vxconnect.server.admin;
 
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.server.routing.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -76,11 +77,9 @@ final class ClusterListing {
       return Future.succeededFuture(unanswered(instance,
           "no admin address known (its vxconnect.admin.port is unset or 0)"));
     }
-    int colon = address.get().lastIndexOf(':');
-    String host = address.get().substring(0, colon);
-    int port = Integer.parseInt(address.get().substring(colon + 1));
+    HostPort peer = HostPort.parse("the admin address of instance " + instance, address.get());
     return http.request(new io.vertx.core.http.RequestOptions()
-            .setMethod(HttpMethod.GET).setHost(host).setPort(port).setURI(INSTANCE_URI)
+            .setMethod(HttpMethod.GET).setHost(peer.host()).setPort(peer.port()).setURI(INSTANCE_URI)
             .setConnectTimeout(PEER_TIMEOUT_MS).setTimeout(PEER_TIMEOUT_MS))
         .compose(request -> request.send())
         .compose(ClusterListing::bodyIfOk)

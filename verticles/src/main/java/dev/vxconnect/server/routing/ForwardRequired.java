@@ -8,11 +8,13 @@ public final class ForwardRequired extends RuntimeException {
 
   private final String owner;
   private final String address;
+  private final HostPort hostPort;
 
   public ForwardRequired(String owner, String address) {
     super("session owned by " + owner + " at " + address, null, false, false);
     this.owner = owner;
     this.address = address;
+    this.hostPort = HostPort.parse("the gRPC address of instance " + owner, address);
   }
 
   /** The owner's instance id. */
@@ -21,11 +23,11 @@ public final class ForwardRequired extends RuntimeException {
   }
 
   public String host() {
-    return address.substring(0, address.lastIndexOf(':'));
+    return hostPort.host();
   }
 
   public int port() {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    return hostPort.port();
   }
 
   /** host:port of the owner's gRPC service. */
