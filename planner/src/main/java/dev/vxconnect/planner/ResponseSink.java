@@ -16,4 +16,11 @@ public interface ResponseSink {
    *     while waiting for room
    */
   void send(ExecutePlanResponse response);
+
+  /**
+   * Accounts result bytes the execution holds on the driver before handing them over (partitions
+   * fetched from the executors and not sent yet): positive when they arrive, negative when they are
+   * sent or dropped, so that the server counts them with its buffers.
+   */
+  default void holding(long deltaBytes) {}
 }

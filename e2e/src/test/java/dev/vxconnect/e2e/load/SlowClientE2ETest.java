@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A 2 GiB result read by a client that takes one message every 10 ms. The server must produce it
  * at the client's pace, not ahead of it: its live heap (measured from outside with jcmd) stays
- * within 512 MiB of its idle level, while another client's Config calls keep being answered.
+ * within 512 MiB of its idle level, while another client's Config calls keep being answered. What
+ * it holds of the result on the driver (buffer and fetched partitions) is counted in its buffered
+ * bytes gauge, the figure vxconnect.execution.maxBufferedBytes limits, which is back to zero after.
  *
  * <p>Config latency is measured twice: as this test's client sees it (printed: this JVM also reads
  * the 2 GiB, and its own pauses land in the timings) and as the server served it, from its latency
@@ -64,6 +66,14 @@ class SlowClientE2ETest {
   private static final String CONFIG_CALLS = "vxconnect_rpc_seconds_count{method=\"Config\",status=\"OK\"}";
   private static final String CONFIG_UNDER_50_MS =
       "vxconnect_rpc_seconds_bucket{method=\"Config\",status=\"OK\",le=\"0.05\"}";
+  private static final String BUFFERED_BYTES = "vxconnect_results_buffered_bytes";
+  /**
+   * What the operation's response buffer alone may hold with the server's defaults
+   * (vxconnect.execution.bufferAheadBytes 8m ahead of the client, plus 10m kept for a reattach).
+   * The partition windows fetched from the executors and not sent yet (32 MiB partitions here) are
+   * counted too, so the gauge must go above it while the client lags.
+   */
+  private static final long BUFFER_ALONE = (8L + 10L) << 20;
   /** Issue 5's target for Config latency meanwhile: calls over it are printed. */
   private static final long CONFIG_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -118,9 +128,10 @@ class SlowClientE2ETest {
       }
       Watch watch = watched.get(60, TimeUnit.SECONDS);
       System.out.printf("SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
-              + " peak %d MiB over %d samples; Config max %.1f ms over %d calls as the client saw them;"
+              + " peak %d MiB over %d samples; result bytes counted as buffered, peak %d MiB; Config max %.1f ms over %d calls as the client saw them;"
               + " as the server served them, %d of %d over 50 ms%n",
           rows, arrowBytes, messages, largestMessage, idle >> 20, watch.peakLiveHeap >> 20, watch.heapSamples,
+          watch.peakBufferedBytes >> 20,
           watch.slowestConfigNanos / 1e6, watch.configCalls, watch.servedOver50Ms, watch.servedCalls);
 
       assertThat(rows).isEqualTo(ROWS);
@@ -128,6 +139,11 @@ class SlowClientE2ETest {
       assertThat(watch.heapSamples).as("heap samples while the result streamed").isGreaterThanOrEqualTo(3);
       assertThat(watch.peakLiveHeap - idle).as("live heap above idle while a slow client reads 2 GiB")
           .isLessThan(HEAP_ALLOWANCE);
+      assertThat(watch.peakBufferedBytes)
+          .as("result bytes the server counts against vxconnect.execution.maxBufferedBytes, partition windows"
+              + " on the driver included")
+          .isGreaterThan(BUFFER_ALONE);
+      assertThat(bufferedBytesOnceSettled(admin)).as("result bytes counted once the operation is over").isZero();
       assertThat(watch.configCalls).as("Config calls answered meanwhile").isGreaterThanOrEqualTo(20);
       assertThat(watch.servedCalls).as("Config calls the server counted meanwhile").isEqualTo(watch.configCalls);
       assertThat(watch.servedOver50Ms).as("Config calls the server took over 50 ms to serve (at most 1%%)")
@@ -138,8 +154,8 @@ class SlowClientE2ETest {
     }
   }
 
-  private record Watch(long peakLiveHeap, int heapSamples, long slowestConfigNanos, int configCalls,
-      long servedCalls, long servedOver50Ms) {}
+  private record Watch(long peakLiveHeap, int heapSamples, long peakBufferedBytes, long slowestConfigNanos,
+      int configCalls, long servedCalls, long servedOver50Ms) {}
 
   /**
    * Alternates ten Config calls (100 ms apart) with one heap measurement, so that the full
@@ -150,6 +166,7 @@ class SlowClientE2ETest {
     String before = admin.get("/metrics");
     long peak = 0;
     int samples = 0;
+    long peakBuffered = 0;
     long slowest = 0;
     int calls = 0;
     while (reading.get()) {
@@ -167,12 +184,25 @@ class SlowClientE2ETest {
       if (reading.get()) {
         peak = Math.max(peak, JvmHeap.liveBytes(pid));
         samples++;
+        peakBuffered = Math.max(peakBuffered, (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(0));
       }
     }
     // The server's own measure (from a call's arrival to its answer), from its latency histogram.
     String after = admin.get("/metrics");
     long served = delta(before, after, CONFIG_CALLS);
-    return new Watch(peak, samples, slowest, calls, served, served - delta(before, after, CONFIG_UNDER_50_MS));
+    return new Watch(peak, samples, peakBuffered, slowest, calls, served,
+        served - delta(before, after, CONFIG_UNDER_50_MS));
+  }
+
+  /** The buffered-bytes gauge once it stops falling (an operation's buffer is freed after its end), at most 30 s. */
+  private static long bufferedBytesOnceSettled(AdminHttp admin) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long bytes = (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
+    while (bytes != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      bytes = (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
+    }
+    return bytes;
   }
 
   private static long delta(String before, String after, String sample) {

@@ -24,19 +24,22 @@ import scala.runtime.BoxedUnit;
  * order. Partitions are fetched in windows: one Spark job per window, the next window computed
  * while the current one is sent, and the window's size adapted so that it holds about
  * {@code windowBytes} of Arrow data. A slow consumer blocks {@link ArrowBatchSender#send}, so no new
- * window is started and the query slows down with its client.
+ * window is started and the query slows down with its client. The windows' bytes on the driver are
+ * reported to the sink ({@link FetchedBytes}) until they are sent.
  */
 final class ArrowResultStreamer {
 
   private final ExecuteHolder executeHolder;
   private final ArrowBatchSender sender;
+  private final FetchedBytes fetched;
   private final Cancellation cancellation;
   private final long windowBytes;
 
-  ArrowResultStreamer(ExecuteHolder executeHolder, ArrowBatchSender sender,
+  ArrowResultStreamer(ExecuteHolder executeHolder, ArrowBatchSender sender, FetchedBytes fetched,
       Cancellation cancellation, long windowBytes) {
     this.executeHolder = executeHolder;
     this.sender = sender;
+    this.fetched = fetched;
     this.cancellation = cancellation;
     this.windowBytes = windowBytes;
   }
@@ -58,7 +61,11 @@ final class ArrowResultStreamer {
     } else {
       SQLExecution$.MODULE$.withNewExecutionId(dataset.queryExecution(), Option.apply("collectArrow"),
           () -> SharedArtifactState.run(dataset.sparkSession(), () -> {
-            streamWindows(dataset.sparkSession().sparkContext(), plan.execute(), encoder);
+            try {
+              streamWindows(dataset.sparkSession().sparkContext(), plan.execute(), encoder);
+            } finally {
+              fetched.close();
+            }
             return BoxedUnit.UNIT;
           }));
     }
@@ -75,7 +82,8 @@ final class ArrowResultStreamer {
     }
     checkNotCancelled();
     int windowSize = Math.max(1, sc.defaultParallelism());
-    PartitionWindow current = PartitionWindow.submit(sc, rows, encoder, 0, Math.min(partitions, windowSize));
+    PartitionWindow current = PartitionWindow.submit(sc, rows, encoder, 0, Math.min(partitions, windowSize),
+        fetched);
     long rowsProduced = 0;
     try {
       while (current != null) {
@@ -92,7 +100,7 @@ final class ArrowResultStreamer {
           checkNotCancelled();
           windowSize = nextWindowSize(bytes, current.size(), windowSize);
           next = PartitionWindow.submit(sc, rows, encoder, current.end(),
-              Math.min(partitions, current.end() + windowSize));
+              Math.min(partitions, current.end() + windowSize), fetched);
         } else {
           executeHolder.eventsManager().postFinished(Option.apply(rowsProduced), ScalaMaps.empty());
         }
@@ -100,6 +108,7 @@ final class ArrowResultStreamer {
         for (ArrowBatch[] partition : results) {
           for (ArrowBatch batch : partition) {
             sendChecked(batch);
+            fetched.sent(batch);
           }
         }
       }

@@ -28,9 +28,12 @@ final class PartitionWindow {
     this.job = job;
   }
 
-  /** Submits the job for partitions [from, to); it takes the calling thread's job tags. */
+  /**
+   * Submits the job for partitions [from, to); it takes the calling thread's job tags. Each
+   * partition's batches are counted in {@code fetched} as they arrive.
+   */
   static PartitionWindow submit(SparkContext sc, RDD<InternalRow> rows, ArrowBatchEncoder encoder,
-      int from, int to) {
+      int from, int to, FetchedBytes fetched) {
     ArrowBatch[][] results = new ArrowBatch[to - from][];
     @SuppressWarnings("unchecked")
     scala.collection.immutable.Seq<Object> partitions =
@@ -42,6 +45,7 @@ final class PartitionWindow {
         (index, batches) -> {
           // index is the position in `partitions`; Spark calls this from its scheduler thread.
           results[(Integer) index] = batches;
+          fetched.arrived(batches);
           return BoxedUnit.UNIT;
         },
         () -> BoxedUnit.UNIT);

@@ -149,7 +149,7 @@ final class PlanExecution {
             dataset.schema(), DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
         .build());
     ArrowBatchSender sender = new ArrowBatchSender(sink, maxChunkBytes(spark, holder));
-    new ArrowResultStreamer(holder, sender, cancellation, windowBytes).stream(dataset);
+    new ArrowResultStreamer(holder, sender, new FetchedBytes(sink), cancellation, windowBytes).stream(dataset);
     sink.send(MetricGenerator$.MODULE$.createMetricsResponse(session, dataset));
     ObservedMetrics.ofDataset(holder, dataset).ifPresent(sink::send);
   }

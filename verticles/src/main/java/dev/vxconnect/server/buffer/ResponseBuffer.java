@@ -39,6 +39,8 @@ public final class ResponseBuffer implements ResponseSink {
   private long highestSent;
   private long unsentBytes;
   private long retainedBytes;
+  /** Result bytes the producer fetched to the driver and has not handed to this buffer yet. */
+  private long fetchedBytes;
   private boolean finished;
   private ErrorStatus failure;
   private boolean cancelled;
@@ -69,9 +71,20 @@ public final class ResponseBuffer implements ResponseSink {
 
   // ---- producer side (worker thread) ----
 
-  /** Result bytes this buffer holds now: produced and not sent, plus sent and kept for a reattach. */
+  /**
+   * Result bytes held for this operation now: fetched and not handed over yet, produced and not
+   * sent, sent and kept for a reattach.
+   */
   public synchronized long heldBytes() {
-    return unsentBytes + retainedBytes;
+    return fetchedBytes + unsentBytes + retainedBytes;
+  }
+
+  @Override
+  public void holding(long deltaBytes) {
+    synchronized (this) {
+      fetchedBytes += deltaBytes;
+    }
+    heldByAll.add(deltaBytes);
   }
 
   /**
@@ -275,11 +288,6 @@ public final class ResponseBuffer implements ResponseSink {
       heldByAll.add(-e.size());
     }
     notifyAll();
-  }
-
-  /** Bytes held now, sent or not. */
-  public synchronized long bytesHeld() {
-    return unsentBytes + retainedBytes;
   }
 
   public String operationId() {

@@ -47,7 +47,7 @@ class ResponseBufferTest {
     }
     assertThat(buffer.get(2).response().getArrowBatch().getData().size()).isEqualTo(20);
     assertThat(buffer.get(3)).as("not produced yet").isNull();
-    assertThat(buffer.bytesHeld()).isEqualTo(buffer.get(1).size() + buffer.get(2).size());
+    assertThat(buffer.heldBytes()).isEqualTo(buffer.get(1).size() + buffer.get(2).size());
   }
 
   @Test
@@ -59,7 +59,7 @@ class ResponseBufferTest {
     producer.awaitWaiting();
     assertThat(producer.sent.get()).isEqualTo(2);
     assertThat(buffer.get(3)).isNull();
-    assertThat(buffer.bytesHeld()).isEqualTo(2 * size);
+    assertThat(buffer.heldBytes()).isEqualTo(2 * size);
 
     buffer.sent(1);
     producer.awaitWaitingAfter(3);
@@ -117,7 +117,7 @@ class ResponseBufferTest {
     Producer producer = new Producer(buffer, List.of(batch(1000), batch(1000), batch(1000)));
 
     producer.awaitWaiting();
-    assertThat(buffer.bytesHeld()).as("unsent bytes with a limit of %d", 2 * size - 1)
+    assertThat(buffer.heldBytes()).as("unsent bytes with a limit of %d", 2 * size - 1)
         .isLessThanOrEqualTo(2 * size - 1);
     buffer.cancel();
   }
@@ -149,7 +149,7 @@ class ResponseBufferTest {
     assertThat(buffer.get(5)).isNotNull();
     assertThat(condition(() -> buffer.get(3))).isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
     assertThat(condition(() -> buffer.get(1))).isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
-    assertThat(buffer.bytesHeld()).isEqualTo(2 * size);
+    assertThat(buffer.heldBytes()).isEqualTo(2 * size);
   }
 
   @Test
@@ -197,10 +197,10 @@ class ResponseBufferTest {
     assertThat(condition(() -> buffer.get(2))).isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
     assertThat(buffer.get(3)).isNotNull();
     assertThat(buffer.get(4)).isNotNull();
-    assertThat(buffer.bytesHeld()).isEqualTo(2 * size);
+    assertThat(buffer.heldBytes()).isEqualTo(2 * size);
 
     buffer.releaseUntil(4);
-    assertThat(buffer.bytesHeld()).isZero();
+    assertThat(buffer.heldBytes()).isZero();
     assertThat(condition(() -> buffer.get(4))).isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
     buffer.send(batch(100));
     assertThat(buffer.get(5).index()).isEqualTo(5);
@@ -342,6 +342,26 @@ class ResponseBufferTest {
     assertThat(later.get(8)).isNull();
     assertThat(later.indexOf(ResponseIds.of(OPERATION, 4))).as("the client's last response before").isEqualTo(4);
     assertThat(firstResults).as("the first Arrow batch's index, told once").containsExactly(6L);
+  }
+
+  @Test
+  void bytesFetchedForTheOperationCountWithTheBufferedOnesUntilHandedOver() {
+    java.util.concurrent.atomic.LongAdder heldByAll = new java.util.concurrent.atomic.LongAdder();
+    ResponseBuffer buffer = new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
+        new BufferLimits(UNBOUNDED, UNBOUNDED, heldByAll));
+    buffer.holding(5000);
+    assertThat(buffer.heldBytes()).isEqualTo(5000);
+    assertThat(heldByAll.sum()).isEqualTo(5000);
+
+    buffer.send(batch(1000));
+    buffer.holding(-1000);
+    long stamped = buffer.get(1).size();
+    assertThat(buffer.heldBytes()).isEqualTo(4000 + stamped);
+    assertThat(heldByAll.sum()).isEqualTo(4000 + stamped);
+
+    buffer.holding(-4000);
+    assertThat(buffer.heldBytes()).isEqualTo(stamped);
+    assertThat(heldByAll.sum()).isEqualTo(stamped);
   }
 
   private static ResponseBuffer buffer(long aheadBytes, long retainBytes) {
