@@ -41,6 +41,7 @@ import org.apache.spark.connect.proto.SparkConnectServiceGrpc.SparkConnectServic
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -244,7 +245,14 @@ class SecurityE2ETest {
   void fileSourcesUseOnlyTheAllowedLocalDirectories() throws Exception {
     Path dir = ServerProcess.home().resolve("e2e/target/security");
     Path allowed = dir.resolve("allowed-data");
-    Path outside = Files.createDirectories(dir.resolve("outside-data"));
+    Path outside = dir.resolve("outside-data");
+    if (Files.exists(outside)) {
+      // What an earlier run (or a server without the check) left there would hide a write.
+      try (java.util.stream.Stream<Path> old = Files.walk(outside)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(outside);
     Files.writeString(outside.resolve("secret.txt"), "not for sessions\n");
     Path escape = allowed.resolve("escape");
     Files.deleteIfExists(escape);
@@ -270,12 +278,36 @@ class SecurityE2ETest {
           () -> spark.sql("create table t_" + UUID.randomUUID().toString().replace("-", "")
               + " (id long) using parquet location '" + outside.resolve("table") + "'").collect(),
           () -> Sneaky.run(() -> spark.readStream().format("text").load(outside.toString()).writeStream()
-              .format("memory").queryName("q_" + UUID.randomUUID().toString().replace("-", "")).start()));
+              .format("memory").queryName("q_" + UUID.randomUUID().toString().replace("-", "")).start()),
+          // Streaming sinks: the path, the checkpoint, the session's default checkpoint root.
+          () -> Sneaky.run(() -> spark.readStream().format("rate").load().writeStream().format("parquet")
+              .option("checkpointLocation", allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
+              .start(outside.resolve("stream-sink").toString())),
+          () -> Sneaky.run(() -> spark.readStream().format("rate").load().writeStream().format("memory")
+              .queryName("q_" + UUID.randomUUID().toString().replace("-", ""))
+              .option("CHECKPOINTLOCATION", outside.resolve("stream-checkpoint").toString()).start()),
+          () -> Sneaky.run(() -> {
+            spark.conf().set("spark.sql.streaming.checkpointLocation", outside.resolve("checkpoints").toString());
+            try {
+              spark.readStream().format("rate").load().writeStream().format("parquet")
+                  .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
+            } finally {
+              spark.conf().unset("spark.sql.streaming.checkpointLocation");
+            }
+          }));
       for (int i = 0; i < refused.size(); i++) {
         assertThat(fullText(catchThrowable(refused.get(i)::run))).as("refused case %d", i)
             .contains("VXCONNECT_LOCAL_PATH_NOT_ALLOWED");
       }
       assertThat(outside.resolve("written")).doesNotExist();
+      assertThat(outside.resolve("stream-sink")).doesNotExist();
+      assertThat(outside.resolve("stream-checkpoint")).doesNotExist();
+      assertThat(outside.resolve("checkpoints")).doesNotExist();
+      StreamingQuery allowedStream = spark.readStream().format("rate").load().writeStream().format("parquet")
+          .option("checkpointLocation", allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
+          .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
+      assertThat(allowedStream.isActive()).as("a file sink and checkpoint in an allowed directory").isTrue();
+      allowedStream.stop();
       assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0)).isEqualTo("still served");
     } finally {
       catchThrowable(() -> spark.sql("drop table if exists " + table).collect());

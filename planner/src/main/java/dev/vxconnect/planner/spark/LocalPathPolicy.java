@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.connect.proto.WriteStreamOperationStart;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -29,14 +32,17 @@ import scala.runtime.BoxedUnit;
  * Keeps sessions' file data sources off the server's own files ({@code
  * vxconnect.sources.allowedLocalPaths}): every path a plan reads through a file source, writes to,
  * or gives a table as its location must be on a file system other than the driver's local one, or
- * under one of the allowed directories or the warehouse (streaming file sources included; the path
- * of a streaming file sink is not in a plan and is not checked here). A Spark check rule: it sees every analyzed
- * plan (SQL and DataFrames alike, commands included) before it runs, and paths are compared after
- * resolving symbolic links, so a link inside an allowed directory cannot lead out of it.
+ * under one of the allowed directories or the warehouse (streaming file sources included). A Spark
+ * check rule: it sees every analyzed plan (SQL and DataFrames alike, commands included) before it
+ * runs. A streaming query's sink path and checkpoint location are in no plan and are written as
+ * the query starts, before its plan is analyzed: {@link #checkStreamingSink} checks them from the
+ * command. Paths are compared after resolving symbolic links, so a link inside an allowed directory
+ * cannot lead out of it.
  */
 final class LocalPathPolicy {
 
   static final String NOT_ALLOWED = "VXCONNECT_LOCAL_PATH_NOT_ALLOWED";
+  private static final String CHECKPOINT_ROOT = "spark.sql.streaming.checkpointLocation";
 
   private final List<Path> allowed;
 
@@ -44,16 +50,46 @@ final class LocalPathPolicy {
     this.allowed = allowed.stream().map(LocalPathPolicy::real).toList();
   }
 
-  /** Adds the rule to the sessions built with {@code extensions}; nothing when no directory is given. */
-  static void install(SparkSessionExtensions extensions, List<Path> allowedDirectories) {
-    if (allowedDirectories.isEmpty()) {
-      return;
-    }
-    LocalPathPolicy policy = new LocalPathPolicy(allowedDirectories);
+  /** The policy for these directories, or none when no directory is given (sessions may use any path). */
+  static Optional<LocalPathPolicy> of(List<Path> allowedDirectories) {
+    return allowedDirectories.isEmpty() ? Optional.empty() : Optional.of(new LocalPathPolicy(allowedDirectories));
+  }
+
+  /** Adds the rule to the sessions built with {@code extensions}. */
+  void install(SparkSessionExtensions extensions) {
     extensions.injectCheckRule(session -> (Function1<LogicalPlan, BoxedUnit>) plan -> {
-      policy.check(plan, session);
+      check(plan, session);
       return BoxedUnit.UNIT;
     });
+  }
+
+  /**
+   * Checks where a streaming query about to start writes: its sink path (the file sink creates its
+   * metadata directory as it is built) and its checkpoint location, or the session's default
+   * checkpoint root when it names none.
+   */
+  void checkStreamingSink(WriteStreamOperationStart write, org.apache.spark.sql.SparkSession session) {
+    List<String> paths = new ArrayList<>();
+    if (write.hasPath()) {
+      paths.add(write.getPath());
+    }
+    option(write, "path").ifPresent(paths::add);
+    Optional<String> checkpoint = option(write, "checkpointLocation");
+    Option<String> checkpointRoot = session.conf().getOption(CHECKPOINT_ROOT);
+    if (checkpoint.isPresent()) {
+      paths.add(checkpoint.get());
+    } else if (checkpointRoot.isDefined()) {
+      paths.add(checkpointRoot.get());
+    }
+    for (String path : paths) {
+      require(new org.apache.hadoop.fs.Path(path).toUri(), session);
+    }
+  }
+
+  /** A data source option, whose keys Spark reads case-insensitively. */
+  private static Optional<String> option(WriteStreamOperationStart write, String key) {
+    return write.getOptionsMap().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(key)).map(Map.Entry::getValue).findFirst();
   }
 
   /** Runs on every analyzed plan: nothing is looked up unless a node names a path. */

@@ -5,6 +5,7 @@ import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.ServerError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkThrowable;
@@ -52,10 +53,11 @@ final class PlanExecution {
   private final long windowBytes;
   private final ProgressTracker progress;
   private final StreamingListenerBus listenerBus;
+  private final Optional<LocalPathPolicy> paths;
 
   PlanExecution(SessionHolder session, ExecutePlanRequest request, ResponseSink sink,
       Cancellation cancellation, long windowBytes, ProgressTracker progress,
-      StreamingListenerBus listenerBus) {
+      StreamingListenerBus listenerBus, Optional<LocalPathPolicy> paths) {
     this.session = session;
     this.request = request;
     this.sink = sink;
@@ -63,6 +65,7 @@ final class PlanExecution {
     this.windowBytes = windowBytes;
     this.progress = progress;
     this.listenerBus = listenerBus;
+    this.paths = paths;
   }
 
   void run() {
@@ -95,7 +98,7 @@ final class PlanExecution {
       checkNotCancelled();
       switch (plan.getOpTypeCase()) {
         case ROOT -> runRelation(spark, holder, plan);
-        case COMMAND -> runCommand(holder, plan);
+        case COMMAND -> runCommand(spark, holder, plan);
         default -> throw Throwables.rethrow(InvalidInputErrors$.MODULE$.invalidOneOfField(
             plan.getOpTypeCase(), plan.getDescriptorForType()));
       }
@@ -112,7 +115,10 @@ final class PlanExecution {
     }
   }
 
-  private void runCommand(ExecuteHolder holder, Plan plan) {
+  private void runCommand(SparkSession spark, ExecuteHolder holder, Plan plan) {
+    if (plan.getCommand().hasWriteStreamOperationStart()) {
+      paths.ifPresent(policy -> policy.checkStreamingSink(plan.getCommand().getWriteStreamOperationStart(), spark));
+    }
     if (plan.getCommand().hasStreamingQueryListenerBusCommand()) {
       // Spark's own handling needs its execution observer; ours keeps the stream open instead.
       listenerBus.run(plan.getCommand().getStreamingQueryListenerBusCommand(), sink, cancellation);

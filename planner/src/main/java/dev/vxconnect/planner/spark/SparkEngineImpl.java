@@ -4,6 +4,7 @@ import dev.vxconnect.planner.EngineOptions;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.config.Connect$;
@@ -19,11 +20,13 @@ public final class SparkEngineImpl implements SparkEngine {
 
   private final SparkSession base;
   private final EngineOptions options;
+  private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress = new ProgressTracker();
 
-  private SparkEngineImpl(SparkSession base, EngineOptions options) {
+  private SparkEngineImpl(SparkSession base, EngineOptions options, Optional<LocalPathPolicy> paths) {
     this.base = base;
     this.options = options;
+    this.paths = paths;
     base.sparkContext().addSparkListener(progress);
   }
 
@@ -43,22 +46,23 @@ public final class SparkEngineImpl implements SparkEngine {
     // As Spark's Connect server: each session gets its own artifacts and class loader.
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true");
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ALWAYS_APPLY_CLASSLOADER().key(), "true");
+    Optional<LocalPathPolicy> paths = LocalPathPolicy.of(options.allowedLocalPaths());
     SparkSession root = SparkSession.builder().config(conf)
         .withExtensions(extensions -> {
-          LocalPathPolicy.install(extensions, options.allowedLocalPaths());
+          paths.ifPresent(policy -> policy.install(extensions));
           return BoxedUnit.UNIT;
         })
         .getOrCreate();
     // Registers the spark.connect.* SQL confs (e.g. the plan compression threshold the client
     // asks for), which only exist once Spark's Connect config object is loaded.
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
-    return new SparkEngineImpl(root.newSession(), options);
+    return new SparkEngineImpl(root.newSession(), options, paths);
   }
 
   @Override
   public SessionContext openSession(String userId, String sessionId) {
     return new SparkSessionContext(
-        new SessionHolder(userId, sessionId, base.newSession()), options, progress);
+        new SessionHolder(userId, sessionId, base.newSession()), options, paths, progress);
   }
 
   @Override

@@ -39,12 +39,15 @@ final class SparkSessionContext implements SessionContext {
 
   private final SessionHolder holder;
   private final EngineOptions options;
+  private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress;
   private final StreamingListenerBus listenerBus;
 
-  SparkSessionContext(SessionHolder holder, EngineOptions options, ProgressTracker progress) {
+  SparkSessionContext(SessionHolder holder, EngineOptions options, Optional<LocalPathPolicy> paths,
+      ProgressTracker progress) {
     this.holder = holder;
     this.options = options;
+    this.paths = paths;
     this.progress = progress;
     this.listenerBus = new StreamingListenerBus(holder);
     // Posts the session's "started" event; execution events assert it.
@@ -80,7 +83,7 @@ final class SparkSessionContext implements SessionContext {
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
     refuseUnserved(request);
     new PlanExecution(holder, request, sink, cancellation, options.resultWindowBytes(), progress,
-        listenerBus).run();
+        listenerBus, paths).run();
   }
 
   /**
@@ -211,7 +214,7 @@ final class SparkSessionContext implements SessionContext {
   public SessionContext cloneAs(String newSessionId) {
     SparkSession copy = holder.session().cloneSession();
     return new SparkSessionContext(
-        new SessionHolder(holder.userId(), newSessionId, copy), options, progress);
+        new SessionHolder(holder.userId(), newSessionId, copy), options, paths, progress);
   }
 
   @Override
