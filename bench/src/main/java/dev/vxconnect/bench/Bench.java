@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The benchmark harness (docs/benchmarks.md): starts Apache Spark's own Connect server and
@@ -59,10 +58,7 @@ public final class Bench {
     long startedAt = System.nanoTime();
     Server server;
     try {
-      server = kind.equals(Settings.SPARK)
-          ? Server.startSpark(settings, work, "spark-connect")
-          : Server.startVxconnect(settings, work, "vxconnect", Server.freePort(), List.of(),
-              settings.serverHeap());
+      server = Server.start(settings, work, kind, kind.equals(Settings.SPARK) ? "spark-connect" : "vxconnect");
     } catch (IOException e) {
       results.errors.put(kind + " (start)", e.getMessage());
       return;

@@ -64,6 +64,16 @@ final class Server implements AutoCloseable {
         "spark.connect.grpc.binding.port=" + port);
   }
 
+  /**
+   * A single server under test of {@code kind} ({@link Settings#SPARK} or {@link Settings#VXCONNECT}),
+   * its files named after {@code name}.
+   */
+  static Server start(Settings settings, Path work, String kind, String name) throws IOException {
+    return kind.equals(Settings.SPARK)
+        ? startSpark(settings, work, name)
+        : startVxconnect(settings, work, name, freePort(), List.of(), settings.serverHeap());
+  }
+
   /** Apache Spark's own Connect server, started as spark-submit would, with -Dspark.* settings. */
   static Server startSpark(Settings settings, Path work, String name) throws IOException {
     int port = freePort();

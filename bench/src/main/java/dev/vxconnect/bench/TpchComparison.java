@@ -91,10 +91,8 @@ final class TpchComparison {
   private record ConnectEngine(String name, Server server, SparkSession session) implements Engine {
 
     static ConnectEngine start(Settings settings, Path work, String kind) throws Exception {
-      Server server = kind.equals(Settings.SPARK)
-          ? Server.startSpark(settings, work, "spark-connect-e")
-          : Server.startVxconnect(settings, work, "vxconnect-e", Server.freePort(), List.of(),
-              settings.serverHeap());
+      Server server = Server.start(settings, work, kind,
+          kind.equals(Settings.SPARK) ? "spark-connect-e" : "vxconnect-e");
       try {
         Workloads.firstAnswer(server.url());
         Workloads.warmUp(server.url());

@@ -7,13 +7,11 @@ package dev.vxconnect.server.routing;
 public final class ForwardRequired extends RuntimeException {
 
   private final String owner;
-  private final String address;
   private final HostPort hostPort;
 
   public ForwardRequired(String owner, String address) {
     super("session owned by " + owner + " at " + address, null, false, false);
     this.owner = owner;
-    this.address = address;
     this.hostPort = HostPort.parse("the gRPC address of instance " + owner, address);
   }
 
@@ -32,6 +30,6 @@ public final class ForwardRequired extends RuntimeException {
 
   /** host:port of the owner's gRPC service. */
   public String address() {
-    return address;
+    return hostPort.toString();
   }
 }
