@@ -14,6 +14,11 @@ public interface Cluster extends AutoCloseable {
   /** Whether other instances may exist (false: a single instance, nothing to forward). */
   boolean isDistributed();
 
+  /** Periodic upkeep of the shared records (called by the server's maintenance timer). */
+  default io.vertx.core.Future<Void> maintain() {
+    return io.vertx.core.Future.succeededFuture();
+  }
+
   /** Leaves the cluster. */
   @Override
   void close();

@@ -19,6 +19,7 @@ public class EngineOptions {
   private boolean pythonEnabled;
   private boolean copyToLocalFsAllowed;
   private List<java.nio.file.Path> allowedLocalPaths = List.of();
+  private MetastoreDatabase metastoreDatabase;
 
   public EngineOptions() {
     sparkConf = new LinkedHashMap<>();
@@ -32,6 +33,7 @@ public class EngineOptions {
     pythonEnabled = other.pythonEnabled;
     copyToLocalFsAllowed = other.copyToLocalFsAllowed;
     allowedLocalPaths = other.allowedLocalPaths;
+    metastoreDatabase = other.metastoreDatabase;
   }
 
   /** Every {@code spark.*} key handed to the driver; {@code spark.master} defaults to {@code local[*]}. */
@@ -93,10 +95,32 @@ public class EngineOptions {
     return this;
   }
 
+  /**
+   * The state database, which holds the Hive metastore unless the user chose
+   * {@code spark.sql.catalogImplementation} (or the metastore's own JDBC keys) explicitly.
+   */
+  public java.util.Optional<MetastoreDatabase> metastoreDatabase() {
+    return java.util.Optional.ofNullable(metastoreDatabase);
+  }
+
+  public EngineOptions setMetastoreDatabase(String url, String user, String password) {
+    this.metastoreDatabase = new MetastoreDatabase(url, user, password);
+    return this;
+  }
+
+  /** Spark's settings for the log, with the values of secret-looking keys hidden (as Spark's UI does). */
+  private static Map<String, String> redacted(Map<String, String> conf) {
+    Map<String, String> shown = new LinkedHashMap<>();
+    conf.forEach((key, value) -> shown.put(key,
+        key.toLowerCase(java.util.Locale.ROOT).matches(".*(password|secret|token|credential).*") ? "*****" : value));
+    return shown;
+  }
+
   @Override
   public String toString() {
-    return "EngineOptions{sparkConf=" + sparkConf + ", resultWindowBytes=" + resultWindowBytes
+    return "EngineOptions{sparkConf=" + redacted(sparkConf) + ", resultWindowBytes=" + resultWindowBytes
         + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed
-        + ", allowedLocalPaths=" + allowedLocalPaths + "}";
+        + ", allowedLocalPaths=" + allowedLocalPaths
+        + (metastoreDatabase == null ? "" : ", metastoreDatabase=" + metastoreDatabase) + "}";
   }
 }

@@ -16,6 +16,9 @@ public interface SparkEngine extends AutoCloseable {
   /** Opens the Spark side of a new session. The ids are not checked here. */
   SessionContext openSession(String userId, String sessionId);
 
+  /** Where managed tables live, qualified ("file:/...", "hdfs://..."): every instance of a cluster must agree. */
+  String warehouse();
+
   /** The version of the embedded Spark, e.g. "4.1.2". */
   String sparkVersion();
 

@@ -135,6 +135,17 @@ public final class ConfigKeys {
       "vxconnect.cluster.maxReplicatedArtifactBytes", "64m",
       "Artifacts up to this size are replicated for failover; larger ones stay with their instance.");
 
+  public static final Key STATE_JDBC_URL = new Key("vxconnect.state.jdbc.url", null,
+      "PostgreSQL database for durable state (jdbc:postgresql://host:port/db): Spark's Hive metastore"
+          + " (unless spark.sql.catalogImplementation is set) and vxconnect's session records; unset:"
+          + " nothing is durable.");
+  public static final Key STATE_JDBC_USER = new Key("vxconnect.state.jdbc.user", null,
+      "User of the state database.");
+  public static final Key STATE_JDBC_PASSWORD = new Key("vxconnect.state.jdbc.password", null,
+      "Password of the state database user; prefer the environment variable or passwordFile.");
+  public static final Key STATE_JDBC_PASSWORD_FILE = new Key("vxconnect.state.jdbc.passwordFile", null,
+      "File holding the state database password (its first line), e.g. a mounted secret.");
+
   public static final Key AUTH_TOKEN = new Key("spark.connect.authenticate.token", null,
       "Pre-shared token: every call must carry 'Authorization: Bearer <token>'; its holder may act as"
           + " any user. Never given to Spark. Prefer the environment variable to the command line.");
@@ -169,7 +180,8 @@ public final class ConfigKeys {
       MAX_OPERATIONS_PER_SESSION, MAX_OPERATIONS_PER_USER, MAX_BUFFERED_BYTES, RETRY_DELAY,
       MAX_SESSIONS_PER_USER, MAX_ARTIFACT_BYTES, ALLOWED_LOCAL_PATHS, RPC_THREADS, BUFFER_AHEAD_BYTES, RESULT_WINDOW_BYTES, PYTHON_ENABLED, ARTIFACTS_DIR, CLUSTER_ENABLED,
       CLUSTER_NAME, CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS,
-      CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, AUTH_TOKEN,
+      CLUSTER_MEMBER_TIMEOUT, CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES,
+      STATE_JDBC_URL, STATE_JDBC_USER, STATE_JDBC_PASSWORD, STATE_JDBC_PASSWORD_FILE, AUTH_TOKEN,
       AUTH_TOKENS_FILE, AUTH_JWT_KEYS_FILE, AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE, AUTH_JWT_USER_CLAIM,
       TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, TLS_TRUST_FILE,
       TLS_ALLOW_INSECURE, ARTIFACTS_COPY_TO_LOCAL_FS,

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code vxconnect [--conf key=value]... [--port N] [--master URL] [--cluster-members LIST]
@@ -49,7 +50,16 @@ public final class Main {
       System.out.println(USAGE);
       return;
     }
-    VxconnectServer server = VxconnectServer.start(config);
+    VxconnectServer server;
+    try {
+      server = VxconnectServer.start(config);
+    } catch (RuntimeException e) {
+      // Spark's threads would keep the JVM up: a server that cannot serve must end, and say why.
+      LoggerFactory.getLogger(Main.class).error("Could not start", e);
+      System.err.println("vxconnect: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     server.stopOnShutdown();
     String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
     // e2e tests and scripts wait for this line.

@@ -3,6 +3,7 @@ package dev.vxconnect.server;
 import static dev.vxconnect.server.ConfigKeys.ALL;
 
 import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.planner.EngineOptions;
 import dev.vxconnect.server.routing.HostPort;
 import java.io.IOException;
@@ -140,6 +141,8 @@ public final class OptionsLoader {
         engine.setSparkConf(key, value);
       }
     });
+    Optional<JdbcSettings> state = state();
+    state.ifPresent(db -> engine.setMetastoreDatabase(db.url(), db.user(), db.password()));
     String dir = get(ConfigKeys.ARTIFACTS_DIR);
     Path artifacts = dir != null ? Path.of(dir)
         : Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts");
@@ -157,17 +160,51 @@ public final class OptionsLoader {
         .setJwtIssuer(get(ConfigKeys.AUTH_JWT_ISSUER))
         .setJwtAudience(get(ConfigKeys.AUTH_JWT_AUDIENCE))
         .setJwtUserClaim(get(ConfigKeys.AUTH_JWT_USER_CLAIM));
-    return new ServerConfig(server, sessions, execution, engine, cluster(server), artifacts, tls, auth);
+    return new ServerConfig(server, sessions, execution, engine, cluster(server, state.isPresent()), artifacts,
+        tls, auth, state);
   }
 
-  private ClusterOptions cluster(ServerOptions server) {
+  /** The durable state database, if configured; the password from the key, else its file. */
+  private Optional<JdbcSettings> state() {
+    String url = get(ConfigKeys.STATE_JDBC_URL);
+    if (url == null || url.isBlank()) {
+      return Optional.empty();
+    }
+    String password = get(ConfigKeys.STATE_JDBC_PASSWORD);
+    Path passwordFile = path(ConfigKeys.STATE_JDBC_PASSWORD_FILE);
+    if (password == null && passwordFile != null) {
+      try {
+        password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot read " + ConfigKeys.STATE_JDBC_PASSWORD_FILE.name() + " "
+            + passwordFile + ": " + e.getMessage(), e);
+      }
+    }
+    return Optional.of(new JdbcSettings(url.trim(), get(ConfigKeys.STATE_JDBC_USER), password));
+  }
+
+  /**
+   * Durable session records are the cluster's maps written through to the database: with a state
+   * database the instance is a cluster member (of a cluster of one until others join) unless told
+   * otherwise, and told otherwise is refused.
+   */
+  private ClusterOptions cluster(ServerOptions server, boolean durable) {
     String host = server.getHost().equals("0.0.0.0") ? localHostName() : server.getHost();
     String self = host + ":" + server.getPort();
     String members = get(ConfigKeys.CLUSTER_MEMBERS);
     HostPort advertised = HostPort.parse(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS.name(),
         Optional.ofNullable(get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS)).orElse(self));
+    boolean enabled = ConfigValues.bool(ConfigKeys.CLUSTER_ENABLED.name(), get(ConfigKeys.CLUSTER_ENABLED));
+    if (durable && !enabled) {
+      if (values.containsKey(ConfigKeys.CLUSTER_ENABLED.name())) {
+        throw new IllegalArgumentException(ConfigKeys.STATE_JDBC_URL.name() + " keeps session records in the"
+            + " cluster's maps, written through to the database: it needs " + ConfigKeys.CLUSTER_ENABLED.name()
+            + "=true (or unset), not false");
+      }
+      enabled = true;
+    }
     ClusterOptions cluster = new ClusterOptions()
-        .setEnabled(ConfigValues.bool(ConfigKeys.CLUSTER_ENABLED.name(), get(ConfigKeys.CLUSTER_ENABLED)))
+        .setEnabled(enabled)
         .setName(get(ConfigKeys.CLUSTER_NAME))
         .setPort(integer(ConfigKeys.CLUSTER_PORT))
         .setMembers(members.isBlank() ? List.of()

@@ -1,8 +1,10 @@
 package dev.vxconnect.server;
 
 import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.planner.EngineOptions;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Everything the server is configured with, as options objects. */
 public record ServerConfig(
@@ -13,4 +15,5 @@ public record ServerConfig(
     ClusterOptions cluster,
     Path artifactsDir,
     TlsOptions tls,
-    AuthOptions auth) {}
+    AuthOptions auth,
+    Optional<JdbcSettings> state) {}

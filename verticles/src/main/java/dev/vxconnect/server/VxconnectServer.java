@@ -2,6 +2,7 @@ package dev.vxconnect.server;
 
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.hazelcast.HazelcastCluster;
+import dev.vxconnect.cluster.jdbc.StateDatabase;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
@@ -41,6 +42,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -66,6 +68,7 @@ public final class VxconnectServer {
   private final WorkerExecutor sparkPool;
   private volatile long stopDeadlineMs;
   private final Cluster cluster;
+  private final Optional<StateDatabase> state;
   private final SessionManager sessions;
   private final ExecutionManager executions;
   private final long maintenanceTimer;
@@ -79,9 +82,10 @@ public final class VxconnectServer {
   private int adminPort = -1;
   private String deploymentId;
 
-  private VxconnectServer(ServerConfig config, SparkEngine engine) {
+  private VxconnectServer(ServerConfig config, SparkEngine engine, Optional<StateDatabase> state) {
     this.config = config;
     this.engine = engine;
+    this.state = state;
     ExecutionOptions execution = config.execution();
     long maxEventLoopMs = config.server().getMaxEventLoopExecuteTime().toMillis();
     VertxOptions vertxOptions = new VertxOptions()
@@ -107,7 +111,7 @@ public final class VxconnectServer {
     WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
     int tombstones = config.sessions().getTombstones();
     cluster = config.cluster().isEnabled()
-        ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool)
+        ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool, state)
         : new LocalCluster(config.cluster().getInstanceId(), tombstones);
     LOG.info("Instance {}: {}", config.cluster().getInstanceId(), cluster);
     sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
@@ -116,8 +120,10 @@ public final class VxconnectServer {
     executions = new ExecutionManager(sparkPool, execution, sessions,
         cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
-    maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(),
-        id -> sessions.expireIdle());
+    maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(), id -> {
+      sessions.expireIdle();
+      cluster.maintain().onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
+    });
     executionMaintenanceTimer = vertx.setPeriodic(execution.getMaintenanceInterval().toMillis(),
         id -> sparkPool.executeBlocking(() -> {
           executions.abandonDetached(sessions.live());
@@ -130,14 +136,37 @@ public final class VxconnectServer {
     progressTimer = vertx.setPeriodic(PROGRESS_TICK_MS, id -> progress.run());
   }
 
-  /** Starts the Spark driver (seconds), then serves. */
+  /**
+   * Opens the state database (if any), starts the Spark driver (seconds), then serves.
+   *
+   * @throws IllegalStateException when a part cannot start; what was started is stopped again
+   */
   public static VxconnectServer start(ServerConfig config) {
-    LOG.info("Starting Spark ({})", config.engine());
-    SparkEngine engine = SparkEngine.start(config.engine());
-    if (config.server().isWarmup()) {
-      Warmup.run(engine);
+    Optional<StateDatabase> state = config.state().map(settings -> {
+      LOG.info("State database: {}", settings.describe());
+      return StateDatabase.open(settings);
+    });
+    SparkEngine engine;
+    VxconnectServer server;
+    try {
+      LOG.info("Starting Spark ({})", config.engine());
+      engine = SparkEngine.start(config.engine());
+    } catch (RuntimeException e) {
+      state.ifPresent(StateDatabase::close);
+      throw e;
     }
-    VxconnectServer server = new VxconnectServer(config, engine);
+    try {
+      state.ifPresent(db -> db.claim("warehouse", engine.warehouse(), "every instance must see the same"
+          + " spark.sql.warehouse.dir (shared storage), or their tables' data would split"));
+      if (config.server().isWarmup()) {
+        Warmup.run(engine);
+      }
+      server = new VxconnectServer(config, engine, state);
+    } catch (RuntimeException e) {
+      state.ifPresent(StateDatabase::close);
+      engine.close();
+      throw e;
+    }
     try {
       server.deploy().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       server.startAdmin();
@@ -149,7 +178,7 @@ public final class VxconnectServer {
   }
 
   private Future<Void> deploy() {
-    Failures failures = new Failures(engine);
+    Failures failures = new Failures(engine, config.execution().getRetryDelay());
     SessionCalls calls = new SessionCalls(sessions, sparkPool, failures);
     StreamLimits limits = new StreamLimits(config.execution().getMaxStreamBytes(),
         config.execution().getMaxStreamDuration());
@@ -279,6 +308,7 @@ public final class VxconnectServer {
       await(admin.close(), 5_000, "stop the admin service");
     }
     cluster.close();
+    state.ifPresent(StateDatabase::close);
     await(vertx.close(), 30_000, "close Vert.x");
     engine.close();
     LOG.info("vxconnect stopped");

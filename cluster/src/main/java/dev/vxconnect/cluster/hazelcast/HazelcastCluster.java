@@ -5,6 +5,7 @@ import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
@@ -18,23 +19,35 @@ import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.SessionStore;
+import dev.vxconnect.cluster.jdbc.StateDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The instances as one Hazelcast cluster: each embeds a member (TCP-IP discovery, no multicast),
  * sessions, tombstones and artifacts live in IMaps with one backup, and member attributes tell
  * instance ids, gRPC and admin addresses. Blocking Hazelcast calls run on the given worker executor.
+ * With a state database, every map is written through to it and read back from it on a miss, so
+ * the records outlive the loss of every instance (DESIGN.md section 9).
  */
 public final class HazelcastCluster implements Cluster {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastCluster.class);
 
   static final String SESSIONS = "vxconnect.sessions";
   static final String CLOSED = "vxconnect.closed-sessions";
   static final String ARTIFACTS = "vxconnect.artifacts";
   static final String OPERATIONS = "vxconnect.operations";
+  /** What the members must agree on (not durable: it lives as long as the cluster). */
+  static final String SETTINGS = "vxconnect.cluster-settings";
+  private static final String STATE_DATABASE = "state-database";
   /** Operation records outlive any reattach (released ones are removed at once). */
   private static final long OPERATION_TTL_SECONDS = 24 * 3600;
   private static final String INSTANCE = "vxconnect.instance";
@@ -47,10 +60,17 @@ public final class HazelcastCluster implements Cluster {
   private final ArtifactStore artifacts;
   private final OperationRegistry operations;
   private final Membership membership;
+  private final Optional<StateDatabase> database;
+  private final int tombstones;
+  private final Blocking blocking;
 
-  private HazelcastCluster(HazelcastInstance hazelcast, ClusterOptions options, WorkerExecutor blocking) {
+  private HazelcastCluster(HazelcastInstance hazelcast, ClusterOptions options, Blocking blocking,
+      Optional<StateDatabase> database, int tombstones) {
     this.hazelcast = hazelcast;
     this.options = options;
+    this.database = database;
+    this.tombstones = tombstones;
+    this.blocking = blocking;
     this.sessions = new HazelcastSessionStore(hazelcast, blocking);
     this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
     this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.getMaxReplicatedArtifactBytes());
@@ -87,12 +107,39 @@ public final class HazelcastCluster implements Cluster {
     return Optional.empty();
   }
 
-  /** Starts this instance's member and joins the others (blocks until it has joined). */
-  public static HazelcastCluster start(ClusterOptions options, int tombstones, WorkerExecutor blocking) {
-    return new HazelcastCluster(Hazelcast.newHazelcastInstance(config(options, tombstones)), options, blocking);
+  /**
+   * Starts this instance's member and joins the others (blocks until it has joined).
+   *
+   * @param database where the maps are written through, if the cluster keeps durable state
+   * @throws IllegalStateException if the cluster it joined uses another state database (or none
+   *     where this instance has one, or the reverse): its records would split
+   */
+  public static HazelcastCluster start(ClusterOptions options, int tombstones, WorkerExecutor workers,
+      Optional<StateDatabase> database) {
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(config(options, tombstones, database));
+    try {
+      checkSameDatabase(member, options, database);
+    } catch (RuntimeException e) {
+      member.getLifecycleService().terminate();
+      throw e;
+    }
+    return new HazelcastCluster(member, options, new Blocking(workers), database, tombstones);
   }
 
-  static Config config(ClusterOptions options, int tombstones) {
+  private static void checkSameDatabase(HazelcastInstance member, ClusterOptions options,
+      Optional<StateDatabase> database) {
+    String mine = database.map(StateDatabase::identity).orElse("none");
+    String theirs = member.<String, String>getMap(SETTINGS).putIfAbsent(STATE_DATABASE, mine);
+    if (theirs != null && !theirs.equals(mine)) {
+      throw new IllegalStateException("The cluster " + options.getName() + " that this instance joined keeps its"
+          + " state in " + ("none".equals(theirs) ? "no database" : "the database with id " + theirs)
+          + ", this instance in " + database.map(d -> d.settings().describe() + " (id " + mine + ")")
+              .orElse("none") + ": every instance of a cluster must use the same vxconnect.state.jdbc.url"
+          + " database (or none)");
+    }
+  }
+
+  static Config config(ClusterOptions options, int tombstones, Optional<StateDatabase> database) {
     Config config;
     try {
       config = options.getConfigFile() != null
@@ -122,14 +169,23 @@ public final class HazelcastCluster implements Cluster {
     if (options.getAdminAddress() != null) {
       config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, options.getAdminAddress());
     }
-    config.addMapConfig(replicated(SESSIONS));
-    config.addMapConfig(replicated(ARTIFACTS));
-    config.addMapConfig(replicated(OPERATIONS));
-    config.addMapConfig(replicated(CLOSED).setEvictionConfig(new EvictionConfig()
+    config.addMapConfig(durable(replicated(SESSIONS), database));
+    config.addMapConfig(durable(replicated(ARTIFACTS), database));
+    // Records read back from the database after a restart get the same time to live as new ones.
+    config.addMapConfig(durable(replicated(OPERATIONS), database).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
+    config.addMapConfig(durable(replicated(CLOSED).setEvictionConfig(new EvictionConfig()
         .setEvictionPolicy(EvictionPolicy.LRU)
         .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-        .setSize(Math.max(1, tombstones))));
+        .setSize(Math.max(1, tombstones))), database));
     return config;
+  }
+
+  /** Writes the map through to the database (write delay 0: before the change is applied). */
+  private static MapConfig durable(MapConfig map, Optional<StateDatabase> database) {
+    database.ifPresent(db -> map.setMapStoreConfig(new MapStoreConfig().setEnabled(true)
+        .setImplementation(new DurableMapStore(db.records(map.getName())))
+        .setWriteDelaySeconds(0)));
+    return map;
   }
 
   /**
@@ -168,6 +224,28 @@ public final class HazelcastCluster implements Cluster {
     return true;
   }
 
+  /**
+   * Bounds the database's copies as the maps bound theirs (operation records live a day, closed
+   * ids as many as the tombstone limit): expiry and eviction in Hazelcast do not delete from a
+   * map store. Done by the oldest member only.
+   */
+  @Override
+  public Future<Void> maintain() {
+    if (database.isEmpty() || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+      return Future.succeededFuture();
+    }
+    StateDatabase db = database.get();
+    return blocking.call(() -> {
+      int operationsGone = db.records(OPERATIONS).deleteOlderThan(Duration.ofSeconds(OPERATION_TTL_SECONDS));
+      int closedGone = db.records(CLOSED).keepNewest(Math.max(1, tombstones));
+      if (operationsGone + closedGone > 0) {
+        LOG.info("State database: deleted {} expired operation record(s) and {} old tombstone(s)",
+            operationsGone, closedGone);
+      }
+      return null;
+    });
+  }
+
   /** Members now in the cluster. */
   public int size() {
     return hazelcast.getCluster().getMembers().size();
@@ -180,6 +258,7 @@ public final class HazelcastCluster implements Cluster {
 
   @Override
   public String toString() {
-    return "HazelcastCluster{" + options.getName() + ", members=" + size() + "}";
+    return "HazelcastCluster{" + options.getName() + ", members=" + size()
+        + database.map(d -> ", durable in " + d).orElse("") + "}";
   }
 }

@@ -5,7 +5,6 @@ import com.hazelcast.map.IMap;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -13,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 final class HazelcastOperationRegistry implements OperationRegistry {
 
   private final IMap<String, byte[]> operations;
-  private final WorkerExecutor blocking;
+  private final Blocking blocking;
   private final long ttlSeconds;
 
-  HazelcastOperationRegistry(HazelcastInstance hazelcast, WorkerExecutor blocking, long ttlSeconds) {
+  HazelcastOperationRegistry(HazelcastInstance hazelcast, Blocking blocking, long ttlSeconds) {
     this.operations = hazelcast.getMap(HazelcastCluster.OPERATIONS);
     this.blocking = blocking;
     this.ttlSeconds = ttlSeconds;
@@ -25,25 +24,25 @@ final class HazelcastOperationRegistry implements OperationRegistry {
   @Override
   public Future<Void> put(OperationRecord record) {
     byte[] bytes = record.toByteArray();
-    return blocking.executeBlocking(() -> {
+    return blocking.call(() -> {
       operations.set(record.getOperationId(), bytes, ttlSeconds, TimeUnit.SECONDS);
       return null;
-    }, false);
+    });
   }
 
   @Override
   public Future<Optional<OperationRecord>> get(String operationId) {
-    return blocking.executeBlocking(() -> {
+    return blocking.call(() -> {
       byte[] bytes = operations.get(operationId);
       return bytes == null ? Optional.<OperationRecord>empty() : Optional.of(OperationRecord.parseFrom(bytes));
-    }, false);
+    });
   }
 
   @Override
   public Future<Void> remove(String operationId) {
-    return blocking.executeBlocking(() -> {
+    return blocking.call(() -> {
       operations.delete(operationId);
       return null;
-    }, false);
+    });
   }
 }

@@ -4,29 +4,29 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.proto.cluster.SessionTombstone;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * Session records in an IMap as cluster.proto bytes (never Java serialization), tombstones in a
- * bounded IMap. Every call runs on a worker: Hazelcast's calls block.
+ * bounded IMap (as SessionTombstone bytes). Every call runs on a worker: Hazelcast's calls block.
  */
 final class HazelcastSessionStore implements SessionStore {
 
   private final IMap<String, byte[]> sessions;
-  private final IMap<String, Long> closed;
-  private final WorkerExecutor blocking;
+  private final IMap<String, byte[]> closed;
+  private final Blocking blocking;
 
-  HazelcastSessionStore(HazelcastInstance hazelcast, WorkerExecutor blocking) {
+  HazelcastSessionStore(HazelcastInstance hazelcast, Blocking blocking) {
     this.sessions = hazelcast.getMap(HazelcastCluster.SESSIONS);
     this.closed = hazelcast.getMap(HazelcastCluster.CLOSED);
     this.blocking = blocking;
   }
 
-  private static String key(String userId, String sessionId) {
+  static String key(String userId, String sessionId) {
     // A separator no UUID contains, so (user, session) pairs cannot collide.
     return userId + "\u0000" + sessionId;
   }
@@ -36,7 +36,7 @@ final class HazelcastSessionStore implements SessionStore {
   }
 
   private <T> Future<T> call(Callable<T> work) {
-    return blocking.executeBlocking(work, false);
+    return blocking.call(work);
   }
 
   @Override
@@ -79,7 +79,8 @@ final class HazelcastSessionStore implements SessionStore {
   public Future<Void> close(String userId, String sessionId, boolean allowReconnect) {
     return call(() -> {
       if (!allowReconnect) {
-        closed.set(key(userId, sessionId), System.currentTimeMillis());
+        closed.set(key(userId, sessionId), SessionTombstone.newBuilder().setUserId(userId)
+            .setSessionId(sessionId).setClosedAtMs(System.currentTimeMillis()).build().toByteArray());
       }
       sessions.delete(key(userId, sessionId));
       return null;

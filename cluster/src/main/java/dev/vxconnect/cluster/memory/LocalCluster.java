@@ -31,13 +31,18 @@ public final class LocalCluster implements Cluster {
     // Nobody else can take a session over: artifact bytes need no second copy.
     return new ArtifactStore() {
       @Override
-      public Future<Void> put(String sha256, byte[] bytes) {
+      public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
         return Future.succeededFuture();
       }
 
       @Override
-      public Future<Optional<byte[]>> get(String sha256) {
+      public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
         return Future.succeededFuture(Optional.empty());
+      }
+
+      @Override
+      public Future<Void> remove(String userId, String sessionId, java.util.Collection<String> sha256s) {
+        return Future.succeededFuture();
       }
     };
   }

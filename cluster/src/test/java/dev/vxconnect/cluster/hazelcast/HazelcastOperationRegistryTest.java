@@ -38,7 +38,7 @@ class HazelcastOperationRegistryTest {
         .setName("test-" + UUID.randomUUID()).setPort(port)
         .setMembers(List.of("127.0.0.1:" + port))
         .setInstanceId("test").setAdvertisedAddress("127.0.0.1:1");
-    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(options, 10));
+    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(options, 10, java.util.Optional.empty()));
   }
 
   @AfterAll
@@ -59,7 +59,7 @@ class HazelcastOperationRegistryTest {
 
   @Test
   void storedRecordsAreReadBackAndRemoved() throws Exception {
-    OperationRegistry registry = new HazelcastOperationRegistry(member, blocking, 3600);
+    OperationRegistry registry = new HazelcastOperationRegistry(member, new Blocking(blocking), 3600);
     String id = UUID.randomUUID().toString();
     assertThat(await(registry.get(id))).isEmpty();
     await(registry.put(record(id)));
@@ -70,7 +70,7 @@ class HazelcastOperationRegistryTest {
 
   @Test
   void recordsExpireAfterTheirTimeToLive() throws Exception {
-    OperationRegistry registry = new HazelcastOperationRegistry(member, blocking, 1);
+    OperationRegistry registry = new HazelcastOperationRegistry(member, new Blocking(blocking), 1);
     String id = UUID.randomUUID().toString();
     await(registry.put(record(id)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

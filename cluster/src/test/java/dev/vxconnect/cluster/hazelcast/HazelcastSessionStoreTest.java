@@ -51,12 +51,12 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
           .setName("test-" + UUID.randomUUID()).setPort(port)
           .setMembers(java.util.List.of("127.0.0.1:" + port))
           .setInstanceId("test").setAdvertisedAddress("127.0.0.1:1");
-      com.hazelcast.config.Config config = HazelcastCluster.config(options, tombstones);
+      com.hazelcast.config.Config config = HazelcastCluster.config(options, tombstones, java.util.Optional.empty());
       // Hazelcast bounds a map per partition (size / partitions each): few partitions keep the
       // bound close to the configured size in a small test.
       config.setProperty("hazelcast.partition.count", "7");
       HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-      return new HazelcastSessionStore(member, blocking);
+      return new HazelcastSessionStore(member, new Blocking(blocking));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -46,6 +46,7 @@ public final class SparkEngineImpl implements SparkEngine {
     // As Spark's Connect server: each session gets its own artifacts and class loader.
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true");
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ALWAYS_APPLY_CLASSLOADER().key(), "true");
+    Optional<HiveMetastore> metastore = options.metastoreDatabase().flatMap(db -> HiveMetastore.configure(conf, db));
     Optional<LocalPathPolicy> paths = LocalPathPolicy.of(options.allowedLocalPaths());
     SparkSession root = SparkSession.builder().config(conf)
         .withExtensions(extensions -> {
@@ -56,6 +57,7 @@ public final class SparkEngineImpl implements SparkEngine {
     // Registers the spark.connect.* SQL confs (e.g. the plan compression threshold the client
     // asks for), which only exist once Spark's Connect config object is loaded.
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
+    metastore.ifPresent(m -> m.prepare(root));
     return new SparkEngineImpl(root.newSession(), options, paths);
   }
 
@@ -63,6 +65,12 @@ public final class SparkEngineImpl implements SparkEngine {
   public SessionContext openSession(String userId, String sessionId) {
     return new SparkSessionContext(
         new SessionHolder(userId, sessionId, base.newSession()), options, paths, progress);
+  }
+
+  @Override
+  public String warehouse() {
+    // Qualified as Spark stores table locations (file:/..., hdfs://...), so instances compare alike.
+    return base.sharedState().conf().get("spark.sql.warehouse.dir");
   }
 
   @Override

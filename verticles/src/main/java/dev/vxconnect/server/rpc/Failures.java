@@ -1,12 +1,15 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.session.Session;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +24,12 @@ public final class Failures {
   private static final String DETAILS_TRAILER = "grpc-status-details-bin";
 
   private final SparkEngine engine;
+  private final Duration retryDelay;
 
-  public Failures(SparkEngine engine) {
+  /** @param retryDelay the back-off suggested when a call failed for a cause that passes */
+  public Failures(SparkEngine engine, Duration retryDelay) {
     this.engine = engine;
+    this.retryDelay = retryDelay;
   }
 
   /** Maps {@code failure}; with a session, its details are kept for FetchErrorDetails. */
@@ -31,6 +37,12 @@ public final class Failures {
     Throwable cause = unwrap(failure);
     if (cause instanceof RpcFailure rpc) {
       return rpc.status();
+    }
+    Optional<StateUnavailableException> stateLost = StateUnavailableException.in(cause);
+    if (stateLost.isPresent()) {
+      // The change was not made (nothing half-done): the client may simply retry once it is back.
+      return ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE, stateLost.get().getMessage()
+          + ". Nothing was changed; retry later.", retryDelay);
     }
     if (cause instanceof CodecException malformed) {
       // The request could not be decoded: the client's fault, said plainly.

@@ -209,7 +209,8 @@ public final class SessionManager implements StateRecorder {
       return Future.failedFuture(full.get());
     }
     return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
-      Future<Session> created = closed || sessions.containsKey(key) ? null : create(key, source);
+      Future<Session> created = closed || sessions.containsKey(key) ? null
+          : copyArtifacts(source, key).compose(v -> create(key, source));
       if (created == null || sessions.putIfAbsent(key, created) != null) {
         return Future.failedFuture(SparkErrors.raise(
             "INVALID_HANDLE.SESSION_ALREADY_EXISTS", Map.of("handle", newSessionId)));
@@ -244,7 +245,8 @@ public final class SessionManager implements StateRecorder {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    return cluster.artifacts().put(sha256, bytes).compose(v -> record(session, StateChange.newBuilder()
+    return cluster.artifacts().put(session.userId(), session.sessionId(), sha256, bytes)
+        .compose(v -> record(session, StateChange.newBuilder()
         .setKind(StateChange.Kind.ARTIFACT).setArtifactName(name).setArtifactSha256(sha256).build()));
   }
 
@@ -254,7 +256,11 @@ public final class SessionManager implements StateRecorder {
    */
   public Future<Optional<Session>> close(SessionKey key, boolean allowReconnect) {
     Future<Session> removed = sessions.remove(key);
-    Future<Void> forgotten = cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect);
+    Future<Void> forgotten = !cluster.isDistributed()
+        ? cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
+        : cluster.sessions().get(key.userId(), key.sessionId()).compose(record ->
+            cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
+                .compose(v -> record.map(this::dropArtifacts).orElse(Future.succeededFuture())));
     if (removed == null) {
       return forgotten.map(v -> Optional.empty());
     }
@@ -266,6 +272,34 @@ public final class SessionManager implements StateRecorder {
         return Optional.of(session);
       }, false);
     }, failed -> Future.succeededFuture(Optional.empty()));
+  }
+
+  /** Deletes the artifact bytes kept for a session that is gone (they belong to it alone). */
+  private Future<Void> dropArtifacts(SessionRecord record) {
+    List<String> digests = artifactDigests(record);
+    return digests.isEmpty() ? Future.succeededFuture()
+        : cluster.artifacts().remove(record.getUserId(), record.getSessionId(), digests);
+  }
+
+  private static List<String> artifactDigests(SessionRecord record) {
+    return record.getChangesList().stream().filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
+        .map(StateChange::getArtifactSha256).distinct().toList();
+  }
+
+  /**
+   * Gives a clone its own copies of the source's kept artifact bytes (its record replays the
+   * source's changes, and a session's artifacts go with it when it is closed).
+   */
+  private Future<Void> copyArtifacts(Session source, SessionKey clone) {
+    if (!cluster.isDistributed()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> copies = artifactDigests(source.record()).stream()
+        .map(digest -> cluster.artifacts().get(source.userId(), source.sessionId(), digest)
+            .compose(bytes -> bytes.isEmpty() ? Future.<Void>succeededFuture()
+                : cluster.artifacts().put(clone.userId(), clone.sessionId(), digest, bytes.get())))
+        .toList();
+    return Future.all(copies).mapEmpty();
   }
 
   /**

@@ -39,7 +39,8 @@ final class SessionRebuilder {
     List<String> digests = record.getChangesList().stream()
         .filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
         .map(StateChange::getArtifactSha256).distinct().toList();
-    List<Future<Optional<byte[]>>> fetches = digests.stream().map(artifacts::get).toList();
+    List<Future<Optional<byte[]>>> fetches = digests.stream()
+        .map(digest -> artifacts.get(record.getUserId(), record.getSessionId(), digest)).toList();
     return Future.all(fetches).map(all -> {
       Map<String, byte[]> bytes = new HashMap<>();
       for (int i = 0; i < digests.size(); i++) {
@@ -83,7 +84,7 @@ final class SessionRebuilder {
     byte[] bytes = artifactBytes.get(change.getArtifactSha256());
     if (bytes == null) {
       throw new IllegalStateException("the bytes of artifact " + change.getArtifactName()
-          + " were not replicated (too large, or evicted)");
+          + " were not kept (larger than vxconnect.cluster.maxReplicatedArtifactBytes)");
     }
     Path file = staging.resolve(change.getArtifactSha256());
     Files.write(file, bytes);
