@@ -74,10 +74,20 @@ public abstract class E2ETestBase {
     checkResult(program, false);
   }
 
+  /** As {@link #check(Function)}, on another session of the test (e.g. one on another instance). */
+  protected void checkOn(SparkSession session, Function<SparkSession, Dataset<Row>> program) {
+    checkResult(session, program, false);
+  }
+
   /** Same value (compared in canonical form), for results that are not Datasets. */
   protected void checkValue(Function<SparkSession, Object> program) {
+    checkValueOn(spark, program);
+  }
+
+  /** As {@link #checkValue(Function)}, on another session of the test. */
+  protected void checkValueOn(SparkSession session, Function<SparkSession, Object> program) {
     String id = nextCheckId();
-    String actual = Results.canonical(program.apply(spark));
+    String actual = Results.canonical(program.apply(session));
     if (isOracle()) {
       Expected.value(actual).write(id);
     } else {
@@ -117,7 +127,12 @@ public abstract class E2ETestBase {
    * knows only some of Spark's exception classes).
    */
   protected void checkCondition(Function<SparkSession, ?> program) {
-    checkValue(s -> {
+    checkConditionOn(spark, program);
+  }
+
+  /** As {@link #checkCondition(Function)}, on another session of the test. */
+  protected void checkConditionOn(SparkSession session, Function<SparkSession, ?> program) {
+    checkValueOn(session, s -> {
       try {
         Object result = program.apply(s);
         if (result instanceof Dataset<?> ds) {
@@ -204,8 +219,12 @@ public abstract class E2ETestBase {
   }
 
   private void checkResult(Function<SparkSession, Dataset<Row>> program, boolean ordered) {
+    checkResult(spark, program, ordered);
+  }
+
+  private void checkResult(SparkSession session, Function<SparkSession, Dataset<Row>> program, boolean ordered) {
     String id = nextCheckId();
-    Dataset<Row> result = program.apply(spark);
+    Dataset<Row> result = program.apply(session);
     String schema = result.schema().json();
     List<String> rows = Results.canonical(result.collectAsList());
     if (!ordered) {

@@ -3,7 +3,9 @@ package dev.vxconnect.e2e.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -39,15 +41,15 @@ public final class ServerCluster implements AutoCloseable {
   private final String name;
   private final String logName;
   private final List<String> confs;
-  private final String javaOpts;
+  private final Map<String, String> env;
   private final TcpProxy proxy;
 
-  private ServerCluster(String name, String logName, List<String> confs, String javaOpts,
+  private ServerCluster(String name, String logName, List<String> confs, Map<String, String> env,
       List<ServerProcess> servers, List<Integer> clusterPorts, List<Integer> adminPorts) throws IOException {
     this.name = name;
     this.logName = logName;
     this.confs = List.copyOf(confs);
-    this.javaOpts = javaOpts;
+    this.env = Map.copyOf(env);
     this.servers = new ArrayList<>(servers);
     this.clusterPorts = clusterPorts;
     this.adminPorts = adminPorts;
@@ -62,6 +64,17 @@ public final class ServerCluster implements AutoCloseable {
   /** As {@link #start(String, int, List)}, each server with these JVM options (VXCONNECT_JAVA_OPTS). */
   public static ServerCluster start(String name, int size, List<String> confs, String javaOpts)
       throws Exception {
+    return start(name, size, confs, Map.of("VXCONNECT_JAVA_OPTS", javaOpts));
+  }
+
+  /**
+   * As {@link #start(String, int, List)}, each server with these environment variables besides
+   * the default JVM options (e.g. a password, as deployments pass it).
+   */
+  public static ServerCluster start(String name, int size, List<String> confs, Map<String, String> extraEnv)
+      throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("VXCONNECT_JAVA_OPTS", DEFAULT_JAVA_OPTS));
+    env.putAll(extraEnv);
     List<Integer> ports = new ArrayList<>();
     List<Integer> adminPorts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -75,7 +88,7 @@ public final class ServerCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         int index = i;
         starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, FreePort.find(),
-            ports, adminPorts.get(index), index, confs, javaOpts)));
+            ports, adminPorts.get(index), index, confs, env)));
       }
       List<ServerProcess> started = new ArrayList<>();
       Exception failure = null;
@@ -90,14 +103,15 @@ public final class ServerCluster implements AutoCloseable {
         started.forEach(ServerProcess::kill9Quietly);
         throw failure;
       }
-      return new ServerCluster(clusterName, name, confs, javaOpts, started, ports, adminPorts);
+      return new ServerCluster(clusterName, name, confs, env, started, ports, adminPorts);
     } finally {
       starter.shutdownNow();
     }
   }
 
   private static ServerProcess startMember(String clusterName, String logName, int grpcPort,
-      List<Integer> ports, int adminPort, int index, List<String> confs, String javaOpts) throws IOException {
+      List<Integer> ports, int adminPort, int index, List<String> confs, Map<String, String> env)
+      throws IOException {
     List<String> all = new ArrayList<>(List.of(
         "vxconnect.cluster.enabled=true",
         "vxconnect.cluster.name=" + clusterName,
@@ -107,7 +121,7 @@ public final class ServerCluster implements AutoCloseable {
         "vxconnect.cluster.memberTimeout=3s",
         "vxconnect.admin.port=" + adminPort));
     all.addAll(confs);
-    return ServerProcess.start(logName, grpcPort, all, java.util.Map.of("VXCONNECT_JAVA_OPTS", javaOpts));
+    return ServerProcess.start(logName, grpcPort, all, env);
   }
 
   /**
@@ -120,8 +134,17 @@ public final class ServerCluster implements AutoCloseable {
     if (!old.awaitExit(java.time.Duration.ofSeconds(90))) {
       throw new AssertionError("server " + index + " did not stop within 90 s after SIGTERM");
     }
-    ServerProcess started = startMember(name, logName + "-" + index, old.port(), clusterPorts,
-        adminPorts.get(index), index, confs, javaOpts);
+    return startAgain(index);
+  }
+
+  /** Starts server {@code index}, which must have exited (e.g. been killed), again on the same ports. */
+  public ServerProcess startAgain(int index) throws Exception {
+    ServerProcess old = servers.get(index);
+    if (old.isAlive()) {
+      throw new IllegalStateException("server " + index + " still runs");
+    }
+    ServerProcess started = startMember(name, logName + "-" + index + "-again", old.port(), clusterPorts,
+        adminPorts.get(index), index, confs, env);
     servers.set(index, started);
     return started;
   }

@@ -22,7 +22,8 @@ final class SparkErrorMapper {
   private SparkErrorMapper() {}
 
   static ErrorStatus toStatus(Throwable thrown, SessionHolder session) {
-    Throwable failure = SparkErrors.unwrap(thrown);
+    Throwable unwrapped = SparkErrors.unwrap(thrown);
+    Throwable failure = MetastoreNameClash.of(unwrapped).<Throwable>map(clash -> clash).orElse(unwrapped);
     if (!(failure instanceof SparkThrowable) && !NonFatal$.MODULE$.apply(failure)) {
       // Spark answers fatal JVM errors (e.g. a stack overflow on a huge plan) without details.
       String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName()
