@@ -71,6 +71,25 @@ public final class RawGrpc implements AutoCloseable {
         });
   }
 
+  /** The back-off the server suggested with the failure (google.rpc.RetryInfo), if any. */
+  public static Optional<java.time.Duration> retryDelay(StatusRuntimeException failure) {
+    Status status = StatusProto.fromThrowable(failure);
+    if (status == null) {
+      return Optional.empty();
+    }
+    return status.getDetailsList().stream()
+        .filter(any -> any.is(org.sparkproject.com.google.rpc.RetryInfo.class))
+        .findFirst()
+        .map(any -> {
+          try {
+            var delay = any.unpack(org.sparkproject.com.google.rpc.RetryInfo.class).getRetryDelay();
+            return java.time.Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

@@ -66,9 +66,51 @@ public final class ServerProcess implements AutoCloseable {
   /** As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place). */
   public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
       throws IOException {
+    Path log = logFile(name);
+    Process process = launch(name, port, confs, env, log);
+    try {
+      int actualPort = awaitListening(process, log);
+      return new ServerProcess(process, actualPort, log);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  /** How a server that was expected to refuse to start ended: its exit code and its log. */
+  public record Exited(int code, String log) {}
+
+  /**
+   * Starts a server that must refuse to start (bad settings, an unusable database...) and waits
+   * for it to exit; fails if it listens instead, or is still running after {@code timeout}.
+   */
+  public static Exited startExpectingExit(String name, List<String> confs, Map<String, String> env, Duration timeout)
+      throws IOException, InterruptedException {
+    Path log = logFile(name);
+    Files.deleteIfExists(log);
+    Process process = launch(name, FreePort.find(), confs, env, log);
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("server " + name + " still runs after " + timeout + "; see " + log);
+      }
+      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (LISTENING.matcher(stdout).find()) {
+        throw new AssertionError("server " + name + " started listening; it should have refused to start");
+      }
+      return new Exited(process.exitValue(), Files.readString(log));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static Path logFile(String name) throws IOException {
+    return Files.createDirectories(home().resolve("e2e/target/server-logs")).resolve(name + ".log");
+  }
+
+  private static Process launch(String name, int port, List<String> confs, Map<String, String> env, Path log)
+      throws IOException {
     Path home = home();
-    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
-    Path log = logDir.resolve(name + ".log");
+    Path logDir = log.getParent();
     List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString(),
         "--port", Integer.toString(port),
         "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
@@ -92,14 +134,7 @@ public final class ServerProcess implements AutoCloseable {
     builder.environment().put("VXCONNECT_HOME", home.toString());
     builder.environment().putIfAbsent("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS);
     builder.environment().putAll(env);
-    Process process = builder.start();
-    try {
-      int actualPort = awaitListening(process, log);
-      return new ServerProcess(process, actualPort, log);
-    } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
+    return builder.start();
   }
 
   private static int awaitListening(Process process, Path log) throws IOException {

@@ -23,6 +23,8 @@ final class OperationRunner implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
 
   private static final long RECORD_TIMEOUT_SECONDS = 30;
+  /** Back-off suggested when the state database could not record a change. */
+  private static final java.time.Duration STATE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
   private static final ExecutePlanResponse RESULT_COMPLETE = ExecutePlanResponse.newBuilder()
       .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
@@ -59,11 +61,17 @@ final class OperationRunner implements Runnable {
           operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
       if (changesState) {
         // Stored before the client hears that it completed, so a takeover keeps it.
-        recorder.record(operation.session(), StateChange.newBuilder()
-                .setKind(StateChange.Kind.EXECUTE_PLAN)
-                .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
-                .build())
-            .toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+          recorder.record(operation.session(), StateChange.newBuilder()
+                  .setKind(StateChange.Kind.EXECUTE_PLAN)
+                  .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
+                  .build())
+              .toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception notRecorded) {
+          fail(context, notRecorded);
+          recorder.discard(operation.session(), notRecorded);
+          return;
+        }
       }
       if (operation.succeed()) {
         operation.buffer().complete(operation.reattachable() ? RESULT_COMPLETE : null);
@@ -74,11 +82,7 @@ final class OperationRunner implements Runnable {
       if (operation.isCancelled()) {
         cancelled(context);
       } else {
-        LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} failed: {}", operation.id(),
-            operation.session().sessionId(), failure.toString());
-        ErrorStatus status = context.toErrorStatus(failure);
-        operation.finish(Operation.State.FAILED);
-        operation.buffer().fail(status);
+        fail(context, failure);
       }
     } finally {
       if (slot != null) {
@@ -87,6 +91,15 @@ final class OperationRunner implements Runnable {
       // The thread goes back to the pool: clear an interrupt aimed at this operation.
       Thread.interrupted();
     }
+  }
+
+  private void fail(SessionContext context, Throwable failure) {
+    LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} failed: {}", operation.id(),
+        operation.session().sessionId(), failure.toString());
+    ErrorStatus status = StateRecorder.unavailable(failure, STATE_RETRY_DELAY)
+        .orElseGet(() -> context.toErrorStatus(failure));
+    operation.finish(Operation.State.FAILED);
+    operation.buffer().fail(status);
   }
 
   private void cancelled(SessionContext context) {

@@ -28,7 +28,9 @@ public final class ConfigHandler {
             ? calls.sessions().record(session, StateChange.newBuilder()
                 .setKind(StateChange.Kind.CONFIG)
                 .setRequest(ByteString.copyFrom(request.toByteArray()))
-                .build()).map(response)
+                .build())
+                .onFailure(notRecorded -> calls.sessions().discard(session, notRecorded))
+                .map(response)
             : Future.succeededFuture(response)));
   }
 

@@ -1,9 +1,9 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.session.Session;
+import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -38,11 +38,9 @@ public final class Failures {
     if (cause instanceof RpcFailure rpc) {
       return rpc.status();
     }
-    Optional<StateUnavailableException> stateLost = StateUnavailableException.in(cause);
+    Optional<ErrorStatus> stateLost = StateRecorder.unavailable(cause, retryDelay);
     if (stateLost.isPresent()) {
-      // The change was not made (nothing half-done): the client may simply retry once it is back.
-      return ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE, stateLost.get().getMessage()
-          + ". Nothing was changed; retry later.", retryDelay);
+      return stateLost.get();
     }
     if (cause instanceof CodecException malformed) {
       // The request could not be decoded: the client's fault, said plainly.

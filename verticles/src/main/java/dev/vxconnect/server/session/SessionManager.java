@@ -232,6 +232,28 @@ public final class SessionManager implements StateRecorder {
     return session.withChange(change, cluster.sessions()::update);
   }
 
+  /**
+   * A change was made in the session's Spark state but could not be recorded (the client hears it
+   * failed): this instance drops the session, so that its next call rebuilds it from its record,
+   * which holds exactly the changes the client was told succeeded.
+   */
+  @Override
+  public void discard(Session session, Throwable why) {
+    Future<Session> held = sessions.get(session.key());
+    if (held == null || !held.succeeded() || held.result() != session || !sessions.remove(session.key(), held)) {
+      return; // already dropped, or replaced by a newer one
+    }
+    LogIds.of(LOG.atWarn(), session).log("Session {} of user {}: a change could not be recorded ({}); its state here"
+        + " is dropped and will be rebuilt from its record at its next call", session.sessionId(), session.userId(),
+        why.toString());
+    // Its other running operations end with it; finished ones keep their answer for their client.
+    session.operations().forEach(op -> op.interrupt());
+    sparkPool.executeBlocking(() -> {
+      session.context().close();
+      return null;
+    }, false);
+  }
+
   /** Whether an artifact of this size is replicated (so its bytes should be read for {@link #keepArtifact}). */
   public boolean replicatesArtifact(long size) {
     return cluster.isDistributed() && size <= maxReplicatedArtifactBytes;
