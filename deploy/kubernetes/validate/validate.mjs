@@ -5,6 +5,7 @@ import * as yaml from "js-yaml";
 const modules = {
   "v1/Service": ["kubernetes-models/v1", "Service"],
   "v1/PersistentVolumeClaim": ["kubernetes-models/v1", "PersistentVolumeClaim"],
+  "v1/Secret": ["kubernetes-models/v1", "Secret"],
   "apps/v1/StatefulSet": ["kubernetes-models/apps/v1", "StatefulSet"],
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1", "PodDisruptionBudget"],
 };

@@ -1,7 +1,6 @@
 package dev.vxconnect.e2e.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,8 +107,8 @@ class AdminE2ETest {
 
   @Test
   void theAdminPageRendersInHeadlessChromiumWithTheRunningSession() throws Exception {
-    assumeTrue(HeadlessChromium.binary().isPresent(),
-        "Debian's chromium is not installed (.ci/run installs it when it can): the page is not rendered");
+    assertThat(HeadlessChromium.binary()).as("Debian's chromium, a test prerequisite (apt-get install chromium;"
+        + " .ci/run installs it): the page cannot be rendered without it").isPresent();
     try (SparkSession spark = Sessions.connect(server.url())) {
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
       Dataset<Row> query = spark.sql(SLOW);

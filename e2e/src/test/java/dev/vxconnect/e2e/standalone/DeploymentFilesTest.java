@@ -1,7 +1,6 @@
 package dev.vxconnect.e2e.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxconnect.e2e.support.ServerProcess;
 import java.io.IOException;
@@ -16,22 +15,97 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deployment files at the repository root and under deploy/ agree with each other and with
- * the build: docker-compose.yml is valid for the Compose CLI (when one is installed), its Spark
- * image is the version vxconnect embeds, and every instance is a member and behind the balancer.
+ * the build: docker-compose.yml is valid for the Compose CLI, its Spark image is the version
+ * vxconnect embeds, every instance is a member, behind the balancer and on the state database. The
+ * CLIs are test prerequisites (.ci/run installs them: apt-get install docker-compose haproxy).
  */
 class DeploymentFilesTest {
 
   private static final Path HOME = ServerProcess.home();
+  /** The compose file asks for the database password in the environment: a value for the checks. */
+  private static final java.util.Map<String, String> PASSWORD = java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked");
 
   @Test
   void composeFileIsValid() throws Exception {
+    Result result = compose("config", "-q");
+    assertThat(result.exit()).as("docker-compose config said: %s", result.output()).isZero();
+  }
+
+  @Test
+  void composeFileNeedsTheDatabasePassword() throws Exception {
+    Result result = run(composeCommand("config", "-q"), java.util.Map.of());
+    assertThat(result.exit()).as("config without the password").isNotZero();
+    assertThat(result.output()).contains("set VXCONNECT_STATE_DB_PASSWORD");
+  }
+
+  /**
+   * Every instance, as Compose resolves the file, waits for the PostgreSQL service to be healthy
+   * and gets its password, and the instances' configuration points at that service.
+   */
+  @Test
+  void everyComposeInstanceUsesTheStateDatabase() throws Exception {
+    Result resolved = compose("config");
+    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
+    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    assertThat(services.get("postgres")).as("the postgres service").isNotNull()
+        .containsPattern("image: postgres:\\d+").contains("pg_isready").contains("POSTGRES_DB: vxconnect")
+        .contains("POSTGRES_USER: vxconnect").contains("POSTGRES_PASSWORD: checked").contains("postgres:/var/lib/postgresql/data");
+    List<String> instances = services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
+    assertThat(instances).hasSizeBetween(2, 3);
+    for (String instance : instances) {
+      assertThat(services.get(instance)).as(instance)
+          .containsPattern("depends_on:[\\s\\S]*postgres:\\s+condition: service_healthy")
+          .contains("VXCONNECT_STATE_JDBC_PASSWORD: checked")
+          .contains("compose-vxconnect.conf:/opt/vxconnect/conf/vxconnect.conf:ro")
+          .contains("warehouse:/data/warehouse");
+    }
+    String conf = read("deploy/compose-vxconnect.conf");
+    assertThat(conf).containsPattern("(?m)^vxconnect.state.jdbc.url jdbc:postgresql://postgres:5432/vxconnect$")
+        .containsPattern("(?m)^vxconnect.state.jdbc.user vxconnect$")
+        .containsPattern("(?m)^spark.sql.warehouse.dir /data/warehouse$");
+  }
+
+  @Test
+  void kubernetesPodsUseTheStateDatabaseSecret() throws IOException {
+    String statefulSet = read("deploy/kubernetes/statefulset.yaml");
+    for (String[] variable : new String[][] {{"VXCONNECT_STATE_JDBC_URL", "url"},
+        {"VXCONNECT_STATE_JDBC_USER", "user"}, {"VXCONNECT_STATE_JDBC_PASSWORD", "password"}}) {
+      assertThat(statefulSet).containsPattern("- name: " + variable[0] + "\\s+valueFrom:\\s+secretKeyRef:\\s+"
+          + "name: vxconnect-state-db\\s+key: " + variable[1] + "\\s");
+    }
+    String secret = read("deploy/kubernetes/state-db-secret.example.yaml");
+    assertThat(secret).contains("name: vxconnect-state-db").contains("url: jdbc:postgresql://")
+        .contains("user: ").contains("password: ");
+    assertThat(read("deploy/kubernetes/kustomization.yaml")).doesNotContain("state-db-secret");
+  }
+
+  /** The service blocks of a resolved compose file, by service name. */
+  private static java.util.Map<String, String> serviceBlocks(String resolved) {
+    java.util.Map<String, String> blocks = new java.util.TreeMap<>();
+    String services = resolved.substring(resolved.indexOf("\nservices:\n") + 1);
+    Matcher start = Pattern.compile("(?m)^  ([\\w.-]+):$").matcher(services);
+    int end = services.indexOf("\nvolumes:");
+    List<java.util.regex.MatchResult> heads = start.results()
+        .filter(m -> end < 0 || m.start() < end).toList();
+    for (int i = 0; i < heads.size(); i++) {
+      int to = i + 1 < heads.size() ? heads.get(i + 1).start() : (end < 0 ? services.length() : end);
+      blocks.put(heads.get(i).group(1), services.substring(heads.get(i).end(), to));
+    }
+    return blocks;
+  }
+
+  private static Result compose(String... args) throws Exception {
+    return run(composeCommand(args), PASSWORD);
+  }
+
+  private static List<String> composeCommand(String... args) throws InterruptedException {
     List<String> cli = composeCli();
-    assumeTrue(cli != null, "neither `docker compose` nor `docker-compose` is installed here:"
-        + " docker-compose.yml not validated (apt-get install docker-compose to check it)");
+    assertThat(cli).as("neither `docker compose` nor `docker-compose` is installed here"
+        + " (apt-get install docker-compose): docker-compose.yml cannot be checked").isNotNull();
     List<String> command = new java.util.ArrayList<>(cli);
-    command.addAll(List.of("-f", HOME.resolve("docker-compose.yml").toString(), "config", "-q"));
-    Result result = run(command);
-    assertThat(result.exit()).as("%s said: %s", String.join(" ", command), result.output()).isZero();
+    command.addAll(List.of("-f", HOME.resolve("docker-compose.yml").toString()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   @Test
@@ -43,8 +117,8 @@ class DeploymentFilesTest {
     } catch (IOException e) {
       installed = false;
     }
-    assumeTrue(installed, "haproxy is not installed here: deploy/haproxy.cfg not checked"
-        + " (apt-get install haproxy to check it)");
+    assertThat(installed).as("haproxy is not installed here (apt-get install haproxy):"
+        + " deploy/haproxy.cfg cannot be checked").isTrue();
     // Outside the compose network the instances' names do not resolve: warnings, not errors.
     List<String> command = List.of("haproxy", "-c", "-f", HOME.resolve("deploy/haproxy.cfg").toString());
     Result result = run(command);
@@ -109,7 +183,15 @@ class DeploymentFilesTest {
   private record Result(int exit, String output) {}
 
   private static Result run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile()).start();
+    return run(command, java.util.Map.of());
+  }
+
+  private static Result run(List<String> command, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile());
+    builder.environment().remove("VXCONNECT_STATE_DB_PASSWORD");
+    builder.environment().putAll(env);
+    Process process = builder.start();
     byte[] out = process.getInputStream().readAllBytes();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
