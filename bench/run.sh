@@ -17,9 +17,10 @@ fi
 
 CP_FILE=bench/target/classpath.txt
 if [ ! -s "$CP_FILE" ] || [ bench/pom.xml -nt "$CP_FILE" ] || [ pom.xml -nt "$CP_FILE" ]; then
-  # The client's class path, from the local Maven repository (offline first).
-  mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$ROOT/$CP_FILE" >&2 \
-    || mvn -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$ROOT/$CP_FILE" >&2
+  # The client's class path, from the local Maven repository (offline first); the testkit module
+  # (a PostgreSQL server for (g)) from its build directory, hence compile in the same reactor.
+  mvn -B -q -o -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$ROOT/$CP_FILE" >&2 \
+    || mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$ROOT/$CP_FILE" >&2
 fi
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"

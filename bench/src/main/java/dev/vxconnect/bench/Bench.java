@@ -12,8 +12,8 @@ import java.util.Arrays;
  * The benchmark harness (docs/benchmarks.md): starts Apache Spark's own Connect server and
  * vxconnect one after the other (never both at once), drives each with the official client through
  * workloads (a) to (d), then runs (e) on both servers and classic Spark in turn ({@link
- * TpchComparison}) and (f) on a two-instance vxconnect cluster, and writes a report with both
- * servers side by side.
+ * TpchComparison}), (f) on a two-instance vxconnect cluster and (g) with and without the state
+ * database ({@link DurableState}), and writes a report with both servers side by side.
  * Started by bench/run.sh, which passes -Dbench.* settings ({@link Settings}).
  */
 public final class Bench {
@@ -42,6 +42,9 @@ public final class Bench {
         log("bench: (f) failover on a two-instance cluster");
         results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
       });
+    }
+    if (settings.runs("g") && settings.servers().contains(Settings.VXCONNECT)) {
+      attempt(results, "(g)", () -> results.durable.putAll(new DurableState(settings, work).run()));
     }
     results.loadAfter = loadAverage();
     results.finishedAtMillis = System.currentTimeMillis();

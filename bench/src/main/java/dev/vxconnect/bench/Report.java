@@ -104,6 +104,10 @@ final class Report {
       md.append('\n');
     }
 
+    if (!results.durable.isEmpty()) {
+      durable(md, results.durable);
+    }
+
     if (!results.errors.isEmpty()) {
       md.append("Failures in this run:\n\n");
       for (Map.Entry<String, String> e : results.errors.entrySet()) {
@@ -153,6 +157,28 @@ final class Report {
           .append(orEmpty(vx)).append(" | ").append(percent(tpch.overhead(query, Settings.VXCONNECT))).append(" | ")
           .append(spark == null || vx == null || spark == 0 ? "" : String.format(Locale.ROOT, "%.2f", vx / (double) spark))
           .append(" | ").append(tpch.sameResult(query) ? "yes" : "**no**").append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  private static void durable(StringBuilder md, Map<String, DurableState.Figures> figures) {
+    md.append("(g) Durable state, each server alone against one PostgreSQL 15 server on this machine: vxconnect")
+        .append(" as a cluster member without a database (as before), the same with `vxconnect.state.jdbc.*`")
+        .append(" (records written through, Hive catalog in PostgreSQL), and Spark's own Connect server with")
+        .append(" the Hive catalog in the same metastore. Latencies per call from the official client, in ms.\n\n");
+    md.append("| server | first start, s | start, s | Config set p50 | p99 | CREATE TABLE p50 | p99 |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, DurableState.Figures> e : figures.entrySet()) {
+      DurableState.Figures f = e.getValue();
+      md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f |%n", e.getKey(),
+          f.firstStartSeconds(), f.startSeconds(), f.configP50(), f.configP99(), f.createP50(), f.createP99()));
+    }
+    DurableState.Figures today = figures.get(DurableState.TODAY);
+    DurableState.Figures durable = figures.get(DurableState.DURABLE);
+    if (today != null && durable != null) {
+      md.append(String.format(Locale.ROOT, "%nWrite-through adds %+.2f ms to a Config set at p50 (goal: at most +5 ms)"
+          + " and %+.1f ms to a CREATE TABLE at p50 (Hive metastore instead of the in-memory catalog).%n",
+          durable.configP50() - today.configP50(), durable.createP50() - today.createP50()));
     }
     md.append('\n');
   }

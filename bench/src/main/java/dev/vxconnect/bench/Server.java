@@ -76,6 +76,11 @@ final class Server implements AutoCloseable {
 
   /** Apache Spark's own Connect server, started as spark-submit would, with -Dspark.* settings. */
   static Server startSpark(Settings settings, Path work, String name) throws IOException {
+    return startSpark(settings, work, name, List.of());
+  }
+
+  /** As {@link #startSpark(Settings, Path, String)}, with these extra {@code key=value} settings. */
+  static Server startSpark(Settings settings, Path work, String name, List<String> extra) throws IOException {
     int port = freePort();
     Path home = settings.home();
     List<String> command = new ArrayList<>();
@@ -85,7 +90,9 @@ final class Server implements AutoCloseable {
     command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
     command.add("-Dlog4j2.shutdownHookEnabled=false");
     command.add("-Dspark.app.name=SparkConnectServer");
-    for (String setting : sparkSettings(work, name, port)) {
+    List<String> all = new ArrayList<>(sparkSettings(work, name, port));
+    all.addAll(extra);
+    for (String setting : all) {
       command.add("-D" + setting);
     }
     command.add("-cp");

@@ -29,6 +29,9 @@ record Settings(
     int tpchWarmups,
     int tpchRuns,
     int failoverRuns,
+    int stateWarmup,
+    int stateCalls,
+    int stateTables,
     String note) {
 
   static final String SPARK = "spark";
@@ -48,7 +51,7 @@ record Settings(
         scale,
         home,
         list("bench.servers", SPARK + "," + VXCONNECT),
-        list("bench.workloads", "a,b,c,d,e,f"),
+        list("bench.workloads", "a,b,c,d,e,f,g"),
         output,
         System.getProperty("bench.serverHeap", "4g"),
         integer("bench.latency.warmup", full ? 200 : 50),
@@ -62,6 +65,9 @@ record Settings(
         integer("bench.tpch.warmups", full ? 2 : 1),
         integer("bench.tpch.runs", full ? 9 : 3),
         integer("bench.failover.runs", full ? 3 : 1),
+        integer("bench.state.warmup", full ? 50 : 10),
+        integer("bench.state.calls", full ? 500 : 100),
+        integer("bench.state.tables", full ? 100 : 20),
         System.getProperty("bench.note", ""));
   }
 
@@ -85,8 +91,9 @@ record Settings(
     return String.format(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
-            + " (f) %d kill(s); server heap -Xmx%s",
+            + " (f) %d kill(s); (g) %d Config sets and %d CREATE TABLE after %d of each; server heap -Xmx%s",
         scale, latencyCalls, latencyWarmup, collectRows, collectRuns, concurrentSessions,
-        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, serverHeap);
+        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, stateCalls,
+        stateTables, stateWarmup, serverHeap);
   }
 }

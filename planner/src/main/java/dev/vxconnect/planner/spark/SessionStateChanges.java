@@ -26,6 +26,17 @@ final class SessionStateChanges {
   private static final Set<String> TEMPORARY_WHEN_FLAGGED = Set.of(
       "CreateViewCommand", "CreateFunctionCommand", "DropFunctionCommand", "CreateSQLFunctionCommand");
 
+  /**
+   * Parsed commands that never change session state: no need to analyze them here (analysis asks
+   * the catalog, which is a round trip to the metastore with the Hive catalog, and the command is
+   * analyzed again when it runs). A DROP TABLE is not one: it may name a temporary view.
+   */
+  static final Set<String> NEVER_SESSION_STATE = Set.of(
+      "CreateTable", "CreateTableAsSelect", "ReplaceTable", "ReplaceTableAsSelect", "CreateNamespace",
+      "DropNamespace", "ShowTables", "ShowNamespaces", "ShowViews", "ShowFunctions", "ShowColumns",
+      "ShowCreateTable", "ShowPartitions", "ShowTableProperties", "DescribeRelation", "DescribeNamespace",
+      "DescribeFunction", "DescribeColumn", "AnalyzeTable", "AnalyzeColumn");
+
   private SessionStateChanges() {}
 
   static boolean changesState(SparkSession session, Plan plan) {
@@ -46,7 +57,8 @@ final class SessionStateChanges {
     LogicalPlan analyzed;
     try {
       LogicalPlan parsed = session.sessionState().sqlParser().parsePlan(sql);
-      if (!(parsed instanceof org.apache.spark.sql.catalyst.plans.logical.Command)) {
+      if (!(parsed instanceof org.apache.spark.sql.catalyst.plans.logical.Command)
+          || NEVER_SESSION_STATE.contains(parsed.getClass().getSimpleName())) {
         return false;
       }
       // Analysis only (SKIP): commands run later, once, through Spark's planner.
