@@ -28,6 +28,9 @@ final class ClientSessions {
     return builder.create();
   }
 
+  static String sessionId(SparkSession session) {
+    return ((org.apache.spark.sql.connect.SparkSession) session).sessionId();
+  }
 
   /**
    * A new session whose client also retries the gRPC client's "channel closed" failure. When a

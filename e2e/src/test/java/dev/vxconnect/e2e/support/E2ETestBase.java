@@ -34,7 +34,7 @@ public abstract class E2ETestBase {
   @BeforeEach
   void openSession(TestInfo test) {
     CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
-    spark = Sessions.open();
+    spark = Sessions.open(serverSettings());
     String display = test.getDisplayName().replaceAll("[^A-Za-z0-9_.=-]+", "_");
     scenario = test.getTestClass().orElseThrow().getSimpleName() + "/"
         + test.getTestMethod().orElseThrow().getName()
@@ -47,11 +47,19 @@ public abstract class E2ETestBase {
     try {
       // Closing a classic session stops the shared SparkContext: only client sessions are closed.
       if (spark != null && !isOracle()) {
-        spark.close();
+        Sessions.close(spark);
       }
     } finally {
       CurrentScenario.clear();
     }
+  }
+
+  /**
+   * The server this class's scenarios run on in the server run: the shared one, unless a class
+   * needs settings of its own (it then stops that server in an {@code @AfterAll}).
+   */
+  protected ServerSettings serverSettings() {
+    return ServerSettings.SHARED;
   }
 
   protected static boolean isOracle() {

@@ -27,7 +27,7 @@ public abstract class ServerTestBase {
   void closeSession() throws Exception {
     try {
       if (spark != null) {
-        spark.close();
+        Sessions.close(spark);
       }
     } finally {
       CurrentScenario.clear();

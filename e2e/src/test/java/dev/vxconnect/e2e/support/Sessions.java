@@ -2,7 +2,9 @@ package dev.vxconnect.e2e.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -11,14 +13,68 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
 
+  private static final java.time.Duration CLOSE_DEADLINE = java.time.Duration.ofSeconds(60);
+
   private static SparkSession classic;
   private static ServerProcess server;
+  /** Servers of classes that need settings of their own, by name; each class stops its own. */
+  private static final Map<String, ServerProcess> OWN_SERVERS = new HashMap<>();
 
   private Sessions() {}
 
   /** A new session of the current mode. */
   public static SparkSession open() {
     return Mode.current() == Mode.ORACLE ? classicSession() : connect(server().url());
+  }
+
+  /** A new session of the current mode; in the server run, on the server with these settings. */
+  public static SparkSession open(ServerSettings settings) {
+    if (Mode.current() == Mode.ORACLE || settings.equals(ServerSettings.SHARED)) {
+      return open();
+    }
+    return connect(server(settings).url());
+  }
+
+  /** The server with these settings (server run only), started on first use. */
+  public static synchronized ServerProcess server(ServerSettings settings) {
+    if (settings.equals(ServerSettings.SHARED)) {
+      return server();
+    }
+    ServerProcess own = OWN_SERVERS.get(settings.name());
+    if (own == null || !own.isAlive()) {
+      try {
+        own = ServerProcess.start(settings.name(), settings.confs());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      OWN_SERVERS.put(settings.name(), own);
+      ServerProcess started = own;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-" + settings.name()));
+    }
+    return own;
+  }
+
+  /** Stops the server with these settings if one was started (not the shared one). */
+  public static synchronized void stop(ServerSettings settings) {
+    ServerProcess own = OWN_SERVERS.remove(settings.name());
+    if (own != null) {
+      own.close();
+    }
+  }
+
+  /**
+   * Closes a client session within a deadline: closing sends ReleaseSession, and a server that
+   * leaves calls hanging (or a connection that can start no more streams) must fail the test, not
+   * hang its JVM (JUnit's {@code @Timeout} does not cover {@code @AfterEach}).
+   */
+  public static void close(SparkSession session) {
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(CLOSE_DEADLINE, session::close,
+        "closing the session (ReleaseSession) got no answer within " + CLOSE_DEADLINE);
+  }
+
+  /** The id of a client session (server run only). */
+  public static String sessionId(SparkSession session) {
+    return ClientSessions.sessionId(session);
   }
 
   /** A new client session on the server at {@code url}. */

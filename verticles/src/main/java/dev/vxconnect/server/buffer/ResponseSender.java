@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Drains an operation's buffer into one gRPC stream, on the stream's event loop, as fast as the
  * client reads: it writes while the stream's write queue has room and waits for its drain handler
  * otherwise. Responses it has written are marked sent, which frees buffer room for the producer.
- * A reattachable stream is cut after its {@link StreamLimits} (the client reattaches and goes on).
+ * A reattachable stream is cut after its {@link StreamLimits} (the client reattaches and goes on),
+ * unless every response was sent and the operation is over: then it ends with the operation's
+ * outcome, whatever its budget ({@link StreamCursor} decides).
  */
 public final class ResponseSender implements ResponseBuffer.Listener, Operation.Attachment {
 
@@ -29,12 +31,11 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   private final GrpcServerResponse<?, ExecutePlanResponse> response;
   private final Operation operation;
   private final ResponseBuffer buffer;
+  private final StreamCursor cursor;
   private final StreamLimits limits;
   private final Failures failures;
   private final Consumer<ResponseSender> onEnd;
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
-  private long next;
-  private long bytesSent;
   private long cutTimer = -1;
   private boolean ended;
 
@@ -48,7 +49,7 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
     this.limits = limits;
     this.failures = failures;
     this.onEnd = onEnd;
-    this.next = firstIndex;
+    this.cursor = new StreamCursor(buffer, firstIndex, limits.maxBytes());
   }
 
   /**
@@ -78,7 +79,10 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
     response.drainHandler(v -> pump());
     buffer.attach(this);
     if (limits.cuts()) {
-      cutTimer = context.owner().setTimer(limits.maxDuration().toMillis(), id -> cut("its time"));
+      cutTimer = context.owner().setTimer(limits.maxDuration().toMillis(), id -> {
+        cursor.deadlinePassed();
+        pump();
+      });
     }
     pump();
   }
@@ -86,7 +90,7 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   /** The client went away (cancelled or reset the stream, or the connection closed). */
   private void clientGone() {
     if (!ended) {
-      LogIds.of(LOG.atInfo(), operation).log("Operation {}: client stream gone at response {}", operation.id(), next);
+      LogIds.of(LOG.atInfo(), operation).log("Operation {}: client stream gone at response {}", operation.id(), cursor.next());
       end();
     }
   }
@@ -116,22 +120,22 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
       return;
     }
     try {
-      while (!response.writeQueueFull()) {
-        if (bytesSent >= limits.maxBytes()) {
-          cut("its size");
-          return;
-        }
-        ResponseBuffer.Entry entry = buffer.get(next);
-        if (entry == null) {
-          if (buffer.isEnd(next)) {
+      while (true) {
+        switch (cursor.step(response.writeQueueFull())) {
+          case SEND -> response.write(cursor.take().response());
+          case END -> {
             finish();
+            return;
           }
-          return;
+          case CUT -> {
+            cut();
+            return;
+          }
+          case AWAIT_CLIENT, AWAIT_RESULTS -> {
+            // The drain handler, or the buffer's listener, pumps again.
+            return;
+          }
         }
-        response.write(entry.response());
-        buffer.sent(next);
-        bytesSent += entry.size();
-        next++;
       }
     } catch (RuntimeException e) {
       fail(failures.toStatus(e, operation.session()));
@@ -139,13 +143,11 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   }
 
   /** Ends a reattachable stream early, without ResultComplete: the client reattaches. */
-  private void cut(String reason) {
-    if (!ended && !buffer.isEnd(next)) {
-      LogIds.of(LOG.atInfo(), operation).log("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
-          operation.id(), bytesSent, reason, next);
-      end();
-      response.end();
-    }
+  private void cut() {
+    LogIds.of(LOG.atInfo(), operation).log("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
+        operation.id(), cursor.bytesSent(), cursor.budgetSpentBy(), cursor.next());
+    end();
+    response.end();
   }
 
   private void finish() {
