@@ -6,6 +6,9 @@ import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.admin.AdminServer;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.admin.ServerMetrics;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
@@ -83,13 +86,13 @@ public final class VxconnectServer {
     this.config = config;
     this.engine = engine;
     ExecutionOptions execution = config.execution();
-    long maxEventLoopMs = config.server().getMaxEventLoopExecuteTime().toMillis();
+    long maxEventLoopMs = config.server().maxEventLoopExecuteTime().toMillis();
     VertxOptions vertxOptions = new VertxOptions()
-        .setEventLoopPoolSize(config.server().getEventLoops())
+        .setEventLoopPoolSize(config.server().eventLoops())
         .setMaxEventLoopExecuteTime(maxEventLoopMs)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
-    if (config.server().getAdminPort() == ServerOptions.ADMIN_DISABLED) {
+    if (config.server().adminPort() == ServerOptions.ADMIN_DISABLED) {
       metrics = null;
       callTracker = new CallTracker();
       vertx = Vertx.vertx(vertxOptions);
@@ -103,22 +106,22 @@ public final class VxconnectServer {
     }
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
     sparkPool = vertx.createSharedWorkerExecutor(
-        "vxconnect-spark", execution.getRpcThreads(), 10, TimeUnit.MINUTES);
+        "vxconnect-spark", execution.rpcThreads(), 10, TimeUnit.MINUTES);
     WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
-    int tombstones = config.sessions().getTombstones();
-    cluster = config.cluster().isEnabled()
+    int tombstones = config.sessions().tombstones();
+    cluster = config.cluster().enabled()
         ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool)
-        : new LocalCluster(config.cluster().getInstanceId(), tombstones);
-    LOG.info("Instance {}: {}", config.cluster().getInstanceId(), cluster);
+        : new LocalCluster(config.cluster().instanceId(), tombstones);
+    LOG.info("Instance {}: {}", config.cluster().instanceId(), cluster);
     sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
-        execution.getFinishedOperationsMemory().toMillis(),
-        config.cluster().getMaxReplicatedArtifactBytes());
+        execution.finishedOperationsMemory().toMillis(),
+        config.cluster().maxReplicatedArtifactBytes());
     executions = new ExecutionManager(sparkPool, execution, sessions,
         cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
-    maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(),
+    maintenanceTimer = vertx.setPeriodic(config.sessions().maintenanceInterval().toMillis(),
         id -> sessions.expireIdle());
-    executionMaintenanceTimer = vertx.setPeriodic(execution.getMaintenanceInterval().toMillis(),
+    executionMaintenanceTimer = vertx.setPeriodic(execution.maintenanceInterval().toMillis(),
         id -> sparkPool.executeBlocking(() -> {
           executions.abandonDetached(sessions.live());
           return null;
@@ -134,7 +137,7 @@ public final class VxconnectServer {
   public static VxconnectServer start(ServerConfig config) {
     LOG.info("Starting Spark ({})", config.engine());
     SparkEngine engine = SparkEngine.start(config.engine());
-    if (config.server().isWarmup()) {
+    if (config.server().warmup()) {
       Warmup.run(engine);
     }
     VxconnectServer server = new VxconnectServer(config, engine);
@@ -151,16 +154,16 @@ public final class VxconnectServer {
   private Future<Void> deploy() {
     Failures failures = new Failures(engine);
     SessionCalls calls = new SessionCalls(sessions, sparkPool, failures);
-    StreamLimits limits = new StreamLimits(config.execution().getMaxStreamBytes(),
-        config.execution().getMaxStreamDuration());
-    SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
-    Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), config.tls(),
+    StreamLimits limits = new StreamLimits(config.execution().maxStreamBytes(),
+        config.execution().maxStreamDuration());
+    SparkConnectMethods methods = new SparkConnectMethods(config.server().recursionLimit());
+    Forwarder forwarder = new Forwarder(vertx, config.server().maxInboundMessageSize(), config.tls(),
         failures, sessions::unreachable);
     AuthOptions auth = config.auth();
     Authenticator authenticator = new Authenticator(auth,
-        auth.getTokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
-        auth.getJwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.getJwtIssuer(), auth.getJwtAudience(),
-            auth.getJwtUserClaim())),
+        auth.tokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
+        auth.jwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.jwtIssuer().orElse(null), auth.jwtAudience().orElse(null),
+            auth.jwtUserClaim())),
         config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
     if (metrics != null) {
@@ -171,12 +174,12 @@ public final class VxconnectServer {
         failures,
         forwarder,
         callTracker,
-        new ConnectionLimit(config.server().getMaxConnections()),
+        new ConnectionLimit(config.server().maxConnections()),
         new CallGuard(authenticator, failures),
         new ExecutePlanHandler(calls, executions, limits, methods.executePlan, forwarder),
         new ReattachExecuteHandler(calls, executions, limits, methods.reattachExecute, forwarder),
         new AddArtifactsHandler(calls, config.artifactsDir(), MAX_UPLOAD_BYTES,
-            config.sessions().getMaxArtifactBytes(), methods.addArtifacts, forwarder),
+            config.sessions().maxArtifactBytes(), methods.addArtifacts, forwarder),
         new AnalyzePlanHandler(calls),
         new ConfigHandler(calls),
         new ArtifactStatusHandler(calls),
@@ -191,7 +194,7 @@ public final class VxconnectServer {
               this::remainingGraceMs);
           first.compareAndSet(null, verticle);
           return verticle;
-        }, new DeploymentOptions().setInstances(config.server().getEventLoops()))
+        }, new DeploymentOptions().setInstances(config.server().eventLoops()))
         .map(id -> {
           deploymentId = id;
           port = first.get().actualPort();
@@ -204,9 +207,9 @@ public final class VxconnectServer {
       return;
     }
     admin = new AdminServer(vertx, metrics, sessions, cluster.membership());
-    adminPort = admin.listen(config.server().getHost(), config.server().getAdminPort())
+    adminPort = admin.listen(config.server().host(), config.server().adminPort())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().getHost(), adminPort);
+    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().host(), adminPort);
   }
 
   /** The port of the admin HTTP service, or -1 when it is off. */
@@ -225,7 +228,7 @@ public final class VxconnectServer {
   }
 
   public String host() {
-    return config.server().getHost();
+    return config.server().host();
   }
 
   /**
@@ -233,7 +236,7 @@ public final class VxconnectServer {
    * what still runs is interrupted, sessions are dropped and the Spark driver stopped.
    */
   public void stop() {
-    long graceMs = config.server().getShutdownGrace().toMillis();
+    long graceMs = config.server().shutdownGrace().toMillis();
     LOG.info("Stopping: {} operation(s) running, up to {} ms to finish", executions.activeCount(), graceMs);
     vertx.cancelTimer(maintenanceTimer);
     vertx.cancelTimer(executionMaintenanceTimer);
@@ -291,7 +294,7 @@ public final class VxconnectServer {
    */
   private long remainingGraceMs() {
     long deadline = stopDeadlineMs;
-    return deadline == 0 ? config.server().getShutdownGrace().toMillis()
+    return deadline == 0 ? config.server().shutdownGrace().toMillis()
         : Math.max(0, deadline - System.currentTimeMillis());
   }
 

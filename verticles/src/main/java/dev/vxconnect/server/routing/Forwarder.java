@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -66,15 +66,15 @@ public final class Forwarder {
    */
   private static HttpClientOptions httpOptions(TlsOptions tls) {
     HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2);
-    if (!tls.isEnabled()) {
+    if (!tls.enabled()) {
       return http.setHttp2ClearTextUpgrade(false);
     }
     http.setSsl(true).setUseAlpn(true)
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.getTrustFile().toString()));
-    if (tls.getClientCaFile().isPresent()) {
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustFile().orElseThrow().toString()));
+    if (tls.clientCaFile().isPresent()) {
       http.setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(tls.getCertFile().toString())
-          .setKeyPath(tls.getKeyFile().toString()));
+          .setCertPath(tls.certFile().orElseThrow().toString())
+          .setKeyPath(tls.keyFile().orElseThrow().toString()));
     }
     return http;
   }
