@@ -2,7 +2,7 @@ package dev.vxconnect.server.execution;
 
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.config.ExecutionOptions;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.session.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

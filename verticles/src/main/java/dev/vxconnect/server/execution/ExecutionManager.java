@@ -1,6 +1,7 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
@@ -9,7 +10,7 @@ import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;

@@ -1,5 +1,7 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
@@ -200,7 +202,7 @@ public final class AddArtifactsHandler
 
     private void fail(Throwable failure) {
       failed = true;
-      calls.failures().send(call.response(), failure, session);
+      calls.failures().send(call.response(), failure, session == null ? null : session.context());
       cleanUp();
     }
 

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.auth.Caller;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;

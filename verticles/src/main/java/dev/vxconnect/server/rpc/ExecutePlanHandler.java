@@ -1,13 +1,13 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
-import dev.vxconnect.server.buffer.ResponseSender;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

@@ -1,16 +1,16 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.session.RequestContext;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.buffer.ResponseIds;
-import dev.vxconnect.server.buffer.ResponseSender;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,9 +1,10 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;

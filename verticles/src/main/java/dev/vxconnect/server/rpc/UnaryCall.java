@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.routing.ForwardRequired;

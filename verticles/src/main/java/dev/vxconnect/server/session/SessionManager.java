@@ -1,6 +1,5 @@
 package dev.vxconnect.server.session;
 
-import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
@@ -10,8 +9,7 @@ import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
-import dev.vxconnect.server.rpc.RequestContext;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.RpcFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -105,7 +103,7 @@ public final class SessionManager implements StateRecorder {
 
   private Future<Session> resolve(RequestContext request, boolean create) {
     if (!request.permitted()) {
-      return Future.failedFuture(RpcFailure.permissionDenied(request));
+      return Future.failedFuture(RpcFailure.permissionDenied(request.userId()));
     }
     try {
       validateId(request.sessionId());

@@ -1,8 +1,8 @@
-package dev.vxconnect.server.rpc;
+package dev.vxconnect.server.call;
 
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
-import dev.vxconnect.server.session.Session;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -27,7 +27,7 @@ public final class Failures {
   }
 
   /** Maps {@code failure}; with a session, its details are kept for FetchErrorDetails. */
-  public ErrorStatus toStatus(Throwable failure, Session session) {
+  public ErrorStatus toStatus(Throwable failure, SessionContext session) {
     Throwable cause = unwrap(failure);
     if (cause instanceof RpcFailure rpc) {
       return rpc.status();
@@ -37,7 +37,7 @@ public final class Failures {
       return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(malformed.getMessage()));
     }
     try {
-      return session != null ? session.context().toErrorStatus(cause) : engine.toErrorStatus(cause);
+      return session != null ? session.toErrorStatus(cause) : engine.toErrorStatus(cause);
     } catch (RuntimeException | LinkageError mappingFailed) {
       // Never leave a call hanging because its error could not be described.
       LOG.error("Could not map {} to a status", cause, mappingFailed);
@@ -46,7 +46,7 @@ public final class Failures {
   }
 
   /** Ends the call with {@code failure}. */
-  public void send(GrpcServerResponse<?, ?> response, Throwable failure, Session session) {
+  public void send(GrpcServerResponse<?, ?> response, Throwable failure, SessionContext session) {
     send(response, toStatus(failure, session));
   }
 

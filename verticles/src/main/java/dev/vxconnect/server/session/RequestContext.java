@@ -1,7 +1,6 @@
-package dev.vxconnect.server.rpc;
+package dev.vxconnect.server.session;
 
 import dev.vxconnect.server.auth.Caller;
-import dev.vxconnect.server.session.SessionKey;
 import java.util.Optional;
 import org.apache.spark.connect.proto.UserContext;
 
