@@ -13,6 +13,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -131,13 +133,7 @@ public final class Forwarder {
       }
       GrpcClientRequest<Req, Resp> call = opened.result();
       call.write(first);
-      target.handler(message -> {
-        call.write(message);
-        if (call.writeQueueFull()) {
-          target.pause();
-          call.drainHandler(v -> target.resume());
-        }
-      });
+      pass(target, call);
       target.endHandler(v -> call.end());
       target.exceptionHandler(e -> call.cancel());
       target.resume();
@@ -166,19 +162,28 @@ public final class Forwarder {
   /** Writes the owner's responses to {@code target}, pausing the owner while the client lags. */
   private <Req, Resp> void relay(GrpcClientResponse<Req, Resp> from, GrpcServerResponse<Req, Resp> target,
       ForwardRequired owner) {
-    from.handler(message -> {
-      target.write(message);
-      if (target.writeQueueFull()) {
-        from.pause();
-        target.drainHandler(v -> from.resume());
-      }
-    });
+    pass(from, target);
     from.exceptionHandler(e -> failures.send(target, lost(owner, e), null));
     from.endHandler(v -> {
       if (from.status() == GrpcStatus.OK) {
         target.end();
       } else {
         failures.send(target, statusOf(from));
+      }
+    });
+  }
+
+  /**
+   * Writes every message of {@code from} to {@code to}, pausing {@code from} while {@code to}'s
+   * write queue is full. Not a Vert.x {@code Pipe}: a pipe fails on a failed write as on a failed
+   * read, and here only the owner's side failing means the owner is lost.
+   */
+  private static <T> void pass(ReadStream<T> from, WriteStream<T> to) {
+    from.handler(message -> {
+      to.write(message);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
       }
     });
   }

@@ -114,9 +114,7 @@ public final class AddArtifactsHandler
         return;
       }
       Future<Session> resolved = session != null ? Future.succeededFuture(session)
-          : calls.sessions().getOrCreate(RequestContext.of(request.getUserContext(),
-              request.getSessionId(), request.hasClientObservedServerSideSessionId(),
-              request.getClientObservedServerSideSessionId(), caller));
+          : calls.sessions().getOrCreate(RequestContext.of(method.ids().apply(request), caller));
       resolved.compose(s -> calls.blocking(s, ss -> {
         if (upload == null) {
           // Never more than the session has room for: a quota is not checked only after the disk filled.

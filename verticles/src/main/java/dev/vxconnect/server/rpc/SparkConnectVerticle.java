@@ -48,8 +48,8 @@ public final class SparkConnectVerticle extends VerticleBase {
     var forwarder = handlers.forwarder();
     GrpcServer grpc = GrpcServer.server(vertx,
         new GrpcServerOptions().setMaxMessageSize(options.maxInboundMessageSize()));
-    grpc.callHandler(methods.executePlan.server(), guard.guard(handlers.executePlan()));
-    grpc.callHandler(methods.reattachExecute.server(), guard.guard(handlers.reattachExecute()));
+    grpc.callHandler(methods.executePlan.server(), guard.guard(new StreamingCall<>(methods.executePlan, handlers.executePlan()::open, handlers.limits(), failures, forwarder)));
+    grpc.callHandler(methods.reattachExecute.server(), guard.guard(new StreamingCall<>(methods.reattachExecute, handlers.reattachExecute()::open, handlers.limits(), failures, forwarder)));
     grpc.callHandler(methods.addArtifacts.server(), guard.guard(handlers.addArtifacts()));
     grpc.callHandler(methods.analyzePlan.server(), guard.guard(new UnaryCall<>(methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder)));
     grpc.callHandler(methods.config.server(), guard.guard(new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder)));
