@@ -1,4 +1,4 @@
-package dev.vxconnect.e2e.support;
+package dev.vxconnect.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * A vxconnect server started the way users start it, {@code bin/vxconnect}, as its own OS process
- * on a free loopback port. Its stderr (the log) goes to a file under target/ for post-mortems.
+ * on a free loopback port. Its stderr (the log) goes to a file under target/ for post-mortems. e2e
+ * tests start it with their defaults ({@link #start}); the benchmark with its own ({@link #launch}).
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -38,7 +40,8 @@ public final class ServerProcess implements AutoCloseable {
   public static final String COMPUTE_JAVA_OPTS = "-Xmx3g";
 
   private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+  /** Long enough for a cold start on two cores shared with other servers (a bench server's too). */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
   /** Server key: run a few plans before serving. Off unless a test's confs set it. */
   public static final String WARMUP = "vxconnect.server.warmup";
 
@@ -63,13 +66,16 @@ public final class ServerProcess implements AutoCloseable {
     return start(name, FreePort.find(), confs, env);
   }
 
-  /** As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place). */
+  /**
+   * As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place):
+   * loopback only, local[2], no UI, no warm-up unless the confs turn it on, its files under
+   * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise.
+   */
   public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
       throws IOException {
     Path home = home();
     Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
-    Path log = logDir.resolve(name + ".log");
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString(),
+    List<String> args = new ArrayList<>(List.of(
         "--port", Integer.toString(port),
         "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
         "--conf", "spark.master=local[2]",
@@ -79,18 +85,35 @@ public final class ServerProcess implements AutoCloseable {
     if (confs.stream().noneMatch(conf -> conf.startsWith(WARMUP + "="))) {
       // A warm-up costs each start seconds of CPU on two shared cores; tests whose first queries'
       // latency matters (failover) turn it back on.
-      command.add("--conf");
-      command.add(WARMUP + "=false");
+      args.add("--conf");
+      args.add(WARMUP + "=false");
     }
     for (String conf : confs) {
-      command.add("--conf");
-      command.add(conf);
+      args.add("--conf");
+      args.add(conf);
     }
+    Map<String, String> environment = new HashMap<>();
+    if (System.getenv("VXCONNECT_JAVA_OPTS") == null) {
+      environment.put("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS);
+    }
+    environment.putAll(env);
+    return launch(home, logDir, name, args, environment);
+  }
+
+  /**
+   * Runs {@code home/bin/vxconnect args...} in {@code dir} with these environment variables (and
+   * VXCONNECT_HOME), its log (stderr) in {@code dir/name.log}, and waits until it listens.
+   */
+  public static ServerProcess launch(Path home, Path dir, String name, List<String> args,
+      Map<String, String> env) throws IOException {
+    Path log = dir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin/vxconnect").toString());
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(logDir.toFile());
+        .directory(dir.toFile());
     builder.environment().put("VXCONNECT_HOME", home.toString());
-    builder.environment().putIfAbsent("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS);
     builder.environment().putAll(env);
     Process process = builder.start();
     try {
@@ -100,6 +123,11 @@ public final class ServerProcess implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
+  }
+
+  /** A server process started another way (e.g. Apache Spark's own), already listening on {@code port}. */
+  public static ServerProcess of(Process process, int port, Path log) {
+    return new ServerProcess(process, port, log);
   }
 
   private static int awaitListening(Process process, Path log) throws IOException {
