@@ -5,6 +5,7 @@ import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.call.RpcFailure;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -110,13 +111,7 @@ public final class Forwarder {
       GrpcClientRequest<Req, Resp> call = opened.result();
       target.exceptionHandler(e -> call.cancel());
       target.errorHandler(e -> call.cancel());
-      call.send(request).onComplete(answered -> {
-        if (answered.failed()) {
-          failures.send(target.response(), lost(owner, answered.cause()), null);
-        } else {
-          relay(answered.result(), target.response(), owner);
-        }
-      });
+      call.send(request).onComplete(answered -> relay(answered, target.response(), owner));
     });
   }
 
@@ -137,13 +132,7 @@ public final class Forwarder {
       target.endHandler(v -> call.end());
       target.exceptionHandler(e -> call.cancel());
       target.resume();
-      call.response().onComplete(answered -> {
-        if (answered.failed()) {
-          failures.send(target.response(), lost(owner, answered.cause()), null);
-        } else {
-          relay(answered.result(), target.response(), owner);
-        }
-      });
+      call.response().onComplete(answered -> relay(answered, target.response(), owner));
     });
   }
 
@@ -159,9 +148,17 @@ public final class Forwarder {
         });
   }
 
-  /** Writes the owner's responses to {@code target}, pausing the owner while the client lags. */
-  private <Req, Resp> void relay(GrpcClientResponse<Req, Resp> from, GrpcServerResponse<Req, Resp> target,
-      ForwardRequired owner) {
+  /**
+   * Writes the owner's responses to {@code target}, pausing the owner while the client lags; an
+   * owner that did not answer is lost.
+   */
+  private <Req, Resp> void relay(AsyncResult<GrpcClientResponse<Req, Resp>> answered,
+      GrpcServerResponse<Req, Resp> target, ForwardRequired owner) {
+    if (answered.failed()) {
+      failures.send(target, lost(owner, answered.cause()), null);
+      return;
+    }
+    GrpcClientResponse<Req, Resp> from = answered.result();
     pass(from, target);
     from.exceptionHandler(e -> failures.send(target, lost(owner, e), null));
     from.endHandler(v -> {
