@@ -69,19 +69,14 @@ public final class ServerProcess implements AutoCloseable {
   /**
    * As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place):
    * loopback only, local[2], no UI, no warm-up unless the confs turn it on, its files under
-   * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise.
+   * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise, and
+   * the classes of a first start mapped from a {@link ClassArchive}.
    */
   public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
       throws IOException {
     Path home = home();
     Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
-    List<String> args = new ArrayList<>(List.of(
-        "--port", Integer.toString(port),
-        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
-        "--conf", "spark.master=local[2]",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
-        "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
+    List<String> args = defaults(logDir, name, port);
     if (confs.stream().noneMatch(conf -> conf.startsWith(WARMUP + "="))) {
       // A warm-up costs each start seconds of CPU on two shared cores; tests whose first queries'
       // latency matters (failover) turn it back on.
@@ -92,12 +87,25 @@ public final class ServerProcess implements AutoCloseable {
       args.add("--conf");
       args.add(conf);
     }
-    Map<String, String> environment = new HashMap<>();
-    if (System.getenv("VXCONNECT_JAVA_OPTS") == null) {
-      environment.put("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS);
-    }
-    environment.putAll(env);
+    Map<String, String> environment = new HashMap<>(env);
+    String javaOpts = environment.getOrDefault("VXCONNECT_JAVA_OPTS",
+        System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
+    // The archiving server warms up, so that the classes of the first queries are archived too.
+    environment.put("VXCONNECT_JAVA_OPTS", ClassArchive.options(home, logDir,
+            () -> defaults(logDir, "class-archive", FreePort.find()))
+        .map(archive -> javaOpts + " " + archive).orElse(javaOpts));
     return launch(home, logDir, name, args, environment);
+  }
+
+  /** The arguments every test server gets: its port, loopback only, local[2], no UI, its own files. */
+  private static List<String> defaults(Path logDir, String name, int port) {
+    return new ArrayList<>(List.of(
+        "--port", Integer.toString(port),
+        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
+        "--conf", "spark.master=local[2]",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
+        "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
   }
 
   /**
