@@ -103,12 +103,7 @@ public final class Forwarder {
   /** A server-streaming call: the owner's responses are written to {@code target} as they come. */
   public <Req, Resp> void serverStream(SparkConnectMethods.Method<Req, Resp> method, Req request,
       GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    open(method, owner, caller).onComplete(opened -> {
-      if (opened.failed()) {
-        failures.send(target.response(), lost(owner, opened.cause()), null);
-        return;
-      }
-      GrpcClientRequest<Req, Resp> call = opened.result();
+    forward(method, target, owner, caller, call -> {
       target.exceptionHandler(e -> call.cancel());
       target.errorHandler(e -> call.cancel());
       call.send(request).onComplete(answered -> relay(answered, target.response(), owner));
@@ -121,18 +116,26 @@ public final class Forwarder {
    */
   public <Req, Resp> void clientStream(SparkConnectMethods.Method<Req, Resp> method, Req first,
       GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    open(method, owner, caller).onComplete(opened -> {
-      if (opened.failed()) {
-        failures.send(target.response(), lost(owner, opened.cause()), null);
-        return;
-      }
-      GrpcClientRequest<Req, Resp> call = opened.result();
+    forward(method, target, owner, caller, call -> {
       call.write(first);
       pass(target, call);
       target.endHandler(v -> call.end());
       target.exceptionHandler(e -> call.cancel());
       target.resume();
       call.response().onComplete(answered -> relay(answered, target.response(), owner));
+    });
+  }
+
+  /** Opens the call to the owner, then {@code then}; an owner that cannot be reached fails {@code target}. */
+  private <Req, Resp> void forward(SparkConnectMethods.Method<Req, Resp> method,
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller,
+      Consumer<GrpcClientRequest<Req, Resp>> then) {
+    open(method, owner, caller).onComplete(opened -> {
+      if (opened.failed()) {
+        failures.send(target.response(), lost(owner, opened.cause()), null);
+      } else {
+        then.accept(opened.result());
+      }
     });
   }
 
