@@ -3,6 +3,8 @@ package dev.vxconnect.planner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * How to start the embedded Spark driver and how it hands out results; built by the server from its
@@ -28,8 +30,21 @@ public record EngineOptions(
     boolean copyToLocalFsAllowed,
     List<Path> allowedLocalPaths) {
 
+  /** Spark's default {@code spark.redaction.regex}: keys whose values the startup log hides. */
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[.]?key");
+
   public EngineOptions {
     sparkConf = Map.copyOf(sparkConf);
     allowedLocalPaths = List.copyOf(allowedLocalPaths);
+  }
+
+  /** For the startup log: values of keys that look secret (as Spark redacts them) are hidden. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    sparkConf.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "***" : value));
+    return "EngineOptions[sparkConf=" + shown + ", resultWindowBytes=" + resultWindowBytes
+        + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed
+        + ", allowedLocalPaths=" + allowedLocalPaths + "]";
   }
 }
