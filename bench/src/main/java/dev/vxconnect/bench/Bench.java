@@ -1,5 +1,6 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class Bench {
   private static void measure(Settings settings, Path work, String kind, Results results) throws Exception {
     log("bench: starting " + kind);
     long startedAt = System.nanoTime();
-    Server server;
+    ServerProcess server;
     try {
       server = Server.start(settings, work, kind, kind.equals(Settings.SPARK) ? "spark-connect" : "vxconnect");
     } catch (IOException e) {

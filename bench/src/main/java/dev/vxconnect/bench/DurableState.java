@@ -1,6 +1,8 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.PostgresServer;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +47,7 @@ final class DurableState {
 
   Map<String, Figures> run() throws Exception {
     Map<String, Figures> figures = new LinkedHashMap<>();
-    try (PostgresServer postgres = PostgresServer.start(work.resolve("postgres"), Server.freePort(), PASSWORD)) {
+    try (PostgresServer postgres = PostgresServer.start(work.resolve("postgres"), FreePort.find(), PASSWORD)) {
       postgres.createDatabase("vxconnect");
       String url = postgres.jdbcUrl("vxconnect");
       Path warehouse = work.resolve("durable-warehouse");
@@ -71,23 +73,23 @@ final class DurableState {
   }
 
   private interface Start {
-    Server start() throws Exception;
+    ServerProcess start() throws Exception;
   }
 
   /** A cluster member of its own (as a deployment runs), with these extra settings. */
-  private Server vxconnect(String name, List<String> confs) throws Exception {
-    int clusterPort = Server.freePort();
+  private ServerProcess vxconnect(String name, List<String> confs) throws Exception {
+    int clusterPort = FreePort.find();
     List<String> all = new ArrayList<>(List.of("vxconnect.cluster.enabled=true",
         "vxconnect.cluster.name=" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
         "vxconnect.cluster.port=" + clusterPort, "vxconnect.cluster.members=127.0.0.1:" + clusterPort));
     all.addAll(confs);
-    return Server.startVxconnect(settings, work, name, Server.freePort(), all, settings.serverHeap());
+    return Server.startVxconnect(settings, work, name, FreePort.find(), all, settings.serverHeap());
   }
 
   private Figures measure(String name, Start start) throws Exception {
     Bench.log("bench: (g) " + name);
     long launched = System.nanoTime();
-    Server first = start.start();
+    ServerProcess first = start.start();
     double firstStart;
     try {
       Workloads.firstAnswer(first.url());
@@ -96,7 +98,7 @@ final class DurableState {
       first.close();
     }
     launched = System.nanoTime();
-    try (Server server = start.start()) {
+    try (ServerProcess server = start.start()) {
       Workloads.firstAnswer(server.url());
       double startSeconds = (System.nanoTime() - launched) / 1e9;
       Workloads.warmUp(server.url());

@@ -1,5 +1,8 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * (f), vxconnect only: two instances in one cluster behind a {@link LoadBalancer}; a client's
+ * (f), vxconnect only: two instances in one cluster behind a {@link TcpProxy} (as a load balancer); a client's
  * session is used, its owner killed with kill -9, and the time from the kill to the client's next
  * successful query is measured. The client is the official one with its default retry policies;
  * when a query still fails the harness tries again after 50 ms and counts the failure, as an
@@ -30,9 +33,9 @@ final class Failover {
   private final Settings settings;
   private final Path work;
   private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-  private final int[] grpcPorts = {Server.freePort(), Server.freePort()};
-  private final int[] clusterPorts = {Server.freePort(), Server.freePort()};
-  private final Server[] members = new Server[2];
+  private final int[] grpcPorts = {FreePort.find(), FreePort.find()};
+  private final int[] clusterPorts = {FreePort.find(), FreePort.find()};
+  private final ServerProcess[] members = new ServerProcess[2];
   private int restarts;
 
   Failover(Settings settings, Path work) {
@@ -43,7 +46,7 @@ final class Failover {
   List<Kill> run(int kills) throws Exception {
     ExecutorService starter = Executors.newFixedThreadPool(2);
     try {
-      List<Future<Server>> starting = new ArrayList<>();
+      List<Future<ServerProcess>> starting = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         int index = i;
         starting.add(starter.submit(() -> startMember(index)));
@@ -54,7 +57,7 @@ final class Failover {
     } finally {
       starter.shutdownNow();
     }
-    try (LoadBalancer balancer = new LoadBalancer(grpcPorts)) {
+    try (TcpProxy balancer = TcpProxy.start(grpcPorts)) {
       Workloads.warmUp(balancer.url());
       List<Kill> result = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
@@ -62,7 +65,7 @@ final class Failover {
       }
       return result;
     } finally {
-      for (Server member : members) {
+      for (ServerProcess member : members) {
         if (member != null) {
           member.close();
         }
@@ -70,7 +73,7 @@ final class Failover {
     }
   }
 
-  private Server startMember(int index) throws Exception {
+  private ServerProcess startMember(int index) throws Exception {
     String members = Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p)
         .collect(Collectors.joining(","));
     return Server.startVxconnect(settings, work, "failover-" + index + "-" + restarts, grpcPorts[index],

@@ -1,30 +1,24 @@
 package dev.vxconnect.bench;
 
-import java.io.BufferedReader;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
- * A server under test, as its own OS process: Apache Spark's own Connect server
+ * Starts a server under test as its own OS process: Apache Spark's own Connect server
  * ({@code SparkConnectServer} from the vxconnect server's class path, where spark-connect_2.13
  * already is) or vxconnect ({@code bin/vxconnect}). Both get the same JVM flags, heap, logging
  * configuration and Spark settings; the log goes to a file under bench/target/.
  */
-final class Server implements AutoCloseable {
+final class Server {
 
   /** The JVM flags bin/vxconnect gives every Spark JVM on Java 17. */
   static final List<String> SPARK_JVM_FLAGS = List.of(
@@ -39,20 +33,9 @@ final class Server implements AutoCloseable {
       "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
       "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
 
-  private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
-  private final String name;
-  private final Process process;
-  private final int port;
-  private final Path log;
-
-  private Server(String name, Process process, int port, Path log) {
-    this.name = name;
-    this.process = process;
-    this.port = port;
-    this.log = log;
-  }
+  private Server() {}
 
   /** The Spark settings both servers run with (the vxconnect defaults are otherwise kept). */
   static List<String> sparkSettings(Path work, String name, int port) {
@@ -68,20 +51,20 @@ final class Server implements AutoCloseable {
    * A single server under test of {@code kind} ({@link Settings#SPARK} or {@link Settings#VXCONNECT}),
    * its files named after {@code name}.
    */
-  static Server start(Settings settings, Path work, String kind, String name) throws IOException {
+  static ServerProcess start(Settings settings, Path work, String kind, String name) throws IOException {
     return kind.equals(Settings.SPARK)
         ? startSpark(settings, work, name)
-        : startVxconnect(settings, work, name, freePort(), List.of(), settings.serverHeap());
+        : startVxconnect(settings, work, name, FreePort.find(), List.of(), settings.serverHeap());
   }
 
   /** Apache Spark's own Connect server, started as spark-submit would, with -Dspark.* settings. */
-  static Server startSpark(Settings settings, Path work, String name) throws IOException {
+  static ServerProcess startSpark(Settings settings, Path work, String name) throws IOException {
     return startSpark(settings, work, name, List.of());
   }
 
   /** As {@link #startSpark(Settings, Path, String)}, with these extra {@code key=value} settings. */
-  static Server startSpark(Settings settings, Path work, String name, List<String> extra) throws IOException {
-    int port = freePort();
+  static ServerProcess startSpark(Settings settings, Path work, String name, List<String> extra) throws IOException {
+    int port = FreePort.find();
     Path home = settings.home();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -110,47 +93,24 @@ final class Server implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
-    return new Server(name, process, port, log);
+    return ServerProcess.of(process, port, log);
   }
 
   /** A vxconnect instance started with bin/vxconnect, with these extra --conf settings. */
-  static Server startVxconnect(Settings settings, Path work, String name, int port, List<String> confs,
+  static ServerProcess startVxconnect(Settings settings, Path work, String name, int port, List<String> confs,
       String heap) throws IOException {
-    Path home = settings.home();
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString()));
+    List<String> args = new ArrayList<>();
     for (String setting : sparkSettings(work, name, port)) {
-      command.add("--conf");
-      command.add(setting);
+      args.add("--conf");
+      args.add(setting);
     }
-    command.add("--conf");
-    command.add("vxconnect.artifacts.stagingDir=" + work.resolve(name + "-artifacts"));
+    args.add("--conf");
+    args.add("vxconnect.artifacts.stagingDir=" + work.resolve(name + "-artifacts"));
     for (String conf : confs) {
-      command.add("--conf");
-      command.add(conf);
+      args.add("--conf");
+      args.add(conf);
     }
-    Path log = work.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(work.toFile());
-    builder.environment().put("VXCONNECT_HOME", home.toString());
-    builder.environment().put("VXCONNECT_JAVA_OPTS", "-Xmx" + heap);
-    Process process = builder.start();
-    try {
-      int actual = awaitListening(process, log);
-      return new Server(name, process, actual, log);
-    } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return ServerProcess.launch(settings.home(), work, name, args, Map.of("VXCONNECT_JAVA_OPTS", "-Xmx" + heap));
   }
 
   private static void awaitPort(Process process, int port, Path log) throws IOException {
@@ -167,81 +127,6 @@ final class Server implements AutoCloseable {
       }
     }
     throw new IOException("server did not listen within " + START_TIMEOUT + "; see " + log);
-  }
-
-  private static int awaitListening(Process process, Path log) throws IOException {
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            listening.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-        listening.completeExceptionally(new IOException("server exited before listening; see " + log));
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-    }, "server-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      return listening.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IOException("server did not listen within " + START_TIMEOUT + "; see " + log);
-    } catch (Exception e) {
-      throw new IOException("server did not start: " + e.getMessage(), e);
-    }
-  }
-
-  String name() {
-    return name;
-  }
-
-  int port() {
-    return port;
-  }
-
-  long pid() {
-    return process.pid();
-  }
-
-  Path log() {
-    return log;
-  }
-
-  String url() {
-    return "sc://localhost:" + port;
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
-  String logText() throws IOException {
-    return Files.readString(log);
-  }
-
-  /** kill -9, and waits for the process to be gone. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-  }
-
-  /** SIGTERM, then SIGKILL if it has not exited within a minute. */
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void sleep(long ms) {

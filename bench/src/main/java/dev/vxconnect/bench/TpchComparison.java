@@ -1,5 +1,6 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -88,10 +89,10 @@ final class TpchComparison {
   }
 
   /** A server under test and one session of the official client on it. */
-  private record ConnectEngine(String name, Server server, SparkSession session) implements Engine {
+  private record ConnectEngine(String name, ServerProcess server, SparkSession session) implements Engine {
 
     static ConnectEngine start(Settings settings, Path work, String kind) throws Exception {
-      Server server = Server.start(settings, work, kind,
+      ServerProcess server = Server.start(settings, work, kind,
           kind.equals(Settings.SPARK) ? "spark-connect-e" : "vxconnect-e");
       try {
         Workloads.firstAnswer(server.url());

@@ -162,4 +162,32 @@ class SparkConnectMethodsTest {
     }
     return relation;
   }
+
+  @Test
+  void eachMethodSaysWhichSessionItsRequestIsFor() throws Exception {
+    for (SparkConnectMethods.Method<?, ?> method : methods.all()) {
+      SessionIds ids = idsOf(method);
+      assertThat(ids.userId()).as(method.name()).isEqualTo("alice");
+      assertThat(ids.sessionId()).as(method.name()).isEqualTo("s-1");
+      boolean release = method.name().startsWith("Release");
+      assertThat(ids.observedServerSideSessionId()).as(method.name())
+          .isEqualTo(release ? java.util.Optional.empty() : java.util.Optional.of("server-1"));
+    }
+  }
+
+  /** A request of {@code method}'s type with user alice, session s-1, observed server-side id server-1. */
+  private static <Req> SessionIds idsOf(SparkConnectMethods.Method<Req, ?> method) throws Exception {
+    MethodDescriptor rpc = SERVICE.findMethodByName(method.name());
+    var type = rpc.getInputType();
+    var request = org.sparkproject.connect.protobuf.DynamicMessage.newBuilder(type)
+        .setField(type.findFieldByName("user_context"), UserContext.newBuilder().setUserId("alice").build())
+        .setField(type.findFieldByName("session_id"), "s-1");
+    var observed = type.findFieldByName("client_observed_server_side_session_id");
+    if (observed != null) {
+      request.setField(observed, "server-1");
+    }
+    Req decoded = method.server().decoder()
+        .decode(GrpcMessage.message("identity", Buffer.buffer(request.build().toByteArray())));
+    return method.ids().apply(decoded);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.vxconnect.server;
 
+import dev.vxconnect.server.config.ConfigKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -64,7 +65,7 @@ public final class Main {
     String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
     // e2e tests and scripts wait for this line.
     System.out.println("vxconnect listening on sc://" + host + ":" + server.port()
-        + (config.tls().isEnabled() ? "/;use_ssl=true" : ""));
+        + (config.tls().enabled() ? "/;use_ssl=true" : ""));
     if (server.adminPort() >= 0) {
       System.out.println("vxconnect admin on http://" + host + ":" + server.adminPort() + "/admin");
     }
@@ -90,11 +91,11 @@ public final class Main {
           return null;
         }
         case "--conf" -> pairs.add(value(arg, rest));
-        case "--port" -> pairs.add(ConfigKeys.BINDING_PORT.name() + "=" + value(arg, rest));
+        case "--port" -> pairs.add(ConfigKeys.BINDING_PORT.key() + "=" + value(arg, rest));
         case "--master" -> pairs.add("spark.master=" + value(arg, rest));
         case "--cluster-members" -> {
-          pairs.add(ConfigKeys.CLUSTER_ENABLED.name() + "=true");
-          pairs.add(ConfigKeys.CLUSTER_MEMBERS.name() + "=" + value(arg, rest));
+          pairs.add(ConfigKeys.CLUSTER_ENABLED.key() + "=true");
+          pairs.add(ConfigKeys.CLUSTER_MEMBERS.key() + "=" + value(arg, rest));
         }
         case "--conf-file" -> confFile = Path.of(value(arg, rest));
         default -> throw new IllegalArgumentException("Unknown argument: " + arg);

@@ -3,6 +3,11 @@ package dev.vxconnect.server;
 import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.planner.EngineOptions;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.config.ServerOptions;
+import dev.vxconnect.server.config.SessionOptions;
+import dev.vxconnect.server.config.TlsOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 

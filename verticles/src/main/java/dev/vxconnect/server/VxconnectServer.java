@@ -7,11 +7,14 @@ import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.admin.AdminServer;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.admin.ServerMetrics;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.execution.ProgressReporter;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
@@ -25,7 +28,7 @@ import dev.vxconnect.server.rpc.ArtifactStatusHandler;
 import dev.vxconnect.server.rpc.CloneSessionHandler;
 import dev.vxconnect.server.rpc.ConfigHandler;
 import dev.vxconnect.server.rpc.ExecutePlanHandler;
-import dev.vxconnect.server.rpc.Failures;
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.rpc.FetchErrorDetailsHandler;
 import dev.vxconnect.server.rpc.InterruptHandler;
 import dev.vxconnect.server.rpc.ReattachExecuteHandler;
@@ -87,13 +90,13 @@ public final class VxconnectServer {
     this.engine = engine;
     this.state = state;
     ExecutionOptions execution = config.execution();
-    long maxEventLoopMs = config.server().getMaxEventLoopExecuteTime().toMillis();
+    long maxEventLoopMs = config.server().maxEventLoopExecuteTime().toMillis();
     VertxOptions vertxOptions = new VertxOptions()
-        .setEventLoopPoolSize(config.server().getEventLoops())
+        .setEventLoopPoolSize(config.server().eventLoops())
         .setMaxEventLoopExecuteTime(maxEventLoopMs)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
-    if (config.server().getAdminPort() == ServerOptions.ADMIN_DISABLED) {
+    if (config.server().adminPort() == ServerOptions.ADMIN_DISABLED) {
       metrics = null;
       callTracker = new CallTracker();
       vertx = Vertx.vertx(vertxOptions);
@@ -107,24 +110,24 @@ public final class VxconnectServer {
     }
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
     sparkPool = vertx.createSharedWorkerExecutor(
-        "vxconnect-spark", execution.getRpcThreads(), 10, TimeUnit.MINUTES);
+        "vxconnect-spark", execution.rpcThreads(), 10, TimeUnit.MINUTES);
     WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
-    int tombstones = config.sessions().getTombstones();
-    cluster = config.cluster().isEnabled()
+    int tombstones = config.sessions().tombstones();
+    cluster = config.cluster().enabled()
         ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool, state)
-        : new LocalCluster(config.cluster().getInstanceId(), tombstones);
-    LOG.info("Instance {}: {}", config.cluster().getInstanceId(), cluster);
+        : new LocalCluster(config.cluster().instanceId(), tombstones);
+    LOG.info("Instance {}: {}", config.cluster().instanceId(), cluster);
     sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
-        execution.getFinishedOperationsMemory().toMillis(),
-        config.cluster().getMaxReplicatedArtifactBytes());
+        execution.finishedOperationsMemory().toMillis(),
+        config.cluster().maxReplicatedArtifactBytes());
     executions = new ExecutionManager(sparkPool, execution, sessions,
         cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
-    maintenanceTimer = vertx.setPeriodic(config.sessions().getMaintenanceInterval().toMillis(), id -> {
+    maintenanceTimer = vertx.setPeriodic(config.sessions().maintenanceInterval().toMillis(), id -> {
       sessions.expireIdle();
       cluster.maintain().onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
     });
-    executionMaintenanceTimer = vertx.setPeriodic(execution.getMaintenanceInterval().toMillis(),
+    executionMaintenanceTimer = vertx.setPeriodic(execution.maintenanceInterval().toMillis(),
         id -> sparkPool.executeBlocking(() -> {
           executions.abandonDetached(sessions.live());
           return null;
@@ -158,7 +161,7 @@ public final class VxconnectServer {
     try {
       state.ifPresent(db -> db.claim("warehouse", engine.warehouse(), "every instance must see the same"
           + " spark.sql.warehouse.dir (shared storage), or their tables' data would split"));
-      if (config.server().isWarmup()) {
+      if (config.server().warmup()) {
         Warmup.run(engine);
       }
       server = new VxconnectServer(config, engine, state);
@@ -178,18 +181,18 @@ public final class VxconnectServer {
   }
 
   private Future<Void> deploy() {
-    Failures failures = new Failures(engine, config.execution().getRetryDelay());
+    Failures failures = new Failures(engine, config.execution().retryDelay());
     SessionCalls calls = new SessionCalls(sessions, sparkPool, failures);
-    StreamLimits limits = new StreamLimits(config.execution().getMaxStreamBytes(),
-        config.execution().getMaxStreamDuration());
-    SparkConnectMethods methods = new SparkConnectMethods(config.server().getRecursionLimit());
-    Forwarder forwarder = new Forwarder(vertx, config.server().getMaxInboundMessageSize(), config.tls(),
+    StreamLimits limits = new StreamLimits(config.execution().maxStreamBytes(),
+        config.execution().maxStreamDuration());
+    SparkConnectMethods methods = new SparkConnectMethods(config.server().recursionLimit());
+    Forwarder forwarder = new Forwarder(vertx, config.server().maxInboundMessageSize(), config.tls(),
         failures, sessions::unreachable);
     AuthOptions auth = config.auth();
     Authenticator authenticator = new Authenticator(auth,
-        auth.getTokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
-        auth.getJwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.getJwtIssuer(), auth.getJwtAudience(),
-            auth.getJwtUserClaim())),
+        auth.tokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
+        auth.jwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.jwtIssuer().orElse(null), auth.jwtAudience().orElse(null),
+            auth.jwtUserClaim())),
         config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
     if (metrics != null) {
@@ -199,13 +202,14 @@ public final class VxconnectServer {
         methods,
         failures,
         forwarder,
+        limits,
         callTracker,
-        new ConnectionLimit(config.server().getMaxConnections()),
+        new ConnectionLimit(config.server().maxConnections()),
         new CallGuard(authenticator, failures),
-        new ExecutePlanHandler(calls, executions, limits, methods.executePlan, forwarder),
-        new ReattachExecuteHandler(calls, executions, limits, methods.reattachExecute, forwarder),
+        new ExecutePlanHandler(calls, executions),
+        new ReattachExecuteHandler(calls, executions),
         new AddArtifactsHandler(calls, config.artifactsDir(), MAX_UPLOAD_BYTES,
-            config.sessions().getMaxArtifactBytes(), methods.addArtifacts, forwarder),
+            config.sessions().maxArtifactBytes(), methods.addArtifacts, forwarder),
         new AnalyzePlanHandler(calls),
         new ConfigHandler(calls),
         new ArtifactStatusHandler(calls),
@@ -220,7 +224,7 @@ public final class VxconnectServer {
               this::remainingGraceMs);
           first.compareAndSet(null, verticle);
           return verticle;
-        }, new DeploymentOptions().setInstances(config.server().getEventLoops()))
+        }, new DeploymentOptions().setInstances(config.server().eventLoops()))
         .map(id -> {
           deploymentId = id;
           port = first.get().actualPort();
@@ -233,9 +237,9 @@ public final class VxconnectServer {
       return;
     }
     admin = new AdminServer(vertx, metrics, sessions, cluster.membership());
-    adminPort = admin.listen(config.server().getHost(), config.server().getAdminPort())
+    adminPort = admin.listen(config.server().host(), config.server().adminPort())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().getHost(), adminPort);
+    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().host(), adminPort);
   }
 
   /** The port of the admin HTTP service, or -1 when it is off. */
@@ -254,7 +258,7 @@ public final class VxconnectServer {
   }
 
   public String host() {
-    return config.server().getHost();
+    return config.server().host();
   }
 
   /**
@@ -262,7 +266,7 @@ public final class VxconnectServer {
    * what still runs is interrupted, sessions are dropped and the Spark driver stopped.
    */
   public void stop() {
-    long graceMs = config.server().getShutdownGrace().toMillis();
+    long graceMs = config.server().shutdownGrace().toMillis();
     LOG.info("Stopping: {} operation(s) running, up to {} ms to finish", executions.activeCount(), graceMs);
     vertx.cancelTimer(maintenanceTimer);
     vertx.cancelTimer(executionMaintenanceTimer);
@@ -321,7 +325,7 @@ public final class VxconnectServer {
    */
   private long remainingGraceMs() {
     long deadline = stopDeadlineMs;
-    return deadline == 0 ? config.server().getShutdownGrace().toMillis()
+    return deadline == 0 ? config.server().shutdownGrace().toMillis()
         : Math.max(0, deadline - System.currentTimeMillis());
   }
 

@@ -20,9 +20,9 @@ class MainTest {
   void noArgumentsGiveTheDefaults() {
     ServerConfig config = Main.parse(List.of(), Map.of());
 
-    assertThat(config.server().getPort()).isEqualTo(15002);
+    assertThat(config.server().port()).isEqualTo(15002);
     assertThat(config.engine().sparkConf()).isEmpty();
-    assertThat(config.cluster().isEnabled()).isFalse();
+    assertThat(config.cluster().enabled()).isFalse();
   }
 
   @Test
@@ -30,12 +30,12 @@ class MainTest {
     ServerConfig config = Main.parse(List.of("--port", "16002", "--master", "spark://spark-master:7077",
         "--cluster-members", "vx-0:5701, vx-1:5701", "--conf", "spark.executor.memory=2g"), Map.of());
 
-    assertThat(config.server().getPort()).isEqualTo(16002);
+    assertThat(config.server().port()).isEqualTo(16002);
     assertThat(config.engine().sparkConf())
         .containsEntry("spark.master", "spark://spark-master:7077")
         .containsEntry("spark.executor.memory", "2g");
-    assertThat(config.cluster().isEnabled()).as("members given: the cluster is on").isTrue();
-    assertThat(config.cluster().getMembers()).containsExactly("vx-0:5701", "vx-1:5701");
+    assertThat(config.cluster().enabled()).as("members given: the cluster is on").isTrue();
+    assertThat(config.cluster().members()).containsExactly("vx-0:5701", "vx-1:5701");
   }
 
   @Test
@@ -44,8 +44,8 @@ class MainTest {
         "--cluster-members", "a:5701", "--conf", "vxconnect.cluster.enabled=false"),
         Map.of("SPARK_CONNECT_GRPC_BINDING_PORT", "3"));
 
-    assertThat(config.server().getPort()).isEqualTo(3);
-    assertThat(config.cluster().isEnabled()).isFalse();
+    assertThat(config.server().port()).isEqualTo(3);
+    assertThat(config.cluster().enabled()).isFalse();
   }
 
   @Test

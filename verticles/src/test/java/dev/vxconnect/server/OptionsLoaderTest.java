@@ -3,6 +3,8 @@ package dev.vxconnect.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vxconnect.server.config.ConfigEntry;
+import dev.vxconnect.server.config.ConfigKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +22,17 @@ class OptionsLoaderTest {
   void defaultsAreSparks() {
     ServerConfig config = new OptionsLoader().load();
 
-    assertThat(config.server().getPort()).isEqualTo(ServerOptions.DEFAULT_PORT).isEqualTo(15002);
-    assertThat(config.server().getHost()).isEqualTo("0.0.0.0");
-    assertThat(config.server().getMaxInboundMessageSize()).isEqualTo(128L * 1024 * 1024);
-    assertThat(config.server().getRecursionLimit()).isEqualTo(1024);
-    assertThat(config.sessions().getIdleTimeout()).isEqualTo(Duration.ofMinutes(60));
-    assertThat(config.sessions().getTombstones()).isEqualTo(1000);
-    assertThat(config.sessions().getMaintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.execution().getRetryBufferBytes()).isEqualTo(10L * 1024 * 1024);
-    assertThat(config.execution().isReattachableEnabled()).isTrue();
-    assertThat(config.execution().getFinishedOperationsMemory()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(config.execution().getBufferAheadBytes()).isEqualTo(ExecutionOptions.DEFAULT_BUFFER_AHEAD_BYTES);
+    assertThat(config.server().port()).isEqualTo(15002);
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
+    assertThat(config.server().maxInboundMessageSize()).isEqualTo(128L * 1024 * 1024);
+    assertThat(config.server().recursionLimit()).isEqualTo(1024);
+    assertThat(config.sessions().idleTimeout()).isEqualTo(Duration.ofMinutes(60));
+    assertThat(config.sessions().tombstones()).isEqualTo(1000);
+    assertThat(config.sessions().maintenanceInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.execution().retryBufferBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(config.execution().reattachableEnabled()).isTrue();
+    assertThat(config.execution().finishedOperationsMemory()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.execution().bufferAheadBytes()).isEqualTo(8L << 20);
     assertThat(config.engine().resultWindowBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.engine().sparkConf()).isEmpty();
   }
@@ -56,11 +58,11 @@ class OptionsLoaderTest {
             "VXCONNECT_EXECUTION_MAX_OPERATIONS", "  "))
         .load();
 
-    assertThat(config.server().getPort()).as("environment over --conf over file").isEqualTo(3003);
-    assertThat(config.sessions().getIdleTimeout()).as("--conf over file").isEqualTo(Duration.ofMinutes(10));
-    assertThat(config.execution().getRpcThreads()).as("environment over --conf").isEqualTo(6);
-    assertThat(config.execution().getExecuteThreads()).as("file only").isEqualTo(3);
-    assertThat(config.execution().getMaxOperations()).as("a blank variable is ignored").isEqualTo(7);
+    assertThat(config.server().port()).as("environment over --conf over file").isEqualTo(3003);
+    assertThat(config.sessions().idleTimeout()).as("--conf over file").isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.execution().rpcThreads()).as("environment over --conf").isEqualTo(6);
+    assertThat(config.execution().executeThreads()).as("file only").isEqualTo(3);
+    assertThat(config.execution().maxOperations()).as("a blank variable is ignored").isEqualTo(7);
   }
 
   @Test
@@ -69,17 +71,17 @@ class OptionsLoaderTest {
         .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
         .pair("vxconnect.admin.port=8090")
         .load();
-    assertThat(advertised.cluster().getAdminAddress()).isEqualTo("vxconnect-2:8090");
+    assertThat(advertised.cluster().adminAddress()).contains("vxconnect-2:8090");
 
     ServerConfig bound = new OptionsLoader()
         .pair("spark.connect.grpc.binding.address=127.0.0.1")
         .pair("vxconnect.admin.port=8091")
         .load();
-    assertThat(bound.cluster().getAdminAddress()).isEqualTo("127.0.0.1:8091");
+    assertThat(bound.cluster().adminAddress()).contains("127.0.0.1:8091");
 
-    assertThat(new OptionsLoader().load().cluster().getAdminAddress()).as("no admin service").isNull();
-    assertThat(new OptionsLoader().pair("vxconnect.admin.port=0").load().cluster().getAdminAddress())
-        .as("a port picked at start is not known to the others").isNull();
+    assertThat(new OptionsLoader().load().cluster().adminAddress()).as("no admin service").isEmpty();
+    assertThat(new OptionsLoader().pair("vxconnect.admin.port=0").load().cluster().adminAddress())
+        .as("a port picked at start is not known to the others").isEmpty();
   }
 
   @Test
@@ -90,8 +92,8 @@ class OptionsLoaderTest {
     assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2:http").load())
         .hasMessageContaining("got: vxconnect-2:http");
     assertThat(new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=fd00::7:15002")
-        .pair("vxconnect.admin.port=9090").load().cluster().getAdminAddress())
-        .as("an IPv6 literal without brackets").isEqualTo("fd00::7:9090");
+        .pair("vxconnect.admin.port=9090").load().cluster().adminAddress())
+        .as("an IPv6 literal without brackets").contains("fd00::7:9090");
   }
 
   @Test
@@ -107,15 +109,15 @@ class OptionsLoaderTest {
         .pair("vxconnect.server.shutdownGracePeriod=1h")
         .load();
 
-    assertThat(config.server().getMaxInboundMessageSize()).isEqualTo(64L << 20);
-    assertThat(config.execution().getRetryBufferBytes()).as("a bare size is in bytes").isEqualTo(1L << 20);
-    assertThat(config.execution().getBufferAheadBytes()).isEqualTo(512L << 10);
+    assertThat(config.server().maxInboundMessageSize()).isEqualTo(64L << 20);
+    assertThat(config.execution().retryBufferBytes()).as("a bare size is in bytes").isEqualTo(1L << 20);
+    assertThat(config.execution().bufferAheadBytes()).isEqualTo(512L << 10);
     assertThat(config.engine().resultWindowBytes()).isEqualTo(1L << 30);
-    assertThat(config.sessions().getIdleTimeout()).as("a bare timeout is in ms").isEqualTo(Duration.ofSeconds(90));
-    assertThat(config.sessions().getMaintenanceInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(config.execution().getFinishedOperationsMemory()).as("in minutes, as Spark's")
+    assertThat(config.sessions().idleTimeout()).as("a bare timeout is in ms").isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.sessions().maintenanceInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.execution().finishedOperationsMemory()).as("in minutes, as Spark's")
         .isEqualTo(Duration.ofMinutes(45));
-    assertThat(config.server().getShutdownGrace()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.server().shutdownGrace()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test
@@ -139,12 +141,12 @@ class OptionsLoaderTest {
         .pair("vxconnect.tls.allowInsecure=true")
         .load();
 
-    assertThat(config.auth().getToken()).contains("t0ken");
+    assertThat(config.auth().token()).contains("t0ken");
     assertThat(config.auth().toString()).doesNotContain("t0ken");
-    assertThat(config.auth().getTokensFile()).contains(java.nio.file.Path.of("/etc/vxconnect/tokens"));
-    assertThat(config.tls().isEnabled()).isTrue();
-    assertThat(config.tls().getTrustFile()).isEqualTo(java.nio.file.Path.of("/etc/vxconnect/cert.pem"));
-    assertThat(config.tls().isAllowInsecure()).isTrue();
+    assertThat(config.auth().tokensFile()).contains(java.nio.file.Path.of("/etc/vxconnect/tokens"));
+    assertThat(config.tls().enabled()).isTrue();
+    assertThat(config.tls().trustFile()).contains(java.nio.file.Path.of("/etc/vxconnect/cert.pem"));
+    assertThat(config.tls().allowInsecure()).isTrue();
     assertThat(config.engine().sparkConf()).doesNotContainKey("spark.connect.authenticate.token");
   }
 
@@ -155,16 +157,16 @@ class OptionsLoaderTest {
         .pair("vxconnect.server.maxConnections=2000")
         .pair("vxconnect.server.idleTimeout=10m")
         .load();
-    assertThat(config.server().getMaxConcurrentStreams()).isEqualTo(50);
-    assertThat(config.server().getMaxConnections()).isEqualTo(2000);
-    assertThat(config.server().getIdleTimeout()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(new OptionsLoader().load().server().getIdleTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(config.server().maxConcurrentStreams()).isEqualTo(50);
+    assertThat(config.server().maxConnections()).isEqualTo(2000);
+    assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(new OptionsLoader().load().server().idleTimeout()).isEqualTo(Duration.ZERO);
   }
 
   @Test
   void warmupIsOnUnlessTurnedOff() {
-    assertThat(new OptionsLoader().load().server().isWarmup()).isTrue();
-    assertThat(new OptionsLoader().pair("vxconnect.server.warmup=false").load().server().isWarmup()).isFalse();
+    assertThat(new OptionsLoader().load().server().warmup()).isTrue();
+    assertThat(new OptionsLoader().pair("vxconnect.server.warmup=false").load().server().warmup()).isFalse();
   }
 
   @Test
@@ -172,9 +174,9 @@ class OptionsLoaderTest {
     assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.tls.certFile=/c.pem").load())
         .hasMessageContaining("vxconnect.tls.keyFile");
     ServerConfig plain = new OptionsLoader().load();
-    assertThat(plain.tls().isEnabled()).isFalse();
-    assertThat(plain.tls().isAllowInsecure()).isFalse();
-    assertThat(plain.auth().isEnabled()).isFalse();
+    assertThat(plain.tls().enabled()).isFalse();
+    assertThat(plain.tls().allowInsecure()).isFalse();
+    assertThat(plain.auth().enabled()).isFalse();
   }
 
   @Test
@@ -225,7 +227,7 @@ class OptionsLoaderTest {
 
   @Test
   void everyKnownKeyHasItsOwnEnvironmentName() {
-    assertThat(ConfigKeys.ALL).extracting(k -> OptionsLoader.envName(k.name())).doesNotHaveDuplicates();
-    assertThat(ConfigKeys.ALL).extracting(ConfigKeys.Key::name).doesNotHaveDuplicates();
+    assertThat(ConfigKeys.ALL).extracting(k -> OptionsLoader.envName(k.key())).doesNotHaveDuplicates();
+    assertThat(ConfigKeys.ALL).extracting(ConfigEntry::key).doesNotHaveDuplicates();
   }
 }

@@ -73,11 +73,11 @@ public final class HazelcastCluster implements Cluster {
     this.blocking = blocking;
     this.sessions = new HazelcastSessionStore(hazelcast, blocking);
     this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
-    this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.getMaxReplicatedArtifactBytes());
+    this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.maxReplicatedArtifactBytes());
     this.membership = new Membership() {
       @Override
       public String self() {
-        return options.getInstanceId();
+        return options.instanceId();
       }
 
       @Override
@@ -131,7 +131,7 @@ public final class HazelcastCluster implements Cluster {
     String mine = database.map(StateDatabase::identity).orElse("none");
     String theirs = member.<String, String>getMap(SETTINGS).putIfAbsent(STATE_DATABASE, mine);
     if (theirs != null && !theirs.equals(mine)) {
-      throw new IllegalStateException("The cluster " + options.getName() + " that this instance joined keeps its"
+      throw new IllegalStateException("The cluster " + options.name() + " that this instance joined keeps its"
           + " state in " + ("none".equals(theirs) ? "no database" : "the database with id " + theirs)
           + ", this instance in " + database.map(d -> d.settings().describe() + " (id " + mine + ")")
               .orElse("none") + ": every instance of a cluster must use the same vxconnect.state.jdbc.url"
@@ -142,12 +142,12 @@ public final class HazelcastCluster implements Cluster {
   static Config config(ClusterOptions options, int tombstones, Optional<StateDatabase> database) {
     Config config;
     try {
-      config = options.getConfigFile() != null
-          ? new YamlConfigBuilder(options.getConfigFile().toString()).build() : new Config();
+      config = options.configFile().isPresent()
+          ? new YamlConfigBuilder(options.configFile().get().toString()).build() : new Config();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + options.getConfigFile(), e);
+      throw new UncheckedIOException("Cannot read " + options.configFile().get(), e);
     }
-    config.setClusterName(options.getName());
+    config.setClusterName(options.name());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // The server's own graceful stop hands its sessions over through the maps and then leaves
@@ -157,18 +157,17 @@ public final class HazelcastCluster implements Cluster {
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
     // Fast failure detection: a killed instance's sessions are taken over within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMemberTimeoutSeconds()));
-    config.getNetworkConfig().setPort(options.getPort()).setPortAutoIncrement(false);
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.memberTimeoutSeconds()));
+    config.getNetworkConfig().setPort(options.port()).setPortAutoIncrement(false);
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
     config.getMemberAttributeConfig()
-        .setAttribute(INSTANCE, options.getInstanceId())
-        .setAttribute(ADDRESS, options.getAdvertisedAddress());
-    if (options.getAdminAddress() != null) {
-      config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, options.getAdminAddress());
-    }
+        .setAttribute(INSTANCE, options.instanceId())
+        .setAttribute(ADDRESS, options.advertisedAddress());
+    options.adminAddress().ifPresent(admin ->
+        config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, admin));
     config.addMapConfig(durable(replicated(SESSIONS), database));
     config.addMapConfig(durable(replicated(ARTIFACTS), database));
     // Records read back from the database after a restart get the same time to live as new ones.
@@ -258,7 +257,7 @@ public final class HazelcastCluster implements Cluster {
 
   @Override
   public String toString() {
-    return "HazelcastCluster{" + options.getName() + ", members=" + size()
+    return "HazelcastCluster{" + options.name() + ", members=" + size()
         + database.map(d -> ", durable in " + d).orElse("") + "}";
   }
 }

@@ -96,8 +96,8 @@ class DurableClusterTest extends SessionStoreContractTest {
     for (int p : joinPorts) {
       join.add("127.0.0.1:" + p);
     }
-    ClusterOptions options = new ClusterOptions().setEnabled(true).setName(name).setPort(port)
-        .setMembers(join).setInstanceId("member-" + port).setAdvertisedAddress("127.0.0.1:" + port);
+    ClusterOptions options = new ClusterOptions(true, name, port, join, "member-" + port, "127.0.0.1:" + port,
+        Optional.empty(), Optional.empty(), 5, 64L << 20);
     HazelcastCluster member = HazelcastCluster.start(options, TOMBSTONES, workers, database);
     members.add(member);
     return member;

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +32,7 @@ class HazelcastOperationRegistryTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    ClusterOptions options = new ClusterOptions().setEnabled(true)
-        .setName("test-" + UUID.randomUUID()).setPort(port)
-        .setMembers(List.of("127.0.0.1:" + port))
-        .setInstanceId("test").setAdvertisedAddress("127.0.0.1:1");
-    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(options, 10, java.util.Optional.empty()));
+    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(LoopbackMember.options(port), 10, Optional.empty()));
   }
 
   @AfterAll

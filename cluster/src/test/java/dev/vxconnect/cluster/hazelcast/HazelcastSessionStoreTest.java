@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.cluster.SessionStoreContractTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.net.ServerSocket;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +45,8 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
   private static SessionStore newStore(int tombstones) {
     try {
       int port = freePort();
-      ClusterOptions options = new ClusterOptions().setEnabled(true)
-          .setName("test-" + UUID.randomUUID()).setPort(port)
-          .setMembers(java.util.List.of("127.0.0.1:" + port))
-          .setInstanceId("test").setAdvertisedAddress("127.0.0.1:1");
-      com.hazelcast.config.Config config = HazelcastCluster.config(options, tombstones, java.util.Optional.empty());
+      com.hazelcast.config.Config config = HazelcastCluster.config(LoopbackMember.options(port), tombstones,
+          java.util.Optional.empty());
       // Hazelcast bounds a map per partition (size / partitions each): few partitions keep the
       // bound close to the configured size in a small test.
       config.setProperty("hazelcast.partition.count", "7");

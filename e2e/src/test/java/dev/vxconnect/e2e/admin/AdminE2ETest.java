@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vxconnect.e2e.support.AdminHttp;
-import dev.vxconnect.e2e.support.FreePort;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.HeadlessChromium;
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import java.util.List;
 import java.util.Map;

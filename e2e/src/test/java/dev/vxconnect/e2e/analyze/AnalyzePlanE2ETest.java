@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.vxconnect.e2e.support.Captured;
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -6,7 +6,7 @@ import static dev.vxconnect.e2e.support.Sneaky.call;
 import static dev.vxconnect.e2e.support.Sneaky.run;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Warehouse;
 import java.util.ArrayList;
 import java.util.List;

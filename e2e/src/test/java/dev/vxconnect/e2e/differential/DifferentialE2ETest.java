@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.differential.ProgramGenerator.Program;
 import dev.vxconnect.e2e.differential.RandomTables.Table;
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

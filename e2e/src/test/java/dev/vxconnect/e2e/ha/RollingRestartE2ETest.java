@@ -2,7 +2,7 @@ package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.e2e.support.ServerCluster;
+import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.e2e.support.Sessions;
 import java.util.ArrayList;
 import java.util.List;

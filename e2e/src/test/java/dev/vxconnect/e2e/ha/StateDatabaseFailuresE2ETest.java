@@ -3,9 +3,9 @@ package dev.vxconnect.e2e.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.vxconnect.e2e.support.FreePort;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.PostgresServer;
 import java.nio.file.Path;

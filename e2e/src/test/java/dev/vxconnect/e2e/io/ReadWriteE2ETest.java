@@ -3,7 +3,7 @@ package dev.vxconnect.e2e.io;
 import static org.apache.spark.sql.functions.col;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.e2e.support.Warehouse;
 import java.io.IOException;

@@ -3,10 +3,10 @@ package dev.vxconnect.e2e.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.AdminHttp;
-import dev.vxconnect.e2e.support.FreePort;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

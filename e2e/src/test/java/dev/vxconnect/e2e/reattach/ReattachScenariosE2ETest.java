@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.ServerSettings;
 import dev.vxconnect.e2e.support.Sessions;
 import java.io.IOException;

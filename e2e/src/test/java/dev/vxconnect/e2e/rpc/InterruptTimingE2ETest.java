@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vxconnect.e2e.support.FreePort;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import java.io.IOException;

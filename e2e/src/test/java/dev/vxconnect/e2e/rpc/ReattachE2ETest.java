@@ -6,7 +6,7 @@ import dev.vxconnect.e2e.support.Futures;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.TcpProxy;
+import dev.vxconnect.testkit.TcpProxy;
 import dev.vxconnect.e2e.support.coverage.CoverageRecorder;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import java.util.BitSet;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sneaky;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package dev.vxconnect.e2e.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

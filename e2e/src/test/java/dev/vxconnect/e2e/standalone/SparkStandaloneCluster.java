@@ -1,7 +1,7 @@
 package dev.vxconnect.e2e.standalone;
 
-import dev.vxconnect.e2e.support.FreePort;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

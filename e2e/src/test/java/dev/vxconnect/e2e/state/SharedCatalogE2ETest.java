@@ -3,9 +3,9 @@ package dev.vxconnect.e2e.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.e2e.support.FreePort;
-import dev.vxconnect.e2e.support.ServerCluster;
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerCluster;
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.e2e.support.Warehouse;
@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Timeout;
 class SharedCatalogE2ETest extends E2ETestBase {
 
   static final String PASSWORD = "state-" + UUID.randomUUID();
-  private static final List<String> TABLES = List.of("sc_saved", "sc_ctas");
+  /** The test's own databases: other tests' tables (in the oracle's shared catalog) are elsewhere. */
+  private static final List<String> DATABASES = List.of("sc_db", "sc_more", "cc_db");
   private static final int THREADS = 3;
   private static final int TABLES_PER_THREAD = 50;
   private static final int SHARED_NAMES = 10;
@@ -64,17 +65,8 @@ class SharedCatalogE2ETest extends E2ETestBase {
   void start() throws Exception {
     if (isOracle()) {
       SparkSession classic = Sessions.open();
-      for (String table : TABLES) {
-        Warehouse.deleteLeftovers(classic, table);
-      }
-      Warehouse.deleteLeftovers(classic, "sc_db.db");
-      for (int t = 0; t < THREADS; t++) {
-        for (int j = 0; j < TABLES_PER_THREAD; j++) {
-          Warehouse.deleteLeftovers(classic, "cc_" + t + "_" + j);
-        }
-      }
-      for (int k = 0; k < SHARED_NAMES; k++) {
-        Warehouse.deleteLeftovers(classic, "cc_shared_" + k);
+      for (String database : DATABASES) {
+        Warehouse.deleteLeftovers(classic, database + ".db");
       }
       for (int i = 0; i < 3; i++) {
         on.add(Sessions.open());
@@ -116,34 +108,35 @@ class SharedCatalogE2ETest extends E2ETestBase {
     SparkSession a = on.get(0);
     SparkSession b = on.get(1);
     SparkSession c = on.get(2);
-    a.range(1000).selectExpr("id", "id % 7 as k", "cast(id * 3 as string) as s").write().saveAsTable("sc_saved");
-    a.sql("create table sc_ctas as select id, concat('v', cast(id as string)) as s from range(40)");
     a.sql("create database sc_db");
-    a.sql("create table sc_db.items (x int, label string)");
-    a.sql("insert into sc_db.items values (1, 'one'), (2, 'two'), (3, null)");
-    a.sql("create view sc_view as select k, count(*) as n, sum(id) as total from sc_saved group by k");
+    a.range(1000).selectExpr("id", "id % 7 as k", "cast(id * 3 as string) as s").write().saveAsTable("sc_db.saved");
+    a.sql("create table sc_db.ctas as select id, concat('v', cast(id as string)) as s from range(40)");
+    a.sql("create database sc_more");
+    a.sql("create table sc_more.items (x int, label string)");
+    a.sql("insert into sc_more.items values (1, 'one'), (2, 'two'), (3, null)");
+    a.sql("create view sc_db.totals as select k, count(*) as n, sum(id) as total from sc_db.saved group by k");
     if (!isOracle()) {
       // A permanent function of the Hive catalog; the oracle (no Hive) computes what it must give
       // with Spark's own upper().
-      a.sql("create function sc_upper as 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
+      a.sql("create function sc_db.sc_upper as 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
     }
-    String upper = isOracle() ? "upper" : "sc_upper";
+    String upper = isOracle() ? "upper" : "sc_db.sc_upper";
 
-    checkOn(b, s -> s.table("sc_saved"));
-    checkOn(c, s -> s.sql("select sum(id) as total, count(s) as n from sc_saved where k = 3"));
-    checkOn(c, s -> s.sql("select * from sc_ctas"));
-    checkOn(b, s -> s.table("sc_db.items"));
-    checkOn(c, s -> s.sql("select * from sc_view"));
-    checkOn(b, s -> s.sql("select " + upper + "(s) as u from sc_ctas where id < 5"));
-    checkOn(c, s -> s.sql("select " + upper + "(label) as u from sc_db.items"));
-    checkValueOn(c, s -> names(s, "default"));
-    checkValueOn(b, s -> names(s, "sc_db"));
+    checkOn(b, s -> s.table("sc_db.saved"));
+    checkOn(c, s -> s.sql("select sum(id) as total, count(s) as n from sc_db.saved where k = 3"));
+    checkOn(c, s -> s.sql("select * from sc_db.ctas"));
+    checkOn(b, s -> s.table("sc_more.items"));
+    checkOn(c, s -> s.sql("select * from sc_db.totals"));
+    checkOn(b, s -> s.sql("select " + upper + "(s) as u from sc_db.ctas where id < 5"));
+    checkOn(c, s -> s.sql("select " + upper + "(label) as u from sc_more.items"));
+    checkValueOn(c, s -> names(s, "sc_db"));
+    checkValueOn(b, s -> names(s, "sc_more"));
 
-    c.sql("drop table sc_ctas");
-    checkConditionOn(a, s -> s.table("sc_ctas"));
-    checkValueOn(a, s -> names(s, "default"));
-    a.sql("insert into sc_db.items values (4, 'four')");
-    checkOn(c, s -> s.table("sc_db.items"));
+    c.sql("drop table sc_db.ctas");
+    checkConditionOn(a, s -> s.table("sc_db.ctas"));
+    checkValueOn(a, s -> names(s, "sc_db"));
+    a.sql("insert into sc_more.items values (4, 'four')");
+    checkOn(c, s -> s.table("sc_more.items"));
   }
 
   @Test
@@ -153,6 +146,7 @@ class SharedCatalogE2ETest extends E2ETestBase {
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger sharedCreated = new AtomicInteger();
     AtomicInteger sharedDropped = new AtomicInteger();
+    on.get(0).sql("create database cc_db");
     ExecutorService threads = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -162,7 +156,7 @@ class SharedCatalogE2ETest extends E2ETestBase {
         done.add(threads.submit(() -> {
           // Each instance: tables of its own, made and (every other one) dropped again...
           for (int j = 0; j < TABLES_PER_THREAD; j++) {
-            String name = "cc_" + thread + "_" + j;
+            String name = "cc_db.t" + thread + "_" + j;
             s.sql("create table " + name + " (x int)");
             if (j % 2 == 1) {
               s.sql("drop table " + name);
@@ -172,11 +166,11 @@ class SharedCatalogE2ETest extends E2ETestBase {
           // others' attempts fail, with the errors a single Spark gives for them.
           phase.await();
           for (int k = 0; k < SHARED_NAMES; k++) {
-            attempt(s, "create table cc_shared_" + k + " (x int)", sharedCreated, errors);
+            attempt(s, "create table cc_db.shared_" + k + " (x int)", sharedCreated, errors);
           }
           phase.await();
           for (int k = 0; k < SHARED_NAMES / 2; k++) {
-            attempt(s, "drop table cc_shared_" + k, sharedDropped, errors);
+            attempt(s, "drop table cc_db.shared_" + k, sharedDropped, errors);
           }
           return null;
         }));
@@ -197,7 +191,7 @@ class SharedCatalogE2ETest extends E2ETestBase {
         .hasSize(attempts - sharedCreated.get() - sharedDropped.get())
         .allMatch(e -> e.equals("TABLE_OR_VIEW_ALREADY_EXISTS") || e.equals("TABLE_OR_VIEW_NOT_FOUND"));
     for (SparkSession s : on) {
-      checkValueOn(s, session -> names(session, "default"));
+      checkValueOn(s, session -> names(session, "cc_db"));
     }
   }
 
@@ -222,9 +216,10 @@ class SharedCatalogE2ETest extends E2ETestBase {
       Consumer<SparkSession> reads = s -> {
         checkOn(s, x -> x.sql("select * from sc_squares where id > 3"));
         checkValueOn(s, x -> x.conf().get("spark.sql.shuffle.partitions"));
-        checkOn(s, x -> x.table("sc_saved").groupBy("k").count());
-        checkOn(s, x -> x.table("sc_db.items"));
-        checkValueOn(s, x -> names(x, "default"));
+        checkOn(s, x -> x.table("sc_db.saved").groupBy("k").count());
+        checkOn(s, x -> x.table("sc_more.items"));
+        checkValueOn(s, x -> names(x, "sc_db"));
+        checkValueOn(s, x -> names(x, "cc_db").size());
       };
       reads.accept(client);
       if (!isOracle()) {

@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.support;
 
+import dev.vxconnect.testkit.ServerProcess;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.support;
 
+import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;

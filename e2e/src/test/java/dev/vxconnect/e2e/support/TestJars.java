@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.support;
 
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

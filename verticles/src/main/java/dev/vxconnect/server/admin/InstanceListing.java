@@ -1,6 +1,6 @@
 package dev.vxconnect.server.admin;
 
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.json.JsonArray;

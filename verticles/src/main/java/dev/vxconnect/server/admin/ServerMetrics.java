@@ -1,7 +1,7 @@
 package dev.vxconnect.server.admin;
 
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.session.SessionManager;

@@ -1,7 +1,7 @@
 package dev.vxconnect.server.auth;
 
-import dev.vxconnect.server.AuthOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
@@ -38,12 +38,12 @@ public final class Authenticator {
   private final boolean allowInsecure;
 
   public Authenticator(AuthOptions auth, TokenTable tokens, Optional<JwtVerifier> jwt, TlsOptions tls) {
-    this.sharedDigest = auth.getToken().map(Authenticator::sha256).orElse(null);
+    this.sharedDigest = auth.token().map(Authenticator::sha256).orElse(null);
     this.tokens = tokens;
     this.jwt = jwt;
-    this.tokensRequired = auth.isEnabled();
-    this.tls = tls.isEnabled();
-    this.allowInsecure = tls.isAllowInsecure();
+    this.tokensRequired = auth.enabled();
+    this.tls = tls.enabled();
+    this.allowInsecure = tls.allowInsecure();
   }
 
   /** The caller, or {@link Refused} saying why not (sent as UNAUTHENTICATED). */

@@ -7,10 +7,10 @@ package dev.vxconnect.server.buffer;
  *
  * <p>Not thread-safe: one stream's event loop owns it.
  */
-final class StreamCursor {
+public final class StreamCursor {
 
   /** What the stream does next. */
-  enum Step {
+  public enum Step {
     /** The response at the cursor is there and the stream may take it: {@link #take()}. */
     SEND,
     /** Every response was sent and the operation is over: end the stream with its outcome. */
@@ -33,7 +33,7 @@ final class StreamCursor {
    * @param next the index of the first response this stream sends
    * @param maxBytes the size budget: once more than this was sent, the stream is cut
    */
-  StreamCursor(ResponseBuffer buffer, long next, long maxBytes) {
+  public StreamCursor(ResponseBuffer buffer, long next, long maxBytes) {
     this.buffer = buffer;
     this.next = next;
     this.maxBytes = maxBytes;
@@ -51,7 +51,7 @@ final class StreamCursor {
    * @throws RuntimeException INVALID_CURSOR.POSITION_NOT_AVAILABLE if the next response was
    *     released already
    */
-  Step step(boolean writeQueueFull) {
+  public Step step(boolean writeQueueFull) {
     if (buffer.isEnd(next)) {
       return Step.END;
     }
@@ -65,7 +65,7 @@ final class StreamCursor {
   }
 
   /** The next response, marked sent and counted against the budget; after {@link Step#SEND}. */
-  ResponseBuffer.Entry take() {
+  public ResponseBuffer.Entry take() {
     ResponseBuffer.Entry entry = buffer.get(next);
     if (entry == null) {
       throw new IllegalStateException("no response " + next + " to take");
@@ -77,21 +77,21 @@ final class StreamCursor {
   }
 
   /** The stream's time is up: it is cut at the next step unless it is at its end. */
-  void deadlinePassed() {
+  public void deadlinePassed() {
     deadlinePassed = true;
   }
 
   /** Why the budget is spent, for the log. */
-  String budgetSpentBy() {
+  public String budgetSpentBy() {
     return deadlinePassed ? "its time" : "its size";
   }
 
   /** The index of the next response to send. */
-  long next() {
+  public long next() {
     return next;
   }
 
-  long bytesSent() {
+  public long bytesSent() {
     return bytesSent;
   }
 

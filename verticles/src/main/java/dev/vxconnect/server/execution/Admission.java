@@ -1,8 +1,8 @@
 package dev.vxconnect.server.execution;
 
 import dev.vxconnect.planner.ErrorStatus;
-import dev.vxconnect.server.ExecutionOptions;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.session.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,25 +36,25 @@ final class Admission {
           "This vxconnect instance is shutting down and takes no new operations.");
     }
     long running = session.operations().stream().filter(op -> !op.isFinished()).count();
-    if (running >= options.getMaxOperationsPerSession()) {
+    if (running >= options.maxOperationsPerSession()) {
       throw refusal("session_operations", ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " runs "
           + running + " operations, the most one session may run at once.");
     }
-    if (bufferedBytes.sum() > options.getMaxBufferedBytes()) {
+    if (bufferedBytes.sum() > options.maxBufferedBytes()) {
       throw refusal("buffered_bytes", ErrorStatus.RESOURCE_EXHAUSTED, "The server holds more than "
-          + options.getMaxBufferedBytes() + " bytes of results that clients have not read yet.");
+          + options.maxBufferedBytes() + " bytes of results that clients have not read yet.");
     }
     AtomicInteger user = perUser.computeIfAbsent(session.userId(), u -> new AtomicInteger());
-    if (user.incrementAndGet() > options.getMaxOperationsPerUser()) {
+    if (user.incrementAndGet() > options.maxOperationsPerUser()) {
       user.decrementAndGet();
       throw refusal("user_operations", ErrorStatus.RESOURCE_EXHAUSTED, "User " + session.userId() + " runs "
-          + options.getMaxOperationsPerUser() + " operations, the most one user may run at once.");
+          + options.maxOperationsPerUser() + " operations, the most one user may run at once.");
     }
-    if (total.incrementAndGet() > options.getMaxOperations()) {
+    if (total.incrementAndGet() > options.maxOperations()) {
       total.decrementAndGet();
       user.decrementAndGet();
       throw refusal("server_operations", ErrorStatus.RESOURCE_EXHAUSTED,
-          "The server runs " + options.getMaxOperations() + " operations, the most it runs at once.");
+          "The server runs " + options.maxOperations() + " operations, the most it runs at once.");
     }
   }
 
@@ -85,6 +85,6 @@ final class Admission {
 
   private RpcFailure refusal(String reason, int code, String message) {
     refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    return new RpcFailure(ErrorStatus.retryLater(code, message + " Retry later.", options.getRetryDelay()));
+    return new RpcFailure(ErrorStatus.retryLater(code, message + " Retry later.", options.retryDelay()));
   }
 }

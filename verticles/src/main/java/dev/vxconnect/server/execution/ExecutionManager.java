@@ -1,15 +1,16 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.OperationRecord;
-import dev.vxconnect.server.ExecutionOptions;
+import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.core.Future;
@@ -57,17 +58,17 @@ public final class ExecutionManager {
    */
   public ExecutionManager(WorkerExecutor sparkPool, ExecutionOptions options,
       StateRecorder recorder, OperationRegistry registry, String self) {
-    this.slots = new SparkSlots(options.getExecuteThreads());
+    this.slots = new SparkSlots(options.executeThreads());
     // Admission bounds the operations; the margin covers threads between an operation's release
     // and their return to the pool.
-    this.threads = new OperationThreads(options.getMaxOperations() + options.getExecuteThreads());
+    this.threads = new OperationThreads(options.maxOperations() + options.executeThreads());
     this.sparkPool = sparkPool;
     this.recorder = recorder;
     this.registry = registry;
     this.self = self;
     this.options = options;
     this.admission = new Admission(options, bufferedBytes);
-    int tombstones = options.getAbandonedTombstones();
+    int tombstones = options.abandonedTombstones();
     this.abandoned = new LinkedHashMap<>(16, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -95,7 +96,7 @@ public final class ExecutionManager {
     if (session.isClosed()) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
-    boolean reattachable = options.isReattachableEnabled() && isReattachable(request);
+    boolean reattachable = options.reattachableEnabled() && isReattachable(request);
     return launch(session, request.toBuilder().setOperationId(operationId).build(), reattachable, 1);
   }
 
@@ -119,8 +120,8 @@ public final class ExecutionManager {
     String operationId = request.getOperationId();
     admission.admit(session);
     ResponseBuffer buffer = new ResponseBuffer(operationId, session.sessionId(),
-        session.serverSideSessionId(), new BufferLimits(options.getBufferAheadBytes(),
-            reattachable ? options.getRetryBufferBytes() : 0, bufferedBytes), firstIndex);
+        session.serverSideSessionId(), new BufferLimits(options.bufferAheadBytes(),
+            reattachable ? options.retryBufferBytes() : 0, bufferedBytes), firstIndex);
     Operation operation = new Operation(operationId, session, request, reattachable, buffer,
         this::cancelJobs);
     if (!session.addOperation(operation)) {
@@ -146,7 +147,7 @@ public final class ExecutionManager {
       admission.release(session);
       session.removeOperation(operation);
       throw new RpcFailure(ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
-          "No thread is free for a new operation. Retry later.", options.getRetryDelay()));
+          "No thread is free for a new operation. Retry later.", options.retryDelay()));
     }
     return operation;
   }
@@ -233,13 +234,13 @@ public final class ExecutionManager {
    * the client is not coming back, so they are interrupted, freed and tombstoned.
    */
   public void abandonDetached(Collection<Session> sessions) {
-    long cutoff = System.currentTimeMillis() - options.getDetachedTimeout().toMillis();
+    long cutoff = System.currentTimeMillis() - options.detachedTimeout().toMillis();
     for (Session session : sessions) {
       for (Operation op : session.operations()) {
         long since = op.detachedSinceMs();
         if (op.reattachable() && since >= 0 && since < cutoff) {
           LogIds.of(LOG.atInfo(), op).log("Operation {} of session {} abandoned: no client attached for {}", op.id(),
-              session.sessionId(), options.getDetachedTimeout());
+              session.sessionId(), options.detachedTimeout());
           synchronized (abandoned) {
             abandoned.put(key(session, op.id()), System.currentTimeMillis());
           }

@@ -1,12 +1,14 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
 import java.util.Map;
 import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.session.StateRecorder;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -96,7 +98,7 @@ final class OperationRunner implements Runnable {
   private void fail(SessionContext context, Throwable failure) {
     LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} failed: {}", operation.id(),
         operation.session().sessionId(), failure.toString());
-    ErrorStatus status = StateRecorder.unavailable(failure, STATE_RETRY_DELAY)
+    ErrorStatus status = Failures.stateUnavailable(failure, STATE_RETRY_DELAY)
         .orElseGet(() -> context.toErrorStatus(failure));
     operation.finish(Operation.State.FAILED);
     operation.buffer().fail(status);

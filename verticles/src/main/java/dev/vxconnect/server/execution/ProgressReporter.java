@@ -1,5 +1,6 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import java.util.Collection;
 import java.util.function.Supplier;

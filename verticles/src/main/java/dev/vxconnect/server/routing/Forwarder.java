@@ -3,16 +3,19 @@ package dev.vxconnect.server.routing;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
-import dev.vxconnect.server.rpc.Failures;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.call.RpcFailure;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -66,15 +69,15 @@ public final class Forwarder {
    */
   private static HttpClientOptions httpOptions(TlsOptions tls) {
     HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2);
-    if (!tls.isEnabled()) {
+    if (!tls.enabled()) {
       return http.setHttp2ClearTextUpgrade(false);
     }
     http.setSsl(true).setUseAlpn(true)
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.getTrustFile().toString()));
-    if (tls.getClientCaFile().isPresent()) {
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustFile().orElseThrow().toString()));
+    if (tls.clientCaFile().isPresent()) {
       http.setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(tls.getCertFile().toString())
-          .setKeyPath(tls.getKeyFile().toString()));
+          .setCertPath(tls.certFile().orElseThrow().toString())
+          .setKeyPath(tls.keyFile().orElseThrow().toString()));
     }
     return http;
   }
@@ -100,21 +103,10 @@ public final class Forwarder {
   /** A server-streaming call: the owner's responses are written to {@code target} as they come. */
   public <Req, Resp> void serverStream(SparkConnectMethods.Method<Req, Resp> method, Req request,
       GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    open(method, owner, caller).onComplete(opened -> {
-      if (opened.failed()) {
-        failures.send(target.response(), lost(owner, opened.cause()), null);
-        return;
-      }
-      GrpcClientRequest<Req, Resp> call = opened.result();
+    forward(method, target, owner, caller, call -> {
       target.exceptionHandler(e -> call.cancel());
       target.errorHandler(e -> call.cancel());
-      call.send(request).onComplete(answered -> {
-        if (answered.failed()) {
-          failures.send(target.response(), lost(owner, answered.cause()), null);
-        } else {
-          relay(answered.result(), target.response(), owner);
-        }
-      });
+      call.send(request).onComplete(answered -> relay(answered, target.response(), owner));
     });
   }
 
@@ -124,30 +116,26 @@ public final class Forwarder {
    */
   public <Req, Resp> void clientStream(SparkConnectMethods.Method<Req, Resp> method, Req first,
       GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    open(method, owner, caller).onComplete(opened -> {
-      if (opened.failed()) {
-        failures.send(target.response(), lost(owner, opened.cause()), null);
-        return;
-      }
-      GrpcClientRequest<Req, Resp> call = opened.result();
+    forward(method, target, owner, caller, call -> {
       call.write(first);
-      target.handler(message -> {
-        call.write(message);
-        if (call.writeQueueFull()) {
-          target.pause();
-          call.drainHandler(v -> target.resume());
-        }
-      });
+      pass(target, call);
       target.endHandler(v -> call.end());
       target.exceptionHandler(e -> call.cancel());
       target.resume();
-      call.response().onComplete(answered -> {
-        if (answered.failed()) {
-          failures.send(target.response(), lost(owner, answered.cause()), null);
-        } else {
-          relay(answered.result(), target.response(), owner);
-        }
-      });
+      call.response().onComplete(answered -> relay(answered, target.response(), owner));
+    });
+  }
+
+  /** Opens the call to the owner, then {@code then}; an owner that cannot be reached fails {@code target}. */
+  private <Req, Resp> void forward(SparkConnectMethods.Method<Req, Resp> method,
+      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller,
+      Consumer<GrpcClientRequest<Req, Resp>> then) {
+    open(method, owner, caller).onComplete(opened -> {
+      if (opened.failed()) {
+        failures.send(target.response(), lost(owner, opened.cause()), null);
+      } else {
+        then.accept(opened.result());
+      }
     });
   }
 
@@ -163,22 +151,39 @@ public final class Forwarder {
         });
   }
 
-  /** Writes the owner's responses to {@code target}, pausing the owner while the client lags. */
-  private <Req, Resp> void relay(GrpcClientResponse<Req, Resp> from, GrpcServerResponse<Req, Resp> target,
-      ForwardRequired owner) {
-    from.handler(message -> {
-      target.write(message);
-      if (target.writeQueueFull()) {
-        from.pause();
-        target.drainHandler(v -> from.resume());
-      }
-    });
+  /**
+   * Writes the owner's responses to {@code target}, pausing the owner while the client lags; an
+   * owner that did not answer is lost.
+   */
+  private <Req, Resp> void relay(AsyncResult<GrpcClientResponse<Req, Resp>> answered,
+      GrpcServerResponse<Req, Resp> target, ForwardRequired owner) {
+    if (answered.failed()) {
+      failures.send(target, lost(owner, answered.cause()), null);
+      return;
+    }
+    GrpcClientResponse<Req, Resp> from = answered.result();
+    pass(from, target);
     from.exceptionHandler(e -> failures.send(target, lost(owner, e), null));
     from.endHandler(v -> {
       if (from.status() == GrpcStatus.OK) {
         target.end();
       } else {
         failures.send(target, statusOf(from));
+      }
+    });
+  }
+
+  /**
+   * Writes every message of {@code from} to {@code to}, pausing {@code from} while {@code to}'s
+   * write queue is full. Not a Vert.x {@code Pipe}: a pipe fails on a failed write as on a failed
+   * read, and here only the owner's side failing means the owner is lost.
+   */
+  private static <T> void pass(ReadStream<T> from, WriteStream<T> to) {
+    from.handler(message -> {
+      to.write(message);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
       }
     });
   }

@@ -1,5 +1,7 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
@@ -112,9 +114,7 @@ public final class AddArtifactsHandler
         return;
       }
       Future<Session> resolved = session != null ? Future.succeededFuture(session)
-          : calls.sessions().getOrCreate(RequestContext.of(request.getUserContext(),
-              request.getSessionId(), request.hasClientObservedServerSideSessionId(),
-              request.getClientObservedServerSideSessionId(), caller));
+          : calls.sessions().getOrCreate(RequestContext.of(method.ids().apply(request), caller));
       resolved.compose(s -> calls.blocking(s, ss -> {
         if (upload == null) {
           // Never more than the session has room for: a quota is not checked only after the disk filled.
@@ -200,7 +200,7 @@ public final class AddArtifactsHandler
 
     private void fail(Throwable failure) {
       failed = true;
-      calls.failures().send(call.response(), failure, session);
+      calls.failures().send(call.response(), failure, session == null ? null : session.context());
       cleanUp();
     }
 

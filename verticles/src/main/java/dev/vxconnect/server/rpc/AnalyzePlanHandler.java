@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.AnalyzePlanResponse;
@@ -14,9 +14,7 @@ public final class AnalyzePlanHandler {
     this.calls = calls;
   }
 
-  public Future<AnalyzePlanResponse> handle(AnalyzePlanRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<AnalyzePlanResponse> handle(AnalyzePlanRequest request, RequestContext context) {
     return calls.run(context, session -> session.context().analyze(request)
         .setSessionId(request.getSessionId())
         .setServerSideSessionId(session.serverSideSessionId())

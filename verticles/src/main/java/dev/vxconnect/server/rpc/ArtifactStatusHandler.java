@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesResponse;
@@ -19,9 +19,7 @@ public final class ArtifactStatusHandler {
     this.calls = calls;
   }
 
-  public Future<ArtifactStatusesResponse> handle(ArtifactStatusesRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<ArtifactStatusesResponse> handle(ArtifactStatusesRequest request, RequestContext context) {
     return calls.run(context, session -> {
       ArtifactStatusesResponse.Builder response = ArtifactStatusesResponse.newBuilder()
           .setSessionId(request.getSessionId())

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.Caller;

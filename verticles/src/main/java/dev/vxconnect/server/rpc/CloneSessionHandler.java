@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import java.util.UUID;
 import org.apache.spark.connect.proto.CloneSessionRequest;
@@ -15,9 +15,7 @@ public final class CloneSessionHandler {
     this.calls = calls;
   }
 
-  public Future<CloneSessionResponse> handle(CloneSessionRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<CloneSessionResponse> handle(CloneSessionRequest request, RequestContext context) {
     String newSessionId = request.hasNewSessionId() && !request.getNewSessionId().isEmpty()
         ? request.getNewSessionId() : UUID.randomUUID().toString();
     return calls.sessions().get(context).compose(source -> calls.inSession(source,

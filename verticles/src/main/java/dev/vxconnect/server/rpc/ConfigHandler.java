@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
 import io.vertx.core.Future;
@@ -16,9 +16,7 @@ public final class ConfigHandler {
     this.calls = calls;
   }
 
-  public Future<ConfigResponse> handle(ConfigRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<ConfigResponse> handle(ConfigRequest request, RequestContext context) {
     return calls.sessions().getOrCreate(context).compose(session -> calls.blocking(session,
         s -> s.context().config(request.getOperation())
             .setSessionId(request.getSessionId())

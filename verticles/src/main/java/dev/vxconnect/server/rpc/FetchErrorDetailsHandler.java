@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
 import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
@@ -14,9 +14,7 @@ public final class FetchErrorDetailsHandler {
     this.calls = calls;
   }
 
-  public Future<FetchErrorDetailsResponse> handle(FetchErrorDetailsRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<FetchErrorDetailsResponse> handle(FetchErrorDetailsRequest request, RequestContext context) {
     return calls.run(context, session -> session.context().takeErrorDetails(request.getErrorId())
         .map(FetchErrorDetailsResponse::toBuilder)
         .orElseGet(FetchErrorDetailsResponse::newBuilder)

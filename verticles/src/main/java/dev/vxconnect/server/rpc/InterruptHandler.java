@@ -1,6 +1,6 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
 import io.vertx.core.Future;
@@ -30,9 +30,7 @@ public final class InterruptHandler {
     return all;
   }
 
-  public Future<InterruptResponse> handle(InterruptRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-        request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(), caller);
+  public Future<InterruptResponse> handle(InterruptRequest request, RequestContext context) {
     return calls.run(context, session -> {
       List<String> interrupted = switch (request.getInterruptType()) {
         case INTERRUPT_TYPE_ALL -> concat(executions.interruptAll(session),

@@ -1,50 +1,32 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.LogIds;
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.planner.SparkErrors;
-import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.buffer.ResponseIds;
-import dev.vxconnect.server.buffer.ResponseSender;
-import dev.vxconnect.server.routing.ForwardRequired;
-import dev.vxconnect.server.routing.Forwarder;
-import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
-import io.vertx.core.Context;
+import dev.vxconnect.server.session.Operation;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Map;
-import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * ReattachExecute: a new stream for a reattachable operation, resuming after the last response the
- * client saw. The stream it replaces ends with INVALID_CURSOR.DISCONNECTED.
+ * client saw ({@link StreamingCall} streams it). The stream it replaces ends with
+ * INVALID_CURSOR.DISCONNECTED.
  */
-public final class ReattachExecuteHandler
-    implements CallHandler<ReattachExecuteRequest, ExecutePlanResponse> {
-
-  private record Resume(Operation operation, long firstIndex) {}
+public final class ReattachExecuteHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReattachExecuteHandler.class);
 
   private final SessionCalls calls;
   private final ExecutionManager executions;
-  private final StreamLimits limits;
-  private final SparkConnectMethods.Method<ReattachExecuteRequest, ExecutePlanResponse> method;
-  private final Forwarder forwarder;
 
-  public ReattachExecuteHandler(SessionCalls calls, ExecutionManager executions, StreamLimits limits,
-      SparkConnectMethods.Method<ReattachExecuteRequest, ExecutePlanResponse> method, Forwarder forwarder) {
+  public ReattachExecuteHandler(SessionCalls calls, ExecutionManager executions) {
     this.calls = calls;
     this.executions = executions;
-    this.limits = limits;
-    this.method = method;
-    this.forwarder = forwarder;
   }
 
   /** An operation this instance does not hold: run again here if it was lost in a failover. */
@@ -61,14 +43,8 @@ public final class ReattachExecuteHandler
     return executions.recover(session, request.getOperationId(), lastIndex);
   }
 
-  @Override
-  public void handle(GrpcServerRequest<ReattachExecuteRequest, ExecutePlanResponse> call, Caller caller) {
-    Context callContext = Vertx.currentContext();
-    call.last().onFailure(e -> calls.failures().send(call.response(), e, null)).onSuccess(request -> {
-      RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(),
-          request.hasClientObservedServerSideSessionId(), request.getClientObservedServerSideSessionId(),
-          caller);
-      calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
+  public Future<StreamingCall.Start> open(ReattachExecuteRequest request, RequestContext context) {
+      return calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
           ? Future.succeededFuture(session)
           : recover(session, request).map(session)
       ).compose(session -> calls.now(session, s -> {
@@ -79,22 +55,9 @@ public final class ReattachExecuteHandler
         }
         long first = request.hasLastResponseId()
             ? operation.buffer().indexOf(request.getLastResponseId()) + 1 : 1;
-        return new Resume(operation, first);
-      })).onComplete(found -> callContext.runOnContext(v -> {
-        if (found.failed() && found.cause() instanceof ForwardRequired owner) {
-          forwarder.serverStream(method, request, call, owner, caller);
-          return;
-        }
-        if (found.failed()) {
-          calls.failures().send(call.response(), found.cause(), null);
-          return;
-        }
-        Resume resume = found.result();
-        LogIds.of(LOG.atInfo(), resume.operation()).log("Operation {} of session {} reattached, resuming at response {}",
-            resume.operation().id(), request.getSessionId(), resume.firstIndex());
-        ResponseSender.stream(call, callContext, resume.operation(), resume.firstIndex(), limits,
-            calls.failures(), s -> {});
+        LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} reattached, resuming at response {}",
+            operation.id(), request.getSessionId(), first);
+        return new StreamingCall.Start(operation, first, () -> {});
       }));
-    });
   }
 }

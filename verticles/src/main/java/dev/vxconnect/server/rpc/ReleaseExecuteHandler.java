@@ -1,9 +1,9 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.execution.Operation;
+import dev.vxconnect.server.session.Operation;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +24,8 @@ public final class ReleaseExecuteHandler {
     this.executions = executions;
   }
 
-  public Future<ReleaseExecuteResponse> handle(ReleaseExecuteRequest request, Caller caller) {
-    // As Spark: the session must exist, and the observed server-side id is not checked here.
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(), false, "", caller);
+  /** As Spark: the session must exist (its observed server-side id is not checked: see its ids). */
+  public Future<ReleaseExecuteResponse> handle(ReleaseExecuteRequest request, RequestContext context) {
     return calls.sessions().get(context).compose(session -> calls.now(session, s -> {
       ReleaseExecuteResponse.Builder response = ReleaseExecuteResponse.newBuilder()
           .setSessionId(request.getSessionId())

@@ -1,6 +1,7 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
@@ -19,10 +20,9 @@ public final class ReleaseSessionHandler {
     this.sessions = sessions;
   }
 
-  public Future<ReleaseSessionResponse> handle(ReleaseSessionRequest request, Caller caller) {
-    RequestContext context = RequestContext.of(request.getUserContext(), request.getSessionId(), false, "", caller);
+  public Future<ReleaseSessionResponse> handle(ReleaseSessionRequest request, RequestContext context) {
     if (!context.permitted()) {
-      return Future.failedFuture(RpcFailure.permissionDenied(context));
+      return Future.failedFuture(RpcFailure.permissionDenied(context.userId()));
     }
     try {
       // Never tombstone what cannot be a session id (it would be kept, however large).

@@ -1,13 +1,16 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.buffer.StreamLimits;
 
 /** One handler per RPC, built once and shared by every event loop's verticle. */
 public record RpcHandlers(
     SparkConnectMethods methods,
     Failures failures,
     Forwarder forwarder,
+    StreamLimits limits,
     CallTracker calls,
     ConnectionLimit connections,
     CallGuard guard,

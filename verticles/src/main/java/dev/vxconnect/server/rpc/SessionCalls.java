@@ -1,5 +1,8 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
@@ -63,6 +66,6 @@ public final class SessionCalls {
 
   /** Maps a failure of {@code work} with {@code session}'s context. */
   public <T> Future<T> inSession(Session session, Future<T> work) {
-    return work.recover(e -> Future.failedFuture(new RpcFailure(failures.toStatus(e, session))));
+    return work.recover(e -> Future.failedFuture(new RpcFailure(failures.toStatus(e, session.context()))));
   }
 }

@@ -1,8 +1,9 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
-import dev.vxconnect.server.ServerOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.ServerOptions;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.ClientAuth;
@@ -46,9 +47,9 @@ public final class SparkConnectVerticle extends VerticleBase {
     CallGuard guard = handlers.guard();
     var forwarder = handlers.forwarder();
     GrpcServer grpc = GrpcServer.server(vertx,
-        new GrpcServerOptions().setMaxMessageSize(options.getMaxInboundMessageSize()));
-    grpc.callHandler(methods.executePlan.server(), guard.guard(handlers.executePlan()));
-    grpc.callHandler(methods.reattachExecute.server(), guard.guard(handlers.reattachExecute()));
+        new GrpcServerOptions().setMaxMessageSize(options.maxInboundMessageSize()));
+    grpc.callHandler(methods.executePlan.server(), guard.guard(new StreamingCall<>(methods.executePlan, handlers.executePlan()::open, handlers.limits(), failures, forwarder)));
+    grpc.callHandler(methods.reattachExecute.server(), guard.guard(new StreamingCall<>(methods.reattachExecute, handlers.reattachExecute()::open, handlers.limits(), failures, forwarder)));
     grpc.callHandler(methods.addArtifacts.server(), guard.guard(handlers.addArtifacts()));
     grpc.callHandler(methods.analyzePlan.server(), guard.guard(new UnaryCall<>(methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder)));
     grpc.callHandler(methods.config.server(), guard.guard(new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder)));
@@ -67,12 +68,12 @@ public final class SparkConnectVerticle extends VerticleBase {
 
   private HttpServerOptions httpOptions() {
     HttpServerOptions http = new HttpServerOptions()
-        .setHost(options.getHost())
-        .setPort(options.getPort())
-        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.getMaxConcurrentStreams()))
-        .setIdleTimeout((int) options.getIdleTimeout().toSeconds())
+        .setHost(options.host())
+        .setPort(options.port())
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.maxConcurrentStreams()))
+        .setIdleTimeout((int) options.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    if (!tls.isEnabled()) {
+    if (!tls.enabled()) {
       return http.setHttp2ClearTextEnabled(true);
     }
     // gRPC over TLS: HTTP/2 negotiated with ALPN.
@@ -80,9 +81,9 @@ public final class SparkConnectVerticle extends VerticleBase {
         .setUseAlpn(true)
         .setHttp2ClearTextEnabled(false)
         .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(tls.getCertFile().toString())
-            .setKeyPath(tls.getKeyFile().toString()));
-    tls.getClientCaFile().ifPresent(ca -> http
+            .setCertPath(tls.certFile().orElseThrow().toString())
+            .setKeyPath(tls.keyFile().orElseThrow().toString()));
+    tls.clientCaFile().ifPresent(ca -> http
         .setClientAuth(ClientAuth.REQUIRED)
         .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
     return http;

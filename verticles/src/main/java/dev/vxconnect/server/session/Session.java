@@ -3,7 +3,6 @@ package dev.vxconnect.server.session;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
-import dev.vxconnect.server.execution.Operation;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.vxconnect.server.session;
 
-import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
@@ -8,10 +7,9 @@ import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
-import dev.vxconnect.server.SessionOptions;
+import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
-import dev.vxconnect.server.rpc.RequestContext;
-import dev.vxconnect.server.rpc.RpcFailure;
+import dev.vxconnect.server.call.RpcFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -105,7 +103,7 @@ public final class SessionManager implements StateRecorder {
 
   private Future<Session> resolve(RequestContext request, boolean create) {
     if (!request.permitted()) {
-      return Future.failedFuture(RpcFailure.permissionDenied(request));
+      return Future.failedFuture(RpcFailure.permissionDenied(request.userId()));
     }
     try {
       validateId(request.sessionId());
@@ -170,10 +168,10 @@ public final class SessionManager implements StateRecorder {
   /** RESOURCE_EXHAUSTED when the key's user already holds as many sessions as one user may. */
   private Optional<RpcFailure> overLimit(SessionKey key) {
     long held = sessions.keySet().stream().filter(k -> k.userId().equals(key.userId())).count();
-    if (held >= options.getMaxSessionsPerUser() && !sessions.containsKey(key)) {
+    if (held >= options.maxSessionsPerUser() && !sessions.containsKey(key)) {
       return Optional.of(new RpcFailure(ErrorStatus.retryLater(ErrorStatus.RESOURCE_EXHAUSTED,
           "User " + key.userId() + " holds " + held + " sessions, the most one user may hold;"
-              + " close some, or retry later.", options.getRetryDelay())));
+              + " close some, or retry later.", options.retryDelay())));
     }
     return Optional.empty();
   }
@@ -340,12 +338,12 @@ public final class SessionManager implements StateRecorder {
 
   /** Closes sessions idle for longer than the timeout that run nothing. */
   public void expireIdle() {
-    long cutoff = System.currentTimeMillis() - options.getIdleTimeout().toMillis();
+    long cutoff = System.currentTimeMillis() - options.idleTimeout().toMillis();
     for (Session session : live()) {
       boolean busy = session.operations().stream().anyMatch(op -> !op.isFinished());
       if (!busy && session.lastAccessMs() < cutoff) {
         LogIds.of(LOG.atInfo(), session).log("Session {} of user {} expired after {} idle", session.sessionId(),
-            session.userId(), options.getIdleTimeout());
+            session.userId(), options.idleTimeout());
         close(session.key(), false);
       }
     }

@@ -1,6 +1,5 @@
 package dev.vxconnect.server.session;
 
-import dev.vxconnect.server.LogIds;
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.SessionContext;

@@ -3,14 +3,16 @@ package dev.vxconnect.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vxconnect.server.AuthOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.Conf;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -33,31 +35,47 @@ class AuthenticatorTest {
     return headers;
   }
 
+  private static Conf conf(String... pairs) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      values.put(pairs[i], pairs[i + 1]);
+    }
+    return new Conf(values);
+  }
+
+  private static AuthOptions auth(String... pairs) {
+    return AuthOptions.from(conf(pairs));
+  }
+
+  private static TlsOptions tls(String... pairs) {
+    return TlsOptions.from(conf(pairs));
+  }
+
   private static Authenticator plain(AuthOptions auth, boolean allowInsecure) {
-    return new Authenticator(auth, TOKENS, Optional.empty(), new TlsOptions().setAllowInsecure(allowInsecure));
+    return new Authenticator(auth, TOKENS, Optional.empty(), tls("vxconnect.tls.allowInsecure", Boolean.toString(allowInsecure)));
   }
 
   @Test
   void withoutTokensAnyoneOnLoopbackMayActAsAnyUser() {
-    Caller caller = plain(new AuthOptions(), false).authenticate(headers(), from("127.0.0.1"), false);
+    Caller caller = plain(auth(), false).authenticate(headers(), from("127.0.0.1"), false);
     assertThat(caller.user()).isEmpty();
     assertThat(caller.mayActAs("whoever")).isTrue();
-    assertThat(plain(new AuthOptions(), false).authenticate(headers(), from("::1"), true).forwarded()).isTrue();
+    assertThat(plain(auth(), false).authenticate(headers(), from("::1"), true).forwarded()).isTrue();
   }
 
   @Test
   void plaintextFromAnotherHostNeedsTlsOrPermission() {
-    assertThatThrownBy(() -> plain(new AuthOptions(), false).authenticate(headers(), from("192.0.2.7"), false))
+    assertThatThrownBy(() -> plain(auth(), false).authenticate(headers(), from("192.0.2.7"), false))
         .isInstanceOf(Authenticator.Refused.class).hasMessageContaining("without TLS");
-    assertThat(plain(new AuthOptions(), true).authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
-    Authenticator tls = new Authenticator(new AuthOptions(), TOKENS, Optional.empty(),
-        new TlsOptions().setCertFile(Path.of("c.pem")).setKeyFile(Path.of("k.pem")));
+    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
+    Authenticator tls = new Authenticator(auth(), TOKENS, Optional.empty(),
+        tls("vxconnect.tls.certFile", "c.pem", "vxconnect.tls.keyFile", "k.pem"));
     assertThat(tls.authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
   }
 
   @Test
   void tokensAreRequiredOnceConfigured() {
-    Authenticator auth = plain(new AuthOptions().setTokensFile(Path.of("tokens")), false);
+    Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
     assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1"), false))
         .hasMessage("No authentication token provided");
     assertThatThrownBy(() -> auth.authenticate(headers("Authorization", "Bearer nope"), from("127.0.0.1"), false))
@@ -70,7 +88,7 @@ class AuthenticatorTest {
 
   @Test
   void aTokenFromTheFileActsOnlyAsItsUserInEitherHeader() {
-    Authenticator auth = plain(new AuthOptions().setTokensFile(Path.of("tokens")), false);
+    Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
     Caller alice = auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false);
     assertThat(alice.user()).contains("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
@@ -87,7 +105,7 @@ class AuthenticatorTest {
 
   @Test
   void thePreSharedTokenMayActAsAnyUser() {
-    Authenticator auth = plain(new AuthOptions().setToken("shared").setTokensFile(Path.of("tokens")), false);
+    Authenticator auth = plain(auth("spark.connect.authenticate.token", "shared", "vxconnect.auth.tokensFile", "tokens"), false);
     Caller shared = auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"), false);
     assertThat(shared.user()).isEqualTo(Optional.empty());
     assertThat(shared.mayActAs("carol")).isTrue();

@@ -18,8 +18,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.vxconnect.server.AuthOptions;
-import dev.vxconnect.server.TlsOptions;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.Conf;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,8 +132,8 @@ class JwtVerifierTest {
 
   @Test
   void theAuthenticatorBindsAJwtToItsUser() throws Exception {
-    Authenticator auth = new Authenticator(new AuthOptions().setJwtKeysFile(temp.resolve("jwks.json")),
-        TokenTable.empty(), Optional.of(verifier), new TlsOptions());
+    Authenticator auth = new Authenticator(AuthOptions.from(new Conf(Map.of("vxconnect.auth.jwt.keysFile", temp.resolve("jwks.json").toString()))),
+        TokenTable.empty(), Optional.of(verifier), TlsOptions.from(new Conf(Map.of())));
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Authorization", "Bearer " + rsaSigned(claims("alice").build(), rsa));
     Caller alice = auth.authenticate(headers, loopback(), false);

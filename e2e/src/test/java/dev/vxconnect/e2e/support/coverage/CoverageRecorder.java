@@ -1,6 +1,6 @@
 package dev.vxconnect.e2e.support.coverage;
 
-import dev.vxconnect.e2e.support.ServerProcess;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.vxconnect.e2e.support;
+package dev.vxconnect.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * A vxconnect server started the way users start it, {@code bin/vxconnect}, as its own OS process
- * on a free loopback port. Its stderr (the log) goes to a file under target/ for post-mortems.
+ * on a free loopback port. Its stderr (the log) goes to a file under target/ for post-mortems. e2e
+ * tests start it with their defaults ({@link #start}); the benchmark with its own ({@link #launch}).
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -38,7 +40,8 @@ public final class ServerProcess implements AutoCloseable {
   public static final String COMPUTE_JAVA_OPTS = "-Xmx3g";
 
   private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+  /** Long enough for a cold start on two cores shared with other servers (a bench server's too). */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
   /** Server key: run a few plans before serving. Off unless a test's confs set it. */
   public static final String WARMUP = "vxconnect.server.warmup";
 
@@ -63,32 +66,35 @@ public final class ServerProcess implements AutoCloseable {
     return start(name, FreePort.find(), confs, env);
   }
 
-  /** As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place). */
+  /**
+   * As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place):
+   * loopback only, local[2], no UI, no warm-up unless the confs turn it on, its files under
+   * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise, and
+   * the classes of a first start mapped from a {@link ClassArchive}.
+   */
   public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
       throws IOException {
-    Path log = logFile(name);
-    Process process = launch(name, port, confs, env, log);
-    try {
-      int actualPort = awaitListening(process, log);
-      return new ServerProcess(process, actualPort, log);
-    } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
+    Path home = home();
+    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    return launch(home, logDir, name, testArgs(logDir, name, port, confs), testEnvironment(home, logDir, env));
   }
 
   /** How a server that was expected to refuse to start ended: its exit code and its log. */
   public record Exited(int code, String log) {}
 
   /**
-   * Starts a server that must refuse to start (bad settings, an unusable database...) and waits
-   * for it to exit; fails if it listens instead, or is still running after {@code timeout}.
+   * Starts a test server (as {@link #start(String, List, Map)}) that must refuse to start (bad
+   * settings, an unusable database...) and waits for it to exit; fails if it listens instead, or is
+   * still running after {@code timeout}.
    */
   public static Exited startExpectingExit(String name, List<String> confs, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
-    Path log = logFile(name);
+    Path home = home();
+    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path log = logDir.resolve(name + ".log");
     Files.deleteIfExists(log);
-    Process process = launch(name, FreePort.find(), confs, env, log);
+    Process process = spawn(home, logDir, name, testArgs(logDir, name, FreePort.find(), confs),
+        testEnvironment(home, logDir, env));
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("server " + name + " still runs after " + timeout + "; see " + log);
@@ -103,38 +109,78 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static Path logFile(String name) throws IOException {
-    return Files.createDirectories(home().resolve("e2e/target/server-logs")).resolve(name + ".log");
+  /** A test server's arguments: the {@link #defaults}, no warm-up unless the confs ask, the confs. */
+  private static List<String> testArgs(Path logDir, String name, int port, List<String> confs) {
+    List<String> args = defaults(logDir, name, port);
+    if (confs.stream().noneMatch(conf -> conf.startsWith(WARMUP + "="))) {
+      // A warm-up costs each start seconds of CPU on two shared cores; tests whose first queries'
+      // latency matters (failover) turn it back on.
+      args.add("--conf");
+      args.add(WARMUP + "=false");
+    }
+    for (String conf : confs) {
+      args.add("--conf");
+      args.add(conf);
+    }
+    return args;
   }
 
-  private static Process launch(String name, int port, List<String> confs, Map<String, String> env, Path log)
-      throws IOException {
-    Path home = home();
-    Path logDir = log.getParent();
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/vxconnect").toString(),
+  /** A test server's environment: C1 only unless told otherwise, and the class archive when there is one. */
+  private static Map<String, String> testEnvironment(Path home, Path logDir, Map<String, String> env) {
+    Map<String, String> environment = new HashMap<>(env);
+    String javaOpts = environment.getOrDefault("VXCONNECT_JAVA_OPTS",
+        System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
+    // The archiving server warms up, so that the classes of the first queries are archived too.
+    environment.put("VXCONNECT_JAVA_OPTS", ClassArchive.options(home, logDir,
+            () -> defaults(logDir, "class-archive", FreePort.find()))
+        .map(archive -> javaOpts + " " + archive).orElse(javaOpts));
+    return environment;
+  }
+
+  /** The arguments every test server gets: its port, loopback only, local[2], no UI, its own files. */
+  private static List<String> defaults(Path logDir, String name, int port) {
+    return new ArrayList<>(List.of(
         "--port", Integer.toString(port),
         "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
         "--conf", "spark.master=local[2]",
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
         "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
-    if (confs.stream().noneMatch(conf -> conf.startsWith(WARMUP + "="))) {
-      // A warm-up costs each start seconds of CPU on two shared cores; tests whose first queries'
-      // latency matters (failover) turn it back on.
-      command.add("--conf");
-      command.add(WARMUP + "=false");
+  }
+
+  /**
+   * Runs {@code home/bin/vxconnect args...} in {@code dir} with these environment variables (and
+   * VXCONNECT_HOME), its log (stderr) in {@code dir/name.log}, and waits until it listens.
+   */
+  public static ServerProcess launch(Path home, Path dir, String name, List<String> args,
+      Map<String, String> env) throws IOException {
+    Path log = dir.resolve(name + ".log");
+    Process process = spawn(home, dir, name, args, env);
+    try {
+      int actualPort = awaitListening(process, log);
+      return new ServerProcess(process, actualPort, log);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
     }
-    for (String conf : confs) {
-      command.add("--conf");
-      command.add(conf);
-    }
+  }
+
+  private static Process spawn(Path home, Path dir, String name, List<String> args, Map<String, String> env)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin/vxconnect").toString());
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(logDir.toFile());
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
+        .directory(dir.toFile());
     builder.environment().put("VXCONNECT_HOME", home.toString());
-    builder.environment().putIfAbsent("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS);
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /** A server process started another way (e.g. Apache Spark's own), already listening on {@code port}. */
+  public static ServerProcess of(Process process, int port, Path log) {
+    return new ServerProcess(process, port, log);
   }
 
   private static int awaitListening(Process process, Path log) throws IOException {

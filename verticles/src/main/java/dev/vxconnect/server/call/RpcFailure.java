@@ -1,4 +1,4 @@
-package dev.vxconnect.server.rpc;
+package dev.vxconnect.server.call;
 
 import dev.vxconnect.planner.ErrorStatus;
 
@@ -17,9 +17,9 @@ public final class RpcFailure extends RuntimeException {
   }
 
   /** The caller's token is bound to another user than the request names. */
-  public static RpcFailure permissionDenied(RequestContext request) {
+  public static RpcFailure permissionDenied(String userId) {
     return of(ErrorStatus.PERMISSION_DENIED, "The caller is not allowed to act as user '"
-        + request.userId() + "': user_context.user_id must be the user its token is bound to");
+        + userId + "': user_context.user_id must be the user its token is bound to");
   }
 
   public ErrorStatus status() {

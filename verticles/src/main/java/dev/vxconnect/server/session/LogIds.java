@@ -1,8 +1,5 @@
-package dev.vxconnect.server;
+package dev.vxconnect.server.session;
 
-import dev.vxconnect.server.execution.Operation;
-import dev.vxconnect.server.session.Session;
-import dev.vxconnect.server.session.SessionKey;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**

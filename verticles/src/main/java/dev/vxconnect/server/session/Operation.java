@@ -1,8 +1,7 @@
-package dev.vxconnect.server.execution;
+package dev.vxconnect.server.session;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.server.buffer.ResponseBuffer;
-import dev.vxconnect.server.session.Session;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -11,7 +10,9 @@ import org.apache.spark.connect.proto.ExecutePlanRequest;
  * One execution: its request, its state, its response buffer, the worker thread running it and the
  * stream currently attached to it. Interrupting it marks it cancelled, cancels its Spark jobs and
  * interrupts its thread: Spark only cancels jobs running at that moment, so the planner also
- * checks {@link #isCancelled()} before it starts one.
+ * checks {@link #isCancelled()} before it starts one. It lives beside {@link Session}, which holds
+ * a session's operations; its state changes ({@code begin}, {@code succeed}, {@code finish}, progress)
+ * are made by the execution package's {@code OperationRunner} alone.
  */
 public final class Operation implements Cancellation {
 
@@ -97,7 +98,7 @@ public final class Operation implements Cancellation {
   }
 
   /** Called by the worker that runs it; false if it was interrupted before it started. */
-  synchronized boolean begin(Thread thread) {
+  public synchronized boolean begin(Thread thread) {
     if (cancelled) {
       return false;
     }
@@ -107,7 +108,7 @@ public final class Operation implements Cancellation {
   }
 
   /** Marks it succeeded unless an interrupt came first; false means it must report OPERATION_CANCELED. */
-  synchronized boolean succeed() {
+  public synchronized boolean succeed() {
     if (cancelled) {
       return false;
     }
@@ -115,7 +116,7 @@ public final class Operation implements Cancellation {
     return true;
   }
 
-  synchronized void finish(State finalState) {
+  public synchronized void finish(State finalState) {
     state = finalState;
     worker = null;
   }
@@ -141,12 +142,12 @@ public final class Operation implements Cancellation {
   }
 
   /** How often its progress is reported (0: never); set when it starts running. */
-  void progressInterval(long intervalMs) {
+  public void progressInterval(long intervalMs) {
     this.progressIntervalMs = intervalMs;
   }
 
   /** Whether a progress report is due now (and, if so, notes that one is being sent). */
-  synchronized boolean progressDue(long nowMs) {
+  public synchronized boolean progressDue(long nowMs) {
     if (state != State.RUNNING || progressIntervalMs <= 0 || nowMs - lastProgressMs < progressIntervalMs) {
       return false;
     }

@@ -1,4 +1,4 @@
-package dev.vxconnect.e2e.support;
+package dev.vxconnect.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

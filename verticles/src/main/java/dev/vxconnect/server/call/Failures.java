@@ -1,9 +1,9 @@
-package dev.vxconnect.server.rpc;
+package dev.vxconnect.server.call;
 
+import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
-import dev.vxconnect.server.session.Session;
-import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -33,12 +33,12 @@ public final class Failures {
   }
 
   /** Maps {@code failure}; with a session, its details are kept for FetchErrorDetails. */
-  public ErrorStatus toStatus(Throwable failure, Session session) {
+  public ErrorStatus toStatus(Throwable failure, SessionContext session) {
     Throwable cause = unwrap(failure);
     if (cause instanceof RpcFailure rpc) {
       return rpc.status();
     }
-    Optional<ErrorStatus> stateLost = StateRecorder.unavailable(cause, retryDelay);
+    Optional<ErrorStatus> stateLost = stateUnavailable(cause, retryDelay);
     if (stateLost.isPresent()) {
       return stateLost.get();
     }
@@ -47,7 +47,7 @@ public final class Failures {
       return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(malformed.getMessage()));
     }
     try {
-      return session != null ? session.context().toErrorStatus(cause) : engine.toErrorStatus(cause);
+      return session != null ? session.toErrorStatus(cause) : engine.toErrorStatus(cause);
     } catch (RuntimeException | LinkageError mappingFailed) {
       // Never leave a call hanging because its error could not be described.
       LOG.error("Could not map {} to a status", cause, mappingFailed);
@@ -55,8 +55,17 @@ public final class Failures {
     }
   }
 
+  /**
+   * The status of a call that failed because the state database could not be used, if that is the
+   * cause: UNAVAILABLE with a retry delay (nothing was changed that the client could see later).
+   */
+  public static Optional<ErrorStatus> stateUnavailable(Throwable failure, Duration retryDelay) {
+    return StateUnavailableException.in(failure).map(lost -> ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
+        lost.getMessage() + ". Nothing was changed; retry later.", retryDelay));
+  }
+
   /** Ends the call with {@code failure}. */
-  public void send(GrpcServerResponse<?, ?> response, Throwable failure, Session session) {
+  public void send(GrpcServerResponse<?, ?> response, Throwable failure, SessionContext session) {
     send(response, toStatus(failure, session));
   }
 

@@ -1,9 +1,8 @@
-package dev.vxconnect.server.rpc;
+package dev.vxconnect.server.session;
 
+import dev.vxconnect.proto.SessionIds;
 import dev.vxconnect.server.auth.Caller;
-import dev.vxconnect.server.session.SessionKey;
 import java.util.Optional;
-import org.apache.spark.connect.proto.UserContext;
 
 /**
  * What every RPC says about who it is for: the user, the client's session id and, when the client
@@ -14,10 +13,9 @@ import org.apache.spark.connect.proto.UserContext;
 public record RequestContext(String userId, String sessionId, Optional<String> observedServerSideSessionId,
     Caller caller) {
 
-  public static RequestContext of(UserContext user, String sessionId, boolean hasObserved, String observed,
-      Caller caller) {
-    return new RequestContext(user.getUserId(), sessionId,
-        hasObserved && !observed.isEmpty() ? Optional.of(observed) : Optional.empty(), caller);
+  /** The ids a request carries (its method's extractor, {@code SparkConnectMethods.Method.ids}). */
+  public static RequestContext of(SessionIds ids, Caller caller) {
+    return new RequestContext(ids.userId(), ids.sessionId(), ids.observedServerSideSessionId(), caller);
   }
 
   public boolean forwarded() {

@@ -1,10 +1,13 @@
-package dev.vxconnect.server.buffer;
+package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.LogIds;
+import dev.vxconnect.server.buffer.ResponseBuffer;
+import dev.vxconnect.server.buffer.StreamCursor;
+import dev.vxconnect.server.buffer.StreamLimits;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkErrors;
-import dev.vxconnect.server.execution.Operation;
-import dev.vxconnect.server.rpc.Failures;
+import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.call.Failures;
 import io.vertx.core.Context;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -138,7 +141,7 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
         }
       }
     } catch (RuntimeException e) {
-      fail(failures.toStatus(e, operation.session()));
+      fail(failures.toStatus(e, operation.session().context()));
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.vxconnect.e2e.support;
+package dev.vxconnect.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +91,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /** The Spark Connect URL of the servers behind this proxy. */
+  public String url() {
+    return "sc://localhost:" + port();
   }
 
   /** Bytes forwarded from the target to clients so far, over every connection. */

@@ -1,0 +1,89 @@
+package dev.vxconnect.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Class data sharing for test servers. A verify starts some thirty servers, each of which loads,
+ * parses and verifies the same tens of thousands of classes of Spark, Hazelcast and Vert.x on two
+ * shared cores. One throwaway server per build of the jars archives the classes it loaded
+ * (-XX:ArchiveClassesAtExit, at its exit); every later start maps that archive instead
+ * (-XX:SharedArchiveFile). The archive is named after the JDK and the jars, so a rebuilt jar gets
+ * a new one; the JVM itself refuses an archive that does not match and starts without it.
+ * Nothing else about the servers changes: same classes, same flags, same behaviour.
+ */
+final class ClassArchive {
+
+  /** What the archive adds to VXCONNECT_JAVA_OPTS, or empty when there is none. */
+  private static Optional<String> options;
+
+  private ClassArchive() {}
+
+  /** The JVM options that map this build's archive, creating the archive on first use. */
+  static synchronized Optional<String> options(Path home, Path logDir, Supplier<List<String>> args) {
+    if (options == null) {
+      options = archive(home, logDir, args).map(file -> "-XX:SharedArchiveFile=" + file);
+    }
+    return options;
+  }
+
+  private static Optional<Path> archive(Path home, Path logDir, Supplier<List<String>> args) {
+    try {
+      Path dir = Files.createDirectories(home.resolve("e2e/target/class-archive"));
+      String key = fingerprint(home);
+      Path archive = dir.resolve("server-" + key + ".jsa");
+      Path failed = dir.resolve("server-" + key + ".failed");
+      if (Files.exists(archive)) {
+        return Optional.of(archive);
+      }
+      if (Files.exists(failed)) {
+        return Optional.empty();
+      }
+      Path partial = dir.resolve("server-" + key + "." + ProcessHandle.current().pid() + ".part");
+      String javaOpts = System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
+      // Started and stopped gracefully: the JVM writes the archive as it exits.
+      try (ServerProcess dumper = ServerProcess.launch(home, logDir, "class-archive", args.get(),
+          Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial))) {
+        // nothing to do but start and stop
+      }
+      if (Files.exists(partial)) {
+        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return Optional.of(archive);
+      }
+      Files.writeString(failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("testkit: test servers start without a class archive: " + e);
+    }
+    return Optional.empty();
+  }
+
+  /** The JDK and every jar bin/vxconnect puts on the class path, by name, size and time. */
+  private static String fingerprint(Path home) throws IOException {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(System.getProperty("java.home").getBytes());
+      digest.update(Runtime.version().toString().getBytes());
+      Path server = home.resolve("verticles/target");
+      try (Stream<Path> jars = Stream.concat(Stream.of(server.resolve("vxconnect-server.jar")),
+          Files.exists(server.resolve("lib")) ? Files.list(server.resolve("lib")) : Stream.empty())) {
+        for (Path jar : jars.sorted().toList()) {
+          digest.update((jar.getFileName() + ":" + Files.size(jar) + ":"
+              + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes());
+        }
+      }
+      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

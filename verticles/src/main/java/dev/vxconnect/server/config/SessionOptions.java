@@ -1,0 +1,23 @@
+package dev.vxconnect.server.config;
+
+import java.time.Duration;
+
+/** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user, artifacts. */
+public record SessionOptions(
+    Duration idleTimeout,
+    int tombstones,
+    Duration maintenanceInterval,
+    int maxSessionsPerUser,
+    long maxArtifactBytes,
+    Duration retryDelay) {
+
+  public static SessionOptions from(Conf conf) {
+    return new SessionOptions(
+        conf.get(ConfigKeys.SESSION_TIMEOUT),
+        conf.get(ConfigKeys.CLOSED_SESSIONS_TOMBSTONES),
+        conf.get(ConfigKeys.SESSION_MAINTENANCE_INTERVAL),
+        conf.get(ConfigKeys.MAX_SESSIONS_PER_USER),
+        conf.get(ConfigKeys.MAX_ARTIFACT_BYTES),
+        conf.get(ConfigKeys.RETRY_DELAY));
+  }
+}
