@@ -23,4 +23,11 @@ public interface ResponseSink {
    * sent or dropped, so that the server counts them with its buffers.
    */
   default void holding(long deltaBytes) {}
+
+  /**
+   * Told, before the first result (Arrow batch) response, whether the plan may give the same
+   * responses when run again: false when Catalyst knows it is not deterministic (rand(), uuid(),
+   * shuffle()...). True promises nothing: a resumed result is still checked response by response.
+   */
+  default void reproducible(boolean maybe) {}
 }

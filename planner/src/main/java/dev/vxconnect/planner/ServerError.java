@@ -33,6 +33,18 @@ public final class ServerError extends RuntimeException implements SparkThrowabl
         + " another instance and is usable, but this operation's results are lost. Run it again.");
   }
 
+  /**
+   * The operation was run again after its instance was lost, to resume its result, but did not give
+   * the responses its client already has: resuming would deliver wrong rows, so it stops here.
+   */
+  public static ServerError resultNotReproduced(String operationId, String why) {
+    return new ServerError(OPERATION_LOST_IN_FAILOVER, "08006", "Operation " + operationId
+        + " was running on an instance that stopped; the session was taken over by another instance"
+        + " and is usable, but running the operation again did not reproduce the part of its result"
+        + " already received (" + why + "), so it cannot be resumed without giving wrong rows. Run it"
+        + " again.");
+  }
+
   @Override
   public String getCondition() {
     return condition;

@@ -45,6 +45,8 @@ public final class HazelcastCluster implements Cluster {
   static final String CLOSED = "vxconnect.closed-sessions";
   static final String ARTIFACTS = "vxconnect.artifacts";
   static final String OPERATIONS = "vxconnect.operations";
+  /** Where clients of resumable results stand: live coordination, not durable (DESIGN.md section 10). */
+  static final String RESULT_MARKS = "vxconnect.result-marks";
   /** What the members must agree on (not durable: it lives as long as the cluster). */
   static final String SETTINGS = "vxconnect.cluster-settings";
   private static final String STATE_DATABASE = "state-database";
@@ -172,6 +174,7 @@ public final class HazelcastCluster implements Cluster {
     config.addMapConfig(durable(replicated(ARTIFACTS), database));
     // Records read back from the database after a restart get the same time to live as new ones.
     config.addMapConfig(durable(replicated(OPERATIONS), database).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
+    config.addMapConfig(replicated(RESULT_MARKS).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
     config.addMapConfig(durable(replicated(CLOSED).setEvictionConfig(new EvictionConfig()
         .setEvictionPolicy(EvictionPolicy.LRU)
         .setMaxSizePolicy(MaxSizePolicy.PER_NODE)

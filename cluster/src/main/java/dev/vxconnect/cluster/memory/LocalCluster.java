@@ -67,6 +67,16 @@ public final class LocalCluster implements Cluster {
       }
 
       @Override
+      public Future<Void> putMarks(String operationId, dev.vxconnect.proto.cluster.ResultMarks marks) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Optional<dev.vxconnect.proto.cluster.ResultMarks>> marks(String operationId) {
+        return Future.succeededFuture(Optional.empty());
+      }
+
+      @Override
       public boolean isShared() {
         return false;
       }

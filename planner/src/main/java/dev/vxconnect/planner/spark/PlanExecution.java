@@ -154,6 +154,7 @@ final class PlanExecution {
         .setSchema(ClientDataTypes.forEveryClient(DataTypeProtoConverter$.MODULE$.toConnectProtoType(
             dataset.schema(), DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
         .build());
+    sink.reproducible(dataset.queryExecution().analyzed().deterministic());
     ArrowBatchSender sender = new ArrowBatchSender(sink, maxChunkBytes(spark, holder));
     new ArrowResultStreamer(holder, sender, new FetchedBytes(sink), cancellation, windowBytes).stream(dataset);
     sink.send(MetricGenerator$.MODULE$.createMetricsResponse(session, dataset));

@@ -87,33 +87,60 @@ public final class ResponseBuffer implements ResponseSink {
     heldByAll.add(deltaBytes);
   }
 
+  /** Told the index a response will take, before it is added; may block (it runs on the producer's thread). */
+  @FunctionalInterface
+  public interface BeforeAppend {
+    void at(long index);
+  }
+
   /**
    * Adds a response, waiting while the client is {@code aheadBytes} behind; the producer's slot is
    * given back for the wait.
    */
   @Override
   public void send(ExecutePlanResponse response) {
+    send(response, index -> {});
+  }
+
+  /**
+   * As {@link #send(ExecutePlanResponse)}, telling {@code before} the response's index first (again if
+   * a progress report takes that index meanwhile): what it does happens before the response can be
+   * sent.
+   */
+  public void send(ExecutePlanResponse response, BeforeAppend before) {
     Entry entry;
     synchronized (this) {
       entry = stamp(response, lastIndex + 1);
     }
     awaitRoom(entry.size());
-    Listener toNotify;
-    synchronized (this) {
-      if (cancelled) {
-        throw new CancellationException("operation was interrupted");
+    while (true) {
+      long index;
+      synchronized (this) {
+        checkOpen();
+        index = lastIndex + 1;
       }
-      if (finished) {
-        throw new IllegalStateException("response after the end of operation " + operationId);
+      before.at(index);
+      Listener toNotify;
+      synchronized (this) {
+        checkOpen();
+        if (index != lastIndex + 1) {
+          continue; // a progress report took the index meanwhile: the response takes the next one
+        }
+        append(entry.index() == index ? entry : stamp(response, index));
+        toNotify = listener;
       }
-      if (entry.index() != lastIndex + 1) {
-        // A progress report was offered meanwhile: the response takes the next index after it.
-        entry = stamp(response, lastIndex + 1);
-      }
-      append(entry);
-      toNotify = listener;
+      notify(toNotify);
+      return;
     }
-    notify(toNotify);
+  }
+
+  private void checkOpen() {
+    if (cancelled) {
+      throw new CancellationException("operation was interrupted");
+    }
+    if (finished) {
+      throw new IllegalStateException("response after the end of operation " + operationId);
+    }
   }
 
   /** Waits until {@code size} more bytes fit ahead of the client (the stamped size: ids are of fixed length). */
@@ -251,6 +278,15 @@ public final class ResponseBuffer implements ResponseSink {
       }
       notifyAll();
     }
+  }
+
+  /**
+   * The index of the oldest response still kept: the client cannot come back to a position before
+   * it (it released it, or it was dropped for room).
+   */
+  public synchronized long firstKeptIndex() {
+    Entry first = entries.first();
+    return first != null ? first.index() : lastIndex + 1;
   }
 
   /** True when every response up to {@code nextIndex - 1} is all there will be. */

@@ -7,6 +7,8 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.OperationRecord;
+import dev.vxconnect.proto.cluster.ResultMark;
+import dev.vxconnect.proto.cluster.ResultMarks;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
@@ -20,9 +22,11 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
@@ -97,7 +101,9 @@ public final class ExecutionManager {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
     boolean reattachable = options.reattachableEnabled() && isReattachable(request);
-    return launch(session, request.toBuilder().setOperationId(operationId).build(), reattachable, 1);
+    ExecutePlanRequest started = request.toBuilder().setOperationId(operationId).build();
+    return launch(session, started, reattachable, 1, buffer -> resumable(started, reattachable)
+        ? ResultStream.recorded(buffer, registry) : ResultStream.unrecorded(buffer));
   }
 
   /**
@@ -112,11 +118,38 @@ public final class ExecutionManager {
     LogIds.of(LOG.atInfo(), session, request.getOperationId()).log(
         "Operation {} of session {} lost with its instance before any result: running it again",
         request.getOperationId(), session.sessionId());
-    return launch(session, request, true, firstIndex);
+    return launch(session, request, true, firstIndex, ResultStream::unrecorded);
+  }
+
+  /**
+   * Runs again, under its own id, a query whose instance was lost while its client was reading its
+   * result, and resumes the result after the client's last response, {@code firstIndex - 1}: the
+   * result responses up to {@code base} are produced again and checked against the digest the
+   * client's instance recorded, then only the ones that follow are sent (none before: see
+   * {@link ResultStream}).
+   */
+  public Operation resume(Session session, ExecutePlanRequest request, long firstIndex, Optional<ResultMark> base) {
+    if (session.isClosed()) {
+      throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
+    }
+    LogIds.of(LOG.atInfo(), session, request.getOperationId()).log(
+        "Operation {} of session {} lost with its instance: running it again to resume its result after"
+            + " response {} ({} result responses received)", request.getOperationId(), session.sessionId(),
+        firstIndex - 1, base.map(ResultMark::getResults).orElse(0L));
+    return launch(session, request, true, firstIndex, buffer -> ResultStream.resumed(buffer, registry, base));
+  }
+
+  /** Whether another instance could resume the operation's result: marks are recorded for it. */
+  private boolean resumable(ExecutePlanRequest request, boolean reattachable) {
+    return reattachable && registry.isShared() && rerunnable(request);
+  }
+
+  private static boolean rerunnable(ExecutePlanRequest request) {
+    return request.getPlan().hasRoot() && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
   }
 
   private Operation launch(Session session, ExecutePlanRequest request, boolean reattachable,
-      long firstIndex) {
+      long firstIndex, Function<ResponseBuffer, ResultStream> results) {
     String operationId = request.getOperationId();
     admission.admit(session);
     ResponseBuffer buffer = new ResponseBuffer(operationId, session.sessionId(),
@@ -134,7 +167,7 @@ public final class ExecutionManager {
       // Serializing the request is only worth it where another instance may need it.
       register(session, operation);
     }
-    OperationRunner runner = new OperationRunner(operation, recorder, slots);
+    OperationRunner runner = new OperationRunner(operation, results.apply(buffer), recorder, slots);
     try {
       threads.run(() -> {
         try {
@@ -194,18 +227,49 @@ public final class ExecutionManager {
           || !record.getUserId().equals(session.userId())) {
         return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId));
       }
-      boolean noResultSeen = record.getFirstResultIndex() == 0 || lastIndex < record.getFirstResultIndex();
-      if (record.getRequest().isEmpty() || !noResultSeen) {
+      if (record.getRequest().isEmpty()) {
         return Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
       }
+      ExecutePlanRequest request;
       try {
-        ExecutePlanRequest request = ExecutePlanRequest.parseFrom(record.getRequest().toByteArray());
-        return Future.succeededFuture(session.operation(operationId)
-            .orElseGet(() -> startAgain(session, request, lastIndex + 1)));
+        request = ExecutePlanRequest.parseFrom(record.getRequest().toByteArray());
       } catch (Exception e) {
         return Future.failedFuture(e);
       }
+      return registry.marks(operationId).compose(marks -> {
+        Optional<Operation> here = session.operation(operationId);
+        if (here.isPresent()) {
+          return Future.succeededFuture(here.get()); // a concurrent reattach started it already
+        }
+        if (marks.isPresent() && !marks.get().getMarksList().isEmpty()) {
+          return resumePoint(marks.get(), lastIndex)
+              .map(base -> Future.succeededFuture(resume(session, request, lastIndex + 1, base)))
+              .orElseGet(() -> Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner())));
+        }
+        boolean noResultSeen = record.getFirstResultIndex() == 0 || lastIndex < record.getFirstResultIndex();
+        return noResultSeen ? Future.succeededFuture(startAgain(session, request, lastIndex + 1))
+            : Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
+      });
     });
+  }
+
+  /**
+   * Where a client whose last response is {@code lastIndex} stands in a resumable result: the last
+   * mark at or before it (empty inside: it had no result response yet), or nothing when the marks
+   * that could tell were dropped.
+   */
+  static Optional<Optional<ResultMark>> resumePoint(ResultMarks marks, long lastIndex) {
+    ResultMark base = null;
+    for (ResultMark mark : marks.getMarksList()) {
+      if (mark.getIndex() <= lastIndex) {
+        base = mark;
+      }
+    }
+    if (base != null) {
+      return Optional.of(Optional.of(base));
+    }
+    // Before every mark: it had no result response only if the first mark is the first result's.
+    return marks.getMarks(0).getResults() == 1 ? Optional.of(Optional.empty()) : Optional.empty();
   }
 
   /**
@@ -214,7 +278,7 @@ public final class ExecutionManager {
    */
   private void register(Session session, Operation operation) {
     ExecutePlanRequest request = operation.request();
-    boolean rerunnable = request.getPlan().hasRoot() && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
+    boolean rerunnable = rerunnable(request);
     OperationRecord record = OperationRecord.newBuilder().setOperationId(operation.id())
         .setUserId(session.userId()).setSessionId(session.sessionId()).setOwner(self)
         .setState(OperationRecord.State.RUNNING).setReattachable(true)

@@ -33,11 +33,13 @@ final class OperationRunner implements Runnable {
       .build();
 
   private final Operation operation;
+  private final ResultStream results;
   private final StateRecorder recorder;
   private final SparkSlots slots;
 
-  OperationRunner(Operation operation, StateRecorder recorder, SparkSlots slots) {
+  OperationRunner(Operation operation, ResultStream results, StateRecorder recorder, SparkSlots slots) {
     this.operation = operation;
+    this.results = results;
     this.recorder = recorder;
     this.slots = slots;
   }
@@ -58,7 +60,7 @@ final class OperationRunner implements Runnable {
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
       boolean changesState = context.changesSessionState(operation.request());
       long started = System.nanoTime();
-      context.execute(operation.request(), operation.buffer(), operation);
+      context.execute(operation.request(), results, operation);
       LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} ran in {} ms", operation.id(),
           operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
       if (changesState) {
@@ -75,6 +77,7 @@ final class OperationRunner implements Runnable {
           return;
         }
       }
+      results.checkComplete();
       if (operation.succeed()) {
         operation.buffer().complete(operation.reattachable() ? RESULT_COMPLETE : null);
       } else {
