@@ -43,6 +43,10 @@ public final class Bench {
         log("bench: (f) failover on a two-instance cluster");
         results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
       });
+      attempt(results, Settings.VXCONNECT + " (f) resume", () -> {
+        log("bench: (f) a result resumed across a kill, and the cost of its marks");
+        results.resume = new Failover(settings, work).resume();
+      });
     }
     if (settings.runs("g") && settings.servers().contains(Settings.VXCONNECT)) {
       attempt(results, "(g)", () -> results.durable.putAll(new DurableState(settings, work).run()));

@@ -1,42 +1,46 @@
 package dev.vxconnect.bench;
 
-import dev.vxconnect.testkit.FreePort;
-import dev.vxconnect.testkit.ServerProcess;
-import dev.vxconnect.testkit.TcpProxy;
+import dev.vxconnect.testkit.BreakingNetworkClient;
+import dev.vxconnect.testkit.RowCounter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * (f), vxconnect only: two instances in one cluster behind a {@link TcpProxy} (as a load balancer); a client's
- * session is used, its owner killed with kill -9, and the time from the kill to the client's next
- * successful query is measured. The client is the official one with its default retry policies;
- * when a query still fails the harness tries again after 50 ms and counts the failure, as an
- * application would have to.
+ * (f), vxconnect only, on a two-instance cluster ({@link BenchCluster}):
+ * <ul>
+ *   <li>a client's session is used, its owner killed with kill -9, and the time from the kill to the
+ *       client's next successful query is measured. The client is the official one with its default
+ *       retry policies; when a query still fails the harness tries again after 50 ms and counts the
+ *       failure, as an application would have to;
+ *   <li>a result read with toLocalIterator, its instance killed once the client has 200,000 rows:
+ *       the time from the kill to the next result row over the wire (the resumed result), and each
+ *       row checked to come once;
+ *   <li>what recording where clients stand in results costs: collect's rows/s on this cluster and
+ *       on one started with {@code vxconnect.cluster.resumeResults=false}.
+ * </ul>
  */
 final class Failover {
 
   private static final String QUERY = "select k, count(*) as n, sum(v) as total from mine group by k order by k";
   private static final long GIVE_UP_MS = 120_000;
+  private static final long KILL_AFTER_ROWS = 200_000;
 
   /** One kill: milliseconds to the next successful query, and how many attempts failed before. */
   record Kill(long millis, int failedAttempts, boolean sameResult) {}
 
+  /** A result read across a kill, and collect's throughput with and without result marks. */
+  record Resume(long rows, long millisToNextRow, boolean everyRowOnce, double rowsPerSecond,
+      double rowsPerSecondWithoutMarks) {}
+
   private final Settings settings;
   private final Path work;
-  private final String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-  private final int[] grpcPorts = {FreePort.find(), FreePort.find()};
-  private final int[] clusterPorts = {FreePort.find(), FreePort.find()};
-  private final ServerProcess[] members = new ServerProcess[2];
-  private int restarts;
 
   Failover(Settings settings, Path work) {
     this.settings = settings;
@@ -44,53 +48,23 @@ final class Failover {
   }
 
   List<Kill> run(int kills) throws Exception {
-    ExecutorService starter = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<ServerProcess>> starting = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        int index = i;
-        starting.add(starter.submit(() -> startMember(index)));
-      }
-      for (int i = 0; i < 2; i++) {
-        members[i] = starting.get(i).get();
-      }
-    } finally {
-      starter.shutdownNow();
-    }
-    try (TcpProxy balancer = TcpProxy.start(grpcPorts)) {
-      Workloads.warmUp(balancer.url());
+    try (BenchCluster cluster = new BenchCluster(settings, work, "failover", List.of())) {
+      Workloads.warmUp(cluster.url());
       List<Kill> result = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
-        result.add(killOnce(balancer.url(), k + 1 < kills));
+        result.add(killOnce(cluster, k + 1 < kills));
       }
       return result;
-    } finally {
-      for (ServerProcess member : members) {
-        if (member != null) {
-          member.close();
-        }
-      }
     }
   }
 
-  private ServerProcess startMember(int index) throws Exception {
-    String members = Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p)
-        .collect(Collectors.joining(","));
-    return Server.startVxconnect(settings, work, "failover-" + index + "-" + restarts, grpcPorts[index],
-        List.of("vxconnect.cluster.enabled=true",
-            "vxconnect.cluster.name=" + clusterName,
-            "vxconnect.cluster.port=" + clusterPorts[index],
-            "vxconnect.cluster.members=" + members),
-        "1500m");
-  }
-
-  private Kill killOnce(String url, boolean restart) throws Exception {
-    try (SparkSession client = Workloads.connect(url)) {
+  private Kill killOnce(BenchCluster cluster, boolean restart) throws Exception {
+    try (SparkSession client = Workloads.connect(cluster.url())) {
       client.sql("create temp view mine as select id % 5 as k, id as v from range(1000)");
       Row[] before = (Row[]) client.sql(QUERY).collect();
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
-      int owner = ownerOf(sessionId);
-      members[owner].kill();
+      int owner = cluster.ownerOf(sessionId);
+      cluster.kill(owner);
       long killedAt = System.nanoTime();
       int failed = 0;
       Row[] after;
@@ -108,21 +82,82 @@ final class Failover {
       }
       long millis = (System.nanoTime() - killedAt) / 1_000_000;
       if (restart) {
-        restarts++;
-        members[owner] = startMember(owner);
-        Thread.sleep(5_000); // the restarted member joins the cluster
+        cluster.restart(owner);
       }
       return new Kill(millis, failed, Arrays.equals(before, after));
     }
   }
 
-  /** The live member whose log says it opened the session. */
-  private int ownerOf(String sessionId) throws Exception {
-    for (int i = 0; i < members.length; i++) {
-      if (members[i].isAlive() && members[i].logText().contains("Session " + sessionId + " of user")) {
-        return i;
+  /** The result read across a kill, then collect's throughput with marks and without. */
+  Resume resume() throws Exception {
+    long rows = settings.resumeRows();
+    long millisToNextRow;
+    boolean everyRowOnce;
+    double withMarks;
+    try (BenchCluster cluster = new BenchCluster(settings, work, "resume", List.of())) {
+      Workloads.warmUp(cluster.url());
+      withMarks = collectRowsPerSecond(cluster.url(), rows);
+      String sessionId = UUID.randomUUID().toString();
+      RowCounter counter = new RowCounter();
+      try (SparkSession client = BreakingNetworkClient.connect(cluster.url() + "/;session_id=" + sessionId, counter)) {
+        BitSet seen = new BitSet();
+        long received = 0;
+        long killedAt = 0;
+        long rowsAtKill = 0;
+        long nextRowAt = 0;
+        Iterator<Long> ids = client.range(rows).toLocalIterator();
+        try {
+          while (ids.hasNext()) {
+            long id = ids.next();
+            everyRowOnceCheck(seen, id);
+            received++;
+            if (killedAt == 0 && counter.rows() >= KILL_AFTER_ROWS) {
+              rowsAtKill = counter.rows();
+              cluster.kill(cluster.ownerOf(sessionId));
+              killedAt = System.nanoTime();
+            } else if (killedAt != 0 && nextRowAt == 0 && counter.rows() > rowsAtKill) {
+              nextRowAt = counter.lastRowNanos();
+            }
+          }
+        } finally {
+          if (ids instanceof AutoCloseable closeable) {
+            closeable.close();
+          }
+        }
+        millisToNextRow = nextRowAt == 0 ? -1 : (nextRowAt - killedAt) / 1_000_000;
+        everyRowOnce = received == rows && seen.cardinality() == rows;
       }
     }
-    throw new IllegalStateException("no member logged session " + sessionId);
+    double withoutMarks;
+    try (BenchCluster cluster = new BenchCluster(settings, work, "no-marks",
+        List.of("vxconnect.cluster.resumeResults=false"))) {
+      Workloads.warmUp(cluster.url());
+      withoutMarks = collectRowsPerSecond(cluster.url(), rows);
+    }
+    return new Resume(rows, millisToNextRow, everyRowOnce, withMarks, withoutMarks);
+  }
+
+  private static void everyRowOnceCheck(BitSet seen, long id) {
+    if (seen.get((int) id)) {
+      throw new IllegalStateException("row " + id + " came twice");
+    }
+    seen.set((int) id);
+  }
+
+  /** The best of three collects of {@code rows} ids through the balancer, in rows/s. */
+  private static double collectRowsPerSecond(String url, long rows) throws Exception {
+    double best = 0;
+    try (SparkSession client = Workloads.connect(url)) {
+      for (int run = 0; run < 3; run++) {
+        long start = System.nanoTime();
+        Object collected = client.range(rows).collect();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (((Long[]) collected).length != rows) {
+          throw new IllegalStateException("collect gave " + ((Long[]) collected).length + " rows");
+        }
+        best = Math.max(best, rows / seconds);
+      }
+    }
+    return best;
   }
 }

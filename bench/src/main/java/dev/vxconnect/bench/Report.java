@@ -104,6 +104,18 @@ final class Report {
       md.append('\n');
     }
 
+    if (results.resume != null) {
+      Failover.Resume r = results.resume;
+      md.append(String.format(Locale.ROOT, "(f) A %,d-row result read with toLocalIterator through the balancer,"
+          + " its instance killed once the client had %,d rows: the next result row arrived %,d ms after the"
+          + " kill (the other instance took the session over, ran the query again and checked the result"
+          + " responses up to the client's position); every row came once: %s. Collect of the same result"
+          + " on this cluster: %,.0f rows/s with result marks, %,.0f rows/s on a cluster started with"
+          + " vxconnect.cluster.resumeResults=false (%.2fx).%n%n", r.rows(), 200_000, r.millisToNextRow(),
+          r.everyRowOnce() ? "yes" : "**no**", r.rowsPerSecond(), r.rowsPerSecondWithoutMarks(),
+          r.rowsPerSecond() / r.rowsPerSecondWithoutMarks()));
+    }
+
     if (!results.durable.isEmpty()) {
       durable(md, results.durable);
     }

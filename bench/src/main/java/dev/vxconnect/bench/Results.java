@@ -15,6 +15,8 @@ final class Results {
   /** What failed, by "server (workload)". */
   final Map<String, String> errors = new LinkedHashMap<>();
   final List<Failover.Kill> kills = new ArrayList<>();
+  /** Workload (f)'s resumed result, or null if it did not run. */
+  Failover.Resume resume;
   /** Workload (g), by server: empty if it did not run. */
   final Map<String, DurableState.Figures> durable = new LinkedHashMap<>();
   String loadBefore;

@@ -29,6 +29,7 @@ record Settings(
     int tpchWarmups,
     int tpchRuns,
     int failoverRuns,
+    long resumeRows,
     int stateWarmup,
     int stateCalls,
     int stateTables,
@@ -65,6 +66,7 @@ record Settings(
         integer("bench.tpch.warmups", full ? 2 : 1),
         integer("bench.tpch.runs", full ? 9 : 3),
         integer("bench.failover.runs", full ? 3 : 1),
+        Long.getLong("bench.resume.rows", full ? 40_000_000L : 4_000_000L),
         integer("bench.state.warmup", full ? 50 : 10),
         integer("bench.state.calls", full ? 500 : 100),
         integer("bench.state.tables", full ? 100 : 20),
@@ -91,9 +93,9 @@ record Settings(
     return String.format(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
-            + " (f) %d kill(s); (g) %d Config sets and %d CREATE TABLE after %d of each; server heap -Xmx%s",
+            + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each; server heap -Xmx%s",
         scale, latencyCalls, latencyWarmup, collectRows, collectRuns, concurrentSessions,
-        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, stateCalls,
+        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, resumeRows, stateCalls,
         stateTables, stateWarmup, serverHeap);
   }
 }

@@ -1,15 +1,8 @@
 package dev.vxconnect.e2e.support;
 
 import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
-import java.util.concurrent.TimeUnit;
+import dev.vxconnect.testkit.BreakingNetworkClient;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.connect.client.RetryPolicy;
-import org.apache.spark.sql.connect.client.SparkConnectClient;
-import org.sparkproject.io.grpc.Status;
-import org.sparkproject.io.grpc.StatusRuntimeException;
-import scala.Option;
-import scala.concurrent.duration.FiniteDuration;
-import scala.jdk.javaapi.CollectionConverters;
 
 /** Sessions of the official Spark Connect JVM client (server run only). */
 final class ClientSessions {
@@ -41,28 +34,11 @@ final class ClientSessions {
    * the server's reattach, not the race. Users whose networks break can add it the same way.
    */
   static SparkSession connectRetryingClosedChannels(String url) {
-    RetryPolicy closedChannel = RetryPolicy.apply(Option.apply(10),
-        FiniteDuration.apply(50, TimeUnit.MILLISECONDS),
-        Option.apply(FiniteDuration.apply(2, TimeUnit.SECONDS)), 2.0,
-        RetryPolicy.apply$default$5(), RetryPolicy.apply$default$6(),
-        ClientSessions::isClosedChannel, "closed-channel",
-        RetryPolicy.apply$default$9(), RetryPolicy.apply$default$10());
-    SparkConnectClient client = SparkConnectClient.builder().connectionString(url)
-        .interceptor(new CoverageInterceptor())
-        .retryPolicy(withDefaults(closedChannel))
-        .build();
-    return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
+    return connectRetryingClosedChannels(url, new CoverageInterceptor());
   }
 
-  private static scala.collection.immutable.Seq<RetryPolicy> withDefaults(RetryPolicy extra) {
-    java.util.List<RetryPolicy> policies =
-        new java.util.ArrayList<>(CollectionConverters.asJava(RetryPolicy.defaultPolicies()));
-    policies.add(extra);
-    return CollectionConverters.asScala(policies).toList();
-  }
-
-  private static Object isClosedChannel(Throwable e) {
-    return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNKNOWN
-        && "channel closed".equals(s.getStatus().getDescription());
+  /** As {@link #connectRetryingClosedChannels(String)}, with this interceptor instead of coverage's. */
+  static SparkSession connectRetryingClosedChannels(String url, org.sparkproject.io.grpc.ClientInterceptor interceptor) {
+    return BreakingNetworkClient.connect(url, interceptor);
   }
 }

@@ -244,6 +244,14 @@ public final class ConfigKeys {
       .doc("Artifacts up to this size are replicated for failover; larger ones stay with their instance.")
       .bytesConf().checkValue(n -> n >= 0, "must be >= 0").createWithDefaultString("64m");
 
+  public static final ConfigEntry<Boolean> RESUME_RESULTS = ConfigEntry.key("vxconnect.cluster.resumeResults")
+      .doc("Whether a query result being read when its instance is lost goes on from another instance:"
+          + " before each result response is sent, where its client will stand is recorded in the"
+          + " cluster, and the instance that takes the session over runs the query again and, if it"
+          + " gives the same responses, sends the rest (docs/failover.md). Off: such results end in"
+          + " VXCONNECT_FAILOVER.OPERATION_LOST, and nothing is recorded per response.")
+      .booleanConf().createWithDefault(true);
+
   // ---- Durable state
   public static final ConfigEntry<Optional<String>> STATE_JDBC_URL = ConfigEntry.key("vxconnect.state.jdbc.url")
       .doc("The PostgreSQL database (jdbc:postgresql://host:port/database) that holds what must outlive"
@@ -346,7 +354,7 @@ public final class ConfigKeys {
           MAX_ARTIFACT_BYTES, ALLOWED_LOCAL_PATHS)),
       new Section("vxconnect: cluster", "", List.of(CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_PORT,
           CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS, CLUSTER_MEMBER_TIMEOUT,
-          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES)),
+          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, RESUME_RESULTS)),
       new Section("vxconnect: durable state (docs/deployment.md)", "", List.of(STATE_JDBC_URL, STATE_JDBC_USER,
           STATE_JDBC_PASSWORD, STATE_JDBC_PASSWORD_FILE)),
       new Section("Security (docs/security.md)",

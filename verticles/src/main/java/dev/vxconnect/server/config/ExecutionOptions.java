@@ -19,7 +19,8 @@ public record ExecutionOptions(
     int maxOperationsPerSession,
     int maxOperationsPerUser,
     long maxBufferedBytes,
-    Duration retryDelay) {
+    Duration retryDelay,
+    boolean resumeResults) {
 
   public static ExecutionOptions from(Conf conf) {
     return new ExecutionOptions(
@@ -38,6 +39,7 @@ public record ExecutionOptions(
         conf.get(ConfigKeys.MAX_OPERATIONS_PER_SESSION),
         conf.get(ConfigKeys.MAX_OPERATIONS_PER_USER),
         conf.get(ConfigKeys.MAX_BUFFERED_BYTES),
-        conf.get(ConfigKeys.RETRY_DELAY));
+        conf.get(ConfigKeys.RETRY_DELAY),
+        conf.get(ConfigKeys.RESUME_RESULTS));
   }
 }

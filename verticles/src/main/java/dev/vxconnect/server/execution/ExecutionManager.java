@@ -141,7 +141,7 @@ public final class ExecutionManager {
 
   /** Whether another instance could resume the operation's result: marks are recorded for it. */
   private boolean resumable(ExecutePlanRequest request, boolean reattachable) {
-    return reattachable && registry.isShared() && rerunnable(request);
+    return reattachable && options.resumeResults() && registry.isShared() && rerunnable(request);
   }
 
   private static boolean rerunnable(ExecutePlanRequest request) {
