@@ -1,7 +1,11 @@
 package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vxconnect.e2e.support.AdminHttp;
+import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerCluster;
@@ -16,6 +20,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
+import org.apache.spark.connect.proto.ReattachOptions;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -25,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.sparkproject.io.grpc.StatusRuntimeException;
 
 /**
  * Results that survive their instance (issue 17): three instances behind the test's load
@@ -33,7 +47,8 @@ import org.junit.jupiter.api.Timeout;
  * in one read in one test). The client, with nothing but its own retries, gets every row exactly
  * once (each id once, as many as Spark counts in the same Dataset) and in order where the query
  * orders it. A query whose result would differ when run again (rand()) ends in
- * VXCONNECT_FAILOVER.OPERATION_LOST, and the rows it gave before are each given once.
+ * VXCONNECT_FAILOVER.OPERATION_LOST, and the rows it gave before are each given once. A command
+ * whose instance is lost is never run again: its client is told whether it took effect.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(1200)
@@ -146,6 +161,80 @@ class ResumeE2ETest {
       assertThat(received).as("rows before the kill").isGreaterThanOrEqualTo(KILL_AFTER).isLessThan(ROWS);
       assertThat(seen.cardinality()).isEqualTo((int) received);
     }
+  }
+
+  @Test
+  void aWriteCutShortByItsInstancesLossSaysItDidNotCompleteAndLeavesNoOutput() throws Exception {
+    awaitLive(2);
+    String sessionId = UUID.randomUUID().toString();
+    Path target = ServerProcess.home().resolve("e2e/target/resume-write-" + UUID.randomUUID());
+    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId,
+        new RowCounter())) {
+      Future<?> write = background.submit(() -> client.range(0, 4, 1, 4)
+          .selectExpr("id", "java_method('java.lang.Thread', 'sleep', 120000L) as slept")
+          .write().parquet(target.toString()));
+      ServerProcess owner = awaitLogged(sessionId, "accepted");
+      int index = cluster.servers().indexOf(owner);
+      owner.kill();
+      restarts.add(background.submit(() -> cluster.startAgain(index)));
+      Throwable failure = catchThrowable(write::get);
+      assertThat(failure).as("the write's failure").isNotNull();
+      assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.COMMAND_INTERRUPTED")
+          .contains("did not complete");
+      assertThat(target.resolve("_SUCCESS")).as("no output was committed").doesNotExist();
+      // The session goes on.
+      assertThat(((Row[]) client.sql("select 42 as answer").collect())[0].getInt(0)).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void aCommandThatCompletedBeforeItsInstanceWasLostSaysItTookEffect() throws Exception {
+    awaitLive(2);
+    ServerProcess first = cluster.servers().stream().filter(ServerProcess::isAlive).findFirst().orElseThrow();
+    ServerProcess other = cluster.servers().stream().filter(s -> s.isAlive() && s != first).findFirst().orElseThrow();
+    String sessionId = RawGrpc.newSessionId();
+    String operationId = UUID.randomUUID().toString();
+    // The warehouse outlives a run: a name of its own each time.
+    String table = "resume_done_" + operationId.replace("-", "");
+    try (RawGrpc onFirst = new RawGrpc(first.port()); RawGrpc onOther = new RawGrpc(other.port())) {
+      // Sent and run, but its answer never read: the client will not have heard it completed.
+      Iterator<ExecutePlanResponse> unread = onFirst.stub().executePlan(ExecutePlanRequest.newBuilder()
+          .setSessionId(sessionId).setUserContext(RawGrpc.user("resume-user")).setOperationId(operationId)
+          .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setReattachOptions(
+              ReattachOptions.newBuilder().setReattachable(true)))
+          .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
+              .setInput(Relation.newBuilder().setSql(SQL.newBuilder()
+                  .setQuery("create table " + table + " as select 1 as x")))))).build());
+      new AdminHttp(cluster.adminPort(cluster.servers().indexOf(first)))
+          .awaitOperation("/admin/sessions", sessionId, "SUCCEEDED");
+      int index = cluster.servers().indexOf(first);
+      first.kill();
+      restarts.add(background.submit(() -> cluster.startAgain(index)));
+      Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
+      StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () ->
+          onOther.stub().reattachExecute(ReattachExecuteRequest.newBuilder().setSessionId(sessionId)
+              .setUserContext(RawGrpc.user("resume-user")).setOperationId(operationId).build())
+              .forEachRemaining(response -> { }));
+      assertThat(failure).as("the reattach after the loss").isNotNull();
+      assertThat(RawGrpc.errorClass(failure)).contains("VXCONNECT_FAILOVER.COMMAND_COMPLETED");
+      assertThat(failure.getStatus().getDescription()).contains("took effect").contains("Do not run it again");
+      assertThat(unread).isNotNull();
+    }
+  }
+
+  /** The live instance whose log has a line about the session with {@code words}, once there is one. */
+  private ServerProcess awaitLogged(String sessionId, String words) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline) {
+      for (ServerProcess server : cluster.servers()) {
+        if (server.isAlive() && server.logText().lines()
+            .anyMatch(line -> line.contains(sessionId) && line.contains(words))) {
+          return server;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no instance logged '" + words + "' for session " + sessionId);
   }
 
   /**

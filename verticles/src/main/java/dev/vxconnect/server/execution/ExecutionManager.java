@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -42,6 +44,8 @@ public final class ExecutionManager {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionManager.class);
   /** Requests larger than this are not kept for a re-run after failover (plans with inline data). */
   private static final int MAX_RERUN_REQUEST_BYTES = 1 << 20;
+  /** How long after a takeover an ExecutePlan may be a client's retry of one its lost instance ran. */
+  private static final long RECENT_TAKEOVER_MS = 15 * 60_000;
 
   private final OperationThreads threads;
   private final SparkSlots slots;
@@ -79,6 +83,31 @@ public final class ExecutionManager {
         return size() > tombstones;
       }
     };
+  }
+
+  /**
+   * Starts an ExecutePlan ({@link #start}), unless it is the retry of one that a lost instance
+   * was running: a client that had no response yet sends the same ExecutePlan again, and running it
+   * again blindly could run a command twice. For sessions rebuilt here lately, the cluster's
+   * operation records say; such a retry is then recovered as a reattach with no response seen.
+   */
+  public Future<Operation> open(Session session, ExecutePlanRequest request) {
+    String operationId = request.getOperationId();
+    if (operationId.isEmpty() || !registry.isShared() || !session.rebuiltWithin(RECENT_TAKEOVER_MS)
+        || session.operation(operationId).isPresent()) {
+      return call(() -> start(session, request));
+    }
+    return registry.get(operationId).compose(found -> found.isPresent()
+        ? recover(session, operationId, 0)
+        : call(() -> start(session, request)));
+  }
+
+  private static <T> Future<T> call(Callable<T> work) {
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
@@ -163,11 +192,16 @@ public final class ExecutionManager {
     }
     LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
+    Runnable beforeCompletion = () -> {};
     if (reattachable && registry.isShared()) {
       // Serializing the request is only worth it where another instance may need it.
-      register(session, operation);
+      Registration registration = register(session, operation);
+      if (registration.record().getCommand()) {
+        beforeCompletion = () -> recordCompleted(operation, registration);
+      }
     }
-    OperationRunner runner = new OperationRunner(operation, results.apply(buffer), recorder, slots);
+    OperationRunner runner = new OperationRunner(operation, results.apply(buffer), recorder, slots,
+        beforeCompletion);
     try {
       threads.run(() -> {
         try {
@@ -222,10 +256,16 @@ public final class ExecutionManager {
     }
     return registry.get(operationId).compose(found -> {
       OperationRecord record = found.orElse(null);
-      if (record == null || record.getOwner().equals(self)
-          || !record.getSessionId().equals(session.sessionId())
+      // Owned by this instance's id but not here: a previous life of this instance (restarted).
+      if (record == null || !record.getSessionId().equals(session.sessionId())
           || !record.getUserId().equals(session.userId())) {
         return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId));
+      }
+      if (record.getCommand()) {
+        // Never run twice: say whether it took effect.
+        return Future.failedFuture(record.getState() == OperationRecord.State.SUCCEEDED
+            ? ServerError.commandCompleted(operationId, record.getOwner())
+            : ServerError.commandInterrupted(operationId, record.getOwner()));
       }
       if (record.getRequest().isEmpty()) {
         return Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
@@ -272,11 +312,14 @@ public final class ExecutionManager {
     return marks.getMarks(0).getResults() == 1 ? Optional.of(Optional.empty()) : Optional.empty();
   }
 
+  /** An operation's record as registered, and the write of it. */
+  private record Registration(OperationRecord record, Future<Void> stored) {}
+
   /**
    * Makes a reattachable operation known cluster-wide; a read-only query keeps its request (up to
    * a size), and the index of its first result once there is one, so that it can be run again.
    */
-  private void register(Session session, Operation operation) {
+  private Registration register(Session session, Operation operation) {
     ExecutePlanRequest request = operation.request();
     boolean rerunnable = rerunnable(request);
     OperationRecord record = OperationRecord.newBuilder().setOperationId(operation.id())
@@ -285,11 +328,33 @@ public final class ExecutionManager {
         .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis())
         .setRequest(rerunnable ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
             : com.google.protobuf.ByteString.EMPTY)
+        .setCommand(request.getPlan().hasCommand())
         .build();
-    registry.put(record).onFailure(e -> LogIds.of(LOG.atWarn(), operation).log("Operation {}: not registered in the cluster: {}",
-        operation.id(), e.toString()));
+    Future<Void> stored = registry.put(record).onFailure(e -> LogIds.of(LOG.atWarn(), operation).log(
+        "Operation {}: not registered in the cluster: {}", operation.id(), e.toString()));
     if (rerunnable) {
       operation.buffer().onFirstResult(index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
+    }
+    return new Registration(record, stored);
+  }
+
+  /**
+   * Records that a command completed, before its client can hear it: a client whose instance is
+   * lost right after is told it took effect. Waited for on the operation's thread; if the cluster
+   * cannot record it, the command still completes (its client is then told, after a failover, that
+   * whether it took effect is not known).
+   */
+  private void recordCompleted(Operation operation, Registration registration) {
+    try {
+      // After the first write of the record (another thread's), so that this one is the last.
+      registration.stored().transform(first -> registry.put(
+              registration.record().toBuilder().setState(OperationRecord.State.SUCCEEDED).build()))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LogIds.of(LOG.atWarn(), operation).log("Operation {}: could not record that the command completed: {}",
+          operation.id(), e.toString());
     }
   }
 

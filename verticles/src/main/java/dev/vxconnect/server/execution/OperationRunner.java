@@ -36,12 +36,19 @@ final class OperationRunner implements Runnable {
   private final ResultStream results;
   private final StateRecorder recorder;
   private final SparkSlots slots;
+  private final Runnable beforeCompletion;
 
-  OperationRunner(Operation operation, ResultStream results, StateRecorder recorder, SparkSlots slots) {
+  /**
+   * @param beforeCompletion runs once the operation succeeded, before its client can hear it (records
+   *     a command's outcome in the cluster)
+   */
+  OperationRunner(Operation operation, ResultStream results, StateRecorder recorder, SparkSlots slots,
+      Runnable beforeCompletion) {
     this.operation = operation;
     this.results = results;
     this.recorder = recorder;
     this.slots = slots;
+    this.beforeCompletion = beforeCompletion;
   }
 
   @Override
@@ -79,6 +86,7 @@ final class OperationRunner implements Runnable {
       }
       results.checkComplete();
       if (operation.succeed()) {
+        beforeCompletion.run();
         operation.buffer().complete(operation.reattachable() ? RESULT_COMPLETE : null);
       } else {
         cancelled(context);

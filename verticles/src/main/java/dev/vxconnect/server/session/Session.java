@@ -27,6 +27,8 @@ public final class Session {
   private final long createdAtMs = System.currentTimeMillis();
   private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
+  /** When this instance rebuilt the session from its record (0: it opened it). */
+  private volatile long rebuiltAtMs;
   /** Bytes of the artifacts added to this session on this instance. */
   private final java.util.concurrent.atomic.AtomicLong artifactBytes = new java.util.concurrent.atomic.AtomicLong();
   /** The session as the cluster knows it; changed only through {@link #withChange}. */
@@ -101,6 +103,20 @@ public final class Session {
 
   public void touch() {
     lastAccessMs = System.currentTimeMillis();
+  }
+
+  /**
+   * Marks the session as rebuilt here from its record (taken over, or after a restart): the
+   * operations of its previous owner may still be asked for.
+   */
+  void markRebuilt() {
+    rebuiltAtMs = System.currentTimeMillis();
+  }
+
+  /** Whether this instance rebuilt the session from its record within the last {@code ms}. */
+  public boolean rebuiltWithin(long ms) {
+    long at = rebuiltAtMs;
+    return at > 0 && System.currentTimeMillis() - at < ms;
   }
 
   /** When this instance opened (or rebuilt) the session. */

@@ -402,7 +402,9 @@ public final class SessionManager implements StateRecorder {
     rebuilder.fetchArtifacts(record).compose(artifacts -> sparkPool.executeBlocking(() -> {
       SessionContext context = engine.openSession(key.userId(), key.sessionId());
       rebuilder.replay(record, artifacts, context);
-      return new Session(key, record, context, finishedOperationsTtlMs);
+      Session session = new Session(key, record, context, finishedOperationsTtlMs);
+      session.markRebuilt();
+      return session;
     }, false)).onComplete(result -> settle(key, rebuilt, result, "rebuilt"));
     return rebuilt.future();
   }
