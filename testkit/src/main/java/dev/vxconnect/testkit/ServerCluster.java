@@ -31,7 +31,7 @@ public final class ServerCluster implements AutoCloseable {
    */
   public static final long CLIENT_SETTLE_MS = 1_000;
   /** Smaller heaps than a single server's (several share the machine); C1 only, see ServerProcess. */
-  private static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
+  public static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
 

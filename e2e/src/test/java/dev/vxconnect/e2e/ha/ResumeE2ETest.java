@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vxconnect.e2e.support.Directories;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.RowCountingClient;
@@ -61,6 +62,13 @@ class ResumeE2ETest {
    */
   private static final long ROWS = Long.getLong("vxconnect.e2e.resumeRows", 2_000_000L);
   private static final long KILL_AFTER = 200_000;
+  /**
+   * A partition's Arrow batches are one task result in the driver (with Spark's server too): at the
+   * issue's scale range's two 20M-row partitions (~330 MB each, two tasks at once) need more than
+   * the cluster's default 1500m.
+   */
+  private static final String JAVA_OPTS = ROWS > 4_000_000 ? "-Xmx4g -XX:TieredStopAtLevel=1"
+      : ServerCluster.DEFAULT_JAVA_OPTS;
 
   private ServerCluster cluster;
   private Path parquet;
@@ -69,7 +77,7 @@ class ResumeE2ETest {
 
   @BeforeAll
   void start() throws Exception {
-    cluster = ServerCluster.start("resume", 3, List.of());
+    cluster = ServerCluster.start("resume", 3, List.of(), JAVA_OPTS);
     parquet = ServerProcess.home().resolve("e2e/target/resume-parquet-" + UUID.randomUUID());
     try (SparkSession setup = RowCountingClient.connect(cluster.url(), new RowCounter())) {
       setup.range(0, ROWS, 1, 4).write().parquet(parquet.toString());
@@ -82,6 +90,7 @@ class ResumeE2ETest {
     if (cluster != null) {
       cluster.close();
     }
+    Directories.delete(parquet);
   }
 
   private static Dataset<Long> range(SparkSession s) {

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.io;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.vxconnect.e2e.support.Directories;
 import dev.vxconnect.e2e.support.E2ETestBase;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sneaky;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,11 +37,7 @@ class ReadWriteE2ETest extends E2ETestBase {
   @BeforeAll
   static void cleanBase() throws IOException {
     Path base = base();
-    if (Files.exists(base)) {
-      try (Stream<Path> files = Files.walk(base)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    Directories.delete(base);
     Files.createDirectories(base);
   }
 

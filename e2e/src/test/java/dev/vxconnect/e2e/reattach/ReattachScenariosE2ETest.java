@@ -3,21 +3,19 @@ package dev.vxconnect.e2e.reattach;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.vxconnect.e2e.support.Directories;
 import dev.vxconnect.e2e.support.E2ETestBase;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.ServerSettings;
 import dev.vxconnect.e2e.support.Sessions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -191,7 +189,7 @@ class ReattachScenariosE2ETest extends E2ETestBase {
         s.catalog().cacheTable(table);
         counts.add(s.catalog().isCached(table));
         counts.add(s.table(table).collectAsList().size());
-        deleteRecursively(dir);
+        Directories.delete(dir);
         counts.add(s.table(table).collectAsList().size());
         s.catalog().refreshTable(table);
         counts.add(s.table(table).collectAsList().size());
@@ -201,7 +199,7 @@ class ReattachScenariosE2ETest extends E2ETestBase {
         return counts;
       }));
     } finally {
-      deleteRecursively(dir);
+      Directories.delete(dir);
     }
   }
 
@@ -250,19 +248,6 @@ class ReattachScenariosE2ETest extends E2ETestBase {
       } catch (Exception e) {
         throw new IllegalStateException("closing the result iterator", e);
       }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

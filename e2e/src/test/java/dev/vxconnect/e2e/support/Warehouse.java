@@ -1,12 +1,7 @@
 package dev.vxconnect.e2e.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,13 +17,8 @@ public final class Warehouse {
     String dir = s.conf().get("spark.sql.warehouse.dir");
     Path root = dir.startsWith("file:") ? Path.of(URI.create(dir)) : Path.of(dir);
     Path target = root.resolve(relative).normalize();
-    if (!target.startsWith(root) || !Files.exists(target)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(target)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (target.startsWith(root)) {
+      Directories.delete(target);
     }
   }
 }
