@@ -244,6 +244,14 @@ public final class ConfigKeys {
       .doc("Artifacts up to this size are replicated for failover; larger ones stay with their instance.")
       .bytesConf().checkValue(n -> n >= 0, "must be >= 0").createWithDefaultString("64m");
 
+  public static final ConfigEntry<Integer> CLUSTER_MAX_STREAMING_QUERIES =
+      ConfigEntry.key("vxconnect.cluster.maxStreamingQueriesPerSession")
+      .doc("Streaming queries of one session that are recorded in the cluster while they run, so that"
+          + " the instance that takes the session over starts them again from their checkpoint (or"
+          + " reports them lost); queries started beyond it are not recorded and do not survive their"
+          + " instance (docs/failover.md).")
+      .intConf().checkValue(NOT_NEGATIVE, "must be >= 0").createWithDefault(32);
+
   public static final ConfigEntry<Boolean> RESUME_RESULTS = ConfigEntry.key("vxconnect.cluster.resumeResults")
       .doc("Whether a query result being read when its instance is lost goes on from another instance:"
           + " before each result response is sent, where its client will stand is recorded in the"

@@ -1,0 +1,109 @@
+package dev.vxconnect.server.execution;
+
+import com.google.protobuf.ByteString;
+import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.proto.cluster.StreamingQueryRecord;
+import dev.vxconnect.server.session.Session;
+import dev.vxconnect.server.session.StateRecorder;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.StreamingQueryInstanceId;
+
+/**
+ * Keeps a session's record of its running streaming queries in step with what their client is
+ * told, on the operation's thread, before the response that tells it can be sent: a started query
+ * is recorded (with the request that started it when the user chose its checkpoint location, so
+ * that another instance can start it again from there), a stopped one is forgotten. Responses to
+ * the commands of a query started again after a failover go out under the run id its client knows.
+ */
+final class StreamingQueryTracking implements ResponseSink {
+
+  /** A start request larger than this is not kept (the query is then reported lost after a failover). */
+  static final int MAX_START_REQUEST_BYTES = 1 << 20;
+  private static final long RECORD_TIMEOUT_SECONDS = 30;
+
+  private final ResponseSink next;
+  private final Session session;
+  private final ExecutePlanRequest request;
+  private final boolean rewritten;
+  private final StateRecorder recorder;
+
+  /**
+   * @param request the request as run (see StreamingQueries#forThisRun)
+   * @param rewritten whether it names another run than the client's request did
+   */
+  StreamingQueryTracking(ResponseSink next, Session session, ExecutePlanRequest request, boolean rewritten,
+      StateRecorder recorder) {
+    this.next = next;
+    this.session = session;
+    this.request = request;
+    this.rewritten = rewritten;
+    this.recorder = recorder;
+  }
+
+  /** Whether the request can start or stop a streaming query, or speaks of one (else no tracking is needed). */
+  static boolean concerns(ExecutePlanRequest request) {
+    return request.getPlan().hasCommand() && (request.getPlan().getCommand().hasWriteStreamOperationStart()
+        || request.getPlan().getCommand().hasStreamingQueryCommand());
+  }
+
+  @Override
+  public void send(ExecutePlanResponse response) {
+    if (response.hasWriteStreamOperationStartResult()) {
+      await(recorder.recordStreamingQuery(session,
+          record(response.getWriteStreamOperationStartResult().getQueryId())));
+    } else if (response.hasStreamingQueryCommandResult()) {
+      if (request.getPlan().getCommand().getStreamingQueryCommand().getStop()) {
+        await(recorder.forgetStreamingQuery(session, response.getStreamingQueryCommandResult().getQueryId().getId()));
+      }
+      if (rewritten) {
+        response = session.streamingQueries().asClientKnowsIt(response);
+      }
+    }
+    next.send(response);
+  }
+
+  private StreamingQueryRecord record(StreamingQueryInstanceId query) {
+    StreamingQueryRecord.Builder record = StreamingQueryRecord.newBuilder()
+        .setQueryId(query.getId()).setRunId(query.getRunId());
+    Optional<String> checkpoint = session.context().streamingCheckpoint(request);
+    if (checkpoint.isEmpty()) {
+      record.setNotRestartable("it had no checkpoint location of the user's (the writer's checkpointLocation"
+          + " option, or spark.sql.streaming.checkpointLocation with a query name), so no other instance can"
+          + " go on from where it was");
+    } else if (request.getSerializedSize() > MAX_START_REQUEST_BYTES) {
+      record.setNotRestartable("the request that started it was larger than " + MAX_START_REQUEST_BYTES
+          + " bytes, more than is kept to start it again");
+    } else {
+      record.setStartRequest(ByteString.copyFrom(request.toByteArray()));
+    }
+    return record.build();
+  }
+
+  /**
+   * Waits for the record to be stored. When it cannot be, the query runs on here (its client is
+   * told it started: it did), but does not survive its instance; the failure is logged by the caller.
+   */
+  private static void await(io.vertx.core.Future<Void> stored) {
+    try {
+      stored.toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class)
+          .warn("A streaming query's record could not be updated: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void holding(long deltaBytes) {
+    next.holding(deltaBytes);
+  }
+
+  @Override
+  public void reproducible(boolean maybe) {
+    next.reproducible(maybe);
+  }
+}
