@@ -362,7 +362,7 @@ public final class ConfigKeys {
           MAX_ARTIFACT_BYTES, ALLOWED_LOCAL_PATHS)),
       new Section("vxconnect: cluster", "", List.of(CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_PORT,
           CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS, CLUSTER_MEMBER_TIMEOUT,
-          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, RESUME_RESULTS)),
+          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, CLUSTER_MAX_STREAMING_QUERIES, RESUME_RESULTS)),
       new Section("vxconnect: durable state (docs/deployment.md)", "", List.of(STATE_JDBC_URL, STATE_JDBC_USER,
           STATE_JDBC_PASSWORD, STATE_JDBC_PASSWORD_FILE)),
       new Section("Security (docs/security.md)",
