@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * balancer; a rate source into a file sink whose checkpoint is on a directory every instance sees;
  * the instance serving its session killed with kill -9. The instance that takes the session over
  * starts the query again from its checkpoint: through the handle the client already had, it has the
- * same id, reports progress past the batches before the kill, and stops; the sink holds every
+ * same id, reports progress past the batches before the kill, and stops; an awaitTermination() begun
+ * before the kill returns when it is stopped; the sink holds every
  * rate value once, with no gap, in batches numbered without a gap. A query without a checkpoint
  * location of the user's is reported lost, by name.
  */
@@ -42,6 +47,7 @@ class StreamingFailoverE2ETest {
   private static final long PROGRESS_DEADLINE_MS = 60_000;
 
   private ServerCluster cluster;
+  private final ExecutorService background = Executors.newCachedThreadPool();
 
   @BeforeAll
   void start() throws Exception {
@@ -50,6 +56,7 @@ class StreamingFailoverE2ETest {
 
   @AfterAll
   void stop() {
+    background.shutdownNow();
     if (cluster != null) {
       cluster.close();
     }
@@ -69,6 +76,12 @@ class StreamingFailoverE2ETest {
       UUID id = query.id();
       UUID firstRun = query.runId();
       long beforeKill = awaitBatch(query, 2).batchId();
+      // Waiting for the query to end, across the kill: it goes on waiting for the new run.
+      Future<?> waiting = background.submit(() -> {
+        query.awaitTermination();
+        return null;
+      });
+      Thread.sleep(500);
 
       kill(sessionId);
 
@@ -82,7 +95,9 @@ class StreamingFailoverE2ETest {
       assertThat(listed).as("the session's active query with that id").isNotNull();
       assertThat(listed.runId()).isEqualTo(after.runId());
       assertThat(query.awaitTermination(200)).as("still running").isFalse();
+      assertThat(waiting).as("awaitTermination() from before the kill, while the query runs").isNotDone();
       query.stop();
+      waiting.get(30, TimeUnit.SECONDS);
       assertThat(query.isActive()).isFalse();
       assertThat(query.awaitTermination(1_000)).as("terminated once stopped").isTrue();
       assertThat(client.streams().active()).isEmpty();

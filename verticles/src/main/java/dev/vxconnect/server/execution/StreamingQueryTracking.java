@@ -49,6 +49,22 @@ final class StreamingQueryTracking implements ResponseSink {
         || request.getPlan().getCommand().hasStreamingQueryCommand());
   }
 
+  /**
+   * Whether the request is a StreamingQueryCommand that changes nothing: status, progress,
+   * exception, explain, or waiting (awaitTermination, processAllAvailable). Run twice, it answers
+   * from the query as it is then.
+   */
+  static boolean asksOnly(ExecutePlanRequest request) {
+    if (!request.getPlan().hasCommand() || !request.getPlan().getCommand().hasStreamingQueryCommand()) {
+      return false;
+    }
+    return switch (request.getPlan().getCommand().getStreamingQueryCommand().getCommandCase()) {
+      case STATUS, LAST_PROGRESS, RECENT_PROGRESS, EXCEPTION, EXPLAIN, AWAIT_TERMINATION,
+          PROCESS_ALL_AVAILABLE -> true;
+      default -> false;
+    };
+  }
+
   @Override
   public void send(ExecutePlanResponse response) {
     if (response.hasWriteStreamOperationStartResult()) {
