@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.e2e.support.RowCountingClient;
+import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
@@ -38,10 +39,10 @@ import org.junit.jupiter.api.Timeout;
  * same id, reports progress past the batches before the kill, and stops; an awaitTermination() begun
  * before the kill returns when it is stopped; the sink holds every
  * rate value once, with no gap, in batches numbered without a gap. A query without a checkpoint
- * location of the user's is reported lost, by name.
+ * location of the user's is reported lost, by name; one the client stopped is not started again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(240)
+@Timeout(360)
 class StreamingFailoverE2ETest {
 
   private static final long PROGRESS_DEADLINE_MS = 60_000;
@@ -73,9 +74,17 @@ class StreamingFailoverE2ETest {
       StreamingQuery query = client.readStream().format("rate").option("rowsPerSecond", "20").load()
           .writeStream().format("parquet").option("checkpointLocation", dir.resolve("checkpoint").toString())
           .trigger(Trigger.ProcessingTime("500 milliseconds")).start(sink.toString());
+      // foreachBatch with a JVM function of the test program, writing each batch keyed by its id.
+      client.addArtifact(TestJars.of("batch-to-directory", BatchToDirectory.class).toString());
+      Path keyedOutput = dir.resolve("keyed");
+      StreamingQuery keyed = client.readStream().format("rate").option("rowsPerSecond", "20").load()
+          .writeStream().foreachBatch(new BatchToDirectory(keyedOutput.toString()))
+          .option("checkpointLocation", dir.resolve("keyed-checkpoint").toString())
+          .trigger(Trigger.ProcessingTime("500 milliseconds")).start();
       UUID id = query.id();
       UUID firstRun = query.runId();
       long beforeKill = awaitBatch(query, 2).batchId();
+      long keyedBeforeKill = awaitBatch(keyed, 2).batchId();
       // Waiting for the query to end, across the kill: it goes on waiting for the new run.
       Future<?> waiting = background.submit(() -> {
         query.awaitTermination();
@@ -100,31 +109,50 @@ class StreamingFailoverE2ETest {
       waiting.get(30, TimeUnit.SECONDS);
       assertThat(query.isActive()).isFalse();
       assertThat(query.awaitTermination(1_000)).as("terminated once stopped").isTrue();
-      assertThat(client.streams().active()).isEmpty();
+      assertThat(client.streams().active()).hasSize(1);
 
       // What the file sink committed (its _spark_metadata log, which spark.read follows): every rate
       // value once, from 0 on without a gap, in batches 0..n without a gap.
-      Row stats = ((Row[]) client.read().parquet(sink.toString())
-          .selectExpr("count(*) as n", "count(distinct value) as distinct_values", "min(value) as low",
-              "max(value) as high").collect())[0];
-      long rows = stats.getLong(0);
-      assertThat(rows).as("rows in the sink").isGreaterThan(0);
-      assertThat(stats.getLong(1)).as("distinct values: none twice").isEqualTo(rows);
-      assertThat(stats.getLong(2)).as("the first value").isZero();
-      assertThat(stats.getLong(3)).as("the last value: no gap before it").isEqualTo(rows - 1);
+      assertEveryValueOnce(client, sink);
       Set<Long> batches = committedBatches(sink);
       assertThat(batches).as("committed batches").hasSizeGreaterThan((int) beforeKill + 2);
       assertThat(batches.stream().mapToLong(Long::longValue).max().orElseThrow())
           .as("the last committed batch: no batch missing before it").isEqualTo(batches.size() - 1);
+
+      // The foreachBatch query went on too, and its output keyed by batch id has each batch once.
+      assertThat(awaitBatch(keyed, keyedBeforeKill + 2).id()).isEqualTo(keyed.id());
+      keyed.stop();
+      assertEveryValueOnce(client, keyedOutput);
+      Row keyedBatches = ((Row[]) client.read().parquet(keyedOutput.toString())
+          .selectExpr("count(distinct batch) as n", "cast(max(batch) as long) as last").collect())[0];
+      assertThat(keyedBatches.getLong(0)).as("foreachBatch batches: none missing before the last")
+          .isEqualTo(keyedBatches.getLong(1) + 1).isGreaterThan(keyedBeforeKill + 2);
     }
+  }
+
+  /** The rate values under {@code path}: each once, from 0 on, with no gap. */
+  private static void assertEveryValueOnce(SparkSession client, Path path) {
+    Row stats = ((Row[]) client.read().parquet(path.toString())
+        .selectExpr("count(*) as n", "count(distinct value) as distinct_values", "min(value) as low",
+            "max(value) as high").collect())[0];
+    long rows = stats.getLong(0);
+    assertThat(rows).as("rows in %s", path).isGreaterThan(0);
+    assertThat(stats.getLong(1)).as("distinct values: none twice").isEqualTo(rows);
+    assertThat(stats.getLong(2)).as("the first value").isZero();
+    assertThat(stats.getLong(3)).as("the last value: no gap before it").isEqualTo(rows - 1);
   }
 
   @Test
   @Timeout(120)
-  void aQueryWithoutACheckpointLocationIsReportedLostAfterItsInstanceIsKilled() throws Exception {
+  void aQueryWithoutACheckpointLocationIsReportedLostAndAStoppedOneIsNotStartedAgain() throws Exception {
     String sessionId = UUID.randomUUID().toString();
+    Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
     try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId,
         new RowCounter())) {
+      StreamingQuery stopped = client.readStream().format("rate").load().writeStream().format("parquet")
+          .option("checkpointLocation", dir.resolve("checkpoint").toString()).start(dir.resolve("sink").toString());
+      awaitBatch(stopped, 0);
+      stopped.stop();
       StreamingQuery query = client.readStream().format("rate").option("rowsPerSecond", "20").load()
           .writeStream().format("memory").queryName("lost_" + sessionId.replace('-', '_'))
           .trigger(Trigger.ProcessingTime("500 milliseconds")).start();
@@ -138,8 +166,9 @@ class StreamingFailoverE2ETest {
         assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.STREAMING_QUERY_LOST")
             .contains("no checkpoint location");
       }
-      // The session goes on.
+      // The session goes on, without the query it had stopped.
       assertThat(((Row[]) client.sql("select 42 as answer").collect())[0].getInt(0)).isEqualTo(42);
+      assertThat(client.streams().active()).as("queries running after the takeover").isEmpty();
     }
   }
 

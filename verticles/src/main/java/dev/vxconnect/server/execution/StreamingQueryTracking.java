@@ -3,6 +3,7 @@ package dev.vxconnect.server.execution;
 import com.google.protobuf.ByteString;
 import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import java.util.Optional;
@@ -23,6 +24,7 @@ final class StreamingQueryTracking implements ResponseSink {
   /** A start request larger than this is not kept (the query is then reported lost after a failover). */
   static final int MAX_START_REQUEST_BYTES = 1 << 20;
   private static final long RECORD_TIMEOUT_SECONDS = 30;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class);
 
   private final ResponseSink next;
   private final Session session;
@@ -99,17 +101,18 @@ final class StreamingQueryTracking implements ResponseSink {
   }
 
   /**
-   * Waits for the record to be stored. When it cannot be, the query runs on here (its client is
-   * told it started: it did), but does not survive its instance; the failure is logged by the caller.
+   * Waits for the record to be stored. When it cannot be, the answer still goes out (the query did
+   * start, or stop): it is logged, and the record stays as it was, so such a query does not survive
+   * its instance (or a stopped one may be started again once).
    */
-  private static void await(io.vertx.core.Future<Void> stored) {
+  private void await(io.vertx.core.Future<Void> stored) {
     try {
       stored.toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class)
-          .warn("A streaming query's record could not be updated: {}", e.toString());
+      LogIds.of(LOG.atWarn(), session).log("Session {}: its record of streaming queries could not be updated: {}",
+          session.sessionId(), e.toString());
     }
   }
 

@@ -45,6 +45,7 @@ public final class SessionManager implements StateRecorder {
   private final long finishedOperationsTtlMs;
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
+  private final StreamingQueryRecords streamingQueries;
   private final java.util.concurrent.atomic.LongAdder takeovers = new java.util.concurrent.atomic.LongAdder();
   private final long maxReplicatedArtifactBytes;
   private Consumer<Session> beforeClose = s -> {};
@@ -62,6 +63,7 @@ public final class SessionManager implements StateRecorder {
     this.options = options;
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
+    this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
   }
 
   /** Runs before a session closes (e.g. to interrupt its operations). */
@@ -235,34 +237,12 @@ public final class SessionManager implements StateRecorder {
 
   @Override
   public Future<Void> recordStreamingQuery(Session session, StreamingQueryRecord query) {
-    if (!cluster.isDistributed()) {
-      return Future.succeededFuture();
-    }
-    return session.withRecord(record -> {
-      if (record.getStreamingQueriesList().stream().anyMatch(q -> q.getQueryId().equals(query.getQueryId()))) {
-        return record;
-      }
-      if (record.getStreamingQueriesCount() >= options.maxStreamingQueries()) {
-        LogIds.of(LOG.atWarn(), session).log("Session {}: streaming query {} is not recorded for failover: the"
-            + " session has {} recorded, the most it may have (vxconnect.cluster.maxStreamingQueriesPerSession)",
-            session.sessionId(), query.getQueryId(), record.getStreamingQueriesCount());
-        return record;
-      }
-      return record.toBuilder().addStreamingQueries(query).build();
-    }, cluster.sessions()::update);
+    return streamingQueries.add(session, query);
   }
 
   @Override
   public Future<Void> forgetStreamingQuery(Session session, String queryId) {
-    if (!cluster.isDistributed()) {
-      return Future.succeededFuture();
-    }
-    return session.withRecord(record -> {
-      List<StreamingQueryRecord> left = record.getStreamingQueriesList().stream()
-          .filter(q -> !q.getQueryId().equals(queryId)).toList();
-      return left.size() == record.getStreamingQueriesCount() ? record
-          : record.toBuilder().clearStreamingQueries().addAllStreamingQueries(left).build();
-    }, cluster.sessions()::update);
+    return streamingQueries.remove(session, queryId);
   }
 
   /**
