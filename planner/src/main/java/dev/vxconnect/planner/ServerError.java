@@ -16,6 +16,8 @@ public final class ServerError extends RuntimeException implements SparkThrowabl
   public static final String COMMAND_COMPLETED = "VXCONNECT_FAILOVER.COMMAND_COMPLETED";
   /** A command was still running when its instance was lost: whether it took effect is not known. */
   public static final String COMMAND_INTERRUPTED = "VXCONNECT_FAILOVER.COMMAND_INTERRUPTED";
+  /** A streaming query whose instance was lost could not be started again by the session's new instance. */
+  public static final String STREAMING_QUERY_LOST = "VXCONNECT_FAILOVER.STREAMING_QUERY_LOST";
   /** The relation case {@code unknown}, which the protocol keeps for tests. */
   public static final String UNKNOWN_RELATION = "VXCONNECT_UNSUPPORTED.UNKNOWN_RELATION";
   /** A resource profile this server's Spark cannot create (e.g. on a local master). */
@@ -64,6 +66,14 @@ public final class ServerError extends RuntimeException implements SparkThrowabl
         + " took effect is not known (a write's output is committed at the end of its job, all of it or"
         + " none). Check its target before running it again. The session was taken over by another"
         + " instance and is usable.");
+  }
+
+  /** A streaming query that ran on a lost instance and could not be started again: {@code why}. */
+  public static ServerError streamingQueryLost(String queryId, String why) {
+    return new ServerError(STREAMING_QUERY_LOST, "08006", "Streaming query " + queryId + " ran on an"
+        + " instance that stopped; the session was taken over by another instance and is usable, but this"
+        + " query could not be started again there: " + why + ". Start it again (with a"
+        + " checkpointLocation on storage every instance shares, it then survives its instance).");
   }
 
   @Override

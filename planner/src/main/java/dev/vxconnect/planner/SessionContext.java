@@ -57,6 +57,22 @@ public interface SessionContext {
   List<String> stopStreamingQueries(Optional<String> tag);
 
   /**
+   * The checkpoint location the user chose for the streaming query that {@code request} (a
+   * WriteStreamOperationStart) starts, from which another instance can start it again; empty when
+   * Spark would give it a temporary one, or when the request starts no streaming query.
+   */
+  Optional<String> streamingCheckpoint(ExecutePlanRequest request);
+
+  /**
+   * Calls {@code ended} with the query id whenever one of the session's streaming queries ends
+   * (stopped, failed or done). It is called on Spark's listener thread and must not block.
+   */
+  void onStreamingQueryEnd(java.util.function.Consumer<String> ended);
+
+  /** Stops the session's streaming queries and waits until they have stopped. */
+  void stopStreamingQueriesNow();
+
+  /**
    * Whether running {@code request} changes the session's own state (conf, current namespace,
    * temporary views, functions, variables, jars), so that it must be recorded for replay when
    * another instance rebuilds the session.

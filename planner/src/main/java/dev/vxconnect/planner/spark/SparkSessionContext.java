@@ -152,6 +152,25 @@ final class SparkSessionContext implements SessionContext {
   }
 
   @Override
+  public Optional<String> streamingCheckpoint(ExecutePlanRequest request) {
+    org.apache.spark.connect.proto.Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    if (!plan.hasCommand() || !plan.getCommand().hasWriteStreamOperationStart()) {
+      return Optional.empty();
+    }
+    return StreamingCheckpoints.chosenBy(plan.getCommand().getWriteStreamOperationStart(), holder.session());
+  }
+
+  @Override
+  public void onStreamingQueryEnd(java.util.function.Consumer<String> ended) {
+    holder.session().streams().addListener(new StreamingQueryEnds(ended));
+  }
+
+  @Override
+  public void stopStreamingQueriesNow() {
+    SparkConnectService$.MODULE$.streamingSessionManager().cleanupRunningQueries(holder, true);
+  }
+
+  @Override
   public boolean hasCachedArtifact(String hash) {
     CacheId block = new CacheId(holder.session().sessionUUID(), hash);
     return SparkEnv.get().blockManager().getStatus(block).isDefined();

@@ -244,6 +244,14 @@ public final class ConfigKeys {
       .doc("Artifacts up to this size are replicated for failover; larger ones stay with their instance.")
       .bytesConf().checkValue(n -> n >= 0, "must be >= 0").createWithDefaultString("64m");
 
+  public static final ConfigEntry<Integer> CLUSTER_MAX_STREAMING_QUERIES =
+      ConfigEntry.key("vxconnect.cluster.maxStreamingQueriesPerSession")
+      .doc("Streaming queries of one session that are recorded in the cluster while they run, so that"
+          + " the instance that takes the session over starts them again from their checkpoint (or"
+          + " reports them lost); queries started beyond it are not recorded and do not survive their"
+          + " instance (docs/failover.md).")
+      .intConf().checkValue(NOT_NEGATIVE, "must be >= 0").createWithDefault(32);
+
   public static final ConfigEntry<Boolean> RESUME_RESULTS = ConfigEntry.key("vxconnect.cluster.resumeResults")
       .doc("Whether a query result being read when its instance is lost goes on from another instance:"
           + " before each result response is sent, where its client will stand is recorded in the"
@@ -354,7 +362,7 @@ public final class ConfigKeys {
           MAX_ARTIFACT_BYTES, ALLOWED_LOCAL_PATHS)),
       new Section("vxconnect: cluster", "", List.of(CLUSTER_ENABLED, CLUSTER_NAME, CLUSTER_PORT,
           CLUSTER_MEMBERS, CLUSTER_INSTANCE_ID, CLUSTER_ADVERTISED_ADDRESS, CLUSTER_MEMBER_TIMEOUT,
-          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, RESUME_RESULTS)),
+          CLUSTER_CONFIG_FILE, CLUSTER_MAX_ARTIFACT_BYTES, CLUSTER_MAX_STREAMING_QUERIES, RESUME_RESULTS)),
       new Section("vxconnect: durable state (docs/deployment.md)", "", List.of(STATE_JDBC_URL, STATE_JDBC_USER,
           STATE_JDBC_PASSWORD, STATE_JDBC_PASSWORD_FILE)),
       new Section("Security (docs/security.md)",

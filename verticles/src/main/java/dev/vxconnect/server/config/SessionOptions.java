@@ -2,14 +2,16 @@ package dev.vxconnect.server.config;
 
 import java.time.Duration;
 
-/** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user, artifacts. */
+/** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user, artifacts,
+ * streaming queries recorded for failover. */
 public record SessionOptions(
     Duration idleTimeout,
     int tombstones,
     Duration maintenanceInterval,
     int maxSessionsPerUser,
     long maxArtifactBytes,
-    Duration retryDelay) {
+    Duration retryDelay,
+    int maxStreamingQueries) {
 
   public static SessionOptions from(Conf conf) {
     return new SessionOptions(
@@ -18,6 +20,7 @@ public record SessionOptions(
         conf.get(ConfigKeys.SESSION_MAINTENANCE_INTERVAL),
         conf.get(ConfigKeys.MAX_SESSIONS_PER_USER),
         conf.get(ConfigKeys.MAX_ARTIFACT_BYTES),
-        conf.get(ConfigKeys.RETRY_DELAY));
+        conf.get(ConfigKeys.RETRY_DELAY),
+        conf.get(ConfigKeys.CLUSTER_MAX_STREAMING_QUERIES));
   }
 }

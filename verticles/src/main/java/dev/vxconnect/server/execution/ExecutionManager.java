@@ -170,11 +170,18 @@ public final class ExecutionManager {
 
   /** Whether another instance could resume the operation's result: marks are recorded for it. */
   private boolean resumable(ExecutePlanRequest request, boolean reattachable) {
-    return reattachable && options.resumeResults() && registry.isShared() && rerunnable(request);
+    return reattachable && options.resumeResults() && registry.isShared() && request.getPlan().hasRoot()
+        && rerunnable(request);
   }
 
+  /**
+   * Whether the request may run again after its instance is lost: a query, or a command that only
+   * asks about a streaming query (its status, progress, or waiting for it to end), whose client gets
+   * its answer from the query's new run; never a command with effects.
+   */
   private static boolean rerunnable(ExecutePlanRequest request) {
-    return request.getPlan().hasRoot() && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
+    return (request.getPlan().hasRoot() || StreamingQueryTracking.asksOnly(request))
+        && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
   }
 
   private Operation launch(Session session, ExecutePlanRequest request, boolean reattachable,
@@ -328,7 +335,7 @@ public final class ExecutionManager {
         .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis())
         .setRequest(rerunnable ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
             : com.google.protobuf.ByteString.EMPTY)
-        .setCommand(request.getPlan().hasCommand())
+        .setCommand(request.getPlan().hasCommand() && !StreamingQueryTracking.asksOnly(request))
         .build();
     Future<Void> stored = registry.put(record).onFailure(e -> LogIds.of(LOG.atWarn(), operation).log(
         "Operation {}: not registered in the cluster: {}", operation.id(), e.toString()));

@@ -11,6 +11,8 @@ import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.session.StateRecorder;
 import java.util.concurrent.TimeUnit;
+import dev.vxconnect.planner.ResponseSink;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +69,11 @@ final class OperationRunner implements Runnable {
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
       boolean changesState = context.changesSessionState(operation.request());
       long started = System.nanoTime();
-      context.execute(operation.request(), results, operation);
+      ExecutePlanRequest request = operation.session().streamingQueries().forThisRun(operation.request());
+      ResponseSink sink = StreamingQueryTracking.concerns(request)
+          ? new StreamingQueryTracking(results, operation.session(), request, request != operation.request(), recorder)
+          : results;
+      context.execute(request, sink, operation);
       LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} ran in {} ms", operation.id(),
           operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
       if (changesState) {

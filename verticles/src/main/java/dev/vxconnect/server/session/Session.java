@@ -21,6 +21,7 @@ public final class Session {
 
   private final SessionKey key;
   private final SessionContext context;
+  private final StreamingQueries streamingQueries = new StreamingQueries();
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
   private final long finishedIdsTtlMs;
   private final LinkedHashMap<String, Long> finishedIds = new LinkedHashMap<>();
@@ -91,7 +92,21 @@ public final class Session {
    * the returned future completes once this change is stored.
    */
   synchronized Future<Void> withChange(StateChange change, Function<SessionRecord, Future<Void>> write) {
-    record = record.toBuilder().addChanges(change).build();
+    return withRecord(r -> r.toBuilder().addChanges(change).build(), write);
+  }
+
+  /**
+   * Changes the record with {@code change} and writes it with {@code write}, after every earlier
+   * write: the returned future completes once it is stored. A change that returns the record as it
+   * was writes nothing.
+   */
+  synchronized Future<Void> withRecord(java.util.function.UnaryOperator<SessionRecord> change,
+      Function<SessionRecord, Future<Void>> write) {
+    SessionRecord changed = change.apply(record);
+    if (changed.equals(record)) {
+      return lastWrite.transform(previous -> Future.succeededFuture());
+    }
+    record = changed;
     SessionRecord next = record;
     lastWrite = lastWrite.transform(previous -> write.apply(next));
     return lastWrite;
@@ -99,6 +114,11 @@ public final class Session {
 
   public SessionContext context() {
     return context;
+  }
+
+  /** The streaming queries of the session's previous instance that this one started again, or lost. */
+  public StreamingQueries streamingQueries() {
+    return streamingQueries;
   }
 
   public void touch() {

@@ -7,6 +7,7 @@ import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.call.RpcFailure;
@@ -44,9 +45,12 @@ public final class SessionManager implements StateRecorder {
   private final long finishedOperationsTtlMs;
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
+  private final StreamingQueryRecords streamingQueries;
   private final java.util.concurrent.atomic.LongAdder takeovers = new java.util.concurrent.atomic.LongAdder();
   private final long maxReplicatedArtifactBytes;
   private Consumer<Session> beforeClose = s -> {};
+  /** Set once this instance hands its sessions over: their queries stop, and stay recorded. */
+  private volatile boolean handingOver;
   /** Owners that did not answer a forwarded call, until when they are treated as gone. */
   private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
 
@@ -59,6 +63,7 @@ public final class SessionManager implements StateRecorder {
     this.options = options;
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
+    this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
   }
 
   /** Runs before a session closes (e.g. to interrupt its operations). */
@@ -230,6 +235,30 @@ public final class SessionManager implements StateRecorder {
     return session.withChange(change, cluster.sessions()::update);
   }
 
+  @Override
+  public Future<Void> recordStreamingQuery(Session session, StreamingQueryRecord query) {
+    return streamingQueries.add(session, query);
+  }
+
+  @Override
+  public Future<Void> forgetStreamingQuery(Session session, String queryId) {
+    return streamingQueries.remove(session, queryId);
+  }
+
+  /**
+   * One of the session's streaming queries ended here: it is not to be started again after a
+   * failover. Not when the session is no longer served here (closed, dropped, handed over): its
+   * queries stop with it, and its record must keep them for the instance that rebuilds it.
+   */
+  private void streamingQueryEnded(Session session, String queryId) {
+    Future<Session> held = sessions.get(session.key());
+    if (handingOver || session.isClosed() || held == null || !held.succeeded() || held.result() != session) {
+      return;
+    }
+    forgetStreamingQuery(session, queryId).onFailure(e -> LogIds.of(LOG.atWarn(), session).log(
+        "Session {}: could not forget ended streaming query {}: {}", session.sessionId(), queryId, e.toString()));
+  }
+
   /**
    * A change was made in the session's Spark state but could not be recorded (the client hears it
    * failed): this instance drops the session, so that its next call rebuilds it from its record,
@@ -328,10 +357,20 @@ public final class SessionManager implements StateRecorder {
    * member to be declared gone.
    */
   public Future<Void> handOver() {
+    // Their streaming queries stop here first (the next owner starts them again from their
+    // checkpoints: two runs of one query would compete for it), and stay in their records.
+    handingOver = true;
     List<Future<Boolean>> released = new ArrayList<>();
     for (Session session : live()) {
-      SessionRecord record = session.record();
-      released.add(cluster.sessions().replace(record, record.toBuilder().setOwner("").build()));
+      Future<Void> stopped = session.record().getStreamingQueriesCount() == 0 ? Future.succeededFuture()
+          : sparkPool.executeBlocking(() -> {
+            session.context().stopStreamingQueriesNow();
+            return null;
+          }, false);
+      released.add(stopped.transform(v -> {
+        SessionRecord record = session.record();
+        return cluster.sessions().replace(record, record.toBuilder().setOwner("").build());
+      }));
     }
     return Future.join(released).mapEmpty();
   }
@@ -391,7 +430,7 @@ public final class SessionManager implements StateRecorder {
         SessionContext context = cloneOf == null
             ? engine.openSession(key.userId(), key.sessionId())
             : cloneOf.context().cloneAs(key.sessionId());
-        return new Session(key, record, context, finishedOperationsTtlMs);
+        return watched(new Session(key, record, context, finishedOperationsTtlMs));
       }, false);
     }).onComplete(result -> settle(key, created, result, "opened"));
     return created.future();
@@ -402,11 +441,20 @@ public final class SessionManager implements StateRecorder {
     rebuilder.fetchArtifacts(record).compose(artifacts -> sparkPool.executeBlocking(() -> {
       SessionContext context = engine.openSession(key.userId(), key.sessionId());
       rebuilder.replay(record, artifacts, context);
-      Session session = new Session(key, record, context, finishedOperationsTtlMs);
+      Session session = watched(new Session(key, record, context, finishedOperationsTtlMs));
       session.markRebuilt();
+      StreamingQueryRestarts.restart(record, context, session.streamingQueries());
       return session;
     }, false)).onComplete(result -> settle(key, rebuilt, result, "rebuilt"));
     return rebuilt.future();
+  }
+
+  /** The session, told when its streaming queries end (in a cluster, where they are recorded). */
+  private Session watched(Session session) {
+    if (cluster.isDistributed()) {
+      session.context().onStreamingQueryEnd(queryId -> streamingQueryEnded(session, queryId));
+    }
+    return session;
   }
 
   private void settle(SessionKey key, Promise<Session> promise, io.vertx.core.AsyncResult<Session> result,

@@ -10,6 +10,16 @@ public interface StateRecorder {
   Future<Void> record(Session session, StateChange change);
 
   /**
+   * Records a streaming query the session started, so that another instance starts it again after
+   * a failover (or reports it lost); completes once it is stored, or at once when the query is not
+   * recorded (a single instance; a session with as many as it may record).
+   */
+  Future<Void> recordStreamingQuery(Session session, dev.vxconnect.proto.cluster.StreamingQueryRecord query);
+
+  /** Forgets a streaming query that ended; completes once the record no longer has it. */
+  Future<Void> forgetStreamingQuery(Session session, String queryId);
+
+  /**
    * The change was made in the session's Spark state but {@link #record} failed: the session must
    * not go on here with a state its record does not have (see SessionManager#discard). Called
    * once the call that made the change has ended.
