@@ -238,6 +238,7 @@ public final class ExecutionManager {
   public void release(Operation operation) {
     operation.interrupt();
     operation.buffer().releaseUntil(Long.MAX_VALUE);
+    operation.releaseStream();
     operation.session().removeOperation(operation);
     if (operation.reattachable()) {
       registry.remove(operation.id());

@@ -118,6 +118,24 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
     });
   }
 
+  /**
+   * Resets the stream rather than ending it: a client that released the operation before its end
+   * (a closed iterator) reads this stream no more, and a graceful end would wait behind the
+   * responses already in flight. Until the stream closes, those unread bytes hold the client's
+   * connection-wide flow-control window, and a few such streams stop every call of the connection.
+   */
+  @Override
+  public void released() {
+    context.runOnContext(v -> {
+      if (!ended) {
+        LogIds.of(LOG.atInfo(), operation).log("Operation {}: released by its client while streaming; stream reset at response {}",
+            operation.id(), cursor.next());
+        end();
+        response.cancel();
+      }
+    });
+  }
+
   private void pump() {
     if (ended) {
       return;
