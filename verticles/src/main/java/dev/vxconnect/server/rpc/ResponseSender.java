@@ -41,6 +41,8 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
   private long cutTimer = -1;
   private boolean ended;
+  /** The client released the operation: the stream is reset, never ended gracefully. */
+  private volatile boolean released;
 
   private ResponseSender(Context context, GrpcServerResponse<?, ExecutePlanResponse> response,
       Operation operation, long firstIndex, StreamLimits limits, Failures failures,
@@ -126,18 +128,29 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
    */
   @Override
   public void released() {
-    context.runOnContext(v -> {
-      if (!ended) {
-        LogIds.of(LOG.atInfo(), operation).log("Operation {}: released by its client while streaming; stream reset at response {}",
-            operation.id(), cursor.next());
-        end();
-        response.cancel();
-      }
-    });
+    // Set at once, before the release interrupts the operation: a pump that sees the operation's
+    // end (its cancellation) resets the stream too, instead of ending it gracefully behind
+    // responses the client does not read (vert.x cannot reset a stream once its trailers are
+    // written).
+    released = true;
+    context.runOnContext(v -> reset());
+  }
+
+  private void reset() {
+    if (!ended) {
+      LogIds.of(LOG.atInfo(), operation).log("Operation {}: released by its client while streaming; stream reset at response {}",
+          operation.id(), cursor.next());
+      end();
+      response.cancel();
+    }
   }
 
   private void pump() {
     if (ended) {
+      return;
+    }
+    if (released) {
+      reset();
       return;
     }
     try {
