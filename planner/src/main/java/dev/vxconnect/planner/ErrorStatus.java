@@ -6,6 +6,7 @@ package dev.vxconnect.planner;
  */
 public record ErrorStatus(int code, String message, byte[] details) {
 
+  public static final int UNKNOWN = 2;
   public static final int INVALID_ARGUMENT = 3;
   public static final int NOT_FOUND = 5;
   public static final int PERMISSION_DENIED = 7;

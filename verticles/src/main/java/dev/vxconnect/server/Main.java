@@ -31,7 +31,8 @@ public final class Main {
       "                          turns the cluster on (vxconnect.cluster.enabled=true)",
       "  --conf-file PATH        configuration file (default: $VXCONNECT_HOME/conf/vxconnect.conf)",
       "  --help                  this text",
-      "Environment: VXCONNECT_HOME, VXCONNECT_JAVA_OPTS (e.g. -Xmx8g), VXCONNECT_LOG_DIR (default",
+      "Environment: VXCONNECT_HOME, VXCONNECT_JAVA_OPTS (e.g. -Xmx8g), VXCONNECT_CLASSPATH (extra",
+      "driver jars, e.g. catalog plugins), VXCONNECT_LOG_DIR (default",
       "$VXCONNECT_HOME/logs), VXCONNECT_INSTANCE (name of the log and pid files, default vxconnect),",
       "and any key as an environment variable (spark.master -> SPARK_MASTER).");
 

@@ -1,6 +1,7 @@
 package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
@@ -20,6 +21,7 @@ import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
 import org.apache.spark.connect.proto.InterruptRequest;
+import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Range;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
@@ -29,10 +31,13 @@ import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sparkproject.com.google.protobuf.ByteString;
+import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.io.grpc.stub.StreamObserver;
 
@@ -362,5 +367,40 @@ class ProtocolE2ETest extends ServerTestBase {
         done.complete(null);
       }
     };
+  }
+
+  /**
+   * A request nested deeper than spark.connect.grpc.marshallerRecursionLimit cannot be parsed:
+   * Spark's server (grpc-java) answers UNKNOWN, which Spark's own client suite asserts ("handle
+   * unknown exception": a union one deeper than the limit); the message names the limit.
+   */
+  @Test
+  void aRequestNestedDeeperThanTheLimitIsAnsweredUnknown() {
+    int limit = Integer.parseInt(spark.conf().get("spark.connect.grpc.marshallerRecursionLimit"));
+    Dataset<Row> df = spark.range(1).toDF();
+    for (int a = 1; a <= limit + 1; a++) {
+      df = df.union(spark.range(a, a + 1).toDF());
+    }
+    Dataset<Row> tooDeep = df;
+    Throwable failure = catchThrowable(tooDeep::collect);
+    assertThat(failure).isInstanceOf(org.apache.spark.SparkException.class);
+    assertThat(failure.getMessage()).contains("io.grpc.StatusRuntimeException: UNKNOWN")
+        .contains("spark.connect.grpc.marshallerRecursionLimit");
+
+    Relation deep = Relation.newBuilder().setRange(Range.newBuilder().setEnd(1)).build();
+    // Each Limit adds two levels (Relation, Limit): just past the limit, and no deeper, as the
+    // client itself serializes it recursively.
+    for (int i = 0; i <= limit / 2; i++) {
+      deep = Relation.newBuilder().setLimit(Limit.newBuilder().setInput(deep).setLimit(1)).build();
+    }
+    Plan plan = Plan.newBuilder().setRoot(deep).build();
+    String session = RawGrpc.newSessionId();
+    // A call first, so the channel is connected and the deep request is serialized on this
+    // thread: on a channel still connecting, grpc-java serializes it later on one of its executor
+    // threads, whose smaller stack overflowed at twice the limit and left the call unanswered.
+    assertThat(getOption(session, "spark.sql.shuffle.partitions").getPairsCount()).isEqualTo(1);
+    Throwable raw = catchThrowable(() -> execute(session, null, plan, true));
+    assertThat(raw).isInstanceOf(StatusRuntimeException.class);
+    assertThat(((StatusRuntimeException) raw).getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
   }
 }

@@ -65,4 +65,28 @@ class SessionsE2ETest extends ServerTestBase {
           .isEqualTo("TABLE_OR_VIEW_NOT_FOUND");
     }
   }
+
+  /**
+   * A clone's target id is checked as Spark's session manager checks it: a UUID, of no closed
+   * session, of no live one; each refusal names the target (Spark's own SparkSessionCloneSuite
+   * asserts the first).
+   */
+  @Test
+  void aCloneTargetIdIsRefusedAsSparkRefusesIt() throws Exception {
+    var client = (org.apache.spark.sql.connect.SparkSession) spark;
+    assertThat(client.version()).isNotEmpty(); // the source session exists once it has called
+    Throwable badFormat = catchThrowable(() -> client.cloneSession("not-a-valid-uuid"));
+    assertThat(condition(badFormat)).isEqualTo("INVALID_CLONE_SESSION_REQUEST.TARGET_SESSION_ID_FORMAT");
+    assertThat(badFormat.getMessage()).contains("not-a-valid-uuid");
+
+    String taken = UUID.randomUUID().toString();
+    try (SparkSession copy = client.cloneSession(taken)) {
+      assertThat(copy.range(2).count()).isEqualTo(2);
+      assertThat(condition(catchThrowable(() -> client.cloneSession(taken))))
+          .isEqualTo("INVALID_CLONE_SESSION_REQUEST.TARGET_SESSION_ID_ALREADY_EXISTS");
+    }
+    // Closing the copy released its session: its id stays closed.
+    assertThat(condition(catchThrowable(() -> client.cloneSession(taken))))
+        .isEqualTo("INVALID_CLONE_SESSION_REQUEST.TARGET_SESSION_ID_ALREADY_CLOSED");
+  }
 }

@@ -154,8 +154,9 @@ class FuzzE2ETest {
       assertThat(overLimit.getCode()).as("a message over the 128 MiB limit").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       for (Rpc rpc : new Rpc[] {Rpc.EXECUTE_PLAN, Rpc.ANALYZE_PLAN}) {
         assertThat(crafted.get(rpc + " nested 400")).as("a plan 400 deep").isEqualTo("OK");
-        assertThat(crafted.get(rpc + " nested 3000")).as("a plan deeper than the recursion limit").isEqualTo("INVALID_ARGUMENT");
-        assertThat(crafted.get(rpc + " nested 20000")).as("a plan deeper than the recursion limit").isEqualTo("INVALID_ARGUMENT");
+        // UNKNOWN: what Spark's server (grpc-java) answers for a request it cannot parse.
+        assertThat(crafted.get(rpc + " nested 3000")).as("a plan deeper than the recursion limit").isEqualTo("UNKNOWN");
+        assertThat(crafted.get(rpc + " nested 20000")).as("a plan deeper than the recursion limit").isEqualTo("UNKNOWN");
       }
 
       long craftedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);

@@ -40,10 +40,10 @@ public final class SparkMessageCodec {
           return message;
         } catch (IOException | RuntimeException e) {
           if (String.valueOf(e.getMessage()).contains("too many levels of nesting")) {
-            throw new CodecException("The request message is nested more than " + recursionLimit
+            throw new UndecodableRequest("The request message is nested more than " + recursionLimit
                 + " levels deep (spark.connect.grpc.marshallerRecursionLimit)", e);
           }
-          throw new CodecException("Malformed Spark Connect message: " + e.getMessage(), e);
+          throw new UndecodableRequest("Malformed Spark Connect message: " + e.getMessage(), e);
         }
       }
 

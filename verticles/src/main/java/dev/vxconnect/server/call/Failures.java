@@ -4,6 +4,7 @@ import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
+import dev.vxconnect.proto.codec.UndecodableRequest;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -42,9 +43,14 @@ public final class Failures {
     if (stateLost.isPresent()) {
       return stateLost.get();
     }
-    if (cause instanceof CodecException malformed) {
-      // The request could not be decoded: the client's fault, said plainly.
-      return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(malformed.getMessage()));
+    if (cause instanceof UndecodableRequest undecodable) {
+      // The code Spark's server (grpc-java) answers for a request it cannot parse, which clients
+      // and Spark's own client tests expect; the message says what was wrong.
+      return ErrorStatus.of(ErrorStatus.UNKNOWN, String.valueOf(undecodable.getMessage()));
+    }
+    if (cause instanceof CodecException refused) {
+      // A request decoded but not accepted as sent (e.g. compressed artifacts): said plainly.
+      return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(refused.getMessage()));
     }
     try {
       return session != null ? session.toErrorStatus(cause) : engine.toErrorStatus(cause);

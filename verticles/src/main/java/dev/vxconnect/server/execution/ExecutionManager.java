@@ -243,6 +243,9 @@ public final class ExecutionManager {
 
   /** Forgets an operation whose client is done with it (interrupting it if it still runs). */
   public void release(Operation operation) {
+    // The stream first: interrupted, the operation ends with OPERATION_CANCELED, and a stream still
+    // attached would end gracefully with it, behind responses its client no longer reads.
+    operation.releaseStream();
     operation.interrupt();
     operation.buffer().releaseUntil(Long.MAX_VALUE);
     operation.session().removeOperation(operation);

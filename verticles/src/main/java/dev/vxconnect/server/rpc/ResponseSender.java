@@ -41,6 +41,8 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
   private long cutTimer = -1;
   private boolean ended;
+  /** The client released the operation: the stream is reset, never ended gracefully. */
+  private volatile boolean released;
 
   private ResponseSender(Context context, GrpcServerResponse<?, ExecutePlanResponse> response,
       Operation operation, long firstIndex, StreamLimits limits, Failures failures,
@@ -118,8 +120,37 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
     });
   }
 
+  /**
+   * Resets the stream rather than ending it: a client that released the operation before its end
+   * (a closed iterator) reads this stream no more, and a graceful end would wait behind the
+   * responses already in flight. Until the stream closes, those unread bytes hold the client's
+   * connection-wide flow-control window, and a few such streams stop every call of the connection.
+   */
+  @Override
+  public void released() {
+    // Set at once, before the release interrupts the operation: a pump that sees the operation's
+    // end (its cancellation) resets the stream too, instead of ending it gracefully behind
+    // responses the client does not read (vert.x cannot reset a stream once its trailers are
+    // written).
+    released = true;
+    context.runOnContext(v -> reset());
+  }
+
+  private void reset() {
+    if (!ended) {
+      LogIds.of(LOG.atInfo(), operation).log("Operation {}: released by its client while streaming; stream reset at response {}",
+          operation.id(), cursor.next());
+      end();
+      response.cancel();
+    }
+  }
+
   private void pump() {
     if (ended) {
+      return;
+    }
+    if (released) {
+      reset();
       return;
     }
     try {

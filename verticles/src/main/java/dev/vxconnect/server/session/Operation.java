@@ -22,6 +22,9 @@ public final class Operation implements Cancellation {
   public interface Attachment {
     /** Another stream took over; this one must end with INVALID_CURSOR.DISCONNECTED. */
     void disconnect();
+
+    /** The client released the operation: this stream must end at once, read or not. */
+    void released();
   }
 
   private final String id;
@@ -160,6 +163,22 @@ public final class Operation implements Cancellation {
     Attachment previous = attachment;
     attachment = next;
     return previous;
+  }
+
+  /**
+   * Ends the attached stream, if any, because the client released the operation (as Spark's
+   * server interrupts the senders of a closed execution).
+   */
+  public void releaseStream() {
+    Attachment current;
+    synchronized (this) {
+      current = attachment;
+      attachment = null;
+      detachedSinceMs = System.currentTimeMillis();
+    }
+    if (current != null) {
+      current.released();
+    }
   }
 
   /** Detaches {@code current} if it is still the attached stream. */

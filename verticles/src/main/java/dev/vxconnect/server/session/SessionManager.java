@@ -202,9 +202,9 @@ public final class SessionManager implements StateRecorder {
   /** Copies a session's conf, temp views, functions and artifacts into a new session. */
   public Future<Session> cloneSession(Session source, String newSessionId) {
     try {
-      validateId(newSessionId);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      UUID.fromString(newSessionId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_FORMAT", newSessionId));
     }
     SessionKey key = new SessionKey(source.userId(), newSessionId);
     Optional<RpcFailure> full = overLimit(key);
@@ -212,14 +212,22 @@ public final class SessionManager implements StateRecorder {
       return Future.failedFuture(full.get());
     }
     return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
-      Future<Session> created = closed || sessions.containsKey(key) ? null
+      if (closed) {
+        return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_ALREADY_CLOSED", newSessionId));
+      }
+      Future<Session> created = sessions.containsKey(key) ? null
           : copyArtifacts(source, key).compose(v -> create(key, source));
       if (created == null || sessions.putIfAbsent(key, created) != null) {
-        return Future.failedFuture(SparkErrors.raise(
-            "INVALID_HANDLE.SESSION_ALREADY_EXISTS", Map.of("handle", newSessionId)));
+        return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_ALREADY_EXISTS", newSessionId));
       }
       return created;
     });
+  }
+
+  /** Why a clone's target id is refused, in Spark's words (its session manager's checks). */
+  private static RuntimeException cloneRefused(String reason, String targetSessionId) {
+    return SparkErrors.raise("INVALID_CLONE_SESSION_REQUEST." + reason,
+        Map.of("targetSessionId", targetSessionId));
   }
 
   /**
