@@ -382,7 +382,7 @@ class ProtocolE2ETest extends ServerTestBase {
       df = df.union(spark.range(a, a + 1).toDF());
     }
     Dataset<Row> tooDeep = df;
-    Throwable failure = catchThrowable(tooDeep::collect);
+    Throwable failure = onLargeStack(() -> catchThrowable(tooDeep::collect));
     assertThat(failure).isInstanceOf(org.apache.spark.SparkException.class);
     assertThat(failure.getMessage()).contains("io.grpc.StatusRuntimeException: UNKNOWN")
         .contains("spark.connect.grpc.marshallerRecursionLimit");
@@ -399,8 +399,26 @@ class ProtocolE2ETest extends ServerTestBase {
     // thread: on a channel still connecting, grpc-java serializes it later on one of its executor
     // threads, whose smaller stack overflowed at twice the limit and left the call unanswered.
     assertThat(getOption(session, "spark.sql.shuffle.partitions").getPairsCount()).isEqualTo(1);
-    Throwable raw = catchThrowable(() -> execute(session, null, plan, true));
+    Throwable raw = onLargeStack(() -> catchThrowable(() -> execute(session, null, plan, true)));
     assertThat(raw).isInstanceOf(StatusRuntimeException.class);
     assertThat(((StatusRuntimeException) raw).getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
+  }
+
+  /**
+   * Runs {@code work} on a thread with a 256 MiB stack: the client serializes a plan recursively,
+   * and a plan nested just past the server's limit did not always fit the test thread's default
+   * stack (StackOverflowError in the client in a full run; it passed run alone).
+   */
+  private static Throwable onLargeStack(java.util.function.Supplier<Throwable> work) {
+    Throwable[] result = new Throwable[1];
+    Thread thread = new Thread(null, () -> result[0] = work.get(), "large-stack", 256L << 20);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return result[0];
   }
 }
