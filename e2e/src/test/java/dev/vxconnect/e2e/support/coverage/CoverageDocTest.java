@@ -29,7 +29,7 @@ class CoverageDocTest {
     String doc = CoverageDoc.render(RECORDED, 2);
 
     assertThat(doc)
-        .contains("| `ExecutePlan` | e2e | A.a, B.b, C.c +2 more |\n")
+        .contains("| `ExecutePlan` | e2e | A.a, B.b, C.c and others |\n")
         .contains("| `sql` | e2e | B.b |\n")
         .contains("| `get_option` | e2e | A.a |\n")
         .contains("| `CloneSession` | not exercised yet |  |\n")
