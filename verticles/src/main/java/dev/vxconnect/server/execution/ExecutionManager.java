@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -357,9 +356,8 @@ public final class ExecutionManager {
   private void recordCompleted(Operation operation, Registration registration) {
     try {
       // After the first write of the record (another thread's), so that this one is the last.
-      registration.stored().transform(first -> registry.put(
-              registration.record().toBuilder().setState(OperationRecord.State.SUCCEEDED).build()))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ClusterWrites.await(registration.stored().transform(first -> registry.put(
+          registration.record().toBuilder().setState(OperationRecord.State.SUCCEEDED).build())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

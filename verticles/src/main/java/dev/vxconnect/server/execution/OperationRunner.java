@@ -10,7 +10,6 @@ import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.session.StateRecorder;
-import java.util.concurrent.TimeUnit;
 import dev.vxconnect.planner.ResponseSink;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -26,7 +25,6 @@ final class OperationRunner implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
 
-  private static final long RECORD_TIMEOUT_SECONDS = 30;
   /** Back-off suggested when the state database could not record a change. */
   private static final java.time.Duration STATE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
@@ -79,11 +77,10 @@ final class OperationRunner implements Runnable {
       if (changesState) {
         // Stored before the client hears that it completed, so a takeover keeps it.
         try {
-          recorder.record(operation.session(), StateChange.newBuilder()
+          ClusterWrites.await(recorder.record(operation.session(), StateChange.newBuilder()
                   .setKind(StateChange.Kind.EXECUTE_PLAN)
                   .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
-                  .build())
-              .toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                  .build()));
         } catch (Exception notRecorded) {
           fail(context, notRecorded);
           recorder.discard(operation.session(), notRecorded);

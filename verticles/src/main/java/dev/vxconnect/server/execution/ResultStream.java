@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 
 /**
@@ -28,7 +27,6 @@ final class ResultStream implements ResponseSink {
 
   /** The marks kept per operation at most (a client that never releases what it read). */
   static final int MAX_MARKS = 10_000;
-  private static final long RECORD_TIMEOUT_SECONDS = 30;
 
   /** Where a resumed result starts: the client had {@code results} result responses with this digest. */
   record ResumePoint(long results, byte[] digest) {
@@ -130,8 +128,8 @@ final class ResultStream implements ResponseSink {
     marks.addLast(mark);
     prune();
     try {
-      registry.orElseThrow().putMarks(operationId, ResultMarks.newBuilder().addAllMarks(marks).build())
-          .toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      ClusterWrites.await(registry.orElseThrow().putMarks(operationId,
+          ResultMarks.newBuilder().addAllMarks(marks).build()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.util.concurrent.CancellationException("interrupted while recording a result mark");

@@ -7,7 +7,6 @@ import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.StreamingQueryInstanceId;
@@ -23,7 +22,6 @@ final class StreamingQueryTracking implements ResponseSink {
 
   /** A start request larger than this is not kept (the query is then reported lost after a failover). */
   static final int MAX_START_REQUEST_BYTES = 1 << 20;
-  private static final long RECORD_TIMEOUT_SECONDS = 30;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class);
 
   private final ResponseSink next;
@@ -107,7 +105,7 @@ final class StreamingQueryTracking implements ResponseSink {
    */
   private void await(io.vertx.core.Future<Void> stored) {
     try {
-      stored.toCompletionStage().toCompletableFuture().get(RECORD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      ClusterWrites.await(stored);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
