@@ -42,6 +42,18 @@ final class EntryRing {
     size++;
   }
 
+  ResponseBuffer.Entry last() {
+    return size == 0 ? null : slots[(head + size - 1) % slots.length];
+  }
+
+  ResponseBuffer.Entry removeLast() {
+    int tail = (head + size - 1) % slots.length;
+    ResponseBuffer.Entry entry = slots[tail];
+    slots[tail] = null;
+    size--;
+    return entry;
+  }
+
   ResponseBuffer.Entry removeFirst() {
     ResponseBuffer.Entry entry = slots[head];
     slots[head] = null;

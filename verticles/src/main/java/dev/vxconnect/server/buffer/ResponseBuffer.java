@@ -16,6 +16,11 @@ import org.apache.spark.connect.proto.ExecutePlanResponse;
  * producer waits, which slows the Spark job down to the client's pace), and responses already sent
  * are kept for a reattaching client up to {@code retainBytes} (the oldest are dropped first). A
  * single response larger than the limit is still accepted when nothing else is waiting.
+ *
+ * <p>A response may be added held ({@link #sendHeld}): the sender sees neither it nor anything after
+ * it until {@link #releaseHeld} covers its index. A result another instance may resume is held
+ * until the cluster has recorded where its client will stand; holding instead of waiting lets the
+ * producer run on while one cluster write covers many responses.
  */
 public final class ResponseBuffer implements ResponseSink {
 
@@ -35,6 +40,8 @@ public final class ResponseBuffer implements ResponseSink {
   private final java.util.concurrent.atomic.LongAdder heldByAll;
 
   private final EntryRing entries = new EntryRing();
+  /** The indexes of the responses added held and not released yet, in order. */
+  private final java.util.ArrayDeque<Long> held = new java.util.ArrayDeque<>();
   private long lastIndex;
   private long highestSent;
   private long unsentBytes;
@@ -43,7 +50,7 @@ public final class ResponseBuffer implements ResponseSink {
   private long fetchedBytes;
   private boolean finished;
   private ErrorStatus failure;
-  private boolean cancelled;
+  private RuntimeException producerStop;
   private Listener listener;
   private ProducerSlot slot = ProducerSlot.NONE;
   private java.util.function.LongConsumer onFirstResult = index -> {};
@@ -87,56 +94,63 @@ public final class ResponseBuffer implements ResponseSink {
     heldByAll.add(deltaBytes);
   }
 
-  /** Told the index a response will take, before it is added; may block (it runs on the producer's thread). */
-  @FunctionalInterface
-  public interface BeforeAppend {
-    void at(long index);
-  }
-
   /**
    * Adds a response, waiting while the client is {@code aheadBytes} behind; the producer's slot is
    * given back for the wait.
    */
   @Override
   public void send(ExecutePlanResponse response) {
-    send(response, index -> {});
+    add(response, false);
   }
 
   /**
-   * As {@link #send(ExecutePlanResponse)}, telling {@code before} the response's index first (again if
-   * a progress report takes that index meanwhile): what it does happens before the response can be
-   * sent.
+   * As {@link #send}, but held: the sender sees neither this response nor any added after it until
+   * {@link #releaseHeld} covers its index.
+   *
+   * @return its index
    */
-  public void send(ExecutePlanResponse response, BeforeAppend before) {
+  public long sendHeld(ExecutePlanResponse response) {
+    return add(response, true);
+  }
+
+  /** Lets the sender go on past the held responses up to and including {@code index}. */
+  public void releaseHeld(long index) {
+    Listener toNotify;
+    synchronized (this) {
+      while (!held.isEmpty() && held.peekFirst() <= index) {
+        held.removeFirst();
+      }
+      toNotify = listener;
+    }
+    notify(toNotify);
+  }
+
+  private long add(ExecutePlanResponse response, boolean hold) {
     Entry entry;
     synchronized (this) {
       entry = stamp(response, lastIndex + 1);
     }
     awaitRoom(entry.size());
-    while (true) {
-      long index;
-      synchronized (this) {
-        checkOpen();
-        index = lastIndex + 1;
+    Listener toNotify;
+    long index;
+    synchronized (this) {
+      checkOpen();
+      index = lastIndex + 1;
+      // A progress report may have taken the stamped index meanwhile.
+      append(entry.index() == index ? entry : stamp(response, index));
+      if (hold) {
+        held.addLast(index);
+        return index;
       }
-      before.at(index);
-      Listener toNotify;
-      synchronized (this) {
-        checkOpen();
-        if (index != lastIndex + 1) {
-          continue; // a progress report took the index meanwhile: the response takes the next one
-        }
-        append(entry.index() == index ? entry : stamp(response, index));
-        toNotify = listener;
-      }
-      notify(toNotify);
-      return;
+      toNotify = listener;
     }
+    notify(toNotify);
+    return index;
   }
 
   private void checkOpen() {
-    if (cancelled) {
-      throw new CancellationException("operation was interrupted");
+    if (producerStop != null) {
+      throw producerStop;
     }
     if (finished) {
       throw new IllegalStateException("response after the end of operation " + operationId);
@@ -148,15 +162,15 @@ public final class ResponseBuffer implements ResponseSink {
     boolean gaveSlot = false;
     try {
       synchronized (this) {
-        while (!cancelled && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
+        while (producerStop == null && unsentBytes > 0 && unsentBytes + size > aheadBytes) {
           if (!gaveSlot) {
             slot.release();
             gaveSlot = true;
           }
           wait();
         }
-        if (cancelled) {
-          throw new CancellationException("operation was interrupted");
+        if (producerStop != null) {
+          throw producerStop;
         }
       }
       if (gaveSlot) {
@@ -184,7 +198,7 @@ public final class ResponseBuffer implements ResponseSink {
     Listener toNotify;
     synchronized (this) {
       Entry entry = stamp(response, lastIndex + 1);
-      if (cancelled || finished || (unsentBytes > 0 && unsentBytes + entry.size() > aheadBytes)) {
+      if (producerStop != null || finished || (unsentBytes > 0 && unsentBytes + entry.size() > aheadBytes)) {
         return false;
       }
       append(entry);
@@ -219,15 +233,41 @@ public final class ResponseBuffer implements ResponseSink {
       }
       failure = status;
       finished = true;
+      dropHeld();
       toNotify = listener;
     }
     notify(toNotify);
   }
 
   /** Wakes a waiting producer, which then fails with CancellationException. */
-  public synchronized void cancel() {
-    cancelled = true;
+  public void cancel() {
+    stopProducer(new CancellationException("operation was interrupted"));
+  }
+
+  /** Wakes a waiting producer, and makes this and any later response it adds throw {@code why}. */
+  public synchronized void stopProducer(RuntimeException why) {
+    if (producerStop == null) {
+      producerStop = why;
+    }
     notifyAll();
+  }
+
+  /**
+   * Drops the responses the sender has not seen because they are held: an error ends the stream
+   * right after what the client could already be sent.
+   */
+  private void dropHeld() {
+    if (held.isEmpty()) {
+      return;
+    }
+    long from = held.peekFirst();
+    while (!entries.isEmpty() && entries.last().index() >= from) {
+      int size = entries.removeLast().size();
+      unsentBytes -= size;
+      heldByAll.add(-size);
+    }
+    lastIndex = from - 1;
+    held.clear();
   }
 
   // ---- consumer side (event loop) ----
@@ -248,15 +288,13 @@ public final class ResponseBuffer implements ResponseSink {
    * @throws RuntimeException INVALID_CURSOR.POSITION_NOT_AVAILABLE if it was already dropped
    */
   public synchronized Entry get(long index) {
-    Entry first = entries.first();
-    if (first != null && index >= first.index() && index <= lastIndex) {
-      return entries.get(index - first.index());
-    }
-    if (index <= lastIndex) {
+    long firstKept = firstKeptIndex();
+    if (index < firstKept) {
       throw SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_AVAILABLE",
           Map.of("index", Long.toString(index), "responseId", ResponseIds.of(operationId, index)));
     }
-    return null;
+    long lastSendable = held.isEmpty() ? lastIndex : held.peekFirst() - 1;
+    return index <= lastSendable ? entries.get(index - firstKept) : null;
   }
 
   /** Records that response {@code index} went to the client, and drops what needn't be kept. */

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * An operation's thread waits for what it writes to the cluster (state changes, result marks,
- * command outcomes, streaming query records) before its client can hear what that write covers:
- * one bound on that wait for all of them.
+ * An operation's thread waits for what it writes to the cluster (state changes, command outcomes,
+ * streaming query records, the last result marks) before its client can hear what that write
+ * covers: one bound on that wait for all of them.
  */
 final class ClusterWrites {
 

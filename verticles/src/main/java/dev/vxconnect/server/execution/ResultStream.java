@@ -12,13 +12,24 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 
 /**
  * The producer's side of an operation's responses: it hands them to the operation's buffer and,
  * for a result that another instance may resume, records in the cluster where the client will stand
  * before each result (Arrow batch) response can be sent: how many result responses it will have
- * had, and their digest ({@link ResultMarks}). Resuming after a failover, it runs through the
+ * had, and their digest ({@link ResultMarks}).
+ *
+ * <p>Recording is a group commit: each result response goes into the buffer held, and its mark into
+ * the marks to record; one cluster write at a time records every mark made so far, and when it is
+ * done the buffer lets the sender go on through the responses it covers. The producer thus never
+ * waits for the cluster, only, as always, for the client (held responses count in the buffer's
+ * bounds); how many responses one write covers grows with how slow the writes are.
+ *
+ * <p>Resuming after a failover, it runs through the
  * result responses the client already has, checks that they are the same (same count, same
  * digest), and only then sends what follows; otherwise the operation fails with
  * VXCONNECT_FAILOVER.OPERATION_LOST, never with rows the client already has, or different ones.
@@ -38,9 +49,16 @@ final class ResultStream implements ResponseSink {
   private final Optional<OperationRegistry> registry;
   private final ResumePoint resume;
   private final ResultDigest digest = new ResultDigest();
-  private final Deque<ResultMark> marks = new ArrayDeque<>();
   private long results;
   private boolean recording;
+
+  // The group commit, shared with the thread that completes a cluster write: guarded by this.
+  private final Deque<ResultMark> marks = new ArrayDeque<>();
+  /** The index of the last response with a mark in {@link #marks}, and of the last one recorded. */
+  private long markedThrough;
+  private long recordedThrough;
+  private boolean writing;
+  private Throwable notRecorded;
 
   private ResultStream(ResponseBuffer buffer, String operationId, Optional<OperationRegistry> registry,
       ResumePoint resume, Optional<ResultMark> base) {
@@ -100,44 +118,94 @@ final class ResultStream implements ResponseSink {
       return;
     }
     if (recording) {
-      buffer.send(response, this::record);
+      mark(buffer.sendHeld(response));
     } else {
       buffer.send(response);
     }
   }
 
   /**
-   * Checks, before the operation completes, that it got as far as its client was: a result that
-   * ended before the resume point did not reproduce what the client has.
+   * Checks, before the operation completes, that it got as far as its client was (a result that
+   * ended before the resume point did not reproduce what the client has), and waits until every
+   * result response is recorded, so that its client may have all of them.
    */
   void checkComplete() {
     if (results < resume.results()) {
       throw ServerError.resultNotReproduced(operationId, "it ended after " + results
           + " result responses, and its client had received " + resume.results());
     }
+    awaitRecorded();
   }
 
-  /** Records, before response {@code index} can be sent, that the client will then have had {@link #results}. */
-  private void record(long index) {
-    ResultMark mark = ResultMark.newBuilder().setIndex(index).setResults(results)
-        .setDigest(ByteString.copyFrom(digest.value())).build();
-    // A progress report may have taken the index meanwhile: this mark replaces the one made for it.
-    if (!marks.isEmpty() && marks.peekLast().getResults() == results) {
-      marks.removeLast();
+  /** Marks response {@code index}: when the cluster has it, the client will have had {@link #results}. */
+  private synchronized void mark(long index) {
+    if (notRecorded != null) {
+      throw notRecorded(notRecorded);
     }
-    marks.addLast(mark);
+    marks.addLast(ResultMark.newBuilder().setIndex(index).setResults(results)
+        .setDigest(ByteString.copyFrom(digest.value())).build());
     prune();
+    markedThrough = index;
+    if (!writing) {
+      write();
+    }
+  }
+
+  /** Starts the one cluster write of every mark made so far. */
+  private void write() {
+    writing = true;
+    long covers = markedThrough;
+    registry.orElseThrow().putMarks(operationId, ResultMarks.newBuilder().addAllMarks(marks).build())
+        .onComplete(done -> written(covers, done.cause()));
+  }
+
+  /** On the thread that completed the write (maybe the producer's, maybe Hazelcast's). */
+  private void written(long covers, Throwable failure) {
+    synchronized (this) {
+      writing = false;
+      if (failure != null) {
+        notRecorded = failure;
+        notifyAll();
+      } else {
+        recordedThrough = covers;
+        if (markedThrough > covers) {
+          write();
+        }
+        notifyAll();
+      }
+    }
+    if (failure != null) {
+      // A producer waiting for the client to read held responses would wait for ever.
+      buffer.stopProducer(notRecorded(failure));
+    } else {
+      buffer.releaseHeld(covers);
+    }
+  }
+
+  private synchronized void awaitRecorded() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ClusterWrites.TIMEOUT_SECONDS);
     try {
-      ClusterWrites.await(registry.orElseThrow().putMarks(operationId,
-          ResultMarks.newBuilder().addAllMarks(marks).build()));
+      while (notRecorded == null && recordedThrough < markedThrough) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw notRecorded(new TimeoutException("no answer from the cluster in "
+              + ClusterWrites.TIMEOUT_SECONDS + " s"));
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.util.concurrent.CancellationException("interrupted while recording a result mark");
-    } catch (Exception e) {
-      // Sending a response whose mark is not recorded could make a resumed result send it twice.
-      throw new IllegalStateException("Operation " + operationId + ": could not record where its client stands"
-          + " in the cluster, so its result could not be resumed after a failover: " + e, e);
+      throw new CancellationException("interrupted while recording a result mark");
     }
+    if (notRecorded != null) {
+      throw notRecorded(notRecorded);
+    }
+  }
+
+  /** Sending a response whose mark is not recorded could make a resumed result send it twice. */
+  private IllegalStateException notRecorded(Throwable cause) {
+    return new IllegalStateException("Operation " + operationId + ": could not record where its client stands"
+        + " in the cluster, so its result could not be resumed after a failover: " + cause, cause);
   }
 
   /**

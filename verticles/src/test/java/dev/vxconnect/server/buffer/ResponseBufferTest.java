@@ -294,6 +294,86 @@ class ResponseBufferTest {
   }
 
   @Test
+  void aHeldResponseAndEverythingAfterItWaitForItsRelease() {
+    ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
+    AtomicInteger calls = new AtomicInteger();
+    buffer.attach(calls::incrementAndGet);
+    buffer.send(batch(10));
+    assertThat(buffer.sendHeld(batch(11))).isEqualTo(2);
+    assertThat(buffer.sendHeld(batch(12))).isEqualTo(3);
+    assertThat(buffer.offer(batch(13))).as("a progress report goes in behind them").isTrue();
+    buffer.complete(batch(14));
+    int toldBeforeRelease = calls.get();
+
+    assertThat(buffer.get(1)).isNotNull();
+    assertThat(buffer.get(2)).as("held").isNull();
+    assertThat(buffer.get(4)).as("behind a held response").isNull();
+    assertThat(buffer.isEnd(2)).isFalse();
+    assertThat(buffer.heldBytes()).as("held responses count in what the operation holds").isEqualTo(
+        stampedSize(batch(10)) + stampedSize(batch(11)) + stampedSize(batch(12)) + stampedSize(batch(13))
+            + stampedSize(batch(14)));
+
+    buffer.releaseHeld(2);
+    assertThat(calls.get()).as("the sender is told").isGreaterThan(toldBeforeRelease);
+    assertThat(buffer.get(2).response().getArrowBatch().getData().size()).isEqualTo(11);
+    assertThat(buffer.get(3)).as("still held").isNull();
+
+    buffer.releaseHeld(3);
+    assertThat(buffer.get(3)).isNotNull();
+    assertThat(buffer.get(4).response().getArrowBatch().getData().size()).isEqualTo(13);
+    assertThat(buffer.get(5).response().getArrowBatch().getData().size()).isEqualTo(14);
+    assertThat(buffer.isEnd(6)).isTrue();
+  }
+
+  @Test
+  void heldResponsesTakeRoomAheadOfTheClient() throws Exception {
+    long size = stampedSize(batch(1000));
+    ResponseBuffer buffer = buffer(2 * size, UNBOUNDED);
+    buffer.sendHeld(batch(1000));
+    buffer.sendHeld(batch(1000));
+    CompletableFuture<Long> third = CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
+
+    assertThat(catchThrowable(() -> third.get(200, TimeUnit.MILLISECONDS)))
+        .as("the producer waits: held responses are not sent yet").isInstanceOf(java.util.concurrent.TimeoutException.class);
+    buffer.releaseHeld(2);
+    buffer.sent(2);
+    assertThat(third.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
+  }
+
+  @Test
+  void anErrorEndsTheStreamBeforeTheHeldResponses() {
+    ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
+    buffer.send(batch(10));
+    long before = buffer.heldBytes();
+    buffer.sendHeld(batch(11));
+    buffer.offer(batch(12));
+    ErrorStatus error = ErrorStatus.of(ErrorStatus.INTERNAL, "boom");
+
+    buffer.fail(error);
+
+    assertThat(buffer.get(1)).isNotNull();
+    assertThat(buffer.isEnd(2)).as("the error comes right after what could be sent").isTrue();
+    assertThat(buffer.heldBytes()).as("the dropped responses hold nothing").isEqualTo(before);
+    buffer.releaseHeld(3);
+    assertThat(buffer.get(2)).isNull();
+  }
+
+  @Test
+  void aStoppedProducerGetsTheReasonWhetherWaitingOrNot() throws Exception {
+    long size = stampedSize(batch(1000));
+    ResponseBuffer buffer = buffer(size, UNBOUNDED);
+    buffer.sendHeld(batch(1000));
+    CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
+    IllegalStateException why = new IllegalStateException("not recorded");
+
+    buffer.stopProducer(why);
+
+    assertThat(catchThrowable(() -> waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS))).hasCauseReference(why);
+    assertThat(catchThrowable(() -> buffer.send(batch(1)))).isSameAs(why);
+    assertThat(buffer.offer(batch(1))).isFalse();
+  }
+
+  @Test
   void listenerIsToldOfEveryResponseAndOfTheEndUntilDetached() {
     ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
     AtomicInteger calls = new AtomicInteger();

@@ -32,7 +32,7 @@ class ResultStreamTest {
   private static final long UNBOUNDED = Long.MAX_VALUE / 4;
 
   /** The registry's marks in a map: what this test is about is which marks, not where they go. */
-  private static final class Marks implements OperationRegistry {
+  private static class Marks implements OperationRegistry {
     final Map<String, ResultMarks> stored = new ConcurrentHashMap<>();
 
     @Override
@@ -124,6 +124,85 @@ class ResultStreamTest {
     buffer.releaseUntil(3);
     stream.send(batch(4, 30));
     assertThat(registry.stored.get(OPERATION).getMarksList()).extracting(ResultMark::getIndex).containsExactly(3L, 4L, 5L);
+  }
+
+  /** Marks whose writes complete when the test says. */
+  private static final class SlowMarks extends Marks {
+    final List<io.vertx.core.Promise<Void>> writes = new ArrayList<>();
+    final List<ResultMarks> written = new ArrayList<>();
+
+    @Override
+    public synchronized Future<Void> putMarks(String operationId, ResultMarks marks) {
+      io.vertx.core.Promise<Void> write = io.vertx.core.Promise.promise();
+      writes.add(write);
+      written.add(marks);
+      return write.future().onSuccess(v -> stored.put(operationId, marks));
+    }
+
+    synchronized io.vertx.core.Promise<Void> write(int n) {
+      return writes.get(n);
+    }
+  }
+
+  @Test
+  void oneClusterWriteCoversEveryResponseProducedWhileThePreviousOneWasUnderWay() {
+    SlowMarks registry = new SlowMarks();
+    ResponseBuffer buffer = buffer(1);
+    ResultStream stream = ResultStream.recorded(buffer, registry);
+    stream.reproducible(true);
+    stream.send(schema());
+    stream.send(batch(1, 0));
+    stream.send(batch(2, 10));
+    stream.send(batch(3, 20));
+
+    assertThat(registry.writes).as("one write under way, the producer did not wait for it").hasSize(1);
+    assertThat(buffer.get(1)).as("the schema goes at once").isNotNull();
+    assertThat(buffer.get(2)).as("held until its mark is recorded").isNull();
+
+    registry.write(0).complete();
+    assertThat(buffer.get(2)).isNotNull();
+    assertThat(buffer.get(3)).as("its mark is in the second write").isNull();
+    assertThat(registry.writes).hasSize(2);
+    assertThat(registry.written.get(1).getMarksList()).extracting(ResultMark::getIndex).containsExactly(2L, 3L, 4L);
+
+    registry.write(1).complete();
+    assertThat(buffer.get(4).response().getArrowBatch().getStartOffset()).isEqualTo(20);
+    assertThat(registry.writes).as("nothing left to write").hasSize(2);
+  }
+
+  @Test
+  void theOperationCompletesOnlyWhenItsLastMarksAreRecorded() throws Exception {
+    SlowMarks registry = new SlowMarks();
+    ResponseBuffer buffer = buffer(1);
+    ResultStream stream = ResultStream.recorded(buffer, registry);
+    stream.reproducible(true);
+    stream.send(batch(1, 0));
+    java.util.concurrent.CompletableFuture<Void> completing =
+        java.util.concurrent.CompletableFuture.runAsync(stream::checkComplete);
+
+    assertThat(catchThrowable(() -> completing.get(200, java.util.concurrent.TimeUnit.MILLISECONDS)))
+        .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    registry.write(0).complete();
+    completing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(buffer.get(1)).isNotNull();
+  }
+
+  @Test
+  void aMarkTheClusterCouldNotRecordFailsTheOperationAndItsResponsesAreNeverSent() {
+    SlowMarks registry = new SlowMarks();
+    ResponseBuffer buffer = buffer(1);
+    ResultStream stream = ResultStream.recorded(buffer, registry);
+    stream.reproducible(true);
+    stream.send(batch(1, 0));
+    stream.send(batch(2, 10));
+
+    registry.write(0).fail(new IllegalStateException("cluster gone"));
+
+    assertThat(catchThrowable(() -> stream.send(batch(3, 20)))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not record where its client stands").hasMessageContaining("cluster gone");
+    assertThat(catchThrowable(stream::checkComplete)).hasMessageContaining("cluster gone");
+    assertThat(buffer.get(1)).isNull();
+    assertThat(registry.writes).as("no write after a failed one").hasSize(1);
   }
 
   @Test
