@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The sessions of every live instance: this one's from memory, each other's asked of its admin
- * service ({@value #INSTANCE_URI}) in parallel, each within {@value #PEER_TIMEOUT_MS} ms. Operations
+ * service ({@value #INSTANCE_URI}) in parallel, each within a bound (by default
+ * {@value #PEER_TIMEOUT_MS} ms). Operations
  * and buffered bytes live only in their instance's memory, so they are asked of it rather than
  * replicated. An instance that cannot answer is listed with the reason and never holds the
  * listing up.
@@ -29,12 +30,18 @@ final class ClusterListing {
   private final Membership membership;
   private final Supplier<JsonObject> local;
   private final HttpClient http;
+  private final long peerTimeoutMs;
 
   /** {@code local} builds this instance's own listing, as {@link InstanceListing} does. */
   ClusterListing(Membership membership, Supplier<JsonObject> local, HttpClient http) {
+    this(membership, local, http, PEER_TIMEOUT_MS);
+  }
+
+  ClusterListing(Membership membership, Supplier<JsonObject> local, HttpClient http, long peerTimeoutMs) {
     this.membership = membership;
     this.local = local;
     this.http = http;
+    this.peerTimeoutMs = peerTimeoutMs;
   }
 
   /**
@@ -80,7 +87,7 @@ final class ClusterListing {
     HostPort peer = HostPort.parse("the admin address of instance " + instance, address.get());
     return http.request(new io.vertx.core.http.RequestOptions()
             .setMethod(HttpMethod.GET).setHost(peer.host()).setPort(peer.port()).setURI(INSTANCE_URI)
-            .setConnectTimeout(PEER_TIMEOUT_MS).setTimeout(PEER_TIMEOUT_MS))
+            .setConnectTimeout(peerTimeoutMs).setTimeout(peerTimeoutMs))
         .compose(request -> request.send())
         .compose(ClusterListing::bodyIfOk)
         .map(body -> {
