@@ -109,11 +109,12 @@ final class Report {
       md.append(String.format(Locale.ROOT, "(f) A %,d-row result read with toLocalIterator through the balancer,"
           + " its instance killed once the client had %,d rows: the next result row arrived %,d ms after the"
           + " kill (the other instance took the session over, ran the query again and checked the result"
-          + " responses up to the client's position); every row came once: %s. Collect of the same result"
-          + " on this cluster: %,.0f rows/s with result marks, %,.0f rows/s on a cluster started with"
-          + " vxconnect.cluster.resumeResults=false (%.2fx).%n%n", r.rows(), 200_000, r.millisToNextRow(),
-          r.everyRowOnce() ? "yes" : "**no**", r.rowsPerSecond(), r.rowsPerSecondWithoutMarks(),
-          r.rowsPerSecond() / r.rowsPerSecondWithoutMarks()));
+          + " responses up to the client's position); every row came once: %s. Collect of the same result,"
+          + " medians of %d alternating rounds on two clusters up at once: %,.0f rows/s with result marks,"
+          + " %,.0f rows/s with vxconnect.cluster.resumeResults=false; median of the rounds' ratios"
+          + " %.2fx.%n%n", r.rows(), 200_000, r.millisToNextRow(),
+          r.everyRowOnce() ? "yes" : "**no**", r.rounds(), r.rowsPerSecond(), r.rowsPerSecondWithoutMarks(),
+          r.medianRatio()));
     }
 
     if (!results.durable.isEmpty()) {

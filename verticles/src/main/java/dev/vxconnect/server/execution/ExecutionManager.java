@@ -3,6 +3,7 @@ package dev.vxconnect.server.execution;
 import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
@@ -198,16 +199,18 @@ public final class ExecutionManager {
     }
     LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
         reattachable ? "reattachable" : "not reattachable", operation.tags());
+    Runnable beforeStart = () -> {};
     Runnable beforeCompletion = () -> {};
     if (reattachable && registry.isShared()) {
       // Serializing the request is only worth it where another instance may need it.
       Registration registration = register(session, operation);
       if (registration.record().getCommand()) {
+        beforeStart = () -> awaitRegistered(operation, registration);
         beforeCompletion = () -> recordCompleted(operation, registration);
       }
     }
     OperationRunner runner = new OperationRunner(operation, results.apply(buffer), recorder, slots,
-        beforeCompletion);
+        beforeStart, beforeCompletion);
     try {
       threads.run(() -> {
         try {
@@ -345,6 +348,23 @@ public final class ExecutionManager {
       operation.buffer().onFirstResult(index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
     }
     return new Registration(record, stored);
+  }
+
+  /**
+   * Waits, before a command runs, until its record is in the cluster: a client that sends it again
+   * to another instance once this one is lost is then told it had started, and it never runs twice.
+   * A command whose record cannot be stored is not run (UNAVAILABLE: nothing was changed).
+   */
+  private static void awaitRegistered(Operation operation, Registration registration) {
+    try {
+      ClusterWrites.await(registration.stored());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted before it started");
+    } catch (Exception e) {
+      throw new StateUnavailableException("Command " + operation.id() + " was not run: the cluster could not"
+          + " record that it started (" + e + ")", e);
+    }
   }
 
   /**

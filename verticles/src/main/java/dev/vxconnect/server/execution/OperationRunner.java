@@ -36,18 +36,22 @@ final class OperationRunner implements Runnable {
   private final ResultStream results;
   private final StateRecorder recorder;
   private final SparkSlots slots;
+  private final Runnable beforeStart;
   private final Runnable beforeCompletion;
 
   /**
+   * @param beforeStart runs before the plan does; what it throws fails the operation (waits until a
+   *     command's record is in the cluster)
    * @param beforeCompletion runs once the operation succeeded, before its client can hear it (records
    *     a command's outcome in the cluster)
    */
   OperationRunner(Operation operation, ResultStream results, StateRecorder recorder, SparkSlots slots,
-      Runnable beforeCompletion) {
+      Runnable beforeStart, Runnable beforeCompletion) {
     this.operation = operation;
     this.results = results;
     this.recorder = recorder;
     this.slots = slots;
+    this.beforeStart = beforeStart;
     this.beforeCompletion = beforeCompletion;
   }
 
@@ -62,6 +66,7 @@ final class OperationRunner implements Runnable {
         cancelled(context);
         return;
       }
+      beforeStart.run();
       slot = slots.take();
       operation.buffer().producerSlot(slot);
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
