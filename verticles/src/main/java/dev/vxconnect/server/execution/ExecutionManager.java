@@ -358,6 +358,8 @@ public final class ExecutionManager {
   private static void awaitRegistered(Operation operation, Registration registration) {
     try {
       ClusterWrites.await(registration.stored());
+      LogIds.of(LOG.atInfo(), operation).log("Command {} of session {}: its record is in the cluster; it runs",
+          operation.id(), operation.session().sessionId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.util.concurrent.CancellationException("interrupted before it started");
