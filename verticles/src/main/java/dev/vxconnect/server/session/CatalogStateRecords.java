@@ -33,13 +33,8 @@ final class CatalogStateRecords {
     CatalogEffect done = effect.get();
     List<StateChange> changes = new ArrayList<>(record.getChangesList());
     switch (done.kind()) {
-      case CURRENT_NAMESPACE -> {
-        if (!changes.isEmpty() && changes.get(changes.size() - 1).getKind() == StateChange.Kind.CURRENT_NAMESPACE) {
-          changes.remove(changes.size() - 1);
-        }
-        changes.add(StateChange.newBuilder().setKind(StateChange.Kind.CURRENT_NAMESPACE)
-            .setCatalog(done.catalog()).addAllNamespace(done.namespace()).build());
-      }
+      case CURRENT_NAMESPACE -> changes.add(StateChange.newBuilder().setKind(StateChange.Kind.CURRENT_NAMESPACE)
+          .setCatalog(done.catalog()).addAllNamespace(done.namespace()).build());
       case CACHE -> {
         changes.removeIf(c -> isPlainCacheOf(c, done.name()));
         changes.add(change.toBuilder().setCached(done.name()).build());
@@ -49,7 +44,24 @@ final class CatalogStateRecords {
       case CLEAR_CACHE -> uncache(changes, null);
       default -> changes.add(change);
     }
-    return record.toBuilder().clearChanges().addAllChanges(changes).build();
+    return record.toBuilder().clearChanges().addAllChanges(lastOfEachNamespaceRun(changes)).build();
+  }
+
+  /**
+   * The changes without a current-namespace change that another follows at once (also once an
+   * uncache removed what was between them): the later one sets both the catalog and the namespace,
+   * and nothing replayed between the two depended on the earlier.
+   */
+  private static List<StateChange> lastOfEachNamespaceRun(List<StateChange> changes) {
+    List<StateChange> kept = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      boolean superseded = changes.get(i).getKind() == StateChange.Kind.CURRENT_NAMESPACE
+          && i + 1 < changes.size() && changes.get(i + 1).getKind() == StateChange.Kind.CURRENT_NAMESPACE;
+      if (!superseded) {
+        kept.add(changes.get(i));
+      }
+    }
+    return kept;
   }
 
   /** Uncaches {@code name} (every cached table and view when null) in the record's changes. */
