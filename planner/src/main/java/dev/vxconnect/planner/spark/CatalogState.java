@@ -96,7 +96,7 @@ final class CatalogState {
     } catch (Exception e) {
       return Optional.empty();
     }
-    String kind = parsed.getClass().getSimpleName();
+    String kind = commandName(parsed);
     if (NAMESPACE_COMMANDS.contains(kind)) {
       return Optional.of(currentNamespace(spark));
     }
@@ -116,6 +116,12 @@ final class CatalogState {
       return Optional.of(CatalogEffect.onCache(CatalogEffect.Kind.CLEAR_CACHE, ""));
     }
     return Optional.empty();
+  }
+
+  /** A parsed command's class name; a Scala case object's without its '$' (CLEAR CACHE). */
+  static String commandName(LogicalPlan parsed) {
+    String name = parsed.getClass().getSimpleName();
+    return name.endsWith("$") ? name.substring(0, name.length() - 1) : name;
   }
 
   private static CatalogEffect currentNamespace(SparkSession spark) {

@@ -61,7 +61,7 @@ final class SessionStateChanges {
     LogicalPlan analyzed;
     try {
       LogicalPlan parsed = session.sessionState().sqlParser().parsePlan(sql);
-      if (CatalogState.CACHE_COMMANDS.contains(parsed.getClass().getSimpleName())) {
+      if (CatalogState.CACHE_COMMANDS.contains(CatalogState.commandName(parsed))) {
         return true; // CACHE TABLE, UNCACHE TABLE, CLEAR CACHE
       }
       if (!(parsed instanceof org.apache.spark.sql.catalyst.plans.logical.Command)
