@@ -137,7 +137,11 @@ final class SparkSessionContext implements SessionContext {
     holder.withSession(spark -> {
       var catalogs = spark.sessionState().catalogManager();
       catalogs.setCurrentCatalog(catalog);
-      catalogs.setCurrentNamespace(namespace.toArray(String[]::new));
+      String[] wanted = namespace.toArray(String[]::new);
+      // Already there (e.g. a catalog's default namespace, which it need not list as existing).
+      if (!java.util.Arrays.equals(catalogs.currentNamespace(), wanted)) {
+        catalogs.setCurrentNamespace(wanted);
+      }
       return null;
     });
   }
