@@ -74,7 +74,7 @@ class CatalogStateFailoverE2ETest {
       DB + ".t1", DB + ".t2", DB + ".t3");
 
   /** What the session can see of its catalog state, read through the catalog API and SQL. */
-  private static Map<String, Object> catalogState(SparkSession session) {
+  private static Map<String, Object> catalogState(SparkSession session) throws Exception {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("currentCatalog", session.catalog().currentCatalog());
     state.put("currentDatabase", session.catalog().currentDatabase());
@@ -165,7 +165,7 @@ class CatalogStateFailoverE2ETest {
   }
 
   /** A new session through the balancer that the given instance serves (sessions open where they land). */
-  private SparkSession sessionOn(ServerProcess owner) {
+  private SparkSession sessionOn(ServerProcess owner) throws Exception {
     for (int attempt = 0; attempt < 20; attempt++) {
       SparkSession session = Sessions.connect(cluster.url());
       session.range(1).count(); // opens it
