@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.connect.proto.Catalog;
 import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
@@ -20,6 +21,8 @@ import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
 import org.apache.spark.sql.catalyst.plans.logical.UncacheTable;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connector.catalog.CatalogManager;
+import org.sparkproject.connect.protobuf.Descriptors;
+import org.sparkproject.connect.protobuf.Message;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -47,13 +50,47 @@ final class CatalogState {
 
   private CatalogState() {}
 
-  /** The first state-changing Catalog relation in {@code plan}'s root, if any. */
+  /**
+   * The state-changing Catalog relation that {@code plan}'s root is, or reads through relations
+   * with one input (the official clients send it bare, or under the Limit of {@code head()}), if
+   * any. Asked of every query: it looks down one chain of inputs, not through the whole plan.
+   */
   static Optional<Catalog> changingCatalogRelation(Plan plan) {
     if (!plan.hasRoot()) {
       return Optional.empty();
     }
-    return PlanMessages.findFirst(plan.getRoot(), message -> message instanceof Catalog catalog
-        && CHANGING.contains(catalog.getCatTypeCase()) ? Optional.of(catalog) : Optional.empty());
+    Relation relation = plan.getRoot();
+    for (int depth = 0; depth < 100; depth++) {
+      if (relation.hasCatalog()) {
+        Catalog catalog = relation.getCatalog();
+        return CHANGING.contains(catalog.getCatTypeCase()) ? Optional.of(catalog) : Optional.empty();
+      }
+      Optional<Relation> input = input(relation);
+      if (input.isEmpty()) {
+        return Optional.empty();
+      }
+      relation = input.get();
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code input} relation of a relation that has one (Limit, Project, Filter...). */
+  private static Optional<Relation> input(Relation relation) {
+    if (relation.getRelTypeCase() == Relation.RelTypeCase.RELTYPE_NOT_SET) {
+      return Optional.empty();
+    }
+    Descriptors.FieldDescriptor kind = relation.getDescriptorForType()
+        .findFieldByNumber(relation.getRelTypeCase().getNumber());
+    if (kind == null || kind.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
+      return Optional.empty();
+    }
+    Message body = (Message) relation.getField(kind);
+    Descriptors.FieldDescriptor input = body.getDescriptorForType().findFieldByName("input");
+    if (input == null || input.isRepeated() || input.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE
+        || !body.hasField(input) || !(body.getField(input) instanceof Relation child)) {
+      return Optional.empty();
+    }
+    return Optional.of(child);
   }
 
   /** The SQL text of a SqlCommand (its input relation's, or the deprecated field). */

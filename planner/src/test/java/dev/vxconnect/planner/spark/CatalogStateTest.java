@@ -68,6 +68,11 @@ class CatalogStateTest {
         catalog(c -> c.getCacheTableBuilder().setTableName("cv"), false),
         catalog(c -> c.getUncacheTableBuilder().setTableName("cv"), false),
         catalog(c -> c.getClearCacheBuilder(), false));
+    Plan underProject = Plan.newBuilder().setRoot(Relation.newBuilder().setProject(
+        org.apache.spark.connect.proto.Project.newBuilder().setInput(
+            catalog(c -> c.getDropTempViewBuilder().setViewName("cv"), true).getRoot()))).build();
+    changing = new java.util.ArrayList<>(changing);
+    changing.add(underProject);
     for (Plan plan : changing) {
       assertThat(SessionStateChanges.changesState(spark, plan)).as("%s", plan).isTrue();
     }
