@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(600)
 class CatalogStateFailoverE2ETest {
 
-  private static final String DB = "catstate";
+  /** Unique per run: the servers' warehouse directories outlive their in-memory catalogs. */
+  private static final String DB = "catstate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
   /** An empty JDBC catalog (Derby in memory, on the servers' class path): a second catalog to switch to. */
   private static final Map<String, String> OTHER_CATALOG = Map.of(
       "spark.sql.catalog.other_cat", "org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog",
