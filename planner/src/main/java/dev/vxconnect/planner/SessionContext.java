@@ -79,6 +79,26 @@ public interface SessionContext {
    */
   boolean changesSessionState(ExecutePlanRequest request);
 
+  /**
+   * What {@code request}, a state-changing request that has just run, did to the session's
+   * catalog state (current catalog and namespace, cached tables), so that its record keeps only
+   * what is in force; empty for any other change (it is recorded as it is).
+   */
+  Optional<CatalogEffect> catalogEffect(ExecutePlanRequest request);
+
+  /**
+   * Runs a recorded state-changing request again while the session is rebuilt, its results
+   * dropped. As {@link #execute}, except that a table or view it caches is cached lazily (as
+   * {@code CACHE LAZY TABLE}): the first query that reads it fills the cache on this instance.
+   */
+  void replay(ExecutePlanRequest request) throws Exception;
+
+  /** Sets the current catalog and namespace (replays a recorded CURRENT_NAMESPACE change). */
+  void setCurrentNamespace(String catalog, List<String> namespace);
+
+  /** Uncaches a table or view by its quoted multipart name, if it is cached. */
+  void uncache(String name);
+
   /** Cancels the Spark jobs of one running operation of this session. */
   void cancelJobs(String operationId);
 

@@ -11,7 +11,8 @@ import org.apache.spark.sql.execution.CommandExecutionMode;
 
 /**
  * Tells which commands change a session's own state — its conf, current namespace, temporary
- * views, functions and variables, added jars — so that they are recorded and replayed when
+ * views, functions and variables, added jars, cached tables; also the Catalog relations that change
+ * it (CatalogState) — so that they are recorded and replayed when
  * another instance rebuilds the session. Queries, writes and changes to permanent objects (which
  * live in the shared catalog, if any) are not replayed: replaying them would repeat side effects.
  */
@@ -40,6 +41,10 @@ final class SessionStateChanges {
   private SessionStateChanges() {}
 
   static boolean changesState(SparkSession session, Plan plan) {
+    if (plan.hasRoot()) {
+      // spark.catalog.setCurrentDatabase, dropTempView, cacheTable...: Catalog relations.
+      return CatalogState.changingCatalogRelation(plan).isPresent();
+    }
     if (!plan.hasCommand()) {
       return false;
     }
@@ -52,11 +57,13 @@ final class SessionStateChanges {
   }
 
   private static boolean sqlChangesState(SparkSession session, SqlCommand command) {
-    String sql = command.hasInput() && command.getInput().hasSql()
-        ? command.getInput().getSql().getQuery() : command.getSql();
+    String sql = CatalogState.sqlText(command);
     LogicalPlan analyzed;
     try {
       LogicalPlan parsed = session.sessionState().sqlParser().parsePlan(sql);
+      if (CatalogState.CACHE_COMMANDS.contains(CatalogState.commandName(parsed))) {
+        return true; // CACHE TABLE, UNCACHE TABLE, CLEAR CACHE
+      }
       if (!(parsed instanceof org.apache.spark.sql.catalyst.plans.logical.Command)
           || NEVER_SESSION_STATE.contains(parsed.getClass().getSimpleName())) {
         return false;

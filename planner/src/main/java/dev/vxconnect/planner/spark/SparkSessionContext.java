@@ -113,6 +113,48 @@ final class SparkSessionContext implements SessionContext {
   }
 
   @Override
+  public Optional<dev.vxconnect.planner.CatalogEffect> catalogEffect(ExecutePlanRequest request) {
+    return holder.withSession(spark -> CatalogState.effect(
+        spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
+  }
+
+  @Override
+  public void replay(ExecutePlanRequest request) {
+    org.apache.spark.connect.proto.Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    Optional<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> lazyCache =
+        plan.hasCommand() && plan.getCommand().hasSqlCommand()
+            ? holder.withSession(spark -> CatalogState.lazyCache(spark, plan.getCommand().getSqlCommand()))
+            : Optional.empty();
+    if (lazyCache.isPresent()) {
+      holder.withSession(spark -> org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, lazyCache.get()));
+      return;
+    }
+    execute(request, response -> {}, dev.vxconnect.planner.Cancellation.NEVER);
+  }
+
+  @Override
+  public void setCurrentNamespace(String catalog, List<String> namespace) {
+    holder.withSession(spark -> {
+      var catalogs = spark.sessionState().catalogManager();
+      catalogs.setCurrentCatalog(catalog);
+      String[] wanted = namespace.toArray(String[]::new);
+      // Already there (e.g. a catalog's default namespace, which it need not list as existing).
+      if (!java.util.Arrays.equals(catalogs.currentNamespace(), wanted)) {
+        catalogs.setCurrentNamespace(wanted);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void uncache(String name) {
+    holder.withSession(spark -> {
+      spark.catalog().uncacheTable(name);
+      return null;
+    });
+  }
+
+  @Override
   public Optional<ExecutePlanResponse> progress(String operationId, boolean force) {
     return progress.progress(jobTag(operationId), force);
   }

@@ -2,7 +2,6 @@ package dev.vxconnect.server.session;
 
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.proto.cluster.SessionRecord;
-import dev.vxconnect.proto.cluster.StateChange;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +31,7 @@ public final class Session {
   private volatile long rebuiltAtMs;
   /** Bytes of the artifacts added to this session on this instance. */
   private final java.util.concurrent.atomic.AtomicLong artifactBytes = new java.util.concurrent.atomic.AtomicLong();
-  /** The session as the cluster knows it; changed only through {@link #withChange}. */
+  /** The session as the cluster knows it; changed only through {@link #withRecord}. */
   private SessionRecord record;
   /** The last write of the record, so writes reach the store in order. */
   private Future<Void> lastWrite = Future.succeededFuture();
@@ -85,14 +84,6 @@ public final class Session {
 
   public synchronized SessionRecord record() {
     return record;
-  }
-
-  /**
-   * Appends a change to the record and writes it with {@code write}, after every earlier write:
-   * the returned future completes once this change is stored.
-   */
-  synchronized Future<Void> withChange(StateChange change, Function<SessionRecord, Future<Void>> write) {
-    return withRecord(r -> r.toBuilder().addChanges(change).build(), write);
   }
 
   /**

@@ -5,7 +5,9 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.planner.CatalogEffect;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import dev.vxconnect.server.config.SessionOptions;
@@ -240,7 +242,26 @@ public final class SessionManager implements StateRecorder {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    return session.withChange(change, cluster.sessions()::update);
+    Optional<CatalogEffect> effect = catalogEffect(session, change);
+    return session.withRecord(record -> CatalogStateRecords.apply(record, change, effect),
+        cluster.sessions()::update);
+  }
+
+  /**
+   * What a recorded request did to the session's catalog state (asked of its Spark side: the
+   * request has just run there, on this worker thread), so that the record keeps what is in force.
+   */
+  private static Optional<CatalogEffect> catalogEffect(Session session, StateChange change) {
+    if (change.getKind() != StateChange.Kind.EXECUTE_PLAN) {
+      return Optional.empty();
+    }
+    try {
+      return session.context().catalogEffect(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
+    } catch (Exception e) {
+      LogIds.of(LOG.atWarn(), session).log("Session {}: recorded a change as it came, without its catalog effect: {}",
+          session.sessionId(), e.toString());
+      return Optional.empty();
+    }
   }
 
   @Override

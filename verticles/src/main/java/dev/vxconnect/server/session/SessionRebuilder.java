@@ -1,7 +1,6 @@
 package dev.vxconnect.server.session;
 
 import dev.vxconnect.cluster.ArtifactStore;
-import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds a session on a new owner by replaying its recorded changes, in order, through the same
- * planner: confs, state-changing commands (temp views, functions, variables...), artifacts. A
+ * planner: confs, state-changing commands (temp views, functions, variables...), the catalog state
+ * (current catalog and namespace, dropped views, cached tables: see CatalogStateRecords; caches
+ * come back lazily), artifacts. A
  * change that cannot be replayed here (e.g. a view over a table this instance cannot see) is
  * logged and skipped: the rest of the session still comes back.
  */
@@ -60,8 +61,13 @@ final class SessionRebuilder {
         try {
           switch (change.getKind()) {
             case CONFIG -> context.config(ConfigRequest.parseFrom(change.getRequest().toByteArray()).getOperation());
-            case EXECUTE_PLAN -> context.execute(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()),
-                response -> {}, Cancellation.NEVER);
+            case EXECUTE_PLAN -> {
+              context.replay(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
+              if (change.getUncached()) {
+                context.uncache(change.getCached()); // CACHE TABLE v AS SELECT, uncached since
+              }
+            }
+            case CURRENT_NAMESPACE -> context.setCurrentNamespace(change.getCatalog(), change.getNamespaceList());
             case ARTIFACT -> addArtifact(change, artifactBytes, staging, context);
             default -> LogIds.of(LOG.atWarn(), key).log("Unknown change {} in the record of session {}", change.getKind(),
                 record.getSessionId());
