@@ -39,10 +39,12 @@ public final class Bench {
       attempt(results, "(e)", () -> results.tpch = new TpchComparison(settings, work).run());
     }
     if (settings.runs("f") && settings.servers().contains(Settings.VXCONNECT)) {
-      attempt(results, Settings.VXCONNECT + " (f)", () -> {
-        log("bench: (f) failover on a two-instance cluster");
-        results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
-      });
+      if (settings.failoverRuns() > 0) {
+        attempt(results, Settings.VXCONNECT + " (f)", () -> {
+          log("bench: (f) failover on a two-instance cluster");
+          results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
+        });
+      }
       attempt(results, Settings.VXCONNECT + " (f) resume", () -> {
         log("bench: (f) a result resumed across a kill, and the cost of its marks");
         results.resume = new Failover(settings, work).resume();
