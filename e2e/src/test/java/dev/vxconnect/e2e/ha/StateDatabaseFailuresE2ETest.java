@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -187,22 +190,28 @@ class StateDatabaseFailuresE2ETest {
     List<String> confs = stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER, cluster, firstPort, firstPort);
     Path warehouse = target.resolve("state-agree-warehouse-" + UUID.randomUUID());
     confs.add("spark.sql.warehouse.dir=" + warehouse);
+    ExecutorService starting = Executors.newFixedThreadPool(2);
     try (ServerProcess first = ServerProcess.start("state-agree", confs, password(PASSWORD))) {
       // Same database, another warehouse: the tables' data would split.
       List<String> otherWarehouse = stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER);
       otherWarehouse.add("spark.sql.warehouse.dir=" + target.resolve("state-other-warehouse-" + UUID.randomUUID()));
-      ServerProcess.Exited refused = ServerProcess.startExpectingExit("state-other-warehouse", otherWarehouse,
-          password(PASSWORD), REFUSAL);
-      assertThat(refused.code()).isNotZero();
-      assertThat(refused.log()).contains("could not start: This instance's warehouse is file:")
-          .contains("records file:" + warehouse);
-
       // The first instance's cluster, another database: the records would split.
       int otherPort = FreePort.find();
       List<String> otherDatabase = stateConfs(postgres.jdbcUrl("other"), PostgresServer.USER, cluster, otherPort,
           firstPort, otherPort);
-      ServerProcess.Exited split = ServerProcess.startExpectingExit("state-other-database", otherDatabase,
-          password(PASSWORD), REFUSAL);
+      // The two have nothing to do with each other (another cluster; another database): they start
+      // together, so that the test waits for one refused start instead of two in a row.
+      Future<ServerProcess.Exited> refusing = starting.submit(() -> ServerProcess.startExpectingExit(
+          "state-other-warehouse", otherWarehouse, password(PASSWORD), REFUSAL));
+      Future<ServerProcess.Exited> splitting = starting.submit(() -> ServerProcess.startExpectingExit(
+          "state-other-database", otherDatabase, password(PASSWORD), REFUSAL));
+
+      ServerProcess.Exited refused = refusing.get();
+      assertThat(refused.code()).isNotZero();
+      assertThat(refused.log()).contains("could not start: This instance's warehouse is file:")
+          .contains("records file:" + warehouse);
+
+      ServerProcess.Exited split = splitting.get();
       assertThat(split.code()).isNotZero();
       assertThat(split.log()).contains("must use the same vxconnect.state.jdbc.url database")
           .contains(postgres.jdbcUrl("other"));
@@ -210,6 +219,8 @@ class StateDatabaseFailuresE2ETest {
       try (SparkSession client = Sessions.connect(first.url())) {
         assertThat(((Row[]) client.sql("select 1 as one").collect())[0].getInt(0)).isEqualTo(1);
       }
+    } finally {
+      starting.shutdownNow();
     }
   }
 
