@@ -183,7 +183,14 @@ final class ParityScenarios {
     });
   }
 
+  /** A small table as a SQL relation. */
   private static Dataset<Row> people(SparkSession spark) {
+    return spark.sql("SELECT * FROM VALUES ('ann', 31, 'oslo'), ('bob', 25, NULL), ('cid', 31, 'rome')"
+        + " AS people(name, age, city)");
+  }
+
+  /** The same table as a local relation (createDataFrame). */
+  static Dataset<Row> localPeople(SparkSession spark) {
     StructType schema = new StructType()
         .add("name", DataTypes.StringType)
         .add("age", DataTypes.IntegerType)
@@ -197,7 +204,7 @@ final class ParityScenarios {
   /** DataFrame programs: relations the SQL parser does not produce. */
   private static void dataFrames(Map<String, ParityRun.Program> all) {
     all.put("df: range", run -> rows(run.spark().range(3)));
-    all.put("df: local relation", run -> rows(people(run.spark())));
+    all.put("df: local relation", run -> rows(localPeople(run.spark())));
     all.put("df: select and filter", run -> rows(people(run.spark()).filter("age > 30").select("name")));
     all.put("df: with column renamed", run -> rows(people(run.spark())
         .withColumn("older", col("age").plus(1)).withColumnRenamed("name", "who").drop("city")));
@@ -255,7 +262,7 @@ final class ParityScenarios {
     all.put("analyze: schema of range", run -> run.spark().range(3).schema().toString());
     all.put("analyze: schema of sql", run -> run.spark()
         .sql("SELECT 1 AS a, 'b' AS b, array(1) AS c, map('k', 1) AS d, named_struct('x', 1.5) AS e").schema().toString());
-    all.put("analyze: schema of local relation", run -> people(run.spark()).schema().toString());
+    all.put("analyze: schema of local relation", run -> localPeople(run.spark()).schema().toString());
     all.put("analyze: schema of collated string", run -> run.spark()
         .sql("SELECT 'a' COLLATE UTF8_LCASE AS l, 'b' AS b").schema().toString());
     all.put("analyze: printSchema", run -> {
@@ -276,7 +283,7 @@ final class ParityScenarios {
       run.spark().sql("SELECT * FROM range(3) a JOIN range(3) b ON a.id = b.id").explain(true);
       return "explained";
     });
-    all.put("analyze: isLocal", run -> run.spark().range(3).isLocal() + " " + people(run.spark()).isLocal());
+    all.put("analyze: isLocal", run -> run.spark().range(3).isLocal() + " " + localPeople(run.spark()).isLocal());
     all.put("analyze: isStreaming", run -> String.valueOf(run.spark().range(3).isStreaming()));
     all.put("analyze: inputFiles", run -> Arrays.toString(run.spark().range(3).inputFiles()));
     all.put("analyze: version", run -> run.spark().version());
