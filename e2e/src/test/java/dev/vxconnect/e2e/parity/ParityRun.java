@@ -24,17 +24,48 @@ final class ParityRun {
     String run(ParityRun run) throws Exception;
   }
 
+  /**
+   * A session kept for many scenarios on one server: most scenarios leave no state behind, and a
+   * new session per scenario costs each server more than the scenario itself.
+   */
+  static final class SharedSession implements AutoCloseable {
+    private final ResponseRecorder recorder = new ResponseRecorder();
+    private final SparkSession session;
+
+    SharedSession(String url) {
+      session = connect(url, recorder);
+      // Small results: a few shuffle partitions instead of 200, and no code generation (Janino
+      // compiling each new query costs each server more CPU than running it). The same on both.
+      session.conf().set("spark.sql.shuffle.partitions", "2");
+      session.conf().set("spark.sql.codegen.wholeStage", "false");
+      session.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    }
+
+    @Override
+    public void close() {
+      Sessions.close(session);
+    }
+  }
+
+  private static final long CALLS_END_MS = 10_000;
+
   private final String url;
+  private final SharedSession shared;
   private final List<ResponseRecorder> recorders = new ArrayList<>();
   private final List<SparkSession> sessions = new ArrayList<>();
 
-  private ParityRun(String url) {
+  private ParityRun(String url, SharedSession shared) {
     this.url = url;
+    this.shared = shared;
   }
 
-  /** Runs {@code program} on the server at {@code url}; the text of what it returned and sent back. */
-  static String of(String url, Program program) {
-    ParityRun run = new ParityRun(url);
+  /**
+   * Runs {@code program} in {@code shared} (when not null) or in new sessions on the server at
+   * {@code url}; the text of what it returned and the server sent back.
+   */
+  static String of(String url, SharedSession shared, Program program) throws InterruptedException {
+    ParityRun run = new ParityRun(url, shared);
+    int from = shared == null ? 0 : shared.recorder.started();
     String result;
     try {
       result = program.run(run);
@@ -42,27 +73,39 @@ final class ParityRun {
       result = "error: " + describe(e);
     }
     StringBuilder out = new StringBuilder("result: ").append(Transcript.normalize(result)).append('\n');
+    if (shared != null) {
+      out.append("-- session 1\n").append(Transcript.of(shared.recorder.endedFrom(from, CALLS_END_MS)));
+    }
     for (int i = 0; i < run.sessions.size(); i++) {
       Sessions.close(run.sessions.get(i));
       out.append("-- session ").append(i + 1).append('\n')
-          .append(Transcript.of(run.recorders.get(i).calls()));
+          .append(Transcript.of(run.recorders.get(i).endedFrom(0, CALLS_END_MS)));
     }
     return out.toString();
   }
 
   /** The scenario's first session. */
   SparkSession spark() {
+    if (shared != null) {
+      return shared.session;
+    }
     return sessions.isEmpty() ? another() : sessions.get(0);
   }
 
-  /** A further session of the same user on the same server. */
+  /** A further session of the same user on the same server (scenarios in new sessions only). */
   SparkSession another() {
+    if (shared != null) {
+      throw new IllegalStateException("a scenario with several sessions must run in new sessions");
+    }
     ResponseRecorder recorder = new ResponseRecorder();
-    SparkSession session = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url).interceptor(recorder).create();
+    SparkSession session = connect(url, recorder);
     recorders.add(recorder);
     sessions.add(session);
     return session;
+  }
+
+  private static SparkSession connect(String url, ResponseRecorder recorder) {
+    return org.apache.spark.sql.connect.SparkSession.builder().remote(url).interceptor(recorder).create();
   }
 
   /** Every row of {@code df}, one per line. */

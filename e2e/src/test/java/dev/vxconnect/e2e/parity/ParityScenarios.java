@@ -24,7 +24,8 @@ import org.apache.spark.storage.StorageLevel;
  * The side-by-side scenarios: small programs on the official client, by name. Most are data (a SQL
  * query, an expression, an error case, a config call); the rest are short DataFrame, analyze,
  * catalog and session programs. Each runs once on Apache Spark's own Connect server and once on
- * vxconnect, in fresh sessions, so no scenario depends on another. Names of tables are suffixed
+ * vxconnect; those that leave state behind in new sessions ({@link #needsNewSessions}), the others
+ * one after the other in one session per server, which they leave as they found it. Names of tables are suffixed
  * with this run's {@link #RUN} (the same on both servers): the shared vxconnect server's warehouse
  * outlives one test JVM.
  */
@@ -33,6 +34,15 @@ final class ParityScenarios {
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
   private ParityScenarios() {}
+
+  /**
+   * Whether the scenario must run in new sessions: it changes session state (confs, views,
+   * functions, tables) or uses several sessions. The others share one session per server.
+   */
+  static boolean needsNewSessions(String name) {
+    return name.startsWith("config: ") || name.startsWith("catalog: ") || name.startsWith("table: ")
+        || name.startsWith("session: ");
+  }
 
   /** Every scenario, by unique name, in a fixed order. */
   static Map<String, ParityRun.Program> all() {
@@ -177,7 +187,7 @@ final class ParityScenarios {
         run -> rows(run.spark().range(3).groupBy("id").agg(expr("sum(nope)"))));
     all.put("error: division by zero in dataframe",
         run -> rows(run.spark().range(3).select(col("id").divide(lit(0)).cast("int"))));
-    all.put("error: same temp view twice", run -> {
+    all.put("session: same temp view twice", run -> {
       run.spark().sql("CREATE TEMPORARY VIEW parity_twice AS SELECT 1");
       return rows(run.spark().sql("CREATE TEMPORARY VIEW parity_twice AS SELECT 2"));
     });

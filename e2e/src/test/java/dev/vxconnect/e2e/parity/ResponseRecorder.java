@@ -42,6 +42,28 @@ final class ResponseRecorder implements ClientInterceptor {
     return List.copyOf(calls);
   }
 
+  /** How many calls have started. */
+  synchronized int started() {
+    return calls.size();
+  }
+
+  /**
+   * The calls from the {@code from}th on, once each has ended: the client may hand over a call's
+   * last response before its end reaches the listener. Waits at most {@code timeoutMs}; a call
+   * still running then shows as such in the transcript.
+   */
+  synchronized List<Call> endedFrom(int from, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (calls.subList(from, calls.size()).stream().anyMatch(call -> call.status == null)) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        break;
+      }
+      wait(left);
+    }
+    return List.copyOf(calls.subList(from, calls.size()));
+  }
+
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
@@ -70,6 +92,7 @@ final class ResponseRecorder implements ClientInterceptor {
             synchronized (ResponseRecorder.this) {
               record.status = status;
               record.trailers = trailers;
+              ResponseRecorder.this.notifyAll();
             }
             super.onClose(status, trailers);
           }

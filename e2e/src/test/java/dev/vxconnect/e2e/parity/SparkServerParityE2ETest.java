@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.parity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
@@ -40,7 +41,10 @@ class SparkServerParityE2ETest {
   private static final String CLIENT = System.getProperty("vxconnect.e2e.clientVersion", "unknown");
 
   private static ServerProcess spark;
+  private static ParityRun.SharedSession sparkShared;
+  private static ParityRun.SharedSession vxconnectShared;
   private static long setUp;
+  private static long sparkCpuAtStart;
   private static long started;
 
   @BeforeAll
@@ -50,16 +54,31 @@ class SparkServerParityE2ETest {
     CompletableFuture<ServerProcess> vxconnect = CompletableFuture.supplyAsync(Sessions::server);
     spark = SparkServerProcess.start("spark-parity", List.of());
     vxconnect.join();
+    sparkCpuAtStart = cpuSeconds(ProcessHandle.of(spark.pid()).orElse(null));
+    sparkShared = new ParityRun.SharedSession(spark.url());
+    vxconnectShared = new ParityRun.SharedSession(Sessions.server().url());
   }
 
   @AfterAll
   static void stopSpark() {
     System.out.printf("SparkServerParityE2ETest: %d scenarios with client %s: %d s for the servers' start,"
-        + " %d s for the scenarios%n", ParityScenarios.all().size(), CLIENT,
-        (started - setUp) / 1_000_000_000L, (System.nanoTime() - started) / 1_000_000_000L);
+        + " %d s for the scenarios; CPU: Spark's server %d s (%d s once started), this JVM %d s%n", ParityScenarios.all().size(),
+        CLIENT, (started - setUp) / 1_000_000_000L, (System.nanoTime() - started) / 1_000_000_000L,
+        cpuSeconds(spark == null ? null : ProcessHandle.of(spark.pid()).orElse(null)), sparkCpuAtStart,
+        cpuSeconds(ProcessHandle.current()));
+    for (ParityRun.SharedSession shared : new ParityRun.SharedSession[] {sparkShared, vxconnectShared}) {
+      if (shared != null) {
+        shared.close();
+      }
+    }
     if (spark != null) {
       spark.close();
     }
+  }
+
+  private static long cpuSeconds(ProcessHandle process) {
+    return process == null ? -1
+        : process.info().totalCpuDuration().map(java.time.Duration::toSeconds).orElse(-1L);
   }
 
   /** Both answers of a scenario that differs, under e2e/target/parity/client-VERSION/, to read whole. */
@@ -78,9 +97,10 @@ class SparkServerParityE2ETest {
     started = System.nanoTime();
     return scenarios.entrySet().stream().map(scenario -> DynamicTest.dynamicTest(scenario.getKey(), () -> {
       // The two runs at once: each server has its own process, and the client's sessions are apart.
-      CompletableFuture<String> onSpark = CompletableFuture.supplyAsync(
-          () -> ParityRun.of(spark.url(), scenario.getValue()));
-      String actual = ParityRun.of(Sessions.server().url(), scenario.getValue());
+      boolean fresh = ParityScenarios.needsNewSessions(scenario.getKey());
+      CompletableFuture<String> onSpark = CompletableFuture.supplyAsync(() -> Sneaky.call(
+          () -> ParityRun.of(spark.url(), fresh ? null : sparkShared, scenario.getValue())));
+      String actual = ParityRun.of(Sessions.server().url(), fresh ? null : vxconnectShared, scenario.getValue());
       String expected = onSpark.join();
       if (!actual.equals(expected)) {
         keep(scenario.getKey(), expected, actual);
