@@ -68,28 +68,21 @@ final class ParityScenarios {
         "SELECT k, count(*), sum(v) FROM VALUES (1, 10), (1, 20), (2, 5) AS t(k, v) GROUP BY k ORDER BY k",
         "SELECT k, v, row_number() OVER (PARTITION BY k ORDER BY v) AS rn FROM VALUES (1, 3), (1, 1), (2, 2) AS t(k, v) ORDER BY k, v",
         "SELECT a.id, b.id FROM range(3) a JOIN range(2) b ON a.id = b.id ORDER BY a.id",
-        "SELECT a.id, b.id FROM range(3) a LEFT JOIN range(2) b ON a.id = b.id ORDER BY a.id",
         "SELECT id FROM range(3) UNION ALL SELECT id FROM range(2) ORDER BY id",
         "SELECT id FROM range(5) EXCEPT SELECT id FROM range(2) ORDER BY id",
-        "SELECT id FROM range(5) INTERSECT SELECT id FROM range(3, 8) ORDER BY id",
-        "SELECT DISTINCT id % 3 AS m FROM range(10) ORDER BY m",
         "SELECT * FROM range(100) WHERE id % 7 = 0 ORDER BY id LIMIT 5",
         "SELECT * FROM range(10) ORDER BY id DESC LIMIT 3 OFFSET 2",
         "WITH c AS (SELECT id FROM range(4)) SELECT sum(id) FROM c",
         "SELECT explode(array(1, 2, 3)) AS e",
         "SELECT posexplode(map('a', 1, 'b', 2))",
         "SELECT * FROM VALUES (1, array(1, 2)) AS t(k, a) LATERAL VIEW explode(a) x AS e",
-        "SELECT k, collect_list(v) FROM VALUES (1, 'a'), (1, 'b') AS t(k, v) GROUP BY k",
         "SELECT * FROM (SELECT 1 AS k, 'x' AS c, 10 AS v) PIVOT (sum(v) FOR c IN ('x', 'y'))",
         "SELECT k, sum(v) FROM VALUES (1, 1), (2, 2) AS t(k, v) GROUP BY ROLLUP(k) ORDER BY k",
-        "SELECT k, v, count(*) FROM VALUES (1, 1), (2, 2) AS t(k, v) GROUP BY CUBE(k, v) ORDER BY k, v",
         "SELECT id, lag(id) OVER (ORDER BY id) AS prev, sum(id) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM range(5)",
         "SELECT * FROM range(3) WHERE id IN (SELECT id FROM range(1, 2))",
         "SELECT id, (SELECT max(id) FROM range(4)) AS m FROM range(2)",
-        "SELECT * FROM range(3) a WHERE EXISTS (SELECT 1 FROM range(2) b WHERE a.id = b.id)",
         "SELECT named_struct('a', 1, 'b', named_struct('c', 'x')) AS s",
         "SELECT map('k', array(1, 2)) AS m",
-        "SELECT array(named_struct('x', 1.5D), named_struct('x', 2.5D)) AS a",
         "SELECT CAST(1 AS TINYINT), CAST(2 AS SMALLINT), CAST(3 AS BIGINT), CAST(4.5 AS FLOAT), 5.5D",
         "SELECT CAST('12.345' AS DECIMAL(10, 3)), 1.0BD / 3",
         "SELECT DATE'2024-02-29', TIMESTAMP'2024-02-29 12:34:56'",
@@ -105,8 +98,6 @@ final class ParityScenarios {
         "SHOW DATABASES LIKE 'default'",
         "SELECT current_database(), current_catalog()",
         "VALUES (1, 'one'), (2, 'two')",
-        "SELECT * FROM range(3) TABLESAMPLE (BUCKET 1 OUT OF 1)",
-        "SELECT id FROM range(6) DISTRIBUTE BY id % 2 SORT BY id",
         "SELECT * FROM range(0)",
         "SELECT transform(array(1, 2), x -> x * 10), filter(array(1, 2, 3), x -> x > 1)");
     for (String query : queries) {
@@ -125,18 +116,13 @@ final class ParityScenarios {
   /** Scalar expressions, one SELECT each: many functions through the same two RPCs. */
   private static void expressions(Map<String, ParityRun.Program> all) {
     List<String> expressions = List.of(
-        "abs(-3)", "round(2.345, 2)", "pow(2, 10)", "sqrt(16)", "greatest(1, 5, 3)",
-        "concat('a', 'b', 'c')", "substring('spark', 2, 3)", "regexp_replace('a1b2', '[0-9]', '#')",
-        "split('a,b,c', ',')", "lpad('7', 3, '0')", "format_string('%d-%s', 1, 'x')",
-        "date_add(DATE'2024-01-31', 1)", "months_between(DATE'2024-03-01', DATE'2024-01-01')",
-        "date_format(TIMESTAMP'2024-05-06 07:08:09', 'yyyy/MM/dd HH')", "to_date('2024-06-07')",
-        "make_timestamp(2024, 1, 2, 3, 4, 5)", "unix_timestamp(TIMESTAMP'2024-01-01 00:00:00')",
-        "coalesce(NULL, 2)", "nvl(NULL, 'd')", "if(1 > 2, 'y', 'n')", "CASE WHEN 1 = 1 THEN 'one' END",
-        "md5('x')", "sha2('x', 256)", "base64('x')", "hex(255)", "crc32('x')",
-        "array_contains(array(1, 2), 2)", "sort_array(array(3, 1, 2))", "array_distinct(array(1, 1, 2))",
-        "map_keys(map('a', 1))", "element_at(map('a', 1), 'a')", "size(array())",
+        "abs(-3)", "round(2.345, 2)", "concat('a', 'b', 'c')", "regexp_replace('a1b2', '[0-9]', '#')",
+        "split('a,b,c', ',')", "date_add(DATE'2024-01-31', 1)",
+        "date_format(TIMESTAMP'2024-05-06 07:08:09', 'yyyy/MM/dd HH')", "make_timestamp(2024, 1, 2, 3, 4, 5)",
+        "if(1 > 2, 'y', 'n')", "CASE WHEN 1 = 1 THEN 'one' END", "sha2('x', 256)",
+        "array_contains(array(1, 2), 2)", "sort_array(array(3, 1, 2))", "element_at(map('a', 1), 'a')",
         "to_json(named_struct('a', 1))", "from_json('{\"a\": 1}', 'a INT')", "get_json_object('{\"a\": 2}', '$.a')",
-        "bit_count(7)", "typeof(1.5)", "try_divide(1, 0)", "try_add(2147483647, 1)", "uuid() IS NOT NULL");
+        "typeof(1.5)", "try_divide(1, 0)", "try_add(2147483647, 1)", "uuid() IS NOT NULL");
     for (String expression : expressions) {
       all.put("expr: " + expression, run -> rows(run.spark().sql("SELECT " + expression)));
     }
@@ -148,7 +134,6 @@ final class ParityScenarios {
         "SELECT * FROM parity_missing_table",
         "SELECT no_such_column FROM VALUES (1) AS t(a)",
         "SELEC 1",
-        "SELECT 1 +",
         "SELECT 1 / 0",
         "SELECT CAST('abc' AS INT)",
         "SELECT no_such_function(1)",
@@ -168,13 +153,10 @@ final class ParityScenarios {
         "SELECT named_struct('a', 1).b",
         "SELECT explode(1)",
         "SELECT make_date(2024, 13, 1)",
-        "SELECT CAST(1e40D AS FLOAT)",
-        "SELECT to_timestamp('not a time', 'yyyy')",
         "SELECT sum(v) OVER (ORDER BY v) FROM VALUES (1) AS t(w)",
         "SELECT * FROM range(3) ORDER BY 5",
         "SELECT 'x' + 1",
         "CREATE TEMPORARY VIEW parity_bad AS SELECT * FROM parity_missing_table",
-        "SELECT count(*) FILTER (WHERE 'x') FROM range(1)",
         "SELECT * FROM VALUES (1) AS t(a) WHERE a = 'x'",
         "SELECT map(1, 'a', 1, 'b')");
     for (String query : failing) {

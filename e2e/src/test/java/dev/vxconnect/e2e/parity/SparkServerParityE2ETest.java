@@ -45,6 +45,7 @@ class SparkServerParityE2ETest {
   private static ParityRun.SharedSession vxconnectShared;
   private static long setUp;
   private static long sparkCpuAtStart;
+  private static long vxconnectCpuAtStart;
   private static long started;
 
   @BeforeAll
@@ -55,6 +56,7 @@ class SparkServerParityE2ETest {
     spark = SparkServerProcess.start("spark-parity", List.of());
     vxconnect.join();
     sparkCpuAtStart = cpuSeconds(ProcessHandle.of(spark.pid()).orElse(null));
+    vxconnectCpuAtStart = cpuSeconds(ProcessHandle.of(Sessions.server().pid()).orElse(null));
     sparkShared = new ParityRun.SharedSession(spark.url());
     vxconnectShared = new ParityRun.SharedSession(Sessions.server().url());
   }
@@ -62,9 +64,11 @@ class SparkServerParityE2ETest {
   @AfterAll
   static void stopSpark() {
     System.out.printf("SparkServerParityE2ETest: %d scenarios with client %s: %d s for the servers' start,"
-        + " %d s for the scenarios; CPU: Spark's server %d s (%d s once started), this JVM %d s%n", ParityScenarios.all().size(),
+        + " %d s for the scenarios; CPU: Spark's server %d s (%d s once started), vxconnect %d s during the"
+        + " scenarios, this JVM %d s%n", ParityScenarios.all().size(),
         CLIENT, (started - setUp) / 1_000_000_000L, (System.nanoTime() - started) / 1_000_000_000L,
         cpuSeconds(spark == null ? null : ProcessHandle.of(spark.pid()).orElse(null)), sparkCpuAtStart,
+        cpuSeconds(ProcessHandle.of(Sessions.server().pid()).orElse(null)) - vxconnectCpuAtStart,
         cpuSeconds(ProcessHandle.current()));
     for (ParityRun.SharedSession shared : new ParityRun.SharedSession[] {sparkShared, vxconnectShared}) {
       if (shared != null) {
