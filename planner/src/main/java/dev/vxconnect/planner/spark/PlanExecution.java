@@ -151,8 +151,8 @@ final class PlanExecution {
     Dataset<Row> dataset = Dataset$.MODULE$.ofRows(
         spark, planner.transformRelation(plan.getRoot(), true), tracker, shuffleCleanupMode(spark));
     sink.send(ExecutePlanResponse.newBuilder()
-        .setSchema(DataTypeProtoConverter$.MODULE$.toConnectProtoType(
-            dataset.schema(), DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2()))
+        .setSchema(ClientDataTypes.forEveryClient(DataTypeProtoConverter$.MODULE$.toConnectProtoType(
+            dataset.schema(), DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
         .build());
     sink.reproducible(dataset.queryExecution().analyzed().deterministic());
     ArrowBatchSender sender = new ArrowBatchSender(sink, maxChunkBytes(spark, holder));

@@ -75,7 +75,8 @@ final class SparkSessionContext implements SessionContext {
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
     return holder.withSession(
-        spark -> new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder());
+        spark -> ClientDataTypes.forEveryClient(
+            new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder()));
   }
 
   @Override
