@@ -46,10 +46,11 @@ public final class Deviations {
           ""),
       new Rewrite(
           "The 4.2 client's view of the same: the schema strings it builds say `string collate"
-              + " UTF8_BINARY` with Spark's 4.1.2 server and `string` with vxconnect.",
+              + " UTF8_BINARY` and `StringType(UTF8_BINARY)` with Spark's 4.1.2 server, `string` and"
+              + " `StringType` with vxconnect.",
           "as above",
           Pattern.compile("4\\.2\\..*"),
-          Pattern.compile(" collate UTF8_BINARY"),
+          Pattern.compile(" collate UTF8_BINARY|(?<=StringType)\\(UTF8_BINARY\\)"),
           ""));
 
   /** Spark's answer of a scenario with this client version after every {@link #REWRITES rewrite}. */
