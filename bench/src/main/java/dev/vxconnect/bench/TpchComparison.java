@@ -1,6 +1,7 @@
 package dev.vxconnect.bench;
 
 import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -134,7 +135,7 @@ final class TpchComparison {
       Path home = settings.home();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(Server.SPARK_JVM_FLAGS);
+      command.addAll(SparkServerProcess.SPARK_JVM_FLAGS);
       command.add("-Xmx" + settings.serverHeap());
       command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
       command.add("-Dspark.sql.warehouse.dir=" + work.resolve("classic-warehouse"));

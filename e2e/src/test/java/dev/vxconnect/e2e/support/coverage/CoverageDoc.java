@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.support.coverage;
 
+import dev.vxconnect.e2e.parity.ParityDoc;
 import dev.vxconnect.e2e.support.coverage.ProtocolCases.Group;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,7 @@ public final class CoverageDoc {
     for (String section : sections) {
       doc.append('\n').append(section);
     }
+    doc.append('\n').append(ParityDoc.section());
     return doc.toString();
   }
 

@@ -1,0 +1,123 @@
+package dev.vxconnect.testkit;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Apache Spark's own Connect server ({@code org.apache.spark.sql.connect.service.SparkConnectServer},
+ * from the jars of the vxconnect server's class path, verticles/target/lib, where spark-connect_2.13
+ * already is), started as its own OS process the way spark-submit would: the JVM flags
+ * bin/vxconnect gives a Spark JVM, {@code -Dspark.*} settings, vxconnect's log4j configuration.
+ * The benchmark compares vxconnect with it; e2e tests use it as a second oracle.
+ */
+public final class SparkServerProcess {
+
+  /** The JVM flags bin/vxconnect gives every Spark JVM on Java 17. */
+  public static final List<String> SPARK_JVM_FLAGS = List.of(
+      "-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+      "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
+
+  /** Long enough for a cold start on two cores shared with other servers. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+
+  private SparkServerProcess() {}
+
+  /**
+   * The settings every Spark server of ours runs with: local[2], no UI, its warehouse under
+   * {@code dir}, loopback only, this port.
+   */
+  public static List<String> defaults(Path dir, String name, int port) {
+    return List.of(
+        "spark.master=local[2]",
+        "spark.ui.enabled=false",
+        "spark.sql.warehouse.dir=" + dir.resolve(name + "-warehouse"),
+        "spark.connect.grpc.binding.address=127.0.0.1",
+        "spark.connect.grpc.binding.port=" + port);
+  }
+
+  /**
+   * A server for an e2e test: the {@link #defaults} plus these {@code key=value} settings, its log
+   * and warehouse under e2e/target/server-logs, C1 only (as a test vxconnect, see
+   * {@link ServerProcess#QUICK_JAVA_OPTS}).
+   */
+  public static ServerProcess start(String name, List<String> settings) throws IOException {
+    Path home = ServerProcess.home();
+    Path dir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    return launch(home, dir, name, settings, List.of(ServerProcess.QUICK_JAVA_OPTS.split(" ")));
+  }
+
+  /**
+   * Starts the server from {@code home}'s verticles/target/lib in {@code dir} (its log:
+   * {@code dir/name.log}) with the {@link #defaults} on a free port, then these extra settings and
+   * JVM options, and waits until it listens.
+   */
+  public static ServerProcess launch(Path home, Path dir, String name, List<String> settings,
+      List<String> jvmOptions) throws IOException {
+    int port = FreePort.find();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(SPARK_JVM_FLAGS);
+    command.addAll(jvmOptions);
+    command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
+    command.add("-Dlog4j2.shutdownHookEnabled=false");
+    command.add("-Dspark.app.name=SparkConnectServer");
+    List<String> all = new ArrayList<>(defaults(dir, name, port));
+    all.addAll(settings);
+    for (String setting : all) {
+      command.add("-D" + setting);
+    }
+    command.add("-cp");
+    command.add(home.resolve("verticles/target/lib") + "/*");
+    command.add("org.apache.spark.sql.connect.service.SparkConnectServer");
+    Path log = dir.resolve(name + ".log");
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .directory(dir.toFile())
+        .start();
+    try {
+      awaitPort(process, port, log);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    return ServerProcess.of(process, port, log);
+  }
+
+  /** Spark's server prints nothing we can wait for: it is ready once its port accepts. */
+  private static void awaitPort(Process process, int port, Path log) throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Spark's Connect server exited before listening; see " + log);
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for Spark's Connect server", e);
+        }
+      }
+    }
+    throw new IOException("Spark's Connect server did not listen within " + START_TIMEOUT + "; see " + log);
+  }
+}
