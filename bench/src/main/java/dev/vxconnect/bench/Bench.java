@@ -23,7 +23,10 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.fromSystemProperties();
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
     Path work = Files.createDirectories(settings.home().resolve("bench/target/run-" + stamp));
     log("bench: " + settings.describe());
     log("bench: logs and data under " + work);
@@ -40,15 +43,21 @@ public final class Bench {
     }
     if (settings.runs("f") && settings.servers().contains(Settings.VXCONNECT)) {
       if (settings.failoverRuns() > 0) {
-        attempt(results, Settings.VXCONNECT + " (f)", () -> {
-          log("bench: (f) failover on a two-instance cluster");
-          results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
-        });
+        attempt(
+            results,
+            Settings.VXCONNECT + " (f)",
+            () -> {
+              log("bench: (f) failover on a two-instance cluster");
+              results.kills.addAll(new Failover(settings, work).run(settings.failoverRuns()));
+            });
       }
-      attempt(results, Settings.VXCONNECT + " (f) resume", () -> {
-        log("bench: (f) a result resumed across a kill, and the cost of its marks");
-        results.resume = new Failover(settings, work).resume();
-      });
+      attempt(
+          results,
+          Settings.VXCONNECT + " (f) resume",
+          () -> {
+            log("bench: (f) a result resumed across a kill, and the cost of its marks");
+            results.resume = new Failover(settings, work).resume();
+          });
     }
     if (settings.runs("g") && settings.servers().contains(Settings.VXCONNECT)) {
       attempt(results, "(g)", () -> results.durable.putAll(new DurableState(settings, work).run()));
@@ -63,12 +72,15 @@ public final class Bench {
     System.exit(results.errors.isEmpty() ? 0 : 1);
   }
 
-  private static void measure(Settings settings, Path work, String kind, Results results) throws Exception {
+  private static void measure(Settings settings, Path work, String kind, Results results)
+      throws Exception {
     log("bench: starting " + kind);
     long startedAt = System.nanoTime();
     ServerProcess server;
     try {
-      server = Server.start(settings, work, kind, kind.equals(Settings.SPARK) ? "spark-connect" : "vxconnect");
+      server =
+          Server.start(
+              settings, work, kind, kind.equals(Settings.SPARK) ? "spark-connect" : "vxconnect");
     } catch (IOException e) {
       results.errors.put(kind + " (start)", e.getMessage());
       return;
@@ -81,43 +93,62 @@ public final class Bench {
       results.put(kind, "start_s", (System.nanoTime() - startedAt) / 1e9);
       Workloads.warmUp(url);
       if (settings.runs("a")) {
-        attempt(results, kind + " (a)", () -> {
-          log("bench: " + kind + " (a) latency");
-          long[] micros = Workloads.latency(url, settings.latencyWarmup(), settings.latencyCalls());
-          results.put(kind, "a.p50_ms", Workloads.percentile(micros, 50) / 1000.0);
-          results.put(kind, "a.p99_ms", Workloads.percentile(micros, 99) / 1000.0);
-          results.put(kind, "a.mean_ms", Arrays.stream(micros).average().orElse(0) / 1000.0);
-        });
+        attempt(
+            results,
+            kind + " (a)",
+            () -> {
+              log("bench: " + kind + " (a) latency");
+              long[] micros =
+                  Workloads.latency(url, settings.latencyWarmup(), settings.latencyCalls());
+              results.put(kind, "a.p50_ms", Workloads.percentile(micros, 50) / 1000.0);
+              results.put(kind, "a.p99_ms", Workloads.percentile(micros, 99) / 1000.0);
+              results.put(kind, "a.mean_ms", Arrays.stream(micros).average().orElse(0) / 1000.0);
+            });
       }
       if (settings.runs("b")) {
-        attempt(results, kind + " (b)", () -> {
-          log("bench: " + kind + " (b) collect");
-          double seconds = Workloads.collect(url, settings.collectRows(), settings.collectRuns());
-          results.put(kind, "b.seconds", seconds);
-          results.put(kind, "b.rows_per_s", settings.collectRows() / seconds);
-          results.put(kind, "b.mb_per_s", settings.collectRows() * 24 / seconds / 1e6);
-        });
+        attempt(
+            results,
+            kind + " (b)",
+            () -> {
+              log("bench: " + kind + " (b) collect");
+              double seconds =
+                  Workloads.collect(url, settings.collectRows(), settings.collectRuns());
+              results.put(kind, "b.seconds", seconds);
+              results.put(kind, "b.rows_per_s", settings.collectRows() / seconds);
+              results.put(kind, "b.mb_per_s", settings.collectRows() * 24 / seconds / 1e6);
+            });
       }
       if (settings.runs("c")) {
-        attempt(results, kind + " (c)", () -> {
-          log("bench: " + kind + " (c) concurrent sessions");
-          Workloads.Throughput t = Workloads.concurrent(url, settings.concurrentSessions(),
-              settings.concurrentSeconds());
-          results.put(kind, "c.qps", t.perSecond());
-          results.put(kind, "c.p50_ms", Workloads.percentile(t.sortedMicros(), 50) / 1000.0);
-          results.put(kind, "c.p99_ms", Workloads.percentile(t.sortedMicros(), 99) / 1000.0);
-          results.put(kind, "c.failures", t.failures());
-        });
+        attempt(
+            results,
+            kind + " (c)",
+            () -> {
+              log("bench: " + kind + " (c) concurrent sessions");
+              Workloads.Throughput t =
+                  Workloads.concurrent(
+                      url, settings.concurrentSessions(), settings.concurrentSeconds());
+              results.put(kind, "c.qps", t.perSecond());
+              results.put(kind, "c.p50_ms", Workloads.percentile(t.sortedMicros(), 50) / 1000.0);
+              results.put(kind, "c.p99_ms", Workloads.percentile(t.sortedMicros(), 99) / 1000.0);
+              results.put(kind, "c.failures", t.failures());
+            });
       }
       if (settings.runs("d")) {
-        attempt(results, kind + " (d)", () -> {
-          log("bench: " + kind + " (d) idle sessions");
-          Workloads.IdleHeap heap = Workloads.idleSessions(url, server.pid(), settings.idleSessions(),
-              work.resolve(kind + "-idle-histogram"));
-          results.put(kind, "d.before_mib", heap.before() / 1048576.0);
-          results.put(kind, "d.after_mib", heap.after() / 1048576.0);
-          results.put(kind, "d.kib_per_session", heap.bytesPerSession() / 1024.0);
-        });
+        attempt(
+            results,
+            kind + " (d)",
+            () -> {
+              log("bench: " + kind + " (d) idle sessions");
+              Workloads.IdleHeap heap =
+                  Workloads.idleSessions(
+                      url,
+                      server.pid(),
+                      settings.idleSessions(),
+                      work.resolve(kind + "-idle-histogram"));
+              results.put(kind, "d.before_mib", heap.before() / 1048576.0);
+              results.put(kind, "d.after_mib", heap.after() / 1048576.0);
+              results.put(kind, "d.kib_per_session", heap.bytesPerSession() / 1024.0);
+            });
       }
     } finally {
       log("bench: stopping " + kind);
@@ -137,8 +168,11 @@ public final class Bench {
       log("bench: " + what + " failed: " + e);
       e.printStackTrace();
       String message = String.valueOf(e.getMessage());
-      results.errors.put(what, e.getClass().getSimpleName() + ": "
-          + message.substring(0, Math.min(300, message.length())).replace('\n', ' '));
+      results.errors.put(
+          what,
+          e.getClass().getSimpleName()
+              + ": "
+              + message.substring(0, Math.min(300, message.length())).replace('\n', ' '));
     }
   }
 
@@ -152,7 +186,9 @@ public final class Bench {
   }
 
   static void log(String message) {
-    System.err.println(DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC).format(Instant.now())
-        + " " + message);
+    System.err.println(
+        DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC).format(Instant.now())
+            + " "
+            + message);
   }
 }

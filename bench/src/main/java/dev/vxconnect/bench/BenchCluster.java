@@ -54,14 +54,25 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private ServerProcess startMember(int index) throws IOException {
-    String all = Arrays.stream(clusterPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    List<String> settingsOfMember = new ArrayList<>(List.of("vxconnect.cluster.enabled=true",
-        "vxconnect.cluster.name=" + clusterName,
-        "vxconnect.cluster.port=" + clusterPorts[index],
-        "vxconnect.cluster.members=" + all));
+    String all =
+        Arrays.stream(clusterPorts)
+            .mapToObj(p -> "127.0.0.1:" + p)
+            .collect(Collectors.joining(","));
+    List<String> settingsOfMember =
+        new ArrayList<>(
+            List.of(
+                "vxconnect.cluster.enabled=true",
+                "vxconnect.cluster.name=" + clusterName,
+                "vxconnect.cluster.port=" + clusterPorts[index],
+                "vxconnect.cluster.members=" + all));
     settingsOfMember.addAll(confs);
-    return Server.startVxconnect(settings, work, name + "-" + index + "-" + restarts, grpcPorts[index],
-        settingsOfMember, "1500m");
+    return Server.startVxconnect(
+        settings,
+        work,
+        name + "-" + index + "-" + restarts,
+        grpcPorts[index],
+        settingsOfMember,
+        "1500m");
   }
 
   String url() {
@@ -71,7 +82,8 @@ final class BenchCluster implements AutoCloseable {
   /** The live member whose log says it opened or rebuilt the session. */
   int ownerOf(String sessionId) throws IOException {
     for (int i = 0; i < members.length; i++) {
-      if (members[i].isAlive() && members[i].logText().contains("Session " + sessionId + " of user")) {
+      if (members[i].isAlive()
+          && members[i].logText().contains("Session " + sessionId + " of user")) {
         return i;
       }
     }

@@ -21,13 +21,15 @@ public final class ClassicTpch {
   private ClassicTpch() {}
 
   public static void main(String[] args) throws IOException {
-    SparkSession spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("vxconnect-bench-classic")
-        .config("spark.api.mode", "classic")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("vxconnect-bench-classic")
+            .config("spark.api.mode", "classic")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       answer("READY");
       String line;
       while ((line = in.readLine()) != null) {

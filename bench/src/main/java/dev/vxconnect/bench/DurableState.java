@@ -34,8 +34,13 @@ final class DurableState {
   private static final String PASSWORD = "bench-" + UUID.randomUUID();
 
   /** One server's figures (seconds; milliseconds for latencies). */
-  record Figures(double firstStartSeconds, double startSeconds, double configP50, double configP99,
-      double createP50, double createP99) {}
+  record Figures(
+      double firstStartSeconds,
+      double startSeconds,
+      double configP50,
+      double configP99,
+      double createP50,
+      double createP99) {}
 
   private final Settings settings;
   private final Path work;
@@ -47,27 +52,35 @@ final class DurableState {
 
   Map<String, Figures> run() throws Exception {
     Map<String, Figures> figures = new LinkedHashMap<>();
-    try (PostgresServer postgres = PostgresServer.start(work.resolve("postgres"), FreePort.find(), PASSWORD)) {
+    try (PostgresServer postgres =
+        PostgresServer.start(work.resolve("postgres"), FreePort.find(), PASSWORD)) {
       postgres.createDatabase("vxconnect");
       String url = postgres.jdbcUrl("vxconnect");
       Path warehouse = work.resolve("durable-warehouse");
       figures.put(TODAY, measure("g-today", () -> vxconnect("g-today", List.of())));
-      List<String> durable = List.of("vxconnect.state.jdbc.url=" + url,
-          "vxconnect.state.jdbc.user=" + PostgresServer.USER, "vxconnect.state.jdbc.password=" + PASSWORD,
-          "spark.sql.warehouse.dir=" + warehouse);
+      List<String> durable =
+          List.of(
+              "vxconnect.state.jdbc.url=" + url,
+              "vxconnect.state.jdbc.user=" + PostgresServer.USER,
+              "vxconnect.state.jdbc.password=" + PASSWORD,
+              "spark.sql.warehouse.dir=" + warehouse);
       figures.put(DURABLE, measure("g-durable", () -> vxconnect("g-durable", durable)));
-      List<String> hive = List.of("spark.sql.catalogImplementation=hive",
-          "spark.hadoop.javax.jdo.option.ConnectionURL=" + url,
-          "spark.hadoop.javax.jdo.option.ConnectionDriverName=org.postgresql.Driver",
-          "spark.hadoop.javax.jdo.option.ConnectionUserName=" + PostgresServer.USER,
-          "spark.hadoop.javax.jdo.option.ConnectionPassword=" + PASSWORD,
-          "spark.hadoop.datanucleus.schema.autoCreateAll=false",
-          "spark.hadoop.datanucleus.identifierFactory=datanucleus1",
-          "spark.hadoop.datanucleus.rdbms.useLegacyNativeValueStrategy=true",
-          "spark.hadoop.hive.metastore.schema.verification=true",
-          "spark.sql.warehouse.dir=" + warehouse);
+      List<String> hive =
+          List.of(
+              "spark.sql.catalogImplementation=hive",
+              "spark.hadoop.javax.jdo.option.ConnectionURL=" + url,
+              "spark.hadoop.javax.jdo.option.ConnectionDriverName=org.postgresql.Driver",
+              "spark.hadoop.javax.jdo.option.ConnectionUserName=" + PostgresServer.USER,
+              "spark.hadoop.javax.jdo.option.ConnectionPassword=" + PASSWORD,
+              "spark.hadoop.datanucleus.schema.autoCreateAll=false",
+              "spark.hadoop.datanucleus.identifierFactory=datanucleus1",
+              "spark.hadoop.datanucleus.rdbms.useLegacyNativeValueStrategy=true",
+              "spark.hadoop.hive.metastore.schema.verification=true",
+              "spark.sql.warehouse.dir=" + warehouse);
       // After the durable member: the metastore's schema is made by then.
-      figures.put(SPARK_HIVE, measure("g-spark-hive", () -> Server.startSpark(settings, work, "g-spark-hive", hive)));
+      figures.put(
+          SPARK_HIVE,
+          measure("g-spark-hive", () -> Server.startSpark(settings, work, "g-spark-hive", hive)));
     }
     return figures;
   }
@@ -79,9 +92,16 @@ final class DurableState {
   /** A cluster member of its own (as a deployment runs), with these extra settings. */
   private ServerProcess vxconnect(String name, List<String> confs) throws Exception {
     int clusterPort = FreePort.find();
-    List<String> all = new ArrayList<>(List.of("vxconnect.cluster.enabled=true",
-        "vxconnect.cluster.name=" + name + "-" + UUID.randomUUID().toString().substring(0, 8),
-        "vxconnect.cluster.port=" + clusterPort, "vxconnect.cluster.members=127.0.0.1:" + clusterPort));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "vxconnect.cluster.enabled=true",
+                "vxconnect.cluster.name="
+                    + name
+                    + "-"
+                    + UUID.randomUUID().toString().substring(0, 8),
+                "vxconnect.cluster.port=" + clusterPort,
+                "vxconnect.cluster.members=127.0.0.1:" + clusterPort));
     all.addAll(confs);
     return Server.startVxconnect(settings, work, name, FreePort.find(), all, settings.serverHeap());
   }
@@ -121,9 +141,13 @@ final class DurableState {
         }
         java.util.Arrays.sort(config);
         java.util.Arrays.sort(create);
-        return new Figures(firstStart, startSeconds,
-            Workloads.percentile(config, 50) / 1000.0, Workloads.percentile(config, 99) / 1000.0,
-            Workloads.percentile(create, 50) / 1000.0, Workloads.percentile(create, 99) / 1000.0);
+        return new Figures(
+            firstStart,
+            startSeconds,
+            Workloads.percentile(config, 50) / 1000.0,
+            Workloads.percentile(config, 99) / 1000.0,
+            Workloads.percentile(create, 50) / 1000.0,
+            Workloads.percentile(create, 99) / 1000.0);
       }
     }
   }

@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  */
 final class Failover {
 
-  private static final String QUERY = "select k, count(*) as n, sum(v) as total from mine group by k order by k";
+  private static final String QUERY =
+      "select k, count(*) as n, sum(v) as total from mine group by k order by k";
   private static final long GIVE_UP_MS = 120_000;
   private static final long KILL_AFTER_ROWS = 200_000;
 
@@ -44,8 +45,14 @@ final class Failover {
    * A result read across a kill, and collect's throughput with and without result marks: the
    * medians of each, and the median of the rounds' ratios.
    */
-  record Resume(long rows, long millisToNextRow, boolean everyRowOnce, double rowsPerSecond,
-      double rowsPerSecondWithoutMarks, double medianRatio, int rounds) {}
+  record Resume(
+      long rows,
+      long millisToNextRow,
+      boolean everyRowOnce,
+      double rowsPerSecond,
+      double rowsPerSecondWithoutMarks,
+      double medianRatio,
+      int rounds) {}
 
   private final Settings settings;
   private final Path work;
@@ -83,7 +90,8 @@ final class Failover {
         } catch (RuntimeException e) {
           failed++;
           if ((System.nanoTime() - killedAt) / 1_000_000 > GIVE_UP_MS) {
-            throw new IllegalStateException("no successful query within " + GIVE_UP_MS + " ms of the kill", e);
+            throw new IllegalStateException(
+                "no successful query within " + GIVE_UP_MS + " ms of the kill", e);
           }
           Thread.sleep(50);
         }
@@ -105,7 +113,8 @@ final class Failover {
       Workloads.warmUp(cluster.url());
       String sessionId = UUID.randomUUID().toString();
       RowCounter counter = new RowCounter();
-      try (SparkSession client = BreakingNetworkClient.connect(cluster.url() + "/;session_id=" + sessionId, counter)) {
+      try (SparkSession client =
+          BreakingNetworkClient.connect(cluster.url() + "/;session_id=" + sessionId, counter)) {
         BitSet seen = new BitSet();
         long received = 0;
         long killedAt = 0;
@@ -137,8 +146,9 @@ final class Failover {
     double[] without = new double[MARK_ROUNDS];
     double[] ratios = new double[MARK_ROUNDS];
     try (BenchCluster marks = new BenchCluster(settings, work, "marks", List.of());
-        BenchCluster noMarks = new BenchCluster(settings, work, "no-marks",
-            List.of("vxconnect.cluster.resumeResults=false"));
+        BenchCluster noMarks =
+            new BenchCluster(
+                settings, work, "no-marks", List.of("vxconnect.cluster.resumeResults=false"));
         SparkSession withClient = Workloads.connect(marks.url());
         SparkSession withoutClient = Workloads.connect(noMarks.url())) {
       Workloads.warmUp(marks.url());
@@ -157,7 +167,13 @@ final class Failover {
         ratios[round] = with[round] / without[round];
       }
     }
-    return new Resume(rows, millisToNextRow, everyRowOnce, median(with), median(without), median(ratios),
+    return new Resume(
+        rows,
+        millisToNextRow,
+        everyRowOnce,
+        median(with),
+        median(without),
+        median(ratios),
         MARK_ROUNDS);
   }
 

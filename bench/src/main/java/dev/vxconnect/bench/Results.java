@@ -10,15 +10,21 @@ final class Results {
 
   /** Per server ({@link Settings#SPARK}, {@link Settings#VXCONNECT}): metric key to value. */
   final Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+
   /** Workload (e), or null if it did not run. */
   TpchTimings tpch;
+
   /** What failed, by "server (workload)". */
   final Map<String, String> errors = new LinkedHashMap<>();
+
   final List<Failover.Kill> kills = new ArrayList<>();
+
   /** Workload (f)'s resumed result, or null if it did not run. */
   Failover.Resume resume;
+
   /** Workload (g), by server: empty if it did not run. */
   final Map<String, DurableState.Figures> durable = new LinkedHashMap<>();
+
   String loadBefore;
   String loadAfter;
   long startedAtMillis;

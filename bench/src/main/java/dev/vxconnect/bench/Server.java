@@ -28,7 +28,8 @@ final class Server {
    * A single server under test of {@code kind} ({@link Settings#SPARK} or {@link Settings#VXCONNECT}),
    * its files named after {@code name}.
    */
-  static ServerProcess start(Settings settings, Path work, String kind, String name) throws IOException {
+  static ServerProcess start(Settings settings, Path work, String kind, String name)
+      throws IOException {
     return kind.equals(Settings.SPARK)
         ? startSpark(settings, work, name)
         : startVxconnect(settings, work, name, FreePort.find(), List.of(), settings.serverHeap());
@@ -40,13 +41,16 @@ final class Server {
   }
 
   /** As {@link #startSpark(Settings, Path, String)}, with these extra {@code key=value} settings. */
-  static ServerProcess startSpark(Settings settings, Path work, String name, List<String> extra) throws IOException {
-    return SparkServerProcess.launch(settings.home(), work, name, extra, List.of("-Xmx" + settings.serverHeap()));
+  static ServerProcess startSpark(Settings settings, Path work, String name, List<String> extra)
+      throws IOException {
+    return SparkServerProcess.launch(
+        settings.home(), work, name, extra, List.of("-Xmx" + settings.serverHeap()));
   }
 
   /** A vxconnect instance started with bin/vxconnect, with these extra --conf settings. */
-  static ServerProcess startVxconnect(Settings settings, Path work, String name, int port, List<String> confs,
-      String heap) throws IOException {
+  static ServerProcess startVxconnect(
+      Settings settings, Path work, String name, int port, List<String> confs, String heap)
+      throws IOException {
     List<String> args = new ArrayList<>();
     for (String setting : sparkSettings(work, name, port)) {
       args.add("--conf");
@@ -58,6 +62,7 @@ final class Server {
       args.add("--conf");
       args.add(conf);
     }
-    return ServerProcess.launch(settings.home(), work, name, args, Map.of("VXCONNECT_JAVA_OPTS", "-Xmx" + heap));
+    return ServerProcess.launch(
+        settings.home(), work, name, args, Map.of("VXCONNECT_JAVA_OPTS", "-Xmx" + heap));
   }
 }

@@ -40,14 +40,21 @@ record Settings(
 
   static Settings fromSystemProperties() {
     String scale = System.getProperty("bench.scale", "smoke");
-    boolean full = switch (scale) {
-      case "full" -> true;
-      case "smoke" -> false;
-      default -> throw new IllegalArgumentException("bench.scale must be smoke or full: " + scale);
-    };
+    boolean full =
+        switch (scale) {
+          case "full" -> true;
+          case "smoke" -> false;
+          default ->
+              throw new IllegalArgumentException("bench.scale must be smoke or full: " + scale);
+        };
     Path home = Path.of(System.getProperty("bench.home", "..")).toAbsolutePath().normalize();
-    Path output = Path.of(System.getProperty("bench.output",
-        full ? home.resolve("docs/benchmarks.md").toString() : home.resolve("bench/target/benchmarks.md").toString()));
+    Path output =
+        Path.of(
+            System.getProperty(
+                "bench.output",
+                full
+                    ? home.resolve("docs/benchmarks.md").toString()
+                    : home.resolve("bench/target/benchmarks.md").toString()));
     return new Settings(
         scale,
         home,
@@ -80,7 +87,9 @@ record Settings(
   private static Set<String> list(String key, String fallback) {
     Set<String> values = new LinkedHashSet<>();
     Arrays.stream(System.getProperty(key, fallback).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).forEach(values::add);
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .forEach(values::add);
     return values;
   }
 
@@ -94,8 +103,22 @@ record Settings(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
             + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each; server heap -Xmx%s",
-        scale, latencyCalls, latencyWarmup, collectRows, collectRuns, concurrentSessions,
-        concurrentSeconds, idleSessions, tpchScale, tpchWarmups, tpchRuns, failoverRuns, resumeRows, stateCalls,
-        stateTables, stateWarmup, serverHeap);
+        scale,
+        latencyCalls,
+        latencyWarmup,
+        collectRows,
+        collectRuns,
+        concurrentSessions,
+        concurrentSeconds,
+        idleSessions,
+        tpchScale,
+        tpchWarmups,
+        tpchRuns,
+        failoverRuns,
+        resumeRows,
+        stateCalls,
+        stateTables,
+        stateWarmup,
+        serverHeap);
   }
 }

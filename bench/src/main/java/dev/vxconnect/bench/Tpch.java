@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -35,14 +34,39 @@ import org.apache.spark.sql.SparkSession;
 public final class Tpch {
 
   /** The queries, in report order. */
-  public static final Map<String, BiFunction<SparkSession, String, Dataset<Row>>> QUERIES = queries();
+  public static final Map<String, BiFunction<SparkSession, String, Dataset<Row>>> QUERIES =
+      queries();
 
-  private static final String[] NATIONS = {"ALGERIA", "ARGENTINA", "BRAZIL", "CANADA", "EGYPT",
-      "ETHIOPIA", "FRANCE", "GERMANY", "INDIA", "INDONESIA", "IRAN", "IRAQ", "JAPAN", "JORDAN",
-      "KENYA", "MOROCCO", "MOZAMBIQUE", "PERU", "CHINA", "ROMANIA", "SAUDI ARABIA", "VIETNAM",
-      "RUSSIA", "UNITED KINGDOM", "UNITED STATES"};
-  private static final int[] NATION_REGIONS =
-      {0, 1, 1, 1, 4, 0, 3, 3, 2, 2, 4, 4, 2, 4, 0, 0, 0, 1, 2, 3, 4, 2, 3, 3, 1};
+  private static final String[] NATIONS = {
+    "ALGERIA",
+    "ARGENTINA",
+    "BRAZIL",
+    "CANADA",
+    "EGYPT",
+    "ETHIOPIA",
+    "FRANCE",
+    "GERMANY",
+    "INDIA",
+    "INDONESIA",
+    "IRAN",
+    "IRAQ",
+    "JAPAN",
+    "JORDAN",
+    "KENYA",
+    "MOROCCO",
+    "MOZAMBIQUE",
+    "PERU",
+    "CHINA",
+    "ROMANIA",
+    "SAUDI ARABIA",
+    "VIETNAM",
+    "RUSSIA",
+    "UNITED KINGDOM",
+    "UNITED STATES"
+  };
+  private static final int[] NATION_REGIONS = {
+    0, 1, 1, 1, 4, 0, 3, 3, 2, 2, 4, 4, 2, 4, 0, 0, 0, 1, 2, 3, 4, 2, 3, 3, 1
+  };
 
   private Tpch() {}
 
@@ -65,23 +89,37 @@ public final class Tpch {
 
   /** Writes the six tables as parquet under {@code dir} (one directory per table). */
   public static void generate(SparkSession spark, String dir, double sf) {
-    spark.range(0, 5, 1, 1)
-        .selectExpr("cast(id as int) as r_regionkey",
+    spark
+        .range(0, 5, 1, 1)
+        .selectExpr(
+            "cast(id as int) as r_regionkey",
             "element_at(array('AFRICA', 'AMERICA', 'ASIA', 'EUROPE', 'MIDDLE EAST'), cast(id as int) + 1) as r_name")
-        .write().mode("overwrite").parquet(dir + "/region");
-    spark.range(0, 25, 1, 1)
-        .selectExpr("cast(id as int) as n_nationkey",
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/region");
+    spark
+        .range(0, 25, 1, 1)
+        .selectExpr(
+            "cast(id as int) as n_nationkey",
             "element_at(array(" + quoted(NATIONS) + "), cast(id as int) + 1) as n_name",
             "element_at(array(" + joined(NATION_REGIONS) + "), cast(id as int) + 1) as n_regionkey")
-        .write().mode("overwrite").parquet(dir + "/nation");
-    spark.range(suppliers(sf))
-        .selectExpr("id + 1 as s_suppkey",
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/nation");
+    spark
+        .range(suppliers(sf))
+        .selectExpr(
+            "id + 1 as s_suppkey",
             "concat('Supplier#', lpad(cast(id + 1 as string), 9, '0')) as s_name",
             "pmod(hash(id, 31), 25) as s_nationkey",
             "cast((pmod(hash(id, 32), 1100000) - 100000) / 100.0 as decimal(12,2)) as s_acctbal")
-        .write().mode("overwrite").parquet(dir + "/supplier");
-    spark.range(customers(sf))
-        .selectExpr("id + 1 as c_custkey",
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/supplier");
+    spark
+        .range(customers(sf))
+        .selectExpr(
+            "id + 1 as c_custkey",
             "concat('Customer#', lpad(cast(id + 1 as string), 9, '0')) as c_name",
             "substr(md5(cast(id as string)), 1, 20) as c_address",
             "pmod(hash(id, 21), 25) as c_nationkey",
@@ -89,21 +127,34 @@ public final class Tpch {
             "cast((pmod(hash(id, 22), 1100000) - 100000) / 100.0 as decimal(12,2)) as c_acctbal",
             "element_at(array('AUTOMOBILE', 'BUILDING', 'FURNITURE', 'HOUSEHOLD', 'MACHINERY'), pmod(hash(id, 23), 5) + 1) as c_mktsegment",
             "md5(cast(id * 7 as string)) as c_comment")
-        .write().mode("overwrite").parquet(dir + "/customer");
-    spark.range(orders(sf))
-        .selectExpr("id + 1 as o_orderkey",
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/customer");
+    spark
+        .range(orders(sf))
+        .selectExpr(
+            "id + 1 as o_orderkey",
             "pmod(hash(id, 1), " + customers(sf) + ") + 1 as o_custkey",
             "element_at(array('F', 'O', 'P'), pmod(hash(id, 2), 3) + 1) as o_orderstatus",
             "cast(pmod(hash(id, 3), 50000000) / 100.0 as decimal(12,2)) as o_totalprice",
             "date_add(date'1992-01-01', pmod(hash(id, 4), 2406)) as o_orderdate",
             "element_at(array('1-URGENT', '2-HIGH', '3-MEDIUM', '4-NOT SPECIFIED', '5-LOW'), pmod(hash(id, 5), 5) + 1) as o_orderpriority",
             "0 as o_shippriority")
-        .write().mode("overwrite").parquet(dir + "/orders");
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/orders");
     // One to seven lines per order (four on average, as TPC-H).
-    spark.read().parquet(dir + "/orders")
-        .selectExpr("o_orderkey as l_orderkey", "o_orderdate",
+    spark
+        .read()
+        .parquet(dir + "/orders")
+        .selectExpr(
+            "o_orderkey as l_orderkey",
+            "o_orderdate",
             "explode(sequence(1, pmod(hash(o_orderkey, 6), 7) + 1)) as l_linenumber")
-        .selectExpr("l_orderkey", "l_linenumber", "o_orderdate",
+        .selectExpr(
+            "l_orderkey",
+            "l_linenumber",
+            "o_orderdate",
             "pmod(hash(l_orderkey, l_linenumber, 1), " + parts(sf) + ") + 1 as l_partkey",
             "pmod(hash(l_orderkey, l_linenumber, 2), " + suppliers(sf) + ") + 1 as l_suppkey",
             "pmod(hash(l_orderkey, l_linenumber, 3), 50) + 1 as qty",
@@ -114,15 +165,24 @@ public final class Tpch {
             "date_add(o_orderdate, pmod(hash(l_orderkey, l_linenumber, 8), 121) + 1) as l_shipdate",
             "date_add(o_orderdate, pmod(hash(l_orderkey, l_linenumber, 9), 61) + 30) as l_commitdate",
             "pmod(hash(l_orderkey, l_linenumber, 10), 30) + 1 as receipt_days")
-        .selectExpr("l_orderkey", "l_partkey", "l_suppkey", "l_linenumber",
+        .selectExpr(
+            "l_orderkey",
+            "l_partkey",
+            "l_suppkey",
+            "l_linenumber",
             "cast(qty as decimal(12,2)) as l_quantity",
             "cast(qty * cents / 100.0 as decimal(12,2)) as l_extendedprice",
-            "l_discount", "l_tax",
+            "l_discount",
+            "l_tax",
             "case when date_add(l_shipdate, receipt_days) <= date'1995-06-17'"
                 + " then element_at(array('R', 'A'), flag + 1) else 'N' end as l_returnflag",
             "case when l_shipdate > date'1995-06-17' then 'O' else 'F' end as l_linestatus",
-            "l_shipdate", "l_commitdate", "date_add(l_shipdate, receipt_days) as l_receiptdate")
-        .write().mode("overwrite").parquet(dir + "/lineitem");
+            "l_shipdate",
+            "l_commitdate",
+            "date_add(l_shipdate, receipt_days) as l_receiptdate")
+        .write()
+        .mode("overwrite")
+        .parquet(dir + "/lineitem");
   }
 
   private static Dataset<Row> table(SparkSession spark, String dir, String name) {
@@ -152,7 +212,8 @@ public final class Tpch {
     return table(spark, dir, "lineitem")
         .filter(col("l_shipdate").leq(date("1998-09-02")))
         .groupBy("l_returnflag", "l_linestatus")
-        .agg(sum("l_quantity").as("sum_qty"),
+        .agg(
+            sum("l_quantity").as("sum_qty"),
             sum("l_extendedprice").as("sum_base_price"),
             sum(revenue()).as("sum_disc_price"),
             sum(revenue().multiply(lit(1).plus(col("l_tax")))).as("sum_charge"),
@@ -165,10 +226,14 @@ public final class Tpch {
 
   /** Shipping priority. */
   static Dataset<Row> q3(SparkSession spark, String dir) {
-    Dataset<Row> customer = table(spark, dir, "customer").filter(col("c_mktsegment").equalTo("BUILDING"));
-    Dataset<Row> orders = table(spark, dir, "orders").filter(col("o_orderdate").lt(date("1995-03-15")));
-    Dataset<Row> lineitem = table(spark, dir, "lineitem").filter(col("l_shipdate").gt(date("1995-03-15")));
-    return customer.join(orders, col("c_custkey").equalTo(col("o_custkey")))
+    Dataset<Row> customer =
+        table(spark, dir, "customer").filter(col("c_mktsegment").equalTo("BUILDING"));
+    Dataset<Row> orders =
+        table(spark, dir, "orders").filter(col("o_orderdate").lt(date("1995-03-15")));
+    Dataset<Row> lineitem =
+        table(spark, dir, "lineitem").filter(col("l_shipdate").gt(date("1995-03-15")));
+    return customer
+        .join(orders, col("c_custkey").equalTo(col("o_custkey")))
         .join(lineitem, col("l_orderkey").equalTo(col("o_orderkey")))
         .groupBy("l_orderkey", "o_orderdate", "o_shippriority")
         .agg(sum(revenue()).as("revenue"))
@@ -178,15 +243,23 @@ public final class Tpch {
 
   /** Local supplier volume. */
   static Dataset<Row> q5(SparkSession spark, String dir) {
-    Dataset<Row> orders = table(spark, dir, "orders")
-        .filter(col("o_orderdate").geq(date("1994-01-01")).and(col("o_orderdate").lt(date("1995-01-01"))));
+    Dataset<Row> orders =
+        table(spark, dir, "orders")
+            .filter(
+                col("o_orderdate")
+                    .geq(date("1994-01-01"))
+                    .and(col("o_orderdate").lt(date("1995-01-01"))));
     return table(spark, dir, "customer")
         .join(orders, col("c_custkey").equalTo(col("o_custkey")))
         .join(table(spark, dir, "lineitem"), col("l_orderkey").equalTo(col("o_orderkey")))
-        .join(table(spark, dir, "supplier"),
-            col("l_suppkey").equalTo(col("s_suppkey")).and(col("c_nationkey").equalTo(col("s_nationkey"))))
+        .join(
+            table(spark, dir, "supplier"),
+            col("l_suppkey")
+                .equalTo(col("s_suppkey"))
+                .and(col("c_nationkey").equalTo(col("s_nationkey"))))
         .join(table(spark, dir, "nation"), col("s_nationkey").equalTo(col("n_nationkey")))
-        .join(table(spark, dir, "region").filter(col("r_name").equalTo("ASIA")),
+        .join(
+            table(spark, dir, "region").filter(col("r_name").equalTo("ASIA")),
             col("n_regionkey").equalTo(col("r_regionkey")))
         .groupBy("n_name")
         .agg(sum(revenue()).as("revenue"))
@@ -196,20 +269,27 @@ public final class Tpch {
   /** Forecasting revenue change. */
   static Dataset<Row> q6(SparkSession spark, String dir) {
     return table(spark, dir, "lineitem")
-        .filter(col("l_shipdate").geq(date("1994-01-01"))
-            .and(col("l_shipdate").lt(date("1995-01-01")))
-            .and(col("l_discount").between(0.05, 0.07))
-            .and(col("l_quantity").lt(24)))
+        .filter(
+            col("l_shipdate")
+                .geq(date("1994-01-01"))
+                .and(col("l_shipdate").lt(date("1995-01-01")))
+                .and(col("l_discount").between(0.05, 0.07))
+                .and(col("l_quantity").lt(24)))
         .agg(sum(col("l_extendedprice").multiply(col("l_discount"))).as("revenue"));
   }
 
   /** Returned item reporting. */
   static Dataset<Row> q10(SparkSession spark, String dir) {
-    Dataset<Row> orders = table(spark, dir, "orders")
-        .filter(col("o_orderdate").geq(date("1993-10-01")).and(col("o_orderdate").lt(date("1994-01-01"))));
+    Dataset<Row> orders =
+        table(spark, dir, "orders")
+            .filter(
+                col("o_orderdate")
+                    .geq(date("1993-10-01"))
+                    .and(col("o_orderdate").lt(date("1994-01-01"))));
     return table(spark, dir, "customer")
         .join(orders, col("c_custkey").equalTo(col("o_custkey")))
-        .join(table(spark, dir, "lineitem").filter(col("l_returnflag").equalTo("R")),
+        .join(
+            table(spark, dir, "lineitem").filter(col("l_returnflag").equalTo("R")),
             col("l_orderkey").equalTo(col("o_orderkey")))
         .join(table(spark, dir, "nation"), col("c_nationkey").equalTo(col("n_nationkey")))
         .groupBy("c_custkey", "c_name", "c_acctbal", "c_phone", "n_name", "c_address", "c_comment")

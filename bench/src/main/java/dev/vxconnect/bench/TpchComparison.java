@@ -38,7 +38,10 @@ final class TpchComparison {
   TpchTimings run() throws Exception {
     List<Engine> engines = new ArrayList<>();
     try {
-      Bench.log("bench: (e) generating the TPC-H-like tables (sf " + settings.tpchScale() + ") on classic Spark");
+      Bench.log(
+          "bench: (e) generating the TPC-H-like tables (sf "
+              + settings.tpchScale()
+              + ") on classic Spark");
       long start = System.nanoTime();
       // In a JVM of its own, so that the classic engine starts as fresh as the servers.
       try (ClassicEngine generator = ClassicEngine.start(settings, work)) {
@@ -90,11 +93,16 @@ final class TpchComparison {
   }
 
   /** A server under test and one session of the official client on it. */
-  private record ConnectEngine(String name, ServerProcess server, SparkSession session) implements Engine {
+  private record ConnectEngine(String name, ServerProcess server, SparkSession session)
+      implements Engine {
 
     static ConnectEngine start(Settings settings, Path work, String kind) throws Exception {
-      ServerProcess server = Server.start(settings, work, kind,
-          kind.equals(Settings.SPARK) ? "spark-connect-e" : "vxconnect-e");
+      ServerProcess server =
+          Server.start(
+              settings,
+              work,
+              kind,
+              kind.equals(Settings.SPARK) ? "spark-connect-e" : "vxconnect-e");
       try {
         Workloads.firstAnswer(server.url());
         Workloads.warmUp(server.url());
@@ -127,7 +135,9 @@ final class TpchComparison {
     private ClassicEngine(Process process, Path log) {
       this.process = process;
       this.log = log;
-      this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.answers =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
@@ -140,13 +150,15 @@ final class TpchComparison {
       command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
       command.add("-Dspark.sql.warehouse.dir=" + work.resolve("classic-warehouse"));
       command.add("-cp");
-      command.add(home.resolve("bench/target/classes") + ":" + home.resolve("verticles/target/lib") + "/*");
+      command.add(
+          home.resolve("bench/target/classes") + ":" + home.resolve("verticles/target/lib") + "/*");
       command.add(ClassicTpch.class.getName());
       Path log = work.resolve("classic.log");
-      Process process = new ProcessBuilder(command)
-          .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .directory(work.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .directory(work.toFile())
+              .start();
       ClassicEngine engine = new ClassicEngine(process, log);
       try {
         engine.await("READY");
@@ -187,7 +199,8 @@ final class TpchComparison {
           return line;
         }
         if (line.startsWith("ERROR")) {
-          throw new IOException("classic Spark: " + line.substring(5).trim() + " (log: " + log + ")");
+          throw new IOException(
+              "classic Spark: " + line.substring(5).trim() + " (log: " + log + ")");
         }
       }
       throw new IOException("the classic Spark JVM exited; see " + log);

@@ -22,8 +22,10 @@ final class TpchTimings {
   }
 
   void add(String query, String engine, Tpch.Sample sample) {
-    samples.computeIfAbsent(query, q -> new LinkedHashMap<>())
-        .computeIfAbsent(engine, e -> new ArrayList<>()).add(sample);
+    samples
+        .computeIfAbsent(query, q -> new LinkedHashMap<>())
+        .computeIfAbsent(engine, e -> new ArrayList<>())
+        .add(sample);
   }
 
   double generateSeconds() {
@@ -60,13 +62,20 @@ final class TpchTimings {
   /** Whether every run of {@code query} on every engine returned the same rows (by digest). */
   boolean sameResult(String query) {
     return samples.getOrDefault(query, Map.of()).values().stream()
-        .flatMap(List::stream).map(Tpch.Sample::digest).distinct().count() <= 1;
+            .flatMap(List::stream)
+            .map(Tpch.Sample::digest)
+            .distinct()
+            .count()
+        <= 1;
   }
 
   /** The row count of {@code query}'s result, or -1 if it never ran. */
   int rows(String query) {
     return samples.getOrDefault(query, Map.of()).values().stream()
-        .flatMap(List::stream).mapToInt(Tpch.Sample::rows).findFirst().orElse(-1);
+        .flatMap(List::stream)
+        .mapToInt(Tpch.Sample::rows)
+        .findFirst()
+        .orElse(-1);
   }
 
   boolean isEmpty() {

@@ -84,8 +84,11 @@ final class Workloads {
     try (SparkSession spark = connect(url)) {
       for (int run = 0; run < runs; run++) {
         long start = System.nanoTime();
-        org.apache.spark.sql.connect.Dataset<Row> data = (org.apache.spark.sql.connect.Dataset<Row>)
-            spark.range(0, rows, 1, 2).selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c");
+        org.apache.spark.sql.connect.Dataset<Row> data =
+            (org.apache.spark.sql.connect.Dataset<Row>)
+                spark
+                    .range(0, rows, 1, 2)
+                    .selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c");
         long seen = 0;
         long sum = 0;
         // Row by row as the batches arrive (collect() would hold 10M rows in the client), through
@@ -100,7 +103,8 @@ final class Workloads {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (seen != rows || sum != rows * (rows - 1) / 2) {
-          throw new IllegalStateException("collected " + seen + " rows (sum " + sum + "), expected " + rows);
+          throw new IllegalStateException(
+              "collected " + seen + " rows (sum " + sum + "), expected " + rows);
         }
         best = Math.min(best, seconds);
       }
@@ -125,12 +129,14 @@ final class Workloads {
     try {
       List<Future<SparkSession>> opening = new ArrayList<>();
       for (int i = 0; i < sessions; i++) {
-        opening.add(threads.submit(() -> {
-          SparkSession spark = connect(url);
-          spark.sql(SMALL_AGGREGATE).collect();
-          spark.sql(SMALL_AGGREGATE).collect();
-          return spark;
-        }));
+        opening.add(
+            threads.submit(
+                () -> {
+                  SparkSession spark = connect(url);
+                  spark.sql(SMALL_AGGREGATE).collect();
+                  spark.sql(SMALL_AGGREGATE).collect();
+                  return spark;
+                }));
       }
       for (Future<SparkSession> f : opening) {
         opened.add(f.get(10, TimeUnit.MINUTES));
@@ -140,27 +146,29 @@ final class Workloads {
       List<Future<long[]>> running = new ArrayList<>();
       int[] failures = new int[1];
       for (SparkSession spark : opened) {
-        running.add(threads.submit(() -> {
-          go.await();
-          long[] micros = new long[1024];
-          int n = 0;
-          while (!stop.get()) {
-            long start = System.nanoTime();
-            try {
-              spark.sql(SMALL_AGGREGATE).collect();
-            } catch (RuntimeException e) {
-              synchronized (failures) {
-                failures[0]++;
-              }
-              continue;
-            }
-            if (n == micros.length) {
-              micros = Arrays.copyOf(micros, n * 2);
-            }
-            micros[n++] = (System.nanoTime() - start) / 1000;
-          }
-          return Arrays.copyOf(micros, n);
-        }));
+        running.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  long[] micros = new long[1024];
+                  int n = 0;
+                  while (!stop.get()) {
+                    long start = System.nanoTime();
+                    try {
+                      spark.sql(SMALL_AGGREGATE).collect();
+                    } catch (RuntimeException e) {
+                      synchronized (failures) {
+                        failures[0]++;
+                      }
+                      continue;
+                    }
+                    if (n == micros.length) {
+                      micros = Arrays.copyOf(micros, n * 2);
+                    }
+                    micros[n++] = (System.nanoTime() - start) / 1000;
+                  }
+                  return Arrays.copyOf(micros, n);
+                }));
       }
       long start = System.nanoTime();
       go.countDown();
@@ -204,22 +212,26 @@ final class Workloads {
    */
   static IdleHeap idleSessions(String url, long pid, int count, Path histograms) throws Exception {
     Thread.sleep(TimeUnit.SECONDS.toMillis(IDLE_SETTLE_SECONDS));
-    long before = liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-before.txt"));
+    long before =
+        liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-before.txt"));
     ExecutorService threads = Executors.newFixedThreadPool(8);
     List<SparkSession> opened = new ArrayList<>();
     try {
       List<Future<SparkSession>> opening = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        opening.add(threads.submit(() -> {
-          SparkSession spark = connect(url);
-          spark.sql("select 1").collect();
-          return spark;
-        }));
+        opening.add(
+            threads.submit(
+                () -> {
+                  SparkSession spark = connect(url);
+                  spark.sql("select 1").collect();
+                  return spark;
+                }));
       }
       for (Future<SparkSession> f : opening) {
         opened.add(f.get(10, TimeUnit.MINUTES));
       }
-      long after = liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-after.txt"));
+      long after =
+          liveHeapBytes(pid, histograms.resolveSibling(histograms.getFileName() + "-after.txt"));
       return new IdleHeap(before, after, count);
     } finally {
       List<Future<?>> closing = new ArrayList<>();
@@ -246,7 +258,8 @@ final class Workloads {
     }
   }
 
-  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+  private static final Pattern HISTOGRAM_TOTAL =
+      Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
   /**
    * Bytes of the objects reachable in process {@code pid}: the total of jcmd's class histogram,
@@ -255,8 +268,10 @@ final class Workloads {
    */
   static long liveHeapBytes(long pid, Path histogram) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("jcmd GC.class_histogram failed: " + out);
@@ -264,8 +279,8 @@ final class Workloads {
     Files.writeString(histogram, out);
     Matcher m = HISTOGRAM_TOTAL.matcher(out);
     if (!m.find()) {
-      throw new IOException("no total in jcmd's class histogram: "
-          + out.substring(Math.max(0, out.length() - 300)));
+      throw new IOException(
+          "no total in jcmd's class histogram: " + out.substring(Math.max(0, out.length() - 300)));
     }
     return Long.parseLong(m.group(1));
   }

@@ -29,8 +29,12 @@ public abstract class SessionStoreContractTest {
   }
 
   private static SessionRecord record(String user, String session) {
-    return SessionRecord.newBuilder().setUserId(user).setSessionId(session)
-        .setServerSideSessionId(UUID.randomUUID().toString()).setOwner("instance-1").build();
+    return SessionRecord.newBuilder()
+        .setUserId(user)
+        .setSessionId(session)
+        .setServerSideSessionId(UUID.randomUUID().toString())
+        .setOwner("instance-1")
+        .build();
   }
 
   @Test

@@ -35,7 +35,8 @@ public record EngineOptions(
     Optional<MetastoreDatabase> metastoreDatabase) {
 
   /** Spark's default {@code spark.redaction.regex}: keys whose values the startup log hides. */
-  private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[.]?key");
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i)secret|password|token|access[.]?key");
 
   public EngineOptions {
     sparkConf = Map.copyOf(sparkConf);
@@ -46,9 +47,19 @@ public record EngineOptions(
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
-    sparkConf.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "***" : value));
-    return "EngineOptions[sparkConf=" + shown + ", resultWindowBytes=" + resultWindowBytes
-        + ", pythonEnabled=" + pythonEnabled + ", copyToLocalFsAllowed=" + copyToLocalFsAllowed
-        + ", allowedLocalPaths=" + allowedLocalPaths + metastoreDatabase.map(db -> ", " + db).orElse("") + "]";
+    sparkConf.forEach(
+        (key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "***" : value));
+    return "EngineOptions[sparkConf="
+        + shown
+        + ", resultWindowBytes="
+        + resultWindowBytes
+        + ", pythonEnabled="
+        + pythonEnabled
+        + ", copyToLocalFsAllowed="
+        + copyToLocalFsAllowed
+        + ", allowedLocalPaths="
+        + allowedLocalPaths
+        + metastoreDatabase.map(db -> ", " + db).orElse("")
+        + "]";
   }
 }

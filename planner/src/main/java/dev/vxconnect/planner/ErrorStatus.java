@@ -22,8 +22,8 @@ public record ErrorStatus(int code, String message, byte[] details) {
    * load, never for errors of the request itself.
    */
   public static ErrorStatus retryLater(int code, String message, java.time.Duration delay) {
-    return new ErrorStatus(code, message,
-        dev.vxconnect.planner.spark.RetryDetails.status(code, message, delay));
+    return new ErrorStatus(
+        code, message, dev.vxconnect.planner.spark.RetryDetails.status(code, message, delay));
   }
 
   /** A plain status without Spark error details. */

@@ -7,11 +7,15 @@ import java.util.Optional;
  * the client has seen one, the server-side session id it expects (to detect a session that
  * changed).
  */
-public record SessionIds(String userId, String sessionId, Optional<String> observedServerSideSessionId) {
+public record SessionIds(
+    String userId, String sessionId, Optional<String> observedServerSideSessionId) {
 
   /** {@code observed} counts only when the request has the field and it is not empty. */
-  public static SessionIds of(String userId, String sessionId, boolean hasObserved, String observed) {
-    return new SessionIds(userId, sessionId,
+  public static SessionIds of(
+      String userId, String sessionId, boolean hasObserved, String observed) {
+    return new SessionIds(
+        userId,
+        sessionId,
         hasObserved && !observed.isEmpty() ? Optional.of(observed) : Optional.empty());
   }
 }

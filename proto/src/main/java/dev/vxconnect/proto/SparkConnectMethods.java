@@ -56,8 +56,12 @@ public final class SparkConnectMethods {
    * One RPC: its name, its kind, its codecs on the server side and on the client side (to forward
    * a call to the instance that owns its session), and what its request says about its session.
    */
-  public record Method<Req, Resp>(String name, MethodKind kind, ServiceMethod<Req, Resp> server,
-      ServiceMethod<Resp, Req> client, Function<Req, SessionIds> ids) {}
+  public record Method<Req, Resp>(
+      String name,
+      MethodKind kind,
+      ServiceMethod<Req, Resp> server,
+      ServiceMethod<Resp, Req> client,
+      Function<Req, SessionIds> ids) {}
 
   public SparkConnectMethods() {
     this(DEFAULT_RECURSION_LIMIT);
@@ -69,62 +73,170 @@ public final class SparkConnectMethods {
       throw new IllegalArgumentException("recursionLimit must be > 0");
     }
     int limit = recursionLimit;
-    executePlan = method("ExecutePlan", MethodKind.SERVER_STREAMING,
-        ExecutePlanRequest.parser(), ExecutePlanResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    analyzePlan = method("AnalyzePlan", MethodKind.UNARY,
-        AnalyzePlanRequest.parser(), AnalyzePlanResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    config = method("Config", MethodKind.UNARY, ConfigRequest.parser(), ConfigResponse.parser(), limit,
-        r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    addArtifacts = method("AddArtifacts", MethodKind.CLIENT_STREAMING,
-        AddArtifactsRequest.parser(), AddArtifactsResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    artifactStatus = method("ArtifactStatus", MethodKind.UNARY,
-        ArtifactStatusesRequest.parser(), ArtifactStatusesResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    interrupt = method("Interrupt", MethodKind.UNARY, InterruptRequest.parser(), InterruptResponse.parser(), limit,
-        r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    reattachExecute = method("ReattachExecute", MethodKind.SERVER_STREAMING,
-        ReattachExecuteRequest.parser(), ExecutePlanResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
+    executePlan =
+        method(
+            "ExecutePlan",
+            MethodKind.SERVER_STREAMING,
+            ExecutePlanRequest.parser(),
+            ExecutePlanResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
+    analyzePlan =
+        method(
+            "AnalyzePlan",
+            MethodKind.UNARY,
+            AnalyzePlanRequest.parser(),
+            AnalyzePlanResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
+    config =
+        method(
+            "Config",
+            MethodKind.UNARY,
+            ConfigRequest.parser(),
+            ConfigResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(),
+                    r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                    r.getClientObservedServerSideSessionId()));
+    addArtifacts =
+        method(
+            "AddArtifacts",
+            MethodKind.CLIENT_STREAMING,
+            AddArtifactsRequest.parser(),
+            AddArtifactsResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
+    artifactStatus =
+        method(
+            "ArtifactStatus",
+            MethodKind.UNARY,
+            ArtifactStatusesRequest.parser(),
+            ArtifactStatusesResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
+    interrupt =
+        method(
+            "Interrupt",
+            MethodKind.UNARY,
+            InterruptRequest.parser(),
+            InterruptResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(),
+                    r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                    r.getClientObservedServerSideSessionId()));
+    reattachExecute =
+        method(
+            "ReattachExecute",
+            MethodKind.SERVER_STREAMING,
+            ReattachExecuteRequest.parser(),
+            ExecutePlanResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
     // As Spark's server: the server-side session id a release observed is not checked.
-    releaseExecute = method("ReleaseExecute", MethodKind.UNARY,
-        ReleaseExecuteRequest.parser(), ReleaseExecuteResponse.parser(), limit,
-        r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
-    releaseSession = method("ReleaseSession", MethodKind.UNARY,
-        ReleaseSessionRequest.parser(), ReleaseSessionResponse.parser(), limit,
-        r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
-    fetchErrorDetails = method("FetchErrorDetails", MethodKind.UNARY,
-        FetchErrorDetailsRequest.parser(), FetchErrorDetailsResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
-    cloneSession = method("CloneSession", MethodKind.UNARY,
-        CloneSessionRequest.parser(), CloneSessionResponse.parser(), limit, r -> SessionIds.of(
-            r.getUserContext().getUserId(), r.getSessionId(),
-            r.hasClientObservedServerSideSessionId(), r.getClientObservedServerSideSessionId()));
+    releaseExecute =
+        method(
+            "ReleaseExecute",
+            MethodKind.UNARY,
+            ReleaseExecuteRequest.parser(),
+            ReleaseExecuteResponse.parser(),
+            limit,
+            r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
+    releaseSession =
+        method(
+            "ReleaseSession",
+            MethodKind.UNARY,
+            ReleaseSessionRequest.parser(),
+            ReleaseSessionResponse.parser(),
+            limit,
+            r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
+    fetchErrorDetails =
+        method(
+            "FetchErrorDetails",
+            MethodKind.UNARY,
+            FetchErrorDetailsRequest.parser(),
+            FetchErrorDetailsResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
+    cloneSession =
+        method(
+            "CloneSession",
+            MethodKind.UNARY,
+            CloneSessionRequest.parser(),
+            CloneSessionResponse.parser(),
+            limit,
+            r ->
+                SessionIds.of(
+                    r.getUserContext().getUserId(), r.getSessionId(),
+                    r.hasClientObservedServerSideSessionId(),
+                        r.getClientObservedServerSideSessionId()));
   }
 
   /** Every method, in the order of the service definition. */
   public List<Method<?, ?>> all() {
-    return List.of(executePlan, analyzePlan, config, addArtifacts, artifactStatus, interrupt,
-        reattachExecute, releaseExecute, releaseSession, fetchErrorDetails, cloneSession);
+    return List.of(
+        executePlan,
+        analyzePlan,
+        config,
+        addArtifacts,
+        artifactStatus,
+        interrupt,
+        reattachExecute,
+        releaseExecute,
+        releaseSession,
+        fetchErrorDetails,
+        cloneSession);
   }
 
   private static <Req extends MessageLite, Resp extends MessageLite> Method<Req, Resp> method(
-      String name, MethodKind kind, Parser<Req> requests, Parser<Resp> responses, int recursionLimit,
+      String name,
+      MethodKind kind,
+      Parser<Req> requests,
+      Parser<Resp> responses,
+      int recursionLimit,
       Function<Req, SessionIds> ids) {
-    ServiceMethod<Req, Resp> server = ServiceMethod.server(
-        SERVICE, name, SparkMessageCodec.encoder(), SparkMessageCodec.decoder(requests, recursionLimit));
-    ServiceMethod<Resp, Req> client = ServiceMethod.client(
-        SERVICE, name, SparkMessageCodec.encoder(), SparkMessageCodec.decoder(responses, recursionLimit));
+    ServiceMethod<Req, Resp> server =
+        ServiceMethod.server(
+            SERVICE,
+            name,
+            SparkMessageCodec.encoder(),
+            SparkMessageCodec.decoder(requests, recursionLimit));
+    ServiceMethod<Resp, Req> client =
+        ServiceMethod.client(
+            SERVICE,
+            name,
+            SparkMessageCodec.encoder(),
+            SparkMessageCodec.decoder(responses, recursionLimit));
     return new Method<>(name, kind, server, client, ids);
   }
 }

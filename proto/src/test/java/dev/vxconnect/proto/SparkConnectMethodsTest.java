@@ -39,7 +39,8 @@ class SparkConnectMethodsTest {
     List<String> declared = SERVICE.getMethods().stream().map(MethodDescriptor::getName).toList();
 
     assertThat(declared).hasSize(11);
-    assertThat(methods.all()).extracting(SparkConnectMethods.Method::name)
+    assertThat(methods.all())
+        .extracting(SparkConnectMethods.Method::name)
         .containsExactlyElementsOf(declared);
   }
 
@@ -47,10 +48,13 @@ class SparkConnectMethodsTest {
   void streamingKindsMatchTheServiceDefinition() {
     for (SparkConnectMethods.Method<?, ?> method : methods.all()) {
       MethodDescriptor declared = SERVICE.findMethodByName(method.name());
-      MethodKind expected = declared.isClientStreaming() ? MethodKind.CLIENT_STREAMING
-          : declared.isServerStreaming() ? MethodKind.SERVER_STREAMING : MethodKind.UNARY;
+      MethodKind expected =
+          declared.isClientStreaming()
+              ? MethodKind.CLIENT_STREAMING
+              : declared.isServerStreaming() ? MethodKind.SERVER_STREAMING : MethodKind.UNARY;
       assertThat(declared.isClientStreaming() && declared.isServerStreaming())
-          .as("no bidirectional RPC in the protocol").isFalse();
+          .as("no bidirectional RPC in the protocol")
+          .isFalse();
       assertThat(method.kind()).as(method.name()).isEqualTo(expected);
     }
   }
@@ -59,11 +63,13 @@ class SparkConnectMethodsTest {
   void eachMethodIsRoutedAndDecodesItsDeclaredRequestType() throws Exception {
     for (SparkConnectMethods.Method<?, ?> method : methods.all()) {
       MethodDescriptor declared = SERVICE.findMethodByName(method.name());
-      assertThat(method.server().serviceName().fullyQualifiedName()).isEqualTo(SERVICE.getFullName());
+      assertThat(method.server().serviceName().fullyQualifiedName())
+          .isEqualTo(SERVICE.getFullName());
       assertThat(method.server().methodName()).isEqualTo(method.name());
 
       // An empty payload is a valid message of any type: the decoder says which type it parses.
-      Object decoded = method.server().decoder().decode(GrpcMessage.message("identity", Buffer.buffer()));
+      Object decoded =
+          method.server().decoder().decode(GrpcMessage.message("identity", Buffer.buffer()));
       assertThat(((Message) decoded).getDescriptorForType().getFullName())
           .as(method.name() + " request type")
           .isEqualTo(declared.getInputType().getFullName());
@@ -72,26 +78,28 @@ class SparkConnectMethodsTest {
 
   @Test
   void codecRoundTrip() throws Exception {
-    ExecutePlanRequest request = ExecutePlanRequest.newBuilder()
-        .setSessionId("6a8f5e4c-0d1b-4e57-9a53-0b6c2d1e7f10")
-        .setUserContext(UserContext.newBuilder().setUserId("alice"))
-        .setOperationId("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
-        .setPlan(Plan.newBuilder().setRoot(nested(20)))
-        .build();
+    ExecutePlanRequest request =
+        ExecutePlanRequest.newBuilder()
+            .setSessionId("6a8f5e4c-0d1b-4e57-9a53-0b6c2d1e7f10")
+            .setUserContext(UserContext.newBuilder().setUserId("alice"))
+            .setOperationId("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f")
+            .setPlan(Plan.newBuilder().setRoot(nested(20)))
+            .build();
     // The client's side: the request goes out through an encoder of the same kind.
-    GrpcMessage wire = SparkMessageCodec.<ExecutePlanRequest>encoder()
-        .encode(request, WireFormat.PROTOBUF);
+    GrpcMessage wire =
+        SparkMessageCodec.<ExecutePlanRequest>encoder().encode(request, WireFormat.PROTOBUF);
 
     ExecutePlanRequest decoded = methods.executePlan.server().decoder().decode(wire);
 
     assertThat(decoded).isEqualTo(request);
     assertThat(wire.payload().getBytes()).isEqualTo(request.toByteArray());
 
-    ExecutePlanResponse response = ExecutePlanResponse.newBuilder()
-        .setOperationId(request.getOperationId())
-        .setResponseId("0e4b2d6a-1f3c-8d5e-9a7b-000000000001")
-        .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
-        .build();
+    ExecutePlanResponse response =
+        ExecutePlanResponse.newBuilder()
+            .setOperationId(request.getOperationId())
+            .setResponseId("0e4b2d6a-1f3c-8d5e-9a7b-000000000001")
+            .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
+            .build();
     GrpcMessage sent = methods.executePlan.server().encoder().encode(response, WireFormat.PROTOBUF);
     assertThat(ExecutePlanResponse.parseFrom(sent.payload().getBytes())).isEqualTo(response);
   }
@@ -99,11 +107,17 @@ class SparkConnectMethodsTest {
   @Test
   void planNestedDeeperThanTheRecursionLimitIsRejected() throws Exception {
     // Each Filter adds two levels (Relation, Filter) under ExecutePlanRequest and Plan.
-    GrpcMessageDecoder<ExecutePlanRequest> decoder = new SparkConnectMethods(50).executePlan.server().decoder();
+    GrpcMessageDecoder<ExecutePlanRequest> decoder =
+        new SparkConnectMethods(50).executePlan.server().decoder();
     byte[] shallow = request(20).toByteArray();
     byte[] deep = request(30).toByteArray();
 
-    assertThat(decoder.decode(GrpcMessage.message("identity", Buffer.buffer(shallow))).getPlan().getRoot().hasFilter())
+    assertThat(
+            decoder
+                .decode(GrpcMessage.message("identity", Buffer.buffer(shallow)))
+                .getPlan()
+                .getRoot()
+                .hasFilter())
         .isTrue();
     assertThatThrownBy(() -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(deep))))
         .isInstanceOf(CodecException.class)
@@ -115,9 +129,14 @@ class SparkConnectMethodsTest {
   void defaultRecursionLimitIsSparks() throws Exception {
     GrpcMessageDecoder<ExecutePlanRequest> decoder = methods.executePlan.server().decoder();
 
-    assertThat(decoder.decode(GrpcMessage.message("identity", Buffer.buffer(request(500).toByteArray()))))
+    assertThat(
+            decoder.decode(
+                GrpcMessage.message("identity", Buffer.buffer(request(500).toByteArray()))))
         .isNotNull();
-    assertThatThrownBy(() -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(request(520).toByteArray()))))
+    assertThatThrownBy(
+            () ->
+                decoder.decode(
+                    GrpcMessage.message("identity", Buffer.buffer(request(520).toByteArray()))))
         .isInstanceOf(CodecException.class);
   }
 
@@ -128,12 +147,17 @@ class SparkConnectMethodsTest {
     byte[] invalidTag = {0x0f, 0x01, 0x02};
     byte[] truncated = Arrays.copyOf(request(3).toByteArray(), 12);
 
-    assertThatThrownBy(() -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(invalidTag))))
+    assertThatThrownBy(
+            () -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(invalidTag))))
         .isInstanceOf(CodecException.class);
-    assertThatThrownBy(() -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(truncated))))
+    assertThatThrownBy(
+            () -> decoder.decode(GrpcMessage.message("identity", Buffer.buffer(truncated))))
         .isInstanceOf(CodecException.class);
-    assertThatThrownBy(() -> decoder.decode(
-            GrpcMessage.message("identity", WireFormat.JSON, Buffer.buffer("{\"sessionId\":\"x\"}"))))
+    assertThatThrownBy(
+            () ->
+                decoder.decode(
+                    GrpcMessage.message(
+                        "identity", WireFormat.JSON, Buffer.buffer("{\"sessionId\":\"x\"}"))))
         .isInstanceOf(CodecException.class);
     assertThat(decoder.accepts(WireFormat.JSON)).isFalse();
     assertThat(decoder.accepts(WireFormat.PROTOBUF)).isTrue();
@@ -141,7 +165,8 @@ class SparkConnectMethodsTest {
 
   @Test
   void recursionLimitMustBePositive() {
-    assertThatThrownBy(() -> new SparkConnectMethods(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SparkConnectMethods(0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static ExecutePlanRequest request(int filters) {
@@ -154,11 +179,15 @@ class SparkConnectMethodsTest {
   /** {@code filters} Filters over a Range. */
   private static Relation nested(int filters) {
     Relation relation = Relation.newBuilder().setRange(Range.newBuilder().setEnd(10)).build();
-    Expression condition = Expression.newBuilder()
-        .setLiteral(Expression.Literal.newBuilder().setBoolean(true)).build();
+    Expression condition =
+        Expression.newBuilder()
+            .setLiteral(Expression.Literal.newBuilder().setBoolean(true))
+            .build();
     for (int i = 0; i < filters; i++) {
-      relation = Relation.newBuilder()
-          .setFilter(Filter.newBuilder().setInput(relation).setCondition(condition)).build();
+      relation =
+          Relation.newBuilder()
+              .setFilter(Filter.newBuilder().setInput(relation).setCondition(condition))
+              .build();
     }
     return relation;
   }
@@ -170,24 +199,32 @@ class SparkConnectMethodsTest {
       assertThat(ids.userId()).as(method.name()).isEqualTo("alice");
       assertThat(ids.sessionId()).as(method.name()).isEqualTo("s-1");
       boolean release = method.name().startsWith("Release");
-      assertThat(ids.observedServerSideSessionId()).as(method.name())
+      assertThat(ids.observedServerSideSessionId())
+          .as(method.name())
           .isEqualTo(release ? java.util.Optional.empty() : java.util.Optional.of("server-1"));
     }
   }
 
   /** A request of {@code method}'s type with user alice, session s-1, observed server-side id server-1. */
-  private static <Req> SessionIds idsOf(SparkConnectMethods.Method<Req, ?> method) throws Exception {
+  private static <Req> SessionIds idsOf(SparkConnectMethods.Method<Req, ?> method)
+      throws Exception {
     MethodDescriptor rpc = SERVICE.findMethodByName(method.name());
     var type = rpc.getInputType();
-    var request = org.sparkproject.connect.protobuf.DynamicMessage.newBuilder(type)
-        .setField(type.findFieldByName("user_context"), UserContext.newBuilder().setUserId("alice").build())
-        .setField(type.findFieldByName("session_id"), "s-1");
+    var request =
+        org.sparkproject.connect.protobuf.DynamicMessage.newBuilder(type)
+            .setField(
+                type.findFieldByName("user_context"),
+                UserContext.newBuilder().setUserId("alice").build())
+            .setField(type.findFieldByName("session_id"), "s-1");
     var observed = type.findFieldByName("client_observed_server_side_session_id");
     if (observed != null) {
       request.setField(observed, "server-1");
     }
-    Req decoded = method.server().decoder()
-        .decode(GrpcMessage.message("identity", Buffer.buffer(request.build().toByteArray())));
+    Req decoded =
+        method
+            .server()
+            .decoder()
+            .decode(GrpcMessage.message("identity", Buffer.buffer(request.build().toByteArray())));
     return method.ids().apply(decoded);
   }
 }

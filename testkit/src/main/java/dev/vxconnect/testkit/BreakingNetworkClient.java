@@ -28,23 +28,33 @@ public final class BreakingNetworkClient {
 
   /** A session on {@code url} whose calls go through {@code interceptor}. */
   public static SparkSession connect(String url, ClientInterceptor interceptor) {
-    RetryPolicy closedChannel = RetryPolicy.apply(Option.apply(10),
-        FiniteDuration.apply(50, TimeUnit.MILLISECONDS),
-        Option.apply(FiniteDuration.apply(2, TimeUnit.SECONDS)), 2.0,
-        RetryPolicy.apply$default$5(), RetryPolicy.apply$default$6(),
-        BreakingNetworkClient::isClosedChannel, "closed-channel",
-        RetryPolicy.apply$default$9(), RetryPolicy.apply$default$10());
-    List<RetryPolicy> policies = new ArrayList<>(CollectionConverters.asJava(RetryPolicy.defaultPolicies()));
+    RetryPolicy closedChannel =
+        RetryPolicy.apply(
+            Option.apply(10),
+            FiniteDuration.apply(50, TimeUnit.MILLISECONDS),
+            Option.apply(FiniteDuration.apply(2, TimeUnit.SECONDS)),
+            2.0,
+            RetryPolicy.apply$default$5(),
+            RetryPolicy.apply$default$6(),
+            BreakingNetworkClient::isClosedChannel,
+            "closed-channel",
+            RetryPolicy.apply$default$9(),
+            RetryPolicy.apply$default$10());
+    List<RetryPolicy> policies =
+        new ArrayList<>(CollectionConverters.asJava(RetryPolicy.defaultPolicies()));
     policies.add(closedChannel);
-    SparkConnectClient client = SparkConnectClient.builder().connectionString(url)
-        .interceptor(interceptor)
-        .retryPolicy(CollectionConverters.asScala(policies).toList())
-        .build();
+    SparkConnectClient client =
+        SparkConnectClient.builder()
+            .connectionString(url)
+            .interceptor(interceptor)
+            .retryPolicy(CollectionConverters.asScala(policies).toList())
+            .build();
     return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
   }
 
   private static Object isClosedChannel(Throwable e) {
-    return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNKNOWN
+    return e instanceof StatusRuntimeException s
+        && s.getStatus().getCode() == Status.Code.UNKNOWN
         && "channel closed".equals(s.getStatus().getDescription());
   }
 }

@@ -34,7 +34,8 @@ final class ClassArchive {
   private ClassArchive() {}
 
   /** The JVM options that map this build's archive, creating the archive on first use. */
-  static synchronized Optional<String> options(Path home, Path logDir, Supplier<List<String>> args) {
+  static synchronized Optional<String> options(
+      Path home, Path logDir, Supplier<List<String>> args) {
     if (options == null) {
       options = archive(home, logDir, args).map(file -> "-XX:SharedArchiveFile=" + file);
     }
@@ -54,13 +55,19 @@ final class ClassArchive {
         return Optional.empty();
       }
       Path partial = dir.resolve("server-" + key + "." + ProcessHandle.current().pid() + ".part");
-      String javaOpts = System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
+      String javaOpts =
+          System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
       // Started and stopped gracefully: the JVM writes the archive as it exits, after its stop.
       // Not ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on
       // a loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19;
       // killed at load 10 and 15, and every later server of those runs started without one).
-      ServerProcess dumper = ServerProcess.launch(home, logDir, "class-archive", args.get(),
-          Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial));
+      ServerProcess dumper =
+          ServerProcess.launch(
+              home,
+              logDir,
+              "class-archive",
+              args.get(),
+              Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial));
       boolean exited = false;
       try {
         dumper.terminate();
@@ -76,10 +83,12 @@ final class ClassArchive {
         System.err.println("testkit: the class archive was not written within " + DUMP_TIMEOUT);
       }
       if (Files.exists(partial)) {
-        Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return Optional.of(archive);
       }
-      Files.writeString(failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
+      Files.writeString(
+          failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
     } catch (IOException | RuntimeException e) {
       System.err.println("testkit: test servers start without a class archive: " + e);
     }
@@ -93,11 +102,21 @@ final class ClassArchive {
       digest.update(System.getProperty("java.home").getBytes());
       digest.update(Runtime.version().toString().getBytes());
       Path server = home.resolve("verticles/target");
-      try (Stream<Path> jars = Stream.concat(Stream.of(server.resolve("vxconnect-server.jar")),
-          Files.exists(server.resolve("lib")) ? Files.list(server.resolve("lib")) : Stream.empty())) {
+      try (Stream<Path> jars =
+          Stream.concat(
+              Stream.of(server.resolve("vxconnect-server.jar")),
+              Files.exists(server.resolve("lib"))
+                  ? Files.list(server.resolve("lib"))
+                  : Stream.empty())) {
         for (Path jar : jars.sorted().toList()) {
-          digest.update((jar.getFileName() + ":" + Files.size(jar) + ":"
-              + Files.getLastModifiedTime(jar).toMillis() + "\n").getBytes());
+          digest.update(
+              (jar.getFileName()
+                      + ":"
+                      + Files.size(jar)
+                      + ":"
+                      + Files.getLastModifiedTime(jar).toMillis()
+                      + "\n")
+                  .getBytes());
         }
       }
       return HexFormat.of().formatHex(digest.digest()).substring(0, 16);

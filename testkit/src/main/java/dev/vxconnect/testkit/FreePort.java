@@ -17,7 +17,8 @@ public final class FreePort {
 
   private static final int FIRST = 20_000;
   private static final int COUNT = 12_000;
-  private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(COUNT));
+  private static final AtomicInteger NEXT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(COUNT));
 
   private FreePort() {}
 
@@ -31,6 +32,7 @@ public final class FreePort {
         // in use: try the next one
       }
     }
-    throw new UncheckedIOException(new IOException("no free loopback port in " + FIRST + "-" + (FIRST + COUNT)));
+    throw new UncheckedIOException(
+        new IOException("no free loopback port in " + FIRST + "-" + (FIRST + COUNT)));
   }
 }

@@ -48,9 +48,13 @@ public final class PostgresServer implements AutoCloseable {
    * 127.0.0.1:{@code port}; the superuser {@link #USER} has {@code password}.
    */
   public static PostgresServer start(Path dir, int port, String password) throws IOException {
-    Path bin = serverBinaries().orElseThrow(() -> new IllegalStateException(
-        "PostgreSQL's server programs (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin"
-            + " or on the PATH: install them (Debian: apt-get install postgresql)"));
+    Path bin =
+        serverBinaries()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "PostgreSQL's server programs (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin"
+                            + " or on the PATH: install them (Debian: apt-get install postgresql)"));
     boolean root = "root".equals(System.getProperty("user.name"));
     Files.createDirectories(dir);
     Path pwfile = dir.resolve("pwfile");
@@ -59,8 +63,19 @@ public final class PostgresServer implements AutoCloseable {
       run(List.of("chown", "-R", SERVICE_USER, dir.toString()), dir, false);
     }
     PostgresServer server = new PostgresServer(bin, dir, port, password, root);
-    server.pg("initdb", "-D", server.data().toString(), "-U", USER, "--pwfile=" + pwfile,
-        "-A", "scram-sha-256", "-E", "UTF8", "--no-sync", "--locale=C");
+    server.pg(
+        "initdb",
+        "-D",
+        server.data().toString(),
+        "-U",
+        USER,
+        "--pwfile=" + pwfile,
+        "-A",
+        "scram-sha-256",
+        "-E",
+        "UTF8",
+        "--no-sync",
+        "--locale=C");
     Files.deleteIfExists(pwfile);
     server.startServer();
     return server;
@@ -72,8 +87,17 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Starts the server (again, after {@link #stopNow}) on the same port and data. */
   public void startServer() throws IOException {
-    pg("pg_ctl", "-D", data().toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200",
+    pg(
+        "pg_ctl",
+        "-D",
+        data().toString(),
+        "-l",
+        dir.resolve("server.log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200",
         "start");
   }
 
@@ -84,7 +108,8 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Creates a database owned by the superuser. */
   public void createDatabase(String name) throws SQLException {
-    try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+    try (Connection c = connect("postgres");
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
     }
   }
@@ -134,15 +159,23 @@ public final class PostgresServer implements AutoCloseable {
   private static void run(List<String> command, Path dir, boolean logged) throws IOException {
     Path output = Files.createTempFile("postgres-", ".out");
     try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IOException(String.join(" ", command) + " did not finish within 120 s");
       }
       if (process.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
-            + (logged ? Files.readString(output) : ""));
+        throw new IOException(
+            String.join(" ", command)
+                + " failed (exit "
+                + process.exitValue()
+                + "): "
+                + (logged ? Files.readString(output) : ""));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -157,9 +190,11 @@ public final class PostgresServer implements AutoCloseable {
     Path debian = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(debian)) {
       try (Stream<Path> versions = Files.list(debian)) {
-        Optional<Path> newest = versions.map(v -> v.resolve("bin"))
-            .filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .max(Comparator.comparing(b -> versionOf(b.getParent())));
+        Optional<Path> newest =
+            versions
+                .map(v -> v.resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                .max(Comparator.comparing(b -> versionOf(b.getParent())));
         if (newest.isPresent()) {
           return newest;
         }
@@ -169,7 +204,8 @@ public final class PostgresServer implements AutoCloseable {
     }
     for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path candidate = Path.of(entry);
-      if (Files.isExecutable(candidate.resolve("initdb")) && Files.isExecutable(candidate.resolve("pg_ctl"))) {
+      if (Files.isExecutable(candidate.resolve("initdb"))
+          && Files.isExecutable(candidate.resolve("pg_ctl"))) {
         return Optional.of(candidate.toAbsolutePath());
       }
     }

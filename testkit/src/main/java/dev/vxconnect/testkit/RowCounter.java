@@ -55,18 +55,20 @@ public final class RowCounter implements ClientInterceptor {
       @Override
       public void start(Listener<RespT> listener, Metadata headers) {
         long started = System.nanoTime();
-        super.start(new SimpleForwardingClientCallListener<>(listener) {
-          @Override
-          public void onMessage(RespT message) {
-            if (message instanceof ExecutePlanResponse response && response.hasArrowBatch()) {
-              rows.addAndGet(response.getArrowBatch().getRowCount());
-              if (started >= callsFromNanos && firstRowOfCallsFromNanos == 0) {
-                firstRowOfCallsFromNanos = System.nanoTime();
+        super.start(
+            new SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(RespT message) {
+                if (message instanceof ExecutePlanResponse response && response.hasArrowBatch()) {
+                  rows.addAndGet(response.getArrowBatch().getRowCount());
+                  if (started >= callsFromNanos && firstRowOfCallsFromNanos == 0) {
+                    firstRowOfCallsFromNanos = System.nanoTime();
+                  }
+                }
+                super.onMessage(message);
               }
-            }
-            super.onMessage(message);
-          }
-        }, headers);
+            },
+            headers);
       }
     };
   }

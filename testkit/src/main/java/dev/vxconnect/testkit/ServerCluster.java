@@ -30,8 +30,10 @@ public final class ServerCluster implements AutoCloseable {
    * exists whatever the server. A user's next call never comes within that millisecond.
    */
   public static final long CLIENT_SETTLE_MS = 1_000;
+
   /** Smaller heaps than a single server's (several share the machine); C1 only, see ServerProcess. */
   public static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
+
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
 
@@ -44,8 +46,15 @@ public final class ServerCluster implements AutoCloseable {
   private final Map<String, String> env;
   private final TcpProxy proxy;
 
-  private ServerCluster(String name, String logName, List<String> confs, Map<String, String> env,
-      List<ServerProcess> servers, List<Integer> clusterPorts, List<Integer> adminPorts) throws IOException {
+  private ServerCluster(
+      String name,
+      String logName,
+      List<String> confs,
+      Map<String, String> env,
+      List<ServerProcess> servers,
+      List<Integer> clusterPorts,
+      List<Integer> adminPorts)
+      throws IOException {
     this.name = name;
     this.logName = logName;
     this.confs = List.copyOf(confs);
@@ -71,8 +80,8 @@ public final class ServerCluster implements AutoCloseable {
    * As {@link #start(String, int, List)}, each server with these environment variables besides
    * the default JVM options (e.g. a password, as deployments pass it).
    */
-  public static ServerCluster start(String name, int size, List<String> confs, Map<String, String> extraEnv)
-      throws Exception {
+  public static ServerCluster start(
+      String name, int size, List<String> confs, Map<String, String> extraEnv) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of("VXCONNECT_JAVA_OPTS", DEFAULT_JAVA_OPTS));
     env.putAll(extraEnv);
     List<Integer> ports = new ArrayList<>();
@@ -87,8 +96,18 @@ public final class ServerCluster implements AutoCloseable {
       List<Future<ServerProcess>> starting = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         int index = i;
-        starting.add(starter.submit(() -> startMember(clusterName, name + "-" + index, FreePort.find(),
-            ports, adminPorts.get(index), index, confs, env)));
+        starting.add(
+            starter.submit(
+                () ->
+                    startMember(
+                        clusterName,
+                        name + "-" + index,
+                        FreePort.find(),
+                        ports,
+                        adminPorts.get(index),
+                        index,
+                        confs,
+                        env)));
       }
       List<ServerProcess> started = new ArrayList<>();
       Exception failure = null;
@@ -109,17 +128,26 @@ public final class ServerCluster implements AutoCloseable {
     }
   }
 
-  private static ServerProcess startMember(String clusterName, String logName, int grpcPort,
-      List<Integer> ports, int adminPort, int index, List<String> confs, Map<String, String> env)
+  private static ServerProcess startMember(
+      String clusterName,
+      String logName,
+      int grpcPort,
+      List<Integer> ports,
+      int adminPort,
+      int index,
+      List<String> confs,
+      Map<String, String> env)
       throws IOException {
-    List<String> all = new ArrayList<>(List.of(
-        "vxconnect.cluster.enabled=true",
-        "vxconnect.cluster.name=" + clusterName,
-        "vxconnect.cluster.port=" + ports.get(index),
-        "vxconnect.cluster.members=" + ports.stream().map(p -> "127.0.0.1:" + p)
-            .collect(Collectors.joining(",")),
-        "vxconnect.cluster.memberTimeout=3s",
-        "vxconnect.admin.port=" + adminPort));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "vxconnect.cluster.enabled=true",
+                "vxconnect.cluster.name=" + clusterName,
+                "vxconnect.cluster.port=" + ports.get(index),
+                "vxconnect.cluster.members="
+                    + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
+                "vxconnect.cluster.memberTimeout=3s",
+                "vxconnect.admin.port=" + adminPort));
     all.addAll(confs);
     return ServerProcess.start(logName, grpcPort, all, env);
   }
@@ -143,8 +171,16 @@ public final class ServerCluster implements AutoCloseable {
     if (old.isAlive()) {
       throw new IllegalStateException("server " + index + " still runs");
     }
-    ServerProcess started = startMember(name, logName + "-" + index + "-again", old.port(), clusterPorts,
-        adminPorts.get(index), index, confs, env);
+    ServerProcess started =
+        startMember(
+            name,
+            logName + "-" + index + "-again",
+            old.port(),
+            clusterPorts,
+            adminPorts.get(index),
+            index,
+            confs,
+            env);
     servers.set(index, started);
     return started;
   }
@@ -195,7 +231,8 @@ public final class ServerCluster implements AutoCloseable {
   /** The log line's timestamp ("yyyy-MM-dd HH:mm:ss.SSS" at the start of the line) as a sortable number. */
   private static long timestampBefore(String log, int at) {
     int lineStart = log.lastIndexOf('\n', at) + 1;
-    String stamp = log.substring(lineStart, Math.min(log.length(), lineStart + 23)).replaceAll("\\D", "");
+    String stamp =
+        log.substring(lineStart, Math.min(log.length(), lineStart + 23)).replaceAll("\\D", "");
     return stamp.isEmpty() ? 0 : Long.parseLong(stamp);
   }
 

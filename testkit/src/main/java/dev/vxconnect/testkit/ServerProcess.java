@@ -31,6 +31,7 @@ public final class ServerProcess implements AutoCloseable {
    * in that time (e.g. the 200-session test: 196 s with C2, 140 s with C1 only).
    */
   public static final String QUICK_JAVA_OPTS = "-Xmx3g -XX:TieredStopAtLevel=1";
+
   /**
    * For a server whose test is one long compute-heavy run (a 2 GiB result, 100,000 fuzzed requests:
    * 105 s with C2, 115 s with C1 only): the default JIT. (With
@@ -39,9 +40,12 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static final String COMPUTE_JAVA_OPTS = "-Xmx3g";
 
-  private static final Pattern LISTENING = Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("vxconnect listening on sc://[^:]+:(\\d+)");
+
   /** Long enough for a cold start on two cores shared with other servers (a bench server's too). */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+
   /** Server key: run a few plans before serving. Off unless a test's confs set it. */
   public static final String WARMUP = "vxconnect.server.warmup";
 
@@ -72,11 +76,16 @@ public final class ServerProcess implements AutoCloseable {
    * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise, and
    * the classes of a first start mapped from a {@link ClassArchive}.
    */
-  public static ServerProcess start(String name, int port, List<String> confs, Map<String, String> env)
-      throws IOException {
+  public static ServerProcess start(
+      String name, int port, List<String> confs, Map<String, String> env) throws IOException {
     Path home = home();
     Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
-    return launch(home, logDir, name, testArgs(logDir, name, port, confs), testEnvironment(home, logDir, env));
+    return launch(
+        home,
+        logDir,
+        name,
+        testArgs(logDir, name, port, confs),
+        testEnvironment(home, logDir, env));
   }
 
   /**
@@ -98,21 +107,29 @@ public final class ServerProcess implements AutoCloseable {
    * settings, an unusable database...) and waits for it to exit; fails if it listens instead, or is
    * still running after {@code timeout}.
    */
-  public static Exited startExpectingExit(String name, List<String> confs, Map<String, String> env, Duration timeout)
+  public static Exited startExpectingExit(
+      String name, List<String> confs, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     Path home = home();
     Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
     Path log = logDir.resolve(name + ".log");
     Files.deleteIfExists(log);
-    Process process = spawn(home, logDir, name, testArgs(logDir, name, FreePort.find(), confs),
-        testEnvironment(home, logDir, env));
+    Process process =
+        spawn(
+            home,
+            logDir,
+            name,
+            testArgs(logDir, name, FreePort.find(), confs),
+            testEnvironment(home, logDir, env));
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("server " + name + " still runs after " + timeout + "; see " + log);
+        throw new AssertionError(
+            "server " + name + " still runs after " + timeout + "; see " + log);
       }
       String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (LISTENING.matcher(stdout).find()) {
-        throw new AssertionError("server " + name + " started listening; it should have refused to start");
+        throw new AssertionError(
+            "server " + name + " started listening; it should have refused to start");
       }
       return new Exited(process.exitValue(), Files.readString(log));
     } finally {
@@ -137,34 +154,47 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** A test server's environment: C1 only unless told otherwise, and the class archive when there is one. */
-  private static Map<String, String> testEnvironment(Path home, Path logDir, Map<String, String> env) {
+  private static Map<String, String> testEnvironment(
+      Path home, Path logDir, Map<String, String> env) {
     Map<String, String> environment = new HashMap<>(env);
-    String javaOpts = environment.getOrDefault("VXCONNECT_JAVA_OPTS",
-        System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
+    String javaOpts =
+        environment.getOrDefault(
+            "VXCONNECT_JAVA_OPTS",
+            System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
     // The archiving server warms up, so that the classes of the first queries are archived too.
-    environment.put("VXCONNECT_JAVA_OPTS", ClassArchive.options(home, logDir,
-            () -> defaults(logDir, "class-archive", FreePort.find()))
-        .map(archive -> javaOpts + " " + archive).orElse(javaOpts));
+    environment.put(
+        "VXCONNECT_JAVA_OPTS",
+        ClassArchive.options(home, logDir, () -> defaults(logDir, "class-archive", FreePort.find()))
+            .map(archive -> javaOpts + " " + archive)
+            .orElse(javaOpts));
     return environment;
   }
 
   /** The arguments every test server gets: its port, loopback only, local[2], no UI, its own files. */
   private static List<String> defaults(Path logDir, String name, int port) {
-    return new ArrayList<>(List.of(
-        "--port", Integer.toString(port),
-        "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
-        "--conf", "spark.master=local[2]",
-        "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
-        "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
+    return new ArrayList<>(
+        List.of(
+            "--port",
+            Integer.toString(port),
+            "--conf",
+            "spark.connect.grpc.binding.address=127.0.0.1",
+            "--conf",
+            "spark.master=local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.sql.warehouse.dir=" + logDir.resolve(name + "-warehouse"),
+            "--conf",
+            "vxconnect.artifacts.stagingDir=" + logDir.resolve(name + "-artifacts")));
   }
 
   /**
    * Runs {@code home/bin/vxconnect args...} in {@code dir} with these environment variables (and
    * VXCONNECT_HOME), its log (stderr) in {@code dir/name.log}, and waits until it listens.
    */
-  public static ServerProcess launch(Path home, Path dir, String name, List<String> args,
-      Map<String, String> env) throws IOException {
+  public static ServerProcess launch(
+      Path home, Path dir, String name, List<String> args, Map<String, String> env)
+      throws IOException {
     Path log = dir.resolve(name + ".log");
     Process process = spawn(home, dir, name, args, env);
     try {
@@ -176,14 +206,16 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static Process spawn(Path home, Path dir, String name, List<String> args, Map<String, String> env)
+  private static Process spawn(
+      Path home, Path dir, String name, List<String> args, Map<String, String> env)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(home.resolve("bin/vxconnect").toString());
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
-        .directory(dir.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()))
+            .directory(dir.toFile());
     builder.environment().put("VXCONNECT_HOME", home.toString());
     builder.environment().putAll(env);
     return builder.start();
@@ -196,21 +228,26 @@ public final class ServerProcess implements AutoCloseable {
 
   private static int awaitListening(Process process, Path log) throws IOException {
     CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            listening.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-        listening.completeExceptionally(new IOException("server exited before listening; see " + log));
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-    }, "server-stdout");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    listening.complete(Integer.parseInt(m.group(1)));
+                  }
+                }
+                listening.completeExceptionally(
+                    new IOException("server exited before listening; see " + log));
+              } catch (IOException e) {
+                listening.completeExceptionally(e);
+              }
+            },
+            "server-stdout");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -288,5 +325,4 @@ public final class ServerProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
-
 }

@@ -20,17 +20,26 @@ import java.util.List;
 public final class SparkServerProcess {
 
   /** The JVM flags bin/vxconnect gives every Spark JVM on Java 17. */
-  public static final List<String> SPARK_JVM_FLAGS = List.of(
-      "-XX:+IgnoreUnrecognizedVMOptions", "--add-modules=jdk.incubator.vector",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-      "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
+  public static final List<String> SPARK_JVM_FLAGS =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "--add-modules=jdk.incubator.vector",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "-Djdk.reflect.useDirectMethodHandle=false",
+          "-Dio.netty.tryReflectionSetAccessible=true");
 
   /** Long enough for a cold start on two cores shared with other servers. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
@@ -66,8 +75,9 @@ public final class SparkServerProcess {
    * {@code dir/name.log}) with the {@link #defaults} on a free port, then these extra settings and
    * JVM options, and waits until it listens.
    */
-  public static ServerProcess launch(Path home, Path dir, String name, List<String> settings,
-      List<String> jvmOptions) throws IOException {
+  public static ServerProcess launch(
+      Path home, Path dir, String name, List<String> settings, List<String> jvmOptions)
+      throws IOException {
     int port = FreePort.find();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -85,11 +95,12 @@ public final class SparkServerProcess {
     command.add(home.resolve("verticles/target/lib") + "/*");
     command.add("org.apache.spark.sql.connect.service.SparkConnectServer");
     Path log = dir.resolve(name + ".log");
-    Process process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .directory(dir.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .directory(dir.toFile())
+            .start();
     try {
       awaitPort(process, port, log);
     } catch (IOException | RuntimeException e) {
@@ -118,6 +129,7 @@ public final class SparkServerProcess {
         }
       }
     }
-    throw new IOException("Spark's Connect server did not listen within " + START_TIMEOUT + "; see " + log);
+    throw new IOException(
+        "Spark's Connect server did not listen within " + START_TIMEOUT + "; see " + log);
   }
 }

@@ -31,11 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TcpProxy implements AutoCloseable {
 
   private static final int BUFFER_BYTES = 64 * 1024;
+
   /** How long a cut connection's client side is drained before it is closed anyway. */
   private static final int DRAIN_MILLIS = 10_000;
 
   private final int[] targetPorts;
-  private final java.util.concurrent.atomic.AtomicInteger nextTarget = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger nextTarget =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ServerSocket listener;
   private final Thread acceptor;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();

@@ -17,24 +17,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
-  static final String USAGE = String.join("\n",
-      "Usage: vxconnect [start|stop|status] [options]",
-      "  (no command)        run in the foreground; stop with Ctrl-C or SIGTERM",
-      "  start               run in the background: log in logs/vxconnect.log, pid in logs/vxconnect.pid",
-      "  stop                stop the instance started with 'start' (SIGTERM, then waits)",
-      "  status              whether the instance started with 'start' is running",
-      "Options:",
-      "  --conf key=value        any configuration key (see conf/vxconnect.conf); repeatable",
-      "  --port N                gRPC port (spark.connect.grpc.binding.port, default 15002; 0 = any free port)",
-      "  --master URL            Spark master (spark.master): local[*] (default), spark://host:7077, ...",
-      "  --cluster-members LIST  host:port,... of the instances' Hazelcast members (vxconnect.cluster.members);",
-      "                          turns the cluster on (vxconnect.cluster.enabled=true)",
-      "  --conf-file PATH        configuration file (default: $VXCONNECT_HOME/conf/vxconnect.conf)",
-      "  --help                  this text",
-      "Environment: VXCONNECT_HOME, VXCONNECT_JAVA_OPTS (e.g. -Xmx8g), VXCONNECT_CLASSPATH (extra",
-      "driver jars, e.g. catalog plugins), VXCONNECT_LOG_DIR (default",
-      "$VXCONNECT_HOME/logs), VXCONNECT_INSTANCE (name of the log and pid files, default vxconnect),",
-      "and any key as an environment variable (spark.master -> SPARK_MASTER).");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: vxconnect [start|stop|status] [options]",
+          "  (no command)        run in the foreground; stop with Ctrl-C or SIGTERM",
+          "  start               run in the background: log in logs/vxconnect.log, pid in logs/vxconnect.pid",
+          "  stop                stop the instance started with 'start' (SIGTERM, then waits)",
+          "  status              whether the instance started with 'start' is running",
+          "Options:",
+          "  --conf key=value        any configuration key (see conf/vxconnect.conf); repeatable",
+          "  --port N                gRPC port (spark.connect.grpc.binding.port, default 15002; 0 = any free port)",
+          "  --master URL            Spark master (spark.master): local[*] (default), spark://host:7077, ...",
+          "  --cluster-members LIST  host:port,... of the instances' Hazelcast members (vxconnect.cluster.members);",
+          "                          turns the cluster on (vxconnect.cluster.enabled=true)",
+          "  --conf-file PATH        configuration file (default: $VXCONNECT_HOME/conf/vxconnect.conf)",
+          "  --help                  this text",
+          "Environment: VXCONNECT_HOME, VXCONNECT_JAVA_OPTS (e.g. -Xmx8g), VXCONNECT_CLASSPATH (extra",
+          "driver jars, e.g. catalog plugins), VXCONNECT_LOG_DIR (default",
+          "$VXCONNECT_HOME/logs), VXCONNECT_INSTANCE (name of the log and pid files, default vxconnect),",
+          "and any key as an environment variable (spark.master -> SPARK_MASTER).");
 
   private Main() {}
 
@@ -65,8 +67,12 @@ public final class Main {
     server.stopOnShutdown();
     String host = server.host().equals("0.0.0.0") ? "localhost" : server.host();
     // e2e tests and scripts wait for this line.
-    System.out.println("vxconnect listening on sc://" + host + ":" + server.port()
-        + (config.tls().enabled() ? "/;use_ssl=true" : ""));
+    System.out.println(
+        "vxconnect listening on sc://"
+            + host
+            + ":"
+            + server.port()
+            + (config.tls().enabled() ? "/;use_ssl=true" : ""));
     if (server.adminPort() >= 0) {
       System.out.println("vxconnect admin on http://" + host + ":" + server.adminPort() + "/admin");
     }
@@ -81,8 +87,10 @@ public final class Main {
   /** As {@link #parse(List)}, with this environment (VXCONNECT_HOME and keys as variables). */
   static ServerConfig parse(List<String> args, Map<String, String> env) {
     OptionsLoader loader = new OptionsLoader();
-    Path confFile = env.get("VXCONNECT_HOME") == null ? null
-        : Path.of(env.get("VXCONNECT_HOME"), "conf", "vxconnect.conf");
+    Path confFile =
+        env.get("VXCONNECT_HOME") == null
+            ? null
+            : Path.of(env.get("VXCONNECT_HOME"), "conf", "vxconnect.conf");
     Deque<String> rest = new ArrayDeque<>(args);
     List<String> pairs = new ArrayList<>();
     while (!rest.isEmpty()) {

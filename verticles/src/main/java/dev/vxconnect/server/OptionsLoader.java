@@ -20,8 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -41,9 +41,11 @@ public final class OptionsLoader {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
-    properties.stringPropertyNames().stream().sorted()
+    properties.stringPropertyNames().stream()
+        .sorted()
         .forEach(key -> values.put(key, properties.getProperty(key).trim()));
     return this;
   }
@@ -97,14 +99,29 @@ public final class OptionsLoader {
     Conf conf = new Conf(values);
     ServerOptions server = ServerOptions.from(conf);
     Optional<JdbcSettings> state = state(conf);
-    EngineOptions engine = new EngineOptions(conf.sparkConf(), conf.get(ConfigKeys.RESULT_WINDOW_BYTES),
-        conf.get(ConfigKeys.PYTHON_ENABLED), conf.get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS),
-        conf.get(ConfigKeys.ALLOWED_LOCAL_PATHS).orElse(List.of()).stream().map(Path::of).toList(),
-        state.map(db -> new MetastoreDatabase(db.url(), db.user(), db.password())));
-    Path artifacts = conf.get(ConfigKeys.ARTIFACTS_DIR)
-        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts"));
-    return new ServerConfig(server, SessionOptions.from(conf), ExecutionOptions.from(conf), engine,
-        cluster(conf, server, state.isPresent()), artifacts, TlsOptions.from(conf), AuthOptions.from(conf), state);
+    EngineOptions engine =
+        new EngineOptions(
+            conf.sparkConf(),
+            conf.get(ConfigKeys.RESULT_WINDOW_BYTES),
+            conf.get(ConfigKeys.PYTHON_ENABLED),
+            conf.get(ConfigKeys.ARTIFACTS_COPY_TO_LOCAL_FS),
+            conf.get(ConfigKeys.ALLOWED_LOCAL_PATHS).orElse(List.of()).stream()
+                .map(Path::of)
+                .toList(),
+            state.map(db -> new MetastoreDatabase(db.url(), db.user(), db.password())));
+    Path artifacts =
+        conf.get(ConfigKeys.ARTIFACTS_DIR)
+            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts"));
+    return new ServerConfig(
+        server,
+        SessionOptions.from(conf),
+        ExecutionOptions.from(conf),
+        engine,
+        cluster(conf, server, state.isPresent()),
+        artifacts,
+        TlsOptions.from(conf),
+        AuthOptions.from(conf),
+        state);
   }
 
   /** The durable state database, if configured; the password from its key, else from its file. */
@@ -117,15 +134,28 @@ public final class OptionsLoader {
     Optional<Path> passwordFile = conf.get(ConfigKeys.STATE_JDBC_PASSWORD_FILE);
     if (password.isEmpty() && passwordFile.isPresent()) {
       try {
-        password = Optional.of(Files.readAllLines(passwordFile.get(), StandardCharsets.UTF_8).stream()
-            .findFirst().orElse("").strip());
+        password =
+            Optional.of(
+                Files.readAllLines(passwordFile.get(), StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
+                    .strip());
       } catch (IOException e) {
-        throw new IllegalArgumentException("Cannot read " + ConfigKeys.STATE_JDBC_PASSWORD_FILE.key() + " "
-            + passwordFile.get() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "Cannot read "
+                + ConfigKeys.STATE_JDBC_PASSWORD_FILE.key()
+                + " "
+                + passwordFile.get()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
-    return Optional.of(new JdbcSettings(url.get().trim(), conf.get(ConfigKeys.STATE_JDBC_USER).orElse(""),
-        password.orElse("")));
+    return Optional.of(
+        new JdbcSettings(
+            url.get().trim(),
+            conf.get(ConfigKeys.STATE_JDBC_USER).orElse(""),
+            password.orElse("")));
   }
 
   /**
@@ -136,13 +166,18 @@ public final class OptionsLoader {
   private static ClusterOptions cluster(Conf conf, ServerOptions server, boolean durable) {
     String host = server.host().equals("0.0.0.0") ? localHostName() : server.host();
     String self = host + ":" + server.port();
-    HostPort advertised = HostPort.parse(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS.key(),
-        conf.get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS).orElse(self));
+    HostPort advertised =
+        HostPort.parse(
+            ConfigKeys.CLUSTER_ADVERTISED_ADDRESS.key(),
+            conf.get(ConfigKeys.CLUSTER_ADVERTISED_ADDRESS).orElse(self));
     boolean enabled = conf.get(ConfigKeys.CLUSTER_ENABLED);
     if (durable && !enabled && conf.isSet(ConfigKeys.CLUSTER_ENABLED)) {
-      throw new IllegalArgumentException(ConfigKeys.STATE_JDBC_URL.key() + " keeps session records in the"
-          + " cluster's maps, written through to the database: it needs " + ConfigKeys.CLUSTER_ENABLED.key()
-          + "=true (or unset), not false");
+      throw new IllegalArgumentException(
+          ConfigKeys.STATE_JDBC_URL.key()
+              + " keeps session records in the"
+              + " cluster's maps, written through to the database: it needs "
+              + ConfigKeys.CLUSTER_ENABLED.key()
+              + "=true (or unset), not false");
     }
     return new ClusterOptions(
         enabled || durable,
@@ -170,7 +205,8 @@ public final class OptionsLoader {
    * start (0).
    */
   private static Optional<String> adminAddress(ServerOptions server, HostPort advertised) {
-    return server.adminPort() <= 0 ? Optional.empty()
+    return server.adminPort() <= 0
+        ? Optional.empty()
         : Optional.of(new HostPort(advertised.host(), server.adminPort()).toString());
   }
 

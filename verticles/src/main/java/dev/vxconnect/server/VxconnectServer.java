@@ -7,28 +7,27 @@ import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.admin.AdminServer;
-import dev.vxconnect.server.config.AuthOptions;
-import dev.vxconnect.server.config.ExecutionOptions;
-import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.admin.ServerMetrics;
-import dev.vxconnect.server.routing.Forwarder;
-import dev.vxconnect.server.buffer.StreamLimits;
-import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.session.Operation;
-import dev.vxconnect.server.execution.ProgressReporter;
-import dev.vxconnect.server.rpc.AddArtifactsHandler;
-import dev.vxconnect.server.rpc.AnalyzePlanHandler;
-import dev.vxconnect.server.rpc.CallTracker;
-import dev.vxconnect.server.rpc.CallGuard;
-import dev.vxconnect.server.rpc.ConnectionLimit;
 import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.JwtVerifier;
 import dev.vxconnect.server.auth.TokenTable;
+import dev.vxconnect.server.buffer.StreamLimits;
+import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.config.AuthOptions;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.config.ServerOptions;
+import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.execution.ProgressReporter;
+import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.rpc.AddArtifactsHandler;
+import dev.vxconnect.server.rpc.AnalyzePlanHandler;
 import dev.vxconnect.server.rpc.ArtifactStatusHandler;
+import dev.vxconnect.server.rpc.CallGuard;
+import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.rpc.CloneSessionHandler;
 import dev.vxconnect.server.rpc.ConfigHandler;
+import dev.vxconnect.server.rpc.ConnectionLimit;
 import dev.vxconnect.server.rpc.ExecutePlanHandler;
-import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.rpc.FetchErrorDetailsHandler;
 import dev.vxconnect.server.rpc.InterruptHandler;
 import dev.vxconnect.server.rpc.ReattachExecuteHandler;
@@ -37,6 +36,7 @@ import dev.vxconnect.server.rpc.ReleaseSessionHandler;
 import dev.vxconnect.server.rpc.RpcHandlers;
 import dev.vxconnect.server.rpc.SessionCalls;
 import dev.vxconnect.server.rpc.SparkConnectVerticle;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -58,10 +58,13 @@ import org.slf4j.LoggerFactory;
 public final class VxconnectServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(VxconnectServer.class);
+
   /** Longest upload one AddArtifacts call may carry. */
   private static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
+
   /** How often running operations are looked at for a due progress report. */
   private static final long PROGRESS_TICK_MS = 250;
+
   /** On a graceful stop, how long no call must have started before connections are closed. */
   private static final long QUIET_BEFORE_CLOSE_MS = 1000;
 
@@ -78,8 +81,10 @@ public final class VxconnectServer {
   private final long executionMaintenanceTimer;
   private final long progressTimer;
   private final CallTracker callTracker;
+
   /** Null without an admin port: then nothing is measured. */
   private final ServerMetrics metrics;
+
   private AdminServer admin;
   private int port;
   private int adminPort = -1;
@@ -91,11 +96,12 @@ public final class VxconnectServer {
     this.state = state;
     ExecutionOptions execution = config.execution();
     long maxEventLoopMs = config.server().maxEventLoopExecuteTime().toMillis();
-    VertxOptions vertxOptions = new VertxOptions()
-        .setEventLoopPoolSize(config.server().eventLoops())
-        .setMaxEventLoopExecuteTime(maxEventLoopMs)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
+    VertxOptions vertxOptions =
+        new VertxOptions()
+            .setEventLoopPoolSize(config.server().eventLoops())
+            .setMaxEventLoopExecuteTime(maxEventLoopMs)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+            .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
     if (config.server().adminPort() == ServerOptions.ADMIN_DISABLED) {
       metrics = null;
       callTracker = new CallTracker();
@@ -103,35 +109,55 @@ public final class VxconnectServer {
     } else {
       metrics = new ServerMetrics();
       callTracker = new CallTracker(metrics);
-      vertx = Vertx.builder()
-          .with(vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-          .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-          .build();
+      vertx =
+          Vertx.builder()
+              .with(vertxOptions.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+              .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+              .build();
     }
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
-    sparkPool = vertx.createSharedWorkerExecutor(
-        "vxconnect-spark", execution.rpcThreads(), 10, TimeUnit.MINUTES);
-    WorkerExecutor clusterPool = vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
+    sparkPool =
+        vertx.createSharedWorkerExecutor(
+            "vxconnect-spark", execution.rpcThreads(), 10, TimeUnit.MINUTES);
+    WorkerExecutor clusterPool =
+        vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
     int tombstones = config.sessions().tombstones();
-    cluster = config.cluster().enabled()
-        ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool, state)
-        : new LocalCluster(config.cluster().instanceId(), tombstones);
+    cluster =
+        config.cluster().enabled()
+            ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool, state)
+            : new LocalCluster(config.cluster().instanceId(), tombstones);
     LOG.info("Instance {}: {}", config.cluster().instanceId(), cluster);
-    sessions = new SessionManager(engine, sparkPool, cluster, config.sessions(),
-        execution.finishedOperationsMemory().toMillis(),
-        config.cluster().maxReplicatedArtifactBytes());
-    executions = new ExecutionManager(sparkPool, execution, sessions,
-        cluster.operations(), cluster.membership().self());
+    sessions =
+        new SessionManager(
+            engine,
+            sparkPool,
+            cluster,
+            config.sessions(),
+            execution.finishedOperationsMemory().toMillis(),
+            config.cluster().maxReplicatedArtifactBytes());
+    executions =
+        new ExecutionManager(
+            sparkPool, execution, sessions, cluster.operations(), cluster.membership().self());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
-    maintenanceTimer = vertx.setPeriodic(config.sessions().maintenanceInterval().toMillis(), id -> {
-      sessions.expireIdle();
-      cluster.maintain().onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
-    });
-    executionMaintenanceTimer = vertx.setPeriodic(execution.maintenanceInterval().toMillis(),
-        id -> sparkPool.executeBlocking(() -> {
-          executions.abandonDetached(sessions.live());
-          return null;
-        }, false));
+    maintenanceTimer =
+        vertx.setPeriodic(
+            config.sessions().maintenanceInterval().toMillis(),
+            id -> {
+              sessions.expireIdle();
+              cluster
+                  .maintain()
+                  .onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
+            });
+    executionMaintenanceTimer =
+        vertx.setPeriodic(
+            execution.maintenanceInterval().toMillis(),
+            id ->
+                sparkPool.executeBlocking(
+                    () -> {
+                      executions.abandonDetached(sessions.live());
+                      return null;
+                    },
+                    false));
     if (metrics != null) {
       metrics.bind(sessions, executions);
     }
@@ -145,10 +171,14 @@ public final class VxconnectServer {
    * @throws IllegalStateException when a part cannot start; what was started is stopped again
    */
   public static VxconnectServer start(ServerConfig config) {
-    Optional<StateDatabase> state = config.state().map(settings -> {
-      LOG.info("State database: {}", settings.describe());
-      return StateDatabase.open(settings);
-    });
+    Optional<StateDatabase> state =
+        config
+            .state()
+            .map(
+                settings -> {
+                  LOG.info("State database: {}", settings.describe());
+                  return StateDatabase.open(settings);
+                });
     SparkEngine engine;
     VxconnectServer server;
     try {
@@ -159,8 +189,13 @@ public final class VxconnectServer {
       throw e;
     }
     try {
-      state.ifPresent(db -> db.claim("warehouse", engine.warehouse(), "every instance must see the same"
-          + " spark.sql.warehouse.dir (shared storage), or their tables' data would split"));
+      state.ifPresent(
+          db ->
+              db.claim(
+                  "warehouse",
+                  engine.warehouse(),
+                  "every instance must see the same"
+                      + " spark.sql.warehouse.dir (shared storage), or their tables' data would split"));
       if (config.server().warmup()) {
         Warmup.run(engine);
       }
@@ -183,53 +218,78 @@ public final class VxconnectServer {
   private Future<Void> deploy() {
     Failures failures = new Failures(engine, config.execution().retryDelay());
     SessionCalls calls = new SessionCalls(sessions, sparkPool, failures);
-    StreamLimits limits = new StreamLimits(config.execution().maxStreamBytes(),
-        config.execution().maxStreamDuration());
+    StreamLimits limits =
+        new StreamLimits(
+            config.execution().maxStreamBytes(), config.execution().maxStreamDuration());
     SparkConnectMethods methods = new SparkConnectMethods(config.server().recursionLimit());
-    Forwarder forwarder = new Forwarder(vertx, config.server().maxInboundMessageSize(), config.tls(),
-        failures, sessions::unreachable);
+    Forwarder forwarder =
+        new Forwarder(
+            vertx,
+            config.server().maxInboundMessageSize(),
+            config.tls(),
+            failures,
+            sessions::unreachable);
     AuthOptions auth = config.auth();
-    Authenticator authenticator = new Authenticator(auth,
-        auth.tokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
-        auth.jwtKeysFile().map(keys -> JwtVerifier.read(keys, auth.jwtIssuer().orElse(null), auth.jwtAudience().orElse(null),
-            auth.jwtUserClaim())),
-        config.tls());
+    Authenticator authenticator =
+        new Authenticator(
+            auth,
+            auth.tokensFile().map(TokenTable::read).orElseGet(TokenTable::empty),
+            auth.jwtKeysFile()
+                .map(
+                    keys ->
+                        JwtVerifier.read(
+                            keys,
+                            auth.jwtIssuer().orElse(null),
+                            auth.jwtAudience().orElse(null),
+                            auth.jwtUserClaim())),
+            config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
     if (metrics != null) {
       metrics.bind(forwarder);
     }
-    RpcHandlers handlers = new RpcHandlers(
-        methods,
-        failures,
-        forwarder,
-        limits,
-        callTracker,
-        new ConnectionLimit(config.server().maxConnections()),
-        new CallGuard(authenticator, failures),
-        new ExecutePlanHandler(calls, executions),
-        new ReattachExecuteHandler(calls, executions),
-        new AddArtifactsHandler(calls, config.artifactsDir(), MAX_UPLOAD_BYTES,
-            config.sessions().maxArtifactBytes(), methods.addArtifacts, forwarder),
-        new AnalyzePlanHandler(calls),
-        new ConfigHandler(calls),
-        new ArtifactStatusHandler(calls),
-        new InterruptHandler(calls, executions),
-        new ReleaseExecuteHandler(calls, executions),
-        new ReleaseSessionHandler(sessions),
-        new FetchErrorDetailsHandler(calls),
-        new CloneSessionHandler(calls));
+    RpcHandlers handlers =
+        new RpcHandlers(
+            methods,
+            failures,
+            forwarder,
+            limits,
+            callTracker,
+            new ConnectionLimit(config.server().maxConnections()),
+            new CallGuard(authenticator, failures),
+            new ExecutePlanHandler(calls, executions),
+            new ReattachExecuteHandler(calls, executions),
+            new AddArtifactsHandler(
+                calls,
+                config.artifactsDir(),
+                MAX_UPLOAD_BYTES,
+                config.sessions().maxArtifactBytes(),
+                methods.addArtifacts,
+                forwarder),
+            new AnalyzePlanHandler(calls),
+            new ConfigHandler(calls),
+            new ArtifactStatusHandler(calls),
+            new InterruptHandler(calls, executions),
+            new ReleaseExecuteHandler(calls, executions),
+            new ReleaseSessionHandler(sessions),
+            new FetchErrorDetailsHandler(calls),
+            new CloneSessionHandler(calls));
     AtomicReference<SparkConnectVerticle> first = new AtomicReference<>();
-    return vertx.deployVerticle(() -> {
-          SparkConnectVerticle verticle = new SparkConnectVerticle(config.server(), config.tls(), handlers,
-              this::remainingGraceMs);
-          first.compareAndSet(null, verticle);
-          return verticle;
-        }, new DeploymentOptions().setInstances(config.server().eventLoops()))
-        .map(id -> {
-          deploymentId = id;
-          port = first.get().actualPort();
-          return null;
-        });
+    return vertx
+        .deployVerticle(
+            () -> {
+              SparkConnectVerticle verticle =
+                  new SparkConnectVerticle(
+                      config.server(), config.tls(), handlers, this::remainingGraceMs);
+              first.compareAndSet(null, verticle);
+              return verticle;
+            },
+            new DeploymentOptions().setInstances(config.server().eventLoops()))
+        .map(
+            id -> {
+              deploymentId = id;
+              port = first.get().actualPort();
+              return null;
+            });
   }
 
   private void startAdmin() throws Exception {
@@ -237,9 +297,16 @@ public final class VxconnectServer {
       return;
     }
     admin = new AdminServer(vertx, metrics, sessions, cluster.membership());
-    adminPort = admin.listen(config.server().host(), config.server().adminPort())
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    LOG.info("Admin service on http://{}:{}/admin (metrics: /metrics)", config.server().host(), adminPort);
+    adminPort =
+        admin
+            .listen(config.server().host(), config.server().adminPort())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    LOG.info(
+        "Admin service on http://{}:{}/admin (metrics: /metrics)",
+        config.server().host(),
+        adminPort);
   }
 
   /** The port of the admin HTTP service, or -1 when it is off. */
@@ -267,7 +334,10 @@ public final class VxconnectServer {
    */
   public void stop() {
     long graceMs = config.server().shutdownGrace().toMillis();
-    LOG.info("Stopping: {} operation(s) running, up to {} ms to finish", executions.activeCount(), graceMs);
+    LOG.info(
+        "Stopping: {} operation(s) running, up to {} ms to finish",
+        executions.activeCount(),
+        graceMs);
     vertx.cancelTimer(maintenanceTimer);
     vertx.cancelTimer(executionMaintenanceTimer);
     vertx.cancelTimer(progressTimer);
@@ -285,7 +355,8 @@ public final class VxconnectServer {
     // with another call: release, config); in a cluster those calls go elsewhere once the
     // sessions are handed over, and waiting would only delay that.
     boolean waitForQuiet = !cluster.isDistributed();
-    while ((sessions.live().stream().flatMap(s -> s.operations().stream())
+    while ((sessions.live().stream()
+                .flatMap(s -> s.operations().stream())
                 .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
             || callTracker.inFlight() > 0
             || (waitForQuiet && callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS))
@@ -296,8 +367,11 @@ public final class VxconnectServer {
     // The grace period is over (or nothing runs): what still runs is interrupted before the
     // service stops, so that its streams end now instead of holding the service's own shutdown
     // for another grace period (e.g. a client that reads slowly or not at all).
-    long stillRunning = sessions.live().stream().flatMap(s -> s.operations().stream())
-        .filter(Operation::interrupt).count();
+    long stillRunning =
+        sessions.live().stream()
+            .flatMap(s -> s.operations().stream())
+            .filter(Operation::interrupt)
+            .count();
     if (stillRunning > 0) {
       LOG.info("Interrupted {} operation(s) still running after the grace period", stillRunning);
     }
@@ -325,7 +399,8 @@ public final class VxconnectServer {
    */
   private long remainingGraceMs() {
     long deadline = stopDeadlineMs;
-    return deadline == 0 ? config.server().shutdownGrace().toMillis()
+    return deadline == 0
+        ? config.server().shutdownGrace().toMillis()
         : Math.max(0, deadline - System.currentTimeMillis());
   }
 

@@ -21,10 +21,11 @@ import org.slf4j.LoggerFactory;
 final class Warmup {
 
   private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
-  private static final List<String> QUERIES = List.of(
-      "create temporary view warmup as select id, id % 7 as k, concat('v', id) as v from range(1000)",
-      "select k, count(*) as n, max(v) as m from warmup group by k order by k",
-      "select a.k, sum(b.id) as s from warmup a join warmup b on a.id = b.id where a.k > 2 group by a.k");
+  private static final List<String> QUERIES =
+      List.of(
+          "create temporary view warmup as select id, id % 7 as k, concat('v', id) as v from range(1000)",
+          "select k, count(*) as n, max(v) as m from warmup group by k order by k",
+          "select a.k, sum(b.id) as s from warmup a join warmup b on a.id = b.id where a.k > 2 group by a.k");
 
   private Warmup() {}
 
@@ -34,12 +35,15 @@ final class Warmup {
     SessionContext session = engine.openSession("vxconnect-warmup", sessionId);
     try {
       for (String query : QUERIES) {
-        ExecutePlanRequest request = ExecutePlanRequest.newBuilder()
-            .setSessionId(sessionId)
-            .setUserContext(UserContext.newBuilder().setUserId("vxconnect-warmup"))
-            .setOperationId(UUID.randomUUID().toString())
-            .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query))))
-            .build();
+        ExecutePlanRequest request =
+            ExecutePlanRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setUserContext(UserContext.newBuilder().setUserId("vxconnect-warmup"))
+                .setOperationId(UUID.randomUUID().toString())
+                .setPlan(
+                    Plan.newBuilder()
+                        .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query))))
+                .build();
         session.execute(request, response -> {}, Cancellation.NEVER);
       }
       LOG.info("Warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);

@@ -24,17 +24,32 @@ class DesignDocTest {
   private static final Path DESIGN = ROOT.resolve("docs/design.md");
 
   /** Names the design borrows from Spark and the JDK: they are not ours to find here. */
-  private static final Set<String> ELSEWHERE = Set.of(
-      "ConfigBuilder", "LocalTableScanExec", "SparkSQLException", "SparkSessionExtensions",
-      "SessionHolder", "JavaUtils", "SparkConnectPlanner", "ErrorInfo", "RetryInfo",
-      "SparkConnectService", "LatestUpdateMergePolicy");
+  private static final Set<String> ELSEWHERE =
+      Set.of(
+          "ConfigBuilder",
+          "LocalTableScanExec",
+          "SparkSQLException",
+          "SparkSessionExtensions",
+          "SessionHolder",
+          "JavaUtils",
+          "SparkConnectPlanner",
+          "ErrorInfo",
+          "RetryInfo",
+          "SparkConnectService",
+          "LatestUpdateMergePolicy");
 
   private static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
+
   /** A class: CamelCase with at least two words, maybe after package names and before a member. */
   private static final Pattern CLASS =
-      Pattern.compile("(?:[a-z]+\\.)*([A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)(?:\\.[A-Za-z_]\\w*)*(?:\\(\\))?");
+      Pattern.compile(
+          "(?:[a-z]+\\.)*([A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)(?:\\.[A-Za-z_]\\w*)*(?:\\(\\))?");
+
   /** A file of the repository: a path with a slash or a known ending. */
-  private static final Pattern FILE = Pattern.compile("[\\w.-]+(?:/[\\w.-]+)+/?|[\\w-]+\\.(?:md|conf|yaml|yml|properties|proto|cfg)");
+  private static final Pattern FILE =
+      Pattern.compile(
+          "[\\w.-]+(?:/[\\w.-]+)+/?|[\\w-]+\\.(?:md|conf|yaml|yml|properties|proto|cfg)");
+
   private static final Pattern DECLARATION =
       Pattern.compile("\\b(?:class|interface|record|enum)\\s+([A-Z][A-Za-z0-9]*)");
 
@@ -44,7 +59,9 @@ class DesignDocTest {
     List<String> missing = new ArrayList<>();
     for (String name : backticked()) {
       Matcher type = CLASS.matcher(name);
-      if (type.matches() && !ELSEWHERE.contains(type.group(1)) && !declared.contains(type.group(1))) {
+      if (type.matches()
+          && !ELSEWHERE.contains(type.group(1))
+          && !declared.contains(type.group(1))) {
         missing.add(name);
       }
     }
@@ -56,18 +73,22 @@ class DesignDocTest {
   void everyFileItNamesExists() throws IOException {
     Set<String> fileNames = new TreeSet<>();
     try (Stream<Path> files = Files.walk(ROOT)) {
-      files.filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/"))
+      files
+          .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/"))
           .forEach(f -> fileNames.add(String.valueOf(f.getFileName())));
     }
     List<String> missing = new ArrayList<>();
     for (String name : backticked()) {
       boolean outside = name.startsWith("../") || name.contains("target/");
-      boolean found = name.contains("/") ? Files.exists(ROOT.resolve(name)) : fileNames.contains(name);
+      boolean found =
+          name.contains("/") ? Files.exists(ROOT.resolve(name)) : fileNames.contains(name);
       if (FILE.matcher(name).matches() && !outside && !found) {
         missing.add(name);
       }
     }
-    assertThat(missing).as("files docs/design.md names that the repository does not have").isEmpty();
+    assertThat(missing)
+        .as("files docs/design.md names that the repository does not have")
+        .isEmpty();
   }
 
   private static Set<String> backticked() throws IOException {
@@ -83,8 +104,11 @@ class DesignDocTest {
   private static Set<String> declaredTypes() throws IOException {
     Set<String> types = new TreeSet<>();
     try (Stream<Path> files = Files.walk(ROOT)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/")).toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .filter(f -> !f.toString().contains("/target/") && !f.toString().contains("/.git/"))
+              .toList()) {
         Matcher declaration = DECLARATION.matcher(Files.readString(file));
         while (declaration.find()) {
           types.add(declaration.group(1));

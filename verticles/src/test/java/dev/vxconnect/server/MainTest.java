@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   @Test
   void noArgumentsGiveTheDefaults() {
@@ -27,8 +26,18 @@ class MainTest {
 
   @Test
   void shortcutsSetTheirKeys() {
-    ServerConfig config = Main.parse(List.of("--port", "16002", "--master", "spark://spark-master:7077",
-        "--cluster-members", "vx-0:5701, vx-1:5701", "--conf", "spark.executor.memory=2g"), Map.of());
+    ServerConfig config =
+        Main.parse(
+            List.of(
+                "--port",
+                "16002",
+                "--master",
+                "spark://spark-master:7077",
+                "--cluster-members",
+                "vx-0:5701, vx-1:5701",
+                "--conf",
+                "spark.executor.memory=2g"),
+            Map.of());
 
     assertThat(config.server().port()).isEqualTo(16002);
     assertThat(config.engine().sparkConf())
@@ -40,9 +49,18 @@ class MainTest {
 
   @Test
   void laterArgumentsWinAndTheEnvironmentWinsOverAll() {
-    ServerConfig config = Main.parse(List.of("--port", "1", "--conf", "spark.connect.grpc.binding.port=2",
-        "--cluster-members", "a:5701", "--conf", "vxconnect.cluster.enabled=false"),
-        Map.of("SPARK_CONNECT_GRPC_BINDING_PORT", "3"));
+    ServerConfig config =
+        Main.parse(
+            List.of(
+                "--port",
+                "1",
+                "--conf",
+                "spark.connect.grpc.binding.port=2",
+                "--cluster-members",
+                "a:5701",
+                "--conf",
+                "vxconnect.cluster.enabled=false"),
+            Map.of("SPARK_CONNECT_GRPC_BINDING_PORT", "3"));
 
     assertThat(config.server().port()).isEqualTo(3);
     assertThat(config.cluster().enabled()).isFalse();
@@ -52,21 +70,33 @@ class MainTest {
   void theConfFileComesFromVxconnectHomeOrTheOption() throws IOException {
     Files.createDirectories(home.resolve("conf"));
     Files.writeString(home.resolve("conf/vxconnect.conf"), "spark.master spark://from-home:7077\n");
-    Path other = Files.writeString(home.resolve("other.conf"), "spark.master spark://from-option:7077\n");
+    Path other =
+        Files.writeString(home.resolve("other.conf"), "spark.master spark://from-option:7077\n");
 
-    assertThat(Main.parse(List.of(), Map.of("VXCONNECT_HOME", home.toString())).engine().sparkConf())
+    assertThat(
+            Main.parse(List.of(), Map.of("VXCONNECT_HOME", home.toString())).engine().sparkConf())
         .containsEntry("spark.master", "spark://from-home:7077");
-    assertThat(Main.parse(List.of("--conf-file", other.toString()), Map.of("VXCONNECT_HOME", home.toString()))
-        .engine().sparkConf()).containsEntry("spark.master", "spark://from-option:7077");
-    assertThat(Main.parse(List.of("--conf-file", other.toString(), "--master", "local[2]"), Map.of())
-        .engine().sparkConf()).as("--master over the file").containsEntry("spark.master", "local[2]");
+    assertThat(
+            Main.parse(
+                    List.of("--conf-file", other.toString()),
+                    Map.of("VXCONNECT_HOME", home.toString()))
+                .engine()
+                .sparkConf())
+        .containsEntry("spark.master", "spark://from-option:7077");
+    assertThat(
+            Main.parse(List.of("--conf-file", other.toString(), "--master", "local[2]"), Map.of())
+                .engine()
+                .sparkConf())
+        .as("--master over the file")
+        .containsEntry("spark.master", "local[2]");
   }
 
   @Test
   void helpIsNotAConfiguration() {
     assertThat(Main.parse(List.of("--port", "1", "--help"), Map.of())).isNull();
     assertThat(Main.parse(List.of("-h"), Map.of())).isNull();
-    assertThat(Main.USAGE).contains("--cluster-members", "stop", "start", "--master", "--conf-file");
+    assertThat(Main.USAGE)
+        .contains("--cluster-members", "stop", "start", "--master", "--conf-file");
   }
 
   @Test

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OptionsLoaderTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void defaultsAreSparks() {
@@ -39,27 +38,35 @@ class OptionsLoaderTest {
 
   @Test
   void fileThenConfThenEnvironment() throws IOException {
-    Path file = Files.writeString(temp.resolve("vxconnect.conf"), String.join("\n",
-        "# comment",
-        "spark.connect.grpc.binding.port 1001",
-        "vxconnect.execution.threads=3",
-        "spark.connect.session.manager.defaultSessionTimeout = 5m",
-        "vxconnect.execution.maxOperations 7",
-        ""));
+    Path file =
+        Files.writeString(
+            temp.resolve("vxconnect.conf"),
+            String.join(
+                "\n",
+                "# comment",
+                "spark.connect.grpc.binding.port 1001",
+                "vxconnect.execution.threads=3",
+                "spark.connect.session.manager.defaultSessionTimeout = 5m",
+                "vxconnect.execution.maxOperations 7",
+                ""));
 
-    ServerConfig config = new OptionsLoader()
-        .file(file)
-        .pair("spark.connect.grpc.binding.port=2002")
-        .pair("spark.connect.session.manager.defaultSessionTimeout=10m")
-        .pair("vxconnect.rpc.threads=5")
-        .environment(Map.of(
-            "SPARK_CONNECT_GRPC_BINDING_PORT", "3003",
-            "VXCONNECT_RPC_THREADS", "6",
-            "VXCONNECT_EXECUTION_MAX_OPERATIONS", "  "))
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .file(file)
+            .pair("spark.connect.grpc.binding.port=2002")
+            .pair("spark.connect.session.manager.defaultSessionTimeout=10m")
+            .pair("vxconnect.rpc.threads=5")
+            .environment(
+                Map.of(
+                    "SPARK_CONNECT_GRPC_BINDING_PORT", "3003",
+                    "VXCONNECT_RPC_THREADS", "6",
+                    "VXCONNECT_EXECUTION_MAX_OPERATIONS", "  "))
+            .load();
 
     assertThat(config.server().port()).as("environment over --conf over file").isEqualTo(3003);
-    assertThat(config.sessions().idleTimeout()).as("--conf over file").isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.sessions().idleTimeout())
+        .as("--conf over file")
+        .isEqualTo(Duration.ofMinutes(10));
     assertThat(config.execution().rpcThreads()).as("environment over --conf").isEqualTo(6);
     assertThat(config.execution().executeThreads()).as("file only").isEqualTo(3);
     assertThat(config.execution().maxOperations()).as("a blank variable is ignored").isEqualTo(7);
@@ -67,55 +74,78 @@ class OptionsLoaderTest {
 
   @Test
   void theAdminAddressIsTheAdvertisedHostWithTheAdminPort() {
-    ServerConfig advertised = new OptionsLoader()
-        .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
-        .pair("vxconnect.admin.port=8090")
-        .load();
+    ServerConfig advertised =
+        new OptionsLoader()
+            .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
+            .pair("vxconnect.admin.port=8090")
+            .load();
     assertThat(advertised.cluster().adminAddress()).contains("vxconnect-2:8090");
 
-    ServerConfig bound = new OptionsLoader()
-        .pair("spark.connect.grpc.binding.address=127.0.0.1")
-        .pair("vxconnect.admin.port=8091")
-        .load();
+    ServerConfig bound =
+        new OptionsLoader()
+            .pair("spark.connect.grpc.binding.address=127.0.0.1")
+            .pair("vxconnect.admin.port=8091")
+            .load();
     assertThat(bound.cluster().adminAddress()).contains("127.0.0.1:8091");
 
-    assertThat(new OptionsLoader().load().cluster().adminAddress()).as("no admin service").isEmpty();
+    assertThat(new OptionsLoader().load().cluster().adminAddress())
+        .as("no admin service")
+        .isEmpty();
     assertThat(new OptionsLoader().pair("vxconnect.admin.port=0").load().cluster().adminAddress())
-        .as("a port picked at start is not known to the others").isEmpty();
+        .as("a port picked at start is not known to the others")
+        .isEmpty();
   }
 
   @Test
   void anAdvertisedAddressWithoutAPortIsRefusedAtStart() {
-    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2").load())
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2").load())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("vxconnect.cluster.advertisedAddress must be host:port");
-    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=vxconnect-2:http").load())
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader()
+                    .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:http")
+                    .load())
         .hasMessageContaining("got: vxconnect-2:http");
-    assertThat(new OptionsLoader().pair("vxconnect.cluster.advertisedAddress=fd00::7:15002")
-        .pair("vxconnect.admin.port=9090").load().cluster().adminAddress())
-        .as("an IPv6 literal without brackets").contains("fd00::7:9090");
+    assertThat(
+            new OptionsLoader()
+                .pair("vxconnect.cluster.advertisedAddress=fd00::7:15002")
+                .pair("vxconnect.admin.port=9090")
+                .load()
+                .cluster()
+                .adminAddress())
+        .as("an IPv6 literal without brackets")
+        .contains("fd00::7:9090");
   }
 
   @Test
   void sizesAndDurationsAreReadAsSparkWritesThem() {
-    ServerConfig config = new OptionsLoader()
-        .pair("spark.connect.grpc.maxInboundMessageSize=64m")
-        .pair("spark.connect.execute.reattachable.observerRetryBufferSize=1048576")
-        .pair("vxconnect.execution.bufferAheadBytes=512k")
-        .pair("vxconnect.results.windowBytes=1g")
-        .pair("spark.connect.session.manager.defaultSessionTimeout=90000")
-        .pair("spark.connect.session.manager.maintenanceInterval=2s")
-        .pair("spark.connect.session.inactiveOperations.cacheExpiration=45")
-        .pair("vxconnect.server.shutdownGracePeriod=1h")
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .pair("spark.connect.grpc.maxInboundMessageSize=64m")
+            .pair("spark.connect.execute.reattachable.observerRetryBufferSize=1048576")
+            .pair("vxconnect.execution.bufferAheadBytes=512k")
+            .pair("vxconnect.results.windowBytes=1g")
+            .pair("spark.connect.session.manager.defaultSessionTimeout=90000")
+            .pair("spark.connect.session.manager.maintenanceInterval=2s")
+            .pair("spark.connect.session.inactiveOperations.cacheExpiration=45")
+            .pair("vxconnect.server.shutdownGracePeriod=1h")
+            .load();
 
     assertThat(config.server().maxInboundMessageSize()).isEqualTo(64L << 20);
-    assertThat(config.execution().retryBufferBytes()).as("a bare size is in bytes").isEqualTo(1L << 20);
+    assertThat(config.execution().retryBufferBytes())
+        .as("a bare size is in bytes")
+        .isEqualTo(1L << 20);
     assertThat(config.execution().bufferAheadBytes()).isEqualTo(512L << 10);
     assertThat(config.engine().resultWindowBytes()).isEqualTo(1L << 30);
-    assertThat(config.sessions().idleTimeout()).as("a bare timeout is in ms").isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.sessions().idleTimeout())
+        .as("a bare timeout is in ms")
+        .isEqualTo(Duration.ofSeconds(90));
     assertThat(config.sessions().maintenanceInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(config.execution().finishedOperationsMemory()).as("in minutes, as Spark's")
+    assertThat(config.execution().finishedOperationsMemory())
+        .as("in minutes, as Spark's")
         .isEqualTo(Duration.ofMinutes(45));
     assertThat(config.server().shutdownGrace()).isEqualTo(Duration.ofHours(1));
   }
@@ -133,13 +163,14 @@ class OptionsLoaderTest {
 
   @Test
   void securityKeysAreReadAndTheTokenIsNotGivenToSpark() {
-    ServerConfig config = new OptionsLoader()
-        .pair("spark.connect.authenticate.token=t0ken")
-        .pair("vxconnect.auth.tokensFile=/etc/vxconnect/tokens")
-        .pair("vxconnect.tls.certFile=/etc/vxconnect/cert.pem")
-        .pair("vxconnect.tls.keyFile=/etc/vxconnect/key.pem")
-        .pair("vxconnect.tls.allowInsecure=true")
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .pair("spark.connect.authenticate.token=t0ken")
+            .pair("vxconnect.auth.tokensFile=/etc/vxconnect/tokens")
+            .pair("vxconnect.tls.certFile=/etc/vxconnect/cert.pem")
+            .pair("vxconnect.tls.keyFile=/etc/vxconnect/key.pem")
+            .pair("vxconnect.tls.allowInsecure=true")
+            .load();
 
     assertThat(config.auth().token()).contains("t0ken");
     assertThat(config.auth().toString()).doesNotContain("t0ken");
@@ -152,11 +183,12 @@ class OptionsLoaderTest {
 
   @Test
   void connectionLimitsAreRead() {
-    ServerConfig config = new OptionsLoader()
-        .pair("vxconnect.server.maxConcurrentStreams=50")
-        .pair("vxconnect.server.maxConnections=2000")
-        .pair("vxconnect.server.idleTimeout=10m")
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .pair("vxconnect.server.maxConcurrentStreams=50")
+            .pair("vxconnect.server.maxConnections=2000")
+            .pair("vxconnect.server.idleTimeout=10m")
+            .load();
     assertThat(config.server().maxConcurrentStreams()).isEqualTo(50);
     assertThat(config.server().maxConnections()).isEqualTo(2000);
     assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
@@ -166,7 +198,8 @@ class OptionsLoaderTest {
   @Test
   void warmupIsOnUnlessTurnedOff() {
     assertThat(new OptionsLoader().load().server().warmup()).isTrue();
-    assertThat(new OptionsLoader().pair("vxconnect.server.warmup=false").load().server().warmup()).isFalse();
+    assertThat(new OptionsLoader().pair("vxconnect.server.warmup=false").load().server().warmup())
+        .isFalse();
   }
 
   @Test
@@ -181,11 +214,12 @@ class OptionsLoaderTest {
 
   @Test
   void otherSparkKeysGoToSpark() {
-    ServerConfig config = new OptionsLoader()
-        .pair("spark.master=local[2]")
-        .pair("spark.sql.shuffle.partitions = 4")
-        .pair("vxconnect.execution.threads=2")
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .pair("spark.master=local[2]")
+            .pair("spark.sql.shuffle.partitions = 4")
+            .pair("vxconnect.execution.threads=2")
+            .load();
 
     assertThat(config.engine().sparkConf())
         .containsEntry("spark.master", "local[2]")
@@ -195,9 +229,10 @@ class OptionsLoaderTest {
 
   @Test
   void environmentOnlyNamesKnownKeys() {
-    ServerConfig config = new OptionsLoader()
-        .environment(Map.of("SPARK_MASTER", "local[1]", "VXCONNECT_NOPE", "1", "PATH", "/bin"))
-        .load();
+    ServerConfig config =
+        new OptionsLoader()
+            .environment(Map.of("SPARK_MASTER", "local[1]", "VXCONNECT_NOPE", "1", "PATH", "/bin"))
+            .load();
 
     assertThat(config.engine().sparkConf()).isEmpty();
   }
@@ -209,25 +244,37 @@ class OptionsLoaderTest {
     assertThatThrownBy(() -> new OptionsLoader().pair("=value"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.execution.threads=many").load())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vxconnect.execution.threads");
-    assertThatThrownBy(() -> new OptionsLoader().pair("spark.connect.session.manager.defaultSessionTimeout=soon").load())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultSessionTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vxconnect.execution.threads");
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader()
+                    .pair("spark.connect.session.manager.defaultSessionTimeout=soon")
+                    .load())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defaultSessionTimeout");
     assertThatThrownBy(() -> new OptionsLoader().file(temp.resolve("missing.conf")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.conf");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing.conf");
   }
 
   @Test
   void environmentNamesFollowTheKeys() {
-    assertThat(OptionsLoader.envName("spark.connect.grpc.binding.port")).isEqualTo("SPARK_CONNECT_GRPC_BINDING_PORT");
+    assertThat(OptionsLoader.envName("spark.connect.grpc.binding.port"))
+        .isEqualTo("SPARK_CONNECT_GRPC_BINDING_PORT");
     assertThat(OptionsLoader.envName("spark.connect.grpc.maxInboundMessageSize"))
         .isEqualTo("SPARK_CONNECT_GRPC_MAX_INBOUND_MESSAGE_SIZE");
-    assertThat(OptionsLoader.envName("vxconnect.server.eventLoops")).isEqualTo("VXCONNECT_SERVER_EVENT_LOOPS");
-    assertThat(OptionsLoader.envName("vxconnect.artifacts.stagingDir")).isEqualTo("VXCONNECT_ARTIFACTS_STAGING_DIR");
+    assertThat(OptionsLoader.envName("vxconnect.server.eventLoops"))
+        .isEqualTo("VXCONNECT_SERVER_EVENT_LOOPS");
+    assertThat(OptionsLoader.envName("vxconnect.artifacts.stagingDir"))
+        .isEqualTo("VXCONNECT_ARTIFACTS_STAGING_DIR");
   }
 
   @Test
   void everyKnownKeyHasItsOwnEnvironmentName() {
-    assertThat(ConfigKeys.ALL).extracting(k -> OptionsLoader.envName(k.key())).doesNotHaveDuplicates();
+    assertThat(ConfigKeys.ALL)
+        .extracting(k -> OptionsLoader.envName(k.key()))
+        .doesNotHaveDuplicates();
     assertThat(ConfigKeys.ALL).extracting(ConfigEntry::key).doesNotHaveDuplicates();
   }
 }

@@ -24,19 +24,21 @@ class PackageLayersTest {
   private static final Path SOURCES = Path.of("src", "main", "java", "dev", "vxconnect", "server");
 
   /** Top first; "" is the root package (Main, VxconnectServer: the wiring). */
-  private static final List<Set<String>> LAYERS = List.of(
-      Set.of(""),
-      Set.of("admin"),
-      Set.of("rpc"),
-      Set.of("execution"),
-      Set.of("session"),
-      Set.of("routing"),
-      Set.of("buffer"),
-      Set.of("artifact", "auth"),
-      Set.of("call"),
-      Set.of("config"));
+  private static final List<Set<String>> LAYERS =
+      List.of(
+          Set.of(""),
+          Set.of("admin"),
+          Set.of("rpc"),
+          Set.of("execution"),
+          Set.of("session"),
+          Set.of("routing"),
+          Set.of("buffer"),
+          Set.of("artifact", "auth"),
+          Set.of("call"),
+          Set.of("config"));
 
-  private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.vxconnect\\.server\\.(?:([a-z]+)\\.)?[A-Z]");
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\bdev\\.vxconnect\\.server\\.(?:([a-z]+)\\.)?[A-Z]");
 
   @Test
   void everyPackageHasALayer() throws IOException {
@@ -55,12 +57,15 @@ class PackageLayersTest {
         while (reference.find()) {
           String to = reference.group(1) == null ? "" : reference.group(1);
           if (!to.equals(from) && layer(to) <= layer(from)) {
-            upward.add(SOURCES.relativize(file) + " uses " + (to.isEmpty() ? "the root package" : to));
+            upward.add(
+                SOURCES.relativize(file) + " uses " + (to.isEmpty() ? "the root package" : to));
           }
         }
       }
     }
-    assertThat(upward).as("imports that run up (or sideways) between the server's packages").isEmpty();
+    assertThat(upward)
+        .as("imports that run up (or sideways) between the server's packages")
+        .isEmpty();
   }
 
   private static int layer(String pkg) {
@@ -79,7 +84,9 @@ class PackageLayersTest {
 
   private static Set<String> packages() throws IOException {
     try (Stream<Path> files = Files.walk(SOURCES)) {
-      return files.filter(f -> f.toString().endsWith(".java")).map(PackageLayersTest::packageOf)
+      return files
+          .filter(f -> f.toString().endsWith(".java"))
+          .map(PackageLayersTest::packageOf)
           .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     }
   }

@@ -20,12 +20,14 @@ final class Blocking {
    * wrapped it on its way from the member that owns the entry.
    */
   <T> Future<T> call(Callable<T> work) {
-    return workers.executeBlocking(() -> {
-      try {
-        return work.call();
-      } catch (RuntimeException e) {
-        throw StateUnavailableException.in(e).map(RuntimeException.class::cast).orElse(e);
-      }
-    }, false);
+    return workers.executeBlocking(
+        () -> {
+          try {
+            return work.call();
+          } catch (RuntimeException e) {
+            throw StateUnavailableException.in(e).map(RuntimeException.class::cast).orElse(e);
+          }
+        },
+        false);
   }
 }

@@ -32,10 +32,11 @@ final class HazelcastArtifactStore implements ArtifactStore {
     if (bytes.length > maxBytes) {
       return Future.succeededFuture();
     }
-    return blocking.call(() -> {
-      artifacts.set(key(userId, sessionId, sha256), bytes);
-      return null;
-    });
+    return blocking.call(
+        () -> {
+          artifacts.set(key(userId, sessionId, sha256), bytes);
+          return null;
+        });
   }
 
   @Override
@@ -45,11 +46,12 @@ final class HazelcastArtifactStore implements ArtifactStore {
 
   @Override
   public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
-    return blocking.call(() -> {
-      for (String sha256 : sha256s) {
-        artifacts.delete(key(userId, sessionId, sha256));
-      }
-      return null;
-    });
+    return blocking.call(
+        () -> {
+          for (String sha256 : sha256s) {
+            artifacts.delete(key(userId, sessionId, sha256));
+          }
+          return null;
+        });
   }
 }

@@ -1,5 +1,6 @@
 package dev.vxconnect.cluster.hazelcast;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
@@ -8,11 +9,10 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.cluster.Member;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.ClusterOptions;
@@ -45,13 +45,18 @@ public final class HazelcastCluster implements Cluster {
   static final String CLOSED = "vxconnect.closed-sessions";
   static final String ARTIFACTS = "vxconnect.artifacts";
   static final String OPERATIONS = "vxconnect.operations";
+
   /** Where clients of resumable results stand: live coordination, not durable (DESIGN.md section 10). */
   static final String RESULT_MARKS = "vxconnect.result-marks";
+
   /** What the members must agree on (not durable: it lives as long as the cluster). */
   static final String SETTINGS = "vxconnect.cluster-settings";
+
   private static final String STATE_DATABASE = "state-database";
+
   /** Operation records outlive any reattach (released ones are removed at once). */
   private static final long OPERATION_TTL_SECONDS = 24 * 3600;
+
   private static final String INSTANCE = "vxconnect.instance";
   private static final String ADDRESS = "vxconnect.address";
   private static final String ADMIN_ADDRESS = "vxconnect.admin-address";
@@ -66,8 +71,12 @@ public final class HazelcastCluster implements Cluster {
   private final int tombstones;
   private final Blocking blocking;
 
-  private HazelcastCluster(HazelcastInstance hazelcast, ClusterOptions options, Blocking blocking,
-      Optional<StateDatabase> database, int tombstones) {
+  private HazelcastCluster(
+      HazelcastInstance hazelcast,
+      ClusterOptions options,
+      Blocking blocking,
+      Optional<StateDatabase> database,
+      int tombstones) {
     this.hazelcast = hazelcast;
     this.options = options;
     this.database = database;
@@ -75,28 +84,32 @@ public final class HazelcastCluster implements Cluster {
     this.blocking = blocking;
     this.sessions = new HazelcastSessionStore(hazelcast, blocking);
     this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
-    this.artifacts = new HazelcastArtifactStore(hazelcast, blocking, options.maxReplicatedArtifactBytes());
-    this.membership = new Membership() {
-      @Override
-      public String self() {
-        return options.instanceId();
-      }
+    this.artifacts =
+        new HazelcastArtifactStore(hazelcast, blocking, options.maxReplicatedArtifactBytes());
+    this.membership =
+        new Membership() {
+          @Override
+          public String self() {
+            return options.instanceId();
+          }
 
-      @Override
-      public Optional<String> address(String instanceId) {
-        return attribute(instanceId, ADDRESS);
-      }
+          @Override
+          public Optional<String> address(String instanceId) {
+            return attribute(instanceId, ADDRESS);
+          }
 
-      @Override
-      public List<String> instances() {
-        return hazelcast.getCluster().getMembers().stream().map(m -> m.getAttribute(INSTANCE)).toList();
-      }
+          @Override
+          public List<String> instances() {
+            return hazelcast.getCluster().getMembers().stream()
+                .map(m -> m.getAttribute(INSTANCE))
+                .toList();
+          }
 
-      @Override
-      public Optional<String> adminAddress(String instanceId) {
-        return attribute(instanceId, ADMIN_ADDRESS);
-      }
-    };
+          @Override
+          public Optional<String> adminAddress(String instanceId) {
+            return attribute(instanceId, ADMIN_ADDRESS);
+          }
+        };
   }
 
   /** An attribute of the live member that is instance {@code instanceId} (a local view: no remote call). */
@@ -116,9 +129,13 @@ public final class HazelcastCluster implements Cluster {
    * @throws IllegalStateException if the cluster it joined uses another state database (or none
    *     where this instance has one, or the reverse): its records would split
    */
-  public static HazelcastCluster start(ClusterOptions options, int tombstones, WorkerExecutor workers,
+  public static HazelcastCluster start(
+      ClusterOptions options,
+      int tombstones,
+      WorkerExecutor workers,
       Optional<StateDatabase> database) {
-    HazelcastInstance member = Hazelcast.newHazelcastInstance(config(options, tombstones, database));
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(config(options, tombstones, database));
     try {
       checkSameDatabase(member, options, database);
     } catch (RuntimeException e) {
@@ -128,24 +145,31 @@ public final class HazelcastCluster implements Cluster {
     return new HazelcastCluster(member, options, new Blocking(workers), database, tombstones);
   }
 
-  private static void checkSameDatabase(HazelcastInstance member, ClusterOptions options,
-      Optional<StateDatabase> database) {
+  private static void checkSameDatabase(
+      HazelcastInstance member, ClusterOptions options, Optional<StateDatabase> database) {
     String mine = database.map(StateDatabase::identity).orElse("none");
     String theirs = member.<String, String>getMap(SETTINGS).putIfAbsent(STATE_DATABASE, mine);
     if (theirs != null && !theirs.equals(mine)) {
-      throw new IllegalStateException("The cluster " + options.name() + " that this instance joined keeps its"
-          + " state in " + ("none".equals(theirs) ? "no database" : "the database with id " + theirs)
-          + ", this instance in " + database.map(d -> d.settings().describe() + " (id " + mine + ")")
-              .orElse("none") + ": every instance of a cluster must use the same vxconnect.state.jdbc.url"
-          + " database (or none)");
+      throw new IllegalStateException(
+          "The cluster "
+              + options.name()
+              + " that this instance joined keeps its"
+              + " state in "
+              + ("none".equals(theirs) ? "no database" : "the database with id " + theirs)
+              + ", this instance in "
+              + database.map(d -> d.settings().describe() + " (id " + mine + ")").orElse("none")
+              + ": every instance of a cluster must use the same vxconnect.state.jdbc.url"
+              + " database (or none)");
     }
   }
 
   static Config config(ClusterOptions options, int tombstones, Optional<StateDatabase> database) {
     Config config;
     try {
-      config = options.configFile().isPresent()
-          ? new YamlConfigBuilder(options.configFile().get().toString()).build() : new Config();
+      config =
+          options.configFile().isPresent()
+              ? new YamlConfigBuilder(options.configFile().get().toString()).build()
+              : new Config();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + options.configFile().get(), e);
     }
@@ -159,34 +183,48 @@ public final class HazelcastCluster implements Cluster {
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
     // Fast failure detection: a killed instance's sessions are taken over within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.memberTimeoutSeconds()));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", Integer.toString(options.memberTimeoutSeconds()));
     config.getNetworkConfig().setPort(options.port()).setPortAutoIncrement(false);
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
-    config.getMemberAttributeConfig()
+    config
+        .getMemberAttributeConfig()
         .setAttribute(INSTANCE, options.instanceId())
         .setAttribute(ADDRESS, options.advertisedAddress());
-    options.adminAddress().ifPresent(admin ->
-        config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, admin));
+    options
+        .adminAddress()
+        .ifPresent(admin -> config.getMemberAttributeConfig().setAttribute(ADMIN_ADDRESS, admin));
     config.addMapConfig(durable(replicated(SESSIONS), database));
     config.addMapConfig(durable(replicated(ARTIFACTS), database));
     // Records read back from the database after a restart get the same time to live as new ones.
-    config.addMapConfig(durable(replicated(OPERATIONS), database).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
+    config.addMapConfig(
+        durable(replicated(OPERATIONS), database)
+            .setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
     config.addMapConfig(replicated(RESULT_MARKS).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
-    config.addMapConfig(durable(replicated(CLOSED).setEvictionConfig(new EvictionConfig()
-        .setEvictionPolicy(EvictionPolicy.LRU)
-        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-        .setSize(Math.max(1, tombstones))), database));
+    config.addMapConfig(
+        durable(
+            replicated(CLOSED)
+                .setEvictionConfig(
+                    new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(Math.max(1, tombstones))),
+            database));
     return config;
   }
 
   /** Writes the map through to the database (write delay 0: before the change is applied). */
   private static MapConfig durable(MapConfig map, Optional<StateDatabase> database) {
-    database.ifPresent(db -> map.setMapStoreConfig(new MapStoreConfig().setEnabled(true)
-        .setImplementation(new DurableMapStore(db.records(map.getName())))
-        .setWriteDelaySeconds(0)));
+    database.ifPresent(
+        db ->
+            map.setMapStoreConfig(
+                new MapStoreConfig()
+                    .setEnabled(true)
+                    .setImplementation(new DurableMapStore(db.records(map.getName())))
+                    .setWriteDelaySeconds(0)));
     return map;
   }
 
@@ -196,9 +234,12 @@ public final class HazelcastCluster implements Cluster {
    * must keep serving.
    */
   private static MapConfig replicated(String name) {
-    return new MapConfig(name).setBackupCount(1).setPerEntryStatsEnabled(true)
-        .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(),
-            MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    return new MapConfig(name)
+        .setBackupCount(1)
+        .setPerEntryStatsEnabled(true)
+        .setMergePolicyConfig(
+            new MergePolicyConfig(
+                LatestUpdateMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
   }
 
   @Override
@@ -233,19 +274,24 @@ public final class HazelcastCluster implements Cluster {
    */
   @Override
   public Future<Void> maintain() {
-    if (database.isEmpty() || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+    if (database.isEmpty()
+        || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
       return Future.succeededFuture();
     }
     StateDatabase db = database.get();
-    return blocking.call(() -> {
-      int operationsGone = db.records(OPERATIONS).deleteOlderThan(Duration.ofSeconds(OPERATION_TTL_SECONDS));
-      int closedGone = db.records(CLOSED).keepNewest(Math.max(1, tombstones));
-      if (operationsGone + closedGone > 0) {
-        LOG.info("State database: deleted {} expired operation record(s) and {} old tombstone(s)",
-            operationsGone, closedGone);
-      }
-      return null;
-    });
+    return blocking.call(
+        () -> {
+          int operationsGone =
+              db.records(OPERATIONS).deleteOlderThan(Duration.ofSeconds(OPERATION_TTL_SECONDS));
+          int closedGone = db.records(CLOSED).keepNewest(Math.max(1, tombstones));
+          if (operationsGone + closedGone > 0) {
+            LOG.info(
+                "State database: deleted {} expired operation record(s) and {} old tombstone(s)",
+                operationsGone,
+                closedGone);
+          }
+          return null;
+        });
   }
 
   /** Members now in the cluster. */
@@ -260,7 +306,11 @@ public final class HazelcastCluster implements Cluster {
 
   @Override
   public String toString() {
-    return "HazelcastCluster{" + options.name() + ", members=" + size()
-        + database.map(d -> ", durable in " + d).orElse("") + "}";
+    return "HazelcastCluster{"
+        + options.name()
+        + ", members="
+        + size()
+        + database.map(d -> ", durable in " + d).orElse("")
+        + "}";
   }
 }

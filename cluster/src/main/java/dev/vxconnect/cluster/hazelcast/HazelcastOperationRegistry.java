@@ -31,42 +31,55 @@ final class HazelcastOperationRegistry implements OperationRegistry {
   @Override
   public Future<Void> put(OperationRecord record) {
     byte[] bytes = record.toByteArray();
-    return blocking.call(() -> {
-      operations.set(record.getOperationId(), bytes, ttlSeconds, TimeUnit.SECONDS);
-      return null;
-    });
+    return blocking.call(
+        () -> {
+          operations.set(record.getOperationId(), bytes, ttlSeconds, TimeUnit.SECONDS);
+          return null;
+        });
   }
 
   @Override
   public Future<Optional<OperationRecord>> get(String operationId) {
-    return blocking.call(() -> {
-      byte[] bytes = operations.get(operationId);
-      return bytes == null ? Optional.<OperationRecord>empty() : Optional.of(OperationRecord.parseFrom(bytes));
-    });
+    return blocking.call(
+        () -> {
+          byte[] bytes = operations.get(operationId);
+          return bytes == null
+              ? Optional.<OperationRecord>empty()
+              : Optional.of(OperationRecord.parseFrom(bytes));
+        });
   }
 
   @Override
   public Future<Void> remove(String operationId) {
-    return blocking.call(() -> {
-      operations.delete(operationId);
-      marks.delete(operationId);
-      return null;
-    });
+    return blocking.call(
+        () -> {
+          operations.delete(operationId);
+          marks.delete(operationId);
+          return null;
+        });
   }
 
   /** Asynchronous in Hazelcast itself: the producer that waits for it holds no worker of ours. */
   @Override
   public Future<Void> putMarks(String operationId, ResultMarks resultMarks) {
-    return Future.<Void>fromCompletionStage(marks.setAsync(operationId, resultMarks.toByteArray(), ttlSeconds,
-        TimeUnit.SECONDS)).recover(failure -> Future.failedFuture(
-            StateUnavailableException.in(failure).<Throwable>map(lost -> lost).orElse(failure)));
+    return Future.<Void>fromCompletionStage(
+            marks.setAsync(operationId, resultMarks.toByteArray(), ttlSeconds, TimeUnit.SECONDS))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    StateUnavailableException.in(failure)
+                        .<Throwable>map(lost -> lost)
+                        .orElse(failure)));
   }
 
   @Override
   public Future<Optional<ResultMarks>> marks(String operationId) {
-    return blocking.call(() -> {
-      byte[] bytes = marks.get(operationId);
-      return bytes == null ? Optional.<ResultMarks>empty() : Optional.of(ResultMarks.parseFrom(bytes));
-    });
+    return blocking.call(
+        () -> {
+          byte[] bytes = marks.get(operationId);
+          return bytes == null
+              ? Optional.<ResultMarks>empty()
+              : Optional.of(ResultMarks.parseFrom(bytes));
+        });
   }
 }

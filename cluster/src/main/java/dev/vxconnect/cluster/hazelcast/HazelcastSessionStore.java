@@ -41,50 +41,61 @@ final class HazelcastSessionStore implements SessionStore {
 
   @Override
   public Future<Optional<SessionRecord>> get(String userId, String sessionId) {
-    return call(() -> {
-      byte[] bytes = sessions.get(key(userId, sessionId));
-      return bytes == null ? Optional.empty() : Optional.of(SessionRecord.parseFrom(bytes));
-    });
+    return call(
+        () -> {
+          byte[] bytes = sessions.get(key(userId, sessionId));
+          return bytes == null ? Optional.empty() : Optional.of(SessionRecord.parseFrom(bytes));
+        });
   }
 
   @Override
   public Future<SessionRecord> create(SessionRecord record) {
-    return call(() -> {
-      byte[] existing = sessions.putIfAbsent(key(record), record.toByteArray());
-      return existing == null ? record : SessionRecord.parseFrom(existing);
-    });
+    return call(
+        () -> {
+          byte[] existing = sessions.putIfAbsent(key(record), record.toByteArray());
+          return existing == null ? record : SessionRecord.parseFrom(existing);
+        });
   }
 
   @Override
   public Future<Void> update(SessionRecord record) {
-    return call(() -> {
-      sessions.replace(key(record), record.toByteArray());
-      return null;
-    });
+    return call(
+        () -> {
+          sessions.replace(key(record), record.toByteArray());
+          return null;
+        });
   }
 
   @Override
   public Future<Boolean> replace(SessionRecord expected, SessionRecord next) {
-    return call(() -> {
-      // Compared as bytes by Hazelcast: the replace happens only if nobody changed the record.
-      byte[] stored = sessions.get(key(expected));
-      if (stored == null || !Arrays.equals(stored, expected.toByteArray())) {
-        return false;
-      }
-      return sessions.replace(key(expected), stored, next.toByteArray());
-    });
+    return call(
+        () -> {
+          // Compared as bytes by Hazelcast: the replace happens only if nobody changed the record.
+          byte[] stored = sessions.get(key(expected));
+          if (stored == null || !Arrays.equals(stored, expected.toByteArray())) {
+            return false;
+          }
+          return sessions.replace(key(expected), stored, next.toByteArray());
+        });
   }
 
   @Override
   public Future<Void> close(String userId, String sessionId, boolean allowReconnect) {
-    return call(() -> {
-      if (!allowReconnect) {
-        closed.set(key(userId, sessionId), SessionTombstone.newBuilder().setUserId(userId)
-            .setSessionId(sessionId).setClosedAtMs(System.currentTimeMillis()).build().toByteArray());
-      }
-      sessions.delete(key(userId, sessionId));
-      return null;
-    });
+    return call(
+        () -> {
+          if (!allowReconnect) {
+            closed.set(
+                key(userId, sessionId),
+                SessionTombstone.newBuilder()
+                    .setUserId(userId)
+                    .setSessionId(sessionId)
+                    .setClosedAtMs(System.currentTimeMillis())
+                    .build()
+                    .toByteArray());
+          }
+          sessions.delete(key(userId, sessionId));
+          return null;
+        });
   }
 
   @Override

@@ -10,8 +10,10 @@ public record JdbcSettings(String url, String user, String password) {
   public JdbcSettings {
     Objects.requireNonNull(url, "url");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("vxconnect.state.jdbc.url must be a PostgreSQL JDBC URL"
-          + " (jdbc:postgresql://host:port/database), not " + url);
+      throw new IllegalArgumentException(
+          "vxconnect.state.jdbc.url must be a PostgreSQL JDBC URL"
+              + " (jdbc:postgresql://host:port/database), not "
+              + url);
     }
     user = user == null ? "" : user;
     password = password == null ? "" : password;
@@ -30,7 +32,9 @@ public record JdbcSettings(String url, String user, String password) {
   /** The messages of a failure and its causes, each once: what a user needs to see why. */
   public static String reasons(Throwable failure) {
     List<String> messages = new ArrayList<>();
-    for (Throwable t = failure; t != null && messages.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = failure;
+        t != null && messages.size() < 5;
+        t = t.getCause() == t ? null : t.getCause()) {
       String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
       if (messages.stream().noneMatch(m -> m.contains(message))) {
         messages.add(message);

@@ -41,7 +41,8 @@ public final class RecordTable {
 
   public Optional<byte[]> load(String key) {
     try (Connection c = database.connection();
-        PreparedStatement s = c.prepareStatement("SELECT value FROM vxconnect_records WHERE map = ? AND key = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT value FROM vxconnect_records WHERE map = ? AND key = ?")) {
       s.setString(1, map);
       s.setBytes(2, bytes(key));
       try (ResultSet rows = s.executeQuery()) {
@@ -56,8 +57,11 @@ public final class RecordTable {
     Map<String, byte[]> found = new HashMap<>();
     try (Connection c = database.connection()) {
       for (List<String> chunk : chunks(keys)) {
-        try (PreparedStatement s = c.prepareStatement("SELECT key, value FROM vxconnect_records WHERE map = ? AND key IN ("
-            + placeholders(chunk.size()) + ")")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT key, value FROM vxconnect_records WHERE map = ? AND key IN ("
+                    + placeholders(chunk.size())
+                    + ")")) {
           s.setString(1, map);
           for (int i = 0; i < chunk.size(); i++) {
             s.setBytes(i + 2, bytes(chunk.get(i)));
@@ -78,7 +82,8 @@ public final class RecordTable {
   /** Every key of the map (for tests and tools: the cluster loads records on demand). */
   public List<String> keys() {
     try (Connection c = database.connection();
-        PreparedStatement s = c.prepareStatement("SELECT key FROM vxconnect_records WHERE map = ?")) {
+        PreparedStatement s =
+            c.prepareStatement("SELECT key FROM vxconnect_records WHERE map = ?")) {
       s.setString(1, map);
       List<String> keys = new ArrayList<>();
       try (ResultSet rows = s.executeQuery()) {
@@ -101,8 +106,10 @@ public final class RecordTable {
     try (Connection c = database.connection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(entries.size() <= 1);
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO vxconnect_records (map, key, value) VALUES (?, ?, ?)"
-          + " ON CONFLICT (map, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO vxconnect_records (map, key, value) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (map, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")) {
         for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
           s.setString(1, map);
           s.setBytes(2, bytes(entry.getKey()));
@@ -133,8 +140,11 @@ public final class RecordTable {
   public void deleteAll(Collection<String> keys) {
     try (Connection c = database.connection()) {
       for (List<String> chunk : chunks(keys)) {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM vxconnect_records WHERE map = ? AND key IN ("
-            + placeholders(chunk.size()) + ")")) {
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM vxconnect_records WHERE map = ? AND key IN ("
+                    + placeholders(chunk.size())
+                    + ")")) {
           s.setString(1, map);
           for (int i = 0; i < chunk.size(); i++) {
             s.setBytes(i + 2, bytes(chunk.get(i)));
@@ -150,8 +160,9 @@ public final class RecordTable {
   /** Deletes the records not written for {@code age}; returns how many. */
   public int deleteOlderThan(Duration age) {
     try (Connection c = database.connection();
-        PreparedStatement s = c.prepareStatement(
-            "DELETE FROM vxconnect_records WHERE map = ? AND updated_at < now() - make_interval(secs => ?)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM vxconnect_records WHERE map = ? AND updated_at < now() - make_interval(secs => ?)")) {
       s.setString(1, map);
       s.setDouble(2, age.toMillis() / 1000.0);
       return s.executeUpdate();
@@ -163,8 +174,10 @@ public final class RecordTable {
   /** Keeps only the {@code newest} most recently written records; returns how many were deleted. */
   public int keepNewest(int newest) {
     try (Connection c = database.connection();
-        PreparedStatement s = c.prepareStatement("DELETE FROM vxconnect_records WHERE map = ? AND key IN ("
-            + "SELECT key FROM vxconnect_records WHERE map = ? ORDER BY updated_at DESC, key OFFSET ?)")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "DELETE FROM vxconnect_records WHERE map = ? AND key IN ("
+                    + "SELECT key FROM vxconnect_records WHERE map = ? ORDER BY updated_at DESC, key OFFSET ?)")) {
       s.setString(1, map);
       s.setString(2, map);
       s.setInt(3, newest);

@@ -22,6 +22,7 @@ public final class StateDatabase implements AutoCloseable {
 
   /** Serializes schema changes between instances: one session-level advisory lock. */
   public static final long SCHEMA_LOCK = 0x7678636f6e6e6563L; // "vxconnec"
+
   private static final int POOL_SIZE = 10;
   private static final long CONNECTION_TIMEOUT_MS = 5_000;
 
@@ -63,8 +64,9 @@ public final class StateDatabase implements AutoCloseable {
       return new StateDatabase(pool, settings, identityOf(connection));
     } catch (SQLException | RuntimeException e) {
       pool.close();
-      throw new IllegalStateException("Cannot use the state database " + settings.describe() + ": "
-          + JdbcSettings.reasons(e), e);
+      throw new IllegalStateException(
+          "Cannot use the state database " + settings.describe() + ": " + JdbcSettings.reasons(e),
+          e);
     }
   }
 
@@ -72,14 +74,18 @@ public final class StateDatabase implements AutoCloseable {
     try (Statement s = connection.createStatement()) {
       s.execute("SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")");
       try {
-        s.execute("CREATE TABLE IF NOT EXISTS vxconnect_settings ("
-            + "name text PRIMARY KEY, value text NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS vxconnect_settings ("
+                + "name text PRIMARY KEY, value text NOT NULL)");
         // Keys are bytes: Hazelcast keys join ids with a NUL character, which text cannot hold.
-        s.execute("CREATE TABLE IF NOT EXISTS vxconnect_records ("
-            + "map text NOT NULL, key bytea NOT NULL, value bytea NOT NULL,"
-            + " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (map, key))");
-        s.execute("INSERT INTO vxconnect_settings (name, value) VALUES ('database-id', '"
-            + UUID.randomUUID() + "') ON CONFLICT (name) DO NOTHING");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS vxconnect_records ("
+                + "map text NOT NULL, key bytea NOT NULL, value bytea NOT NULL,"
+                + " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (map, key))");
+        s.execute(
+            "INSERT INTO vxconnect_settings (name, value) VALUES ('database-id', '"
+                + UUID.randomUUID()
+                + "') ON CONFLICT (name) DO NOTHING");
       } finally {
         s.execute("SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")");
       }
@@ -87,12 +93,13 @@ public final class StateDatabase implements AutoCloseable {
   }
 
   private static String identityOf(Connection connection) throws SQLException {
-    return read(connection, "database-id").orElseThrow(
-        () -> new SQLException("vxconnect_settings has no database-id"));
+    return read(connection, "database-id")
+        .orElseThrow(() -> new SQLException("vxconnect_settings has no database-id"));
   }
 
   private static Optional<String> read(Connection connection, String name) throws SQLException {
-    try (PreparedStatement s = connection.prepareStatement("SELECT value FROM vxconnect_settings WHERE name = ?")) {
+    try (PreparedStatement s =
+        connection.prepareStatement("SELECT value FROM vxconnect_settings WHERE name = ?")) {
       s.setString(1, name);
       try (ResultSet rows = s.executeQuery()) {
         return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
@@ -116,15 +123,25 @@ public final class StateDatabase implements AutoCloseable {
    */
   public void claim(String name, String value, String hint) {
     try (Connection connection = pool.getConnection();
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO vxconnect_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO vxconnect_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
       insert.setString(1, name);
       insert.setString(2, value);
       insert.executeUpdate();
       String recorded = read(connection, name).orElse(value);
       if (!recorded.equals(value)) {
-        throw new IllegalStateException("This instance's " + name + " is " + value + " but the state database "
-            + settings.describe() + " records " + recorded + " for the instances that use it: " + hint);
+        throw new IllegalStateException(
+            "This instance's "
+                + name
+                + " is "
+                + value
+                + " but the state database "
+                + settings.describe()
+                + " records "
+                + recorded
+                + " for the instances that use it: "
+                + hint);
       }
     } catch (SQLException e) {
       throw unavailable(e);
@@ -150,8 +167,12 @@ public final class StateDatabase implements AutoCloseable {
   }
 
   StateUnavailableException unavailable(SQLException e) {
-    return new StateUnavailableException("The state database " + settings.describe()
-        + " cannot be used now: " + JdbcSettings.reasons(e), e);
+    return new StateUnavailableException(
+        "The state database "
+            + settings.describe()
+            + " cannot be used now: "
+            + JdbcSettings.reasons(e),
+        e);
   }
 
   @Override

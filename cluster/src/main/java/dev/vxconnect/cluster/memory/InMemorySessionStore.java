@@ -21,12 +21,13 @@ public final class InMemorySessionStore implements SessionStore {
     if (tombstones < 0) {
       throw new IllegalArgumentException("tombstones must be >= 0");
     }
-    this.closed = new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
-        return size() > tombstones;
-      }
-    };
+    this.closed =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
+            return size() > tombstones;
+          }
+        };
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.cluster.OperationRegistry;
-import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.cluster.SessionStore;
+import dev.vxconnect.proto.cluster.OperationRecord;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,8 @@ public final class LocalCluster implements Cluster {
       }
 
       @Override
-      public Future<Void> remove(String userId, String sessionId, java.util.Collection<String> sha256s) {
+      public Future<Void> remove(
+          String userId, String sessionId, java.util.Collection<String> sha256s) {
         return Future.succeededFuture();
       }
     };
@@ -67,7 +68,8 @@ public final class LocalCluster implements Cluster {
       }
 
       @Override
-      public Future<Void> putMarks(String operationId, dev.vxconnect.proto.cluster.ResultMarks marks) {
+      public Future<Void> putMarks(
+          String operationId, dev.vxconnect.proto.cluster.ResultMarks marks) {
         return Future.succeededFuture();
       }
 

@@ -45,8 +45,11 @@ class DurableClusterTest extends SessionStoreContractTest {
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = PostgresServer.start(Path.of("target", "postgres-" + UUID.randomUUID()).toAbsolutePath(),
-        freePort(), PASSWORD);
+    postgres =
+        PostgresServer.start(
+            Path.of("target", "postgres-" + UUID.randomUUID()).toAbsolutePath(),
+            freePort(),
+            PASSWORD);
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("durable-test", 4);
   }
@@ -84,20 +87,33 @@ class DurableClusterTest extends SessionStoreContractTest {
   }
 
   private StateDatabase open(String database) {
-    StateDatabase db = StateDatabase.open(new JdbcSettings(postgres.jdbcUrl(database), PostgresServer.USER, PASSWORD));
+    StateDatabase db =
+        StateDatabase.open(
+            new JdbcSettings(postgres.jdbcUrl(database), PostgresServer.USER, PASSWORD));
     databases.add(db);
     return db;
   }
 
   /** A member of cluster {@code name} that writes through to {@code database}. */
-  private HazelcastCluster member(String name, Optional<StateDatabase> database, int... joinPorts) throws Exception {
+  private HazelcastCluster member(String name, Optional<StateDatabase> database, int... joinPorts)
+      throws Exception {
     int port = freePort();
     List<String> join = new ArrayList<>(List.of("127.0.0.1:" + port));
     for (int p : joinPorts) {
       join.add("127.0.0.1:" + p);
     }
-    ClusterOptions options = new ClusterOptions(true, name, port, join, "member-" + port, "127.0.0.1:" + port,
-        Optional.empty(), Optional.empty(), 5, 64L << 20);
+    ClusterOptions options =
+        new ClusterOptions(
+            true,
+            name,
+            port,
+            join,
+            "member-" + port,
+            "127.0.0.1:" + port,
+            Optional.empty(),
+            Optional.empty(),
+            5,
+            64L << 20);
     HazelcastCluster member = HazelcastCluster.start(options, TOMBSTONES, workers, database);
     members.add(member);
     return member;
@@ -113,8 +129,13 @@ class DurableClusterTest extends SessionStoreContractTest {
   }
 
   private static SessionRecord record(String session) {
-    return SessionRecord.newBuilder().setUserId("alice").setSessionId(session)
-        .setServerSideSessionId(UUID.randomUUID().toString()).setOwner("member-a").setCreatedAtMs(1).build();
+    return SessionRecord.newBuilder()
+        .setUserId("alice")
+        .setSessionId(session)
+        .setServerSideSessionId(UUID.randomUUID().toString())
+        .setOwner("member-a")
+        .setCreatedAtMs(1)
+        .build();
   }
 
   @Test
@@ -127,8 +148,13 @@ class DurableClusterTest extends SessionStoreContractTest {
     await(first.sessions().update(changed));
     await(first.sessions().create(record("closed")));
     await(first.sessions().close("alice", "closed", false));
-    OperationRecord operation = OperationRecord.newBuilder().setOperationId("op-1").setUserId("alice")
-        .setSessionId("kept").setOwner("member-a").build();
+    OperationRecord operation =
+        OperationRecord.newBuilder()
+            .setOperationId("op-1")
+            .setUserId("alice")
+            .setSessionId("kept")
+            .setOwner("member-a")
+            .build();
     await(first.operations().put(operation));
     await(first.artifacts().put("alice", "kept", "abc", new byte[] {1, 2, 3}));
     await(first.artifacts().put("alice", "closed", "abc", new byte[] {4}));
@@ -143,13 +169,16 @@ class DurableClusterTest extends SessionStoreContractTest {
     assertThat(await(second.sessions().isClosed("alice", "closed"))).isTrue();
     assertThat(await(second.sessions().isClosed("alice", "kept"))).isFalse();
     assertThat(await(second.operations().get("op-1"))).contains(operation);
-    assertThat(await(second.artifacts().get("alice", "kept", "abc"))).hasValueSatisfying(
-        bytes -> assertThat(bytes).containsExactly(1, 2, 3));
+    assertThat(await(second.artifacts().get("alice", "kept", "abc")))
+        .hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(1, 2, 3));
     assertThat(await(second.artifacts().get("alice", "closed", "abc"))).isEmpty();
     // The takeover step works on a record read back from the database.
     SessionRecord taken = changed.toBuilder().setOwner("member-b").build();
     assertThat(await(second.sessions().replace(changed, taken))).isTrue();
-    assertThat(open(database).records(HazelcastCluster.SESSIONS).load(HazelcastSessionStore.key("alice", "kept")))
+    assertThat(
+            open(database)
+                .records(HazelcastCluster.SESSIONS)
+                .load(HazelcastSessionStore.key("alice", "kept")))
         .hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(taken.toByteArray()));
   }
 
@@ -163,14 +192,16 @@ class DurableClusterTest extends SessionStoreContractTest {
       SessionRecord after = before.toBuilder().setLastAccessMs(7).build();
       assertThatThrownBy(() -> await(member.sessions().update(after)))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(StateUnavailableException.class)
+          .cause()
+          .isInstanceOf(StateUnavailableException.class)
           .hasMessageContaining(postgres.jdbcUrl(""))
           .hasMessageContaining("user " + PostgresServer.USER)
           .hasMessageNotContaining(PASSWORD);
       // The change did not happen, here or anywhere: the record is the acknowledged one.
       assertThat(await(member.sessions().get("alice", "s"))).contains(before);
       assertThatThrownBy(() -> await(member.sessions().create(record("new"))))
-          .cause().isInstanceOf(StateUnavailableException.class);
+          .cause()
+          .isInstanceOf(StateUnavailableException.class);
     } finally {
       postgres.startServer();
     }
@@ -202,7 +233,8 @@ class DurableClusterTest extends SessionStoreContractTest {
   }
 
   private int portOf(HazelcastCluster member) {
-    return Integer.parseInt(member.membership().address(member.membership().self()).orElseThrow().split(":")[1]);
+    return Integer.parseInt(
+        member.membership().address(member.membership().self()).orElseThrow().split(":")[1]);
   }
 
   @Test

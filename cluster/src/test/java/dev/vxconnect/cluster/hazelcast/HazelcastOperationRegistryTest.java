@@ -32,7 +32,9 @@ class HazelcastOperationRegistryTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    member = Hazelcast.newHazelcastInstance(HazelcastCluster.config(LoopbackMember.options(port), 10, Optional.empty()));
+    member =
+        Hazelcast.newHazelcastInstance(
+            HazelcastCluster.config(LoopbackMember.options(port), 10, Optional.empty()));
   }
 
   @AfterAll
@@ -46,14 +48,22 @@ class HazelcastOperationRegistryTest {
   }
 
   private static OperationRecord record(String id) {
-    return OperationRecord.newBuilder().setOperationId(id).setUserId("u").setSessionId("s")
-        .setOwner("instance-a").setState(OperationRecord.State.RUNNING).setReattachable(true)
-        .addTags("t1").setCreatedAtMs(42).build();
+    return OperationRecord.newBuilder()
+        .setOperationId(id)
+        .setUserId("u")
+        .setSessionId("s")
+        .setOwner("instance-a")
+        .setState(OperationRecord.State.RUNNING)
+        .setReattachable(true)
+        .addTags("t1")
+        .setCreatedAtMs(42)
+        .build();
   }
 
   @Test
   void storedRecordsAreReadBackAndRemoved() throws Exception {
-    OperationRegistry registry = new HazelcastOperationRegistry(member, new Blocking(blocking), 3600);
+    OperationRegistry registry =
+        new HazelcastOperationRegistry(member, new Blocking(blocking), 3600);
     String id = UUID.randomUUID().toString();
     assertThat(await(registry.get(id))).isEmpty();
     await(registry.put(record(id)));

@@ -45,8 +45,9 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
   private static SessionStore newStore(int tombstones) {
     try {
       int port = freePort();
-      com.hazelcast.config.Config config = HazelcastCluster.config(LoopbackMember.options(port), tombstones,
-          java.util.Optional.empty());
+      com.hazelcast.config.Config config =
+          HazelcastCluster.config(
+              LoopbackMember.options(port), tombstones, java.util.Optional.empty());
       // Hazelcast bounds a map per partition (size / partitions each): few partitions keep the
       // bound close to the configured size in a small test.
       config.setProperty("hazelcast.partition.count", "7");

@@ -11,7 +11,16 @@ final class LoopbackMember {
   private LoopbackMember() {}
 
   static ClusterOptions options(int port) {
-    return new ClusterOptions(true, "test-" + UUID.randomUUID(), port, List.of("127.0.0.1:" + port),
-        "test", "127.0.0.1:1", Optional.empty(), Optional.empty(), 5, 64L << 20);
+    return new ClusterOptions(
+        true,
+        "test-" + UUID.randomUUID(),
+        port,
+        List.of("127.0.0.1:" + port),
+        "test",
+        "127.0.0.1:1",
+        Optional.empty(),
+        Optional.empty(),
+        5,
+        64L << 20);
   }
 }

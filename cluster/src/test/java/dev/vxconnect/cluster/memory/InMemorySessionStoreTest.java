@@ -1,10 +1,10 @@
 package dev.vxconnect.cluster.memory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.cluster.SessionStoreContractTest;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class InMemorySessionStoreTest extends SessionStoreContractTest {
 
@@ -19,6 +19,8 @@ class InMemorySessionStoreTest extends SessionStoreContractTest {
       awaitResult(store().close("alice", "s" + i, false));
     }
     assertThat(awaitResult(store().isClosed("alice", "s0"))).as("oldest forgotten").isFalse();
-    assertThat(awaitResult(store().isClosed("alice", "s" + (TOMBSTONES + 1)))).as("newest kept").isTrue();
+    assertThat(awaitResult(store().isClosed("alice", "s" + (TOMBSTONES + 1))))
+        .as("newest kept")
+        .isTrue();
   }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.vxconnect.e2e.support.AdminHttp;
-import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.HeadlessChromium;
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +51,11 @@ class AdminE2ETest {
 
   @BeforeAll
   void startServer() throws Exception {
-    server = ServerProcess.start("admin-json-log", List.of("vxconnect.admin.port=" + adminPort),
-        Map.of("VXCONNECT_LOG_FORMAT", "json"));
+    server =
+        ServerProcess.start(
+            "admin-json-log",
+            List.of("vxconnect.admin.port=" + adminPort),
+            Map.of("VXCONNECT_LOG_FORMAT", "json"));
     admin = new AdminHttp(adminPort);
   }
 
@@ -72,12 +74,14 @@ class AdminE2ETest {
       assertThat((Row[]) spark.sql("select 1 as one").collect()).hasSize(1);
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
 
-      HealthCheckResponse health = HealthGrpc.newBlockingStub(raw.channel())
-          .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.newBuilder().build());
+      HealthCheckResponse health =
+          HealthGrpc.newBlockingStub(raw.channel())
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.newBuilder().build());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-      Dataset<Row> query = spark.sql(SLOW); // its SqlCommand done here: the only operation running is the query
+      Dataset<Row> query =
+          spark.sql(SLOW); // its SqlCommand done here: the only operation running is the query
       Future<?> slow = background.submit(() -> query.collect());
       String sessions = awaitBody(admin, "/admin/sessions", "\"RUNNING\"");
       assertThat(sessions).contains("\"sessionId\" : \"" + sessionId + "\"");
@@ -88,11 +92,14 @@ class AdminE2ETest {
       String metrics = admin.get("/metrics");
       assertThat(gauge(metrics, "vxconnect_sessions")).isGreaterThanOrEqualTo(1);
       assertThat(gauge(metrics, "vxconnect_operations{state=\"running\"}")).isEqualTo(1);
-      assertThat(gauge(metrics, "vxconnect_rpc_seconds_count{method=\"ExecutePlan\",status=\"OK\"}"))
+      assertThat(
+              gauge(metrics, "vxconnect_rpc_seconds_count{method=\"ExecutePlan\",status=\"OK\"}"))
           .isGreaterThanOrEqualTo(1);
-      assertThat(gauge(metrics, "vxconnect_rpc_seconds_count{method=\"health.Check\",status=\"OK\"}"))
+      assertThat(
+              gauge(metrics, "vxconnect_rpc_seconds_count{method=\"health.Check\",status=\"OK\"}"))
           .isEqualTo(1);
-      assertThat(metrics).contains("vxconnect_results_buffered_bytes")
+      assertThat(metrics)
+          .contains("vxconnect_results_buffered_bytes")
           .contains("vxconnect_admission_refusals_total{reason=\"session_operations\"}")
           .contains("vxconnect_reattaches_total")
           .contains("vxconnect_sessions_takeovers_total")
@@ -107,8 +114,11 @@ class AdminE2ETest {
 
   @Test
   void theAdminPageRendersInHeadlessChromiumWithTheRunningSession() throws Exception {
-    assertThat(HeadlessChromium.binary()).as("Debian's chromium, a test prerequisite (apt-get install chromium;"
-        + " .ci/run installs it): the page cannot be rendered without it").isPresent();
+    assertThat(HeadlessChromium.binary())
+        .as(
+            "Debian's chromium, a test prerequisite (apt-get install chromium;"
+                + " .ci/run installs it): the page cannot be rendered without it")
+        .isPresent();
     try (SparkSession spark = Sessions.connect(server.url())) {
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
       Dataset<Row> query = spark.sql(SLOW);
@@ -123,10 +133,16 @@ class AdminE2ETest {
 
       String dom = HeadlessChromium.dumpDom("http://127.0.0.1:" + adminPort + "/admin");
 
-      assertThat(dom).contains("<title>vxconnect " + listed.get("instance").asText() + "</title>")
-          .containsPattern("<tr class=\"session\"><td><code>" + sessionId + "</code></td><td>[^<]+</td><td>"
-              + Pattern.quote(listed.get("instance").asText()) + "</td>")
-          .contains("<tr class=\"operation\"><td><code>" + operationId + "</code></td><td>RUNNING</td>")
+      assertThat(dom)
+          .contains("<title>vxconnect " + listed.get("instance").asText() + "</title>")
+          .containsPattern(
+              "<tr class=\"session\"><td><code>"
+                  + sessionId
+                  + "</code></td><td>[^<]+</td><td>"
+                  + Pattern.quote(listed.get("instance").asText())
+                  + "</td>")
+          .contains(
+              "<tr class=\"operation\"><td><code>" + operationId + "</code></td><td>RUNNING</td>")
           .contains("<code>" + listed.get("instance").asText() + "</code>: ");
       interruptAndWait(spark, slow);
     }
@@ -146,7 +162,8 @@ class AdminE2ETest {
       assertThat(ran.has("@timestamp")).isTrue();
       JsonNode opened = awaitEvent("Session " + sessionId + " of user ");
       assertThat(opened.get("session").asText()).isEqualTo(sessionId);
-      assertThat(opened.get("message").asText()).endsWith(" of user " + opened.get("user").asText() + " opened");
+      assertThat(opened.get("message").asText())
+          .endsWith(" of user " + opened.get("user").asText() + " opened");
       assertThat(opened.has("operation")).as("a session's event names no operation").isFalse();
     }
   }

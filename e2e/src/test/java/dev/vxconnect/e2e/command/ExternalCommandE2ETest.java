@@ -23,7 +23,8 @@ class ExternalCommandE2ETest extends E2ETestBase {
     }
   }
 
-  private static scala.collection.immutable.Map<String, String> options(Map<String, String> options) {
+  private static scala.collection.immutable.Map<String, String> options(
+      Map<String, String> options) {
     return scala.collection.immutable.Map$.MODULE$.from(CollectionConverters.asScala(options));
   }
 
@@ -31,9 +32,15 @@ class ExternalCommandE2ETest extends E2ETestBase {
   void runnerOfTheSessionsJar() {
     // Renamed: Spark's Connect planner names the output column "value", classic Spark
     // "command_output" (Spark's own Connect server answers the same as vxconnect).
-    checkOrdered(s -> s.executeCommand(RUNNER, "refresh  all the things",
-        options(Map.of("mode", "fast", "Level", "3"))).toDF("out"));
-    checkOrdered(s -> s.executeCommand(RUNNER, "one", options(Map.of())).selectExpr("count(*) as n"));
+    checkOrdered(
+        s ->
+            s.executeCommand(
+                    RUNNER,
+                    "refresh  all the things",
+                    options(Map.of("mode", "fast", "Level", "3")))
+                .toDF("out"));
+    checkOrdered(
+        s -> s.executeCommand(RUNNER, "one", options(Map.of())).selectExpr("count(*) as n"));
   }
 
   @Test

@@ -19,22 +19,31 @@ class ClientConfigCompatE2ETest extends ServerTestBase {
   void theClientIsTheVersionUnderTest() {
     String version = System.getProperty("vxconnect.e2e.clientVersion");
     assertThat(version).as("-Dvxconnect.e2e.clientVersion (set by e2e/pom.xml)").isNotNull();
-    assertThat(org.apache.spark.sql.connect.SparkSession.class.getProtectionDomain().getCodeSource()
-        .getLocation().getPath()).endsWith("/spark-connect-client-jvm_2.13-" + version + ".jar");
+    assertThat(
+            org.apache.spark.sql.connect.SparkSession.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath())
+        .endsWith("/spark-connect-client-jvm_2.13-" + version + ".jar");
     assertThat(org.apache.spark.SparkBuildInfo.spark_version()).isEqualTo(version);
   }
 
   @Test
   void localRelationLimitsAreAnsweredAsPlainByteCounts() {
-    for (String key : new String[] {
-        "spark.sql.session.localRelationSizeLimit", "spark.sql.session.localRelationChunkSizeLimit"}) {
+    for (String key :
+        new String[] {
+          "spark.sql.session.localRelationSizeLimit",
+          "spark.sql.session.localRelationChunkSizeLimit"
+        }) {
       String value = spark.conf().get(key);
       assertThat(value).as(key).matches("\\d+");
       assertThat(Long.parseLong(value)).as(key).isPositive();
     }
     // Set as a byte string, read back as a number.
     spark.conf().set("spark.sql.session.localRelationSizeLimit", "1g");
-    assertThat(spark.conf().get("spark.sql.session.localRelationSizeLimit")).isEqualTo("1073741824");
+    assertThat(spark.conf().get("spark.sql.session.localRelationSizeLimit"))
+        .isEqualTo("1073741824");
   }
 
   @Test

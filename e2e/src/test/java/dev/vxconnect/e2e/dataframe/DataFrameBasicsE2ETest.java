@@ -25,7 +25,11 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test
   void selectAndFilter() {
-    check(s -> People.people(s).select(col("name"), col("age").plus(1).as("next_age")).filter(col("age").gt(30)));
+    check(
+        s ->
+            People.people(s)
+                .select(col("name"), col("age").plus(1).as("next_age"))
+                .filter(col("age").gt(30)));
     check(s -> People.people(s).where("city = 'Paris' and salary > 5000").select("id", "name"));
     check(s -> People.people(s).filter(col("city").isNull().or(col("age").isNull())));
     check(s -> People.people(s).filter(col("name").isin("Alice", "Bob", "Zed")).select(col("*")));
@@ -33,11 +37,13 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test
   void withColumnRenameAndDrop() {
-    check(s -> People.people(s)
-        .withColumn("salary_k", col("salary").divide(1000))
-        .withColumn("senior", col("age").geq(40))
-        .withColumnRenamed("name", "full_name")
-        .drop("joined", "city"));
+    check(
+        s ->
+            People.people(s)
+                .withColumn("salary_k", col("salary").divide(1000))
+                .withColumn("senior", col("age").geq(40))
+                .withColumnRenamed("name", "full_name")
+                .drop("joined", "city"));
     Map<String, Column> added = new LinkedHashMap<>();
     added.put("a", lit(1));
     added.put("b", col("id").multiply(10));
@@ -50,27 +56,54 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test
   void selectExprAndExpressions() {
-    check(s -> People.people(s).selectExpr("id", "upper(name) as up", "age * 2 as double_age",
-        "salary is null as no_salary", "year(joined) as y"));
-    check(s -> People.people(s).select(expr("concat_ws('-', name, city)").as("label"), expr("abs(age - 40)").as("dist")));
+    check(
+        s ->
+            People.people(s)
+                .selectExpr(
+                    "id",
+                    "upper(name) as up",
+                    "age * 2 as double_age",
+                    "salary is null as no_salary",
+                    "year(joined) as y"));
+    check(
+        s ->
+            People.people(s)
+                .select(
+                    expr("concat_ws('-', name, city)").as("label"),
+                    expr("abs(age - 40)").as("dist")));
   }
 
   @Test
   void whenOtherwiseAndCast() {
-    check(s -> People.people(s).select(col("id"),
-        when(col("age").lt(30), "young").when(col("age").lt(45), "middle").otherwise("senior").as("band"),
-        col("salary").cast("int").as("salary_int"),
-        col("age").cast(DataTypes.StringType).as("age_str"),
-        col("joined").cast("timestamp").as("joined_ts"),
-        col("id").cast("double").as("id_d"),
-        lit("123").cast("bigint").as("parsed")));
+    check(
+        s ->
+            People.people(s)
+                .select(
+                    col("id"),
+                    when(col("age").lt(30), "young")
+                        .when(col("age").lt(45), "middle")
+                        .otherwise("senior")
+                        .as("band"),
+                    col("salary").cast("int").as("salary_int"),
+                    col("age").cast(DataTypes.StringType).as("age_str"),
+                    col("joined").cast("timestamp").as("joined_ts"),
+                    col("id").cast("double").as("id_d"),
+                    lit("123").cast("bigint").as("parsed")));
   }
 
   @Test
   void groupByAndAgg() {
-    check(s -> People.people(s).groupBy("city").agg(
-        count("*").as("n"), sum("salary").as("total"), avg("age").as("avg_age"),
-        min("joined").as("first_join"), max("name").as("last_name"), countDistinct("age").as("ages")));
+    check(
+        s ->
+            People.people(s)
+                .groupBy("city")
+                .agg(
+                    count("*").as("n"),
+                    sum("salary").as("total"),
+                    avg("age").as("avg_age"),
+                    min("joined").as("first_join"),
+                    max("name").as("last_name"),
+                    countDistinct("age").as("ages")));
     check(s -> People.people(s).groupBy(col("city"), col("age").geq(40).as("senior")).count());
     check(s -> People.people(s).agg(sum("age"), max("salary")));
     Map<String, String> aggs = new LinkedHashMap<>();
@@ -82,7 +115,8 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
   @Test
   void orderByLimitOffset() {
     checkOrdered(s -> People.people(s).orderBy(col("age").desc_nulls_last(), col("id")).limit(5));
-    checkOrdered(s -> People.people(s).sort(col("city").asc_nulls_first(), col("name").desc()).offset(3));
+    checkOrdered(
+        s -> People.people(s).sort(col("city").asc_nulls_first(), col("name").desc()).offset(3));
     checkOrdered(s -> People.people(s).orderBy("id").offset(2).limit(3));
     check(s -> People.people(s).limit(0));
   }
@@ -97,19 +131,28 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test
   void aliasAndSelfJoin() {
-    check(s -> {
-      var a = People.people(s).alias("a");
-      var b = People.people(s).as("b");
-      return a.join(b, col("a.city").equalTo(col("b.city")).and(col("a.id").lt(col("b.id"))))
-          .select(col("a.name").as("first"), col("b.name").as("second"), col("a.city"));
-    });
+    check(
+        s -> {
+          var a = People.people(s).alias("a");
+          var b = People.people(s).as("b");
+          return a.join(b, col("a.city").equalTo(col("b.city")).and(col("a.id").lt(col("b.id"))))
+              .select(col("a.name").as("first"), col("b.name").as("second"), col("a.city"));
+        });
   }
 
   @Test
   void hints() {
-    check(s -> People.people(s).join(People.cities(s).hint("broadcast"), "city").select("name", "country"));
+    check(
+        s ->
+            People.people(s)
+                .join(People.cities(s).hint("broadcast"), "city")
+                .select("name", "country"));
     check(s -> People.people(s).hint("rebalance").select("id"));
-    check(s -> People.people(s).join(People.cities(s).hint("shuffle_hash"), "city").select("name", "population"));
+    check(
+        s ->
+            People.people(s)
+                .join(People.cities(s).hint("shuffle_hash"), "city")
+                .select("name", "population"));
   }
 
   @Test
@@ -129,11 +172,14 @@ class DataFrameBasicsE2ETest extends E2ETestBase {
 
   @Test
   void transformChains() {
-    check(s -> People.people(s)
-        .filter("age is not null")
-        .withColumn("decade", expr("floor(age / 10) * 10"))
-        .groupBy("decade").agg(count("*").as("n"), avg("salary").as("avg_salary"))
-        .filter(col("n").gt(1))
-        .orderBy("decade"));
+    check(
+        s ->
+            People.people(s)
+                .filter("age is not null")
+                .withColumn("decade", expr("floor(age / 10) * 10"))
+                .groupBy("decade")
+                .agg(count("*").as("n"), avg("salary").as("avg_salary"))
+                .filter(col("n").gt(1))
+                .orderBy("decade"));
   }
 }

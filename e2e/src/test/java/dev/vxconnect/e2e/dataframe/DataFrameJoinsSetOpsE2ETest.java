@@ -17,26 +17,41 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DataFrameJoinsSetOpsE2ETest extends E2ETestBase {
 
   private static Dataset<Row> left(SparkSession s) {
-    return s.sql("select * from values (1, 'a'), (2, 'b'), (2, 'bb'), (3, 'c'), (null, 'n') as t(k, lv)");
+    return s.sql(
+        "select * from values (1, 'a'), (2, 'b'), (2, 'bb'), (3, 'c'), (null, 'n') as t(k, lv)");
   }
 
   private static Dataset<Row> right(SparkSession s) {
-    return s.sql("select * from values (2, 'X'), (3, 'Y'), (3, 'YY'), (4, 'Z'), (null, 'N') as t(k, rv)");
+    return s.sql(
+        "select * from values (2, 'X'), (3, 'Y'), (3, 'YY'), (4, 'Z'), (null, 'N') as t(k, rv)");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inner", "left", "right", "full", "left_semi", "left_anti", "outer", "leftouter", "semi", "anti"})
+  @ValueSource(
+      strings = {
+        "inner",
+        "left",
+        "right",
+        "full",
+        "left_semi",
+        "left_anti",
+        "outer",
+        "leftouter",
+        "semi",
+        "anti"
+      })
   void joinTypesWithCondition(String joinType) {
-    check(s -> {
-      Dataset<Row> l = left(s);
-      Dataset<Row> r = right(s);
-      Dataset<Row> joined = l.join(r, l.col("k").equalTo(r.col("k")), joinType);
-      // The JVM client cannot turn rows with two columns of the same name into Rows (its Arrow
-      // reader looks fields up by name), whichever server it talks to: the keys are renamed.
-      return joinType.contains("semi") || joinType.contains("anti")
-          ? joined.select(l.col("k").as("lk"), col("lv"))
-          : joined.select(l.col("k").as("lk"), col("lv"), r.col("k").as("rk"), col("rv"));
-    });
+    check(
+        s -> {
+          Dataset<Row> l = left(s);
+          Dataset<Row> r = right(s);
+          Dataset<Row> joined = l.join(r, l.col("k").equalTo(r.col("k")), joinType);
+          // The JVM client cannot turn rows with two columns of the same name into Rows (its Arrow
+          // reader looks fields up by name), whichever server it talks to: the keys are renamed.
+          return joinType.contains("semi") || joinType.contains("anti")
+              ? joined.select(l.col("k").as("lk"), col("lv"))
+              : joined.select(l.col("k").as("lk"), col("lv"), r.col("k").as("rk"), col("rv"));
+        });
   }
 
   @Test
@@ -48,12 +63,13 @@ class DataFrameJoinsSetOpsE2ETest extends E2ETestBase {
 
   @Test
   void joinWithComplexCondition() {
-    check(s -> {
-      Dataset<Row> l = left(s).alias("l");
-      Dataset<Row> r = right(s).alias("r");
-      return l.join(r, col("l.k").leq(col("r.k")).and(col("r.rv").notEqual("ZZ")), "left")
-          .select(col("l.k").as("lk"), col("lv"), col("r.k").as("rk"), col("rv"));
-    });
+    check(
+        s -> {
+          Dataset<Row> l = left(s).alias("l");
+          Dataset<Row> r = right(s).alias("r");
+          return l.join(r, col("l.k").leq(col("r.k")).and(col("r.rv").notEqual("ZZ")), "left")
+              .select(col("l.k").as("lk"), col("lv"), col("r.k").as("rk"), col("rv"));
+        });
   }
 
   @Test
@@ -67,7 +83,12 @@ class DataFrameJoinsSetOpsE2ETest extends E2ETestBase {
     check(s -> left(s).union(right(s)));
     check(s -> left(s).unionAll(left(s)));
     check(s -> left(s).select("lv", "k").unionByName(left(s)));
-    check(s -> left(s).unionByName(right(s).withColumnRenamed("rv", "other").withColumn("extra", lit(true)), true));
+    check(
+        s ->
+            left(s)
+                .unionByName(
+                    right(s).withColumnRenamed("rv", "other").withColumn("extra", lit(true)),
+                    true));
   }
 
   @Test
@@ -80,10 +101,13 @@ class DataFrameJoinsSetOpsE2ETest extends E2ETestBase {
 
   @Test
   void joinThenAggregate() {
-    check(s -> {
-      Dataset<Row> p = People.people(s);
-      Dataset<Row> c = People.cities(s);
-      return p.join(c, p.col("city").equalTo(c.col("city")), "left").groupBy(c.col("country")).count();
-    });
+    check(
+        s -> {
+          Dataset<Row> p = People.people(s);
+          Dataset<Row> c = People.cities(s);
+          return p.join(c, p.col("city").equalTo(c.col("city")), "left")
+              .groupBy(c.col("country"))
+              .count();
+        });
   }
 }

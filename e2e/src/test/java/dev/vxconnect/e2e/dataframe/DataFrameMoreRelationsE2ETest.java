@@ -41,21 +41,28 @@ class DataFrameMoreRelationsE2ETest extends E2ETestBase {
     // The classic Dataset prints one more line break after "only showing top n rows" than the
     // client does (whatever the server): the tables are compared without trailing blank lines.
     checkValue(s -> Captured.stdout(() -> People.people(s).orderBy("id").show(3)).stripTrailing());
-    checkValue(s -> Captured.stdout(() -> People.people(s).orderBy("id").show(2, 4, true)).stripTrailing());
+    checkValue(
+        s ->
+            Captured.stdout(() -> People.people(s).orderBy("id").show(2, 4, true)).stripTrailing());
   }
 
   @Test
   void columnsByRegex() {
-    check(s -> {
-      Dataset<Row> people = People.people(s);
-      return people.select(people.colRegex("`(id|na.*)`"));
-    });
+    check(
+        s -> {
+          Dataset<Row> people = People.people(s);
+          return people.select(people.colRegex("`(id|na.*)`"));
+        });
   }
 
   @Test
   void watermarkOnBatchDataIsANoOp() {
-    check(s -> People.people(s).withColumn("ts", col("joined").cast("timestamp"))
-        .withWatermark("ts", "1 day").select("id", "ts"));
+    check(
+        s ->
+            People.people(s)
+                .withColumn("ts", col("joined").cast("timestamp"))
+                .withWatermark("ts", "1 day")
+                .select("id", "ts"));
   }
 
   @Test
@@ -68,44 +75,68 @@ class DataFrameMoreRelationsE2ETest extends E2ETestBase {
 
   @Test
   void functionsCalledByName() {
-    check(s -> People.people(s).select(col("id"), call_function("upper", col("name")).as("up"),
-        call_function("abs", col("age").minus(40)).as("dist")));
+    check(
+        s ->
+            People.people(s)
+                .select(
+                    col("id"),
+                    call_function("upper", col("name")).as("up"),
+                    call_function("abs", col("age").minus(40)).as("dist")));
   }
 
   @Test
   void rowsPlacedByPartitionId() {
-    check(s -> s.range(0, 30, 1, 2).repartitionById(3, col("id").mod(3).cast("int"))
-        .select(spark_partition_id().as("p"), col("id")));
+    check(
+        s ->
+            s.range(0, 30, 1, 2)
+                .repartitionById(3, col("id").mod(3).cast("int"))
+                .select(spark_partition_id().as("p"), col("id")));
   }
 
   @Test
   void jsonAndCsvParsedFromStrings() {
-    check(s -> s.read().json(s.createDataset(List.of("{\"a\": 1, \"b\": \"x\"}", "{\"a\": 2}", "{\"b\": \"z\"}"),
-        Encoders.STRING())));
-    check(s -> s.read().option("header", "true").option("inferSchema", "true")
-        .csv(s.createDataset(List.of("n,name", "1,one", "2,two"), Encoders.STRING())));
+    check(
+        s ->
+            s.read()
+                .json(
+                    s.createDataset(
+                        List.of("{\"a\": 1, \"b\": \"x\"}", "{\"a\": 2}", "{\"b\": \"z\"}"),
+                        Encoders.STRING())));
+    check(
+        s ->
+            s.read()
+                .option("header", "true")
+                .option("inferSchema", "true")
+                .csv(s.createDataset(List.of("n,name", "1,one", "2,two"), Encoders.STRING())));
   }
 
   @Test
   void scalarAndExistsSubqueries() {
-    check(s -> {
-      Dataset<Row> people = People.people(s);
-      return people.where(col("age").equalTo(people.select(max("age")).scalar())).select("id", "name");
-    });
-    check(s -> {
-      Dataset<Row> people = People.people(s).as("p");
-      Dataset<Row> cities = People.cities(s).as("c");
-      return people.where(cities.where(col("c.city").equalTo(col("p.city").outer())).exists())
-          .select("p.id");
-    });
+    check(
+        s -> {
+          Dataset<Row> people = People.people(s);
+          return people
+              .where(col("age").equalTo(people.select(max("age")).scalar()))
+              .select("id", "name");
+        });
+    check(
+        s -> {
+          Dataset<Row> people = People.people(s).as("p");
+          Dataset<Row> cities = People.cities(s).as("c");
+          return people
+              .where(cities.where(col("c.city").equalTo(col("p.city").outer())).exists())
+              .select("p.id");
+        });
   }
 
   @Test
   void lateralJoin() {
-    check(s -> {
-      Dataset<Row> people = People.people(s).as("p");
-      return people.lateralJoin(s.range(2).select(col("id").plus(col("p.age").outer()).as("later")))
-          .select("p.id", "later");
-    });
+    check(
+        s -> {
+          Dataset<Row> people = People.people(s).as("p");
+          return people
+              .lateralJoin(s.range(2).select(col("id").plus(col("p.age").outer()).as("later")))
+              .select("p.id", "later");
+        });
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class FunctionsE2ETest extends E2ETestBase {
 
   private static Dataset<Row> words(SparkSession s) {
-    return s.sql("""
+    return s.sql(
+        """
         select * from values
           (1, 'Hello World', '  padded  ', 'a,b,,c', 'Ünïcödé ☃', date'2024-02-29', timestamp'2024-02-29 13:45:30.5'),
           (2, 'spark connect', '', 'x', '日本語テキスト', date'1999-12-31', timestamp'1999-12-31 23:59:59'),
@@ -26,7 +27,8 @@ class FunctionsE2ETest extends E2ETestBase {
   }
 
   private static Dataset<Row> arraysAndMaps(SparkSession s) {
-    return s.sql("""
+    return s.sql(
+        """
         select * from values
           (array(3, 1, 2, 3), map('a', 1, 'b', 2)),
           (array(), map()),
@@ -52,137 +54,314 @@ class FunctionsE2ETest extends E2ETestBase {
 
   @Test
   void stringFunctions() {
-    checkColumns(s -> words(s), col("id"),
-        upper(col("s")), lower(col("s")), initcap(col("s")), length(col("u")), trim(col("p")),
-        ltrim(col("p")), rtrim(col("p")), lpad(col("s"), 15, "*"), rpad(col("s"), 3, "-"),
-        concat(col("s"), lit("!")), concat_ws("|", col("s"), col("p"), col("u")),
-        substring(col("s"), 2, 4), substring_index(col("csv"), ",", 2), reverse(col("u")),
-        repeat(col("s"), 2), instr(col("s"), "o"), locate("o", col("s"), 6), translate(col("s"), "lo", "01"),
-        split(col("csv"), ","), format_string("%s has %d", col("s"), col("id")),
-        ascii(col("s")), base64(col("s").cast("binary")), soundex(col("s")), left(col("u"), lit(3)),
-        octet_length(col("u")), bit_length(col("u")));
+    checkColumns(
+        s -> words(s),
+        col("id"),
+        upper(col("s")),
+        lower(col("s")),
+        initcap(col("s")),
+        length(col("u")),
+        trim(col("p")),
+        ltrim(col("p")),
+        rtrim(col("p")),
+        lpad(col("s"), 15, "*"),
+        rpad(col("s"), 3, "-"),
+        concat(col("s"), lit("!")),
+        concat_ws("|", col("s"), col("p"), col("u")),
+        substring(col("s"), 2, 4),
+        substring_index(col("csv"), ",", 2),
+        reverse(col("u")),
+        repeat(col("s"), 2),
+        instr(col("s"), "o"),
+        locate("o", col("s"), 6),
+        translate(col("s"), "lo", "01"),
+        split(col("csv"), ","),
+        format_string("%s has %d", col("s"), col("id")),
+        ascii(col("s")),
+        base64(col("s").cast("binary")),
+        soundex(col("s")),
+        left(col("u"), lit(3)),
+        octet_length(col("u")),
+        bit_length(col("u")));
   }
 
   @Test
   void regexFunctions() {
-    checkColumns(s -> words(s), col("id"),
-        regexp_replace(col("s"), "[aeiou]", "_"), regexp_extract(col("s"), "(\\w+) (\\w+)", 2),
-        col("s").rlike("^[A-Z]"), col("s").like("%o%"), col("s").ilike("hello%"),
-        regexp_extract_all(col("s"), lit("o(\\w)"), lit(1)), regexp_count(col("s"), lit("o")),
-        col("s").startsWith("spark"), col("s").endsWith("World"), col("s").contains("conn"));
+    checkColumns(
+        s -> words(s),
+        col("id"),
+        regexp_replace(col("s"), "[aeiou]", "_"),
+        regexp_extract(col("s"), "(\\w+) (\\w+)", 2),
+        col("s").rlike("^[A-Z]"),
+        col("s").like("%o%"),
+        col("s").ilike("hello%"),
+        regexp_extract_all(col("s"), lit("o(\\w)"), lit(1)),
+        regexp_count(col("s"), lit("o")),
+        col("s").startsWith("spark"),
+        col("s").endsWith("World"),
+        col("s").contains("conn"));
   }
 
   @Test
   void dateAndTimeFunctions() {
-    checkColumns(s -> words(s), col("id"),
-        year(col("d")), month(col("d")), dayofmonth(col("d")), dayofweek(col("d")), dayofyear(col("d")),
-        weekofyear(col("d")), quarter(col("d")), last_day(col("d")), date_add(col("d"), 1),
-        date_sub(col("d"), 365), add_months(col("d"), 12), months_between(col("d"), lit("2000-01-01")),
-        datediff(col("d"), lit("2000-01-01")), next_day(col("d"), "Mon"), trunc(col("d"), "month"),
-        date_format(col("ts"), "yyyy/MM/dd HH:mm:ss.SSS"), hour(col("ts")), minute(col("ts")), second(col("ts")),
-        date_trunc("hour", col("ts")), to_date(lit("2021-07-04")), to_timestamp(lit("2021-07-04 10:11:12")),
-        unix_timestamp(col("ts")), from_unixtime(lit(86400L)), make_date(lit(2020), lit(2), lit(29)),
-        to_date(lit("04/07/2021"), "dd/MM/yyyy"), col("ts").cast("date"), col("d").cast("timestamp_ntz"));
-    checkColumns(s -> s.sql("select 1"), to_utc_timestamp(lit("2024-06-01 12:00:00"), "Europe/Paris"),
+    checkColumns(
+        s -> words(s),
+        col("id"),
+        year(col("d")),
+        month(col("d")),
+        dayofmonth(col("d")),
+        dayofweek(col("d")),
+        dayofyear(col("d")),
+        weekofyear(col("d")),
+        quarter(col("d")),
+        last_day(col("d")),
+        date_add(col("d"), 1),
+        date_sub(col("d"), 365),
+        add_months(col("d"), 12),
+        months_between(col("d"), lit("2000-01-01")),
+        datediff(col("d"), lit("2000-01-01")),
+        next_day(col("d"), "Mon"),
+        trunc(col("d"), "month"),
+        date_format(col("ts"), "yyyy/MM/dd HH:mm:ss.SSS"),
+        hour(col("ts")),
+        minute(col("ts")),
+        second(col("ts")),
+        date_trunc("hour", col("ts")),
+        to_date(lit("2021-07-04")),
+        to_timestamp(lit("2021-07-04 10:11:12")),
+        unix_timestamp(col("ts")),
+        from_unixtime(lit(86400L)),
+        make_date(lit(2020), lit(2), lit(29)),
+        to_date(lit("04/07/2021"), "dd/MM/yyyy"),
+        col("ts").cast("date"),
+        col("d").cast("timestamp_ntz"));
+    checkColumns(
+        s -> s.sql("select 1"),
+        to_utc_timestamp(lit("2024-06-01 12:00:00"), "Europe/Paris"),
         from_utc_timestamp(lit("2024-06-01 12:00:00"), "America/New_York"),
         make_timestamp(lit(2024), lit(1), lit(2), lit(3), lit(4), lit(5.5)),
-        timestamp_seconds(lit(1_700_000_000L)), date_from_unix_date(lit(19000)),
+        timestamp_seconds(lit(1_700_000_000L)),
+        date_from_unix_date(lit(19000)),
         window(lit("2024-01-01 10:07:00").cast("timestamp"), "5 minutes"));
   }
 
   @Test
   void mathFunctions() {
-    checkColumns(s -> s.range(-3, 4).toDF(), col("id"),
-        abs(col("id")), pow(col("id"), 2), sqrt(abs(col("id"))), exp(col("id")), log1p(abs(col("id"))),
-        signum(col("id")), ceil(col("id").divide(2)), floor(col("id").divide(2)), round(col("id").divide(3), 3),
-        bround(lit(2.5), 0), pmod(col("id"), lit(3)), col("id").mod(3), greatest(col("id"), lit(0)),
-        least(col("id"), lit(0)), hex(col("id")), conv(lit("ff"), 16, 2), factorial(abs(col("id"))),
-        sin(col("id")), cos(col("id")), atan2(col("id"), lit(2)), degrees(lit(Math.PI)), shiftleft(col("id"), 2),
-        bitwise_not(col("id")), col("id").bitwiseAND(3), log(2.0, lit(1024)), cbrt(lit(27)), rint(lit(2.5)),
-        e(), pi(), negate(col("id")));
-    checkColumns(s -> s.sql("select * from values (10.0d), (0.0d), (-0.0d), (cast('NaN' as double)), (cast('Infinity' as double)) as t(x)"),
-        col("x"), isnan(col("x")), nanvl(col("x"), lit(-1.0)), col("x").divide(3), try_divide(col("x"), lit(0)),
-        col("x").equalTo(lit(Double.NaN)), signum(col("x")));
+    checkColumns(
+        s -> s.range(-3, 4).toDF(),
+        col("id"),
+        abs(col("id")),
+        pow(col("id"), 2),
+        sqrt(abs(col("id"))),
+        exp(col("id")),
+        log1p(abs(col("id"))),
+        signum(col("id")),
+        ceil(col("id").divide(2)),
+        floor(col("id").divide(2)),
+        round(col("id").divide(3), 3),
+        bround(lit(2.5), 0),
+        pmod(col("id"), lit(3)),
+        col("id").mod(3),
+        greatest(col("id"), lit(0)),
+        least(col("id"), lit(0)),
+        hex(col("id")),
+        conv(lit("ff"), 16, 2),
+        factorial(abs(col("id"))),
+        sin(col("id")),
+        cos(col("id")),
+        atan2(col("id"), lit(2)),
+        degrees(lit(Math.PI)),
+        shiftleft(col("id"), 2),
+        bitwise_not(col("id")),
+        col("id").bitwiseAND(3),
+        log(2.0, lit(1024)),
+        cbrt(lit(27)),
+        rint(lit(2.5)),
+        e(),
+        pi(),
+        negate(col("id")));
+    checkColumns(
+        s ->
+            s.sql(
+                "select * from values (10.0d), (0.0d), (-0.0d), (cast('NaN' as double)), (cast('Infinity' as double)) as t(x)"),
+        col("x"),
+        isnan(col("x")),
+        nanvl(col("x"), lit(-1.0)),
+        col("x").divide(3),
+        try_divide(col("x"), lit(0)),
+        col("x").equalTo(lit(Double.NaN)),
+        signum(col("x")));
   }
 
   @Test
   void collectionFunctions() {
-    checkColumns(FunctionsE2ETest::arraysAndMaps,
-        size(col("xs")), array_contains(col("xs"), 3), array_distinct(col("xs")), array_sort(col("xs")),
-        sort_array(col("xs"), false), array_max(col("xs")), array_min(col("xs")), array_position(col("xs"), 3),
-        try_element_at(col("xs"), lit(1)), array_remove(col("xs"), 3), array_union(col("xs"), array(lit(9))),
-        array_intersect(col("xs"), array(lit(1), lit(3))), array_except(col("xs"), array(lit(1))),
-        array_join(col("xs"), "-", "?"), slice(col("xs"), 2, 2), flatten(array(col("xs"), array(lit(0)))),
-        arrays_zip(col("xs"), array_sort(col("xs"))), array_repeat(lit("r"), 2), sequence(lit(1), lit(5), lit(2)),
-        map_keys(col("m")), map_values(col("m")), map_entries(col("m")), try_element_at(col("m"), lit("a")),
-        map_concat(col("m"), map(lit("new"), lit(0))), map_from_arrays(array(lit("k")), array(lit(1))),
-        array_append(col("xs"), lit(7)), array_compact(col("xs")), cardinality(col("xs")));
-    // Lambda variables are named from a per-JVM counter (x_0, x_1...): aliased, so only values are compared.
-    check(s -> arraysAndMaps(s).select(transform(col("xs"), x -> x.plus(1)).as("plus_one"),
-        filter(col("xs"), x -> x.gt(1)).as("above_one"),
-        aggregate(col("xs"), lit(0), (acc, x) -> acc.plus(coalesce(x, lit(0)))).as("total"),
-        transform_values(col("m"), (k, v) -> v.multiply(10)).as("times_ten"),
-        map_filter(col("m"), (k, v) -> k.notEqual("a")).as("without_a")));
+    checkColumns(
+        FunctionsE2ETest::arraysAndMaps,
+        size(col("xs")),
+        array_contains(col("xs"), 3),
+        array_distinct(col("xs")),
+        array_sort(col("xs")),
+        sort_array(col("xs"), false),
+        array_max(col("xs")),
+        array_min(col("xs")),
+        array_position(col("xs"), 3),
+        try_element_at(col("xs"), lit(1)),
+        array_remove(col("xs"), 3),
+        array_union(col("xs"), array(lit(9))),
+        array_intersect(col("xs"), array(lit(1), lit(3))),
+        array_except(col("xs"), array(lit(1))),
+        array_join(col("xs"), "-", "?"),
+        slice(col("xs"), 2, 2),
+        flatten(array(col("xs"), array(lit(0)))),
+        arrays_zip(col("xs"), array_sort(col("xs"))),
+        array_repeat(lit("r"), 2),
+        sequence(lit(1), lit(5), lit(2)),
+        map_keys(col("m")),
+        map_values(col("m")),
+        map_entries(col("m")),
+        try_element_at(col("m"), lit("a")),
+        map_concat(col("m"), map(lit("new"), lit(0))),
+        map_from_arrays(array(lit("k")), array(lit(1))),
+        array_append(col("xs"), lit(7)),
+        array_compact(col("xs")),
+        cardinality(col("xs")));
+    // Lambda variables are named from a per-JVM counter (x_0, x_1...): aliased, so only values are
+    // compared.
+    check(
+        s ->
+            arraysAndMaps(s)
+                .select(
+                    transform(col("xs"), x -> x.plus(1)).as("plus_one"),
+                    filter(col("xs"), x -> x.gt(1)).as("above_one"),
+                    aggregate(col("xs"), lit(0), (acc, x) -> acc.plus(coalesce(x, lit(0))))
+                        .as("total"),
+                    transform_values(col("m"), (k, v) -> v.multiply(10)).as("times_ten"),
+                    map_filter(col("m"), (k, v) -> k.notEqual("a")).as("without_a")));
   }
 
   @Test
   void structAndJsonFunctions() {
-    check(s -> s.range(3).select(
-        struct(col("id"), col("id").multiply(2).as("twice")).as("st"),
-        to_json(struct(col("id"), lit("x").as("tag"))).as("js"),
-        from_json(lit("{\"a\": 1, \"b\": [1, 2], \"c\": {\"d\": \"e\"}}"),
-            DataTypes.createStructType(new org.apache.spark.sql.types.StructField[] {
-                DataTypes.createStructField("a", DataTypes.IntegerType, true),
-                DataTypes.createStructField("b", DataTypes.createArrayType(DataTypes.LongType), true),
-                DataTypes.createStructField("c", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true)}))
-            .as("parsed"),
-        from_json(lit("{\"x\": 1.5, \"y\": \"2024-01-01\"}"), lit("x DOUBLE, y DATE"), Map.of()).as("ddl"),
-        get_json_object(lit("{\"a\": {\"b\": [10, 20]}}"), "$.a.b[1]").as("path"),
-        expr("json_tuple('{\"f1\": \"v1\", \"f2\": 2}', 'f1', 'f2')"),
-        schema_of_json(lit("{\"a\": [1, {\"b\": true}]}")).as("inferred")));
-    checkColumns(s -> s.sql("select named_struct('a', 1, 'b', named_struct('c', 'x', 'd', array(1, 2))) as st"),
-        col("st.a"), col("st.b.c"), col("st").getField("b").getField("d").getItem(1),
+    check(
+        s ->
+            s.range(3)
+                .select(
+                    struct(col("id"), col("id").multiply(2).as("twice")).as("st"),
+                    to_json(struct(col("id"), lit("x").as("tag"))).as("js"),
+                    from_json(
+                            lit("{\"a\": 1, \"b\": [1, 2], \"c\": {\"d\": \"e\"}}"),
+                            DataTypes.createStructType(
+                                new org.apache.spark.sql.types.StructField[] {
+                                  DataTypes.createStructField("a", DataTypes.IntegerType, true),
+                                  DataTypes.createStructField(
+                                      "b", DataTypes.createArrayType(DataTypes.LongType), true),
+                                  DataTypes.createStructField(
+                                      "c",
+                                      DataTypes.createMapType(
+                                          DataTypes.StringType, DataTypes.StringType),
+                                      true)
+                                }))
+                        .as("parsed"),
+                    from_json(
+                            lit("{\"x\": 1.5, \"y\": \"2024-01-01\"}"),
+                            lit("x DOUBLE, y DATE"),
+                            Map.of())
+                        .as("ddl"),
+                    get_json_object(lit("{\"a\": {\"b\": [10, 20]}}"), "$.a.b[1]").as("path"),
+                    expr("json_tuple('{\"f1\": \"v1\", \"f2\": 2}', 'f1', 'f2')"),
+                    schema_of_json(lit("{\"a\": [1, {\"b\": true}]}")).as("inferred")));
+    checkColumns(
+        s ->
+            s.sql(
+                "select named_struct('a', 1, 'b', named_struct('c', 'x', 'd', array(1, 2))) as st"),
+        col("st.a"),
+        col("st.b.c"),
+        col("st").getField("b").getField("d").getItem(1),
         col("st").withField("e", lit(true)),
-        col("st").dropFields(scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("a")).toSeq()));
+        col("st")
+            .dropFields(
+                scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("a")).toSeq()));
   }
 
   @Test
   void hashAndEncodingFunctions() {
-    checkColumns(s -> words(s), col("id"),
-        md5(col("s").cast("binary")), sha1(col("s").cast("binary")), sha2(col("s").cast("binary"), 256),
-        crc32(col("s").cast("binary")), hash(col("s")), xxhash64(col("s"), col("id")),
-        encode(col("u"), "UTF-8"), decode(encode(col("u"), "UTF-16"), "UTF-16"),
-        unbase64(base64(col("u").cast("binary"))), unhex(hex(col("s"))));
+    checkColumns(
+        s -> words(s),
+        col("id"),
+        md5(col("s").cast("binary")),
+        sha1(col("s").cast("binary")),
+        sha2(col("s").cast("binary"), 256),
+        crc32(col("s").cast("binary")),
+        hash(col("s")),
+        xxhash64(col("s"), col("id")),
+        encode(col("u"), "UTF-8"),
+        decode(encode(col("u"), "UTF-16"), "UTF-16"),
+        unbase64(base64(col("u").cast("binary"))),
+        unhex(hex(col("s"))));
   }
 
   @Test
   void aggregateFunctions() {
-    check(s -> People.people(s).groupBy("city").agg(
-        array_sort(collect_list("name")).as("names"), array_sort(collect_set("age")).as("ages"),
-        sum_distinct(col("age")), approx_count_distinct("name"), count_if(col("age").gt(30)),
-        max_by(col("name"), col("id")), min_by(col("name"), col("id")), bool_and(col("age").gt(20)),
-        stddev_pop(col("age")), variance(col("age")),
-        percentile_approx(col("age"), lit(0.5), lit(10000)), any_value(lit(1))));
+    check(
+        s ->
+            People.people(s)
+                .groupBy("city")
+                .agg(
+                    array_sort(collect_list("name")).as("names"),
+                    array_sort(collect_set("age")).as("ages"),
+                    sum_distinct(col("age")),
+                    approx_count_distinct("name"),
+                    count_if(col("age").gt(30)),
+                    max_by(col("name"), col("id")),
+                    min_by(col("name"), col("id")),
+                    bool_and(col("age").gt(20)),
+                    stddev_pop(col("age")),
+                    variance(col("age")),
+                    percentile_approx(col("age"), lit(0.5), lit(10000)),
+                    any_value(lit(1))));
     // Over all rows: on groups of one row or of equal ages these divide by a zero variance (ANSI).
-    check(s -> People.people(s).agg(kurtosis(col("age")), skewness(col("age")), corr(col("age"), col("id"))));
+    check(
+        s ->
+            People.people(s)
+                .agg(kurtosis(col("age")), skewness(col("age")), corr(col("age"), col("id"))));
   }
 
   @Test
   void nullHandlingFunctions() {
-    checkColumns(s -> People.people(s), col("id"),
-        coalesce(col("age"), lit(-1)), isnull(col("city")), col("city").isNotNull(), nvl(col("city"), lit("?")),
-        ifnull(col("salary"), lit(0)), nullif(col("age"), lit(45)), col("age").eqNullSafe(lit(null)),
-        when(col("age").isNull(), "missing").otherwise(col("age").cast("string")).as("age_or_missing"));
+    checkColumns(
+        s -> People.people(s),
+        col("id"),
+        coalesce(col("age"), lit(-1)),
+        isnull(col("city")),
+        col("city").isNotNull(),
+        nvl(col("city"), lit("?")),
+        ifnull(col("salary"), lit(0)),
+        nullif(col("age"), lit(45)),
+        col("age").eqNullSafe(lit(null)),
+        when(col("age").isNull(), "missing")
+            .otherwise(col("age").cast("string"))
+            .as("age_or_missing"));
   }
 
   @Test
   void windowFunctionsThroughApi() {
-    var w = org.apache.spark.sql.expressions.Window.partitionBy("city").orderBy(col("salary").desc_nulls_last(), col("id"));
-    checkColumns(s -> People.people(s), col("id"), col("city"), row_number().over(w), rank().over(w),
-        dense_rank().over(w), lag("salary", 1).over(w), lead("name", 1, "none").over(w),
+    var w =
+        org.apache.spark.sql.expressions.Window.partitionBy("city")
+            .orderBy(col("salary").desc_nulls_last(), col("id"));
+    checkColumns(
+        s -> People.people(s),
+        col("id"),
+        col("city"),
+        row_number().over(w),
+        rank().over(w),
+        dense_rank().over(w),
+        lag("salary", 1).over(w),
+        lead("name", 1, "none").over(w),
         sum("salary").over(w.rowsBetween(Long.MIN_VALUE, 0)),
         avg("age").over(org.apache.spark.sql.expressions.Window.partitionBy("city")),
-        count("*").over(w.rangeBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-            org.apache.spark.sql.expressions.Window.currentRow())));
+        count("*")
+            .over(
+                w.rangeBetween(
+                    org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                    org.apache.spark.sql.expressions.Window.currentRow())));
   }
 }

@@ -17,12 +17,18 @@ import org.junit.jupiter.api.Test;
 class StatNaE2ETest extends E2ETestBase {
 
   private static Dataset<Row> numbers(SparkSession s) {
-    return s.range(1, 101).selectExpr("id", "id * 2 + 1 as lin", "(id % 7) * (id % 5) as mixed",
-        "cast(id % 3 as string) as bucket", "id % 4 as grp");
+    return s.range(1, 101)
+        .selectExpr(
+            "id",
+            "id * 2 + 1 as lin",
+            "(id % 7) * (id % 5) as mixed",
+            "cast(id % 3 as string) as bucket",
+            "id % 4 as grp");
   }
 
   private static Dataset<Row> holes(SparkSession s) {
-    return s.sql("""
+    return s.sql(
+        """
         select * from values
           (1, 'a', 1.5d, true),
           (2, null, null, false),
@@ -34,7 +40,9 @@ class StatNaE2ETest extends E2ETestBase {
 
   /** Doubles rounded to 9 significant digits: the aggregation's merge order may differ in the last bits. */
   private static Object round9(double v) {
-    return Double.isNaN(v) || Double.isInfinite(v) ? v : Double.parseDouble(String.format("%.9e", v));
+    return Double.isNaN(v) || Double.isInfinite(v)
+        ? v
+        : Double.parseDouble(String.format("%.9e", v));
   }
 
   private static List<Double> boxed(double[] values) {
@@ -59,33 +67,53 @@ class StatNaE2ETest extends E2ETestBase {
 
   @Test
   void freqItems() {
-    check(s -> {
-      Dataset<Row> f = numbers(s).selectExpr("id % 2 as parity", "bucket").stat()
-          .freqItems(new String[] {"parity", "bucket"}, 0.4);
-      return f.select(array_sort(col("parity_freqItems")).as("p"), array_sort(col("bucket_freqItems")).as("b"));
-    });
+    check(
+        s -> {
+          Dataset<Row> f =
+              numbers(s)
+                  .selectExpr("id % 2 as parity", "bucket")
+                  .stat()
+                  .freqItems(new String[] {"parity", "bucket"}, 0.4);
+          return f.select(
+              array_sort(col("parity_freqItems")).as("p"),
+              array_sort(col("bucket_freqItems")).as("b"));
+        });
   }
 
   @Test
   void approxQuantile() {
-    checkValue(s -> boxed(numbers(s).stat().approxQuantile("id", new double[] {0.0, 0.25, 0.5, 0.9, 1.0}, 0.0)));
-    checkValue(s -> {
-      double[][] q = numbers(s).stat().approxQuantile(new String[] {"lin", "mixed"}, new double[] {0.1, 0.5}, 0.0);
-      return Arrays.stream(q).map(StatNaE2ETest::boxed).toList();
-    });
+    checkValue(
+        s ->
+            boxed(
+                numbers(s)
+                    .stat()
+                    .approxQuantile("id", new double[] {0.0, 0.25, 0.5, 0.9, 1.0}, 0.0)));
+    checkValue(
+        s -> {
+          double[][] q =
+              numbers(s)
+                  .stat()
+                  .approxQuantile(new String[] {"lin", "mixed"}, new double[] {0.1, 0.5}, 0.0);
+          return Arrays.stream(q).map(StatNaE2ETest::boxed).toList();
+        });
   }
 
   @Test
   void bloomFilterAndCountMinSketch() {
-    checkValue(s -> {
-      var bloom = numbers(s).stat().bloomFilter("id", 1000, 0.01);
-      return List.of(bloom.mightContain(5L), bloom.mightContain(50L), bloom.mightContain(100L),
-          bloom.expectedFpp() < 0.02);
-    });
-    checkValue(s -> {
-      var cms = numbers(s).stat().countMinSketch("grp", 0.001, 0.99, 42);
-      return List.of(cms.totalCount(), cms.estimateCount(0L), cms.estimateCount(3L));
-    });
+    checkValue(
+        s -> {
+          var bloom = numbers(s).stat().bloomFilter("id", 1000, 0.01);
+          return List.of(
+              bloom.mightContain(5L),
+              bloom.mightContain(50L),
+              bloom.mightContain(100L),
+              bloom.expectedFpp() < 0.02);
+        });
+    checkValue(
+        s -> {
+          var cms = numbers(s).stat().countMinSketch("grp", 0.001, 0.99, 42);
+          return List.of(cms.totalCount(), cms.estimateCount(0L), cms.estimateCount(3L));
+        });
   }
 
   @Test

@@ -53,20 +53,33 @@ class DifferentialE2ETest extends E2ETestBase {
         System.out.println("differential: " + differences.get(differences.size() - 1));
       }
       if ((i + 1) % 500 == 0) {
-        System.out.printf("differential %s run: %d programs in %d ms, %d differences so far%n",
-            isOracle() ? "oracle" : "server", i + 1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        System.out.printf(
+            "differential %s run: %d programs in %d ms, %d differences so far%n",
+            isOracle() ? "oracle" : "server",
+            i + 1,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
             differences.size());
       }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    System.out.printf("differential %s run: seed %d, %d programs in %d ms, %d differences%s%n",
-        isOracle() ? "oracle" : "server", seed, programs, millis, differences.size(), oracleSummary(programs));
-    assertThat(differences).as("programs whose result on vxconnect differs from classic Spark's").isEmpty();
+    System.out.printf(
+        "differential %s run: seed %d, %d programs in %d ms, %d differences%s%n",
+        isOracle() ? "oracle" : "server",
+        seed,
+        programs,
+        millis,
+        differences.size(),
+        oracleSummary(programs));
+    assertThat(differences)
+        .as("programs whose result on vxconnect differs from classic Spark's")
+        .isEmpty();
   }
 
   /** What the oracle recorded: how many programs failed or returned no rows (for the docs). */
   private static String oracleSummary(int programs) throws IOException {
-    Path dir = ServerProcess.home().resolve("e2e/target/oracle/" + DifferentialE2ETest.class.getSimpleName());
+    Path dir =
+        ServerProcess.home()
+            .resolve("e2e/target/oracle/" + DifferentialE2ETest.class.getSimpleName());
     int errors = 0;
     int empty = 0;
     for (int i = 1; i <= programs; i++) {

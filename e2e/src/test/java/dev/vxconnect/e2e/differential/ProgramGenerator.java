@@ -70,13 +70,18 @@ final class ProgramGenerator {
   }
 
   /** A program: how to build it on a session, whether its result is ordered, and what it does. */
-  record Program(java.util.function.Function<SparkSession, Dataset<Row>> build, boolean ordered, String description) {}
+  record Program(
+      java.util.function.Function<SparkSession, Dataset<Row>> build,
+      boolean ordered,
+      String description) {}
 
   /** The program of this seed; it is built once here, on {@code spark}, and again by {@link Program#build}. */
   static Program generate(long seed, List<Table> tables) {
     // Generating also builds: run once to learn whether the result is ordered and to describe it.
     ProgramGenerator probe = new ProgramGenerator(seed, tables);
-    return new Program(spark -> new ProgramGenerator(seed, tables).build(spark), probe.orderedWithoutSpark(),
+    return new Program(
+        spark -> new ProgramGenerator(seed, tables).build(spark),
+        probe.orderedWithoutSpark(),
         probe.description.toString());
   }
 
@@ -90,6 +95,7 @@ final class ProgramGenerator {
 
   /** The current Dataset (null when only describing) and the columns it has. */
   private Dataset<Row> df;
+
   private List<Col> cols;
   private SparkSession spark;
 
@@ -246,9 +252,14 @@ final class ProgramGenerator {
 
   /** A column whose sum does not depend on the order of addition. */
   private Col summable() {
-    List<Col> candidates = cols.stream()
-        .filter(c -> c.kind() == Kind.INT || c.kind() == Kind.DECIMAL || (c.kind() == Kind.DOUBLE && c.exact()))
-        .toList();
+    List<Col> candidates =
+        cols.stream()
+            .filter(
+                c ->
+                    c.kind() == Kind.INT
+                        || c.kind() == Kind.DECIMAL
+                        || (c.kind() == Kind.DOUBLE && c.exact()))
+            .toList();
     return candidates.isEmpty() ? null : pick(candidates);
   }
 
@@ -261,17 +272,23 @@ final class ProgramGenerator {
     Col left = pick(ints);
     Table t = pick(tables);
     String suffix = "_r" + (names++);
-    List<Col> right = t.cols().stream().map(c -> new Col(c.name() + suffix, c.kind(), c.exact())).toList();
-    Column[] renamed = t.cols().stream().map(c -> col(c.name()).as(c.name() + suffix)).toArray(Column[]::new);
+    List<Col> right =
+        t.cols().stream().map(c -> new Col(c.name() + suffix, c.kind(), c.exact())).toList();
+    Column[] renamed =
+        t.cols().stream().map(c -> col(c.name()).as(c.name() + suffix)).toArray(Column[]::new);
     String[] types = {"inner", "left", "right", "full", "left_semi", "left_anti"};
     String type = types[r.nextInt(types.length)];
     String key = "k" + suffix;
     boolean nullSafe = r.nextInt(4) == 0;
-    apply(d -> {
-      Dataset<Row> other = spark.table(t.name()).select(renamed);
-      Column on = nullSafe ? d.col(left.name()).eqNullSafe(other.col(key)) : d.col(left.name()).equalTo(other.col(key));
-      return d.join(other, on, type);
-    });
+    apply(
+        d -> {
+          Dataset<Row> other = spark.table(t.name()).select(renamed);
+          Column on =
+              nullSafe
+                  ? d.col(left.name()).eqNullSafe(other.col(key))
+                  : d.col(left.name()).equalTo(other.col(key));
+          return d.join(other, on, type);
+        });
     if (!type.startsWith("left_")) {
       cols.addAll(right);
     }
@@ -321,7 +338,11 @@ final class ProgramGenerator {
         kind = Kind.INT;
       }
       case 2 -> {
-        f = row_number().over(Window.partitionBy(col(partition.name())).orderBy(totalOrder().toArray(Column[]::new)));
+        f =
+            row_number()
+                .over(
+                    Window.partitionBy(col(partition.name()))
+                        .orderBy(totalOrder().toArray(Column[]::new)));
         kind = Kind.INT;
       }
       case 3 -> {
@@ -436,52 +457,64 @@ final class ProgramGenerator {
       return when(bool(d), expr(kind, d)).otherwise(expr(kind, d));
     }
     return switch (kind) {
-      case INT -> switch (r.nextInt(6)) {
-        case 0 -> try_add(expr(Kind.INT, d), expr(Kind.INT, d));
-        case 1 -> try_subtract(expr(Kind.INT, d), expr(Kind.INT, d));
-        case 2 -> try_multiply(expr(Kind.INT, d), expr(Kind.INT, d));
-        case 3 -> length(expr(Kind.STRING, d));
-        case 4 -> r.nextBoolean() ? year(expr(Kind.DATE, d)) : dayofmonth(expr(Kind.TIMESTAMP, d));
-        default -> expr(Kind.STRING, d).try_cast("int");
-      };
-      case LONG -> switch (r.nextInt(4)) {
-        case 0 -> expr(Kind.INT, d).cast("bigint");
-        case 1 -> try_add(expr(Kind.LONG, d), expr(Kind.LONG, d));
-        case 2 -> try_multiply(expr(Kind.LONG, d), expr(Kind.INT, d).cast("bigint"));
-        default -> expr(Kind.DOUBLE, d).try_cast("bigint");
-      };
-      case DOUBLE -> switch (r.nextInt(7)) {
-        case 0 -> expr(Kind.DOUBLE, d).plus(expr(Kind.DOUBLE, d));
-        case 1 -> expr(Kind.DOUBLE, d).minus(expr(Kind.DOUBLE, d));
-        case 2 -> expr(Kind.DOUBLE, d).multiply(expr(Kind.DOUBLE, d));
-        case 3 -> try_divide(expr(Kind.DOUBLE, d), expr(Kind.DOUBLE, d));
-        case 4 -> sqrt(expr(Kind.DOUBLE, d));
-        case 5 -> round(expr(Kind.DOUBLE, d), 1);
-        default -> r.nextBoolean() ? expr(Kind.INT, d).cast("double") : expr(Kind.DECIMAL, d).cast("double");
-      };
-      case STRING -> switch (r.nextInt(9)) {
-        case 0 -> upper(expr(Kind.STRING, d));
-        case 1 -> lower(expr(Kind.STRING, d));
-        case 2 -> concat(expr(Kind.STRING, d), expr(Kind.STRING, d));
-        case 3 -> substring(expr(Kind.STRING, d), 1 + r.nextInt(3), r.nextInt(4));
-        case 4 -> trim(expr(Kind.STRING, d));
-        case 5 -> lpad(expr(Kind.STRING, d), r.nextInt(6), "*");
-        case 6 -> reverse(expr(Kind.STRING, d));
-        default -> expr(randomKind(), d).cast("string");
-      };
+      case INT ->
+          switch (r.nextInt(6)) {
+            case 0 -> try_add(expr(Kind.INT, d), expr(Kind.INT, d));
+            case 1 -> try_subtract(expr(Kind.INT, d), expr(Kind.INT, d));
+            case 2 -> try_multiply(expr(Kind.INT, d), expr(Kind.INT, d));
+            case 3 -> length(expr(Kind.STRING, d));
+            case 4 ->
+                r.nextBoolean() ? year(expr(Kind.DATE, d)) : dayofmonth(expr(Kind.TIMESTAMP, d));
+            default -> expr(Kind.STRING, d).try_cast("int");
+          };
+      case LONG ->
+          switch (r.nextInt(4)) {
+            case 0 -> expr(Kind.INT, d).cast("bigint");
+            case 1 -> try_add(expr(Kind.LONG, d), expr(Kind.LONG, d));
+            case 2 -> try_multiply(expr(Kind.LONG, d), expr(Kind.INT, d).cast("bigint"));
+            default -> expr(Kind.DOUBLE, d).try_cast("bigint");
+          };
+      case DOUBLE ->
+          switch (r.nextInt(7)) {
+            case 0 -> expr(Kind.DOUBLE, d).plus(expr(Kind.DOUBLE, d));
+            case 1 -> expr(Kind.DOUBLE, d).minus(expr(Kind.DOUBLE, d));
+            case 2 -> expr(Kind.DOUBLE, d).multiply(expr(Kind.DOUBLE, d));
+            case 3 -> try_divide(expr(Kind.DOUBLE, d), expr(Kind.DOUBLE, d));
+            case 4 -> sqrt(expr(Kind.DOUBLE, d));
+            case 5 -> round(expr(Kind.DOUBLE, d), 1);
+            default ->
+                r.nextBoolean()
+                    ? expr(Kind.INT, d).cast("double")
+                    : expr(Kind.DECIMAL, d).cast("double");
+          };
+      case STRING ->
+          switch (r.nextInt(9)) {
+            case 0 -> upper(expr(Kind.STRING, d));
+            case 1 -> lower(expr(Kind.STRING, d));
+            case 2 -> concat(expr(Kind.STRING, d), expr(Kind.STRING, d));
+            case 3 -> substring(expr(Kind.STRING, d), 1 + r.nextInt(3), r.nextInt(4));
+            case 4 -> trim(expr(Kind.STRING, d));
+            case 5 -> lpad(expr(Kind.STRING, d), r.nextInt(6), "*");
+            case 6 -> reverse(expr(Kind.STRING, d));
+            default -> expr(randomKind(), d).cast("string");
+          };
       case BOOLEAN -> bool(depth);
-      case DATE -> switch (r.nextInt(3)) {
-        case 0 -> date_add(expr(Kind.DATE, d), r.nextInt(201) - 100);
-        case 1 -> to_date(expr(Kind.TIMESTAMP, d));
-        default -> expr(Kind.STRING, d).try_cast("date");
-      };
-      case TIMESTAMP -> r.nextBoolean() ? expr(Kind.DATE, d).cast("timestamp") : expr(Kind.TIMESTAMP, 0);
-      case DECIMAL -> switch (r.nextInt(4)) {
-        case 0 -> expr(Kind.DECIMAL, d).plus(expr(Kind.DECIMAL, d)).cast("decimal(12,2)");
-        case 1 -> expr(Kind.DECIMAL, d).minus(expr(Kind.INT, d)).cast("decimal(12,2)");
-        case 2 -> expr(Kind.DECIMAL, d).multiply(literal(Kind.DECIMAL)).try_cast("decimal(12,2)");
-        default -> expr(Kind.INT, d).cast("decimal(12,2)");
-      };
+      case DATE ->
+          switch (r.nextInt(3)) {
+            case 0 -> date_add(expr(Kind.DATE, d), r.nextInt(201) - 100);
+            case 1 -> to_date(expr(Kind.TIMESTAMP, d));
+            default -> expr(Kind.STRING, d).try_cast("date");
+          };
+      case TIMESTAMP ->
+          r.nextBoolean() ? expr(Kind.DATE, d).cast("timestamp") : expr(Kind.TIMESTAMP, 0);
+      case DECIMAL ->
+          switch (r.nextInt(4)) {
+            case 0 -> expr(Kind.DECIMAL, d).plus(expr(Kind.DECIMAL, d)).cast("decimal(12,2)");
+            case 1 -> expr(Kind.DECIMAL, d).minus(expr(Kind.INT, d)).cast("decimal(12,2)");
+            case 2 ->
+                expr(Kind.DECIMAL, d).multiply(literal(Kind.DECIMAL)).try_cast("decimal(12,2)");
+            default -> expr(Kind.INT, d).cast("decimal(12,2)");
+          };
     };
   }
 
@@ -536,12 +569,15 @@ final class ProgramGenerator {
       case LONG -> lit((long) (r.nextInt(2001) - 1000));
       case DOUBLE -> {
         double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0};
-        yield lit(r.nextInt(8) == 0 ? specials[r.nextInt(specials.length)] : (r.nextInt(81) - 40) / 4.0);
+        yield lit(
+            r.nextInt(8) == 0 ? specials[r.nextInt(specials.length)] : (r.nextInt(81) - 40) / 4.0);
       }
       case STRING -> lit(RandomTables.STRINGS[r.nextInt(RandomTables.STRINGS.length)]);
       case BOOLEAN -> lit(r.nextBoolean());
       case DATE -> lit(Date.valueOf(java.time.LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000))));
-      case TIMESTAMP -> lit(Date.valueOf(java.time.LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000)))).cast("timestamp");
+      case TIMESTAMP ->
+          lit(Date.valueOf(java.time.LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000))))
+              .cast("timestamp");
       case DECIMAL -> lit(BigDecimal.valueOf(r.nextInt(20001) - 10000, 2)).cast("decimal(10,2)");
     };
   }

@@ -25,9 +25,14 @@ final class RandomTables {
 
   /** The kinds of column a program handles. */
   enum Kind {
-    INT(DataTypes.IntegerType), LONG(DataTypes.LongType), DOUBLE(DataTypes.DoubleType),
-    STRING(DataTypes.StringType), BOOLEAN(DataTypes.BooleanType), DATE(DataTypes.DateType),
-    TIMESTAMP(DataTypes.TimestampType), DECIMAL(DataTypes.createDecimalType(10, 2));
+    INT(DataTypes.IntegerType),
+    LONG(DataTypes.LongType),
+    DOUBLE(DataTypes.DoubleType),
+    STRING(DataTypes.StringType),
+    BOOLEAN(DataTypes.BooleanType),
+    DATE(DataTypes.DateType),
+    TIMESTAMP(DataTypes.TimestampType),
+    DECIMAL(DataTypes.createDecimalType(10, 2));
 
     final DataType type;
 
@@ -55,8 +60,29 @@ final class RandomTables {
   }
 
   static final String[] STRINGS = {
-    "", " ", "a", "A", "abc", "Abc", "abc ", " padded ", "é", "e\u0301", "Straße", "日本語",
-    "🙂", "ΑΒΓ", "naïve", "x,y", "O'Brien", "null", "NaN", "123", "-7", "2024-01-01", "tab\there"
+    "",
+    " ",
+    "a",
+    "A",
+    "abc",
+    "Abc",
+    "abc ",
+    " padded ",
+    "é",
+    "e\u0301",
+    "Straße",
+    "日本語",
+    "🙂",
+    "ΑΒΓ",
+    "naïve",
+    "x,y",
+    "O'Brien",
+    "null",
+    "NaN",
+    "123",
+    "-7",
+    "2024-01-01",
+    "tab\there"
   };
 
   private RandomTables() {}
@@ -152,12 +178,20 @@ final class RandomTables {
     return switch (kind) {
       case INT -> List.of(Integer.MIN_VALUE, Integer.MAX_VALUE, 0);
       case LONG -> List.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L);
-      case DOUBLE -> List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0);
+      case DOUBLE ->
+          List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0);
       case STRING -> List.of("", "🙂🙂", "\u0000");
       case BOOLEAN -> List.of(true, false);
       case DATE -> List.of(Date.valueOf("1970-01-01"), Date.valueOf("2000-02-29"));
-      case TIMESTAMP -> List.of(Timestamp.valueOf("1970-01-01 00:00:00"), Timestamp.valueOf("2038-01-19 03:14:07.999999"));
-      case DECIMAL -> List.of(new BigDecimal("99999999.99"), new BigDecimal("-99999999.99"), new BigDecimal("0.00"));
+      case TIMESTAMP ->
+          List.of(
+              Timestamp.valueOf("1970-01-01 00:00:00"),
+              Timestamp.valueOf("2038-01-19 03:14:07.999999"));
+      case DECIMAL ->
+          List.of(
+              new BigDecimal("99999999.99"),
+              new BigDecimal("-99999999.99"),
+              new BigDecimal("0.00"));
     };
   }
 }

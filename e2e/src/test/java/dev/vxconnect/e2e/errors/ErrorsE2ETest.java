@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
 import java.util.List;
-import org.apache.spark.SparkThrowable;
 import java.util.Map;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -20,7 +20,9 @@ class ErrorsE2ETest extends E2ETestBase {
       program.run();
       return "no error";
     } catch (Exception e) { // Scala code may throw checked exceptions undeclared
-      return e instanceof SparkThrowable t ? t.getCondition() + "/" + t.getSqlState() : e.toString();
+      return e instanceof SparkThrowable t
+          ? t.getCondition() + "/" + t.getSqlState()
+          : e.toString();
     }
   }
 
@@ -52,10 +54,11 @@ class ErrorsE2ETest extends E2ETestBase {
 
   @Test
   void divideByZeroWithAnsi() {
-    checkError(s -> {
-      s.conf().set("spark.sql.ansi.enabled", "true");
-      return s.sql("select 1 / 0");
-    });
+    checkError(
+        s -> {
+          s.conf().set("spark.sql.ansi.enabled", "true");
+          return s.sql("select 1 / 0");
+        });
     checkError(s -> s.range(5).select(lit(10).divide(col("id"))));
     checkError(s -> s.sql("select 5 % 0"));
     checkError(s -> s.sql("select cast(1 as decimal(10,2)) / 0"));
@@ -86,7 +89,8 @@ class ErrorsE2ETest extends E2ETestBase {
   void typeErrors() {
     checkError(s -> s.sql("select 1 + array(1)"));
     checkError(s -> s.sql("select substring(1, 2, 3, 4, 5)"));
-    checkError(s -> s.sql("select sum(x) from values ('a'), ('b') as t(x) group by x having max(y) > 1"));
+    checkError(
+        s -> s.sql("select sum(x) from values ('a'), ('b') as t(x) group by x having max(y) > 1"));
     checkError(s -> s.sql("select id, count(*) from range(3)"));
     checkError(s -> s.sql("select max(sum(id)) from range(3)"));
   }
@@ -106,7 +110,10 @@ class ErrorsE2ETest extends E2ETestBase {
     checkError(s -> s.sql("drop view no_such_view_e2e"));
     // DATA_SOURCE_NOT_FOUND is a SparkClassNotFoundException, a class the JVM client does not
     // rebuild (it throws a SparkException with the same condition): condition and state compared.
-    checkValue(s -> conditionOf(() -> s.sql("create table e2e_bad_provider (x int) using no_such_format_e2e")));
+    checkValue(
+        s ->
+            conditionOf(
+                () -> s.sql("create table e2e_bad_provider (x int) using no_such_format_e2e")));
     checkError(s -> s.sql("alter table no_such_table_e2e add columns (y int)"));
   }
 
@@ -115,9 +122,15 @@ class ErrorsE2ETest extends E2ETestBase {
     checkError(s -> s.range(3).toDF().union(s.range(3).selectExpr("id", "id as other")));
     checkError(s -> s.range(3).toDF().unionByName(s.range(3).toDF("other")));
     checkError(s -> s.range(3).groupBy("id").pivot("nope").count());
-    checkError(s -> s.createDataFrame(List.of(RowFactory.create(1)), new StructType().add("x", DataTypes.IntegerType))
-        .join(s.range(1), col("x").equalTo(col("nope"))));
-    checkError(s -> s.range(3).selectExpr("sum(id) over (order by id rows between 1 following and 1 preceding)"));
+    checkError(
+        s ->
+            s.createDataFrame(
+                    List.of(RowFactory.create(1)), new StructType().add("x", DataTypes.IntegerType))
+                .join(s.range(1), col("x").equalTo(col("nope"))));
+    checkError(
+        s ->
+            s.range(3)
+                .selectExpr("sum(id) over (order by id rows between 1 following and 1 preceding)"));
   }
 
   @Test

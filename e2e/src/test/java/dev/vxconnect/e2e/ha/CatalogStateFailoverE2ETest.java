@@ -39,11 +39,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CatalogStateFailoverE2ETest {
 
   /** Unique per run: the servers' warehouse directories outlive their in-memory catalogs. */
-  private static final String DB = "catstate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  private static final String DB =
+      "catstate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
   /** An empty JDBC catalog (Derby in memory, on the servers' class path): a second catalog to switch to. */
-  private static final Map<String, String> OTHER_CATALOG = Map.of(
-      "spark.sql.catalog.other_cat", "org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog",
-      "spark.sql.catalog.other_cat.url", "jdbc:derby:memory:catstate;create=true");
+  private static final Map<String, String> OTHER_CATALOG =
+      Map.of(
+          "spark.sql.catalog.other_cat",
+              "org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog",
+          "spark.sql.catalog.other_cat.url", "jdbc:derby:memory:catstate;create=true");
 
   private ServerCluster cluster;
 
@@ -53,9 +57,14 @@ class CatalogStateFailoverE2ETest {
     for (ServerProcess server : cluster.servers()) {
       try (SparkSession direct = Sessions.connect(server.url())) {
         direct.sql("create database if not exists " + DB);
-        direct.sql("create table if not exists " + DB + ".t1 using parquet as select id, id * 10 as v from range(20)");
-        direct.sql("create table if not exists " + DB + ".t2 using parquet as select id from range(30)");
-        direct.sql("create table if not exists " + DB + ".t3 using parquet as select id from range(40)");
+        direct.sql(
+            "create table if not exists "
+                + DB
+                + ".t1 using parquet as select id, id * 10 as v from range(20)");
+        direct.sql(
+            "create table if not exists " + DB + ".t2 using parquet as select id from range(30)");
+        direct.sql(
+            "create table if not exists " + DB + ".t3 using parquet as select id from range(40)");
       }
     }
   }
@@ -71,8 +80,18 @@ class CatalogStateFailoverE2ETest {
     return ((org.apache.spark.sql.connect.SparkSession) session).sessionId();
   }
 
-  private static final List<String> NAMES = List.of("a", "b", "c", "d", "e", "global_temp.g1", "global_temp.g2",
-      DB + ".t1", DB + ".t2", DB + ".t3");
+  private static final List<String> NAMES =
+      List.of(
+          "a",
+          "b",
+          "c",
+          "d",
+          "e",
+          "global_temp.g1",
+          "global_temp.g2",
+          DB + ".t1",
+          DB + ".t2",
+          DB + ".t3");
 
   /** What the session can see of its catalog state, read through the catalog API and SQL. */
   private static Map<String, Object> catalogState(SparkSession session) throws Exception {
@@ -80,7 +99,9 @@ class CatalogStateFailoverE2ETest {
     state.put("currentCatalog", session.catalog().currentCatalog());
     state.put("currentDatabase", session.catalog().currentDatabase());
     state.put("tables", tableNames(session.catalog().listTables().collectAsList()));
-    state.put("global temp views", tableNames(session.catalog().listTables("global_temp").collectAsList()));
+    state.put(
+        "global temp views",
+        tableNames(session.catalog().listTables("global_temp").collectAsList()));
     for (String name : NAMES) {
       boolean exists = session.catalog().tableExists(name);
       state.put("exists " + name, exists);
@@ -95,7 +116,8 @@ class CatalogStateFailoverE2ETest {
   private static List<String> tableNames(List<Table> tables) {
     List<String> names = new ArrayList<>();
     for (Table table : tables) {
-      names.add(table.database() + "." + table.name() + (table.isTemporary() ? " (temporary)" : ""));
+      names.add(
+          table.database() + "." + table.name() + (table.isTemporary() ? " (temporary)" : ""));
     }
     names.sort(null);
     return names;
@@ -133,12 +155,18 @@ class CatalogStateFailoverE2ETest {
       client.catalog().setCurrentCatalog("spark_catalog");
       client.catalog().setCurrentDatabase(DB);
       Map<String, Object> before = catalogState(client);
-      assertThat(before).as("the steps did what they say")
-          .containsEntry("currentDatabase", DB).containsEntry("exists b", false)
-          .containsEntry("exists global_temp.g2", false).containsEntry("exists e", true)
-          .containsEntry("cached " + DB + ".t1", true).containsEntry("cached a", true)
-          .containsEntry("cached " + DB + ".t2", false).containsEntry("cached c", false)
-          .containsEntry("cached d", false).containsEntry("cached e", false)
+      assertThat(before)
+          .as("the steps did what they say")
+          .containsEntry("currentDatabase", DB)
+          .containsEntry("exists b", false)
+          .containsEntry("exists global_temp.g2", false)
+          .containsEntry("exists e", true)
+          .containsEntry("cached " + DB + ".t1", true)
+          .containsEntry("cached a", true)
+          .containsEntry("cached " + DB + ".t2", false)
+          .containsEntry("cached c", false)
+          .containsEntry("cached d", false)
+          .containsEntry("cached e", false)
           .containsEntry("cached " + DB + ".t3", false);
 
       String sessionId = sessionId(client);
@@ -147,16 +175,25 @@ class CatalogStateFailoverE2ETest {
       SparkSession other = sessionOn(owner);
       OTHER_CATALOG.forEach((key, value) -> other.conf().set(key, value));
       other.catalog().setCurrentCatalog("other_cat");
-      Map<String, Object> otherBefore = Map.of("currentCatalog", other.catalog().currentCatalog(),
-          "currentDatabase", other.catalog().currentDatabase());
+      Map<String, Object> otherBefore =
+          Map.of(
+              "currentCatalog",
+              other.catalog().currentCatalog(),
+              "currentDatabase",
+              other.catalog().currentDatabase());
       assertThat(otherBefore).containsEntry("currentCatalog", "other_cat");
 
       owner.kill();
       Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
 
       assertThat(catalogState(client)).isEqualTo(before);
-      assertThat(Map.of("currentCatalog", other.catalog().currentCatalog(),
-          "currentDatabase", other.catalog().currentDatabase())).isEqualTo(otherBefore);
+      assertThat(
+              Map.of(
+                  "currentCatalog",
+                  other.catalog().currentCatalog(),
+                  "currentDatabase",
+                  other.catalog().currentDatabase()))
+          .isEqualTo(otherBefore);
       ServerProcess survivor = cluster.ownerOf(sessionId).orElseThrow();
       assertThat(survivor).isNotSameAs(owner);
       assertThat(cluster.ownerOf(sessionId(other))).contains(survivor);

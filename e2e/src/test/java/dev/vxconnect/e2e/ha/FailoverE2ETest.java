@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.Futures;
 import dev.vxconnect.e2e.support.Interrupts;
-import dev.vxconnect.testkit.ServerCluster;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.e2e.support.coverage.RecordsScenario;
 import dev.vxconnect.e2e.udf.Udfs;
+import dev.vxconnect.testkit.ServerCluster;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -81,10 +81,12 @@ class FailoverE2ETest {
     try (SparkSession onFirst = Sessions.connect(first.url() + "/;session_id=" + sessionId);
         SparkSession onSecond = Sessions.connect(second.url() + "/;session_id=" + sessionId)) {
       onFirst.sql("create temp view numbers as select id, id % 3 as k from range(30)");
-      Row[] direct = (Row[]) onFirst.sql("select k, count(*) from numbers group by k order by k").collect();
+      Row[] direct =
+          (Row[]) onFirst.sql("select k, count(*) from numbers group by k order by k").collect();
 
       // The same session through the other instance: its temp view, hence its Spark session.
-      Row[] forwarded = (Row[]) onSecond.sql("select k, count(*) from numbers group by k order by k").collect();
+      Row[] forwarded =
+          (Row[]) onSecond.sql("select k, count(*) from numbers group by k order by k").collect();
       assertThat(forwarded).containsExactly(direct);
       assertThat(cluster.ownerOf(sessionId)).contains(first);
       assertThat(second.logText()).doesNotContain("Session " + sessionId + " of user");
@@ -92,15 +94,21 @@ class FailoverE2ETest {
       // A query running on the first instance, listed by the second's admin service (the
       // cluster-wide listing), then interrupted through the second.
       Future<Row[]> slow = background.submit(() -> (Row[]) onFirst.sql(SLOW).collect());
-      String firstId = new AdminHttp(cluster.adminPort(0)).json("/admin/sessions?scope=instance")
-          .get("instance").asText();
+      String firstId =
+          new AdminHttp(cluster.adminPort(0))
+              .json("/admin/sessions?scope=instance")
+              .get("instance")
+              .asText();
       AdminHttp secondAdmin = new AdminHttp(cluster.adminPort(1));
       JsonNode listed = secondAdmin.awaitOperation("/admin/sessions", sessionId, "RUNNING");
       assertThat(listed.get("instance").asText()).as("the session's instance").isEqualTo(firstId);
       JsonNode instances = secondAdmin.json("/admin/sessions").get("instances");
-      assertThat(instances).as("every instance answered: %s", instances).hasSize(3)
+      assertThat(instances)
+          .as("every instance answered: %s", instances)
+          .hasSize(3)
           .allSatisfy(instance -> assertThat(instance.has("sessions")).isTrue());
-      assertThat(secondAdmin.get("/admin")).contains("<code>" + sessionId + "</code>")
+      assertThat(secondAdmin.get("/admin"))
+          .contains("<code>" + sessionId + "</code>")
           .contains("<td>" + firstId + "</td>");
       List<String> interrupted = Interrupts.whenRunning(onSecond::interruptAll);
       assertThat(interrupted).hasSize(1);
@@ -115,18 +123,20 @@ class FailoverE2ETest {
   void sessionStateSurvivesTheKillOfItsInstance() throws Exception {
     Path jar = TestJars.of("failover-udfs", Udfs.class, Udfs.TimesTwo.class);
     try (SparkSession client = Sessions.connect(cluster.url())) {
-      client.sql("create temp view sales as"
-          + " select id, id % 7 as region, id * 3 as amount from range(1000)");
+      client.sql(
+          "create temp view sales as"
+              + " select id, id % 7 as region, id * 3 as amount from range(1000)");
       client.range(50).selectExpr("id", "id % 4 as k").createOrReplaceTempView("small");
       client.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
       client.conf().set("spark.sql.shuffle.partitions", "3");
       client.addArtifact(jar.toString());
       client.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType);
 
-      List<String> queries = List.of(
-          "select region, sum(amount) as total from sales group by region order by region",
-          "select k, times_two(count(*)) as twice from small group by k order by k",
-          "select current_timezone() as tz, (select count(*) from sales s join small m on s.id = m.id) as joined");
+      List<String> queries =
+          List.of(
+              "select region, sum(amount) as total from sales group by region order by region",
+              "select k, times_two(count(*)) as twice from small group by k order by k",
+              "select current_timezone() as tz, (select count(*) from sales s join small m on s.id = m.id) as joined");
       List<Row[]> before = queries.stream().map(q -> (Row[]) client.sql(q).collect()).toList();
       String sessionId = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
       ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
@@ -136,11 +146,13 @@ class FailoverE2ETest {
 
       Row[] firstAfter = (Row[]) client.sql(queries.get(0)).collect();
       long firstAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-      System.out.printf("FailoverE2ETest: first query after the kill took %d ms%n", firstAfterMillis);
+      System.out.printf(
+          "FailoverE2ETest: first query after the kill took %d ms%n", firstAfterMillis);
 
       assertThat(firstAfter).containsExactly(before.get(0));
       for (int i = 1; i < queries.size(); i++) {
-        assertThat((Row[]) client.sql(queries.get(i)).collect()).as(queries.get(i))
+        assertThat((Row[]) client.sql(queries.get(i)).collect())
+            .as(queries.get(i))
             .containsExactly(before.get(i));
       }
       assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("3");
@@ -161,8 +173,14 @@ class FailoverE2ETest {
       ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
       int logStart = owner.logText().length();
 
-      Future<Row[]> running = background.submit(() -> (Row[]) client.sql(
-          "select id, java_method('java.lang.Thread', 'sleep', 8000L) as slept from range(1)").collect());
+      Future<Row[]> running =
+          background.submit(
+              () ->
+                  (Row[])
+                      client
+                          .sql(
+                              "select id, java_method('java.lang.Thread', 'sleep', 8000L) as slept from range(1)")
+                          .collect());
       awaitLog(owner, logStart, "accepted (reattachable");
       Thread.sleep(500); // the query is in its task now
       owner.kill();
@@ -172,10 +190,12 @@ class FailoverE2ETest {
       Row[] rows = running.get(120, TimeUnit.SECONDS);
       assertThat(rows).hasSize(1);
       assertThat(rows[0].getLong(0)).isZero();
-      assertThat((Row[]) client.sql("select sum(id) as total from base").collect()).containsExactly(before);
+      assertThat((Row[]) client.sql("select sum(id) as total from base").collect())
+          .containsExactly(before);
       ServerProcess survivor = cluster.ownerOf(sessionId).orElseThrow();
       assertThat(survivor).isNotSameAs(owner);
-      assertThat(survivor.logText()).contains("lost with its instance before any result: running it again");
+      assertThat(survivor.logText())
+          .contains("lost with its instance before any result: running it again");
     }
   }
 

@@ -2,9 +2,9 @@ package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
-import dev.vxconnect.e2e.support.Sessions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Timeout;
 class ManySessionsFailoverE2ETest {
 
   private static final int SESSIONS = 100;
+
   /** Sessions served at once by the test: enough to overlap the round trips of two cores' work. */
   private static final int WORKERS = 8;
+
   private static final String CHECK = "select count(*) as n, sum(v) as total from mine";
 
   @Test
@@ -48,43 +50,65 @@ class ManySessionsFailoverE2ETest {
           clients.add(Sessions.connect(cluster.url()));
           expected.add(null);
         }
-        forEachSession(workers, i -> {
-          SparkSession client = clients.get(i);
-          client.sql("create temp view mine as select id, id * " + i + " as v from range(" + (10 + i) + ")");
-          client.conf().set("spark.sql.shuffle.partitions", Integer.toString(1 + i % 5));
-          expected.set(i, (Row[]) client.sql(CHECK).collect());
-          return null;
-        });
+        forEachSession(
+            workers,
+            i -> {
+              SparkSession client = clients.get(i);
+              client.sql(
+                  "create temp view mine as select id, id * "
+                      + i
+                      + " as v from range("
+                      + (10 + i)
+                      + ")");
+              client.conf().set("spark.sql.shuffle.partitions", Integer.toString(1 + i % 5));
+              expected.set(i, (Row[]) client.sql(CHECK).collect());
+              return null;
+            });
         Map<ServerProcess, Integer> spread = owners(cluster, clients);
-        System.out.printf("ManySessionsFailoverE2ETest: sessions per instance %s%n", counts(spread));
+        System.out.printf(
+            "ManySessionsFailoverE2ETest: sessions per instance %s%n", counts(spread));
         assertThat(spread).as("sessions on each of the three instances").hasSize(3);
 
         for (int kill = 1; kill <= 2; kill++) {
-          ServerProcess victim = spread.entrySet().stream()
-              .max(Comparator.comparingInt(Map.Entry::getValue)).orElseThrow().getKey();
+          ServerProcess victim =
+              spread.entrySet().stream()
+                  .max(Comparator.comparingInt(Map.Entry::getValue))
+                  .orElseThrow()
+                  .getKey();
           victim.kill();
           Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
-          List<String> lost = forEachSession(workers, i -> {
-            SparkSession client = clients.get(i);
-            try {
-              Row[] now = (Row[]) client.sql(CHECK).collect();
-              String partitions = client.conf().get("spark.sql.shuffle.partitions");
-              if (!java.util.Arrays.equals(now, expected.get(i))
-                  || !partitions.equals(Integer.toString(1 + i % 5))) {
-                return "session " + i + ": state differs (" + java.util.Arrays.toString(now)
-                    + ", partitions " + partitions + ")";
-              }
-              return null;
-            } catch (Exception e) {
-              return "session " + i + ": " + e.getMessage();
-            }
-          });
+          List<String> lost =
+              forEachSession(
+                  workers,
+                  i -> {
+                    SparkSession client = clients.get(i);
+                    try {
+                      Row[] now = (Row[]) client.sql(CHECK).collect();
+                      String partitions = client.conf().get("spark.sql.shuffle.partitions");
+                      if (!java.util.Arrays.equals(now, expected.get(i))
+                          || !partitions.equals(Integer.toString(1 + i % 5))) {
+                        return "session "
+                            + i
+                            + ": state differs ("
+                            + java.util.Arrays.toString(now)
+                            + ", partitions "
+                            + partitions
+                            + ")";
+                      }
+                      return null;
+                    } catch (Exception e) {
+                      return "session " + i + ": " + e.getMessage();
+                    }
+                  });
           assertThat(lost).as("sessions lost or changed after kill %d", kill).isEmpty();
           spread = owners(cluster, clients);
-          System.out.printf("ManySessionsFailoverE2ETest: after kill %d, sessions per instance %s%n",
+          System.out.printf(
+              "ManySessionsFailoverE2ETest: after kill %d, sessions per instance %s%n",
               kill, counts(spread));
-          assertThat(spread.keySet()).as("instances serving sessions after kill %d", kill)
-              .hasSize(3 - kill).doesNotContain(victim);
+          assertThat(spread.keySet())
+              .as("instances serving sessions after kill %d", kill)
+              .hasSize(3 - kill)
+              .doesNotContain(victim);
         }
       } finally {
         for (SparkSession client : clients) {
@@ -121,12 +145,15 @@ class ManySessionsFailoverE2ETest {
     return problems;
   }
 
-  private static Map<ServerProcess, Integer> owners(ServerCluster cluster, List<SparkSession> clients) {
+  private static Map<ServerProcess, Integer> owners(
+      ServerCluster cluster, List<SparkSession> clients) {
     Map<ServerProcess, Integer> spread = new HashMap<>();
     for (SparkSession client : clients) {
       String id = ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
-      ServerProcess owner = cluster.ownerOf(id)
-          .orElseThrow(() -> new AssertionError("no live instance serves session " + id));
+      ServerProcess owner =
+          cluster
+              .ownerOf(id)
+              .orElseThrow(() -> new AssertionError("no live instance serves session " + id));
       spread.merge(owner, 1, Integer::sum);
     }
     return spread;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.vxconnect.e2e.support.Directories;
 import dev.vxconnect.e2e.support.AdminHttp;
+import dev.vxconnect.e2e.support.Directories;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.testkit.RowCounter;
@@ -61,14 +61,16 @@ class ResumeE2ETest {
    * -Dvxconnect.e2e.resumeRows=40000000 (docs/failover.md has the command and the figures).
    */
   private static final long ROWS = Long.getLong("vxconnect.e2e.resumeRows", 2_000_000L);
+
   private static final long KILL_AFTER = 200_000;
+
   /**
    * A partition's Arrow batches are one task result in the driver (with Spark's server too): at the
    * issue's scale range's two 20M-row partitions (~330 MB each, two tasks at once) need more than
    * the cluster's default 1500m.
    */
-  private static final String JAVA_OPTS = ROWS > 4_000_000 ? "-Xmx4g -XX:TieredStopAtLevel=1"
-      : ServerCluster.DEFAULT_JAVA_OPTS;
+  private static final String JAVA_OPTS =
+      ROWS > 4_000_000 ? "-Xmx4g -XX:TieredStopAtLevel=1" : ServerCluster.DEFAULT_JAVA_OPTS;
 
   private ServerCluster cluster;
   private Path parquet;
@@ -103,7 +105,10 @@ class ResumeE2ETest {
 
   /** A permutation of 0..ROWS-1 (7919 is prime to ROWS), sorted back: the sort fixes the order. */
   private static Dataset<Long> ordered(SparkSession s) {
-    return s.range(ROWS).selectExpr("(id * 7919) % " + ROWS + " as id").orderBy("id").as(Encoders.LONG());
+    return s.range(ROWS)
+        .selectExpr("(id * 7919) % " + ROWS + " as id")
+        .orderBy("id")
+        .as(Encoders.LONG());
   }
 
   @Test
@@ -147,7 +152,8 @@ class ResumeE2ETest {
     awaitLive(2);
     String sessionId = UUID.randomUUID().toString();
     RowCounter rows = new RowCounter();
-    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, rows)) {
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, rows)) {
       Future<?> killer = killAfter(sessionId, rows, List.of(KILL_AFTER));
       BitSet seen = new BitSet();
       Throwable failure = null;
@@ -168,7 +174,10 @@ class ResumeE2ETest {
       killer.get();
       assertThat(failure).as("a result that rand() makes different when run again").isNotNull();
       assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.OPERATION_LOST");
-      assertThat(received).as("rows before the kill").isGreaterThanOrEqualTo(KILL_AFTER).isLessThan(ROWS);
+      assertThat(received)
+          .as("rows before the kill")
+          .isGreaterThanOrEqualTo(KILL_AFTER)
+          .isLessThan(ROWS);
       assertThat(seen.cardinality()).isEqualTo((int) received);
     }
   }
@@ -178,12 +187,19 @@ class ResumeE2ETest {
     awaitLive(2);
     String sessionId = UUID.randomUUID().toString();
     Path target = ServerProcess.home().resolve("e2e/target/resume-write-" + UUID.randomUUID());
-    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId,
-        new RowCounter())) {
-      Future<?> write = background.submit(() -> client.range(0, 4, 1, 4)
-          .selectExpr("id", "java_method('java.lang.Thread', 'sleep', 120000L) as slept")
-          .write().parquet(target.toString()));
-      // Killed once it runs: killed before its record is in the cluster, it has not started, and the
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+      Future<?> write =
+          background.submit(
+              () ->
+                  client
+                      .range(0, 4, 1, 4)
+                      .selectExpr(
+                          "id", "java_method('java.lang.Thread', 'sleep', 120000L) as slept")
+                      .write()
+                      .parquet(target.toString()));
+      // Killed once it runs: killed before its record is in the cluster, it has not started, and
+      // the
       // survivor rightly runs it when the client sends it again.
       ServerProcess owner = awaitLogged(sessionId, "its record is in the cluster; it runs");
       int index = cluster.servers().indexOf(owner);
@@ -191,7 +207,8 @@ class ResumeE2ETest {
       restarts.add(background.submit(() -> cluster.startAgain(index)));
       Throwable failure = catchThrowable(write::get);
       assertThat(failure).as("the write's failure").isNotNull();
-      assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.COMMAND_INTERRUPTED")
+      assertThat(failure.getMessage())
+          .contains("VXCONNECT_FAILOVER.COMMAND_INTERRUPTED")
           .contains("did not complete");
       assertThat(target.resolve("_SUCCESS")).as("no output was committed").doesNotExist();
       // The session goes on.
@@ -202,34 +219,68 @@ class ResumeE2ETest {
   @Test
   void aCommandThatCompletedBeforeItsInstanceWasLostSaysItTookEffect() throws Exception {
     awaitLive(2);
-    ServerProcess first = cluster.servers().stream().filter(ServerProcess::isAlive).findFirst().orElseThrow();
-    ServerProcess other = cluster.servers().stream().filter(s -> s.isAlive() && s != first).findFirst().orElseThrow();
+    ServerProcess first =
+        cluster.servers().stream().filter(ServerProcess::isAlive).findFirst().orElseThrow();
+    ServerProcess other =
+        cluster.servers().stream().filter(s -> s.isAlive() && s != first).findFirst().orElseThrow();
     String sessionId = RawGrpc.newSessionId();
     String operationId = UUID.randomUUID().toString();
     // The warehouse outlives a run: a name of its own each time.
     String table = "resume_done_" + operationId.replace("-", "");
-    try (RawGrpc onFirst = new RawGrpc(first.port()); RawGrpc onOther = new RawGrpc(other.port())) {
+    try (RawGrpc onFirst = new RawGrpc(first.port());
+        RawGrpc onOther = new RawGrpc(other.port())) {
       // Sent and run, but its answer never read: the client will not have heard it completed.
-      Iterator<ExecutePlanResponse> unread = onFirst.stub().executePlan(ExecutePlanRequest.newBuilder()
-          .setSessionId(sessionId).setUserContext(RawGrpc.user("resume-user")).setOperationId(operationId)
-          .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setReattachOptions(
-              ReattachOptions.newBuilder().setReattachable(true)))
-          .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-              .setInput(Relation.newBuilder().setSql(SQL.newBuilder()
-                  .setQuery("create table " + table + " as select 1 as x")))))).build());
+      Iterator<ExecutePlanResponse> unread =
+          onFirst
+              .stub()
+              .executePlan(
+                  ExecutePlanRequest.newBuilder()
+                      .setSessionId(sessionId)
+                      .setUserContext(RawGrpc.user("resume-user"))
+                      .setOperationId(operationId)
+                      .addRequestOptions(
+                          ExecutePlanRequest.RequestOption.newBuilder()
+                              .setReattachOptions(
+                                  ReattachOptions.newBuilder().setReattachable(true)))
+                      .setPlan(
+                          Plan.newBuilder()
+                              .setCommand(
+                                  Command.newBuilder()
+                                      .setSqlCommand(
+                                          SqlCommand.newBuilder()
+                                              .setInput(
+                                                  Relation.newBuilder()
+                                                      .setSql(
+                                                          SQL.newBuilder()
+                                                              .setQuery(
+                                                                  "create table "
+                                                                      + table
+                                                                      + " as select 1 as x"))))))
+                      .build());
       new AdminHttp(cluster.adminPort(cluster.servers().indexOf(first)))
           .awaitOperation("/admin/sessions", sessionId, "SUCCEEDED");
       int index = cluster.servers().indexOf(first);
       first.kill();
       restarts.add(background.submit(() -> cluster.startAgain(index)));
       Thread.sleep(ServerCluster.CLIENT_SETTLE_MS);
-      StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, () ->
-          onOther.stub().reattachExecute(ReattachExecuteRequest.newBuilder().setSessionId(sessionId)
-              .setUserContext(RawGrpc.user("resume-user")).setOperationId(operationId).build())
-              .forEachRemaining(response -> { }));
+      StatusRuntimeException failure =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  onOther
+                      .stub()
+                      .reattachExecute(
+                          ReattachExecuteRequest.newBuilder()
+                              .setSessionId(sessionId)
+                              .setUserContext(RawGrpc.user("resume-user"))
+                              .setOperationId(operationId)
+                              .build())
+                      .forEachRemaining(response -> {}));
       assertThat(failure).as("the reattach after the loss").isNotNull();
       assertThat(RawGrpc.errorClass(failure)).contains("VXCONNECT_FAILOVER.COMMAND_COMPLETED");
-      assertThat(failure.getStatus().getDescription()).contains("took effect").contains("Do not run it again");
+      assertThat(failure.getStatus().getDescription())
+          .contains("took effect")
+          .contains("Do not run it again");
       assertThat(unread).isNotNull();
     }
   }
@@ -239,8 +290,11 @@ class ResumeE2ETest {
     long deadline = System.currentTimeMillis() + 120_000;
     while (System.currentTimeMillis() < deadline) {
       for (ServerProcess server : cluster.servers()) {
-        if (server.isAlive() && server.logText().lines()
-            .anyMatch(line -> line.contains(sessionId) && line.contains(words))) {
+        if (server.isAlive()
+            && server
+                .logText()
+                .lines()
+                .anyMatch(line -> line.contains(sessionId) && line.contains(words))) {
           return server;
         }
       }
@@ -253,12 +307,14 @@ class ResumeE2ETest {
    * Reads the query's result with collect or toLocalIterator while its instance is killed {@code
    * kills} times, then checks it: each id once, as many as Spark counts, in order if {@code inOrder}.
    */
-  private void read(Function<SparkSession, Dataset<Long>> query, boolean collect, boolean inOrder, int kills)
+  private void read(
+      Function<SparkSession, Dataset<Long>> query, boolean collect, boolean inOrder, int kills)
       throws Exception {
     awaitLive(2);
     String sessionId = UUID.randomUUID().toString();
     RowCounter rows = new RowCounter();
-    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, rows)) {
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, rows)) {
       long expected = query.apply(client).count();
       List<Long> thresholds = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
@@ -269,12 +325,16 @@ class ResumeE2ETest {
       BitSet seen = new BitSet();
       long received = 0;
       long previous = -1;
-      Iterator<Long> ids = collect ? List.of((Long[]) query.apply(client).collect()).iterator()
-          : query.apply(client).toLocalIterator();
+      Iterator<Long> ids =
+          collect
+              ? List.of((Long[]) query.apply(client).collect()).iterator()
+              : query.apply(client).toLocalIterator();
       try {
         while (ids.hasNext()) {
           long id = ids.next();
-          assertThat(seen.get((int) id)).as("id %d given twice (after %d rows)", id, received).isFalse();
+          assertThat(seen.get((int) id))
+              .as("id %d given twice (after %d rows)", id, received)
+              .isFalse();
           seen.set((int) id);
           if (inOrder) {
             assertThat(id).as("row %d in order", received).isEqualTo(previous + 1);
@@ -303,22 +363,23 @@ class ResumeE2ETest {
 
   /** Kills the session's instance each time the client has received the next threshold of rows. */
   private Future<?> killAfter(String sessionId, RowCounter rows, List<Long> thresholds) {
-    return background.submit(() -> {
-      for (long threshold : thresholds) {
-        long deadline = System.currentTimeMillis() + 600_000;
-        while (rows.rows() < threshold) {
-          if (System.currentTimeMillis() > deadline) {
-            throw new AssertionError("the client never got " + threshold + " rows");
+    return background.submit(
+        () -> {
+          for (long threshold : thresholds) {
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (rows.rows() < threshold) {
+              if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the client never got " + threshold + " rows");
+              }
+              Thread.sleep(2);
+            }
+            ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
+            int index = cluster.servers().indexOf(owner);
+            owner.kill();
+            restarts.add(background.submit(() -> cluster.startAgain(index)));
           }
-          Thread.sleep(2);
-        }
-        ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
-        int index = cluster.servers().indexOf(owner);
-        owner.kill();
-        restarts.add(background.submit(() -> cluster.startAgain(index)));
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -33,11 +33,13 @@ import org.junit.jupiter.api.Timeout;
 class RollingRestartE2ETest {
 
   private static final int CLIENTS = 20;
+
   /**
    * Two instances: while one restarts, the other carries every session alone. (A third one would
    * add a restart of a minute and a half on two cores and test nothing more.)
    */
   private static final int INSTANCES = 2;
+
   private static final long PAUSE_MS = 2_500;
 
   @Test
@@ -56,7 +58,8 @@ class RollingRestartE2ETest {
       for (int i = 0; i < cluster.servers().size(); i++) {
         long before = queries.get();
         cluster.restart(i);
-        System.out.printf("RollingRestartE2ETest: instance %d restarted; %d queries ran meanwhile%n",
+        System.out.printf(
+            "RollingRestartE2ETest: instance %d restarted; %d queries ran meanwhile%n",
             i, queries.get() - before);
         Thread.sleep(2_000);
       }
@@ -67,9 +70,12 @@ class RollingRestartE2ETest {
       for (Future<Long> client : clients) {
         perClient.add(client.get(120, TimeUnit.SECONDS));
       }
-      System.out.printf("RollingRestartE2ETest: %d queries in all, %d errors%n", queries.get(), errors.size());
+      System.out.printf(
+          "RollingRestartE2ETest: %d queries in all, %d errors%n", queries.get(), errors.size());
       assertThat(errors).as("errors the clients saw").isEmpty();
-      assertThat(perClient).as("queries run by each client").allSatisfy(n -> assertThat(n).isPositive());
+      assertThat(perClient)
+          .as("queries run by each client")
+          .allSatisfy(n -> assertThat(n).isPositive());
       assertThat(queries.get()).as("queries after the last restart").isGreaterThan(afterRestarts);
     } finally {
       stop.set(true);
@@ -78,18 +84,30 @@ class RollingRestartE2ETest {
   }
 
   /** One client's loop: its own session and temp view, a query at a time, each result checked. */
-  private static long runClient(String url, int client, AtomicBoolean stop, Queue<String> errors,
-      AtomicLong queries) {
+  private static long runClient(
+      String url, int client, AtomicBoolean stop, Queue<String> errors, AtomicLong queries) {
     long ran = 0;
     try (SparkSession session = Sessions.connect(url)) {
-      session.sql("create temp view mine as select id, id * " + client + " as v from range(" + (100 + client) + ")");
-      Row[] expected = (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
+      session.sql(
+          "create temp view mine as select id, id * "
+              + client
+              + " as v from range("
+              + (100 + client)
+              + ")");
+      Row[] expected =
+          (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
       while (!stop.get()) {
         try {
-          Row[] now = (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
+          Row[] now =
+              (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
           if (!java.util.Arrays.equals(now, expected)) {
-            errors.add("client " + client + ": " + java.util.Arrays.toString(now) + " instead of "
-                + java.util.Arrays.toString(expected));
+            errors.add(
+                "client "
+                    + client
+                    + ": "
+                    + java.util.Arrays.toString(now)
+                    + " instead of "
+                    + java.util.Arrays.toString(expected));
           }
           ran++;
           queries.incrementAndGet();

@@ -3,11 +3,11 @@ package dev.vxconnect.e2e.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.PostgresServer;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +20,11 @@ import java.util.concurrent.Future;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SqlCommand;
-import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -55,8 +55,11 @@ class StateDatabaseFailuresE2ETest {
   @BeforeAll
   void startPostgres() throws Exception {
     target = ServerProcess.home().resolve("e2e/target");
-    postgres = PostgresServer.start(target.resolve("postgres-state-failures-" + UUID.randomUUID()),
-        FreePort.find(), PASSWORD);
+    postgres =
+        PostgresServer.start(
+            target.resolve("postgres-state-failures-" + UUID.randomUUID()),
+            FreePort.find(),
+            PASSWORD);
     postgres.createDatabase("served");
     postgres.createDatabase("other");
     postgres.createDatabase("lost");
@@ -76,14 +79,19 @@ class StateDatabaseFailuresE2ETest {
   }
 
   /** A member of cluster {@code name} on {@code port}, joining the members on {@code join}. */
-  private static List<String> stateConfs(String url, String user, String name, int port, int... join) {
+  private static List<String> stateConfs(
+      String url, String user, String name, int port, int... join) {
     List<String> members = new ArrayList<>();
     for (int p : join) {
       members.add("127.0.0.1:" + p);
     }
-    return new ArrayList<>(List.of("vxconnect.state.jdbc.url=" + url, "vxconnect.state.jdbc.user=" + user,
-        "vxconnect.cluster.name=" + name, "vxconnect.cluster.port=" + port,
-        "vxconnect.cluster.members=" + String.join(",", members)));
+    return new ArrayList<>(
+        List.of(
+            "vxconnect.state.jdbc.url=" + url,
+            "vxconnect.state.jdbc.user=" + user,
+            "vxconnect.cluster.name=" + name,
+            "vxconnect.cluster.port=" + port,
+            "vxconnect.cluster.members=" + String.join(",", members)));
   }
 
   private static Map<String, String> password(String password) {
@@ -93,10 +101,12 @@ class StateDatabaseFailuresE2ETest {
   @Test
   void anUnreachableDatabaseStopsTheStartAndSaysWhichOne() throws Exception {
     String url = "jdbc:postgresql://127.0.0.1:" + FreePort.find() + "/nowhere";
-    ServerProcess.Exited exited = ServerProcess.startExpectingExit("state-unreachable",
-        stateConfs(url, "vx_operator"), password(PASSWORD), REFUSAL);
+    ServerProcess.Exited exited =
+        ServerProcess.startExpectingExit(
+            "state-unreachable", stateConfs(url, "vx_operator"), password(PASSWORD), REFUSAL);
     assertThat(exited.code()).as("exit code").isNotZero();
-    assertThat(exited.log()).contains("could not start: Cannot use the state database " + url + " (user vx_operator)")
+    assertThat(exited.log())
+        .contains("could not start: Cannot use the state database " + url + " (user vx_operator)")
         .contains("refused")
         .doesNotContain(PASSWORD);
   }
@@ -104,11 +114,20 @@ class StateDatabaseFailuresE2ETest {
   @Test
   void aWrongPasswordStopsTheStartAndSaysWhichUser() throws Exception {
     String url = postgres.jdbcUrl("served");
-    ServerProcess.Exited exited = ServerProcess.startExpectingExit("state-wrong-password",
-        stateConfs(url, PostgresServer.USER), password("not-" + PASSWORD), REFUSAL);
+    ServerProcess.Exited exited =
+        ServerProcess.startExpectingExit(
+            "state-wrong-password",
+            stateConfs(url, PostgresServer.USER),
+            password("not-" + PASSWORD),
+            REFUSAL);
     assertThat(exited.code()).as("exit code").isNotZero();
     assertThat(exited.log())
-        .contains("could not start: Cannot use the state database " + url + " (user " + PostgresServer.USER + ")")
+        .contains(
+            "could not start: Cannot use the state database "
+                + url
+                + " (user "
+                + PostgresServer.USER
+                + ")")
         .contains("password authentication failed")
         .doesNotContain(PASSWORD);
   }
@@ -117,21 +136,27 @@ class StateDatabaseFailuresE2ETest {
   void theClusterMayNotBeTurnedOffUnderADatabase() throws Exception {
     List<String> confs = stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER);
     confs.add("vxconnect.cluster.enabled=false");
-    ServerProcess.Exited exited = ServerProcess.startExpectingExit("state-no-cluster", confs, password(PASSWORD), REFUSAL);
+    ServerProcess.Exited exited =
+        ServerProcess.startExpectingExit("state-no-cluster", confs, password(PASSWORD), REFUSAL);
     assertThat(exited.code()).as("exit code").isEqualTo(2);
-    assertThat(exited.log()).contains("vxconnect.state.jdbc.url").contains("vxconnect.cluster.enabled=true");
+    assertThat(exited.log())
+        .contains("vxconnect.state.jdbc.url")
+        .contains("vxconnect.cluster.enabled=true");
   }
 
   @Test
   void aLostDatabaseFailsOnlyWhatNeedsItAndComesBackByItself() throws Exception {
     List<String> confs = stateConfs(postgres.jdbcUrl("lost"), PostgresServer.USER);
-    confs.add("spark.sql.warehouse.dir=" + target.resolve("state-lost-warehouse-" + UUID.randomUUID()));
+    confs.add(
+        "spark.sql.warehouse.dir=" + target.resolve("state-lost-warehouse-" + UUID.randomUUID()));
     try (ServerProcess server = ServerProcess.start("state-lost", confs, password(PASSWORD));
         RawGrpc raw = new RawGrpc(server.port());
         SparkSession client = Sessions.connect(server.url())) {
       client.conf().set("spark.sql.shuffle.partitions", "5");
       client.sql("create temp view lost_numbers as select id, id % 4 as k from range(100)");
-      Row[] before = (Row[]) client.sql("select k, count(*) from lost_numbers group by k order by k").collect();
+      Row[] before =
+          (Row[])
+              client.sql("select k, count(*) from lost_numbers group by k order by k").collect();
       String rawSession = RawGrpc.newSessionId();
       raw.stub().config(set(rawSession, "spark.sql.ansi.enabled", "true"));
       String viewSession = RawGrpc.newSessionId();
@@ -140,28 +165,44 @@ class StateDatabaseFailuresE2ETest {
       postgres.stopNow();
       try {
         // A change is refused, said plainly, with a delay to retry after; it did not happen.
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-            () -> raw.stub().config(set(rawSession, "spark.sql.ansi.enabled", "false")));
+        StatusRuntimeException refused =
+            catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> raw.stub().config(set(rawSession, "spark.sql.ansi.enabled", "false")));
         assertThat(refused).as("a conf change while the database is down").isNotNull();
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(refused.getStatus().getDescription())
-            .contains("The state database " + postgres.jdbcUrl("lost") + " (user " + PostgresServer.USER + ")")
+            .contains(
+                "The state database "
+                    + postgres.jdbcUrl("lost")
+                    + " (user "
+                    + PostgresServer.USER
+                    + ")")
             .contains("Nothing was changed; retry later")
             .doesNotContain(PASSWORD);
         assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").isPresent();
         // A command that changes the session: run, but not recorded, so refused the same way.
-        StatusRuntimeException notRecorded = catchThrowableOfType(StatusRuntimeException.class,
-            () -> sql(raw, viewSession, "create temp view refused_view as select 2 as x"));
+        StatusRuntimeException notRecorded =
+            catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> sql(raw, viewSession, "create temp view refused_view as select 2 as x"));
         assertThat(notRecorded).as("a temp view made while the database is down").isNotNull();
         assertThat(notRecorded.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(notRecorded.getStatus().getDescription()).contains("Nothing was changed; retry later");
+        assertThat(notRecorded.getStatus().getDescription())
+            .contains("Nothing was changed; retry later");
         // A new session needs its record: refused the same way.
-        StatusRuntimeException noSession = catchThrowableOfType(StatusRuntimeException.class,
-            () -> raw.stub().config(set(RawGrpc.newSessionId(), "spark.sql.ansi.enabled", "true")));
+        StatusRuntimeException noSession =
+            catchThrowableOfType(
+                StatusRuntimeException.class,
+                () ->
+                    raw.stub()
+                        .config(set(RawGrpc.newSessionId(), "spark.sql.ansi.enabled", "true")));
         assertThat(noSession).isNotNull();
         assertThat(noSession.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         // What the session in memory can do without the database, it still does.
-        Row[] during = (Row[]) client.sql("select k, count(*) from lost_numbers group by k order by k").collect();
+        Row[] during =
+            (Row[])
+                client.sql("select k, count(*) from lost_numbers group by k order by k").collect();
         assertThat(during).containsExactly(before);
         assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("5");
       } finally {
@@ -170,8 +211,10 @@ class StateDatabaseFailuresE2ETest {
       // Back by itself, the refused changes were never made, and they can be made now.
       assertThat(get(raw, rawSession, "spark.sql.ansi.enabled")).isEqualTo("true");
       sql(raw, viewSession, "select * from kept_view");
-      StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class,
-          () -> sql(raw, viewSession, "select * from refused_view"));
+      StatusRuntimeException gone =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () -> sql(raw, viewSession, "select * from refused_view"));
       assertThat(gone).as("the refused temp view").isNotNull();
       assertThat(RawGrpc.errorClass(gone)).contains("TABLE_OR_VIEW_NOT_FOUND");
       sql(raw, viewSession, "create temp view refused_view as select 2 as x");
@@ -187,33 +230,50 @@ class StateDatabaseFailuresE2ETest {
   void instancesThatDisagreeOnTheWarehouseOrTheDatabaseAreRefused() throws Exception {
     String cluster = "state-agree-" + UUID.randomUUID();
     int firstPort = FreePort.find();
-    List<String> confs = stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER, cluster, firstPort, firstPort);
+    List<String> confs =
+        stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER, cluster, firstPort, firstPort);
     Path warehouse = target.resolve("state-agree-warehouse-" + UUID.randomUUID());
     confs.add("spark.sql.warehouse.dir=" + warehouse);
     ExecutorService starting = Executors.newFixedThreadPool(2);
     try (ServerProcess first = ServerProcess.start("state-agree", confs, password(PASSWORD))) {
       // Same database, another warehouse: the tables' data would split.
       List<String> otherWarehouse = stateConfs(postgres.jdbcUrl("served"), PostgresServer.USER);
-      otherWarehouse.add("spark.sql.warehouse.dir=" + target.resolve("state-other-warehouse-" + UUID.randomUUID()));
+      otherWarehouse.add(
+          "spark.sql.warehouse.dir="
+              + target.resolve("state-other-warehouse-" + UUID.randomUUID()));
       // The first instance's cluster, another database: the records would split.
       int otherPort = FreePort.find();
-      List<String> otherDatabase = stateConfs(postgres.jdbcUrl("other"), PostgresServer.USER, cluster, otherPort,
-          firstPort, otherPort);
+      List<String> otherDatabase =
+          stateConfs(
+              postgres.jdbcUrl("other"),
+              PostgresServer.USER,
+              cluster,
+              otherPort,
+              firstPort,
+              otherPort);
       // The two have nothing to do with each other (another cluster; another database): they start
       // together, so that the test waits for one refused start instead of two in a row.
-      Future<ServerProcess.Exited> refusing = starting.submit(() -> ServerProcess.startExpectingExit(
-          "state-other-warehouse", otherWarehouse, password(PASSWORD), REFUSAL));
-      Future<ServerProcess.Exited> splitting = starting.submit(() -> ServerProcess.startExpectingExit(
-          "state-other-database", otherDatabase, password(PASSWORD), REFUSAL));
+      Future<ServerProcess.Exited> refusing =
+          starting.submit(
+              () ->
+                  ServerProcess.startExpectingExit(
+                      "state-other-warehouse", otherWarehouse, password(PASSWORD), REFUSAL));
+      Future<ServerProcess.Exited> splitting =
+          starting.submit(
+              () ->
+                  ServerProcess.startExpectingExit(
+                      "state-other-database", otherDatabase, password(PASSWORD), REFUSAL));
 
       ServerProcess.Exited refused = refusing.get();
       assertThat(refused.code()).isNotZero();
-      assertThat(refused.log()).contains("could not start: This instance's warehouse is file:")
+      assertThat(refused.log())
+          .contains("could not start: This instance's warehouse is file:")
           .contains("records file:" + warehouse);
 
       ServerProcess.Exited split = splitting.get();
       assertThat(split.code()).isNotZero();
-      assertThat(split.log()).contains("must use the same vxconnect.state.jdbc.url database")
+      assertThat(split.log())
+          .contains("must use the same vxconnect.state.jdbc.url database")
           .contains(postgres.jdbcUrl("other"));
       // The first instance serves on.
       try (SparkSession client = Sessions.connect(first.url())) {
@@ -225,25 +285,46 @@ class StateDatabaseFailuresE2ETest {
   }
 
   private static ConfigRequest set(String sessionId, String key, String value) {
-    return ConfigRequest.newBuilder().setSessionId(sessionId).setUserContext(RawGrpc.user("state-user"))
-        .setOperation(ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
-            .addPairs(KeyValue.newBuilder().setKey(key).setValue(value)))).build();
+    return ConfigRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(RawGrpc.user("state-user"))
+        .setOperation(
+            ConfigRequest.Operation.newBuilder()
+                .setSet(
+                    ConfigRequest.Set.newBuilder()
+                        .addPairs(KeyValue.newBuilder().setKey(key).setValue(value))))
+        .build();
   }
 
   /** Runs a SQL command on the raw session and reads its whole answer. */
   private static void sql(RawGrpc raw, String sessionId, String text) {
-    ExecutePlanRequest request = ExecutePlanRequest.newBuilder().setSessionId(sessionId)
-        .setUserContext(RawGrpc.user("state-user")).setOperationId(UUID.randomUUID().toString())
-        .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(
-            SqlCommand.newBuilder().setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text))))))
-        .build();
-    raw.stub().executePlan(request).forEachRemaining(response -> { });
+    ExecutePlanRequest request =
+        ExecutePlanRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setUserContext(RawGrpc.user("state-user"))
+            .setOperationId(UUID.randomUUID().toString())
+            .setPlan(
+                Plan.newBuilder()
+                    .setCommand(
+                        Command.newBuilder()
+                            .setSqlCommand(
+                                SqlCommand.newBuilder()
+                                    .setInput(
+                                        Relation.newBuilder()
+                                            .setSql(SQL.newBuilder().setQuery(text))))))
+            .build();
+    raw.stub().executePlan(request).forEachRemaining(response -> {});
   }
 
   private static String get(RawGrpc raw, String sessionId, String key) {
-    ConfigRequest request = ConfigRequest.newBuilder().setSessionId(sessionId).setUserContext(RawGrpc.user("state-user"))
-        .setOperation(ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder().addKeys(key)))
-        .build();
+    ConfigRequest request =
+        ConfigRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setUserContext(RawGrpc.user("state-user"))
+            .setOperation(
+                ConfigRequest.Operation.newBuilder()
+                    .setGet(ConfigRequest.Get.newBuilder().addKeys(key)))
+            .build();
     return raw.stub().config(request).getPairs(0).getValue();
   }
 }

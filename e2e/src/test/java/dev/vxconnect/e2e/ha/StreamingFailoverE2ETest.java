@@ -65,31 +65,49 @@ class StreamingFailoverE2ETest {
 
   @Test
   @Timeout(120)
-  void aFileSinkQueryGoesOnUnderItsIdAfterItsInstanceIsKilledAndItsSinkHoldsEveryBatchOnce() throws Exception {
+  void aFileSinkQueryGoesOnUnderItsIdAfterItsInstanceIsKilledAndItsSinkHoldsEveryBatchOnce()
+      throws Exception {
     String sessionId = UUID.randomUUID().toString();
     Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
     Path sink = dir.resolve("sink");
-    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId,
-        new RowCounter())) {
-      StreamingQuery query = client.readStream().format("rate").option("rowsPerSecond", "20").load()
-          .writeStream().format("parquet").option("checkpointLocation", dir.resolve("checkpoint").toString())
-          .trigger(Trigger.ProcessingTime("500 milliseconds")).start(sink.toString());
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+      StreamingQuery query =
+          client
+              .readStream()
+              .format("rate")
+              .option("rowsPerSecond", "20")
+              .load()
+              .writeStream()
+              .format("parquet")
+              .option("checkpointLocation", dir.resolve("checkpoint").toString())
+              .trigger(Trigger.ProcessingTime("500 milliseconds"))
+              .start(sink.toString());
       // foreachBatch with a JVM function of the test program, writing each batch keyed by its id.
       client.addArtifact(TestJars.of("batch-to-directory", BatchToDirectory.class).toString());
       Path keyedOutput = dir.resolve("keyed");
-      StreamingQuery keyed = client.readStream().format("rate").option("rowsPerSecond", "20").load()
-          .writeStream().foreachBatch(new BatchToDirectory(keyedOutput.toString()))
-          .option("checkpointLocation", dir.resolve("keyed-checkpoint").toString())
-          .trigger(Trigger.ProcessingTime("500 milliseconds")).start();
+      StreamingQuery keyed =
+          client
+              .readStream()
+              .format("rate")
+              .option("rowsPerSecond", "20")
+              .load()
+              .writeStream()
+              .foreachBatch(new BatchToDirectory(keyedOutput.toString()))
+              .option("checkpointLocation", dir.resolve("keyed-checkpoint").toString())
+              .trigger(Trigger.ProcessingTime("500 milliseconds"))
+              .start();
       UUID id = query.id();
       UUID firstRun = query.runId();
       long beforeKill = awaitBatch(query, 2).batchId();
       long keyedBeforeKill = awaitBatch(keyed, 2).batchId();
       // Waiting for the query to end, across the kill: it goes on waiting for the new run.
-      Future<?> waiting = background.submit(() -> {
-        query.awaitTermination();
-        return null;
-      });
+      Future<?> waiting =
+          background.submit(
+              () -> {
+                query.awaitTermination();
+                return null;
+              });
       Thread.sleep(500);
 
       kill(sessionId);
@@ -104,20 +122,24 @@ class StreamingFailoverE2ETest {
       assertThat(listed).as("the session's active query with that id").isNotNull();
       assertThat(listed.runId()).isEqualTo(after.runId());
       assertThat(query.awaitTermination(200)).as("still running").isFalse();
-      assertThat(waiting).as("awaitTermination() from before the kill, while the query runs").isNotDone();
+      assertThat(waiting)
+          .as("awaitTermination() from before the kill, while the query runs")
+          .isNotDone();
       query.stop();
       waiting.get(30, TimeUnit.SECONDS);
       assertThat(query.isActive()).isFalse();
       assertThat(query.awaitTermination(1_000)).as("terminated once stopped").isTrue();
       assertThat(client.streams().active()).hasSize(1);
 
-      // What the file sink committed (its _spark_metadata log, which spark.read follows): every rate
+      // What the file sink committed (its _spark_metadata log, which spark.read follows): every
+      // rate
       // value once, from 0 on without a gap, in batches 0..n without a gap.
       assertEveryValueOnce(client, sink);
       Set<Long> batches = committedBatches(sink);
       assertThat(batches).as("committed batches").hasSizeGreaterThan((int) beforeKill + 2);
       assertThat(batches.stream().mapToLong(Long::longValue).max().orElseThrow())
-          .as("the last committed batch: no batch missing before it").isEqualTo(batches.size() - 1);
+          .as("the last committed batch: no batch missing before it")
+          .isEqualTo(batches.size() - 1);
 
       // The foreachBatch query went on too, and its output keyed by batch id has each batch once.
       assertThat(awaitBatch(keyed, keyedBeforeKill + 2).id()).isEqualTo(keyed.id());
@@ -126,17 +148,29 @@ class StreamingFailoverE2ETest {
       // Each batch's directory, written completely (an empty batch, as the rate source's first can
       // be, has a file with no rows): 0..n without a gap.
       Set<Long> keyedBatches = writtenBatches(keyedOutput);
-      assertThat(keyedBatches).as("foreachBatch batches").hasSizeGreaterThan((int) keyedBeforeKill + 2);
+      assertThat(keyedBatches)
+          .as("foreachBatch batches")
+          .hasSizeGreaterThan((int) keyedBeforeKill + 2);
       assertThat(keyedBatches.stream().mapToLong(Long::longValue).max().orElseThrow())
-          .as("the last foreachBatch batch: none missing before it").isEqualTo(keyedBatches.size() - 1);
+          .as("the last foreachBatch batch: none missing before it")
+          .isEqualTo(keyedBatches.size() - 1);
     }
   }
 
   /** The rate values under {@code path}: each once, from 0 on, with no gap. */
   private static void assertEveryValueOnce(SparkSession client, Path path) {
-    Row stats = ((Row[]) client.read().parquet(path.toString())
-        .selectExpr("count(*) as n", "count(distinct value) as distinct_values", "min(value) as low",
-            "max(value) as high").collect())[0];
+    Row stats =
+        ((Row[])
+                client
+                    .read()
+                    .parquet(path.toString())
+                    .selectExpr(
+                        "count(*) as n",
+                        "count(distinct value) as distinct_values",
+                        "min(value) as low",
+                        "max(value) as high")
+                    .collect())
+            [0];
     long rows = stats.getLong(0);
     assertThat(rows).as("rows in %s", path).isGreaterThan(0);
     assertThat(stats.getLong(1)).as("distinct values: none twice").isEqualTo(rows);
@@ -146,26 +180,46 @@ class StreamingFailoverE2ETest {
 
   @Test
   @Timeout(120)
-  void aQueryWithoutACheckpointLocationIsReportedLostAndAStoppedOneIsNotStartedAgain() throws Exception {
+  void aQueryWithoutACheckpointLocationIsReportedLostAndAStoppedOneIsNotStartedAgain()
+      throws Exception {
     String sessionId = UUID.randomUUID().toString();
     Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
-    try (SparkSession client = RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId,
-        new RowCounter())) {
-      StreamingQuery stopped = client.readStream().format("rate").load().writeStream().format("parquet")
-          .option("checkpointLocation", dir.resolve("checkpoint").toString()).start(dir.resolve("sink").toString());
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+      StreamingQuery stopped =
+          client
+              .readStream()
+              .format("rate")
+              .load()
+              .writeStream()
+              .format("parquet")
+              .option("checkpointLocation", dir.resolve("checkpoint").toString())
+              .start(dir.resolve("sink").toString());
       awaitBatch(stopped, 0);
       stopped.stop();
-      StreamingQuery query = client.readStream().format("rate").option("rowsPerSecond", "20").load()
-          .writeStream().format("memory").queryName("lost_" + sessionId.replace('-', '_'))
-          .trigger(Trigger.ProcessingTime("500 milliseconds")).start();
+      StreamingQuery query =
+          client
+              .readStream()
+              .format("rate")
+              .option("rowsPerSecond", "20")
+              .load()
+              .writeStream()
+              .format("memory")
+              .queryName("lost_" + sessionId.replace('-', '_'))
+              .trigger(Trigger.ProcessingTime("500 milliseconds"))
+              .start();
       awaitBatch(query, 1);
 
       kill(sessionId);
 
-      for (Throwable failure : List.of(catchThrowable(query::status), catchThrowable(query::lastProgress),
-          catchThrowable(query::stop))) {
+      for (Throwable failure :
+          List.of(
+              catchThrowable(query::status),
+              catchThrowable(query::lastProgress),
+              catchThrowable(query::stop))) {
         assertThat(failure).as("a call on the lost query's handle").isNotNull();
-        assertThat(failure.getMessage()).contains("VXCONNECT_FAILOVER.STREAMING_QUERY_LOST")
+        assertThat(failure.getMessage())
+            .contains("VXCONNECT_FAILOVER.STREAMING_QUERY_LOST")
             .contains("no checkpoint location");
       }
       // The session goes on, without the query it had stopped.
@@ -182,7 +236,8 @@ class StreamingFailoverE2ETest {
   }
 
   /** The query's last progress once its batch id is at least {@code batchId}. */
-  private static StreamingQueryProgress awaitBatch(StreamingQuery query, long batchId) throws InterruptedException {
+  private static StreamingQueryProgress awaitBatch(StreamingQuery query, long batchId)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + PROGRESS_DEADLINE_MS;
     StreamingQueryProgress last = null;
     while (System.currentTimeMillis() < deadline) {
@@ -192,16 +247,30 @@ class StreamingFailoverE2ETest {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("query " + query.id() + " did not reach batch " + batchId + " within "
-        + PROGRESS_DEADLINE_MS + " ms (last progress: " + (last == null ? "none" : last.batchId()) + ")");
+    throw new AssertionError(
+        "query "
+            + query.id()
+            + " did not reach batch "
+            + batchId
+            + " within "
+            + PROGRESS_DEADLINE_MS
+            + " ms (last progress: "
+            + (last == null ? "none" : last.batchId())
+            + ")");
   }
 
   /** The batch ids of the complete {@code batch=<id>} directories under {@code root}. */
   private static Set<Long> writtenBatches(Path root) throws IOException {
     Set<Long> batches = new TreeSet<>();
     try (Stream<Path> dirs = Files.list(root)) {
-      dirs.filter(d -> d.getFileName().toString().startsWith("batch=") && Files.exists(d.resolve("_SUCCESS")))
-          .forEach(d -> batches.add(Long.parseLong(d.getFileName().toString().substring("batch=".length()))));
+      dirs.filter(
+              d ->
+                  d.getFileName().toString().startsWith("batch=")
+                      && Files.exists(d.resolve("_SUCCESS")))
+          .forEach(
+              d ->
+                  batches.add(
+                      Long.parseLong(d.getFileName().toString().substring("batch=".length()))));
     }
     return batches;
   }
@@ -210,7 +279,9 @@ class StreamingFailoverE2ETest {
   private static Set<Long> committedBatches(Path sink) throws IOException {
     Set<Long> batches = new TreeSet<>();
     try (Stream<Path> files = Files.list(sink.resolve("_spark_metadata"))) {
-      files.map(f -> f.getFileName().toString()).filter(name -> name.matches("\\d+(\\.compact)?"))
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.matches("\\d+(\\.compact)?"))
           .forEach(name -> batches.add(Long.parseLong(name.replace(".compact", ""))));
     }
     return batches;

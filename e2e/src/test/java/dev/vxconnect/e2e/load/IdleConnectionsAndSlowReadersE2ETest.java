@@ -3,8 +3,8 @@ package dev.vxconnect.e2e.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -49,9 +49,11 @@ class IdleConnectionsAndSlowReadersE2ETest {
   private static final int IDLE_CONNECTIONS = 1_000;
   private static final int SLOW_READERS = 50;
   private static final long READ_PAUSE_MS = 1_000;
+
   /** About 6.6 MB a reader: far beyond what the server may produce ahead of its client (1 MiB here). */
   private static final String LARGE_RESULT =
       "select id, repeat('x', 100) as payload from range(0, 60000, 1, 4)";
+
   private static final int CHUNK_BYTES = 64 * 1024;
   private static final int QUERIES = 20;
 
@@ -68,8 +70,9 @@ class IdleConnectionsAndSlowReadersE2ETest {
     ExecutorService readers = Executors.newFixedThreadPool(SLOW_READERS);
     ExecutorService user = Executors.newSingleThreadExecutor();
     AtomicBoolean stop = new AtomicBoolean();
-    try (ServerProcess server = ServerProcess.start("slow-readers",
-            List.of("vxconnect.execution.bufferAheadBytes=1m"));
+    try (ServerProcess server =
+            ServerProcess.start(
+                "slow-readers", List.of("vxconnect.execution.bufferAheadBytes=1m"));
         SparkSession spark = Sessions.connect(server.url())) {
       // What a session gets for each query on an otherwise idle server.
       List<Row[]> expected = new ArrayList<>();
@@ -80,8 +83,8 @@ class IdleConnectionsAndSlowReadersE2ETest {
       UserContext idleUser = RawGrpc.user("idle");
       String idleSession = RawGrpc.newSessionId();
       for (int i = 0; i < IDLE_CONNECTIONS; i++) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
-            .usePlaintext().build();
+        ManagedChannel channel =
+            ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         idle.add(channel);
         configGet(channel, idleUser, idleSession); // connects it; then it stays idle
       }
@@ -93,32 +96,41 @@ class IdleConnectionsAndSlowReadersE2ETest {
       for (int r = 0; r < SLOW_READERS; r++) {
         RawGrpc grpc = new RawGrpc(server.port());
         readerChannels.add(grpc);
-        reads.add(readers.submit(() -> readSlowly(grpc, allReading, stop, readerFailures, finishedEarly)));
+        reads.add(
+            readers.submit(
+                () -> readSlowly(grpc, allReading, stop, readerFailures, finishedEarly)));
       }
-      assertThat(allReading.await(120, TimeUnit.SECONDS)).as("all slow readers got their first response").isTrue();
+      assertThat(allReading.await(120, TimeUnit.SECONDS))
+          .as("all slow readers got their first response")
+          .isTrue();
 
       // The user's queries, while the fifty readers hold their streams open.
-      Future<List<String>> answered = user.submit(() -> {
-        List<String> wrong = new ArrayList<>();
-        for (int k = 0; k < QUERIES; k++) {
-          Row[] rows = (Row[]) spark.sql(query(k)).collect();
-          if (!Arrays.equals(rows, expected.get(k))) {
-            wrong.add("query " + k + ": " + Arrays.toString(rows));
-          }
-        }
-        return wrong;
-      });
+      Future<List<String>> answered =
+          user.submit(
+              () -> {
+                List<String> wrong = new ArrayList<>();
+                for (int k = 0; k < QUERIES; k++) {
+                  Row[] rows = (Row[]) spark.sql(query(k)).collect();
+                  if (!Arrays.equals(rows, expected.get(k))) {
+                    wrong.add("query " + k + ": " + Arrays.toString(rows));
+                  }
+                }
+                return wrong;
+              });
       // A hang guard, not a timing assertion: before producers gave their slot back while
       // waiting for a reader, these queries queued behind the readers for as long as they read.
       List<String> wrong = answered.get(180, TimeUnit.SECONDS);
       int stillReading = SLOW_READERS - finishedEarly.get();
-      System.out.printf("IdleConnectionsAndSlowReadersE2ETest: %d queries answered while %d of %d slow readers"
-          + " were still reading, beside %d idle connections%n", QUERIES, stillReading, SLOW_READERS, IDLE_CONNECTIONS);
+      System.out.printf(
+          "IdleConnectionsAndSlowReadersE2ETest: %d queries answered while %d of %d slow readers"
+              + " were still reading, beside %d idle connections%n",
+          QUERIES, stillReading, SLOW_READERS, IDLE_CONNECTIONS);
       assertThat(wrong).as("queries answered differently").isEmpty();
       // A reader takes over a minute to read its result: all fifty streams were open throughout.
       // (Before the fix, the readers beyond the sixteenth only got a thread once earlier ones had
       // read their whole result, and the user's queries came after them.)
-      assertThat(stillReading).as("slow readers still streaming when the last query was answered")
+      assertThat(stillReading)
+          .as("slow readers still streaming when the last query was answered")
           .isEqualTo(SLOW_READERS);
 
       stop.set(true);
@@ -142,7 +154,8 @@ class IdleConnectionsAndSlowReadersE2ETest {
     }
   }
 
-  private static void closeAll(List<RawGrpc> readers, List<ManagedChannel> idle) throws InterruptedException {
+  private static void closeAll(List<RawGrpc> readers, List<ManagedChannel> idle)
+      throws InterruptedException {
     for (RawGrpc grpc : readers) {
       grpc.close();
     }
@@ -155,21 +168,34 @@ class IdleConnectionsAndSlowReadersE2ETest {
    * Starts the large result in a session of its own and reads one chunk a second until
    * told to stop (or the result ends); returns the responses read.
    */
-  private static long readSlowly(RawGrpc grpc, CountDownLatch reading, AtomicBoolean stop,
-      Queue<String> failures, AtomicInteger finishedEarly) {
+  private static long readSlowly(
+      RawGrpc grpc,
+      CountDownLatch reading,
+      AtomicBoolean stop,
+      Queue<String> failures,
+      AtomicInteger finishedEarly) {
     long responses = 0;
     boolean counted = false;
     try {
-      Iterator<ExecutePlanResponse> stream = grpc.channelStub(TimeUnit.MINUTES.toMillis(8))
-          .executePlan(ExecutePlanRequest.newBuilder()
-              .setSessionId(RawGrpc.newSessionId())
-              .setUserContext(RawGrpc.user("reader"))
-              .setOperationId(UUID.randomUUID().toString())
-              .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setResultChunkingOptions(
-                  ResultChunkingOptions.newBuilder().setAllowArrowBatchChunking(true)
-                      .setPreferredArrowChunkSize(CHUNK_BYTES)))
-              .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(LARGE_RESULT))))
-              .build());
+      Iterator<ExecutePlanResponse> stream =
+          grpc.channelStub(TimeUnit.MINUTES.toMillis(8))
+              .executePlan(
+                  ExecutePlanRequest.newBuilder()
+                      .setSessionId(RawGrpc.newSessionId())
+                      .setUserContext(RawGrpc.user("reader"))
+                      .setOperationId(UUID.randomUUID().toString())
+                      .addRequestOptions(
+                          ExecutePlanRequest.RequestOption.newBuilder()
+                              .setResultChunkingOptions(
+                                  ResultChunkingOptions.newBuilder()
+                                      .setAllowArrowBatchChunking(true)
+                                      .setPreferredArrowChunkSize(CHUNK_BYTES)))
+                      .setPlan(
+                          Plan.newBuilder()
+                              .setRoot(
+                                  Relation.newBuilder()
+                                      .setSql(SQL.newBuilder().setQuery(LARGE_RESULT))))
+                      .build());
       while (!stop.get() && stream.hasNext()) {
         ExecutePlanResponse response = stream.next();
         responses++;
@@ -196,10 +222,16 @@ class IdleConnectionsAndSlowReadersE2ETest {
   }
 
   private static void configGet(ManagedChannel channel, UserContext user, String session) {
-    SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-        .config(ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
-            .setOperation(ConfigRequest.Operation.newBuilder().setGet(
-                ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
-            .build());
+    SparkConnectServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(60, TimeUnit.SECONDS)
+        .config(
+            ConfigRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperation(
+                    ConfigRequest.Operation.newBuilder()
+                        .setGet(
+                            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
+                .build());
   }
 }

@@ -38,7 +38,13 @@ class ManySessionsE2ETest extends ServerTestBase {
   private static String query(int k) {
     return k % 10 == 9
         ? "select " + k + " as q, sum(id) as s, count(*) as n from range(" + (1000 + k) + ")"
-        : "select * from values (" + k + ", " + k + " * 3, concat('row ', " + k + ")) as t(q, t, label)";
+        : "select * from values ("
+            + k
+            + ", "
+            + k
+            + " * 3, concat('row ', "
+            + k
+            + ")) as t(q, t, label)";
   }
 
   @Test
@@ -56,24 +62,27 @@ class ManySessionsE2ETest extends ServerTestBase {
       List<Future<Integer>> done = new ArrayList<>();
       for (int c = 0; c < SESSIONS; c++) {
         int client = c;
-        done.add(clients.submit(() -> {
-          go.await();
-          int ok = 0;
-          try (SparkSession session = Sessions.connect(server().url())) {
-            for (int k = 0; k < QUERIES; k++) {
-              int q = (k + client) % QUERIES; // not all sessions on the same query at once
-              Row[] rows = (Row[]) session.sql(query(q)).collect();
-              if (Arrays.equals(rows, expected.get(q))) {
-                ok++;
-              } else {
-                failures.add("session " + client + ", query " + q + ": " + Arrays.toString(rows));
-              }
-            }
-          } catch (Exception e) {
-            failures.add("session " + client + ": " + e);
-          }
-          return ok;
-        }));
+        done.add(
+            clients.submit(
+                () -> {
+                  go.await();
+                  int ok = 0;
+                  try (SparkSession session = Sessions.connect(server().url())) {
+                    for (int k = 0; k < QUERIES; k++) {
+                      int q = (k + client) % QUERIES; // not all sessions on the same query at once
+                      Row[] rows = (Row[]) session.sql(query(q)).collect();
+                      if (Arrays.equals(rows, expected.get(q))) {
+                        ok++;
+                      } else {
+                        failures.add(
+                            "session " + client + ", query " + q + ": " + Arrays.toString(rows));
+                      }
+                    }
+                  } catch (Exception e) {
+                    failures.add("session " + client + ": " + e);
+                  }
+                  return ok;
+                }));
       }
       go.countDown();
       int succeeded = 0;
@@ -81,11 +90,14 @@ class ManySessionsE2ETest extends ServerTestBase {
         succeeded += f.get(10, TimeUnit.MINUTES);
       }
       long after = JvmHeap.liveBytes(server().pid());
-      System.out.printf("ManySessionsE2ETest: %d of %d queries succeeded; live heap %d MiB before, %d MiB after%n",
+      System.out.printf(
+          "ManySessionsE2ETest: %d of %d queries succeeded; live heap %d MiB before, %d MiB after%n",
           succeeded, SESSIONS * QUERIES, idle >> 20, after >> 20);
       assertThat(failures).as("failed sessions or queries").isEmpty();
       assertThat(succeeded).isEqualTo(SESSIONS * QUERIES);
-      assertThat(after - idle).as("live heap left after 200 sessions closed").isLessThan(HEAP_ALLOWANCE);
+      assertThat(after - idle)
+          .as("live heap left after 200 sessions closed")
+          .isLessThan(HEAP_ALLOWANCE);
     } finally {
       clients.shutdownNow();
     }

@@ -3,11 +3,10 @@ package dev.vxconnect.e2e.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.AdminHttp;
-import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +48,15 @@ class SlowClientE2ETest {
 
   private static final long ROWS = 2L * 1024 * 1024;
   private static final int ROW_PAYLOAD = 1024;
+
   /**
    * 32 MiB per partition, as data read from files is split. (A partition's Arrow batches are one
    * Spark task result, held whole by the driver, as in Spark's own server.)
    */
   private static final int PARTITIONS = 64;
+
   private static final long RESULT_BYTES = 2L << 30;
+
   /**
    * The chunk size the client asks for (result chunking, protocol 4.1). Spark cuts batches at
    * 10,000 rows, here 10 MiB: at one message per 10 ms, whole batches would be read faster than
@@ -62,11 +64,14 @@ class SlowClientE2ETest {
    * reads at most 25 MiB/s, slower than the server produces, so the server must wait for it.
    */
   private static final long CHUNK_BYTES = 256 * 1024;
+
   private static final long HEAP_ALLOWANCE = 512L << 20;
-  private static final String CONFIG_CALLS = "vxconnect_rpc_seconds_count{method=\"Config\",status=\"OK\"}";
+  private static final String CONFIG_CALLS =
+      "vxconnect_rpc_seconds_count{method=\"Config\",status=\"OK\"}";
   private static final String CONFIG_UNDER_50_MS =
       "vxconnect_rpc_seconds_bucket{method=\"Config\",status=\"OK\",le=\"0.05\"}";
   private static final String BUFFERED_BYTES = "vxconnect_results_buffered_bytes";
+
   /**
    * What the operation's response buffer alone may hold with the server's defaults
    * (vxconnect.execution.bufferAheadBytes 8m ahead of the client, plus 10m kept for a reattach).
@@ -74,6 +79,7 @@ class SlowClientE2ETest {
    * counted too, so the gauge must go above it while the client lags.
    */
   private static final long BUFFER_ALONE = (8L + 10L) << 20;
+
   /** Issue 5's target for Config latency meanwhile: calls over it are printed. */
   private static final long CONFIG_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -82,9 +88,11 @@ class SlowClientE2ETest {
     ExecutorService watcher = Executors.newSingleThreadExecutor();
     AtomicBoolean reading = new AtomicBoolean(true);
     int adminPort = FreePort.find();
-    try (ServerProcess server = ServerProcess.start("slow-client",
-            List.of("vxconnect.admin.port=" + adminPort),
-            Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS));
+    try (ServerProcess server =
+            ServerProcess.start(
+                "slow-client",
+                List.of("vxconnect.admin.port=" + adminPort),
+                Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS));
         RawGrpc grpc = new RawGrpc(server.port());
         // Another client, on its own connection, as the other users of the server would be.
         RawGrpc other = new RawGrpc(server.port())) {
@@ -94,23 +102,41 @@ class SlowClientE2ETest {
       long idle = JvmHeap.liveBytes(server.pid());
 
       AdminHttp admin = new AdminHttp(adminPort);
-      Future<Watch> watched = watcher.submit(() -> watch(other, user, watchSession, server.pid(), admin, reading));
+      Future<Watch> watched =
+          watcher.submit(() -> watch(other, user, watchSession, server.pid(), admin, reading));
       long rows = 0;
       long arrowBytes = 0;
       long messages = 0;
       long largestMessage = 0;
       try {
-        Iterator<ExecutePlanResponse> stream = grpc.channelStub(TimeUnit.MINUTES.toMillis(12))
-            .executePlan(ExecutePlanRequest.newBuilder()
-                .setSessionId(RawGrpc.newSessionId()).setUserContext(user)
-                .setOperationId(UUID.randomUUID().toString())
-                .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setResultChunkingOptions(
-                    ResultChunkingOptions.newBuilder().setAllowArrowBatchChunking(true)
-                        .setPreferredArrowChunkSize(CHUNK_BYTES)))
-                .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(
-                    "select id, repeat('x', " + ROW_PAYLOAD + ") as payload from range(0, " + ROWS
-                        + ", 1, " + PARTITIONS + ")"))))
-                .build());
+        Iterator<ExecutePlanResponse> stream =
+            grpc.channelStub(TimeUnit.MINUTES.toMillis(12))
+                .executePlan(
+                    ExecutePlanRequest.newBuilder()
+                        .setSessionId(RawGrpc.newSessionId())
+                        .setUserContext(user)
+                        .setOperationId(UUID.randomUUID().toString())
+                        .addRequestOptions(
+                            ExecutePlanRequest.RequestOption.newBuilder()
+                                .setResultChunkingOptions(
+                                    ResultChunkingOptions.newBuilder()
+                                        .setAllowArrowBatchChunking(true)
+                                        .setPreferredArrowChunkSize(CHUNK_BYTES)))
+                        .setPlan(
+                            Plan.newBuilder()
+                                .setRoot(
+                                    Relation.newBuilder()
+                                        .setSql(
+                                            SQL.newBuilder()
+                                                .setQuery(
+                                                    "select id, repeat('x', "
+                                                        + ROW_PAYLOAD
+                                                        + ") as payload from range(0, "
+                                                        + ROWS
+                                                        + ", 1, "
+                                                        + PARTITIONS
+                                                        + ")"))))
+                        .build());
         while (stream.hasNext()) {
           ExecutePlanResponse response = stream.next();
           messages++;
@@ -127,26 +153,47 @@ class SlowClientE2ETest {
         reading.set(false);
       }
       Watch watch = watched.get(60, TimeUnit.SECONDS);
-      System.out.printf("SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
+      System.out.printf(
+          "SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
               + " peak %d MiB over %d samples; result bytes counted as buffered, peak %d MiB; Config max %.1f ms over %d calls as the client saw them;"
               + " as the server served them, %d of %d over 50 ms%n",
-          rows, arrowBytes, messages, largestMessage, idle >> 20, watch.peakLiveHeap >> 20, watch.heapSamples,
+          rows,
+          arrowBytes,
+          messages,
+          largestMessage,
+          idle >> 20,
+          watch.peakLiveHeap >> 20,
+          watch.heapSamples,
           watch.peakBufferedBytes >> 20,
-          watch.slowestConfigNanos / 1e6, watch.configCalls, watch.servedOver50Ms, watch.servedCalls);
+          watch.slowestConfigNanos / 1e6,
+          watch.configCalls,
+          watch.servedOver50Ms,
+          watch.servedCalls);
 
       assertThat(rows).isEqualTo(ROWS);
       assertThat(arrowBytes).isGreaterThanOrEqualTo(RESULT_BYTES);
-      assertThat(watch.heapSamples).as("heap samples while the result streamed").isGreaterThanOrEqualTo(3);
-      assertThat(watch.peakLiveHeap - idle).as("live heap above idle while a slow client reads 2 GiB")
+      assertThat(watch.heapSamples)
+          .as("heap samples while the result streamed")
+          .isGreaterThanOrEqualTo(3);
+      assertThat(watch.peakLiveHeap - idle)
+          .as("live heap above idle while a slow client reads 2 GiB")
           .isLessThan(HEAP_ALLOWANCE);
       assertThat(watch.peakBufferedBytes)
-          .as("result bytes the server counts against vxconnect.execution.maxBufferedBytes, partition windows"
-              + " on the driver included")
+          .as(
+              "result bytes the server counts against vxconnect.execution.maxBufferedBytes, partition windows"
+                  + " on the driver included")
           .isGreaterThan(BUFFER_ALONE);
-      assertThat(bufferedBytesOnceSettled(admin)).as("result bytes counted once the operation is over").isZero();
-      assertThat(watch.configCalls).as("Config calls answered meanwhile").isGreaterThanOrEqualTo(20);
-      assertThat(watch.servedCalls).as("Config calls the server counted meanwhile").isEqualTo(watch.configCalls);
-      assertThat(watch.servedOver50Ms).as("Config calls the server took over 50 ms to serve (at most 1%%)")
+      assertThat(bufferedBytesOnceSettled(admin))
+          .as("result bytes counted once the operation is over")
+          .isZero();
+      assertThat(watch.configCalls)
+          .as("Config calls answered meanwhile")
+          .isGreaterThanOrEqualTo(20);
+      assertThat(watch.servedCalls)
+          .as("Config calls the server counted meanwhile")
+          .isEqualTo(watch.configCalls);
+      assertThat(watch.servedOver50Ms)
+          .as("Config calls the server took over 50 ms to serve (at most 1%%)")
           .isLessThanOrEqualTo(watch.servedCalls / 100);
     } finally {
       reading.set(false);
@@ -154,15 +201,27 @@ class SlowClientE2ETest {
     }
   }
 
-  private record Watch(long peakLiveHeap, int heapSamples, long peakBufferedBytes, long slowestConfigNanos,
-      int configCalls, long servedCalls, long servedOver50Ms) {}
+  private record Watch(
+      long peakLiveHeap,
+      int heapSamples,
+      long peakBufferedBytes,
+      long slowestConfigNanos,
+      int configCalls,
+      long servedCalls,
+      long servedOver50Ms) {}
 
   /**
    * Alternates ten Config calls (100 ms apart) with one heap measurement, so that the full
    * collection jcmd forces never falls inside a timed Config call.
    */
-  private static Watch watch(RawGrpc grpc, UserContext user, String session, long pid, AdminHttp admin,
-      AtomicBoolean reading) throws Exception {
+  private static Watch watch(
+      RawGrpc grpc,
+      UserContext user,
+      String session,
+      long pid,
+      AdminHttp admin,
+      AtomicBoolean reading)
+      throws Exception {
     String before = admin.get("/metrics");
     long peak = 0;
     int samples = 0;
@@ -184,13 +243,22 @@ class SlowClientE2ETest {
       if (reading.get()) {
         peak = Math.max(peak, JvmHeap.liveBytes(pid));
         samples++;
-        peakBuffered = Math.max(peakBuffered, (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(0));
+        peakBuffered =
+            Math.max(
+                peakBuffered,
+                (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(0));
       }
     }
     // The server's own measure (from a call's arrival to its answer), from its latency histogram.
     String after = admin.get("/metrics");
     long served = delta(before, after, CONFIG_CALLS);
-    return new Watch(peak, samples, peakBuffered, slowest, calls, served,
+    return new Watch(
+        peak,
+        samples,
+        peakBuffered,
+        slowest,
+        calls,
+        served,
         served - delta(before, after, CONFIG_UNDER_50_MS));
   }
 
@@ -206,13 +274,20 @@ class SlowClientE2ETest {
   }
 
   private static long delta(String before, String after, String sample) {
-    return (long) (AdminHttp.sample(after, sample).orElse(0) - AdminHttp.sample(before, sample).orElse(0));
+    return (long)
+        (AdminHttp.sample(after, sample).orElse(0) - AdminHttp.sample(before, sample).orElse(0));
   }
 
   private static void configGet(RawGrpc grpc, UserContext user, String session) {
-    grpc.stub().config(ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperation(ConfigRequest.Operation.newBuilder().setGet(
-            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
-        .build());
+    grpc.stub()
+        .config(
+            ConfigRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperation(
+                    ConfigRequest.Operation.newBuilder()
+                        .setGet(
+                            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
+                .build());
   }
 }

@@ -72,13 +72,17 @@ final class ParityRun {
     } catch (Exception | AssertionError e) {
       result = "error: " + describe(e);
     }
-    StringBuilder out = new StringBuilder("result: ").append(Transcript.normalize(result)).append('\n');
+    StringBuilder out =
+        new StringBuilder("result: ").append(Transcript.normalize(result)).append('\n');
     if (shared != null) {
-      out.append("-- session 1\n").append(Transcript.of(shared.recorder.endedFrom(from, CALLS_END_MS)));
+      out.append("-- session 1\n")
+          .append(Transcript.of(shared.recorder.endedFrom(from, CALLS_END_MS)));
     }
     for (int i = 0; i < run.sessions.size(); i++) {
       Sessions.close(run.sessions.get(i));
-      out.append("-- session ").append(i + 1).append('\n')
+      out.append("-- session ")
+          .append(i + 1)
+          .append('\n')
           .append(Transcript.of(run.recorders.get(i).endedFrom(0, CALLS_END_MS)));
     }
     return out.toString();
@@ -105,7 +109,10 @@ final class ParityRun {
   }
 
   private static SparkSession connect(String url, ResponseRecorder recorder) {
-    return org.apache.spark.sql.connect.SparkSession.builder().remote(url).interceptor(recorder).create();
+    return org.apache.spark.sql.connect.SparkSession.builder()
+        .remote(url)
+        .interceptor(recorder)
+        .create();
   }
 
   /** Every row of {@code df}, one per line. */
@@ -118,9 +125,12 @@ final class ParityRun {
     StringBuilder out = new StringBuilder(e.getClass().getName());
     if (e instanceof SparkThrowable spark) {
       Map<String, String> parameters = new TreeMap<>(spark.getMessageParameters());
-      out.append(" condition=").append(spark.getCondition())
-          .append(" sqlState=").append(spark.getSqlState())
-          .append(" parameters=").append(parameters);
+      out.append(" condition=")
+          .append(spark.getCondition())
+          .append(" sqlState=")
+          .append(spark.getSqlState())
+          .append(" parameters=")
+          .append(parameters);
     } else {
       out.append(": ").append(e.getMessage());
     }

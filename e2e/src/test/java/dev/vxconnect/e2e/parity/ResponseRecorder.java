@@ -68,7 +68,8 @@ final class ResponseRecorder implements ClientInterceptor {
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
     ClientCall<ReqT, RespT> call = next.newCall(method, options);
-    if (!SERVICE.equals(method.getServiceName()) || "ReleaseExecute".equals(method.getBareMethodName())) {
+    if (!SERVICE.equals(method.getServiceName())
+        || "ReleaseExecute".equals(method.getBareMethodName())) {
       return call;
     }
     Call record = new Call(method.getBareMethodName());
@@ -78,25 +79,27 @@ final class ResponseRecorder implements ClientInterceptor {
     return new SimpleForwardingClientCall<>(call) {
       @Override
       public void start(Listener<RespT> listener, Metadata headers) {
-        super.start(new SimpleForwardingClientCallListener<>(listener) {
-          @Override
-          public void onMessage(RespT message) {
-            synchronized (ResponseRecorder.this) {
-              record.responses.add(message);
-            }
-            super.onMessage(message);
-          }
+        super.start(
+            new SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(RespT message) {
+                synchronized (ResponseRecorder.this) {
+                  record.responses.add(message);
+                }
+                super.onMessage(message);
+              }
 
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            synchronized (ResponseRecorder.this) {
-              record.status = status;
-              record.trailers = trailers;
-              ResponseRecorder.this.notifyAll();
-            }
-            super.onClose(status, trailers);
-          }
-        }, headers);
+              @Override
+              public void onClose(Status status, Metadata trailers) {
+                synchronized (ResponseRecorder.this) {
+                  record.status = status;
+                  record.trailers = trailers;
+                  ResponseRecorder.this.notifyAll();
+                }
+                super.onClose(status, trailers);
+              }
+            },
+            headers);
       }
     };
   }

@@ -63,14 +63,20 @@ class SparkServerParityE2ETest {
 
   @AfterAll
   static void stopSpark() {
-    System.out.printf("SparkServerParityE2ETest: %d scenarios with client %s: %d s for the servers' start,"
-        + " %d s for the scenarios; CPU: Spark's server %d s (%d s once started), vxconnect %d s during the"
-        + " scenarios, this JVM %d s%n", ParityScenarios.all().size(),
-        CLIENT, (started - setUp) / 1_000_000_000L, (System.nanoTime() - started) / 1_000_000_000L,
-        cpuSeconds(spark == null ? null : ProcessHandle.of(spark.pid()).orElse(null)), sparkCpuAtStart,
+    System.out.printf(
+        "SparkServerParityE2ETest: %d scenarios with client %s: %d s for the servers' start,"
+            + " %d s for the scenarios; CPU: Spark's server %d s (%d s once started), vxconnect %d s during the"
+            + " scenarios, this JVM %d s%n",
+        ParityScenarios.all().size(),
+        CLIENT,
+        (started - setUp) / 1_000_000_000L,
+        (System.nanoTime() - started) / 1_000_000_000L,
+        cpuSeconds(spark == null ? null : ProcessHandle.of(spark.pid()).orElse(null)),
+        sparkCpuAtStart,
         cpuSeconds(ProcessHandle.of(Sessions.server().pid()).orElse(null)) - vxconnectCpuAtStart,
         cpuSeconds(ProcessHandle.current()));
-    for (ParityRun.SharedSession shared : new ParityRun.SharedSession[] {sparkShared, vxconnectShared}) {
+    for (ParityRun.SharedSession shared :
+        new ParityRun.SharedSession[] {sparkShared, vxconnectShared}) {
       if (shared != null) {
         shared.close();
       }
@@ -81,15 +87,17 @@ class SparkServerParityE2ETest {
   }
 
   private static long cpuSeconds(ProcessHandle process) {
-    return process == null ? -1
+    return process == null
+        ? -1
         : process.info().totalCpuDuration().map(java.time.Duration::toSeconds).orElse(-1L);
   }
 
   /** Both answers of a scenario that differs, under e2e/target/parity/client-VERSION/, to read whole. */
   private static void keep(String scenario, String expected, String actual) throws IOException {
-    Path dir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/parity/client-"
-        + CLIENT));
-    String file = scenario.replaceAll("[^A-Za-z0-9]+", "_") + "-" + Integer.toHexString(scenario.hashCode());
+    Path dir =
+        Files.createDirectories(ServerProcess.home().resolve("e2e/target/parity/client-" + CLIENT));
+    String file =
+        scenario.replaceAll("[^A-Za-z0-9]+", "_") + "-" + Integer.toHexString(scenario.hashCode());
     Files.writeString(dir.resolve(file + ".spark.txt"), expected);
     Files.writeString(dir.resolve(file + ".vxconnect.txt"), actual);
   }
@@ -99,26 +107,48 @@ class SparkServerParityE2ETest {
     var scenarios = ParityScenarios.all();
     assertThat(scenarios).hasSizeGreaterThanOrEqualTo(150);
     started = System.nanoTime();
-    return scenarios.entrySet().stream().map(scenario -> DynamicTest.dynamicTest(scenario.getKey(), () -> {
-      // The two runs at once: each server has its own process, and the client's sessions are apart.
-      boolean fresh = ParityScenarios.needsNewSessions(scenario.getKey());
-      CompletableFuture<String> onSpark = CompletableFuture.supplyAsync(() -> Sneaky.call(
-          () -> ParityRun.of(spark.url(), fresh ? null : sparkShared, scenario.getValue())));
-      String actual = ParityRun.of(Sessions.server().url(), fresh ? null : vxconnectShared, scenario.getValue());
-      String expected = Deviations.rewritten(onSpark.join(), CLIENT);
-      if (!actual.equals(expected)) {
-        keep(scenario.getKey(), expected, actual);
-      }
-      Optional<Deviations.Deviation> deviation = Deviations.of(scenario.getKey(), CLIENT);
-      if (deviation.isPresent()) {
-        assertThat(expected).as("Spark's own server's answer, as Deviations says")
-            .contains(deviation.get().sparkAnswers());
-        assertThat(actual).as("vxconnect's answer, as Deviations says")
-            .contains(deviation.get().vxconnectAnswers());
-      } else {
-        assertThat(actual).as("what the client got from vxconnect (Spark's own server's answer expected)")
-            .isEqualTo(expected);
-      }
-    }));
+    return scenarios.entrySet().stream()
+        .map(
+            scenario ->
+                DynamicTest.dynamicTest(
+                    scenario.getKey(),
+                    () -> {
+                      // The two runs at once: each server has its own process, and the client's
+                      // sessions are apart.
+                      boolean fresh = ParityScenarios.needsNewSessions(scenario.getKey());
+                      CompletableFuture<String> onSpark =
+                          CompletableFuture.supplyAsync(
+                              () ->
+                                  Sneaky.call(
+                                      () ->
+                                          ParityRun.of(
+                                              spark.url(),
+                                              fresh ? null : sparkShared,
+                                              scenario.getValue())));
+                      String actual =
+                          ParityRun.of(
+                              Sessions.server().url(),
+                              fresh ? null : vxconnectShared,
+                              scenario.getValue());
+                      String expected = Deviations.rewritten(onSpark.join(), CLIENT);
+                      if (!actual.equals(expected)) {
+                        keep(scenario.getKey(), expected, actual);
+                      }
+                      Optional<Deviations.Deviation> deviation =
+                          Deviations.of(scenario.getKey(), CLIENT);
+                      if (deviation.isPresent()) {
+                        assertThat(expected)
+                            .as("Spark's own server's answer, as Deviations says")
+                            .contains(deviation.get().sparkAnswers());
+                        assertThat(actual)
+                            .as("vxconnect's answer, as Deviations says")
+                            .contains(deviation.get().vxconnectAnswers());
+                      } else {
+                        assertThat(actual)
+                            .as(
+                                "what the client got from vxconnect (Spark's own server's answer expected)")
+                            .isEqualTo(expected);
+                      }
+                    }));
   }
 }

@@ -34,23 +34,38 @@ final class Transcript {
    * second run of a program has other ones), and the JVM stack traces of FetchErrorDetails (each server's own
    * call stack).
    */
-  static final Set<String> LEFT_OUT = Set.of(
-      "session_id", "server_side_session_id", "operation_id", "response_id",
-      "metrics", "execution_progress", "stack_trace", "plan_id");
-  private static final Set<String> IDS = Set.of(
-      "session_id", "server_side_session_id", "operation_id", "response_id");
+  static final Set<String> LEFT_OUT =
+      Set.of(
+          "session_id",
+          "server_side_session_id",
+          "operation_id",
+          "response_id",
+          "metrics",
+          "execution_progress",
+          "stack_trace",
+          "plan_id");
+
+  private static final Set<String> IDS =
+      Set.of("session_id", "server_side_session_id", "operation_id", "response_id");
+
   /** ErrorInfo metadata left out: the id of the error (new each time) and a server stack trace. */
   static final Set<String> LEFT_OUT_METADATA = Set.of("errorId", "stackTrace");
 
-  private static final Pattern UUID = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern UUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   /** Expression ids (#12, #12L) and plan ids: counters of each server's JVM. */
   private static final Pattern EXPRESSION_ID = Pattern.compile("#\\d+L?\\b");
+
   private static final Pattern PLAN_ID = Pattern.compile("plan_id=\\d+");
+
   /** Java's identity strings of arrays and objects (a byte[] in a Row's text). */
   private static final Pattern IDENTITY = Pattern.compile("\\[B@[0-9a-f]+");
+
   /** Each server's own warehouse directory (see SparkServerProcess / ServerProcess defaults). */
-  private static final Pattern WAREHOUSE = Pattern.compile("(file:)?/[^\\s,'\"\\]]*/server-logs/[\\w-]+-warehouse");
+  private static final Pattern WAREHOUSE =
+      Pattern.compile("(file:)?/[^\\s,'\"\\]]*/server-logs/[\\w-]+-warehouse");
 
   private Transcript() {}
 
@@ -72,8 +87,12 @@ final class Transcript {
         if (rendered.isEmpty()) {
           // Nothing compared but a left-out field: say which (metrics where the sequence has
           // them), except progress reports, which are sent by time.
-          List<String> only = message.getAllFields().keySet().stream().map(FieldDescriptor::getName)
-              .filter(name -> !IDS.contains(name)).sorted().toList();
+          List<String> only =
+              message.getAllFields().keySet().stream()
+                  .map(FieldDescriptor::getName)
+                  .filter(name -> !IDS.contains(name))
+                  .sorted()
+                  .toList();
           if (only.equals(List.of("execution_progress"))) {
             continue;
           }
@@ -111,7 +130,8 @@ final class Transcript {
    * now and then on a loaded machine; read as the normal end it stands for.
    */
   private static boolean disconnectedAfterCompletion(ResponseRecorder.Call call) {
-    if (call.status.getCode() != org.sparkproject.io.grpc.Status.Code.INTERNAL || call.responses.isEmpty()
+    if (call.status.getCode() != org.sparkproject.io.grpc.Status.Code.INTERNAL
+        || call.responses.isEmpty()
         || call.status.getDescription() == null
         || !call.status.getDescription().startsWith("[INVALID_CURSOR.DISCONNECTED]")) {
       return false;
@@ -146,20 +166,32 @@ final class Transcript {
     if (any.getTypeUrl().endsWith("/google.rpc.ErrorInfo")) {
       try {
         ErrorInfo info = ErrorInfo.parseFrom(any.getValue());
-        out.append("  ErrorInfo reason: ").append(info.getReason()).append(", domain: ")
-            .append(info.getDomain()).append('\n');
+        out.append("  ErrorInfo reason: ")
+            .append(info.getReason())
+            .append(", domain: ")
+            .append(info.getDomain())
+            .append('\n');
         info.getMetadataMap().entrySet().stream()
             .filter(e -> !LEFT_OUT_METADATA.contains(e.getKey()))
             .sorted(Map.Entry.comparingByKey())
-            .forEach(e -> out.append("    ").append(e.getKey()).append(": ")
-                .append(normalize(e.getValue())).append('\n'));
+            .forEach(
+                e ->
+                    out.append("    ")
+                        .append(e.getKey())
+                        .append(": ")
+                        .append(normalize(e.getValue()))
+                        .append('\n'));
         return;
       } catch (InvalidProtocolBufferException e) {
         out.append("  unreadable ErrorInfo\n");
         return;
       }
     }
-    out.append("  detail ").append(any.getTypeUrl()).append(' ').append(digest(any.getValue())).append('\n');
+    out.append("  detail ")
+        .append(any.getTypeUrl())
+        .append(' ')
+        .append(digest(any.getValue()))
+        .append('\n');
   }
 
   private static void render(Message message, String indent, StringBuilder out) {
@@ -171,8 +203,11 @@ final class Transcript {
       if (descriptor.isMapField()) {
         @SuppressWarnings("unchecked")
         List<Message> entries = new ArrayList<>((List<Message>) field.getValue());
-        entries.sort(Comparator.comparing(entry -> String.valueOf(
-            entry.getField(entry.getDescriptorForType().findFieldByName("key")))));
+        entries.sort(
+            Comparator.comparing(
+                entry ->
+                    String.valueOf(
+                        entry.getField(entry.getDescriptorForType().findFieldByName("key")))));
         for (Message entry : entries) {
           renderValue(descriptor.getName(), entry, descriptor, indent, out);
         }
@@ -186,17 +221,32 @@ final class Transcript {
     }
   }
 
-  private static void renderValue(String name, Object value, FieldDescriptor descriptor, String indent,
-      StringBuilder out) {
+  private static void renderValue(
+      String name, Object value, FieldDescriptor descriptor, String indent, StringBuilder out) {
     switch (descriptor.getJavaType()) {
       case MESSAGE -> {
         out.append(indent).append(name).append(" {\n");
         render((Message) value, indent + "  ", out);
         out.append(indent).append("}\n");
       }
-      case STRING -> out.append(indent).append(name).append(": \"").append(normalize((String) value)).append("\"\n");
-      case BYTE_STRING -> out.append(indent).append(name).append(": ").append(digest((ByteString) value)).append('\n');
-      case ENUM -> out.append(indent).append(name).append(": ").append(((EnumValueDescriptor) value).getName()).append('\n');
+      case STRING ->
+          out.append(indent)
+              .append(name)
+              .append(": \"")
+              .append(normalize((String) value))
+              .append("\"\n");
+      case BYTE_STRING ->
+          out.append(indent)
+              .append(name)
+              .append(": ")
+              .append(digest((ByteString) value))
+              .append('\n');
+      case ENUM ->
+          out.append(indent)
+              .append(name)
+              .append(": ")
+              .append(((EnumValueDescriptor) value).getName())
+              .append('\n');
       default -> out.append(indent).append(name).append(": ").append(value).append('\n');
     }
   }

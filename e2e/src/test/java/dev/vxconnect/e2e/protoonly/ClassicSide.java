@@ -29,16 +29,31 @@ final class ClassicSide {
     return classic(df).htmlString(numRows, truncate);
   }
 
-  static Dataset<Row> asOfJoin(Dataset<Row> left, Dataset<Row> right, String leftAsOf, String rightAsOf,
-      String on, String joinType, String tolerance, boolean allowExactMatches, String direction) {
-    return classic(left).joinAsOf(classic(right), left.col(leftAsOf), right.col(rightAsOf),
-        expr(on), joinType, expr(tolerance),
-        allowExactMatches, direction);
+  static Dataset<Row> asOfJoin(
+      Dataset<Row> left,
+      Dataset<Row> right,
+      String leftAsOf,
+      String rightAsOf,
+      String on,
+      String joinType,
+      String tolerance,
+      boolean allowExactMatches,
+      String direction) {
+    return classic(left)
+        .joinAsOf(
+            classic(right),
+            left.col(leftAsOf),
+            right.col(rightAsOf),
+            expr(on),
+            joinType,
+            expr(tolerance),
+            allowExactMatches,
+            direction);
   }
 
   static List<String> resourceNames(SparkSession s) {
-    return new ArrayList<>(new TreeSet<>(
-        CollectionConverters.asJava(s.sparkContext().resources().keySet())));
+    return new ArrayList<>(
+        new TreeSet<>(CollectionConverters.asJava(s.sparkContext().resources().keySet())));
   }
 
   static Column[] columns(String... sql) {

@@ -45,42 +45,78 @@ final class ConnectSide {
   }
 
   private static Dataset<Row> relation(SparkSession s, Consumer<Relation.Builder> build) {
-    return session(s).newDataFrame(b -> {
-      build.accept(b);
-      return BoxedUnit.UNIT;
-    });
+    return session(s)
+        .newDataFrame(
+            b -> {
+              build.accept(b);
+              return BoxedUnit.UNIT;
+            });
   }
 
   private static Expression sql(String expression) {
-    return Expression.newBuilder().setExpressionString(
-        Expression.ExpressionString.newBuilder().setExpression(expression)).build();
+    return Expression.newBuilder()
+        .setExpressionString(Expression.ExpressionString.newBuilder().setExpression(expression))
+        .build();
   }
 
   private static Expression alias(Expression e, String name) {
-    return Expression.newBuilder().setAlias(Expression.Alias.newBuilder().setExpr(e).addName(name)).build();
+    return Expression.newBuilder()
+        .setAlias(Expression.Alias.newBuilder().setExpr(e).addName(name))
+        .build();
   }
 
   private static Dataset<Row> project(Dataset<Row> input, Expression... expressions) {
-    return relation(input.sparkSession(), b -> b.setProject(Project.newBuilder()
-        .setInput(root(input)).addAllExpressions(List.of(expressions))));
+    return relation(
+        input.sparkSession(),
+        b ->
+            b.setProject(
+                Project.newBuilder()
+                    .setInput(root(input))
+                    .addAllExpressions(List.of(expressions))));
   }
 
   static String htmlString(Dataset<Row> df, int numRows, int truncate) {
-    return relation(df.sparkSession(), b -> b.setHtmlString(HtmlString.newBuilder()
-        .setInput(root(df)).setNumRows(numRows).setTruncate(truncate)))
-        .collectAsList().get(0).getString(0);
+    return relation(
+            df.sparkSession(),
+            b ->
+                b.setHtmlString(
+                    HtmlString.newBuilder()
+                        .setInput(root(df))
+                        .setNumRows(numRows)
+                        .setTruncate(truncate)))
+        .collectAsList()
+        .get(0)
+        .getString(0);
   }
 
-  static Dataset<Row> asOfJoin(Dataset<Row> left, Dataset<Row> right, String leftAsOf, String rightAsOf,
-      String on, String joinType, String tolerance, boolean allowExactMatches, String direction) {
-    return relation(left.sparkSession(), b -> b.setAsOfJoin(AsOfJoin.newBuilder()
-        .setLeft(root(left)).setRight(root(right))
-        .setLeftAsOf(sql(leftAsOf)).setRightAsOf(sql(rightAsOf))
-        .setJoinExpr(sql(on)).setJoinType(joinType).setTolerance(sql(tolerance))
-        .setAllowExactMatches(allowExactMatches).setDirection(direction)));
+  static Dataset<Row> asOfJoin(
+      Dataset<Row> left,
+      Dataset<Row> right,
+      String leftAsOf,
+      String rightAsOf,
+      String on,
+      String joinType,
+      String tolerance,
+      boolean allowExactMatches,
+      String direction) {
+    return relation(
+        left.sparkSession(),
+        b ->
+            b.setAsOfJoin(
+                AsOfJoin.newBuilder()
+                    .setLeft(root(left))
+                    .setRight(root(right))
+                    .setLeftAsOf(sql(leftAsOf))
+                    .setRightAsOf(sql(rightAsOf))
+                    .setJoinExpr(sql(on))
+                    .setJoinType(joinType)
+                    .setTolerance(sql(tolerance))
+                    .setAllowExactMatches(allowExactMatches)
+                    .setDirection(direction)));
   }
 
-  static Dataset<Row> callFunction(Dataset<Row> input, String name, String function, String... args) {
+  static Dataset<Row> callFunction(
+      Dataset<Row> input, String name, String function, String... args) {
     CallFunction.Builder call = CallFunction.newBuilder().setFunctionName(function);
     for (String arg : args) {
       call.addArguments(sql(arg));
@@ -88,12 +124,22 @@ final class ConnectSide {
     return project(input, alias(Expression.newBuilder().setCallFunction(call).build(), name));
   }
 
-  static Dataset<Row> namedArguments(Dataset<Row> input, String name, String function, String positional,
+  static Dataset<Row> namedArguments(
+      Dataset<Row> input,
+      String name,
+      String function,
+      String positional,
       Map<String, String> named) {
-    Expression.UnresolvedFunction.Builder call = Expression.UnresolvedFunction.newBuilder()
-        .setFunctionName(function).addArguments(sql(positional));
-    named.forEach((key, value) -> call.addArguments(Expression.newBuilder().setNamedArgumentExpression(
-        NamedArgumentExpression.newBuilder().setKey(key).setValue(sql(value)))));
+    Expression.UnresolvedFunction.Builder call =
+        Expression.UnresolvedFunction.newBuilder()
+            .setFunctionName(function)
+            .addArguments(sql(positional));
+    named.forEach(
+        (key, value) ->
+            call.addArguments(
+                Expression.newBuilder()
+                    .setNamedArgumentExpression(
+                        NamedArgumentExpression.newBuilder().setKey(key).setValue(sql(value)))));
     return project(input, alias(Expression.newBuilder().setUnresolvedFunction(call).build(), name));
   }
 
@@ -101,17 +147,27 @@ final class ConnectSide {
   static Dataset<Row> throughCachedLocalRelation(Dataset<Row> local) {
     Relation plan = root(local);
     if (!plan.hasLocalRelation()) {
-      throw new IllegalStateException("expected a local relation, the client sent " + plan.getRelTypeCase());
+      throw new IllegalStateException(
+          "expected a local relation, the client sent " + plan.getRelTypeCase());
     }
     LocalRelation relation = plan.getLocalRelation();
-    String hash = session(local.sparkSession()).client().artifactManager().cacheArtifact(relation.toByteArray());
+    String hash =
+        session(local.sparkSession())
+            .client()
+            .artifactManager()
+            .cacheArtifact(relation.toByteArray());
     return relation(local.sparkSession(), b -> b.getCachedLocalRelationBuilder().setHash(hash));
   }
 
   /** Config's {@code get} operation with several keys, as "key=value". */
   static List<String> confGet(SparkSession s, List<String> keys) {
-    ConfigResponse response = session(s).client().config(ConfigRequest.Operation.newBuilder()
-        .setGet(ConfigRequest.Get.newBuilder().addAllKeys(keys)).build());
+    ConfigResponse response =
+        session(s)
+            .client()
+            .config(
+                ConfigRequest.Operation.newBuilder()
+                    .setGet(ConfigRequest.Get.newBuilder().addAllKeys(keys))
+                    .build());
     List<String> pairs = new ArrayList<>();
     for (KeyValue pair : response.getPairsList()) {
       pairs.add(pair.getKey() + "=" + (pair.hasValue() ? pair.getValue() : null));
@@ -121,10 +177,19 @@ final class ConnectSide {
 
   /** The names of the driver's resources, from GetResourcesCommand. */
   static List<String> resourceNames(SparkSession s) {
-    List<ExecutePlanResponse> responses = CollectionConverters.asJava(session(s).execute(
-        Command.newBuilder().setGetResourcesCommand(GetResourcesCommand.getDefaultInstance()).build()));
-    ExecutePlanResponse result = responses.stream().filter(ExecutePlanResponse::hasGetResourcesCommandResult)
-        .findFirst().orElseThrow(() -> new AssertionError("no GetResourcesCommandResult in " + responses));
-    return new ArrayList<>(new TreeSet<>(result.getGetResourcesCommandResult().getResourcesMap().keySet()));
+    List<ExecutePlanResponse> responses =
+        CollectionConverters.asJava(
+            session(s)
+                .execute(
+                    Command.newBuilder()
+                        .setGetResourcesCommand(GetResourcesCommand.getDefaultInstance())
+                        .build()));
+    ExecutePlanResponse result =
+        responses.stream()
+            .filter(ExecutePlanResponse::hasGetResourcesCommandResult)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no GetResourcesCommandResult in " + responses));
+    return new ArrayList<>(
+        new TreeSet<>(result.getGetResourcesCommandResult().getResourcesMap().keySet()));
   }
 }

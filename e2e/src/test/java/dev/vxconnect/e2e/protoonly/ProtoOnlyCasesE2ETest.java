@@ -24,30 +24,44 @@ import org.junit.jupiter.api.Test;
 class ProtoOnlyCasesE2ETest extends E2ETestBase {
 
   private static Dataset<Row> words(SparkSession s) {
-    return s.sql("select * from values (1, 'Ab<b>&1', 10), (2, 'x y z 2024', 20), (3, null, 30),"
-        + " (4, 'a very long word indeed', 40) as t(n, s, v)");
+    return s.sql(
+        "select * from values (1, 'Ab<b>&1', 10), (2, 'x y z 2024', 20), (3, null, 30),"
+            + " (4, 'a very long word indeed', 40) as t(n, s, v)");
   }
 
   @Test
   void htmlStringRendersLikeClassic() {
-    checkValue(s -> isOracle() ? ClassicSide.htmlString(words(s), 3, 8) : ConnectSide.htmlString(words(s), 3, 8));
-    checkValue(s -> isOracle() ? ClassicSide.htmlString(words(s), 10, 0) : ConnectSide.htmlString(words(s), 10, 0));
+    checkValue(
+        s ->
+            isOracle()
+                ? ClassicSide.htmlString(words(s), 3, 8)
+                : ConnectSide.htmlString(words(s), 3, 8));
+    checkValue(
+        s ->
+            isOracle()
+                ? ClassicSide.htmlString(words(s), 10, 0)
+                : ConnectSide.htmlString(words(s), 10, 0));
   }
 
   private static Dataset<Row> trades(SparkSession s) {
-    return s.sql("select * from values ('a', 1, 10.0), ('a', 5, 11.0), ('b', 2, 20.0), ('b', 9, 21.0),"
-        + " ('c', 4, 30.0) as t(k, lt, price)");
+    return s.sql(
+        "select * from values ('a', 1, 10.0), ('a', 5, 11.0), ('b', 2, 20.0), ('b', 9, 21.0),"
+            + " ('c', 4, 30.0) as t(k, lt, price)");
   }
 
   private static Dataset<Row> quotes(SparkSession s) {
-    return s.sql("select * from values ('a', 0, 1), ('a', 4, 2), ('a', 5, 3), ('b', 3, 4), ('b', 8, 5)"
-        + " as t(qk, rt, quote)");
+    return s.sql(
+        "select * from values ('a', 0, 1), ('a', 4, 2), ('a', 5, 3), ('b', 3, 4), ('b', 8, 5)"
+            + " as t(qk, rt, quote)");
   }
 
-  private Dataset<Row> asOf(SparkSession s, String joinType, String tolerance, boolean exact, String direction) {
+  private Dataset<Row> asOf(
+      SparkSession s, String joinType, String tolerance, boolean exact, String direction) {
     return isOracle()
-        ? ClassicSide.asOfJoin(trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction)
-        : ConnectSide.asOfJoin(trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction);
+        ? ClassicSide.asOfJoin(
+            trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction)
+        : ConnectSide.asOfJoin(
+            trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction);
   }
 
   @Test
@@ -60,12 +74,19 @@ class ProtoOnlyCasesE2ETest extends E2ETestBase {
 
   @Test
   void callFunctionByName() {
-    check(s -> isOracle()
-        ? words(s).select(call_function("format_string", ClassicSide.columns("'%d:%s'", "n", "s")).as("f"))
-        : ConnectSide.callFunction(words(s), "f", "format_string", "'%d:%s'", "n", "s"));
-    check(s -> isOracle()
-        ? words(s).select(call_function("abs", expr("n - 3")).as("a"))
-        : ConnectSide.callFunction(words(s), "a", "abs", "n - 3"));
+    check(
+        s ->
+            isOracle()
+                ? words(s)
+                    .select(
+                        call_function("format_string", ClassicSide.columns("'%d:%s'", "n", "s"))
+                            .as("f"))
+                : ConnectSide.callFunction(words(s), "f", "format_string", "'%d:%s'", "n", "s"));
+    check(
+        s ->
+            isOracle()
+                ? words(s).select(call_function("abs", expr("n - 3")).as("a"))
+                : ConnectSide.callFunction(words(s), "a", "abs", "n - 3"));
   }
 
   @Test
@@ -73,41 +94,60 @@ class ProtoOnlyCasesE2ETest extends E2ETestBase {
     Map<String, String> named = new LinkedHashMap<>();
     named.put("upperChar", "'Q'");
     named.put("digitChar", "'d'");
-    check(s -> isOracle()
-        ? words(s).selectExpr("mask(s, upperChar => 'Q', digitChar => 'd') as m")
-        : ConnectSide.namedArguments(words(s), "m", "mask", "s", named));
+    check(
+        s ->
+            isOracle()
+                ? words(s).selectExpr("mask(s, upperChar => 'Q', digitChar => 'd') as m")
+                : ConnectSide.namedArguments(words(s), "m", "mask", "s", named));
     // A named argument the function does not have: the same error.
-    checkError(s -> isOracle()
-        ? words(s).selectExpr("mask(s, noSuchArgument => 'Q') as m")
-        : ConnectSide.namedArguments(words(s), "m", "mask", "s", Map.of("noSuchArgument", "'Q'")));
+    checkError(
+        s ->
+            isOracle()
+                ? words(s).selectExpr("mask(s, noSuchArgument => 'Q') as m")
+                : ConnectSide.namedArguments(
+                    words(s), "m", "mask", "s", Map.of("noSuchArgument", "'Q'")));
   }
 
   @Test
   void cachedLocalRelation() {
-    check(s -> isOracle() ? words(s).sparkSession().createDataFrame(words(s).collectAsList(), words(s).schema())
-        : ConnectSide.throughCachedLocalRelation(
-            s.createDataFrame(words(s).collectAsList(), words(s).schema())));
+    check(
+        s ->
+            isOracle()
+                ? words(s)
+                    .sparkSession()
+                    .createDataFrame(words(s).collectAsList(), words(s).schema())
+                : ConnectSide.throughCachedLocalRelation(
+                    s.createDataFrame(words(s).collectAsList(), words(s).schema())));
   }
 
   @Test
   void configGetOfSeveralKeys() {
-    List<String> keys = List.of("spark.sql.shuffle.partitions", "spark.sql.ansi.enabled",
-        "spark.vxtest.get.custom", "spark.sql.session.timeZone");
-    checkValue(s -> {
-      s.conf().set("spark.sql.shuffle.partitions", "9");
-      s.conf().set("spark.vxtest.get.custom", "custom-value");
-      s.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
-      if (!isOracle()) {
-        return ConnectSide.confGet(s, keys);
-      }
-      List<String> pairs = new ArrayList<>();
-      keys.forEach(k -> pairs.add(k + "=" + s.conf().get(k)));
-      return pairs;
-    });
+    List<String> keys =
+        List.of(
+            "spark.sql.shuffle.partitions",
+            "spark.sql.ansi.enabled",
+            "spark.vxtest.get.custom",
+            "spark.sql.session.timeZone");
+    checkValue(
+        s -> {
+          s.conf().set("spark.sql.shuffle.partitions", "9");
+          s.conf().set("spark.vxtest.get.custom", "custom-value");
+          s.conf().set("spark.sql.session.timeZone", "Asia/Tokyo");
+          if (!isOracle()) {
+            return ConnectSide.confGet(s, keys);
+          }
+          List<String> pairs = new ArrayList<>();
+          keys.forEach(k -> pairs.add(k + "=" + s.conf().get(k)));
+          return pairs;
+        });
     // A key that is not set and has no default: the same error condition and SQL state as classic
     // conf.get (the client's Config call turns it into a plain SparkException, whichever server).
-    checkCondition(s -> isOracle() ? s.conf().get("spark.vxtest.get.missing")
-        : ConnectSide.confGet(s, List.of("spark.sql.shuffle.partitions", "spark.vxtest.get.missing")));
+    checkCondition(
+        s ->
+            isOracle()
+                ? s.conf().get("spark.vxtest.get.missing")
+                : ConnectSide.confGet(
+                    s, List.of("spark.sql.shuffle.partitions", "spark.vxtest.get.missing")));
   }
 
   @Test

@@ -32,12 +32,21 @@ class AbandonedOperationE2ETest {
   private final UserContext user = RawGrpc.user("carol");
 
   private ExecutePlanRequest slowQuery(String session, String operation) {
-    return ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
+    return ExecutePlanRequest.newBuilder()
+        .setSessionId(session)
+        .setUserContext(user)
         .setOperationId(operation)
-        .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder()
-            .setQuery("select java_method('java.lang.Thread', 'sleep', 120000L) as slept from range(1)"))))
-        .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-            .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+        .setPlan(
+            Plan.newBuilder()
+                .setRoot(
+                    Relation.newBuilder()
+                        .setSql(
+                            SQL.newBuilder()
+                                .setQuery(
+                                    "select java_method('java.lang.Thread', 'sleep', 120000L) as slept from range(1)"))))
+        .addRequestOptions(
+            ExecutePlanRequest.RequestOption.newBuilder()
+                .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
         .build();
   }
 
@@ -48,22 +57,33 @@ class AbandonedOperationE2ETest {
 
   @Test
   void detachedOperationIsAbandonedAndItsIdTombstoned() throws Exception {
-    try (ServerProcess server = ServerProcess.start("abandoned", List.of(
-            "spark.connect.execute.manager.detachedTimeout=2s",
-            "spark.connect.execute.manager.maintenanceInterval=500ms"));
+    try (ServerProcess server =
+            ServerProcess.start(
+                "abandoned",
+                List.of(
+                    "spark.connect.execute.manager.detachedTimeout=2s",
+                    "spark.connect.execute.manager.maintenanceInterval=500ms"));
         RawGrpc grpc = new RawGrpc(server.port())) {
       String session = RawGrpc.newSessionId();
       String operation = UUID.randomUUID().toString();
       Context.CancellableContext call = Context.current().withCancellation();
-      ExecutePlanResponse first = call.call(() -> {
-        Iterator<ExecutePlanResponse> stream = grpc.stub().executePlan(slowQuery(session, operation));
-        return stream.next();
-      });
+      ExecutePlanResponse first =
+          call.call(
+              () -> {
+                Iterator<ExecutePlanResponse> stream =
+                    grpc.stub().executePlan(slowQuery(session, operation));
+                return stream.next();
+              });
       assertThat(first.hasSchema()).isTrue();
       call.cancel(null);
 
-      ReattachExecuteRequest reattach = ReattachExecuteRequest.newBuilder().setSessionId(session)
-          .setUserContext(user).setOperationId(operation).setLastResponseId(first.getResponseId()).build();
+      ReattachExecuteRequest reattach =
+          ReattachExecuteRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setOperationId(operation)
+              .setLastResponseId(first.getResponseId())
+              .build();
       // Reattaching would keep it alive: wait until the server says it gave up on it.
       String abandonedLine = "Operation " + operation + " of session " + session + " abandoned";
       long deadline = System.nanoTime() + 60_000_000_000L;
@@ -71,11 +91,20 @@ class AbandonedOperationE2ETest {
         Thread.sleep(200);
       }
       Context.CancellableContext probe = Context.current().withCancellation();
-      Optional<String> error = probe.call(() -> errorClass(() -> grpc.stub().reattachExecute(reattach).hasNext()));
+      Optional<String> error =
+          probe.call(() -> errorClass(() -> grpc.stub().reattachExecute(reattach).hasNext()));
       probe.cancel(null);
-      assertThat(error).as("reattaching to the abandoned operation").contains("INVALID_HANDLE.OPERATION_ABANDONED");
-      assertThat(errorClass(() -> grpc.stub().executePlan(slowQuery(session, operation)).forEachRemaining(r -> {})))
-          .as("running it again under the same id").contains("INVALID_HANDLE.OPERATION_ABANDONED");
+      assertThat(error)
+          .as("reattaching to the abandoned operation")
+          .contains("INVALID_HANDLE.OPERATION_ABANDONED");
+      assertThat(
+              errorClass(
+                  () ->
+                      grpc.stub()
+                          .executePlan(slowQuery(session, operation))
+                          .forEachRemaining(r -> {})))
+          .as("running it again under the same id")
+          .contains("INVALID_HANDLE.OPERATION_ABANDONED");
     }
   }
 }

@@ -23,19 +23,27 @@ class CachedRemoteRelationE2ETest extends ServerTestBase {
   void removingACheckpointedDataFrameFreesIt() {
     Dataset<Row> checkpointed = spark.range(10).selectExpr("id * 2 as d").localCheckpoint();
     Relation root = ((org.apache.spark.sql.connect.Dataset<Row>) checkpointed).plan().getRoot();
-    assertThat(root.hasCachedRemoteRelation()).as("a checkpoint is a cached remote relation").isTrue();
+    assertThat(root.hasCachedRemoteRelation())
+        .as("a checkpoint is a cached remote relation")
+        .isTrue();
     long sum = checkpointed.selectExpr("sum(d)").collectAsList().get(0).getLong(0);
-    assertThat(sum).isEqualTo(spark.range(10).selectExpr("sum(id * 2)").collectAsList().get(0).getLong(0));
+    assertThat(sum)
+        .isEqualTo(spark.range(10).selectExpr("sum(id * 2)").collectAsList().get(0).getLong(0));
 
     String id = root.getCachedRemoteRelation().getRelationId();
-    ((org.apache.spark.sql.connect.SparkSession) spark).execute(Command.newBuilder()
-        .setRemoveCachedRemoteRelationCommand(RemoveCachedRemoteRelationCommand.newBuilder()
-            .setRelation(CachedRemoteRelation.newBuilder().setRelationId(id)))
-        .build());
+    ((org.apache.spark.sql.connect.SparkSession) spark)
+        .execute(
+            Command.newBuilder()
+                .setRemoveCachedRemoteRelationCommand(
+                    RemoveCachedRemoteRelationCommand.newBuilder()
+                        .setRelation(CachedRemoteRelation.newBuilder().setRelationId(id)))
+                .build());
 
     // As Spark's own server says it.
     Throwable failure = catchThrowable(() -> checkpointed.collectAsList());
-    assertThat(failure).as("the removed DataFrame is gone").isNotNull()
+    assertThat(failure)
+        .as("the removed DataFrame is gone")
+        .isNotNull()
         .hasMessageContaining("No DataFrame with id " + id + " is found in the session");
   }
 }

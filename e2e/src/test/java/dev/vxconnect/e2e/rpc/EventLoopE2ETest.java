@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,8 +28,9 @@ class EventLoopE2ETest {
   @Test
   void configAnswersWhileAQueryRuns() throws Exception {
     ExecutorService background = Executors.newSingleThreadExecutor();
-    try (ServerProcess server = ServerProcess.start("event-loop",
-            List.of("vxconnect.server.maxEventLoopExecuteTime=100ms"));
+    try (ServerProcess server =
+            ServerProcess.start(
+                "event-loop", List.of("vxconnect.server.maxEventLoopExecuteTime=100ms"));
         SparkSession busy = Sessions.connect(server.url());
         SparkSession other = Sessions.connect(server.url())) {
       // Warm both sessions and every code path up first: class loading is blocking work too.
@@ -48,10 +49,14 @@ class EventLoopE2ETest {
         latenciesMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         Thread.sleep(100);
       }
-      assertThat(query.isDone()).as("the slow query was still running during the measurement").isFalse();
+      assertThat(query.isDone())
+          .as("the slow query was still running during the measurement")
+          .isFalse();
       query.get(120, TimeUnit.SECONDS);
 
-      assertThat(latenciesMs).as("Config latencies (ms) while the query ran").allMatch(ms -> ms < 100);
+      assertThat(latenciesMs)
+          .as("Config latencies (ms) while the query ran")
+          .allMatch(ms -> ms < 100);
       String log = server.logText().substring(logBefore);
       assertThat(log).as("blocked-thread checker output").doesNotContain("has been blocked for");
     } finally {

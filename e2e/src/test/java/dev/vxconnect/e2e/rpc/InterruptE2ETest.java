@@ -24,7 +24,8 @@ class InterruptE2ETest extends ServerTestBase {
   // starts in the background: an interrupt must find the query, not that command, so that the
   // requests the scenario sends are the same on every run (docs/protocol-coverage.md).
 
-  private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
+  private static final String SLOW =
+      "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
   private final ExecutorService background = Executors.newCachedThreadPool();
 
   @AfterEach
@@ -57,10 +58,12 @@ class InterruptE2ETest extends ServerTestBase {
   @Test
   void interruptTag() throws Exception {
     Dataset<Row> slow = spark.sql(SLOW);
-    Future<Row[]> tagged = background.submit(() -> {
-      spark.addTag("slow-one"); // tags belong to the thread that sends the query
-      return (Row[]) slow.collect();
-    });
+    Future<Row[]> tagged =
+        background.submit(
+            () -> {
+              spark.addTag("slow-one"); // tags belong to the thread that sends the query
+              return (Row[]) slow.collect();
+            });
     Future<Long> untagged = background.submit(() -> spark.range(1000).count());
     List<String> interrupted = Interrupts.whenRunning(() -> spark.interruptTag("slow-one"));
     assertThat(interrupted).hasSize(1);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vxconnect.testkit.FreePort;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +50,8 @@ class InterruptTimingE2ETest {
   private static final Duration CANCEL_WITHIN = Duration.ofSeconds(2);
   private static final Duration SETTLE_WITHIN = Duration.ofSeconds(15);
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ServerProcess server;
   private static String api;
@@ -62,9 +63,11 @@ class InterruptTimingE2ETest {
   static void startServer() throws Exception {
     int uiPort = FreePort.find();
     // SPARK_LOCAL_IP keeps Spark's UI (otherwise bound to 0.0.0.0) on the loopback interface.
-    server = ServerProcess.start("interrupt-timing",
-        List.of("spark.ui.enabled=true", "spark.ui.port=" + uiPort),
-        Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+    server =
+        ServerProcess.start(
+            "interrupt-timing",
+            List.of("spark.ui.enabled=true", "spark.ui.port=" + uiPort),
+            Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
     String root = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
     JsonNode apps = getJson(root);
     assertThat(apps).as("applications in %s", root).hasSize(1);
@@ -80,7 +83,8 @@ class InterruptTimingE2ETest {
 
   @BeforeEach
   void openSession(TestInfo test) {
-    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+    CurrentScenario.set(
+        test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
     spark = Sessions.connect(server.url());
   }
 
@@ -101,20 +105,24 @@ class InterruptTimingE2ETest {
 
   @Test
   void interruptTag() throws Exception {
-    assertInterruptsAtOnce(() -> {
-      spark.addTag("for-minutes");
-      return spark.sql(FOR_MINUTES).collect();
-    }, () -> spark.interruptTag("for-minutes"));
+    assertInterruptsAtOnce(
+        () -> {
+          spark.addTag("for-minutes");
+          return spark.sql(FOR_MINUTES).collect();
+        },
+        () -> spark.interruptTag("for-minutes"));
   }
 
   @Test
   void interruptOperation() throws Exception {
     var client = (org.apache.spark.sql.connect.SparkSession) spark;
     @SuppressWarnings("unchecked")
-    SparkResult<Row> result = ((org.apache.spark.sql.connect.Dataset<Row>) client.sql(FOR_MINUTES)).collectResult();
+    SparkResult<Row> result =
+        ((org.apache.spark.sql.connect.Dataset<Row>) client.sql(FOR_MINUTES)).collectResult();
     // The result is not thread-safe: learn its id before another thread reads it.
     String operationId = result.operationId();
-    List<String> interrupted = assertInterruptsAtOnce(result::toArray, () -> client.interruptOperation(operationId));
+    List<String> interrupted =
+        assertInterruptsAtOnce(result::toArray, () -> client.interruptOperation(operationId));
     assertThat(interrupted).containsExactly(operationId);
   }
 
@@ -123,19 +131,22 @@ class InterruptTimingE2ETest {
    * that the query fails with OPERATION_CANCELED within {@link #CANCEL_WITHIN} of the interrupt call
    * and that Spark then runs nothing. Returns the ids the interrupt reported.
    */
-  private List<String> assertInterruptsAtOnce(Callable<?> query,
-      Supplier<scala.collection.immutable.Seq<String>> interrupt) throws Exception {
+  private List<String> assertInterruptsAtOnce(
+      Callable<?> query, Supplier<scala.collection.immutable.Seq<String>> interrupt)
+      throws Exception {
     assertThat(runningJobs()).as("running Spark jobs before the query").isEmpty();
     AtomicLong failedAt = new AtomicLong();
-    Future<Throwable> outcome = background.submit(() -> {
-      try {
-        query.call();
-        return null;
-      } catch (Throwable failure) {
-        failedAt.set(System.nanoTime());
-        return failure;
-      }
-    });
+    Future<Throwable> outcome =
+        background.submit(
+            () -> {
+              try {
+                query.call();
+                return null;
+              } catch (Throwable failure) {
+                failedAt.set(System.nanoTime());
+                return failure;
+              }
+            });
     awaitSpark("the query's tasks to run", jobs -> activeTasks(jobs) > 0, outcome);
 
     long interruptedAt = System.nanoTime();
@@ -146,9 +157,12 @@ class InterruptTimingE2ETest {
     assertThat(failure).as("the interrupted query's failure").isNotNull();
     assertThat(failure.getMessage()).contains("OPERATION_CANCELED");
     Duration tookToFail = Duration.ofNanos(failedAt.get() - interruptedAt);
-    System.out.printf("InterruptTimingE2ETest: %s failed %d ms after the interrupt call%n",
+    System.out.printf(
+        "InterruptTimingE2ETest: %s failed %d ms after the interrupt call%n",
         CurrentScenario.get(), tookToFail.toMillis());
-    assertThat(tookToFail).as("from the interrupt call to the client's failure").isLessThan(CANCEL_WITHIN);
+    assertThat(tookToFail)
+        .as("from the interrupt call to the client's failure")
+        .isLessThan(CANCEL_WITHIN);
 
     awaitSpark("no running job", JsonNode::isEmpty, null);
     awaitActiveTasks(0);
@@ -156,8 +170,10 @@ class InterruptTimingE2ETest {
   }
 
   /** Polls the running jobs until {@code condition} holds, failing if the query ends first. */
-  private static void awaitSpark(String what, Predicate<JsonNode> condition, Future<?> query) throws Exception {
-    long deadline = System.nanoTime() + (query == null ? SETTLE_WITHIN : Duration.ofSeconds(60)).toNanos();
+  private static void awaitSpark(String what, Predicate<JsonNode> condition, Future<?> query)
+      throws Exception {
+    long deadline =
+        System.nanoTime() + (query == null ? SETTLE_WITHIN : Duration.ofSeconds(60)).toNanos();
     JsonNode jobs = runningJobs();
     while (!condition.test(jobs)) {
       if (query != null && query.isDone()) {
@@ -198,7 +214,8 @@ class InterruptTimingE2ETest {
   }
 
   private static JsonNode getJson(String url) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", url, response.body()).isEqualTo(200);
     JsonNode json = JSON.readTree(response.body());

@@ -40,61 +40,119 @@ class MlE2ETest extends ServerTestBase {
   }
 
   /** (label, x) rows whose label is 1 exactly when x > 10, with a wide gap: separable. */
-  private static final Relation TRAINING = sql("select cast(id > 10 as double) as label,"
-      + " cast(id as double) as x from range(22) where id < 6 or id > 15");
+  private static final Relation TRAINING =
+      sql(
+          "select cast(id > 10 as double) as label,"
+              + " cast(id as double) as x from range(22) where id < 6 or id > 15");
 
   private static Relation assembled(Relation input) {
-    return Relation.newBuilder().setMlRelation(MlRelation.newBuilder().setTransform(
-        MlRelation.Transform.newBuilder()
-            .setTransformer(MlOperator.newBuilder().setName("org.apache.spark.ml.feature.VectorAssembler")
-                .setUid("assembler").setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
-            .setInput(input)
-            .setParams(MlParams.newBuilder()
-                .putParams("inputCols", Expression.Literal.newBuilder().setArray(
-                    Expression.Literal.Array.newBuilder()
-                        .setElementType(org.apache.spark.connect.proto.DataType.newBuilder()
-                            .setString(org.apache.spark.connect.proto.DataType.String.getDefaultInstance()))
-                        .addElements(string("x"))).build())
-                .putParams("outputCol", string("features"))))).build();
+    return Relation.newBuilder()
+        .setMlRelation(
+            MlRelation.newBuilder()
+                .setTransform(
+                    MlRelation.Transform.newBuilder()
+                        .setTransformer(
+                            MlOperator.newBuilder()
+                                .setName("org.apache.spark.ml.feature.VectorAssembler")
+                                .setUid("assembler")
+                                .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
+                        .setInput(input)
+                        .setParams(
+                            MlParams.newBuilder()
+                                .putParams(
+                                    "inputCols",
+                                    Expression.Literal.newBuilder()
+                                        .setArray(
+                                            Expression.Literal.Array.newBuilder()
+                                                .setElementType(
+                                                    org.apache.spark.connect.proto.DataType
+                                                        .newBuilder()
+                                                        .setString(
+                                                            org.apache.spark.connect.proto.DataType
+                                                                .String.getDefaultInstance()))
+                                                .addElements(string("x")))
+                                        .build())
+                                .putParams("outputCol", string("features")))))
+        .build();
   }
 
   private List<ExecutePlanResponse> execute(RawGrpc grpc, Plan plan) {
     List<ExecutePlanResponse> responses = new ArrayList<>();
-    grpc.stub().executePlan(ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setPlan(plan).build()).forEachRemaining(responses::add);
+    grpc.stub()
+        .executePlan(
+            ExecutePlanRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setPlan(plan)
+                .build())
+        .forEachRemaining(responses::add);
     return responses;
   }
 
   @Test
   void fitThenTransformWithTheCachedModel() throws Exception {
     try (RawGrpc grpc = new RawGrpc(server().port())) {
-      MlCommand fit = MlCommand.newBuilder().setFit(MlCommand.Fit.newBuilder()
-          .setEstimator(MlOperator.newBuilder().setName("org.apache.spark.ml.classification.LogisticRegression")
-              .setUid("lr").setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
-          .setParams(MlParams.newBuilder().putParams("maxIter",
-              Expression.Literal.newBuilder().setInteger(50).build()))
-          .setDataset(assembled(TRAINING))).build();
-      ExecutePlanResponse fitted = execute(grpc, Plan.newBuilder()
-          .setCommand(Command.newBuilder().setMlCommand(fit)).build()).stream()
-          .filter(ExecutePlanResponse::hasMlCommandResult).findFirst().orElseThrow();
+      MlCommand fit =
+          MlCommand.newBuilder()
+              .setFit(
+                  MlCommand.Fit.newBuilder()
+                      .setEstimator(
+                          MlOperator.newBuilder()
+                              .setName("org.apache.spark.ml.classification.LogisticRegression")
+                              .setUid("lr")
+                              .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
+                      .setParams(
+                          MlParams.newBuilder()
+                              .putParams(
+                                  "maxIter",
+                                  Expression.Literal.newBuilder().setInteger(50).build()))
+                      .setDataset(assembled(TRAINING)))
+              .build();
+      ExecutePlanResponse fitted =
+          execute(
+                  grpc,
+                  Plan.newBuilder().setCommand(Command.newBuilder().setMlCommand(fit)).build())
+              .stream()
+              .filter(ExecutePlanResponse::hasMlCommandResult)
+              .findFirst()
+              .orElseThrow();
       String model = fitted.getMlCommandResult().getOperatorInfo().getObjRef().getId();
       assertThat(model).as("the fitted model's reference").isNotEmpty();
 
-      Relation predictions = Relation.newBuilder().setMlRelation(MlRelation.newBuilder().setTransform(
-          MlRelation.Transform.newBuilder().setObjRef(ObjectRef.newBuilder().setId(model))
-              .setInput(assembled(TRAINING)))).build();
-      Relation wrong = Relation.newBuilder().setFilter(org.apache.spark.connect.proto.Filter.newBuilder()
-          .setInput(predictions)
-          .setCondition(Expression.newBuilder().setExpressionString(
-              Expression.ExpressionString.newBuilder().setExpression("prediction != label")))).build();
-      List<ExecutePlanResponse> misclassified = execute(grpc, Plan.newBuilder().setRoot(wrong).build());
+      Relation predictions =
+          Relation.newBuilder()
+              .setMlRelation(
+                  MlRelation.newBuilder()
+                      .setTransform(
+                          MlRelation.Transform.newBuilder()
+                              .setObjRef(ObjectRef.newBuilder().setId(model))
+                              .setInput(assembled(TRAINING))))
+              .build();
+      Relation wrong =
+          Relation.newBuilder()
+              .setFilter(
+                  org.apache.spark.connect.proto.Filter.newBuilder()
+                      .setInput(predictions)
+                      .setCondition(
+                          Expression.newBuilder()
+                              .setExpressionString(
+                                  Expression.ExpressionString.newBuilder()
+                                      .setExpression("prediction != label"))))
+              .build();
+      List<ExecutePlanResponse> misclassified =
+          execute(grpc, Plan.newBuilder().setRoot(wrong).build());
       assertThat(misclassified).anyMatch(ExecutePlanResponse::hasArrowBatch);
-      assertThat(misclassified.stream().filter(ExecutePlanResponse::hasArrowBatch)
-          .mapToLong(r -> r.getArrowBatch().getRowCount()).sum())
-          .as("training points the fitted model gets wrong").isZero();
+      assertThat(
+              misclassified.stream()
+                  .filter(ExecutePlanResponse::hasArrowBatch)
+                  .mapToLong(r -> r.getArrowBatch().getRowCount())
+                  .sum())
+          .as("training points the fitted model gets wrong")
+          .isZero();
       List<ExecutePlanResponse> all = execute(grpc, Plan.newBuilder().setRoot(predictions).build());
       assertThat(all.get(0).getSchema().getStruct().getFieldsList())
-          .extracting(f -> f.getName()).contains("features", "prediction", "probability");
+          .extracting(f -> f.getName())
+          .contains("features", "prediction", "probability");
     }
   }
 }

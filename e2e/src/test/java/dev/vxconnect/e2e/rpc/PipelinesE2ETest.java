@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.ServerTestBase;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,30 +22,51 @@ import scala.jdk.javaapi.CollectionConverters;
 class PipelinesE2ETest extends ServerTestBase {
 
   private List<ExecutePlanResponse> pipeline(PipelineCommand.Builder command) {
-    return CollectionConverters.asJava(((SparkSession) spark).execute(
-        Command.newBuilder().setPipelineCommand(command).build()));
+    return CollectionConverters.asJava(
+        ((SparkSession) spark).execute(Command.newBuilder().setPipelineCommand(command).build()));
   }
 
   @Test
   void sqlDefinedGraphRunsAndIsDropped() throws Exception {
-    String graph = pipeline(PipelineCommand.newBuilder().setCreateDataflowGraph(
-        PipelineCommand.CreateDataflowGraph.newBuilder().setDefaultCatalog("spark_catalog")
-            .setDefaultDatabase("default"))).stream()
-        .filter(ExecutePlanResponse::hasPipelineCommandResult).findFirst().orElseThrow()
-        .getPipelineCommandResult().getCreateDataflowGraphResult().getDataflowGraphId();
+    String graph =
+        pipeline(
+                PipelineCommand.newBuilder()
+                    .setCreateDataflowGraph(
+                        PipelineCommand.CreateDataflowGraph.newBuilder()
+                            .setDefaultCatalog("spark_catalog")
+                            .setDefaultDatabase("default")))
+            .stream()
+            .filter(ExecutePlanResponse::hasPipelineCommandResult)
+            .findFirst()
+            .orElseThrow()
+            .getPipelineCommandResult()
+            .getCreateDataflowGraphResult()
+            .getDataflowGraphId();
     assertThat(graph).as("the new graph's id").isNotEmpty();
 
     String view = "mv_" + UUID.randomUUID().toString().replace('-', '_');
     String query = "select id, id * id as square from range(6)";
-    pipeline(PipelineCommand.newBuilder().setDefineSqlGraphElements(
-        PipelineCommand.DefineSqlGraphElements.newBuilder().setDataflowGraphId(graph)
-            .setSqlFilePath("defs/" + view + ".sql")
-            .setSqlText("CREATE MATERIALIZED VIEW " + view + " AS " + query)));
-    Path storage = Files.createDirectories(ServerProcess.home().resolve("e2e/target/pipelines").resolve(graph));
-    List<ExecutePlanResponse> run = pipeline(PipelineCommand.newBuilder().setStartRun(
-        PipelineCommand.StartRun.newBuilder().setDataflowGraphId(graph).setStorage(storage.toUri().toString())));
-    assertThat(run.stream().filter(ExecutePlanResponse::hasPipelineEventResult)
-        .map(r -> r.getPipelineEventResult().getEvent().getMessage()))
+    pipeline(
+        PipelineCommand.newBuilder()
+            .setDefineSqlGraphElements(
+                PipelineCommand.DefineSqlGraphElements.newBuilder()
+                    .setDataflowGraphId(graph)
+                    .setSqlFilePath("defs/" + view + ".sql")
+                    .setSqlText("CREATE MATERIALIZED VIEW " + view + " AS " + query)));
+    Path storage =
+        Files.createDirectories(
+            ServerProcess.home().resolve("e2e/target/pipelines").resolve(graph));
+    List<ExecutePlanResponse> run =
+        pipeline(
+            PipelineCommand.newBuilder()
+                .setStartRun(
+                    PipelineCommand.StartRun.newBuilder()
+                        .setDataflowGraphId(graph)
+                        .setStorage(storage.toUri().toString())));
+    assertThat(
+            run.stream()
+                .filter(ExecutePlanResponse::hasPipelineEventResult)
+                .map(r -> r.getPipelineEventResult().getEvent().getMessage()))
         .as("the run's events, streamed back")
         .contains("Flow spark_catalog.default." + view + " has COMPLETED.", "Run is COMPLETED.");
 
@@ -53,7 +74,9 @@ class PipelinesE2ETest extends ServerTestBase {
         .as("the materialized view holds what its query returns")
         .isEqualTo(spark.sql(query).orderBy("id").collectAsList());
 
-    pipeline(PipelineCommand.newBuilder().setDropDataflowGraph(
-        PipelineCommand.DropDataflowGraph.newBuilder().setDataflowGraphId(graph)));
+    pipeline(
+        PipelineCommand.newBuilder()
+            .setDropDataflowGraph(
+                PipelineCommand.DropDataflowGraph.newBuilder().setDataflowGraphId(graph)));
   }
 }

@@ -28,31 +28,58 @@ class ProgressE2ETest extends ServerTestBase {
     UserContext user = RawGrpc.user("dave");
     String session = RawGrpc.newSessionId();
     try (RawGrpc grpc = new RawGrpc(server().port())) {
-      grpc.stub().config(ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperation(ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
-              .addPairs(KeyValue.newBuilder().setKey("spark.connect.progress.reportInterval").setValue("200ms"))))
-          .build());
-      ExecutePlanRequest request = ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(
-              "select id, java_method('java.lang.Thread', 'sleep', 1500L) as slept from range(0, 4, 1, 4)"))))
-          .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-              .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
-          .build();
+      grpc.stub()
+          .config(
+              ConfigRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperation(
+                      ConfigRequest.Operation.newBuilder()
+                          .setSet(
+                              ConfigRequest.Set.newBuilder()
+                                  .addPairs(
+                                      KeyValue.newBuilder()
+                                          .setKey("spark.connect.progress.reportInterval")
+                                          .setValue("200ms"))))
+                  .build());
+      ExecutePlanRequest request =
+          ExecutePlanRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setPlan(
+                  Plan.newBuilder()
+                      .setRoot(
+                          Relation.newBuilder()
+                              .setSql(
+                                  SQL.newBuilder()
+                                      .setQuery(
+                                          "select id, java_method('java.lang.Thread', 'sleep', 1500L) as slept from range(0, 4, 1, 4)"))))
+              .addRequestOptions(
+                  ExecutePlanRequest.RequestOption.newBuilder()
+                      .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+              .build();
       List<ExecutePlanResponse> responses = new ArrayList<>();
       grpc.stub().executePlan(request).forEachRemaining(responses::add);
 
-      List<ExecutePlanResponse.ExecutionProgress> progress = responses.stream()
-          .filter(ExecutePlanResponse::hasExecutionProgress)
-          .map(ExecutePlanResponse::getExecutionProgress).toList();
+      List<ExecutePlanResponse.ExecutionProgress> progress =
+          responses.stream()
+              .filter(ExecutePlanResponse::hasExecutionProgress)
+              .map(ExecutePlanResponse::getExecutionProgress)
+              .toList();
       assertThat(progress).as("progress reports while the 4 tasks ran").isNotEmpty();
       // vxconnect fetches a result in windows of partitions, one job (and stage) per window.
       java.util.Map<Long, Long> tasksPerStage = new java.util.HashMap<>();
-      progress.forEach(p -> p.getStagesList().forEach(
-          stage -> tasksPerStage.put(stage.getStageId(), stage.getNumTasks())));
+      progress.forEach(
+          p ->
+              p.getStagesList()
+                  .forEach(stage -> tasksPerStage.put(stage.getStageId(), stage.getNumTasks())));
       assertThat(tasksPerStage.values().stream().mapToLong(Long::longValue).sum())
-          .as("tasks of the stages reported (%s)", tasksPerStage).isEqualTo(4);
-      assertThat(progress).flatMap(ExecutePlanResponse.ExecutionProgress::getStagesList)
-          .as("some tasks reported done").anySatisfy(stage -> assertThat(stage.getNumCompletedTasks()).isPositive());
+          .as("tasks of the stages reported (%s)", tasksPerStage)
+          .isEqualTo(4);
+      assertThat(progress)
+          .flatMap(ExecutePlanResponse.ExecutionProgress::getStagesList)
+          .as("some tasks reported done")
+          .anySatisfy(stage -> assertThat(stage.getNumCompletedTasks()).isPositive());
       assertThat(responses.get(responses.size() - 1).hasResultComplete()).isTrue();
       assertThat(responses).extracting(ExecutePlanResponse::getResponseId).doesNotHaveDuplicates();
     }

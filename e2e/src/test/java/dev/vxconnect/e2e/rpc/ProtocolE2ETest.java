@@ -63,25 +63,35 @@ class ProtocolE2ETest extends ServerTestBase {
   }
 
   private ConfigResponse getOption(String sessionId, String key) {
-    return stub.config(ConfigRequest.newBuilder().setSessionId(sessionId).setUserContext(user)
-        .setOperation(ConfigRequest.Operation.newBuilder().setGetOption(
-            ConfigRequest.GetOption.newBuilder().addKeys(key)))
-        .build());
+    return stub.config(
+        ConfigRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setUserContext(user)
+            .setOperation(
+                ConfigRequest.Operation.newBuilder()
+                    .setGetOption(ConfigRequest.GetOption.newBuilder().addKeys(key)))
+            .build());
   }
 
   private static Plan sql(String query) {
-    return Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query))).build();
+    return Plan.newBuilder()
+        .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)))
+        .build();
   }
 
-  private List<ExecutePlanResponse> execute(String sessionId, String operationId, Plan plan, boolean reattachable) {
-    ExecutePlanRequest.Builder request = ExecutePlanRequest.newBuilder()
-        .setSessionId(sessionId).setUserContext(user).setPlan(plan);
+  private List<ExecutePlanResponse> execute(
+      String sessionId, String operationId, Plan plan, boolean reattachable) {
+    ExecutePlanRequest.Builder request =
+        ExecutePlanRequest.newBuilder().setSessionId(sessionId).setUserContext(user).setPlan(plan);
     if (operationId != null) {
       request.setOperationId(operationId);
     }
     if (reattachable) {
-      request.addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-          .setReattachOptions(org.apache.spark.connect.proto.ReattachOptions.newBuilder().setReattachable(true)));
+      request.addRequestOptions(
+          ExecutePlanRequest.RequestOption.newBuilder()
+              .setReattachOptions(
+                  org.apache.spark.connect.proto.ReattachOptions.newBuilder()
+                      .setReattachable(true)));
     }
     List<ExecutePlanResponse> responses = new java.util.ArrayList<>();
     stub.executePlan(request.build()).forEachRemaining(responses::add);
@@ -102,14 +112,24 @@ class ProtocolE2ETest extends ServerTestBase {
   void everyResponseCarriesSessionOperationAndUniqueResponseIds() {
     String session = RawGrpc.newSessionId();
     String operation = UUID.randomUUID().toString();
-    List<ExecutePlanResponse> responses = execute(session, operation,
-        Plan.newBuilder().setRoot(Relation.newBuilder().setRange(Range.newBuilder().setEnd(10).setStep(1))).build(),
-        true);
+    List<ExecutePlanResponse> responses =
+        execute(
+            session,
+            operation,
+            Plan.newBuilder()
+                .setRoot(Relation.newBuilder().setRange(Range.newBuilder().setEnd(10).setStep(1)))
+                .build(),
+            true);
     assertThat(responses).extracting(ExecutePlanResponse::getSessionId).containsOnly(session);
     assertThat(responses).extracting(ExecutePlanResponse::getOperationId).containsOnly(operation);
-    assertThat(responses).extracting(ExecutePlanResponse::getServerSideSessionId).hasSize(responses.size())
-        .doesNotContain("").containsOnly(responses.get(0).getServerSideSessionId());
-    assertThat(responses).extracting(ExecutePlanResponse::getResponseId).doesNotHaveDuplicates()
+    assertThat(responses)
+        .extracting(ExecutePlanResponse::getServerSideSessionId)
+        .hasSize(responses.size())
+        .doesNotContain("")
+        .containsOnly(responses.get(0).getServerSideSessionId());
+    assertThat(responses)
+        .extracting(ExecutePlanResponse::getResponseId)
+        .doesNotHaveDuplicates()
         .allSatisfy(id -> UUID.fromString(id));
     // Spark's order: schema, Arrow batches, metrics, then ResultComplete for reattachable
     // executions; progress reports may come in between, whenever the job is slow enough.
@@ -122,7 +142,8 @@ class ProtocolE2ETest extends ServerTestBase {
 
   @Test
   void nonReattachableExecutionEndsWithoutResultComplete() {
-    List<ExecutePlanResponse> responses = execute(RawGrpc.newSessionId(), null, sql("select 1"), false);
+    List<ExecutePlanResponse> responses =
+        execute(RawGrpc.newSessionId(), null, sql("select 1"), false);
     assertThat(responses).noneMatch(ExecutePlanResponse::hasResultComplete);
     assertThat(responses).anyMatch(ExecutePlanResponse::hasArrowBatch);
   }
@@ -131,11 +152,20 @@ class ProtocolE2ETest extends ServerTestBase {
   void serverSideSessionIdIsStableAndChecked() {
     String session = RawGrpc.newSessionId();
     String first = getOption(session, "spark.sql.shuffle.partitions").getServerSideSessionId();
-    assertThat(getOption(session, "spark.sql.shuffle.partitions").getServerSideSessionId()).isEqualTo(first);
-    String error = errorClassOf(() -> stub.config(ConfigRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setClientObservedServerSideSessionId(UUID.randomUUID().toString())
-        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
-        .build()));
+    assertThat(getOption(session, "spark.sql.shuffle.partitions").getServerSideSessionId())
+        .isEqualTo(first);
+    String error =
+        errorClassOf(
+            () ->
+                stub.config(
+                    ConfigRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .setClientObservedServerSideSessionId(UUID.randomUUID().toString())
+                        .setOperation(
+                            ConfigRequest.Operation.newBuilder()
+                                .setGetAll(ConfigRequest.GetAll.newBuilder()))
+                        .build()));
     assertThat(error).isEqualTo("INVALID_HANDLE.SESSION_CHANGED");
   }
 
@@ -148,10 +178,16 @@ class ProtocolE2ETest extends ServerTestBase {
   void sessionsAreKeyedByUser() {
     String session = RawGrpc.newSessionId();
     String alices = getOption(session, "x").getServerSideSessionId();
-    String bobs = stub.config(ConfigRequest.newBuilder().setSessionId(session)
-        .setUserContext(RawGrpc.user("bob"))
-        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
-        .build()).getServerSideSessionId();
+    String bobs =
+        stub.config(
+                ConfigRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(RawGrpc.user("bob"))
+                    .setOperation(
+                        ConfigRequest.Operation.newBuilder()
+                            .setGetAll(ConfigRequest.GetAll.newBuilder()))
+                    .build())
+            .getServerSideSessionId();
     assertThat(bobs).isNotEqualTo(alices);
   }
 
@@ -159,18 +195,24 @@ class ProtocolE2ETest extends ServerTestBase {
   void releasedSessionIsTombstoned() {
     String session = RawGrpc.newSessionId();
     String serverSide = getOption(session, "x").getServerSideSessionId();
-    var released = stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).build());
+    var released =
+        stub.releaseSession(
+            ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(user).build());
     assertThat(released.getServerSideSessionId()).isEqualTo(serverSide);
-    assertThat(errorClassOf(() -> getOption(session, "x"))).isEqualTo("INVALID_HANDLE.SESSION_CLOSED");
+    assertThat(errorClassOf(() -> getOption(session, "x")))
+        .isEqualTo("INVALID_HANDLE.SESSION_CLOSED");
   }
 
   @Test
   void releaseWithReconnectAllowsANewSessionUnderTheSameId() {
     String session = RawGrpc.newSessionId();
     String before = getOption(session, "x").getServerSideSessionId();
-    stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setAllowReconnect(true).build());
+    stub.releaseSession(
+        ReleaseSessionRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setAllowReconnect(true)
+            .build());
     assertThat(getOption(session, "x").getServerSideSessionId()).isNotEqualTo(before);
   }
 
@@ -178,19 +220,30 @@ class ProtocolE2ETest extends ServerTestBase {
   void releaseExecuteOfUnknownOperationAnswersWithoutOperationId() {
     String session = RawGrpc.newSessionId();
     getOption(session, "x");
-    var response = stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setOperationId(UUID.randomUUID().toString())
-        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+    var response =
+        stub.releaseExecute(
+            ReleaseExecuteRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperationId(UUID.randomUUID().toString())
+                .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                .build());
     assertThat(response.getSessionId()).isEqualTo(session);
     assertThat(response.hasOperationId()).isFalse();
   }
 
   @Test
   void releaseExecuteNeedsAnExistingSession() {
-    String error = errorClassOf(() -> stub.releaseExecute(ReleaseExecuteRequest.newBuilder()
-        .setSessionId(RawGrpc.newSessionId()).setUserContext(user)
-        .setOperationId(UUID.randomUUID().toString())
-        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()));
+    String error =
+        errorClassOf(
+            () ->
+                stub.releaseExecute(
+                    ReleaseExecuteRequest.newBuilder()
+                        .setSessionId(RawGrpc.newSessionId())
+                        .setUserContext(user)
+                        .setOperationId(UUID.randomUUID().toString())
+                        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                        .build()));
     assertThat(error).isEqualTo("INVALID_HANDLE.SESSION_NOT_FOUND");
   }
 
@@ -199,11 +252,24 @@ class ProtocolE2ETest extends ServerTestBase {
     String session = RawGrpc.newSessionId();
     String operation = UUID.randomUUID().toString();
     execute(session, operation, sql("select 1"), true);
-    stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(operation).setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+    stub.releaseExecute(
+        ReleaseExecuteRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setOperationId(operation)
+            .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+            .build());
     for (String op : List.of(operation, UUID.randomUUID().toString())) {
-      String error = errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
-          .setSessionId(session).setUserContext(user).setOperationId(op).build()).forEachRemaining(r -> {}));
+      String error =
+          errorClassOf(
+              () ->
+                  stub.reattachExecute(
+                          ReattachExecuteRequest.newBuilder()
+                              .setSessionId(session)
+                              .setUserContext(user)
+                              .setOperationId(op)
+                              .build())
+                      .forEachRemaining(r -> {}));
       assertThat(error).isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
     }
   }
@@ -223,24 +289,44 @@ class ProtocolE2ETest extends ServerTestBase {
   void reattachResumesAfterTheLastResponseSeen() {
     String session = RawGrpc.newSessionId();
     String operation = UUID.randomUUID().toString();
-    ExecutePlanRequest request = ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(operation).setPlan(sql("select id from range(5)"))
-        .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder().setReattachOptions(
-            org.apache.spark.connect.proto.ReattachOptions.newBuilder().setReattachable(true)))
-        .build();
+    ExecutePlanRequest request =
+        ExecutePlanRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setOperationId(operation)
+            .setPlan(sql("select id from range(5)"))
+            .addRequestOptions(
+                ExecutePlanRequest.RequestOption.newBuilder()
+                    .setReattachOptions(
+                        org.apache.spark.connect.proto.ReattachOptions.newBuilder()
+                            .setReattachable(true)))
+            .build();
     Iterator<ExecutePlanResponse> stream = stub.executePlan(request);
     ExecutePlanResponse schema = stream.next();
     assertThat(schema.hasSchema()).isTrue();
     List<ExecutePlanResponse> rest = new java.util.ArrayList<>();
-    stub.reattachExecute(ReattachExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(operation).setLastResponseId(schema.getResponseId()).build())
+    stub.reattachExecute(
+            ReattachExecuteRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperationId(operation)
+                .setLastResponseId(schema.getResponseId())
+                .build())
         .forEachRemaining(rest::add);
     List<ExecutePlanResponse> results = withoutProgress(rest);
     assertThat(results.get(0).hasArrowBatch()).isTrue();
     assertThat(results.get(results.size() - 1).hasResultComplete()).isTrue();
-    String unknown = errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
-        .setSessionId(session).setUserContext(user).setOperationId(operation)
-        .setLastResponseId(UUID.randomUUID().toString()).build()).forEachRemaining(r -> {}));
+    String unknown =
+        errorClassOf(
+            () ->
+                stub.reattachExecute(
+                        ReattachExecuteRequest.newBuilder()
+                            .setSessionId(session)
+                            .setUserContext(user)
+                            .setOperationId(operation)
+                            .setLastResponseId(UUID.randomUUID().toString())
+                            .build())
+                    .forEachRemaining(r -> {}));
     assertThat(unknown).isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
   }
 
@@ -252,54 +338,124 @@ class ProtocolE2ETest extends ServerTestBase {
   @Test
   void analyzeKindsThatOnlyOtherClientsSend() {
     String session = RawGrpc.newSessionId();
-    var parsed = stub.analyzePlan(analyze(session).setDdlParse(
-        AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string")).build()).getDdlParse();
+    var parsed =
+        stub.analyzePlan(
+                analyze(session)
+                    .setDdlParse(
+                        AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string"))
+                    .build())
+            .getDdlParse();
     assertThat(parsed.getParsed().getStruct().getFieldsList())
         .extracting(f -> f.getName() + ":" + f.getDataType().getKindCase())
         .containsExactly("a:INTEGER", "b:STRING");
 
-    var ddl = stub.analyzePlan(analyze(session).setJsonToDdl(AnalyzePlanRequest.JsonToDDL.newBuilder()
-        .setJsonString("{\"type\":\"struct\",\"fields\":[{\"name\":\"a\",\"type\":\"integer\","
-            + "\"nullable\":true,\"metadata\":{}}]}")).build()).getJsonToDdl();
+    var ddl =
+        stub.analyzePlan(
+                analyze(session)
+                    .setJsonToDdl(
+                        AnalyzePlanRequest.JsonToDDL.newBuilder()
+                            .setJsonString(
+                                "{\"type\":\"struct\",\"fields\":[{\"name\":\"a\",\"type\":\"integer\","
+                                    + "\"nullable\":true,\"metadata\":{}}]}"))
+                    .build())
+            .getJsonToDdl();
     assertThat(ddl.getDdlString()).isEqualTo("a INT");
 
-    var tree = stub.analyzePlan(analyze(session).setTreeString(AnalyzePlanRequest.TreeString.newBuilder()
-        .setPlan(sql("select 1 as one, 'x' as two"))).build()).getTreeString();
+    var tree =
+        stub.analyzePlan(
+                analyze(session)
+                    .setTreeString(
+                        AnalyzePlanRequest.TreeString.newBuilder()
+                            .setPlan(sql("select 1 as one, 'x' as two")))
+                    .build())
+            .getTreeString();
     assertThat(tree.getTreeString()).contains("|-- one: integer").contains("|-- two: string");
   }
 
   @Test
   void everyRpcAnswers() throws Exception {
     String session = RawGrpc.newSessionId();
-    assertThat(getOption(session, "spark.connect.session.planCompression.threshold").getPairs(0).hasValue())
-        .as("the plan compression threshold is advertised, so clients compress large plans").isTrue();
+    assertThat(
+            getOption(session, "spark.connect.session.planCompression.threshold")
+                .getPairs(0)
+                .hasValue())
+        .as("the plan compression threshold is advertised, so clients compress large plans")
+        .isTrue();
     assertThat(execute(session, null, sql("select 1"), false)).isNotEmpty();
-    assertThat(stub.analyzePlan(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build()).getSparkVersion().getVersion())
+    assertThat(
+            stub.analyzePlan(
+                    AnalyzePlanRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder())
+                        .build())
+                .getSparkVersion()
+                .getVersion())
         .isEqualTo("4.1.2");
-    assertThat(stub.artifactStatus(ArtifactStatusesRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).addNames("cache/0000").build()).getStatusesMap()).containsKey("cache/0000");
-    assertThat(stub.interrupt(InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build()).getSessionId())
+    assertThat(
+            stub.artifactStatus(
+                    ArtifactStatusesRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .addNames("cache/0000")
+                        .build())
+                .getStatusesMap())
+        .containsKey("cache/0000");
+    assertThat(
+            stub.interrupt(
+                    InterruptRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL)
+                        .build())
+                .getSessionId())
         .isEqualTo(session);
-    assertThat(stub.fetchErrorDetails(FetchErrorDetailsRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setErrorId(UUID.randomUUID().toString()).build()).getErrorsCount()).isZero();
-    CloneSessionResponse clone = stub.cloneSession(CloneSessionRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).build());
+    assertThat(
+            stub.fetchErrorDetails(
+                    FetchErrorDetailsRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .setErrorId(UUID.randomUUID().toString())
+                        .build())
+                .getErrorsCount())
+        .isZero();
+    CloneSessionResponse clone =
+        stub.cloneSession(
+            CloneSessionRequest.newBuilder().setSessionId(session).setUserContext(user).build());
     assertThat(clone.getNewSessionId()).isNotEqualTo(session);
     assertThat(clone.getNewServerSideSessionId()).isNotEqualTo(clone.getServerSideSessionId());
     assertThat(addOneArtifact(session).getArtifacts(0).getIsCrcSuccessful()).isTrue();
     String operation = UUID.randomUUID().toString();
     execute(session, operation, sql("select 1"), true);
-    assertThat(stub.releaseExecute(ReleaseExecuteRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setOperationId(operation)
-        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()).getOperationId())
+    assertThat(
+            stub.releaseExecute(
+                    ReleaseExecuteRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .setOperationId(operation)
+                        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                        .build())
+                .getOperationId())
         .isEqualTo(operation);
-    assertThat(errorClassOf(() -> stub.reattachExecute(ReattachExecuteRequest.newBuilder()
-        .setSessionId(session).setUserContext(user).setOperationId(operation).build())
-        .forEachRemaining(r -> {}))).isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
-    assertThat(stub.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).build()).getSessionId()).isEqualTo(session);
+    assertThat(
+            errorClassOf(
+                () ->
+                    stub.reattachExecute(
+                            ReattachExecuteRequest.newBuilder()
+                                .setSessionId(session)
+                                .setUserContext(user)
+                                .setOperationId(operation)
+                                .build())
+                        .forEachRemaining(r -> {})))
+        .isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
+    assertThat(
+            stub.releaseSession(
+                    ReleaseSessionRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(user)
+                        .build())
+                .getSessionId())
+        .isEqualTo(session);
   }
 
   @Test
@@ -307,39 +463,60 @@ class ProtocolE2ETest extends ServerTestBase {
     String session = RawGrpc.newSessionId();
     getOption(session, "x");
     for (String name : List.of("../../etc/passwd", "/tmp/x.jar", "jars/../../x.jar", "unknown/x")) {
-      java.util.concurrent.CompletableFuture<Throwable> done = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Throwable> done =
+          new java.util.concurrent.CompletableFuture<>();
       var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(observer(done));
-      requests.onNext(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(
-              AddArtifactsRequest.SingleChunkArtifact.newBuilder().setName(name)
-                  .setData(chunk(new byte[] {1, 2, 3})))).build());
+      requests.onNext(
+          AddArtifactsRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setBatch(
+                  AddArtifactsRequest.Batch.newBuilder()
+                      .addArtifacts(
+                          AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                              .setName(name)
+                              .setData(chunk(new byte[] {1, 2, 3}))))
+              .build());
       requests.onCompleted();
       Throwable failure = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(failure).as(name).isInstanceOf(StatusRuntimeException.class);
-      assertThat(RawGrpc.errorClass((StatusRuntimeException) failure)).as(name).contains("INVALID_ARTIFACT_PATH");
+      assertThat(RawGrpc.errorClass((StatusRuntimeException) failure))
+          .as(name)
+          .contains("INVALID_ARTIFACT_PATH");
     }
   }
 
   private AddArtifactsResponse addOneArtifact(String session) throws Exception {
-    java.util.concurrent.CompletableFuture<AddArtifactsResponse> response = new java.util.concurrent.CompletableFuture<>();
-    var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(new StreamObserver<>() {
-      @Override
-      public void onNext(AddArtifactsResponse value) {
-        response.complete(value);
-      }
+    java.util.concurrent.CompletableFuture<AddArtifactsResponse> response =
+        new java.util.concurrent.CompletableFuture<>();
+    var requests =
+        SparkConnectServiceGrpc.newStub(grpc.channel())
+            .addArtifacts(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(AddArtifactsResponse value) {
+                    response.complete(value);
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        response.completeExceptionally(t);
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    response.completeExceptionally(t);
+                  }
 
-      @Override
-      public void onCompleted() {}
-    });
-    requests.onNext(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(
-            AddArtifactsRequest.SingleChunkArtifact.newBuilder().setName("files/hello.txt")
-                .setData(chunk("hello".getBytes())))).build());
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(
+        AddArtifactsRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setBatch(
+                AddArtifactsRequest.Batch.newBuilder()
+                    .addArtifacts(
+                        AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                            .setName("files/hello.txt")
+                            .setData(chunk("hello".getBytes()))))
+            .build());
     requests.onCompleted();
     return response.get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
@@ -347,8 +524,10 @@ class ProtocolE2ETest extends ServerTestBase {
   private static AddArtifactsRequest.ArtifactChunk chunk(byte[] data) {
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(data);
-    return AddArtifactsRequest.ArtifactChunk.newBuilder().setData(ByteString.copyFrom(data))
-        .setCrc(crc.getValue()).build();
+    return AddArtifactsRequest.ArtifactChunk.newBuilder()
+        .setData(ByteString.copyFrom(data))
+        .setCrc(crc.getValue())
+        .build();
   }
 
   private static StreamObserver<AddArtifactsResponse> observer(
@@ -384,7 +563,8 @@ class ProtocolE2ETest extends ServerTestBase {
     Dataset<Row> tooDeep = df;
     Throwable failure = onLargeStack(() -> catchThrowable(tooDeep::collect));
     assertThat(failure).isInstanceOf(org.apache.spark.SparkException.class);
-    assertThat(failure.getMessage()).contains("io.grpc.StatusRuntimeException: UNKNOWN")
+    assertThat(failure.getMessage())
+        .contains("io.grpc.StatusRuntimeException: UNKNOWN")
         .contains("spark.connect.grpc.marshallerRecursionLimit");
 
     Relation deep = Relation.newBuilder().setRange(Range.newBuilder().setEnd(1)).build();

@@ -27,26 +27,54 @@ class PythonFeaturesE2ETest extends ServerTestBase {
 
   @Test
   void pythonUdfIsRefusedWithANamedError() throws Exception {
-    Expression udf = Expression.newBuilder().setCommonInlineUserDefinedFunction(
-        CommonInlineUserDefinedFunction.newBuilder().setFunctionName("plus_one").setDeterministic(true)
-            .addArguments(Expression.newBuilder().setUnresolvedAttribute(
-                Expression.UnresolvedAttribute.newBuilder().setUnparsedIdentifier("id")))
-            .setPythonUdf(PythonUDF.newBuilder()
-                .setOutputType(DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
-                .setEvalType(100).setCommand(ByteString.copyFromUtf8("pickled")).setPythonVer("3.11")))
-        .build();
-    Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setProject(Project.newBuilder()
-        .setInput(Relation.newBuilder().setRange(Range.newBuilder().setEnd(3).setStep(1)))
-        .addExpressions(udf))).build();
+    Expression udf =
+        Expression.newBuilder()
+            .setCommonInlineUserDefinedFunction(
+                CommonInlineUserDefinedFunction.newBuilder()
+                    .setFunctionName("plus_one")
+                    .setDeterministic(true)
+                    .addArguments(
+                        Expression.newBuilder()
+                            .setUnresolvedAttribute(
+                                Expression.UnresolvedAttribute.newBuilder()
+                                    .setUnparsedIdentifier("id")))
+                    .setPythonUdf(
+                        PythonUDF.newBuilder()
+                            .setOutputType(
+                                DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
+                            .setEvalType(100)
+                            .setCommand(ByteString.copyFromUtf8("pickled"))
+                            .setPythonVer("3.11")))
+            .build();
+    Plan plan =
+        Plan.newBuilder()
+            .setRoot(
+                Relation.newBuilder()
+                    .setProject(
+                        Project.newBuilder()
+                            .setInput(
+                                Relation.newBuilder()
+                                    .setRange(Range.newBuilder().setEnd(3).setStep(1)))
+                            .addExpressions(udf)))
+            .build();
     try (RawGrpc grpc = new RawGrpc(server().port())) {
-      StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-          () -> grpc.stub().executePlan(ExecutePlanRequest.newBuilder()
-              .setSessionId(RawGrpc.newSessionId()).setUserContext(RawGrpc.user("erin")).setPlan(plan)
-              .build()).forEachRemaining(r -> {}));
+      StatusRuntimeException failure =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  grpc.stub()
+                      .executePlan(
+                          ExecutePlanRequest.newBuilder()
+                              .setSessionId(RawGrpc.newSessionId())
+                              .setUserContext(RawGrpc.user("erin"))
+                              .setPlan(plan)
+                              .build())
+                      .forEachRemaining(r -> {}));
       assertThat(failure).isNotNull();
       assertThat(RawGrpc.errorClass(failure)).contains("FEATURE_NOT_ENABLED");
       assertThat(failure.getStatus().getDescription())
-          .contains("Python user-defined functions").contains("vxconnect.python.enabled");
+          .contains("Python user-defined functions")
+          .contains("vxconnect.python.enabled");
     }
   }
 }

@@ -6,9 +6,9 @@ import dev.vxconnect.e2e.support.Futures;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.testkit.TcpProxy;
 import dev.vxconnect.e2e.support.coverage.CoverageRecorder;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.testkit.TcpProxy;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -44,60 +44,82 @@ class ReattachE2ETest extends ServerTestBase {
 
   private static final long ROWS = 2_000_000;
   private static final String[] COLUMNS = {
-      "id", "id * 2 as twice", "concat('row-', id) as s", "hash(id, concat('row-', id)) as h"};
+    "id", "id * 2 as twice", "concat('row-', id) as s", "hash(id, concat('row-', id)) as h"
+  };
+
   /**
    * Server-to-client bytes (counted from the start of the collect) at which the proxy cuts. The
    * whole result is about 70 MB of Arrow batches, so each cut lands well inside it; the test checks
    * that the result was not complete at any cut and that a good part came after the last one.
    */
   private static final long[] CUT_AT_BYTES = {12_000_000, 30_000_000, 48_000_000};
+
   private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(240);
 
   @Test
   void collectSurvivesConnectionCuts() throws Exception {
     long deadline = System.nanoTime() + DEADLINE_NANOS;
     // The oracle: the same rows aggregated by the server, on a direct connection.
-    Row expected = spark.range(ROWS).selectExpr(COLUMNS)
-        .selectExpr("count(*)", "sum(id)", "sum(cast(h as bigint))").collectAsList().get(0);
+    Row expected =
+        spark
+            .range(ROWS)
+            .selectExpr(COLUMNS)
+            .selectExpr("count(*)", "sum(id)", "sum(cast(h as bigint))")
+            .collectAsList()
+            .get(0);
     assertThat(expected.getLong(0)).isEqualTo(ROWS);
 
     int logStart = server().logText().length();
     ExecutorService background = Executors.newSingleThreadExecutor();
     try (TcpProxy proxy = TcpProxy.start(server().port());
-        SparkSession client = Sessions.connectRetryingClosedChannels("sc://localhost:" + proxy.port())) {
+        SparkSession client =
+            Sessions.connectRetryingClosedChannels("sc://localhost:" + proxy.port())) {
       assertThat(client.version()).isNotEmpty(); // the session is set up before counting bytes
       long start = proxy.bytesToClient();
 
       @SuppressWarnings("unchecked")
-      SparkResult<Row> result = ((org.apache.spark.sql.connect.Dataset<Row>)
-          client.range(ROWS).selectExpr(COLUMNS)).collectResult();
+      SparkResult<Row> result =
+          ((org.apache.spark.sql.connect.Dataset<Row>) client.range(ROWS).selectExpr(COLUMNS))
+              .collectResult();
       // The result is not thread-safe: learn its id before another thread reads it.
       String operationId = result.operationId();
       Future<Object> collected = background.submit(() -> result.toArray());
 
       for (long cutAt : CUT_AT_BYTES) {
         awaitBytesToClient(proxy, start + cutAt, collected, deadline);
-        assertThat(collected.isDone()).as("the result was complete before the cut at %d bytes", cutAt).isFalse();
+        assertThat(collected.isDone())
+            .as("the result was complete before the cut at %d bytes", cutAt)
+            .isFalse();
         assertThat(proxy.cutAll()).as("connections cut at %d bytes", cutAt).isPositive();
       }
       long atLastCut = proxy.bytesToClient() - start;
       Row[] rows = (Row[]) collected.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
       result.close();
       long total = proxy.bytesToClient() - start;
-      System.out.printf("ReattachE2ETest: %d bytes to the client, %d after the last cut, %d connections%n",
+      System.out.printf(
+          "ReattachE2ETest: %d bytes to the client, %d after the last cut, %d connections%n",
           total, total - atLastCut, proxy.connectionsAccepted());
 
-      assertThat(total - atLastCut).as("bytes received after the last cut (of %d)", total)
+      assertThat(total - atLastCut)
+          .as("bytes received after the last cut (of %d)", total)
           .isGreaterThan(total / 10);
       assertEveryRowOnce(rows, expected);
-      assertThat(proxy.connectionsAccepted()).as("connections through the proxy: one, then one per cut")
+      assertThat(proxy.connectionsAccepted())
+          .as("connections through the proxy: one, then one per cut")
           .isGreaterThanOrEqualTo(1 + CUT_AT_BYTES.length);
       assertThat(CoverageRecorder.read(CoverageRecorder.directory()).get(CurrentScenario.get()))
-          .as("RPCs the client sent").contains("rpc ReattachExecute");
+          .as("RPCs the client sent")
+          .contains("rpc ReattachExecute");
       assertOneExecution(operationId);
       // A broken connection is ordinary: the server must notice it and not fail on the dead stream.
-      assertThat(server().logText().substring(logStart).lines().filter(l -> l.contains("Unhandled failure")))
-          .as("unhandled failures in the server log while the client reconnected").isEmpty();
+      assertThat(
+              server()
+                  .logText()
+                  .substring(logStart)
+                  .lines()
+                  .filter(l -> l.contains("Unhandled failure")))
+          .as("unhandled failures in the server log while the client reconnected")
+          .isEmpty();
     } finally {
       background.shutdownNow();
     }
@@ -109,40 +131,69 @@ class ReattachE2ETest extends ServerTestBase {
     UserContext user = RawGrpc.user("cut");
     String operation = UUID.randomUUID().toString();
     // About a minute of sleeping tasks: it must not end by itself within the deadline below.
-    ExecutePlanRequest request = ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(operation).setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder()
-            .setQuery("select id, java_method('java.lang.Thread', 'sleep', 1L) as slept from range(0, 100000, 1, 50)"))))
-        .build();
+    ExecutePlanRequest request =
+        ExecutePlanRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setOperationId(operation)
+            .setPlan(
+                Plan.newBuilder()
+                    .setRoot(
+                        Relation.newBuilder()
+                            .setSql(
+                                SQL.newBuilder()
+                                    .setQuery(
+                                        "select id, java_method('java.lang.Thread', 'sleep', 1L) as slept from range(0, 100000, 1, 50)"))))
+            .build();
     try (RawGrpc direct = new RawGrpc(server().port())) {
-      try (TcpProxy proxy = TcpProxy.start(server().port()); RawGrpc viaProxy = new RawGrpc(proxy.port())) {
+      try (TcpProxy proxy = TcpProxy.start(server().port());
+          RawGrpc viaProxy = new RawGrpc(proxy.port())) {
         Iterator<ExecutePlanResponse> stream = viaProxy.stub().executePlan(request);
         assertThat(stream.next().hasSchema()).isTrue();
         assertThat(proxy.cutAll()).as("connections cut").isPositive();
       }
       // ReleaseExecute probes without side effects: it fails (NOT_REATTACHABLE) while the operation
       // exists and answers without an operation id once it is gone.
-      ReleaseExecuteRequest probe = ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperationId(operation).setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build();
+      ReleaseExecuteRequest probe =
+          ReleaseExecuteRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setOperationId(operation)
+              .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+              .build();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       String lastAnswer;
       while (true) {
         try {
-          lastAnswer = "released, operation id '" + direct.stub().releaseExecute(probe).getOperationId() + "'";
+          lastAnswer =
+              "released, operation id '"
+                  + direct.stub().releaseExecute(probe).getOperationId()
+                  + "'";
           break;
         } catch (StatusRuntimeException e) {
           lastAnswer = RawGrpc.errorClass(e).orElse(e.getStatus().toString());
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("operation " + operation + " still exists 15 s after its connection broke:"
-              + " ReleaseExecute answers " + lastAnswer);
+          throw new AssertionError(
+              "operation "
+                  + operation
+                  + " still exists 15 s after its connection broke:"
+                  + " ReleaseExecute answers "
+                  + lastAnswer);
         }
         Thread.sleep(200);
       }
       assertThat(lastAnswer).isEqualTo("released, operation id ''");
     } finally {
       try (RawGrpc direct = new RawGrpc(server().port())) {
-        direct.stub().interrupt(InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
-            .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build());
+        direct
+            .stub()
+            .interrupt(
+                InterruptRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(user)
+                    .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL)
+                    .build());
       }
     }
   }
@@ -179,7 +230,9 @@ class ReattachE2ETest extends ServerTestBase {
     assertThat(ROWS - seen.cardinality()).as("rows missing").isZero();
     assertThat(outOfRange + inconsistent).as("corrupt rows, first: %s", firstBad).isZero();
     assertThat(sumIds).as("sum(id) against the server's").isEqualTo(expected.getLong(1));
-    assertThat(sumHashes).as("sum(hash(id, s)) against the server's").isEqualTo(expected.getLong(2));
+    assertThat(sumHashes)
+        .as("sum(hash(id, s)) against the server's")
+        .isEqualTo(expected.getLong(2));
   }
 
   /**
@@ -190,23 +243,35 @@ class ReattachE2ETest extends ServerTestBase {
     List<String> lines = server().logText().lines().filter(l -> l.contains(operationId)).toList();
     assertThat(lines.stream().filter(l -> l.contains("accepted")))
         .as("server log lines of operation %s", operationId)
-        .singleElement().asString().contains("(reattachable");
-    assertThat(lines).as("server log lines of operation %s", operationId)
+        .singleElement()
+        .asString()
+        .contains("(reattachable");
+    assertThat(lines)
+        .as("server log lines of operation %s", operationId)
         .noneMatch(l -> l.contains(" failed"));
   }
 
   /** Waits until the proxy forwarded {@code target} bytes to the client, which must still be reading. */
-  private static void awaitBytesToClient(TcpProxy proxy, long target, Future<?> collected, long deadline)
-      throws InterruptedException {
+  private static void awaitBytesToClient(
+      TcpProxy proxy, long target, Future<?> collected, long deadline) throws InterruptedException {
     while (proxy.bytesToClient() < target) {
       if (collected.isDone()) {
         Throwable failure = Futures.failureOf(collected);
-        throw new AssertionError("the collect ended after " + proxy.bytesToClient()
-            + " bytes, before the cut at " + target + (failure == null ? "" : ", with: " + failure), failure);
+        throw new AssertionError(
+            "the collect ended after "
+                + proxy.bytesToClient()
+                + " bytes, before the cut at "
+                + target
+                + (failure == null ? "" : ", with: " + failure),
+            failure);
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + proxy.bytesToClient() + " bytes reached the client before the"
-            + " deadline; waiting for " + target);
+        throw new AssertionError(
+            "only "
+                + proxy.bytesToClient()
+                + " bytes reached the client before the"
+                + " deadline; waiting for "
+                + target);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       if (Thread.interrupted()) {

@@ -25,28 +25,36 @@ class ReleaseE2ETest extends ServerTestBase {
 
   /** Several times what the client's flow-control window holds. */
   private static final long ROWS = 200_000;
+
   private static final int RESULTS = 10;
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
   @Test
   void resultsClosedAfterTheirFirstRowDoNotStopTheSession() {
     List<Row> firstRows = new ArrayList<>();
-    assertTimeoutPreemptively(DEADLINE, () -> {
-      for (int i = 0; i < RESULTS; i++) {
-        SparkResult<Row> result = collectResult(rows(i));
-        CloseableIterator<Row> read = result.destructiveIterator();
-        try {
-          firstRows.add(read.next());
-        } finally {
-          read.close();
-          result.close(); // ReleaseExecute(all) while the server still streams
-        }
-      }
-    }, "the session's calls stopped after results were released early (no answer within " + DEADLINE + ")");
+    assertTimeoutPreemptively(
+        DEADLINE,
+        () -> {
+          for (int i = 0; i < RESULTS; i++) {
+            SparkResult<Row> result = collectResult(rows(i));
+            CloseableIterator<Row> read = result.destructiveIterator();
+            try {
+              firstRows.add(read.next());
+            } finally {
+              read.close();
+              result.close(); // ReleaseExecute(all) while the server still streams
+            }
+          }
+        },
+        "the session's calls stopped after results were released early (no answer within "
+            + DEADLINE
+            + ")");
 
     // The server's own answers for the same first rows, each read to its end.
     for (int i = 0; i < RESULTS; i++) {
-      assertThat(firstRows.get(i)).as("first row of result %d", i).isEqualTo(rows(i).limit(1).collectAsList().get(0));
+      assertThat(firstRows.get(i))
+          .as("first row of result %d", i)
+          .isEqualTo(rows(i).limit(1).collectAsList().get(0));
     }
   }
 

@@ -76,7 +76,8 @@ class SessionsE2ETest extends ServerTestBase {
     var client = (org.apache.spark.sql.connect.SparkSession) spark;
     assertThat(client.version()).isNotEmpty(); // the source session exists once it has called
     Throwable badFormat = catchThrowable(() -> client.cloneSession("not-a-valid-uuid"));
-    assertThat(condition(badFormat)).isEqualTo("INVALID_CLONE_SESSION_REQUEST.TARGET_SESSION_ID_FORMAT");
+    assertThat(condition(badFormat))
+        .isEqualTo("INVALID_CLONE_SESSION_REQUEST.TARGET_SESSION_ID_FORMAT");
     assertThat(badFormat.getMessage()).contains("not-a-valid-uuid");
 
     String taken = UUID.randomUUID().toString();

@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -27,19 +27,28 @@ class ShutdownE2ETest {
       assertThat(client.range(3).count()).isEqualTo(3);
       // Unique: the log file keeps earlier runs' lines.
       String tag = "before-sigterm-" + java.util.UUID.randomUUID();
-      Future<Row[]> query = background.submit(() -> {
-        client.addTag(tag);
-        // One ExecutePlan (spark.sql would first send its SqlCommand, which the wait below could
-        // take for the query itself).
-        return (Row[]) client.range(1)
-            .selectExpr("id", "java_method('java.lang.Thread', 'sleep', 3000L) as slept").collect();
-      });
+      Future<Row[]> query =
+          background.submit(
+              () -> {
+                client.addTag(tag);
+                // One ExecutePlan (spark.sql would first send its SqlCommand, which the wait below
+                // could
+                // take for the query itself).
+                return (Row[])
+                    client
+                        .range(1)
+                        .selectExpr(
+                            "id", "java_method('java.lang.Thread', 'sleep', 3000L) as slept")
+                        .collect();
+              });
       awaitAccepted(server, tag);
       server.terminate();
       assertThat(query.get(60, TimeUnit.SECONDS)).hasSize(1);
       // Still served while the server drains: only new executions are refused.
       client.close();
-      assertThat(server.awaitExit(Duration.ofSeconds(90))).as("the server exits after SIGTERM").isTrue();
+      assertThat(server.awaitExit(Duration.ofSeconds(90)))
+          .as("the server exits after SIGTERM")
+          .isTrue();
       assertThat(server.logText()).contains("vxconnect stopped");
     } finally {
       background.shutdownNow();

@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerProcess;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,12 +19,15 @@ class StreamCutE2ETest {
 
   @Test
   void clientReattachesAfterEachCut() throws Exception {
-    try (ServerProcess server = ServerProcess.start("stream-cut",
-        List.of("spark.connect.execute.reattachable.senderMaxStreamSize=2m"))) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            "stream-cut", List.of("spark.connect.execute.reattachable.senderMaxStreamSize=2m"))) {
       SparkSession client = Sessions.connect(server.url());
-      List<Row> rows = client.range(400_000)
-          .selectExpr("id", "concat('value-', cast(id as string), '-', repeat('x', 20)) as s")
-          .collectAsList();
+      List<Row> rows =
+          client
+              .range(400_000)
+              .selectExpr("id", "concat('value-', cast(id as string), '-', repeat('x', 20)) as s")
+              .collectAsList();
       long sum = 0;
       for (Row row : rows) {
         assertThat(row.getString(1)).startsWith("value-" + row.getLong(0) + "-");

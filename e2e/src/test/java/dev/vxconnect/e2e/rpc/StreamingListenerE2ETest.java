@@ -34,7 +34,8 @@ class StreamingListenerE2ETest extends ServerTestBase {
     }
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void await(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -48,15 +49,32 @@ class StreamingListenerE2ETest extends ServerTestBase {
   void listenerReceivesProgressAndTermination() throws Exception {
     Recorder recorder = new Recorder();
     spark.streams().addListener(recorder);
-    StreamingQuery query = spark.readStream().format("rate").option("rowsPerSecond", "50").load()
-        .writeStream().format("memory").queryName("listened").start();
-    await("a progress event", () -> recorder.events.stream().anyMatch(e -> e.equals("progress listened")));
+    StreamingQuery query =
+        spark
+            .readStream()
+            .format("rate")
+            .option("rowsPerSecond", "50")
+            .load()
+            .writeStream()
+            .format("memory")
+            .queryName("listened")
+            .start();
+    await(
+        "a progress event",
+        () -> recorder.events.stream().anyMatch(e -> e.equals("progress listened")));
     query.stop();
     await("the termination event", () -> recorder.events.contains("terminated " + query.id()));
     spark.streams().removeListener(recorder);
     int seen = recorder.events.size();
-    StreamingQuery unheard = spark.readStream().format("rate").load()
-        .writeStream().format("memory").queryName("unheard").start();
+    StreamingQuery unheard =
+        spark
+            .readStream()
+            .format("rate")
+            .load()
+            .writeStream()
+            .format("memory")
+            .queryName("unheard")
+            .start();
     unheard.processAllAvailable();
     unheard.stop();
     Thread.sleep(1000);

@@ -49,30 +49,44 @@ class UnservedCasesE2ETest extends ServerTestBase {
   }
 
   private static Expression id() {
-    return Expression.newBuilder().setUnresolvedAttribute(
-        Expression.UnresolvedAttribute.newBuilder().setUnparsedIdentifier("id")).build();
+    return Expression.newBuilder()
+        .setUnresolvedAttribute(
+            Expression.UnresolvedAttribute.newBuilder().setUnparsedIdentifier("id"))
+        .build();
   }
 
   private static CommonInlineUserDefinedFunction pythonFunction() {
-    return CommonInlineUserDefinedFunction.newBuilder().setFunctionName("per_group").setDeterministic(true)
+    return CommonInlineUserDefinedFunction.newBuilder()
+        .setFunctionName("per_group")
+        .setDeterministic(true)
         .addArguments(id())
-        .setPythonUdf(PythonUDF.newBuilder()
-            .setOutputType(DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
-            .setEvalType(211).setCommand(ByteString.copyFromUtf8("pickled")).setPythonVer("3.11"))
+        .setPythonUdf(
+            PythonUDF.newBuilder()
+                .setOutputType(DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
+                .setEvalType(211)
+                .setCommand(ByteString.copyFromUtf8("pickled"))
+                .setPythonVer("3.11"))
         .build();
   }
 
   private static CommonInlineUserDefinedTableFunction pythonUdtf() {
-    return CommonInlineUserDefinedTableFunction.newBuilder().setFunctionName("explode_twice")
-        .setPythonUdtf(PythonUDTF.newBuilder().setEvalType(300)
-            .setCommand(ByteString.copyFromUtf8("pickled")).setPythonVer("3.11"))
+    return CommonInlineUserDefinedTableFunction.newBuilder()
+        .setFunctionName("explode_twice")
+        .setPythonUdtf(
+            PythonUDTF.newBuilder()
+                .setEvalType(300)
+                .setCommand(ByteString.copyFromUtf8("pickled"))
+                .setPythonVer("3.11"))
         .build();
   }
 
   private static CommonInlineUserDefinedDataSource pythonDataSource() {
-    return CommonInlineUserDefinedDataSource.newBuilder().setName("my_source")
-        .setPythonDataSource(PythonDataSource.newBuilder()
-            .setCommand(ByteString.copyFromUtf8("pickled")).setPythonVer("3.11"))
+    return CommonInlineUserDefinedDataSource.newBuilder()
+        .setName("my_source")
+        .setPythonDataSource(
+            PythonDataSource.newBuilder()
+                .setCommand(ByteString.copyFromUtf8("pickled"))
+                .setPythonVer("3.11"))
         .build();
   }
 
@@ -89,11 +103,22 @@ class UnservedCasesE2ETest extends ServerTestBase {
   /** Sends {@code plan}; asserts it fails with {@code errorClass}; its message. */
   private String refused(Plan plan, String errorClass) throws Exception {
     try (RawGrpc grpc = new RawGrpc(server().port())) {
-      StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class,
-          () -> grpc.stub().executePlan(ExecutePlanRequest.newBuilder().setSessionId(SESSION)
-              .setUserContext(RawGrpc.user("ulla")).setPlan(plan).build()).forEachRemaining(r -> {}));
-      String sent = plan.hasRoot() ? "relation " + plan.getRoot().getRelTypeCase()
-          : "command " + plan.getCommand().getCommandTypeCase();
+      StatusRuntimeException failure =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  grpc.stub()
+                      .executePlan(
+                          ExecutePlanRequest.newBuilder()
+                              .setSessionId(SESSION)
+                              .setUserContext(RawGrpc.user("ulla"))
+                              .setPlan(plan)
+                              .build())
+                      .forEachRemaining(r -> {}));
+      String sent =
+          plan.hasRoot()
+              ? "relation " + plan.getRoot().getRelTypeCase()
+              : "command " + plan.getCommand().getCommandTypeCase();
       assertThat(failure).as(sent + " fails").isNotNull();
       assertThat(RawGrpc.errorClass(failure)).as(sent + ": " + failure).contains(errorClass);
       return failure.getStatus().getDescription();
@@ -110,18 +135,38 @@ class UnservedCasesE2ETest extends ServerTestBase {
 
   @Test
   void pythonOnlyRelations() throws Exception {
-    assertThat(refusedRelation("relation apply_in_pandas_with_state", Relation.newBuilder()
-        .setApplyInPandasWithState(ApplyInPandasWithState.newBuilder().setInput(range(3))
-            .addGroupingExpressions(id()).setFunc(pythonFunction()).setOutputSchema("id long")
-            .setStateSchema("seen long").setOutputMode("Update").setTimeoutConf("NoTimeout"))
-        .build()))
-        .contains("Python user-defined functions").contains("vxconnect.python.enabled");
-    assertThat(refusedRelation("relation common_inline_user_defined_table_function",
-        Relation.newBuilder().setCommonInlineUserDefinedTableFunction(pythonUdtf()).build()))
-        .contains("Python user-defined table functions").contains("vxconnect.python.enabled");
-    assertThat(refusedRelation("relation common_inline_user_defined_data_source",
-        Relation.newBuilder().setCommonInlineUserDefinedDataSource(pythonDataSource()).build()))
-        .contains("Python data sources").contains("vxconnect.python.enabled");
+    assertThat(
+            refusedRelation(
+                "relation apply_in_pandas_with_state",
+                Relation.newBuilder()
+                    .setApplyInPandasWithState(
+                        ApplyInPandasWithState.newBuilder()
+                            .setInput(range(3))
+                            .addGroupingExpressions(id())
+                            .setFunc(pythonFunction())
+                            .setOutputSchema("id long")
+                            .setStateSchema("seen long")
+                            .setOutputMode("Update")
+                            .setTimeoutConf("NoTimeout"))
+                    .build()))
+        .contains("Python user-defined functions")
+        .contains("vxconnect.python.enabled");
+    assertThat(
+            refusedRelation(
+                "relation common_inline_user_defined_table_function",
+                Relation.newBuilder()
+                    .setCommonInlineUserDefinedTableFunction(pythonUdtf())
+                    .build()))
+        .contains("Python user-defined table functions")
+        .contains("vxconnect.python.enabled");
+    assertThat(
+            refusedRelation(
+                "relation common_inline_user_defined_data_source",
+                Relation.newBuilder()
+                    .setCommonInlineUserDefinedDataSource(pythonDataSource())
+                    .build()))
+        .contains("Python data sources")
+        .contains("vxconnect.python.enabled");
   }
 
   /**
@@ -130,58 +175,108 @@ class UnservedCasesE2ETest extends ServerTestBase {
    */
   @Test
   void typedRelationsWithAPythonFunction() throws Exception {
-    Plan mapInPandas = Plan.newBuilder().setRoot(Relation.newBuilder().setMapPartitions(
-        MapPartitions.newBuilder().setInput(range(3)).setFunc(pythonFunction()))).build();
-    Plan applyInPandas = Plan.newBuilder().setRoot(Relation.newBuilder().setGroupMap(
-        GroupMap.newBuilder().setInput(range(3)).addGroupingExpressions(id()).setFunc(pythonFunction())))
-        .build();
-    Plan cogrouped = Plan.newBuilder().setRoot(Relation.newBuilder().setCoGroupMap(
-        CoGroupMap.newBuilder().setInput(range(3)).addInputGroupingExpressions(id()).setOther(range(2))
-            .addOtherGroupingExpressions(id()).setFunc(pythonFunction()))).build();
+    Plan mapInPandas =
+        Plan.newBuilder()
+            .setRoot(
+                Relation.newBuilder()
+                    .setMapPartitions(
+                        MapPartitions.newBuilder().setInput(range(3)).setFunc(pythonFunction())))
+            .build();
+    Plan applyInPandas =
+        Plan.newBuilder()
+            .setRoot(
+                Relation.newBuilder()
+                    .setGroupMap(
+                        GroupMap.newBuilder()
+                            .setInput(range(3))
+                            .addGroupingExpressions(id())
+                            .setFunc(pythonFunction())))
+            .build();
+    Plan cogrouped =
+        Plan.newBuilder()
+            .setRoot(
+                Relation.newBuilder()
+                    .setCoGroupMap(
+                        CoGroupMap.newBuilder()
+                            .setInput(range(3))
+                            .addInputGroupingExpressions(id())
+                            .setOther(range(2))
+                            .addOtherGroupingExpressions(id())
+                            .setFunc(pythonFunction())))
+            .build();
     for (Plan plan : new Plan[] {mapInPandas, applyInPandas, cogrouped}) {
       assertThat(refused(plan, NamedErrors.FEATURE_NOT_ENABLED))
-          .contains("Python user-defined functions").contains("vxconnect.python.enabled");
+          .contains("Python user-defined functions")
+          .contains("vxconnect.python.enabled");
     }
   }
 
   @Test
   void pythonOnlyCommands() throws Exception {
-    assertThat(refusedCommand("command register_table_function",
-        Command.newBuilder().setRegisterTableFunction(pythonUdtf()).build()))
+    assertThat(
+            refusedCommand(
+                "command register_table_function",
+                Command.newBuilder().setRegisterTableFunction(pythonUdtf()).build()))
         .contains("Python user-defined table functions");
-    assertThat(refusedCommand("command register_data_source",
-        Command.newBuilder().setRegisterDataSource(pythonDataSource()).build()))
+    assertThat(
+            refusedCommand(
+                "command register_data_source",
+                Command.newBuilder().setRegisterDataSource(pythonDataSource()).build()))
         .contains("Python data sources");
   }
 
   @Test
   void extensionsWithoutAPlugin() throws Exception {
-    assertThat(refusedRelation("relation extension", Relation.newBuilder().setExtension(extension()).build()))
-        .contains("spark.connect.extensions.relation.classes").contains("type.googleapis.com/spark.connect.Range");
-    Relation project = Relation.newBuilder().setProject(Project.newBuilder().setInput(range(3))
-        .addExpressions(Expression.newBuilder().setExtension(extension()))).build();
+    assertThat(
+            refusedRelation(
+                "relation extension", Relation.newBuilder().setExtension(extension()).build()))
+        .contains("spark.connect.extensions.relation.classes")
+        .contains("type.googleapis.com/spark.connect.Range");
+    Relation project =
+        Relation.newBuilder()
+            .setProject(
+                Project.newBuilder()
+                    .setInput(range(3))
+                    .addExpressions(Expression.newBuilder().setExtension(extension())))
+            .build();
     assertThat(refusedRelation("expression extension", project))
         .contains("spark.connect.extensions.expression.classes");
-    assertThat(refusedCommand("command extension", Command.newBuilder().setExtension(extension()).build()))
+    assertThat(
+            refusedCommand(
+                "command extension", Command.newBuilder().setExtension(extension()).build()))
         .contains("spark.connect.extensions.command.classes");
   }
 
   @Test
   void unknownRelation() throws Exception {
     Relation unknown = Relation.newBuilder().setUnknown(Unknown.getDefaultInstance()).build();
-    assertThat(refusedRelation("relation unknown", unknown)).contains("reserved by the protocol for tests");
+    assertThat(refusedRelation("relation unknown", unknown))
+        .contains("reserved by the protocol for tests");
     // Nested as well: under a projection.
-    Relation nested = Relation.newBuilder().setProject(Project.newBuilder().setInput(unknown)
-        .addExpressions(id())).build();
+    Relation nested =
+        Relation.newBuilder()
+            .setProject(Project.newBuilder().setInput(unknown).addExpressions(id()))
+            .build();
     refusedRelation("relation unknown", nested);
   }
 
   @Test
   void resourceProfileOnALocalMaster() throws Exception {
-    Command create = Command.newBuilder().setCreateResourceProfileCommand(CreateResourceProfileCommand
-        .newBuilder().setProfile(ResourceProfile.newBuilder().putTaskResources("cpus",
-            TaskResourceRequest.newBuilder().setResourceName("cpus").setAmount(1).build()))).build();
+    Command create =
+        Command.newBuilder()
+            .setCreateResourceProfileCommand(
+                CreateResourceProfileCommand.newBuilder()
+                    .setProfile(
+                        ResourceProfile.newBuilder()
+                            .putTaskResources(
+                                "cpus",
+                                TaskResourceRequest.newBuilder()
+                                    .setResourceName("cpus")
+                                    .setAmount(1)
+                                    .build())))
+            .build();
     assertThat(refusedCommand("command create_resource_profile_command", create))
-        .contains("cannot create the resource profile").contains("Standalone");
+        .contains("cannot create the resource profile")
+        .contains("Standalone");
   }
 }

@@ -60,22 +60,50 @@ final class FuzzCorpus {
     }
   }
 
-  enum Kind { UNARY, SERVER_STREAM, CLIENT_STREAM }
+  enum Kind {
+    UNARY,
+    SERVER_STREAM,
+    CLIENT_STREAM
+  }
 
   /** One call: its RPC and the messages it sends (client streams may send several). */
   record Request(Rpc rpc, List<byte[]> messages, String how) {}
 
   static final String[] BAD_ARTIFACT_NAMES = {
-      "../../x", "/etc/passwd", "jars/../../x.jar", "jars/../../../tmp/x.jar", "cache/../../x",
-      "forward_to_fs/tmp/vxconnect-fuzz", "forward_to_fs/etc/passwd", "classes/./a.class",
-      "archives/a.zip#../../x", "archives/../a.zip#b", "jars//x.jar", "jars\\..\\x.jar", "jars/x\0.jar",
-      "", "jars", "files/" + "a".repeat(5000), "pyfiles/~/x.py", "cache/%2e%2e/x"};
-  static final String[] BAD_IDS = {"", "not-a-uuid", "00000000-0000-0000-0000-00000000000g",
-      "../../x", "'; drop table x; --", "\0", "\uD800", "z".repeat(300)};
+    "../../x",
+    "/etc/passwd",
+    "jars/../../x.jar",
+    "jars/../../../tmp/x.jar",
+    "cache/../../x",
+    "forward_to_fs/tmp/vxconnect-fuzz",
+    "forward_to_fs/etc/passwd",
+    "classes/./a.class",
+    "archives/a.zip#../../x",
+    "archives/../a.zip#b",
+    "jars//x.jar",
+    "jars\\..\\x.jar",
+    "jars/x\0.jar",
+    "",
+    "jars",
+    "files/" + "a".repeat(5000),
+    "pyfiles/~/x.py",
+    "cache/%2e%2e/x"
+  };
+  static final String[] BAD_IDS = {
+    "",
+    "not-a-uuid",
+    "00000000-0000-0000-0000-00000000000g",
+    "../../x",
+    "'; drop table x; --",
+    "\0",
+    "\uD800",
+    "z".repeat(300)
+  };
 
   private final Random random;
   private final List<String> sessions = new ArrayList<>();
-  private final UserContext user = UserContext.newBuilder().setUserId("fuzzer").setUserName("fuzzer").build();
+  private final UserContext user =
+      UserContext.newBuilder().setUserId("fuzzer").setUserName("fuzzer").build();
   private final Map<Rpc, List<byte[]>> seeds = new java.util.EnumMap<>(Rpc.class);
 
   FuzzCorpus(long seed) {
@@ -100,88 +128,276 @@ final class FuzzCorpus {
   }
 
   private static Plan sql(String query) {
-    return Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query))).build();
+    return Plan.newBuilder()
+        .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)))
+        .build();
   }
 
   private void addSeeds(String session) {
     String op = UUID.randomUUID().toString();
     // Plans the driver answers alone (no Spark job), so that the valid and barely changed ones
     // stay cheap; the fuzzing is about the server, not about Spark's executors.
-    List<Plan> plans = List.of(sql("select 1 as one"), sql("select 'a' as s, 2 as n, current_date() as d"),
-        sql("select * from values (1, 'x'), (2, 'y') as t(a, b)"),
-        Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-            .setInput(Relation.newBuilder().setSql(SQL.newBuilder()
-                .setQuery("create or replace temp view fuzz_view as select 1 as x"))))).build(),
-        Plan.newBuilder().setRoot(Relation.newBuilder().setLimit(Limit.newBuilder().setLimit(3)
-            .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select * from fuzz_view"))))).build());
+    List<Plan> plans =
+        List.of(
+            sql("select 1 as one"),
+            sql("select 'a' as s, 2 as n, current_date() as d"),
+            sql("select * from values (1, 'x'), (2, 'y') as t(a, b)"),
+            Plan.newBuilder()
+                .setCommand(
+                    Command.newBuilder()
+                        .setSqlCommand(
+                            SqlCommand.newBuilder()
+                                .setInput(
+                                    Relation.newBuilder()
+                                        .setSql(
+                                            SQL.newBuilder()
+                                                .setQuery(
+                                                    "create or replace temp view fuzz_view as select 1 as x")))))
+                .build(),
+            Plan.newBuilder()
+                .setRoot(
+                    Relation.newBuilder()
+                        .setLimit(
+                            Limit.newBuilder()
+                                .setLimit(3)
+                                .setInput(
+                                    Relation.newBuilder()
+                                        .setSql(
+                                            SQL.newBuilder().setQuery("select * from fuzz_view")))))
+                .build());
     for (Plan plan : plans) {
-      seeds.get(Rpc.EXECUTE_PLAN).add(ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperationId(UUID.randomUUID().toString()).setPlan(plan).addTags("fuzz")
-          .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-              .setReattachOptions(ReattachOptions.newBuilder().setReattachable(random.nextBoolean())))
-          .build().toByteArray());
+      seeds
+          .get(Rpc.EXECUTE_PLAN)
+          .add(
+              ExecutePlanRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperationId(UUID.randomUUID().toString())
+                  .setPlan(plan)
+                  .addTags("fuzz")
+                  .addRequestOptions(
+                      ExecutePlanRequest.RequestOption.newBuilder()
+                          .setReattachOptions(
+                              ReattachOptions.newBuilder().setReattachable(random.nextBoolean())))
+                  .build()
+                  .toByteArray());
       if (plan.hasRoot()) {
-        seeds.get(Rpc.ANALYZE_PLAN).add(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-            .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(plan)).build().toByteArray());
-        seeds.get(Rpc.ANALYZE_PLAN).add(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-            .setExplain(AnalyzePlanRequest.Explain.newBuilder().setPlan(plan)
-                .setExplainMode(AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_EXTENDED)).build().toByteArray());
-        seeds.get(Rpc.ANALYZE_PLAN).add(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-            .setSemanticHash(AnalyzePlanRequest.SemanticHash.newBuilder().setPlan(plan)).build().toByteArray());
+        seeds
+            .get(Rpc.ANALYZE_PLAN)
+            .add(
+                AnalyzePlanRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(user)
+                    .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(plan))
+                    .build()
+                    .toByteArray());
+        seeds
+            .get(Rpc.ANALYZE_PLAN)
+            .add(
+                AnalyzePlanRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(user)
+                    .setExplain(
+                        AnalyzePlanRequest.Explain.newBuilder()
+                            .setPlan(plan)
+                            .setExplainMode(
+                                AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_EXTENDED))
+                    .build()
+                    .toByteArray());
+        seeds
+            .get(Rpc.ANALYZE_PLAN)
+            .add(
+                AnalyzePlanRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(user)
+                    .setSemanticHash(AnalyzePlanRequest.SemanticHash.newBuilder().setPlan(plan))
+                    .build()
+                    .toByteArray());
       }
     }
-    seeds.get(Rpc.ANALYZE_PLAN).add(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build().toByteArray());
-    seeds.get(Rpc.ANALYZE_PLAN).add(AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setDdlParse(AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string")).build().toByteArray());
+    seeds
+        .get(Rpc.ANALYZE_PLAN)
+        .add(
+            AnalyzePlanRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder())
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.ANALYZE_PLAN)
+        .add(
+            AnalyzePlanRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setDdlParse(
+                    AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string"))
+                .build()
+                .toByteArray());
     ConfigRequest.Operation[] operations = {
-        ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
-            .addPairs(KeyValue.newBuilder().setKey("spark.sql.shuffle.partitions").setValue("3"))).build(),
-        ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder()
-            .addKeys("spark.sql.shuffle.partitions")).build(),
-        ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder().setPrefix("spark.sql")).build(),
-        ConfigRequest.Operation.newBuilder().setUnset(ConfigRequest.Unset.newBuilder().addKeys("fuzz.key")).build(),
-        ConfigRequest.Operation.newBuilder().setIsModifiable(ConfigRequest.IsModifiable.newBuilder()
-            .addKeys("spark.master")).build(),
-        ConfigRequest.Operation.newBuilder().setGetWithDefault(ConfigRequest.GetWithDefault.newBuilder()
-            .addPairs(KeyValue.newBuilder().setKey("fuzz.key").setValue("d"))).build()};
+      ConfigRequest.Operation.newBuilder()
+          .setSet(
+              ConfigRequest.Set.newBuilder()
+                  .addPairs(
+                      KeyValue.newBuilder().setKey("spark.sql.shuffle.partitions").setValue("3")))
+          .build(),
+      ConfigRequest.Operation.newBuilder()
+          .setGet(ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions"))
+          .build(),
+      ConfigRequest.Operation.newBuilder()
+          .setGetAll(ConfigRequest.GetAll.newBuilder().setPrefix("spark.sql"))
+          .build(),
+      ConfigRequest.Operation.newBuilder()
+          .setUnset(ConfigRequest.Unset.newBuilder().addKeys("fuzz.key"))
+          .build(),
+      ConfigRequest.Operation.newBuilder()
+          .setIsModifiable(ConfigRequest.IsModifiable.newBuilder().addKeys("spark.master"))
+          .build(),
+      ConfigRequest.Operation.newBuilder()
+          .setGetWithDefault(
+              ConfigRequest.GetWithDefault.newBuilder()
+                  .addPairs(KeyValue.newBuilder().setKey("fuzz.key").setValue("d")))
+          .build()
+    };
     for (ConfigRequest.Operation operation : operations) {
-      seeds.get(Rpc.CONFIG).add(ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperation(operation).build().toByteArray());
+      seeds
+          .get(Rpc.CONFIG)
+          .add(
+              ConfigRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperation(operation)
+                  .build()
+                  .toByteArray());
     }
     byte[] data = "fuzz artifact".getBytes(StandardCharsets.UTF_8);
     CRC32 crc = new CRC32();
     crc.update(data);
     for (String name : List.of("cache/" + "ab".repeat(32), "files/fuzz.txt", "jars/fuzz.jar")) {
-      seeds.get(Rpc.ADD_ARTIFACTS).add(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(AddArtifactsRequest.SingleChunkArtifact
-              .newBuilder().setName(name).setData(AddArtifactsRequest.ArtifactChunk.newBuilder()
-                  .setData(ByteString.copyFrom(data)).setCrc(crc.getValue())))).build().toByteArray());
+      seeds
+          .get(Rpc.ADD_ARTIFACTS)
+          .add(
+              AddArtifactsRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setBatch(
+                      AddArtifactsRequest.Batch.newBuilder()
+                          .addArtifacts(
+                              AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                                  .setName(name)
+                                  .setData(
+                                      AddArtifactsRequest.ArtifactChunk.newBuilder()
+                                          .setData(ByteString.copyFrom(data))
+                                          .setCrc(crc.getValue()))))
+                  .build()
+                  .toByteArray());
     }
-    seeds.get(Rpc.ADD_ARTIFACTS).add(AddArtifactsRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setBeginChunk(AddArtifactsRequest.BeginChunkedArtifact.newBuilder().setName("files/chunked.txt")
-            .setTotalBytes(data.length).setNumChunks(1).setInitialChunk(AddArtifactsRequest.ArtifactChunk
-                .newBuilder().setData(ByteString.copyFrom(data)).setCrc(crc.getValue()))).build().toByteArray());
-    seeds.get(Rpc.ARTIFACT_STATUS).add(ArtifactStatusesRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).addNames("cache/" + "ab".repeat(32)).addNames("jars/x.jar").build().toByteArray());
-    seeds.get(Rpc.INTERRUPT).add(InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_TAG).setOperationTag("fuzz").build().toByteArray());
-    seeds.get(Rpc.INTERRUPT).add(InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID).setOperationId(op)
-        .build().toByteArray());
-    seeds.get(Rpc.REATTACH_EXECUTE).add(ReattachExecuteRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setOperationId(op).setLastResponseId(UUID.randomUUID().toString()).build().toByteArray());
-    seeds.get(Rpc.RELEASE_EXECUTE).add(ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(op).setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build().toByteArray());
-    seeds.get(Rpc.RELEASE_EXECUTE).add(ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setOperationId(op).setReleaseUntil(ReleaseExecuteRequest.ReleaseUntil.newBuilder()
-            .setResponseId(UUID.randomUUID().toString())).build().toByteArray());
-    seeds.get(Rpc.RELEASE_SESSION).add(ReleaseSessionRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setAllowReconnect(true).build().toByteArray());
-    seeds.get(Rpc.FETCH_ERROR_DETAILS).add(FetchErrorDetailsRequest.newBuilder().setSessionId(session)
-        .setUserContext(user).setErrorId(UUID.randomUUID().toString()).build().toByteArray());
-    seeds.get(Rpc.CLONE_SESSION).add(CloneSessionRequest.newBuilder().setSessionId(session).setUserContext(user)
-        .setNewSessionId(UUID.randomUUID().toString()).build().toByteArray());
+    seeds
+        .get(Rpc.ADD_ARTIFACTS)
+        .add(
+            AddArtifactsRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setBeginChunk(
+                    AddArtifactsRequest.BeginChunkedArtifact.newBuilder()
+                        .setName("files/chunked.txt")
+                        .setTotalBytes(data.length)
+                        .setNumChunks(1)
+                        .setInitialChunk(
+                            AddArtifactsRequest.ArtifactChunk.newBuilder()
+                                .setData(ByteString.copyFrom(data))
+                                .setCrc(crc.getValue())))
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.ARTIFACT_STATUS)
+        .add(
+            ArtifactStatusesRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .addNames("cache/" + "ab".repeat(32))
+                .addNames("jars/x.jar")
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.INTERRUPT)
+        .add(
+            InterruptRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_TAG)
+                .setOperationTag("fuzz")
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.INTERRUPT)
+        .add(
+            InterruptRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
+                .setOperationId(op)
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.REATTACH_EXECUTE)
+        .add(
+            ReattachExecuteRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperationId(op)
+                .setLastResponseId(UUID.randomUUID().toString())
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.RELEASE_EXECUTE)
+        .add(
+            ReleaseExecuteRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperationId(op)
+                .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.RELEASE_EXECUTE)
+        .add(
+            ReleaseExecuteRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setOperationId(op)
+                .setReleaseUntil(
+                    ReleaseExecuteRequest.ReleaseUntil.newBuilder()
+                        .setResponseId(UUID.randomUUID().toString()))
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.RELEASE_SESSION)
+        .add(
+            ReleaseSessionRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setAllowReconnect(true)
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.FETCH_ERROR_DETAILS)
+        .add(
+            FetchErrorDetailsRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setErrorId(UUID.randomUUID().toString())
+                .build()
+                .toByteArray());
+    seeds
+        .get(Rpc.CLONE_SESSION)
+        .add(
+            CloneSessionRequest.newBuilder()
+                .setSessionId(session)
+                .setUserContext(user)
+                .setNewSessionId(UUID.randomUUID().toString())
+                .build()
+                .toByteArray());
   }
 
   /** The next request of the bulk run: mostly mutations, some random bytes and crafted cases. */
@@ -201,12 +417,14 @@ final class FuzzCorpus {
     }
     boolean execute = random.nextBoolean();
     int depth = DEPTHS[random.nextInt(DEPTHS.length)];
-    return deepPlans.computeIfAbsent((execute ? "e" : "a") + depth,
+    return deepPlans.computeIfAbsent(
+        (execute ? "e" : "a") + depth,
         k -> deepPlan(execute ? Rpc.EXECUTE_PLAN : Rpc.ANALYZE_PLAN, depth));
   }
 
   /** Depths of the nested plans mixed into the bulk: within, just over and far over the limit. */
   private static final int[] DEPTHS = {20, 150, 520, 2000};
+
   private final Map<String, Request> deepPlans = new java.util.HashMap<>();
 
   private List<byte[]> messages(Rpc rpc, java.util.function.Function<Rpc, byte[]> one) {
@@ -280,49 +498,121 @@ final class FuzzCorpus {
     String bad = BAD_IDS[random.nextInt(BAD_IDS.length)];
     String session = random.nextBoolean() ? bad : session();
     String op = random.nextBoolean() ? bad : UUID.randomUUID().toString();
-    byte[] message = switch (rpc) {
-      case EXECUTE_PLAN -> ExecutePlanRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperationId(op).setPlan(sql("select 1")).build().toByteArray();
-      case REATTACH_EXECUTE -> ReattachExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperationId(op).setLastResponseId(bad).build().toByteArray();
-      case RELEASE_EXECUTE -> ReleaseExecuteRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperationId(op).setReleaseUntil(ReleaseExecuteRequest.ReleaseUntil.newBuilder().setResponseId(bad))
-          .build().toByteArray();
-      case INTERRUPT -> InterruptRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setInterruptTypeValue(random.nextInt(6)).setOperationId(op).build().toByteArray();
-      case CLONE_SESSION -> CloneSessionRequest.newBuilder().setSessionId(session()).setUserContext(user)
-          .setNewSessionId(bad).build().toByteArray();
-      case FETCH_ERROR_DETAILS -> FetchErrorDetailsRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setErrorId(bad).build().toByteArray();
-      case CONFIG -> ConfigRequest.newBuilder().setSessionId(session).setUserContext(user)
-          .setOperation(ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder().addKeys(bad)))
-          .build().toByteArray();
-      default -> ReleaseSessionRequest.newBuilder().setSessionId(bad).setUserContext(user).build().toByteArray();
-    };
-    return new Request(rpc == Rpc.ADD_ARTIFACTS || rpc == Rpc.ANALYZE_PLAN || rpc == Rpc.ARTIFACT_STATUS
-        ? Rpc.RELEASE_SESSION : rpc, List.of(message), "bad id");
+    byte[] message =
+        switch (rpc) {
+          case EXECUTE_PLAN ->
+              ExecutePlanRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperationId(op)
+                  .setPlan(sql("select 1"))
+                  .build()
+                  .toByteArray();
+          case REATTACH_EXECUTE ->
+              ReattachExecuteRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperationId(op)
+                  .setLastResponseId(bad)
+                  .build()
+                  .toByteArray();
+          case RELEASE_EXECUTE ->
+              ReleaseExecuteRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperationId(op)
+                  .setReleaseUntil(
+                      ReleaseExecuteRequest.ReleaseUntil.newBuilder().setResponseId(bad))
+                  .build()
+                  .toByteArray();
+          case INTERRUPT ->
+              InterruptRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setInterruptTypeValue(random.nextInt(6))
+                  .setOperationId(op)
+                  .build()
+                  .toByteArray();
+          case CLONE_SESSION ->
+              CloneSessionRequest.newBuilder()
+                  .setSessionId(session())
+                  .setUserContext(user)
+                  .setNewSessionId(bad)
+                  .build()
+                  .toByteArray();
+          case FETCH_ERROR_DETAILS ->
+              FetchErrorDetailsRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setErrorId(bad)
+                  .build()
+                  .toByteArray();
+          case CONFIG ->
+              ConfigRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(user)
+                  .setOperation(
+                      ConfigRequest.Operation.newBuilder()
+                          .setGet(ConfigRequest.Get.newBuilder().addKeys(bad)))
+                  .build()
+                  .toByteArray();
+          default ->
+              ReleaseSessionRequest.newBuilder()
+                  .setSessionId(bad)
+                  .setUserContext(user)
+                  .build()
+                  .toByteArray();
+        };
+    return new Request(
+        rpc == Rpc.ADD_ARTIFACTS || rpc == Rpc.ANALYZE_PLAN || rpc == Rpc.ARTIFACT_STATUS
+            ? Rpc.RELEASE_SESSION
+            : rpc,
+        List.of(message),
+        "bad id");
   }
 
   /** Artifact names that try to leave the session's directory, uploaded or asked about. */
   private Request badArtifactNames() {
     String name = BAD_ARTIFACT_NAMES[random.nextInt(BAD_ARTIFACT_NAMES.length)];
     if (random.nextBoolean()) {
-      return new Request(Rpc.ARTIFACT_STATUS, List.of(ArtifactStatusesRequest.newBuilder().setSessionId(session())
-          .setUserContext(user).addNames(name).build().toByteArray()), "bad artifact name");
+      return new Request(
+          Rpc.ARTIFACT_STATUS,
+          List.of(
+              ArtifactStatusesRequest.newBuilder()
+                  .setSessionId(session())
+                  .setUserContext(user)
+                  .addNames(name)
+                  .build()
+                  .toByteArray()),
+          "bad artifact name");
     }
     byte[] data = randomBytes(random.nextInt(64));
     CRC32 crc = new CRC32();
     crc.update(data);
-    return new Request(Rpc.ADD_ARTIFACTS, List.of(AddArtifactsRequest.newBuilder().setSessionId(session())
-        .setUserContext(user).setBatch(AddArtifactsRequest.Batch.newBuilder().addArtifacts(
-            AddArtifactsRequest.SingleChunkArtifact.newBuilder().setName(name).setData(
-                AddArtifactsRequest.ArtifactChunk.newBuilder().setData(ByteString.copyFrom(data))
-                    .setCrc(crc.getValue())))).build().toByteArray()), "bad artifact name");
+    return new Request(
+        Rpc.ADD_ARTIFACTS,
+        List.of(
+            AddArtifactsRequest.newBuilder()
+                .setSessionId(session())
+                .setUserContext(user)
+                .setBatch(
+                    AddArtifactsRequest.Batch.newBuilder()
+                        .addArtifacts(
+                            AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                                .setName(name)
+                                .setData(
+                                    AddArtifactsRequest.ArtifactChunk.newBuilder()
+                                        .setData(ByteString.copyFrom(data))
+                                        .setCrc(crc.getValue()))))
+                .build()
+                .toByteArray()),
+        "bad artifact name");
   }
 
   /** An ExecutePlan or AnalyzePlan whose plan is {@code depth} Limits deep (written by hand: no recursion). */
   Request deepPlan(Rpc rpc, int depth) {
-    byte[] relation = Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")).build().toByteArray();
+    byte[] relation =
+        Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")).build().toByteArray();
     for (int i = 0; i < depth; i++) {
       ByteArrayOutputStream limit = new ByteArrayOutputStream();
       field(limit, Limit.INPUT_FIELD_NUMBER, relation);
@@ -336,11 +626,21 @@ final class FuzzCorpus {
     field(plan, Plan.ROOT_FIELD_NUMBER, relation);
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     if (rpc == Rpc.EXECUTE_PLAN) {
-      byte[] head = ExecutePlanRequest.newBuilder().setSessionId(session()).setUserContext(user).build().toByteArray();
+      byte[] head =
+          ExecutePlanRequest.newBuilder()
+              .setSessionId(session())
+              .setUserContext(user)
+              .build()
+              .toByteArray();
       request.write(head, 0, head.length);
       field(request, ExecutePlanRequest.PLAN_FIELD_NUMBER, plan.toByteArray());
     } else {
-      byte[] head = AnalyzePlanRequest.newBuilder().setSessionId(session()).setUserContext(user).build().toByteArray();
+      byte[] head =
+          AnalyzePlanRequest.newBuilder()
+              .setSessionId(session())
+              .setUserContext(user)
+              .build()
+              .toByteArray();
       request.write(head, 0, head.length);
       ByteArrayOutputStream schema = new ByteArrayOutputStream();
       field(schema, AnalyzePlanRequest.Schema.PLAN_FIELD_NUMBER, plan.toByteArray());
@@ -353,13 +653,40 @@ final class FuzzCorpus {
   Request huge(int size) {
     String big = "k".repeat(size);
     return switch (random.nextInt(3)) {
-      case 0 -> new Request(Rpc.CONFIG, List.of(ConfigRequest.newBuilder().setSessionId(session()).setUserContext(user)
-          .setOperation(ConfigRequest.Operation.newBuilder().setGet(ConfigRequest.Get.newBuilder().addKeys(big)))
-          .build().toByteArray()), "huge config key " + size);
-      case 1 -> new Request(Rpc.RELEASE_SESSION, List.of(ReleaseSessionRequest.newBuilder().setSessionId(big)
-          .setUserContext(user).build().toByteArray()), "huge session id " + size);
-      default -> new Request(Rpc.ARTIFACT_STATUS, List.of(ArtifactStatusesRequest.newBuilder()
-          .setSessionId(session()).setUserContext(user).addNames(big).build().toByteArray()), "huge artifact name " + size);
+      case 0 ->
+          new Request(
+              Rpc.CONFIG,
+              List.of(
+                  ConfigRequest.newBuilder()
+                      .setSessionId(session())
+                      .setUserContext(user)
+                      .setOperation(
+                          ConfigRequest.Operation.newBuilder()
+                              .setGet(ConfigRequest.Get.newBuilder().addKeys(big)))
+                      .build()
+                      .toByteArray()),
+              "huge config key " + size);
+      case 1 ->
+          new Request(
+              Rpc.RELEASE_SESSION,
+              List.of(
+                  ReleaseSessionRequest.newBuilder()
+                      .setSessionId(big)
+                      .setUserContext(user)
+                      .build()
+                      .toByteArray()),
+              "huge session id " + size);
+      default ->
+          new Request(
+              Rpc.ARTIFACT_STATUS,
+              List.of(
+                  ArtifactStatusesRequest.newBuilder()
+                      .setSessionId(session())
+                      .setUserContext(user)
+                      .addNames(big)
+                      .build()
+                      .toByteArray()),
+              "huge artifact name " + size);
     };
   }
 

@@ -43,25 +43,27 @@ class FuzzE2ETest {
   private static final long SEED = Long.getLong("vxconnect.fuzz.seed", 20261123L);
   private static final int IN_FLIGHT = 64;
   private static final int CHANNELS = 4;
+
   /** A request the server leaves unanswered this long counts as a hang. */
   private static final long DEADLINE_SECONDS = 60;
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
+  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+          return new ByteArrayInputStream(value);
+        }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        stream.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      return new byte[0];
-    }
-  };
+        @Override
+        public byte[] parse(InputStream stream) {
+          try {
+            stream.transferTo(OutputStream.nullOutputStream());
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+          return new byte[0];
+        }
+      };
 
   private final Map<Rpc, MethodDescriptor<byte[], byte[]>> methods = new EnumMap<>(Rpc.class);
   private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
@@ -69,27 +71,39 @@ class FuzzE2ETest {
 
   FuzzE2ETest() {
     for (Rpc rpc : Rpc.values()) {
-      methods.put(rpc, MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(switch (rpc.kind) {
-            case UNARY -> MethodDescriptor.MethodType.UNARY;
-            case SERVER_STREAM -> MethodDescriptor.MethodType.SERVER_STREAMING;
-            case CLIENT_STREAM -> MethodDescriptor.MethodType.CLIENT_STREAMING;
-          })
-          .setFullMethodName(MethodDescriptor.generateFullMethodName("spark.connect.SparkConnectService", rpc.method))
-          .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build());
+      methods.put(
+          rpc,
+          MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(
+                  switch (rpc.kind) {
+                    case UNARY -> MethodDescriptor.MethodType.UNARY;
+                    case SERVER_STREAM -> MethodDescriptor.MethodType.SERVER_STREAMING;
+                    case CLIENT_STREAM -> MethodDescriptor.MethodType.CLIENT_STREAMING;
+                  })
+              .setFullMethodName(
+                  MethodDescriptor.generateFullMethodName(
+                      "spark.connect.SparkConnectService", rpc.method))
+              .setRequestMarshaller(BYTES)
+              .setResponseMarshaller(BYTES)
+              .build());
     }
   }
 
   /** Sends one request; {@code done} runs with its final status. */
-  private void send(ManagedChannel channel, Request request, java.util.function.Consumer<Status> done) {
-    ClientCall<byte[], byte[]> call = channel.newCall(methods.get(request.rpc()),
-        CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        done.accept(status);
-      }
-    }, new Metadata());
+  private void send(
+      ManagedChannel channel, Request request, java.util.function.Consumer<Status> done) {
+    ClientCall<byte[], byte[]> call =
+        channel.newCall(
+            methods.get(request.rpc()),
+            CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            done.accept(status);
+          }
+        },
+        new Metadata());
     call.request(Integer.MAX_VALUE);
     for (byte[] message : request.messages()) {
       call.sendMessage(message);
@@ -98,7 +112,9 @@ class FuzzE2ETest {
   }
 
   private void record(Request request, Status status) {
-    outcomes.computeIfAbsent(request.rpc().method + " " + status.getCode(), k -> new AtomicLong()).incrementAndGet();
+    outcomes
+        .computeIfAbsent(request.rpc().method + " " + status.getCode(), k -> new AtomicLong())
+        .incrementAndGet();
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       hangs.add(request.rpc() + " (" + request.how() + ")");
     }
@@ -108,21 +124,29 @@ class FuzzE2ETest {
   private Status sendAndWait(ManagedChannel channel, Request request) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
     Status[] status = new Status[1];
-    send(channel, request, s -> {
-      status[0] = s;
-      closed.countDown();
-    });
-    assertThat(closed.await(DEADLINE_SECONDS + 30, TimeUnit.SECONDS)).as(request.how() + " got a status").isTrue();
+    send(
+        channel,
+        request,
+        s -> {
+          status[0] = s;
+          closed.countDown();
+        });
+    assertThat(closed.await(DEADLINE_SECONDS + 30, TimeUnit.SECONDS))
+        .as(request.how() + " got a status")
+        .isTrue();
     record(request, status[0]);
     return status[0];
   }
 
   @Test
   void malformedRequestsNeverCrashOrHangTheServer() throws Exception {
-    java.nio.file.Files.deleteIfExists(ServerProcess.home().resolve("e2e/target/server-logs/fuzz.log"));
-    try (ServerProcess server = ServerProcess.start("fuzz", List.of(),
-        Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS))) {
-      SparkSession before = org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
+    java.nio.file.Files.deleteIfExists(
+        ServerProcess.home().resolve("e2e/target/server-logs/fuzz.log"));
+    try (ServerProcess server =
+        ServerProcess.start(
+            "fuzz", List.of(), Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS))) {
+      SparkSession before =
+          org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
       before.conf().set("spark.sql.shuffle.partitions", "7");
       before.range(7).createOrReplaceTempView("kept_through_fuzzing");
 
@@ -146,17 +170,24 @@ class FuzzE2ETest {
       for (int depth : new int[] {100, 400, 1000, 3000, 20000}) {
         for (Rpc rpc : new Rpc[] {Rpc.EXECUTE_PLAN, Rpc.ANALYZE_PLAN}) {
           Request deep = corpus.deepPlan(rpc, depth);
-          crafted.put(rpc + " " + deep.how(), sendAndWait(channels.get(0), deep).getCode().toString());
+          crafted.put(
+              rpc + " " + deep.how(), sendAndWait(channels.get(0), deep).getCode().toString());
           sent++;
         }
       }
       System.out.println("Crafted requests: " + crafted);
-      assertThat(overLimit.getCode()).as("a message over the 128 MiB limit").isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(overLimit.getCode())
+          .as("a message over the 128 MiB limit")
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       for (Rpc rpc : new Rpc[] {Rpc.EXECUTE_PLAN, Rpc.ANALYZE_PLAN}) {
         assertThat(crafted.get(rpc + " nested 400")).as("a plan 400 deep").isEqualTo("OK");
         // UNKNOWN: what Spark's server (grpc-java) answers for a request it cannot parse.
-        assertThat(crafted.get(rpc + " nested 3000")).as("a plan deeper than the recursion limit").isEqualTo("UNKNOWN");
-        assertThat(crafted.get(rpc + " nested 20000")).as("a plan deeper than the recursion limit").isEqualTo("UNKNOWN");
+        assertThat(crafted.get(rpc + " nested 3000"))
+            .as("a plan deeper than the recursion limit")
+            .isEqualTo("UNKNOWN");
+        assertThat(crafted.get(rpc + " nested 20000"))
+            .as("a plan deeper than the recursion limit")
+            .isEqualTo("UNKNOWN");
       }
 
       long craftedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -166,16 +197,29 @@ class FuzzE2ETest {
       for (int i = sent; i < REQUESTS; i++) {
         Request request = corpus.next();
         permits.acquire();
-        send(channels.get(i % CHANNELS), request, status -> {
-          record(request, status);
-          permits.release();
-          all.countDown();
-        });
+        send(
+            channels.get(i % CHANNELS),
+            request,
+            status -> {
+              record(request, status);
+              permits.release();
+              all.countDown();
+            });
       }
       boolean finished = all.await(DEADLINE_SECONDS + 60, TimeUnit.SECONDS);
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-      System.out.println("Fuzzed " + REQUESTS + " requests (seed " + SEED + ") in " + seconds + " s ("
-          + sent + " crafted ones in " + craftedSeconds + " s)");
+      System.out.println(
+          "Fuzzed "
+              + REQUESTS
+              + " requests (seed "
+              + SEED
+              + ") in "
+              + seconds
+              + " s ("
+              + sent
+              + " crafted ones in "
+              + craftedSeconds
+              + " s)");
       new TreeMap<>(outcomes).forEach((k, v) -> System.out.println("  " + k + ": " + v));
       assertThat(finished).as("every request got a status").isTrue();
       assertThat(hangs).as("requests left unanswered for " + DEADLINE_SECONDS + " s").isEmpty();
@@ -191,12 +235,12 @@ class FuzzE2ETest {
       assertThat(kept[0].getLong(0)).isEqualTo(7);
       assertThat(before.conf().get("spark.sql.shuffle.partitions")).isEqualTo("7");
       before.close();
-      SparkSession after = org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
+      SparkSession after =
+          org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
       assertThat(((Row[]) after.sql("select 1 + 1").collect())[0].getInt(0)).isEqualTo(2);
       after.close();
       String log = server.logText();
       assertThat(log).doesNotContain("OutOfMemoryError").doesNotContain("StackOverflowError");
     }
   }
-
 }

@@ -21,9 +21,11 @@ final class SecureChannels {
   /** TLS to localhost, trusting only {@code certPem}. */
   static ManagedChannel tls(int port, Path certPem) {
     try {
-      ChannelCredentials credentials = TlsChannelCredentials.newBuilder().trustManager(certPem.toFile()).build();
+      ChannelCredentials credentials =
+          TlsChannelCredentials.newBuilder().trustManager(certPem.toFile()).build();
       return Grpc.newChannelBuilderForAddress("localhost", port, credentials)
-          .maxInboundMessageSize(128 * 1024 * 1024).build();
+          .maxInboundMessageSize(128 * 1024 * 1024)
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -31,12 +33,13 @@ final class SecureChannels {
 
   static ManagedChannel plain(String host, int port) {
     return Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
-        .maxInboundMessageSize(128 * 1024 * 1024).build();
+        .maxInboundMessageSize(128 * 1024 * 1024)
+        .build();
   }
 
   /** A blocking stub sending {@code header: Bearer token} (no header when token is null). */
-  static SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub(ManagedChannel channel, String header,
-      String token) {
+  static SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub(
+      ManagedChannel channel, String header, String token) {
     SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub =
         SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
     if (token == null) {

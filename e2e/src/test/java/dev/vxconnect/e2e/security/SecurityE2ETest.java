@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sneaky;
+import dev.vxconnect.testkit.ServerProcess;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -64,7 +64,8 @@ class SecurityE2ETest {
   private static final String ALICE_TOKEN = "alice-" + UUID.randomUUID();
   private static final String BOB_TOKEN = "bob-" + UUID.randomUUID();
   private static final String SHARED_TOKEN = "shared-" + UUID.randomUUID();
-  private static final String SLOW = "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
+  private static final String SLOW =
+      "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
 
   /** The plain server's artifact bytes per session. */
   private static final int ARTIFACT_QUOTA = 1024 * 1024;
@@ -84,21 +85,32 @@ class SecurityE2ETest {
     Files.writeString(tokens, "# test users\nalice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
     identityProvider = TestJwt.create();
     Path jwtKey = identityProvider.writePublicKey(dir.resolve("idp-public.pem"));
-    tlsServer = ServerProcess.start("security-tls", List.of(
-        "vxconnect.tls.certFile=" + certificate.certFile,
-        "vxconnect.tls.keyFile=" + certificate.keyFile,
-        "vxconnect.auth.tokensFile=" + tokens,
-        "vxconnect.auth.jwt.keysFile=" + jwtKey,
-        "vxconnect.auth.jwt.issuer=" + TestJwt.ISSUER,
-        "vxconnect.auth.jwt.audience=" + TestJwt.AUDIENCE));
+    tlsServer =
+        ServerProcess.start(
+            "security-tls",
+            List.of(
+                "vxconnect.tls.certFile=" + certificate.certFile,
+                "vxconnect.tls.keyFile=" + certificate.keyFile,
+                "vxconnect.auth.tokensFile=" + tokens,
+                "vxconnect.auth.jwt.keysFile=" + jwtKey,
+                "vxconnect.auth.jwt.issuer=" + TestJwt.ISSUER,
+                "vxconnect.auth.jwt.audience=" + TestJwt.AUDIENCE));
     Path allowed = Files.createDirectories(dir.resolve("allowed-data"));
-    plainServer = ServerProcess.start("security-plain", List.of("spark.connect.grpc.binding.address=0.0.0.0",
-            "vxconnect.artifacts.maxBytesPerSession=" + ARTIFACT_QUOTA,
-            "vxconnect.sources.allowedLocalPaths=" + allowed),
-        Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
+    plainServer =
+        ServerProcess.start(
+            "security-plain",
+            List.of(
+                "spark.connect.grpc.binding.address=0.0.0.0",
+                "vxconnect.artifacts.maxBytesPerSession=" + ARTIFACT_QUOTA,
+                "vxconnect.sources.allowedLocalPaths=" + allowed),
+            Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
     // The official client trusts the JVM's default trust store.
-    for (String key : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType")) {
+    for (String key :
+        List.of(
+            "javax.net.ssl.trustStore",
+            "javax.net.ssl.trustStorePassword",
+            "javax.net.ssl.trustStoreType")) {
       savedProperties.put(key, System.getProperty(key));
     }
     System.setProperty("javax.net.ssl.trustStore", certificate.trustStore.toString());
@@ -108,13 +120,14 @@ class SecurityE2ETest {
 
   @AfterAll
   static void stopServers() throws Exception {
-    savedProperties.forEach((key, value) -> {
-      if (value == null) {
-        System.clearProperty(key);
-      } else {
-        System.setProperty(key, value);
-      }
-    });
+    savedProperties.forEach(
+        (key, value) -> {
+          if (value == null) {
+            System.clearProperty(key);
+          } else {
+            System.setProperty(key, value);
+          }
+        });
     if (tls != null) {
       SecureChannels.close(tls);
     }
@@ -131,8 +144,11 @@ class SecurityE2ETest {
   }
 
   private static ConfigRequest getAll(String user, String session) {
-    return ConfigRequest.newBuilder().setUserContext(RawGrpc.user(user)).setSessionId(session)
-        .setOperation(ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
+    return ConfigRequest.newBuilder()
+        .setUserContext(RawGrpc.user(user))
+        .setSessionId(session)
+        .setOperation(
+            ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
         .build();
   }
 
@@ -152,13 +168,21 @@ class SecurityE2ETest {
 
   @Test
   void officialClientOverTlsWithATokenRunsQueriesAndTempViews() throws Exception {
-    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote("sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=" + ALICE_TOKEN + ";user_id=alice")
-        .create();
+    SparkSession spark =
+        org.apache.spark.sql.connect.SparkSession.builder()
+            .remote(
+                "sc://localhost:"
+                    + tlsServer.port()
+                    + "/;use_ssl=true;token="
+                    + ALICE_TOKEN
+                    + ";user_id=alice")
+            .create();
     try {
-      assertThat(((Row[]) spark.sql("select 40 + 2 as answer").collect())[0].getInt(0)).isEqualTo(42);
+      assertThat(((Row[]) spark.sql("select 40 + 2 as answer").collect())[0].getInt(0))
+          .isEqualTo(42);
       spark.range(5).createOrReplaceTempView("secured");
-      assertThat(((Row[]) spark.sql("select count(*) from secured").collect())[0].getLong(0)).isEqualTo(5);
+      assertThat(((Row[]) spark.sql("select count(*) from secured").collect())[0].getLong(0))
+          .isEqualTo(5);
     } finally {
       spark.close();
     }
@@ -174,19 +198,25 @@ class SecurityE2ETest {
   @Test
   void officialClientWithAJwtActsAsItsUserOnly() throws Exception {
     String url = "sc://localhost:" + tlsServer.port() + "/;use_ssl=true;token=";
-    SparkSession carol = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote(url + identityProvider.token("carol", 300) + ";user_id=carol").create();
+    SparkSession carol =
+        org.apache.spark.sql.connect.SparkSession.builder()
+            .remote(url + identityProvider.token("carol", 300) + ";user_id=carol")
+            .create();
     try {
-      assertThat(((Row[]) carol.sql("select 6 * 7 as answer").collect())[0].getInt(0)).isEqualTo(42);
+      assertThat(((Row[]) carol.sql("select 6 * 7 as answer").collect())[0].getInt(0))
+          .isEqualTo(42);
     } finally {
       carol.close();
     }
     assertThat(firstQueryFailure(url + identityProvider.token("carol", 300) + ";user_id=alice"))
-        .as("carol's JWT naming alice").contains("PERMISSION_DENIED");
+        .as("carol's JWT naming alice")
+        .contains("PERMISSION_DENIED");
     assertThat(firstQueryFailure(url + identityProvider.token("carol", -300) + ";user_id=carol"))
-        .as("an expired JWT").contains("UNAUTHENTICATED");
+        .as("an expired JWT")
+        .contains("UNAUTHENTICATED");
     assertThat(firstQueryFailure(url + TestJwt.create().token("carol", 300) + ";user_id=carol"))
-        .as("a JWT signed by another key").contains("UNAUTHENTICATED");
+        .as("a JWT signed by another key")
+        .contains("UNAUTHENTICATED");
   }
 
   /** What the official client connected to {@code url} fails with on its first query (with its causes). */
@@ -209,8 +239,11 @@ class SecurityE2ETest {
     try {
       spark.addArtifact(first.toString());
       String refused = fullText(catchThrowable(() -> spark.addArtifact(second.toString())));
-      assertThat(refused).contains("RESOURCE_EXHAUSTED").contains("vxconnect.artifacts.maxBytesPerSession");
-      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0)).isEqualTo("still served");
+      assertThat(refused)
+          .contains("RESOURCE_EXHAUSTED")
+          .contains("vxconnect.artifacts.maxBytesPerSession");
+      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0))
+          .isEqualTo("still served");
     } finally {
       spark.close();
     }
@@ -229,7 +262,8 @@ class SecurityE2ETest {
     new java.util.Random(bytes).nextBytes(data);
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(data);
-    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(file))) {
+    try (java.util.jar.JarOutputStream jar =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(file))) {
       java.util.jar.JarEntry entry = new java.util.jar.JarEntry("blob.bin");
       entry.setMethod(java.util.zip.ZipEntry.STORED);
       entry.setSize(data.length);
@@ -258,57 +292,132 @@ class SecurityE2ETest {
     Files.deleteIfExists(escape);
     Files.createSymbolicLink(escape, outside);
     String table = "numbers_" + UUID.randomUUID().toString().replace("-", "");
-    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN).create();
+    SparkSession spark =
+        org.apache.spark.sql.connect.SparkSession.builder()
+            .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN)
+            .create();
     try {
       String inside = allowed.resolve("numbers-" + UUID.randomUUID()).toString();
       spark.range(10).write().parquet(inside);
       assertThat(spark.read().parquet(inside).count()).isEqualTo(10);
-      assertThat(((Row[]) spark.sql("select count(*) from parquet.`" + inside + "`").collect())[0].getLong(0))
+      assertThat(
+              ((Row[]) spark.sql("select count(*) from parquet.`" + inside + "`").collect())
+                  [0].getLong(0))
           .isEqualTo(10);
       spark.range(3).write().saveAsTable(table); // the warehouse
       assertThat(spark.table(table).count()).isEqualTo(3);
 
-      List<Runnable> refused = List.of(
-          () -> spark.read().text(outside.resolve("secret.txt").toString()).collect(),
-          () -> spark.sql("select * from text.`" + outside.resolve("secret.txt") + "`").collect(),
-          () -> spark.read().text(escape.resolve("secret.txt").toString()).collect(),
-          () -> spark.read().text(allowed.resolve("../outside-data/secret.txt").toString()).collect(),
-          () -> spark.range(1).write().mode("overwrite").parquet(outside.resolve("written").toString()),
-          () -> spark.sql("create table t_" + UUID.randomUUID().toString().replace("-", "")
-              + " (id long) using parquet location '" + outside.resolve("table") + "'").collect(),
-          () -> Sneaky.run(() -> spark.readStream().format("text").load(outside.toString()).writeStream()
-              .format("memory").queryName("q_" + UUID.randomUUID().toString().replace("-", "")).start()),
-          // Streaming sinks: the path, the checkpoint, the session's default checkpoint root.
-          () -> Sneaky.run(() -> spark.readStream().format("rate").load().writeStream().format("parquet")
-              .option("checkpointLocation", allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
-              .start(outside.resolve("stream-sink").toString())),
-          () -> Sneaky.run(() -> spark.readStream().format("rate").load().writeStream().format("memory")
-              .queryName("q_" + UUID.randomUUID().toString().replace("-", ""))
-              .option("CHECKPOINTLOCATION", outside.resolve("stream-checkpoint").toString()).start()),
-          () -> Sneaky.run(() -> {
-            spark.conf().set("spark.sql.streaming.checkpointLocation", outside.resolve("checkpoints").toString());
-            try {
-              spark.readStream().format("rate").load().writeStream().format("parquet")
-                  .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
-            } finally {
-              spark.conf().unset("spark.sql.streaming.checkpointLocation");
-            }
-          }));
+      List<Runnable> refused =
+          List.of(
+              () -> spark.read().text(outside.resolve("secret.txt").toString()).collect(),
+              () ->
+                  spark.sql("select * from text.`" + outside.resolve("secret.txt") + "`").collect(),
+              () -> spark.read().text(escape.resolve("secret.txt").toString()).collect(),
+              () ->
+                  spark
+                      .read()
+                      .text(allowed.resolve("../outside-data/secret.txt").toString())
+                      .collect(),
+              () ->
+                  spark
+                      .range(1)
+                      .write()
+                      .mode("overwrite")
+                      .parquet(outside.resolve("written").toString()),
+              () ->
+                  spark
+                      .sql(
+                          "create table t_"
+                              + UUID.randomUUID().toString().replace("-", "")
+                              + " (id long) using parquet location '"
+                              + outside.resolve("table")
+                              + "'")
+                      .collect(),
+              () ->
+                  Sneaky.run(
+                      () ->
+                          spark
+                              .readStream()
+                              .format("text")
+                              .load(outside.toString())
+                              .writeStream()
+                              .format("memory")
+                              .queryName("q_" + UUID.randomUUID().toString().replace("-", ""))
+                              .start()),
+              // Streaming sinks: the path, the checkpoint, the session's default checkpoint root.
+              () ->
+                  Sneaky.run(
+                      () ->
+                          spark
+                              .readStream()
+                              .format("rate")
+                              .load()
+                              .writeStream()
+                              .format("parquet")
+                              .option(
+                                  "checkpointLocation",
+                                  allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
+                              .start(outside.resolve("stream-sink").toString())),
+              () ->
+                  Sneaky.run(
+                      () ->
+                          spark
+                              .readStream()
+                              .format("rate")
+                              .load()
+                              .writeStream()
+                              .format("memory")
+                              .queryName("q_" + UUID.randomUUID().toString().replace("-", ""))
+                              .option(
+                                  "CHECKPOINTLOCATION",
+                                  outside.resolve("stream-checkpoint").toString())
+                              .start()),
+              () ->
+                  Sneaky.run(
+                      () -> {
+                        spark
+                            .conf()
+                            .set(
+                                "spark.sql.streaming.checkpointLocation",
+                                outside.resolve("checkpoints").toString());
+                        try {
+                          spark
+                              .readStream()
+                              .format("rate")
+                              .load()
+                              .writeStream()
+                              .format("parquet")
+                              .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
+                        } finally {
+                          spark.conf().unset("spark.sql.streaming.checkpointLocation");
+                        }
+                      }));
       for (int i = 0; i < refused.size(); i++) {
-        assertThat(fullText(catchThrowable(refused.get(i)::run))).as("refused case %d", i)
+        assertThat(fullText(catchThrowable(refused.get(i)::run)))
+            .as("refused case %d", i)
             .contains("VXCONNECT_LOCAL_PATH_NOT_ALLOWED");
       }
       assertThat(outside.resolve("written")).doesNotExist();
       assertThat(outside.resolve("stream-sink")).doesNotExist();
       assertThat(outside.resolve("stream-checkpoint")).doesNotExist();
       assertThat(outside.resolve("checkpoints")).doesNotExist();
-      StreamingQuery allowedStream = spark.readStream().format("rate").load().writeStream().format("parquet")
-          .option("checkpointLocation", allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
-          .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
-      assertThat(allowedStream.isActive()).as("a file sink and checkpoint in an allowed directory").isTrue();
+      StreamingQuery allowedStream =
+          spark
+              .readStream()
+              .format("rate")
+              .load()
+              .writeStream()
+              .format("parquet")
+              .option(
+                  "checkpointLocation",
+                  allowed.resolve("checkpoint-" + UUID.randomUUID()).toString())
+              .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
+      assertThat(allowedStream.isActive())
+          .as("a file sink and checkpoint in an allowed directory")
+          .isTrue();
       allowedStream.stop();
-      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0)).isEqualTo("still served");
+      assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0))
+          .isEqualTo("still served");
     } finally {
       catchThrowable(() -> spark.sql("drop table if exists " + table).collect());
       spark.close();
@@ -320,23 +429,30 @@ class SecurityE2ETest {
     String session = RawGrpc.newSessionId();
     assertThat(failure(() -> as(null).config(getAll("alice", session))).getStatus())
         .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
-        .satisfies(s -> assertThat(s.getDescription()).isEqualTo("No authentication token provided"));
+        .satisfies(
+            s -> assertThat(s.getDescription()).isEqualTo("No authentication token provided"));
     assertThat(failure(() -> as("wrong").config(getAll("alice", session))).getStatus())
         .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
         .satisfies(s -> assertThat(s.getDescription()).isEqualTo("Invalid authentication token"));
     assertThat(as(ALICE_TOKEN).config(getAll("alice", session)).getSessionId()).isEqualTo(session);
     // What the JVM client sends over TLS.
-    assertThat(SecureChannels.stub(tls, "Authentication", ALICE_TOKEN).config(getAll("alice", session))
-        .getSessionId()).isEqualTo(session);
+    assertThat(
+            SecureChannels.stub(tls, "Authentication", ALICE_TOKEN)
+                .config(getAll("alice", session))
+                .getSessionId())
+        .isEqualTo(session);
   }
 
   @Test
   void plaintextIsNotServedOnTheTlsPort() throws Exception {
     ManagedChannel plain = SecureChannels.plain("127.0.0.1", tlsServer.port());
     try {
-      StatusRuntimeException refused = failure(() -> SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
-          .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
-          .config(getAll("alice", RawGrpc.newSessionId())));
+      StatusRuntimeException refused =
+          failure(
+              () ->
+                  SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
+                      .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                      .config(getAll("alice", RawGrpc.newSessionId())));
       assertThat(refused.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
     } finally {
       SecureChannels.close(plain);
@@ -348,72 +464,178 @@ class SecurityE2ETest {
     String session = RawGrpc.newSessionId();
     UserContext alice = RawGrpc.user("alice");
     SparkConnectServiceBlockingStub bob = as(BOB_TOKEN);
-    Plan plan = Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1"))).build();
+    Plan plan =
+        Plan.newBuilder()
+            .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")))
+            .build();
     String op = UUID.randomUUID().toString();
     Map<String, Runnable> calls = new LinkedHashMap<>();
     calls.put("Config", () -> bob.config(getAll("alice", session)));
-    calls.put("ExecutePlan", () -> bob.executePlan(ExecutePlanRequest.newBuilder().setSessionId(session)
-        .setUserContext(alice).setPlan(plan).build()).forEachRemaining(r -> {}));
-    calls.put("AnalyzePlan", () -> bob.analyzePlan(AnalyzePlanRequest.newBuilder().setSessionId(session)
-        .setUserContext(alice).setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build()));
-    calls.put("ArtifactStatus", () -> bob.artifactStatus(ArtifactStatusesRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).addNames("cache/abc").build()));
-    calls.put("Interrupt", () -> bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
-        .setUserContext(alice).setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build()));
-    calls.put("ReattachExecute", () -> bob.reattachExecute(ReattachExecuteRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).setOperationId(op).build()).forEachRemaining(r -> {}));
-    calls.put("ReleaseExecute", () -> bob.releaseExecute(ReleaseExecuteRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).setOperationId(op)
-        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build()));
-    calls.put("ReleaseSession", () -> bob.releaseSession(ReleaseSessionRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).build()));
-    calls.put("FetchErrorDetails", () -> bob.fetchErrorDetails(FetchErrorDetailsRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).setErrorId(UUID.randomUUID().toString()).build()));
-    calls.put("CloneSession", () -> bob.cloneSession(CloneSessionRequest.newBuilder()
-        .setSessionId(session).setUserContext(alice).build()));
-    calls.forEach((rpc, call) -> assertThat(failure(call).getStatus().getCode())
-        .as(rpc + " by bob as alice").isEqualTo(Status.Code.PERMISSION_DENIED));
+    calls.put(
+        "ExecutePlan",
+        () ->
+            bob.executePlan(
+                    ExecutePlanRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(alice)
+                        .setPlan(plan)
+                        .build())
+                .forEachRemaining(r -> {}));
+    calls.put(
+        "AnalyzePlan",
+        () ->
+            bob.analyzePlan(
+                AnalyzePlanRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder())
+                    .build()));
+    calls.put(
+        "ArtifactStatus",
+        () ->
+            bob.artifactStatus(
+                ArtifactStatusesRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .addNames("cache/abc")
+                    .build()));
+    calls.put(
+        "Interrupt",
+        () ->
+            bob.interrupt(
+                InterruptRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL)
+                    .build()));
+    calls.put(
+        "ReattachExecute",
+        () ->
+            bob.reattachExecute(
+                    ReattachExecuteRequest.newBuilder()
+                        .setSessionId(session)
+                        .setUserContext(alice)
+                        .setOperationId(op)
+                        .build())
+                .forEachRemaining(r -> {}));
+    calls.put(
+        "ReleaseExecute",
+        () ->
+            bob.releaseExecute(
+                ReleaseExecuteRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .setOperationId(op)
+                    .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                    .build()));
+    calls.put(
+        "ReleaseSession",
+        () ->
+            bob.releaseSession(
+                ReleaseSessionRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .build()));
+    calls.put(
+        "FetchErrorDetails",
+        () ->
+            bob.fetchErrorDetails(
+                FetchErrorDetailsRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .setErrorId(UUID.randomUUID().toString())
+                    .build()));
+    calls.put(
+        "CloneSession",
+        () ->
+            bob.cloneSession(
+                CloneSessionRequest.newBuilder()
+                    .setSessionId(session)
+                    .setUserContext(alice)
+                    .build()));
+    calls.forEach(
+        (rpc, call) ->
+            assertThat(failure(call).getStatus().getCode())
+                .as(rpc + " by bob as alice")
+                .isEqualTo(Status.Code.PERMISSION_DENIED));
   }
 
   @Test
   void anotherUserCannotInterruptReattachToOrReleaseAnOperation() throws Exception {
     String session = RawGrpc.newSessionId();
     String op = UUID.randomUUID().toString();
-    ExecutePlanRequest slow = ExecutePlanRequest.newBuilder().setSessionId(session)
-        .setUserContext(RawGrpc.user("alice")).setOperationId(op)
-        .setPlan(Plan.newBuilder().setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(SLOW))))
-        .addRequestOptions(ExecutePlanRequest.RequestOption.newBuilder()
-            .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
-        .build();
+    ExecutePlanRequest slow =
+        ExecutePlanRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(RawGrpc.user("alice"))
+            .setOperationId(op)
+            .setPlan(
+                Plan.newBuilder()
+                    .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(SLOW))))
+            .addRequestOptions(
+                ExecutePlanRequest.RequestOption.newBuilder()
+                    .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+            .build();
     Context.CancellableContext aliceCall = Context.current().withCancellation();
     try {
-      Iterator<ExecutePlanResponse> stream = aliceCall.call(() -> as(ALICE_TOKEN).executePlan(slow));
+      Iterator<ExecutePlanResponse> stream =
+          aliceCall.call(() -> as(ALICE_TOKEN).executePlan(slow));
       assertThat(aliceCall.call(stream::next).getOperationId()).isEqualTo(op);
 
       // Bob, as himself, names alice's session and operation: they are not his.
       SparkConnectServiceBlockingStub bob = as(BOB_TOKEN);
       UserContext bobUser = RawGrpc.user("bob");
-      InterruptResponse byId = bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
-          .setUserContext(bobUser).setOperationId(op)
-          .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID).build());
+      InterruptResponse byId =
+          bob.interrupt(
+              InterruptRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(bobUser)
+                  .setOperationId(op)
+                  .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
+                  .build());
       assertThat(byId.getInterruptedIdsList()).isEmpty();
-      InterruptResponse all = bob.interrupt(InterruptRequest.newBuilder().setSessionId(session)
-          .setUserContext(bobUser).setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL).build());
+      InterruptResponse all =
+          bob.interrupt(
+              InterruptRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(bobUser)
+                  .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_ALL)
+                  .build());
       assertThat(all.getInterruptedIdsList()).isEmpty();
-      Optional<String> reattach = RawGrpc.errorClass(failure(() -> bob.reattachExecute(
-          ReattachExecuteRequest.newBuilder().setSessionId(session).setUserContext(bobUser)
-              .setOperationId(op).build()).hasNext()));
+      Optional<String> reattach =
+          RawGrpc.errorClass(
+              failure(
+                  () ->
+                      bob.reattachExecute(
+                              ReattachExecuteRequest.newBuilder()
+                                  .setSessionId(session)
+                                  .setUserContext(bobUser)
+                                  .setOperationId(op)
+                                  .build())
+                          .hasNext()));
       assertThat(reattach).hasValueSatisfying(c -> assertThat(c).startsWith("INVALID_HANDLE."));
-      ReleaseExecuteResponse released = bob.releaseExecute(ReleaseExecuteRequest.newBuilder()
-          .setSessionId(session).setUserContext(bobUser).setOperationId(op)
-          .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder()).build());
+      ReleaseExecuteResponse released =
+          bob.releaseExecute(
+              ReleaseExecuteRequest.newBuilder()
+                  .setSessionId(session)
+                  .setUserContext(bobUser)
+                  .setOperationId(op)
+                  .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+                  .build());
       assertThat(released.hasOperationId()).as("bob's release found no operation").isFalse();
-      bob.releaseSession(ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(bobUser).build());
+      bob.releaseSession(
+          ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(bobUser).build());
 
       // Alice's operation is still running: she interrupts it herself.
-      InterruptResponse mine = as(ALICE_TOKEN).interrupt(InterruptRequest.newBuilder().setSessionId(session)
-          .setUserContext(RawGrpc.user("alice")).setOperationId(op)
-          .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID).build());
+      InterruptResponse mine =
+          as(ALICE_TOKEN)
+              .interrupt(
+                  InterruptRequest.newBuilder()
+                      .setSessionId(session)
+                      .setUserContext(RawGrpc.user("alice"))
+                      .setOperationId(op)
+                      .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
+                      .build());
       assertThat(mine.getInterruptedIdsList()).containsExactly(op);
     } finally {
       aliceCall.cancel(null);
@@ -424,39 +646,69 @@ class SecurityE2ETest {
   void aSessionCannotAllowItselfToWriteTheServersFiles() throws Exception {
     String session = RawGrpc.newSessionId();
     UserContext alice = RawGrpc.user("alice");
-    // Spark lets a session allow copyFromLocalToFs to the driver's local disk with a conf of its own.
-    as(ALICE_TOKEN).config(ConfigRequest.newBuilder().setUserContext(alice).setSessionId(session)
-        .setOperation(ConfigRequest.Operation.newBuilder().setSet(ConfigRequest.Set.newBuilder()
-            .addPairs(org.apache.spark.connect.proto.KeyValue.newBuilder()
-                .setKey("spark.sql.artifact.copyFromLocalToFs.allowDestLocal").setValue("true"))))
-        .build());
-    Path target = ServerProcess.home().resolve("e2e/target/security/written-by-a-client-" + UUID.randomUUID());
+    // Spark lets a session allow copyFromLocalToFs to the driver's local disk with a conf of its
+    // own.
+    as(ALICE_TOKEN)
+        .config(
+            ConfigRequest.newBuilder()
+                .setUserContext(alice)
+                .setSessionId(session)
+                .setOperation(
+                    ConfigRequest.Operation.newBuilder()
+                        .setSet(
+                            ConfigRequest.Set.newBuilder()
+                                .addPairs(
+                                    org.apache.spark.connect.proto.KeyValue.newBuilder()
+                                        .setKey(
+                                            "spark.sql.artifact.copyFromLocalToFs.allowDestLocal")
+                                        .setValue("true"))))
+                .build());
+    Path target =
+        ServerProcess.home()
+            .resolve("e2e/target/security/written-by-a-client-" + UUID.randomUUID());
     byte[] data = "not yours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(data);
-    CompletableFuture<org.apache.spark.connect.proto.AddArtifactsResponse> answer = new CompletableFuture<>();
-    var upload = org.apache.spark.connect.proto.SparkConnectServiceGrpc.newStub(tls)
-        .withInterceptors(org.sparkproject.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN)))
-        .addArtifacts(new org.sparkproject.io.grpc.stub.StreamObserver<>() {
-          @Override
-          public void onNext(org.apache.spark.connect.proto.AddArtifactsResponse value) {
-            answer.complete(value);
-          }
+    CompletableFuture<org.apache.spark.connect.proto.AddArtifactsResponse> answer =
+        new CompletableFuture<>();
+    var upload =
+        org.apache.spark.connect.proto.SparkConnectServiceGrpc.newStub(tls)
+            .withInterceptors(
+                org.sparkproject.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+                    bearer(ALICE_TOKEN)))
+            .addArtifacts(
+                new org.sparkproject.io.grpc.stub.StreamObserver<>() {
+                  @Override
+                  public void onNext(org.apache.spark.connect.proto.AddArtifactsResponse value) {
+                    answer.complete(value);
+                  }
 
-          @Override
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
 
-          @Override
-          public void onCompleted() {}
-        });
-    upload.onNext(org.apache.spark.connect.proto.AddArtifactsRequest.newBuilder().setSessionId(session)
-        .setUserContext(alice).setBatch(org.apache.spark.connect.proto.AddArtifactsRequest.Batch.newBuilder()
-            .addArtifacts(org.apache.spark.connect.proto.AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                .setName("forward_to_fs" + target).setData(org.apache.spark.connect.proto.AddArtifactsRequest
-                    .ArtifactChunk.newBuilder().setData(org.sparkproject.com.google.protobuf.ByteString.copyFrom(data))
-                    .setCrc(crc.getValue())))).build());
+                  @Override
+                  public void onCompleted() {}
+                });
+    upload.onNext(
+        org.apache.spark.connect.proto.AddArtifactsRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(alice)
+            .setBatch(
+                org.apache.spark.connect.proto.AddArtifactsRequest.Batch.newBuilder()
+                    .addArtifacts(
+                        org.apache.spark.connect.proto.AddArtifactsRequest.SingleChunkArtifact
+                            .newBuilder()
+                            .setName("forward_to_fs" + target)
+                            .setData(
+                                org.apache.spark.connect.proto.AddArtifactsRequest.ArtifactChunk
+                                    .newBuilder()
+                                    .setData(
+                                        org.sparkproject.com.google.protobuf.ByteString.copyFrom(
+                                            data))
+                                    .setCrc(crc.getValue()))))
+            .build());
     upload.onCompleted();
     Throwable refused = catchThrowable(() -> answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
     assertThat(fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
@@ -465,8 +717,10 @@ class SecurityE2ETest {
 
   private static org.sparkproject.io.grpc.Metadata bearer(String token) {
     org.sparkproject.io.grpc.Metadata headers = new org.sparkproject.io.grpc.Metadata();
-    headers.put(org.sparkproject.io.grpc.Metadata.Key.of("Authorization",
-        org.sparkproject.io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    headers.put(
+        org.sparkproject.io.grpc.Metadata.Key.of(
+            "Authorization", org.sparkproject.io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "Bearer " + token);
     return headers;
   }
 
@@ -475,32 +729,53 @@ class SecurityE2ETest {
     String session = RawGrpc.newSessionId();
     ManagedChannel loopback = SecureChannels.plain("127.0.0.1", plainServer.port());
     try {
-      assertThat(failure(() -> SecureChannels.stub(loopback, "Authorization", null).config(getAll("carol", session)))
-          .getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-      assertThat(failure(() -> SecureChannels.stub(loopback, "Authorization", "wrong").config(getAll("carol", session)))
-          .getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(
+              failure(
+                      () ->
+                          SecureChannels.stub(loopback, "Authorization", null)
+                              .config(getAll("carol", session)))
+                  .getStatus()
+                  .getCode())
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(
+              failure(
+                      () ->
+                          SecureChannels.stub(loopback, "Authorization", "wrong")
+                              .config(getAll("carol", session)))
+                  .getStatus()
+                  .getCode())
+          .isEqualTo(Status.Code.UNAUTHENTICATED);
       // Spark's pre-shared token: its holder may name any user.
-      SparkConnectServiceBlockingStub shared = SecureChannels.stub(loopback, "Authorization", SHARED_TOKEN);
+      SparkConnectServiceBlockingStub shared =
+          SecureChannels.stub(loopback, "Authorization", SHARED_TOKEN);
       assertThat(shared.config(getAll("carol", session)).getSessionId()).isEqualTo(session);
       assertThat(shared.config(getAll("dave", session)).getSessionId()).isEqualTo(session);
     } finally {
       SecureChannels.close(loopback);
     }
     // The official client on localhost sends the token without TLS.
-    SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder()
-        .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN).create();
+    SparkSession spark =
+        org.apache.spark.sql.connect.SparkSession.builder()
+            .remote("sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN)
+            .create();
     try {
-      assertThat(((Row[]) spark.sql("select 'local' as via").collect())[0].getString(0)).isEqualTo("local");
+      assertThat(((Row[]) spark.sql("select 'local' as via").collect())[0].getString(0))
+          .isEqualTo("local");
     } finally {
       spark.close();
     }
 
     Optional<InetAddress> external = nonLoopbackAddress();
     Assumptions.assumeTrue(external.isPresent(), "this host has no non-loopback IPv4 address");
-    ManagedChannel remote = SecureChannels.plain(external.get().getHostAddress(), plainServer.port());
+    ManagedChannel remote =
+        SecureChannels.plain(external.get().getHostAddress(), plainServer.port());
     try {
-      Status refused = failure(() -> SecureChannels.stub(remote, "Authorization", SHARED_TOKEN)
-          .config(getAll("carol", session))).getStatus();
+      Status refused =
+          failure(
+                  () ->
+                      SecureChannels.stub(remote, "Authorization", SHARED_TOKEN)
+                          .config(getAll("carol", session)))
+              .getStatus();
       assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(refused.getDescription()).contains("without TLS");
     } finally {
@@ -521,5 +796,4 @@ class SecurityE2ETest {
     }
     return Optional.empty();
   }
-
 }

@@ -39,10 +39,30 @@ final class TestCertificate {
     Files.deleteIfExists(keyStore);
     Files.deleteIfExists(trustStore);
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    run(List.of(keytool.toString(), "-genkeypair", "-alias", "vxconnect", "-keyalg", "RSA",
-        "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
-        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keyStore.toString(),
-        "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD));
+    run(
+        List.of(
+            keytool.toString(),
+            "-genkeypair",
+            "-alias",
+            "vxconnect",
+            "-keyalg",
+            "RSA",
+            "-keysize",
+            "2048",
+            "-validity",
+            "2",
+            "-dname",
+            "CN=localhost",
+            "-ext",
+            "SAN=dns:localhost,ip:127.0.0.1",
+            "-keystore",
+            keyStore.toString(),
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            STORE_PASSWORD,
+            "-keypass",
+            STORE_PASSWORD));
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = new FileInputStream(keyStore.toFile())) {
       store.load(in, STORE_PASSWORD.toCharArray());
@@ -63,9 +83,13 @@ final class TestCertificate {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {

@@ -32,9 +32,11 @@ final class TestJwt {
 
   /** Writes the public key as PEM to {@code file}. */
   Path writePublicKey(Path file) throws java.io.IOException {
-    String pem = "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keys.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
     return Files.writeString(file, pem);
   }
 
@@ -42,10 +44,22 @@ final class TestJwt {
   String token(String user, long expiresInSeconds) throws GeneralSecurityException {
     long now = System.currentTimeMillis() / 1000;
     String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"e2e-key\"}";
-    String claims = "{\"sub\":\"" + user + "\",\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE
-        + "\",\"iat\":" + now + ",\"exp\":" + (now + expiresInSeconds) + "}";
-    String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + base64Url(claims.getBytes(StandardCharsets.UTF_8));
+    String claims =
+        "{\"sub\":\""
+            + user
+            + "\",\"iss\":\""
+            + ISSUER
+            + "\",\"aud\":\""
+            + AUDIENCE
+            + "\",\"iat\":"
+            + now
+            + ",\"exp\":"
+            + (now + expiresInSeconds)
+            + "}";
+    String signingInput =
+        base64Url(header.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + base64Url(claims.getBytes(StandardCharsets.UTF_8));
     Signature rs256 = Signature.getInstance("SHA256withRSA");
     rs256.initSign(keys.getPrivate());
     rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));

@@ -21,21 +21,31 @@ class MergeIntoE2ETest extends E2ETestBase {
   @Test
   void mergeIntoWithTheDataFrameApi() {
     String table = newTable();
-    checkError(s -> {
-      s.range(3, 8).selectExpr("id", "id * 100 as v").as("src")
-          .mergeInto(table, expr(table + ".id = src.id"))
-          .whenMatched().updateAll()
-          .whenNotMatched().insertAll()
-          .merge();
-      return null;
-    });
+    checkError(
+        s -> {
+          s.range(3, 8)
+              .selectExpr("id", "id * 100 as v")
+              .as("src")
+              .mergeInto(table, expr(table + ".id = src.id"))
+              .whenMatched()
+              .updateAll()
+              .whenNotMatched()
+              .insertAll()
+              .merge();
+          return null;
+        });
   }
 
   @Test
   void mergeIntoWithSql() {
     String table = newTable();
     spark.range(3, 8).selectExpr("id", "id * 100 as v").createOrReplaceTempView("merge_source");
-    checkError(s -> s.sql("MERGE INTO " + table + " t USING merge_source s ON t.id = s.id "
-        + "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"));
+    checkError(
+        s ->
+            s.sql(
+                "MERGE INTO "
+                    + table
+                    + " t USING merge_source s ON t.id = s.id "
+                    + "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"));
   }
 }

@@ -16,7 +16,8 @@ class SqlJoinsE2ETest extends E2ETestBase {
   }
 
   static void createViews(SparkSession s) {
-    s.sql("""
+    s.sql(
+        """
         create or replace temp view emp as select * from values
           (1, 'Alice', 10, 5000.50),
           (2, 'Bob', 20, 4200.00),
@@ -25,7 +26,8 @@ class SqlJoinsE2ETest extends E2ETestBase {
           (5, 'Eve', 30, 7000.75),
           (6, 'Frank', 20, 4300.00)
           as t(id, name, dept_id, salary)""");
-    s.sql("""
+    s.sql(
+        """
         create or replace temp view dept as select * from values
           (10, 'Engineering', 'Paris'),
           (20, 'Sales', 'Berlin'),
@@ -37,22 +39,34 @@ class SqlJoinsE2ETest extends E2ETestBase {
   @Test
   void innerJoin() {
     check(s -> s.sql("select e.name, d.dept_name from emp e join dept d on e.dept_id = d.dept_id"));
-    check(s -> s.sql("select e.name, d.dept_name from emp e, dept d where e.dept_id = d.dept_id and e.salary > 4500"));
+    check(
+        s ->
+            s.sql(
+                "select e.name, d.dept_name from emp e, dept d where e.dept_id = d.dept_id and e.salary > 4500"));
   }
 
   @Test
   void leftOuterJoin() {
-    check(s -> s.sql("select e.id, e.name, d.dept_name, d.city from emp e left join dept d on e.dept_id = d.dept_id"));
+    check(
+        s ->
+            s.sql(
+                "select e.id, e.name, d.dept_name, d.city from emp e left join dept d on e.dept_id = d.dept_id"));
   }
 
   @Test
   void rightOuterJoin() {
-    check(s -> s.sql("select e.name, d.dept_id, d.dept_name from emp e right outer join dept d on e.dept_id = d.dept_id"));
+    check(
+        s ->
+            s.sql(
+                "select e.name, d.dept_id, d.dept_name from emp e right outer join dept d on e.dept_id = d.dept_id"));
   }
 
   @Test
   void fullOuterJoin() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select coalesce(e.dept_id, d.dept_id) as k, e.name, d.dept_name
         from emp e full outer join dept d on e.dept_id = d.dept_id"""));
   }
@@ -77,15 +91,22 @@ class SqlJoinsE2ETest extends E2ETestBase {
 
   @Test
   void nullSafeEqualityAndNonEquiJoin() {
-    check(s -> s.sql("select e.name, d.dept_name from emp e join dept d on e.dept_id <=> d.dept_id"));
-    check(s -> s.sql("""
+    check(
+        s -> s.sql("select e.name, d.dept_name from emp e join dept d on e.dept_id <=> d.dept_id"));
+    check(
+        s ->
+            s.sql(
+                """
         select a.name as lower_paid, b.name as higher_paid
         from emp a join emp b on a.salary < b.salary and a.dept_id = b.dept_id"""));
   }
 
   @Test
   void multiWayJoinWithAggregation() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select d.city, count(e.id) as n, sum(e.salary) as total, max(m.name) as top
         from dept d
         left join emp e on e.dept_id = d.dept_id
@@ -96,7 +117,10 @@ class SqlJoinsE2ETest extends E2ETestBase {
 
   @Test
   void lateralJoin() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select e.name, x.doubled
         from emp e, lateral (select e.salary * 2 as doubled) x
         where e.id < 4"""));

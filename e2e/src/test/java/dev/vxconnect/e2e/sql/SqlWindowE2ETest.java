@@ -11,7 +11,8 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @BeforeEach
   void views() {
-    spark.sql("""
+    spark.sql(
+        """
         create or replace temp view sales as select * from values
           ('north', date'2024-01-01', 100),
           ('north', date'2024-01-02', 150),
@@ -26,7 +27,10 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void rankingFunctions() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day, amount,
           rank() over (partition by region order by amount desc) as rnk,
           dense_rank() over (partition by region order by amount desc) as drnk,
@@ -39,7 +43,10 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void lagAndLead() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day, amount,
           lag(amount) over (partition by region order by day) as prev,
           lead(amount, 1, -1) over (partition by region order by day) as next,
@@ -50,7 +57,10 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void runningSumRowsFrame() {
-    checkOrdered(s -> s.sql("""
+    checkOrdered(
+        s ->
+            s.sql(
+                """
         select region, day, amount,
           sum(amount) over (partition by region order by day
                             rows between unbounded preceding and current row) as running,
@@ -62,7 +72,10 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void rangeFrameOverDates() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day, amount,
           sum(amount) over (partition by region order by day
                             range between interval 1 day preceding and current row) as two_days,
@@ -73,7 +86,10 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void firstLastAndNthValue() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day,
           first_value(amount) over w as first_amt,
           last_value(amount) over w as last_amt,
@@ -86,11 +102,17 @@ class SqlWindowE2ETest extends E2ETestBase {
 
   @Test
   void windowOverWholeTableAndTopPerGroup() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day, amount, sum(amount) over () as grand_total,
                amount / sum(amount) over (partition by region) as share
         from sales"""));
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select region, day, amount from (
           select *, row_number() over (partition by region order by amount desc nulls last, day) as rn from sales)
         where rn = 1"""));

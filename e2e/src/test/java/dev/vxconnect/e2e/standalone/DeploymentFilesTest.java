@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 class DeploymentFilesTest {
 
   private static final Path HOME = ServerProcess.home();
+
   /** The compose file asks for the database password in the environment: a value for the checks. */
-  private static final java.util.Map<String, String> PASSWORD = java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked");
+  private static final java.util.Map<String, String> PASSWORD =
+      java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked");
 
   @Test
   void composeFileIsValid() throws Exception {
@@ -47,20 +49,29 @@ class DeploymentFilesTest {
     Result resolved = compose("config");
     assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
     java.util.Map<String, String> services = serviceBlocks(resolved.output());
-    assertThat(services.get("postgres")).as("the postgres service").isNotNull()
-        .containsPattern("image: postgres:\\d+").contains("pg_isready").contains("POSTGRES_DB: vxconnect")
-        .contains("POSTGRES_USER: vxconnect").contains("POSTGRES_PASSWORD: checked").contains("postgres:/var/lib/postgresql/data");
-    List<String> instances = services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
+    assertThat(services.get("postgres"))
+        .as("the postgres service")
+        .isNotNull()
+        .containsPattern("image: postgres:\\d+")
+        .contains("pg_isready")
+        .contains("POSTGRES_DB: vxconnect")
+        .contains("POSTGRES_USER: vxconnect")
+        .contains("POSTGRES_PASSWORD: checked")
+        .contains("postgres:/var/lib/postgresql/data");
+    List<String> instances =
+        services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
     assertThat(instances).hasSizeBetween(2, 3);
     for (String instance : instances) {
-      assertThat(services.get(instance)).as(instance)
+      assertThat(services.get(instance))
+          .as(instance)
           .containsPattern("depends_on:[\\s\\S]*postgres:\\s+condition: service_healthy")
           .contains("VXCONNECT_STATE_JDBC_PASSWORD: checked")
           .contains("compose-vxconnect.conf:/opt/vxconnect/conf/vxconnect.conf:ro")
           .contains("warehouse:/data/warehouse");
     }
     String conf = read("deploy/compose-vxconnect.conf");
-    assertThat(conf).containsPattern("(?m)^vxconnect.state.jdbc.url jdbc:postgresql://postgres:5432/vxconnect$")
+    assertThat(conf)
+        .containsPattern("(?m)^vxconnect.state.jdbc.url jdbc:postgresql://postgres:5432/vxconnect$")
         .containsPattern("(?m)^vxconnect.state.jdbc.user vxconnect$")
         .containsPattern("(?m)^spark.sql.warehouse.dir /data/warehouse$");
   }
@@ -68,14 +79,27 @@ class DeploymentFilesTest {
   @Test
   void kubernetesPodsUseTheStateDatabaseSecret() throws IOException {
     String statefulSet = read("deploy/kubernetes/statefulset.yaml");
-    for (String[] variable : new String[][] {{"VXCONNECT_STATE_JDBC_URL", "url"},
-        {"VXCONNECT_STATE_JDBC_USER", "user"}, {"VXCONNECT_STATE_JDBC_PASSWORD", "password"}}) {
-      assertThat(statefulSet).containsPattern("- name: " + variable[0] + "\\s+valueFrom:\\s+secretKeyRef:\\s+"
-          + "name: vxconnect-state-db\\s+key: " + variable[1] + "\\s");
+    for (String[] variable :
+        new String[][] {
+          {"VXCONNECT_STATE_JDBC_URL", "url"},
+          {"VXCONNECT_STATE_JDBC_USER", "user"},
+          {"VXCONNECT_STATE_JDBC_PASSWORD", "password"}
+        }) {
+      assertThat(statefulSet)
+          .containsPattern(
+              "- name: "
+                  + variable[0]
+                  + "\\s+valueFrom:\\s+secretKeyRef:\\s+"
+                  + "name: vxconnect-state-db\\s+key: "
+                  + variable[1]
+                  + "\\s");
     }
     String secret = read("deploy/kubernetes/state-db-secret.example.yaml");
-    assertThat(secret).contains("name: vxconnect-state-db").contains("url: jdbc:postgresql://")
-        .contains("user: ").contains("password: ");
+    assertThat(secret)
+        .contains("name: vxconnect-state-db")
+        .contains("url: jdbc:postgresql://")
+        .contains("user: ")
+        .contains("password: ");
     assertThat(read("deploy/kubernetes/kustomization.yaml")).doesNotContain("state-db-secret");
   }
 
@@ -85,10 +109,11 @@ class DeploymentFilesTest {
     String services = resolved.substring(resolved.indexOf("\nservices:\n") + 1);
     Matcher start = Pattern.compile("(?m)^  ([\\w.-]+):$").matcher(services);
     int end = services.indexOf("\nvolumes:");
-    List<java.util.regex.MatchResult> heads = start.results()
-        .filter(m -> end < 0 || m.start() < end).toList();
+    List<java.util.regex.MatchResult> heads =
+        start.results().filter(m -> end < 0 || m.start() < end).toList();
     for (int i = 0; i < heads.size(); i++) {
-      int to = i + 1 < heads.size() ? heads.get(i + 1).start() : (end < 0 ? services.length() : end);
+      int to =
+          i + 1 < heads.size() ? heads.get(i + 1).start() : (end < 0 ? services.length() : end);
       blocks.put(heads.get(i).group(1), services.substring(heads.get(i).end(), to));
     }
     return blocks;
@@ -100,8 +125,11 @@ class DeploymentFilesTest {
 
   private static List<String> composeCommand(String... args) throws InterruptedException {
     List<String> cli = composeCli();
-    assertThat(cli).as("neither `docker compose` nor `docker-compose` is installed here"
-        + " (apt-get install docker-compose): docker-compose.yml cannot be checked").isNotNull();
+    assertThat(cli)
+        .as(
+            "neither `docker compose` nor `docker-compose` is installed here"
+                + " (apt-get install docker-compose): docker-compose.yml cannot be checked")
+        .isNotNull();
     List<String> command = new java.util.ArrayList<>(cli);
     command.addAll(List.of("-f", HOME.resolve("docker-compose.yml").toString()));
     command.addAll(List.of(args));
@@ -117,20 +145,32 @@ class DeploymentFilesTest {
     } catch (IOException e) {
       installed = false;
     }
-    assertThat(installed).as("haproxy is not installed here (apt-get install haproxy):"
-        + " deploy/haproxy.cfg cannot be checked").isTrue();
+    assertThat(installed)
+        .as(
+            "haproxy is not installed here (apt-get install haproxy):"
+                + " deploy/haproxy.cfg cannot be checked")
+        .isTrue();
     // Outside the compose network the instances' names do not resolve: warnings, not errors.
-    List<String> command = List.of("haproxy", "-c", "-f", HOME.resolve("deploy/haproxy.cfg").toString());
+    List<String> command =
+        List.of("haproxy", "-c", "-f", HOME.resolve("deploy/haproxy.cfg").toString());
     Result result = run(command);
-    assertThat(result.exit()).as("%s said: %s", String.join(" ", command), result.output()).isZero();
+    assertThat(result.exit())
+        .as("%s said: %s", String.join(" ", command), result.output())
+        .isZero();
   }
 
   @Test
   void sparkImagesAreTheEmbeddedSparkVersion() throws IOException {
-    Matcher version = Pattern.compile("<spark.version>([^<]+)</spark.version>").matcher(read("pom.xml"));
+    Matcher version =
+        Pattern.compile("<spark.version>([^<]+)</spark.version>").matcher(read("pom.xml"));
     assertThat(version.find()).isTrue();
-    List<String> tags = Pattern.compile("apache/spark:(\\S+)").matcher(read("docker-compose.yml"))
-        .results().map(m -> m.group(1)).distinct().toList();
+    List<String> tags =
+        Pattern.compile("apache/spark:(\\S+)")
+            .matcher(read("docker-compose.yml"))
+            .results()
+            .map(m -> m.group(1))
+            .distinct()
+            .toList();
     assertThat(tags).containsExactly(version.group(1));
   }
 
@@ -139,16 +179,22 @@ class DeploymentFilesTest {
     String compose = read("docker-compose.yml");
     String conf = read("deploy/compose-vxconnect.conf");
     String haproxy = read("deploy/haproxy.cfg");
-    List<String> instances = Pattern.compile("(?m)^  (vxconnect-\\d+):$").matcher(compose)
-        .results().map(m -> m.group(1)).toList();
+    List<String> instances =
+        Pattern.compile("(?m)^  (vxconnect-\\d+):$")
+            .matcher(compose)
+            .results()
+            .map(m -> m.group(1))
+            .toList();
     assertThat(instances).hasSizeBetween(2, 3);
     Matcher members = Pattern.compile("(?m)^vxconnect.cluster.members (\\S+)$").matcher(conf);
     assertThat(members.find()).isTrue();
     for (String instance : instances) {
       assertThat(members.group(1).split(",")).contains(instance + ":5701");
       assertThat(haproxy).contains("server " + instance + " " + instance + ":15002 check");
-      assertThat(compose).contains("spark.driver.host=" + instance,
-          "vxconnect.cluster.advertisedAddress=" + instance + ":15002");
+      assertThat(compose)
+          .contains(
+              "spark.driver.host=" + instance,
+              "vxconnect.cluster.advertisedAddress=" + instance + ":15002");
     }
   }
 
@@ -157,10 +203,13 @@ class DeploymentFilesTest {
     String statefulSet = read("deploy/kubernetes/statefulset.yaml");
     Matcher replicas = Pattern.compile("(?m)^  replicas: (\\d+)$").matcher(statefulSet);
     assertThat(replicas.find()).isTrue();
-    Matcher members = Pattern.compile("VXCONNECT_CLUSTER_MEMBERS\\s+value: \"([^\"]+)\"").matcher(statefulSet);
+    Matcher members =
+        Pattern.compile("VXCONNECT_CLUSTER_MEMBERS\\s+value: \"([^\"]+)\"").matcher(statefulSet);
     assertThat(members.find()).isTrue();
-    List<String> expected = java.util.stream.IntStream.range(0, Integer.parseInt(replicas.group(1)))
-        .mapToObj(i -> "vxconnect-" + i + ".vxconnect-members:5701").toList();
+    List<String> expected =
+        java.util.stream.IntStream.range(0, Integer.parseInt(replicas.group(1)))
+            .mapToObj(i -> "vxconnect-" + i + ".vxconnect-members:5701")
+            .toList();
     assertThat(members.group(1).split(",")).containsExactlyElementsOf(expected);
   }
 
@@ -188,7 +237,8 @@ class DeploymentFilesTest {
 
   private static Result run(List<String> command, java.util.Map<String, String> env)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile());
     builder.environment().remove("VXCONNECT_STATE_DB_PASSWORD");
     builder.environment().putAll(env);
     Process process = builder.start();

@@ -2,8 +2,8 @@ package dev.vxconnect.e2e.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,19 +27,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class LauncherE2ETest {
 
-  private static final Pattern URL = Pattern.compile("vxconnect listening on (sc://\\S+) \\(pid (\\d+), log (\\S+)\\)");
+  private static final Pattern URL =
+      Pattern.compile("vxconnect listening on (sc://\\S+) \\(pid (\\d+), log (\\S+)\\)");
 
   @Test
   void startStatusStop() throws Exception {
     Path logDir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/launcher-logs"));
-    Map<String, String> env = Map.of("VXCONNECT_LOG_DIR", logDir.toString(),
-        "VXCONNECT_INSTANCE", "launcher-test", "VXCONNECT_JAVA_OPTS", "-Xmx1g");
+    Map<String, String> env =
+        Map.of(
+            "VXCONNECT_LOG_DIR",
+            logDir.toString(),
+            "VXCONNECT_INSTANCE",
+            "launcher-test",
+            "VXCONNECT_JAVA_OPTS",
+            "-Xmx1g");
     Path pidFile = logDir.resolve("launcher-test.pid");
     Files.deleteIfExists(pidFile);
-    Result start = launcher(env, "start", "--port", "0", "--master", "local[1]",
-        "--conf", "spark.connect.grpc.binding.address=127.0.0.1", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sql.warehouse.dir=" + logDir.resolve("warehouse"),
-        "--conf", "vxconnect.artifacts.stagingDir=" + logDir.resolve("artifacts"));
+    Result start =
+        launcher(
+            env,
+            "start",
+            "--port",
+            "0",
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.connect.grpc.binding.address=127.0.0.1",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.sql.warehouse.dir=" + logDir.resolve("warehouse"),
+            "--conf",
+            "vxconnect.artifacts.stagingDir=" + logDir.resolve("artifacts"));
     Matcher started = URL.matcher(start.output());
     assertThat(started.find()).as("start said: %s", start.output()).isTrue();
     long pid = Long.parseLong(started.group(2));
@@ -52,7 +71,8 @@ class LauncherE2ETest {
 
       String url = started.group(1).replace("127.0.0.1", "localhost");
       try (SparkSession client = Sessions.connect(url)) {
-        assertThat(((Row[]) client.sql("select 6 * 7 as answer").collect())[0].getInt(0)).isEqualTo(42);
+        assertThat(((Row[]) client.sql("select 6 * 7 as answer").collect())[0].getInt(0))
+            .isEqualTo(42);
       }
 
       Result stop = launcher(env, "stop");
@@ -60,7 +80,8 @@ class LauncherE2ETest {
       assertThat(ProcessHandle.of(pid)).isEmpty();
       assertThat(pidFile).doesNotExist();
       assertThat(launcher(env, "status").exit()).isEqualTo(3);
-      assertThat(Files.readString(logDir.resolve("launcher-test.log"))).contains("vxconnect stopped");
+      assertThat(Files.readString(logDir.resolve("launcher-test.log")))
+          .contains("vxconnect stopped");
     } finally {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
@@ -68,7 +89,8 @@ class LauncherE2ETest {
 
   private record Result(int exit, String output) {}
 
-  private static Result launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private static Result launcher(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ServerProcess.home().resolve("bin/vxconnect").toString());
     command.addAll(List.of(args));

@@ -32,13 +32,19 @@ import java.util.stream.Stream;
 final class SparkStandaloneCluster implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private static final List<String> JVM_FLAGS = List.of(
-      "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "-Dio.netty.tryReflectionSetAccessible=true",
-      // No REST submission server: it would take the fixed port 6066.
-      "-Dspark.master.rest.enabled=false");
+  private static final List<String> JVM_FLAGS =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          // No REST submission server: it would take the fixed port 6066.
+          "-Dspark.master.rest.enabled=false");
 
   private final Path sparkHome;
   private final Process master;
@@ -46,9 +52,11 @@ final class SparkStandaloneCluster implements AutoCloseable {
   private final int masterPort;
   private final int masterWebUiPort;
   private final List<Integer> workerWebUiPorts;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private SparkStandaloneCluster(Path sparkHome, Process master, int masterPort, int masterWebUiPort) {
+  private SparkStandaloneCluster(
+      Path sparkHome, Process master, int masterPort, int masterWebUiPort) {
     this.sparkHome = sparkHome;
     this.master = master;
     this.masterPort = masterPort;
@@ -62,22 +70,48 @@ final class SparkStandaloneCluster implements AutoCloseable {
     Path sparkHome = createSparkHome();
     int port = FreePort.find();
     int webUi = FreePort.find();
-    Process master = launch(sparkHome, "spark-master", List.of("org.apache.spark.deploy.master.Master",
-        "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(webUi)));
+    Process master =
+        launch(
+            sparkHome,
+            "spark-master",
+            List.of(
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--webui-port",
+                Integer.toString(webUi)));
     SparkStandaloneCluster cluster = new SparkStandaloneCluster(sparkHome, master, port, webUi);
     try {
-      cluster.await("the master to be ALIVE", () -> cluster.masterJson().contains("\"status\" : \"ALIVE\""));
+      cluster.await(
+          "the master to be ALIVE", () -> cluster.masterJson().contains("\"status\" : \"ALIVE\""));
       for (int i = 0; i < workers; i++) {
         int workerWebUi = FreePort.find();
         Path workDir = Files.createDirectories(sparkHome.resolve("work-" + i));
-        cluster.workers.add(launch(sparkHome, "spark-worker-" + i, List.of(
-            "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(),
-            "--host", "127.0.0.1", "--port", Integer.toString(FreePort.find()),
-            "--webui-port", Integer.toString(workerWebUi),
-            "--cores", Integer.toString(cores), "--memory", memory, "--work-dir", workDir.toString())));
+        cluster.workers.add(
+            launch(
+                sparkHome,
+                "spark-worker-" + i,
+                List.of(
+                    "org.apache.spark.deploy.worker.Worker",
+                    cluster.masterUrl(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(FreePort.find()),
+                    "--webui-port",
+                    Integer.toString(workerWebUi),
+                    "--cores",
+                    Integer.toString(cores),
+                    "--memory",
+                    memory,
+                    "--work-dir",
+                    workDir.toString())));
         cluster.workerWebUiPorts.add(workerWebUi);
       }
-      cluster.await(workers + " alive workers",
+      cluster.await(
+          workers + " alive workers",
           () -> cluster.masterJson().contains("\"aliveworkers\" : " + workers));
       return cluster;
     } catch (Exception | Error e) {
@@ -103,7 +137,10 @@ final class SparkStandaloneCluster implements AutoCloseable {
 
   /** The process ids of the executors the workers run now (their child JVMs). */
   Set<Long> executorPids() {
-    return workers.stream().flatMap(Process::children).map(ProcessHandle::pid).collect(Collectors.toSet());
+    return workers.stream()
+        .flatMap(Process::children)
+        .map(ProcessHandle::pid)
+        .collect(Collectors.toSet());
   }
 
   Path sparkHome() {
@@ -116,8 +153,10 @@ final class SparkStandaloneCluster implements AutoCloseable {
   }
 
   private String get(int port) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/"))
-        .timeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
 
@@ -130,7 +169,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     Exception last = null;
     while (System.nanoTime() < deadline) {
       if (!master.isAlive()) {
-        throw new IOException("the Spark master exited; see " + logDir().resolve("spark-master.log"));
+        throw new IOException(
+            "the Spark master exited; see " + logDir().resolve("spark-master.log"));
       }
       try {
         if (check.ok()) {
@@ -172,7 +212,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     }
   }
 
-  private static Process launch(Path sparkHome, String name, List<String> mainAndArgs) throws IOException {
+  private static Process launch(Path sparkHome, String name, List<String> mainAndArgs)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
@@ -180,10 +221,11 @@ final class SparkStandaloneCluster implements AutoCloseable {
     command.add(sparkHome.resolve("conf") + "/:" + sparkHome.resolve("jars") + "/*");
     command.addAll(mainAndArgs);
     Path log = logDir().resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-        .directory(sparkHome.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .directory(sparkHome.toFile());
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     builder.environment().put("SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
     // The launcher library looks for a build tree unless it is told the Scala version.
@@ -222,7 +264,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
       }
     }
     Path conf = Files.createDirectories(sparkHome.resolve("conf"));
-    try (InputStream log4j = SparkStandaloneCluster.class.getResourceAsStream("spark-log4j2.properties")) {
+    try (InputStream log4j =
+        SparkStandaloneCluster.class.getResourceAsStream("spark-log4j2.properties")) {
       Files.copy(log4j, conf.resolve("log4j2.properties"));
     }
     return sparkHome;

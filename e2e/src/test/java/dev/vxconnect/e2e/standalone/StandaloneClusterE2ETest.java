@@ -2,10 +2,10 @@ package dev.vxconnect.e2e.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.testkit.ServerCluster;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
+import dev.vxconnect.testkit.ServerCluster;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -41,11 +41,13 @@ import org.junit.jupiter.api.Timeout;
 class StandaloneClusterE2ETest {
 
   private static final Pattern APP_ID = Pattern.compile("--app-id (\\S+)");
-  private static final String EXECUTOR_FACTS = "select spark_partition_id() as p, executor_pid(id) as pid,"
-      + " java_method('java.lang.System', 'getProperty', 'sun.java.command') as command"
-      + " from range(0, 8, 1, 8)";
-  private static final String GROUPED = "select id % 7 as k, count(*) as n, sum(id) as s"
-      + " from range(0, 100000, 1, 6) group by k order by k";
+  private static final String EXECUTOR_FACTS =
+      "select spark_partition_id() as p, executor_pid(id) as pid,"
+          + " java_method('java.lang.System', 'getProperty', 'sun.java.command') as command"
+          + " from range(0, 8, 1, 8)";
+  private static final String GROUPED =
+      "select id % 7 as k, count(*) as n, sum(id) as s"
+          + " from range(0, 100000, 1, 6) group by k order by k";
 
   /** JVM options for short-lived test JVMs on a busy machine: start fast, JIT little. */
   private static final String QUICK_START = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
@@ -56,17 +58,22 @@ class StandaloneClusterE2ETest {
   @BeforeAll
   void startClusters() throws Exception {
     spark = SparkStandaloneCluster.start(2, 2, "1200m");
-    servers = ServerCluster.start("standalone", 2, List.of(
-        "spark.master=" + spark.masterUrl(),
-        "spark.driver.host=127.0.0.1",
-        "spark.driver.bindAddress=127.0.0.1",
-        // Two applications share the two workers: one executor of one core on each worker each.
-        "spark.cores.max=2",
-        "spark.executor.cores=1",
-        "spark.executor.memory=512m",
-        "spark.sql.shuffle.partitions=4",
-        "spark.executor.extraJavaOptions=" + QUICK_START),
-        "-Xmx1g " + QUICK_START);
+    servers =
+        ServerCluster.start(
+            "standalone",
+            2,
+            List.of(
+                "spark.master=" + spark.masterUrl(),
+                "spark.driver.host=127.0.0.1",
+                "spark.driver.bindAddress=127.0.0.1",
+                // Two applications share the two workers: one executor of one core on each worker
+                // each.
+                "spark.cores.max=2",
+                "spark.executor.cores=1",
+                "spark.executor.memory=512m",
+                "spark.sql.shuffle.partitions=4",
+                "spark.executor.extraJavaOptions=" + QUICK_START),
+            "-Xmx1g " + QUICK_START);
   }
 
   @AfterAll
@@ -92,7 +99,8 @@ class StandaloneClusterE2ETest {
       client.udf().register("executor_pid", new ExecutorPid(), DataTypes.LongType);
 
       // The driver starts serving once both executors registered or after 30 s (Spark's
-      // spark.scheduler.maxRegisteredResourcesWaitingTime): on a busy machine the second may come later.
+      // spark.scheduler.maxRegisteredResourcesWaitingTime): on a busy machine the second may come
+      // later.
       Row[] facts = (Row[]) client.sql(EXECUTOR_FACTS).collect();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (pidsOf(facts).size() < 2 && System.nanoTime() < deadline) {
@@ -101,19 +109,24 @@ class StandaloneClusterE2ETest {
       }
       assertThat(facts).hasSize(8);
       Set<Long> pids = pidsOf(facts);
-      assertThat(pids).as("processes the UDF ran in").hasSize(2)
+      assertThat(pids)
+          .as("processes the UDF ran in")
+          .hasSize(2)
           .doesNotContain(server.pid())
           .isSubsetOf(spark.executorPids());
       String appId = singleAppId(facts);
       assertThat(spark.masterJson()).contains("\"id\" : \"" + appId + "\"");
       for (int worker = 0; worker < 2; worker++) {
-        assertThat(spark.workerJson(worker)).as("worker %d runs an executor of %s", worker, appId)
+        assertThat(spark.workerJson(worker))
+            .as("worker %d runs an executor of %s", worker, appId)
             .contains("\"appid\" : \"" + appId + "\"");
       }
 
       // A shuffle between the executors, and results encoded there as Arrow batches by our classes.
       assertThat((Row[]) client.sql(GROUPED).collect()).containsExactly(expectedGrouped());
-      Row[] many = (Row[]) client.range(0, 200_000, 1, 4).selectExpr("id", "cast(id as string) as s").collect();
+      Row[] many =
+          (Row[])
+              client.range(0, 200_000, 1, 4).selectExpr("id", "cast(id as string) as s").collect();
       assertThat(many).hasSize(200_000);
       assertThat(many[199_999].getString(1)).isEqualTo("199999");
     }
@@ -124,11 +137,13 @@ class StandaloneClusterE2ETest {
   void aSessionGoesOnOnTheOtherInstanceWhenItsInstanceIsKilled() throws Exception {
     Path jar = TestJars.of("standalone-udfs", ExecutorPid.class);
     try (SparkSession client = Sessions.connect(servers.url())) {
-      client.sql("create temp view sales as select id, id % 7 as region, id * 3 as amount from range(10000)");
+      client.sql(
+          "create temp view sales as select id, id % 7 as region, id * 3 as amount from range(10000)");
       client.conf().set("spark.sql.shuffle.partitions", "3");
       client.addArtifact(jar.toString());
       client.udf().register("executor_pid", new ExecutorPid(), DataTypes.LongType);
-      String totals = "select region, sum(amount) as total from sales group by region order by region";
+      String totals =
+          "select region, sum(amount) as total from sales group by region order by region";
       Row[] before = (Row[]) client.sql(totals).collect();
       String appBefore = singleAppId((Row[]) client.sql(EXECUTOR_FACTS).collect());
 
@@ -147,9 +162,11 @@ class StandaloneClusterE2ETest {
       assertThat(survivor).isNotSameAs(owner);
       assertThat(survivor.logText()).contains("Session " + sessionId + " of user");
       // The master lets the dead driver's application go, executors included.
-      spark.awaitMaster("the killed instance's application to end",
-          json -> json.contains("\"id\" : \"" + appBefore + "\"")
-              && activeApps(json).stream().noneMatch(appBefore::equals));
+      spark.awaitMaster(
+          "the killed instance's application to end",
+          json ->
+              json.contains("\"id\" : \"" + appBefore + "\"")
+                  && activeApps(json).stream().noneMatch(appBefore::equals));
     }
   }
 
@@ -158,13 +175,19 @@ class StandaloneClusterE2ETest {
   }
 
   private static String singleAppId(Row[] facts) {
-    Set<String> apps = Arrays.stream(facts).map(r -> {
-      String command = r.getString(2);
-      assertThat(command).as("the task's JVM").contains("org.apache.spark.executor.CoarseGrainedExecutorBackend");
-      Matcher m = APP_ID.matcher(command);
-      assertThat(m.find()).as("an application id in %s", command).isTrue();
-      return m.group(1);
-    }).collect(Collectors.toSet());
+    Set<String> apps =
+        Arrays.stream(facts)
+            .map(
+                r -> {
+                  String command = r.getString(2);
+                  assertThat(command)
+                      .as("the task's JVM")
+                      .contains("org.apache.spark.executor.CoarseGrainedExecutorBackend");
+                  Matcher m = APP_ID.matcher(command);
+                  assertThat(m.find()).as("an application id in %s", command).isTrue();
+                  return m.group(1);
+                })
+            .collect(Collectors.toSet());
     assertThat(apps).hasSize(1);
     return apps.iterator().next();
   }
@@ -176,7 +199,8 @@ class StandaloneClusterE2ETest {
     if (start < 0 || end < start) {
       return List.of("?");
     }
-    Matcher ids = Pattern.compile("\"id\" : \"(app-[^\"]+)\"").matcher(masterJson.substring(start, end));
+    Matcher ids =
+        Pattern.compile("\"id\" : \"(app-[^\"]+)\"").matcher(masterJson.substring(start, end));
     return ids.results().map(m -> m.group(1)).toList();
   }
 

@@ -23,7 +23,8 @@ final class SessionProbe {
   private SessionProbe() {}
 
   static String describe(SparkSession s) {
-    List<String> rows = Results.canonical(s.sql("select * from sc_squares order by id").collectAsList());
+    List<String> rows =
+        Results.canonical(s.sql("select * from sc_squares order by id").collectAsList());
     return rows + " / shuffle.partitions=" + s.conf().get("spark.sql.shuffle.partitions");
   }
 
@@ -54,8 +55,12 @@ final class SessionProbe {
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new AssertionError("the probe JVM failed:\n" + output);
     }
-    return output.lines().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length()))
-        .reduce((first, last) -> last).orElseThrow(() -> new AssertionError("the probe printed nothing:\n" + output));
+    return output
+        .lines()
+        .filter(l -> l.startsWith(MARK))
+        .map(l -> l.substring(MARK.length()))
+        .reduce((first, last) -> last)
+        .orElseThrow(() -> new AssertionError("the probe printed nothing:\n" + output));
   }
 
   public static void main(String[] args) throws IOException {

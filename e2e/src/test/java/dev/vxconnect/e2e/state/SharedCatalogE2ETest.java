@@ -3,13 +3,13 @@ package dev.vxconnect.e2e.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.testkit.FreePort;
-import dev.vxconnect.testkit.ServerCluster;
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.e2e.support.Warehouse;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.PostgresServer;
+import dev.vxconnect.testkit.ServerCluster;
+import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,14 +50,17 @@ import org.junit.jupiter.api.Timeout;
 class SharedCatalogE2ETest extends E2ETestBase {
 
   static final String PASSWORD = "state-" + UUID.randomUUID();
+
   /** The test's own databases: other tests' tables (in the oracle's shared catalog) are elsewhere. */
   private static final List<String> DATABASES = List.of("sc_db", "sc_more", "cc_db");
+
   private static final int THREADS = 3;
   private static final int TABLES_PER_THREAD = 50;
   private static final int SHARED_NAMES = 10;
 
   private PostgresServer postgres;
   private ServerCluster cluster;
+
   /** Sessions on instance 0, 1 and 2 (three sessions of the classic Spark in the oracle run). */
   private final List<SparkSession> on = new ArrayList<>();
 
@@ -75,13 +78,19 @@ class SharedCatalogE2ETest extends E2ETestBase {
     }
     Path target = ServerProcess.home().resolve("e2e/target");
     String run = UUID.randomUUID().toString().substring(0, 8);
-    postgres = PostgresServer.start(target.resolve("postgres-shared-catalog-" + run), FreePort.find(), PASSWORD);
+    postgres =
+        PostgresServer.start(
+            target.resolve("postgres-shared-catalog-" + run), FreePort.find(), PASSWORD);
     postgres.createDatabase("vxconnect");
-    cluster = ServerCluster.start("shared-catalog", 3, List.of(
-            "vxconnect.state.jdbc.url=" + postgres.jdbcUrl("vxconnect"),
-            "vxconnect.state.jdbc.user=" + PostgresServer.USER,
-            "spark.sql.warehouse.dir=" + target.resolve("shared-catalog-warehouse-" + run)),
-        Map.of("VXCONNECT_STATE_JDBC_PASSWORD", PASSWORD));
+    cluster =
+        ServerCluster.start(
+            "shared-catalog",
+            3,
+            List.of(
+                "vxconnect.state.jdbc.url=" + postgres.jdbcUrl("vxconnect"),
+                "vxconnect.state.jdbc.user=" + PostgresServer.USER,
+                "spark.sql.warehouse.dir=" + target.resolve("shared-catalog-warehouse-" + run)),
+            Map.of("VXCONNECT_STATE_JDBC_PASSWORD", PASSWORD));
     for (ServerProcess server : cluster.servers()) {
       on.add(Sessions.connect(server.url()));
     }
@@ -109,16 +118,22 @@ class SharedCatalogE2ETest extends E2ETestBase {
     SparkSession b = on.get(1);
     SparkSession c = on.get(2);
     a.sql("create database sc_db");
-    a.range(1000).selectExpr("id", "id % 7 as k", "cast(id * 3 as string) as s").write().saveAsTable("sc_db.saved");
-    a.sql("create table sc_db.ctas as select id, concat('v', cast(id as string)) as s from range(40)");
+    a.range(1000)
+        .selectExpr("id", "id % 7 as k", "cast(id * 3 as string) as s")
+        .write()
+        .saveAsTable("sc_db.saved");
+    a.sql(
+        "create table sc_db.ctas as select id, concat('v', cast(id as string)) as s from range(40)");
     a.sql("create database sc_more");
     a.sql("create table sc_more.items (x int, label string)");
     a.sql("insert into sc_more.items values (1, 'one'), (2, 'two'), (3, null)");
-    a.sql("create view sc_db.totals as select k, count(*) as n, sum(id) as total from sc_db.saved group by k");
+    a.sql(
+        "create view sc_db.totals as select k, count(*) as n, sum(id) as total from sc_db.saved group by k");
     if (!isOracle()) {
       // A permanent function of the Hive catalog; the oracle (no Hive) computes what it must give
       // with Spark's own upper().
-      a.sql("create function sc_db.sc_upper as 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
+      a.sql(
+          "create function sc_db.sc_upper as 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
     }
     String upper = isOracle() ? "upper" : "sc_db.sc_upper";
 
@@ -153,27 +168,31 @@ class SharedCatalogE2ETest extends E2ETestBase {
       for (int t = 0; t < THREADS; t++) {
         int thread = t;
         SparkSession s = on.get(t);
-        done.add(threads.submit(() -> {
-          // Each instance: tables of its own, made and (every other one) dropped again...
-          for (int j = 0; j < TABLES_PER_THREAD; j++) {
-            String name = "cc_db.t" + thread + "_" + j;
-            s.sql("create table " + name + " (x int)");
-            if (j % 2 == 1) {
-              s.sql("drop table " + name);
-            }
-          }
-          // ...then all at once on the same names: each made once, then half of them dropped; the
-          // others' attempts fail, with the errors a single Spark gives for them.
-          phase.await();
-          for (int k = 0; k < SHARED_NAMES; k++) {
-            attempt(s, "create table cc_db.shared_" + k + " (x int)", sharedCreated, errors);
-          }
-          phase.await();
-          for (int k = 0; k < SHARED_NAMES / 2; k++) {
-            attempt(s, "drop table cc_db.shared_" + k, sharedDropped, errors);
-          }
-          return null;
-        }));
+        done.add(
+            threads.submit(
+                () -> {
+                  // Each instance: tables of its own, made and (every other one) dropped again...
+                  for (int j = 0; j < TABLES_PER_THREAD; j++) {
+                    String name = "cc_db.t" + thread + "_" + j;
+                    s.sql("create table " + name + " (x int)");
+                    if (j % 2 == 1) {
+                      s.sql("drop table " + name);
+                    }
+                  }
+                  // ...then all at once on the same names: each made once, then half of them
+                  // dropped; the
+                  // others' attempts fail, with the errors a single Spark gives for them.
+                  phase.await();
+                  for (int k = 0; k < SHARED_NAMES; k++) {
+                    attempt(
+                        s, "create table cc_db.shared_" + k + " (x int)", sharedCreated, errors);
+                  }
+                  phase.await();
+                  for (int k = 0; k < SHARED_NAMES / 2; k++) {
+                    attempt(s, "drop table cc_db.shared_" + k, sharedDropped, errors);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -185,23 +204,29 @@ class SharedCatalogE2ETest extends E2ETestBase {
     // the table and both succeed (a single classic Spark does it too), so drops are counted at
     // least once; what is left is checked below.
     assertThat(sharedCreated).as("shared names made").hasValue(SHARED_NAMES);
-    assertThat(sharedDropped).as("shared names dropped").hasValueGreaterThanOrEqualTo(SHARED_NAMES / 2);
+    assertThat(sharedDropped)
+        .as("shared names dropped")
+        .hasValueGreaterThanOrEqualTo(SHARED_NAMES / 2);
     int attempts = THREADS * SHARED_NAMES + THREADS * SHARED_NAMES / 2;
-    assertThat(errors).as("the errors of the losing attempts")
+    assertThat(errors)
+        .as("the errors of the losing attempts")
         .hasSize(attempts - sharedCreated.get() - sharedDropped.get())
-        .allMatch(e -> e.equals("TABLE_OR_VIEW_ALREADY_EXISTS") || e.equals("TABLE_OR_VIEW_NOT_FOUND"));
+        .allMatch(
+            e -> e.equals("TABLE_OR_VIEW_ALREADY_EXISTS") || e.equals("TABLE_OR_VIEW_NOT_FOUND"));
     for (SparkSession s : on) {
       checkValueOn(s, session -> names(session, "cc_db"));
     }
   }
 
-  private static void attempt(SparkSession s, String ddl, AtomicInteger succeeded, List<String> errors) {
+  private static void attempt(
+      SparkSession s, String ddl, AtomicInteger succeeded, List<String> errors) {
     try {
       s.sql(ddl);
       succeeded.incrementAndGet();
     } catch (Exception e) {
       // Not only RuntimeException: AnalysisException is a checked exception that Scala code throws.
-      errors.add(e instanceof SparkThrowable error ? String.valueOf(error.getCondition()) : e.toString());
+      errors.add(
+          e instanceof SparkThrowable error ? String.valueOf(error.getCondition()) : e.toString());
     }
   }
 
@@ -209,18 +234,22 @@ class SharedCatalogE2ETest extends E2ETestBase {
   @Order(3)
   void everythingSurvivesTheKillOfEveryInstance() throws Exception {
     String sessionId = UUID.randomUUID().toString();
-    SparkSession client = isOracle() ? Sessions.open() : Sessions.connect(cluster.url() + "/;session_id=" + sessionId);
+    SparkSession client =
+        isOracle()
+            ? Sessions.open()
+            : Sessions.connect(cluster.url() + "/;session_id=" + sessionId);
     try {
       client.conf().set("spark.sql.shuffle.partitions", "7");
       client.sql("create temp view sc_squares as select id, id * id as sq from range(25)");
-      Consumer<SparkSession> reads = s -> {
-        checkOn(s, x -> x.sql("select * from sc_squares where id > 3"));
-        checkValueOn(s, x -> x.conf().get("spark.sql.shuffle.partitions"));
-        checkOn(s, x -> x.table("sc_db.saved").groupBy("k").count());
-        checkOn(s, x -> x.table("sc_more.items"));
-        checkValueOn(s, x -> names(x, "sc_db"));
-        checkValueOn(s, x -> names(x, "cc_db").size());
-      };
+      Consumer<SparkSession> reads =
+          s -> {
+            checkOn(s, x -> x.sql("select * from sc_squares where id > 3"));
+            checkValueOn(s, x -> x.conf().get("spark.sql.shuffle.partitions"));
+            checkOn(s, x -> x.table("sc_db.saved").groupBy("k").count());
+            checkOn(s, x -> x.table("sc_more.items"));
+            checkValueOn(s, x -> names(x, "sc_db"));
+            checkValueOn(s, x -> names(x, "cc_db").size());
+          };
       reads.accept(client);
       if (!isOracle()) {
         killEveryInstanceAndStartThemAgain();
@@ -229,13 +258,17 @@ class SharedCatalogE2ETest extends E2ETestBase {
       // a rebuilt session with another one would fail it with SESSION_CHANGED).
       reads.accept(client);
       if (!isOracle()) {
-        assertThat(String.join("\n", logs())).contains("Session " + sessionId + " of user")
+        assertThat(String.join("\n", logs()))
+            .contains("Session " + sessionId + " of user")
             .containsPattern("Session " + sessionId + " of user \\S+ rebuilt");
       }
       // A client of its own (another JVM, as another program of the user would be) that names the
       // session id gets the same session.
-      checkValue(s -> isOracle() ? SessionProbe.describe(client) : SessionProbe.inAnotherJvm(
-          cluster.url() + "/;session_id=" + sessionId));
+      checkValue(
+          s ->
+              isOracle()
+                  ? SessionProbe.describe(client)
+                  : SessionProbe.inAnotherJvm(cluster.url() + "/;session_id=" + sessionId));
     } finally {
       if (!isOracle()) {
         client.close();

@@ -29,14 +29,27 @@ class StreamingE2ETest extends E2ETestBase {
       Thread.sleep(200);
     }
     boolean exists = s.catalog().tableExists(table);
-    throw new AssertionError("no rows reached " + table + " within 60 s (table exists: " + exists
-        + (exists ? ", rows: " + s.table(table).count() : "") + ")");
+    throw new AssertionError(
+        "no rows reached "
+            + table
+            + " within 60 s (table exists: "
+            + exists
+            + (exists ? ", rows: " + s.table(table).count() : "")
+            + ")");
   }
 
   @Test
   void rateSourceIntoMemorySink() throws Exception {
-    StreamingQuery query = spark.readStream().format("rate").option("rowsPerSecond", "50").load()
-        .writeStream().format("memory").queryName("rates").start();
+    StreamingQuery query =
+        spark
+            .readStream()
+            .format("rate")
+            .option("rowsPerSecond", "50")
+            .load()
+            .writeStream()
+            .format("memory")
+            .queryName("rates")
+            .start();
     checkValue(s -> query.isActive());
     checkValue(s -> query.name());
     checkValue(s -> s.streams().active().length);
@@ -45,7 +58,9 @@ class StreamingE2ETest extends E2ETestBase {
     assertThat(query.lastProgress()).as("a progress report after the first batches").isNotNull();
     checkValue(s -> query.lastProgress().name());
     check(s -> s.sql("select min(value) as first, count(*) > 0 as some_rows from rates"));
-    check(s -> s.table("rates").selectExpr("typeof(timestamp) as t", "typeof(value) as v").distinct());
+    check(
+        s ->
+            s.table("rates").selectExpr("typeof(timestamp) as t", "typeof(value) as v").distinct());
     assertThat(query.status().message()).as("the running query's status").isNotEmpty();
     query.stop();
     checkValue(s -> query.isActive());
@@ -59,8 +74,15 @@ class StreamingE2ETest extends E2ETestBase {
       spark.addArtifact(TestJars.of("foreach-batch", BatchToTable.class).toString());
     }
     String table = "fb_" + UUID.randomUUID().toString().replace('-', '_');
-    StreamingQuery query = spark.readStream().format("rate").option("rowsPerSecond", "50").load()
-        .writeStream().foreachBatch(new BatchToTable(table)).start();
+    StreamingQuery query =
+        spark
+            .readStream()
+            .format("rate")
+            .option("rowsPerSecond", "50")
+            .load()
+            .writeStream()
+            .foreachBatch(new BatchToTable(table))
+            .start();
     awaitRows(spark, table);
     query.stop();
     spark.catalog().refreshTable(table);

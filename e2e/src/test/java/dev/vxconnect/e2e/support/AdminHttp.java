@@ -19,7 +19,8 @@ public final class AdminHttp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
 
   public AdminHttp(int port) {
@@ -28,9 +29,13 @@ public final class AdminHttp {
 
   /** The body of {@code path} (e.g. "/metrics"), which must answer 200. */
   public String get(String path) throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(base + path).isEqualTo(200);
     return response.body();
   }
@@ -60,8 +65,15 @@ public final class AdminHttp {
       Thread.sleep(100);
       listing = json(path);
     }
-    throw new AssertionError("no " + state + " operation of session " + sessionId + " in " + path
-        + " within 30 s:\n" + listing.toPrettyString());
+    throw new AssertionError(
+        "no "
+            + state
+            + " operation of session "
+            + sessionId
+            + " in "
+            + path
+            + " within 30 s:\n"
+            + listing.toPrettyString());
   }
 
   /** The value of one sample (name with its labels) in a Prometheus text exposition, if present. */

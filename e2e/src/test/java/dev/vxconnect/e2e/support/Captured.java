@@ -15,10 +15,12 @@ public final class Captured {
   public static String stdout(Runnable action) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      scala.Console.withOut(out, () -> {
-        action.run();
-        return null;
-      });
+      scala.Console.withOut(
+          out,
+          () -> {
+            action.run();
+            return null;
+          });
     }
     return bytes.toString(StandardCharsets.UTF_8);
   }

@@ -21,13 +21,16 @@ public final class ClassArchiveDuringOracle implements LauncherSessionListener {
     if (Mode.current() != Mode.ORACLE) {
       return;
     }
-    archiving = new Thread(() -> {
-      try {
-        ServerProcess.prepareClassArchive();
-      } catch (IOException | RuntimeException e) {
-        System.err.println("e2e: no class archive made during the oracle run: " + e);
-      }
-    }, "class-archive");
+    archiving =
+        new Thread(
+            () -> {
+              try {
+                ServerProcess.prepareClassArchive();
+              } catch (IOException | RuntimeException e) {
+                System.err.println("e2e: no class archive made during the oracle run: " + e);
+              }
+            },
+            "class-archive");
     archiving.setDaemon(true);
     archiving.start();
   }

@@ -38,7 +38,8 @@ final class ClientSessions {
   }
 
   /** As {@link #connectRetryingClosedChannels(String)}, with this interceptor instead of coverage's. */
-  static SparkSession connectRetryingClosedChannels(String url, org.sparkproject.io.grpc.ClientInterceptor interceptor) {
+  static SparkSession connectRetryingClosedChannels(
+      String url, org.sparkproject.io.grpc.ClientInterceptor interceptor) {
     return BreakingNetworkClient.connect(url, interceptor);
   }
 }

@@ -3,11 +3,11 @@ package dev.vxconnect.e2e.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,17 +28,23 @@ public abstract class E2ETestBase {
 
   /** The session of this run: classic (oracle run) or the official client on vxconnect. */
   protected SparkSession spark;
+
   private String scenario;
   private int checks;
 
   @BeforeEach
   void openSession(TestInfo test) {
-    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+    CurrentScenario.set(
+        test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
     spark = Sessions.open(serverSettings());
     String display = test.getDisplayName().replaceAll("[^A-Za-z0-9_.=-]+", "_");
-    scenario = test.getTestClass().orElseThrow().getSimpleName() + "/"
-        + test.getTestMethod().orElseThrow().getName()
-        + (display.startsWith(test.getTestMethod().orElseThrow().getName()) ? "" : "-" + display);
+    scenario =
+        test.getTestClass().orElseThrow().getSimpleName()
+            + "/"
+            + test.getTestMethod().orElseThrow().getName()
+            + (display.startsWith(test.getTestMethod().orElseThrow().getName())
+                ? ""
+                : "-" + display);
     checks = 0;
   }
 
@@ -106,14 +112,18 @@ public abstract class E2ETestBase {
   /** The same error: condition, SQL state, and an exception class the oracle's is or extends. */
   protected void checkError(Function<SparkSession, ?> program) {
     String id = nextCheckId();
-    Throwable failure = catchThrowable(() -> {
-      Object result = program.apply(spark);
-      if (result instanceof Dataset<?> ds) {
-        ds.collect();
-      }
-    });
+    Throwable failure =
+        catchThrowable(
+            () -> {
+              Object result = program.apply(spark);
+              if (result instanceof Dataset<?> ds) {
+                ds.collect();
+              }
+            });
     assertThat(failure).as(id + " fails").isNotNull();
-    assertThat(failure).as(id + ": a SparkThrowable, not " + failure).isInstanceOf(SparkThrowable.class);
+    assertThat(failure)
+        .as(id + ": a SparkThrowable, not " + failure)
+        .isInstanceOf(SparkThrowable.class);
     SparkThrowable error = (SparkThrowable) failure;
     if (isOracle()) {
       List<String> classes = new ArrayList<>();
@@ -123,9 +133,15 @@ public abstract class E2ETestBase {
       Expected.error(error.getCondition(), error.getSqlState(), classes).write(id);
     } else {
       Expected expected = Expected.read(id);
-      assertThat(error.getCondition()).as(id + " condition of " + failure).isEqualTo(expected.errorCondition());
-      assertThat(error.getSqlState()).as(id + " SQL state of " + failure).isEqualTo(expected.errorSqlState());
-      assertThat(expected.errorClasses()).as(id + " exception class").contains(failure.getClass().getName());
+      assertThat(error.getCondition())
+          .as(id + " condition of " + failure)
+          .isEqualTo(expected.errorCondition());
+      assertThat(error.getSqlState())
+          .as(id + " SQL state of " + failure)
+          .isEqualTo(expected.errorSqlState());
+      assertThat(expected.errorClasses())
+          .as(id + " exception class")
+          .contains(failure.getClass().getName());
     }
   }
 
@@ -140,21 +156,25 @@ public abstract class E2ETestBase {
 
   /** As {@link #checkCondition(Function)}, on another session of the test. */
   protected void checkConditionOn(SparkSession session, Function<SparkSession, ?> program) {
-    checkValueOn(session, s -> {
-      try {
-        Object result = program.apply(s);
-        if (result instanceof Dataset<?> ds) {
-          ds.collect();
-        }
-      } catch (Exception e) {
-        // Not only RuntimeException: SparkException is a checked exception that Scala code throws.
-        if (e instanceof SparkThrowable error) {
-          return List.of(String.valueOf(error.getCondition()), String.valueOf(error.getSqlState()));
-        }
-        throw new AssertionError("not a SparkThrowable: " + e, e);
-      }
-      throw new AssertionError("expected a failure");
-    });
+    checkValueOn(
+        session,
+        s -> {
+          try {
+            Object result = program.apply(s);
+            if (result instanceof Dataset<?> ds) {
+              ds.collect();
+            }
+          } catch (Exception e) {
+            // Not only RuntimeException: SparkException is a checked exception that Scala code
+            // throws.
+            if (e instanceof SparkThrowable error) {
+              return List.of(
+                  String.valueOf(error.getCondition()), String.valueOf(error.getSqlState()));
+            }
+            throw new AssertionError("not a SparkThrowable: " + e, e);
+          }
+          throw new AssertionError("expected a failure");
+        });
   }
 
   /**
@@ -180,9 +200,10 @@ public abstract class E2ETestBase {
       for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
         classes.add(c.getName());
       }
-      actual = failure instanceof SparkThrowable error
-          ? Expected.error(error.getCondition(), error.getSqlState(), classes)
-          : Expected.error(null, null, classes);
+      actual =
+          failure instanceof SparkThrowable error
+              ? Expected.error(error.getCondition(), error.getSqlState(), classes)
+              : Expected.error(null, null, classes);
       if (!isOracle() && !(failure instanceof SparkThrowable)) {
         return id + ": not a SparkThrowable: " + failure;
       }
@@ -196,10 +217,13 @@ public abstract class E2ETestBase {
       return id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
     }
     if (expected.kind().equals("error")) {
-      boolean same = java.util.Objects.equals(expected.errorCondition(), actual.errorCondition())
-          && java.util.Objects.equals(expected.errorSqlState(), actual.errorSqlState())
-          && expected.errorClasses().contains(actual.errorClasses().get(0));
-      return same ? null : id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
+      boolean same =
+          java.util.Objects.equals(expected.errorCondition(), actual.errorCondition())
+              && java.util.Objects.equals(expected.errorSqlState(), actual.errorSqlState())
+              && expected.errorClasses().contains(actual.errorClasses().get(0));
+      return same
+          ? null
+          : id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
     }
     if (!expected.schema().equals(actual.schema())) {
       return id + ": schema " + actual.schema() + ", the oracle's " + expected.schema();
@@ -209,8 +233,15 @@ public abstract class E2ETestBase {
       actual.rows().forEach(missing::remove);
       List<String> extra = new ArrayList<>(actual.rows());
       expected.rows().forEach(extra::remove);
-      return id + ": rows differ (" + actual.rows().size() + " rows, the oracle's " + expected.rows().size()
-          + "); missing " + head(missing) + "; unexpected " + head(extra)
+      return id
+          + ": rows differ ("
+          + actual.rows().size()
+          + " rows, the oracle's "
+          + expected.rows().size()
+          + "); missing "
+          + head(missing)
+          + "; unexpected "
+          + head(extra)
           + (missing.isEmpty() && extra.isEmpty() ? "; same rows in another order" : "");
     }
     return null;
@@ -218,7 +249,13 @@ public abstract class E2ETestBase {
 
   private static String summary(Expected e) {
     return e.kind().equals("error")
-        ? "error " + e.errorCondition() + " (" + e.errorSqlState() + ", " + e.errorClasses().get(0) + ")"
+        ? "error "
+            + e.errorCondition()
+            + " ("
+            + e.errorSqlState()
+            + ", "
+            + e.errorClasses().get(0)
+            + ")"
         : e.rows().size() + " rows";
   }
 
@@ -230,7 +267,8 @@ public abstract class E2ETestBase {
     checkResult(spark, program, ordered);
   }
 
-  private void checkResult(SparkSession session, Function<SparkSession, Dataset<Row>> program, boolean ordered) {
+  private void checkResult(
+      SparkSession session, Function<SparkSession, Dataset<Row>> program, boolean ordered) {
     String id = nextCheckId();
     Dataset<Row> result = program.apply(session);
     String schema = result.schema().json();

@@ -1,7 +1,7 @@
 package dev.vxconnect.e2e.support;
 
-import dev.vxconnect.testkit.ServerProcess;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,8 +54,12 @@ public record Expected(
   static Expected read(String checkId) {
     Path file = file(checkId);
     if (!Files.exists(file)) {
-      throw new AssertionError("The oracle run recorded nothing for " + checkId
-          + " (" + file + "): run the e2e module's oracle execution first (mvn verify does)");
+      throw new AssertionError(
+          "The oracle run recorded nothing for "
+              + checkId
+              + " ("
+              + file
+              + "): run the e2e module's oracle execution first (mvn verify does)");
     }
     try {
       return JSON.readValue(file.toFile(), Expected.class);

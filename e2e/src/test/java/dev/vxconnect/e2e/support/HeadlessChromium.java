@@ -31,21 +31,33 @@ public final class HeadlessChromium {
 
   /** The serialized DOM of {@code url} after chromium loaded it. */
   public static String dumpDom(String url) throws IOException, InterruptedException {
-    Path binary = binary().orElseThrow(() -> new IllegalStateException("chromium is not installed"));
+    Path binary =
+        binary().orElseThrow(() -> new IllegalStateException("chromium is not installed"));
     Path profile = Files.createTempDirectory("vxconnect-chromium");
     Path dom = profile.resolve("dom.html");
-    // No sandbox: it needs user namespaces that containers (and root) often lack; the page is ours, on loopback.
-    Process chromium = new ProcessBuilder(List.of(binary.toString(), "--headless", "--no-sandbox",
-            "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.resolve("profile"), "--dump-dom", url))
-        .redirectOutput(dom.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    // No sandbox: it needs user namespaces that containers (and root) often lack; the page is ours,
+    // on loopback.
+    Process chromium =
+        new ProcessBuilder(
+                List.of(
+                    binary.toString(),
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--user-data-dir=" + profile.resolve("profile"),
+                    "--dump-dom",
+                    url))
+            .redirectOutput(dom.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       if (!chromium.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         throw new AssertionError("chromium did not exit within " + TIMEOUT_SECONDS + " s");
       }
       if (chromium.exitValue() != 0) {
-        throw new AssertionError("chromium exited with " + chromium.exitValue() + " loading " + url);
+        throw new AssertionError(
+            "chromium exited with " + chromium.exitValue() + " loading " + url);
       }
       return Files.readString(dom, StandardCharsets.UTF_8);
     } finally {

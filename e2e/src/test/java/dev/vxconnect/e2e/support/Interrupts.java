@@ -15,7 +15,8 @@ public final class Interrupts {
    * Calls {@code interrupt} (e.g. {@code spark::interruptAll}) until it interrupts something: the
    * background query may not have reached the server yet. Returns the interrupted operation ids.
    */
-  public static List<String> whenRunning(Supplier<Seq<String>> interrupt) throws InterruptedException {
+  public static List<String> whenRunning(Supplier<Seq<String>> interrupt)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       List<String> ids = CollectionConverters.asJava(interrupt.get());

@@ -24,16 +24,19 @@ public final class JvmHeap {
     String histogram = jcmd(pid, "GC.class_histogram");
     Matcher m = TOTAL.matcher(histogram);
     if (!m.find()) {
-      throw new IOException("no total in jcmd GC.class_histogram output: "
-          + histogram.substring(Math.max(0, histogram.length() - 500)));
+      throw new IOException(
+          "no total in jcmd GC.class_histogram output: "
+              + histogram.substring(Math.max(0, histogram.length() - 500)));
     }
     return Long.parseLong(m.group(1));
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("jcmd " + command + " failed: " + out);

@@ -23,9 +23,12 @@ public final class RawGrpc implements AutoCloseable {
   private final ManagedChannel channel;
 
   public RawGrpc(int port) {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-        .intercept(new CoverageInterceptor())
-        .maxInboundMessageSize(128 * 1024 * 1024).build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port)
+            .usePlaintext()
+            .intercept(new CoverageInterceptor())
+            .maxInboundMessageSize(128 * 1024 * 1024)
+            .build();
   }
 
   public SparkConnectServiceGrpc.SparkConnectServiceBlockingStub stub() {
@@ -34,7 +37,8 @@ public final class RawGrpc implements AutoCloseable {
 
   /** A stub whose calls may take up to {@code deadlineMillis} (long results). */
   public SparkConnectServiceGrpc.SparkConnectServiceBlockingStub channelStub(long deadlineMillis) {
-    return SparkConnectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    return SparkConnectServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
   }
 
   public ManagedChannel channel() {
@@ -62,13 +66,14 @@ public final class RawGrpc implements AutoCloseable {
     return status.getDetailsList().stream()
         .filter(any -> any.is(ErrorInfo.class))
         .findFirst()
-        .map(any -> {
-          try {
-            return any.unpack(ErrorInfo.class);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        .map(
+            any -> {
+              try {
+                return any.unpack(ErrorInfo.class);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   /** The back-off the server suggested with the failure (google.rpc.RetryInfo), if any. */
@@ -80,14 +85,16 @@ public final class RawGrpc implements AutoCloseable {
     return status.getDetailsList().stream()
         .filter(any -> any.is(org.sparkproject.com.google.rpc.RetryInfo.class))
         .findFirst()
-        .map(any -> {
-          try {
-            var delay = any.unpack(org.sparkproject.com.google.rpc.RetryInfo.class).getRetryDelay();
-            return java.time.Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        .map(
+            any -> {
+              try {
+                var delay =
+                    any.unpack(org.sparkproject.com.google.rpc.RetryInfo.class).getRetryDelay();
+                return java.time.Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   @Override

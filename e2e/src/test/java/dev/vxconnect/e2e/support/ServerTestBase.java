@@ -1,7 +1,7 @@
 package dev.vxconnect.e2e.support;
 
-import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
+import dev.vxconnect.testkit.ServerProcess;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +20,8 @@ public abstract class ServerTestBase {
 
   @BeforeEach
   void openSession(TestInfo test) {
-    CurrentScenario.set(test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
+    CurrentScenario.set(
+        test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
     spark = Sessions.connect(server().url());
   }
 

@@ -18,6 +18,7 @@ public final class Sessions {
 
   private static SparkSession classic;
   private static ServerProcess server;
+
   /** Servers of classes that need settings of their own, by name; each class stops its own. */
   private static final Map<String, ServerProcess> OWN_SERVERS = new HashMap<>();
 
@@ -69,7 +70,9 @@ public final class Sessions {
    * hang its JVM (JUnit's {@code @Timeout} does not cover {@code @AfterEach}).
    */
   public static void close(SparkSession session) {
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(CLOSE_DEADLINE, session::close,
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        CLOSE_DEADLINE,
+        session::close,
         "closing the session (ReleaseSession) got no answer within " + CLOSE_DEADLINE);
   }
 
@@ -109,14 +112,16 @@ public final class Sessions {
 
   private static synchronized SparkSession classicSession() {
     if (classic == null) {
-      classic = SparkSession.builder()
-          .master("local[2]")
-          .appName("vxconnect-oracle")
-          .config("spark.api.mode", "classic")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.warehouse.dir",
-              ServerProcess.home().resolve("e2e/target/oracle-warehouse").toString())
-          .getOrCreate();
+      classic =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("vxconnect-oracle")
+              .config("spark.api.mode", "classic")
+              .config("spark.ui.enabled", "false")
+              .config(
+                  "spark.sql.warehouse.dir",
+                  ServerProcess.home().resolve("e2e/target/oracle-warehouse").toString())
+              .getOrCreate();
     }
     return classic.newSession();
   }

@@ -27,10 +27,11 @@ public final class Sneaky {
   }
 
   public static void run(Action action) {
-    call(() -> {
-      action.run();
-      return null;
-    });
+    call(
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   @SuppressWarnings("unchecked")

@@ -29,7 +29,8 @@ public final class TestJars {
   public static Path ofClassNames(String name, String... classNames) throws IOException {
     Path dir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/test-jars"));
     Path jar = dir.resolve(name + ".jar");
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file)) {
       for (String className : classNames) {
         String entry = className.replace('.', '/') + ".class";
         out.putNextEntry(new JarEntry(entry));

@@ -10,7 +10,10 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void booleansAndIntegers() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (true, cast(127 as tinyint), cast(32767 as smallint), 2147483647, 9223372036854775807L),
           (false, cast(-128 as tinyint), cast(-32768 as smallint), -2147483648, -9223372036854775808L),
@@ -21,7 +24,10 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void floatingPointSpecials() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (cast(1.5 as float), 2.25d),
           (cast('NaN' as float), cast('NaN' as double)),
@@ -37,7 +43,10 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void decimalsOfSeveralPrecisions() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select cast(1.5 as decimal(2,1)) as d21, cast(-99999.99999 as decimal(10,5)) as d105,
                cast(123456789012345678 as decimal(18,0)) as d180,
                cast('12345678901234567890.123456789012345678' as decimal(38,18)) as d3818,
@@ -45,28 +54,44 @@ class DataTypesE2ETest extends E2ETestBase {
                cast('99999999999999999999999999999999999999' as decimal(38,0)) as d380,
                cast(0 as decimal(38,38)) as d3838, cast(null as decimal(20,4)) as nul,
                cast(7 as decimal(9,3)) / cast(3 as decimal(9,3)) as quotient"""));
-    check(s -> s.range(1, 50).selectExpr("cast(id as decimal(38,18)) / 7 as q", "cast(id * 1000003 as decimal(19,2)) as m"));
+    check(
+        s ->
+            s.range(1, 50)
+                .selectExpr(
+                    "cast(id as decimal(38,18)) / 7 as q",
+                    "cast(id * 1000003 as decimal(19,2)) as m"));
   }
 
   @Test
   void unicodeStrings() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                    """
         select * from values
           ('ascii'), (''), ('é è ê ë'), ('中文字符'), ('日本語'), ('한국어'), ('العربية'), ('עברית'),
           ('😀🎉🚀 surrogate pairs'), ('tab\\tnewline\\nquote"'), ('null\\u0000char'), (null)
-          as t(s)""").selectExpr("s", "length(s) as chars", "octet_length(s) as bytes"));
+          as t(s)""")
+                .selectExpr("s", "length(s) as chars", "octet_length(s) as bytes"));
   }
 
   @Test
   void binary() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                    """
         select * from values (X'00FF7F80'), (X''), (null), (cast('text' as binary)) as t(b)
-        """).selectExpr("b", "length(b) as n", "hex(b) as h"));
+        """)
+                .selectExpr("b", "length(b) as n", "hex(b) as h"));
   }
 
   @Test
   void datesAndTimestamps() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (date'2024-02-29', timestamp'2024-02-29 12:34:56.789012', timestamp_ntz'2024-02-29 12:34:56.789012'),
           (date'1970-01-01', timestamp'1970-01-01 00:00:00', timestamp_ntz'1970-01-01 00:00:00'),
@@ -80,13 +105,15 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void timestampsInSessionTimeZones() {
-    check(s -> {
-      s.conf().set("spark.sql.session.timeZone", "America/Los_Angeles");
-      return s.sql("""
+    check(
+        s -> {
+          s.conf().set("spark.sql.session.timeZone", "America/Los_Angeles");
+          return s.sql(
+              """
           select timestamp'2024-03-10 01:30:00' as before_dst, timestamp'2024-03-10 03:30:00' as after_dst,
                  cast(timestamp'2024-03-10 03:30:00' as string) as rendered, hour(timestamp'2024-07-01 12:00:00') as h,
                  timestamp_ntz'2024-03-10 02:30:00' as ntz_in_gap""");
-    });
+        });
   }
 
   /**
@@ -96,7 +123,10 @@ class DataTypesE2ETest extends E2ETestBase {
    */
   @Test
   void dayTimeAndYearMonthIntervals() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (interval '1 02:03:04.567891' day to second, interval '10-11' year to month),
           (interval '-3' day, interval '-1' year),
@@ -104,7 +134,10 @@ class DataTypesE2ETest extends E2ETestBase {
           (interval '106751 23:47:16.854775' day to second, interval '178956970-7' year to month),
           (null, null)
           as t(dt, ym)"""));
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select interval '5' hour as h, interval '30' minute as m, interval '15' second as sec,
                interval '2' day as d, interval '3' month as mo,
                timestamp'2024-01-31 00:00:00' - timestamp'2024-01-01 12:00:00' as diff,
@@ -113,7 +146,10 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void nestedArrays() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (array(1, null, 3), array(array('a', null), array(), null), array(array(array(1.5d)))),
           (array(), array(), array()),
@@ -124,19 +160,28 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void maps() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select * from values
           (map('a', 1, 'b', null), map(1, array('x', 'y')), map('k', map('inner', true))),
           (map(), map(), map()),
           (null, null, null),
           (map('z', 26), map(2, array()), map('k', null))
           as t(simple, arr_values, nested)"""));
-    check(s -> s.sql("select map(array(1, 2), 'array key', array(3), 'other') as array_keys, map(date'2024-01-01', 1) as date_keys"));
+    check(
+        s ->
+            s.sql(
+                "select map(array(1, 2), 'array key', array(3), 'other') as array_keys, map(date'2024-01-01', 1) as date_keys"));
   }
 
   @Test
   void nestedStructs() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select named_struct('id', 1, 'name', 'x',
                  'address', named_struct('city', 'Paris', 'geo', named_struct('lat', 48.85d, 'lon', 2.35d)),
                  'tags', array(named_struct('k', 'a', 'v', 1), named_struct('k', 'b', 'v', null)),
@@ -152,7 +197,10 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void nullsOfEveryType() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select cast(null as boolean) as b, cast(null as tinyint) as y, cast(null as smallint) as sh,
                cast(null as int) as i, cast(null as bigint) as l, cast(null as float) as f,
                cast(null as double) as d, cast(null as decimal(38,18)) as dec, cast(null as string) as s,
@@ -165,12 +213,18 @@ class DataTypesE2ETest extends E2ETestBase {
 
   @Test
   void charVarcharAndVoid() {
-    check(s -> s.sql("select cast('ab' as char(5)) as c, cast('abc' as varchar(10)) as v, null as n, typeof(null) as t"));
+    check(
+        s ->
+            s.sql(
+                "select cast('ab' as char(5)) as c, cast('abc' as varchar(10)) as v, null as n, typeof(null) as t"));
   }
 
   @Test
   void variantType() {
-    check(s -> s.sql("""
+    check(
+        s ->
+            s.sql(
+                """
         select parse_json('{"a": 1, "b": [true, null, "x"], "c": {"d": 1.5}}') as v,
                variant_get(parse_json('{"a": 1}'), '$.a', 'int') as a,
                to_json(parse_json('[1, 2, {"k": "v"}]')) as round_trip"""));

@@ -26,21 +26,27 @@ class JavaUdfE2ETest extends E2ETestBase {
 
   @Test
   void registeredUdfInSql() {
-    check(s -> s.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType),
+    check(
+        s -> s.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType),
         s -> s.sql("select id, times_two(id) as doubled from range(10)"));
   }
 
   @Test
   void inlineUdfInDataFrame() {
-    check(s -> {
-      UserDefinedFunction greet = udf(new Udfs.Greeting(), DataTypes.StringType);
-      return s.range(3).select(col("id"), greet.apply(col("id").cast("string"), lit(2)).as("g"));
-    });
+    check(
+        s -> {
+          UserDefinedFunction greet = udf(new Udfs.Greeting(), DataTypes.StringType);
+          return s.range(3)
+              .select(col("id"), greet.apply(col("id").cast("string"), lit(2)).as("g"));
+        });
   }
 
   @Test
   void udfOverNulls() {
-    check((SparkSession s) -> s.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType),
-        s -> s.sql("select times_two(cast(null as bigint)) as n, times_two(cast(21 as bigint)) as answer"));
+    check(
+        (SparkSession s) -> s.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType),
+        s ->
+            s.sql(
+                "select times_two(cast(null as bigint)) as n, times_two(cast(21 as bigint)) as answer"));
   }
 }

@@ -25,8 +25,12 @@ final class ArrowBatchEncoder extends AbstractFunction1<Iterator<InternalRow>, A
   private final String timeZoneId;
   private final boolean largeVarTypes;
 
-  ArrowBatchEncoder(StructType schema, long maxRecordsPerBatch, long maxBatchBytes,
-      String timeZoneId, boolean largeVarTypes) {
+  ArrowBatchEncoder(
+      StructType schema,
+      long maxRecordsPerBatch,
+      long maxBatchBytes,
+      String timeZoneId,
+      boolean largeVarTypes) {
     this.schema = schema;
     this.maxRecordsPerBatch = maxRecordsPerBatch;
     this.maxBatchBytes = maxBatchBytes;
@@ -50,6 +54,7 @@ final class ArrowBatchEncoder extends AbstractFunction1<Iterator<InternalRow>, A
   /** A batch with the schema and no rows, for results that have none. */
   ArrowBatch empty() {
     return new ArrowBatch(
-        ArrowConverters$.MODULE$.createEmptyArrowBatch(schema, timeZoneId, false, largeVarTypes), 0);
+        ArrowConverters$.MODULE$.createEmptyArrowBatch(schema, timeZoneId, false, largeVarTypes),
+        0);
   }
 }

@@ -12,8 +12,10 @@ import org.sparkproject.connect.protobuf.UnsafeByteOperations;
 final class ArrowBatchSender {
 
   private final ResponseSink sink;
+
   /** The largest chunk a batch is cut into, or 0 when the client did not ask for chunking. */
   private final int maxChunkBytes;
+
   private long nextOffset;
   private int batchesSent;
 
@@ -31,10 +33,12 @@ final class ArrowBatchSender {
       for (int i = 0; i < chunks; i++) {
         int from = i * maxChunkBytes;
         int to = Math.min(from + maxChunkBytes, data.length);
-        sink.send(response(batchBuilder(batch)
-            .setData(wrap(data, from, to - from))
-            .setChunkIndex(i)
-            .setNumChunksInBatch(chunks)));
+        sink.send(
+            response(
+                batchBuilder(batch)
+                    .setData(wrap(data, from, to - from))
+                    .setChunkIndex(i)
+                    .setNumChunksInBatch(chunks)));
       }
     }
     nextOffset += batch.rowCount();

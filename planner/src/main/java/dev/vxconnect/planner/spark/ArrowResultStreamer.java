@@ -35,8 +35,12 @@ final class ArrowResultStreamer {
   private final Cancellation cancellation;
   private final long windowBytes;
 
-  ArrowResultStreamer(ExecuteHolder executeHolder, ArrowBatchSender sender, FetchedBytes fetched,
-      Cancellation cancellation, long windowBytes) {
+  ArrowResultStreamer(
+      ExecuteHolder executeHolder,
+      ArrowBatchSender sender,
+      FetchedBytes fetched,
+      Cancellation cancellation,
+      long windowBytes) {
     this.executeHolder = executeHolder;
     this.sender = sender;
     this.fetched = fetched;
@@ -48,26 +52,38 @@ final class ArrowResultStreamer {
     SQLConf conf = dataset.sparkSession().sessionState().conf();
     StructType schema = dataset.schema();
     TypeUtils$.MODULE$.failUnsupportedDataType(schema, conf);
-    ArrowBatchEncoder encoder = new ArrowBatchEncoder(schema, conf.arrowMaxRecordsPerBatch(),
-        maxBatchBytes(), conf.sessionLocalTimeZone(), conf.arrowUseLargeVarTypes());
+    ArrowBatchEncoder encoder =
+        new ArrowBatchEncoder(
+            schema,
+            conf.arrowMaxRecordsPerBatch(),
+            maxBatchBytes(),
+            conf.sessionLocalTimeZone(),
+            conf.arrowUseLargeVarTypes());
 
     SparkPlan plan = dataset.queryExecution().executedPlan();
     if (plan instanceof LocalTableScanExec local) {
       // The rows are on the driver already: no job.
-      executeHolder.eventsManager().postFinished(Option.apply(local.rows().length()), ScalaMaps.empty());
+      executeHolder
+          .eventsManager()
+          .postFinished(Option.apply(local.rows().length()), ScalaMaps.empty());
       for (ArrowBatch batch : encoder.apply(local.rows().iterator())) {
         sendChecked(batch);
       }
     } else {
-      SQLExecution$.MODULE$.withNewExecutionId(dataset.queryExecution(), Option.apply("collectArrow"),
-          () -> SharedArtifactState.run(dataset.sparkSession(), () -> {
-            try {
-              streamWindows(dataset.sparkSession().sparkContext(), plan.execute(), encoder);
-            } finally {
-              fetched.close();
-            }
-            return BoxedUnit.UNIT;
-          }));
+      SQLExecution$.MODULE$.withNewExecutionId(
+          dataset.queryExecution(),
+          Option.apply("collectArrow"),
+          () ->
+              SharedArtifactState.run(
+                  dataset.sparkSession(),
+                  () -> {
+                    try {
+                      streamWindows(dataset.sparkSession().sparkContext(), plan.execute(), encoder);
+                    } finally {
+                      fetched.close();
+                    }
+                    return BoxedUnit.UNIT;
+                  }));
     }
     if (sender.sentNone()) {
       sender.send(encoder.empty());
@@ -82,8 +98,8 @@ final class ArrowResultStreamer {
     }
     checkNotCancelled();
     int windowSize = Math.max(1, sc.defaultParallelism());
-    PartitionWindow current = PartitionWindow.submit(sc, rows, encoder, 0, Math.min(partitions, windowSize),
-        fetched);
+    PartitionWindow current =
+        PartitionWindow.submit(sc, rows, encoder, 0, Math.min(partitions, windowSize), fetched);
     long rowsProduced = 0;
     try {
       while (current != null) {
@@ -99,8 +115,14 @@ final class ArrowResultStreamer {
         if (current.end() < partitions) {
           checkNotCancelled();
           windowSize = nextWindowSize(bytes, current.size(), windowSize);
-          next = PartitionWindow.submit(sc, rows, encoder, current.end(),
-              Math.min(partitions, current.end() + windowSize), fetched);
+          next =
+              PartitionWindow.submit(
+                  sc,
+                  rows,
+                  encoder,
+                  current.end(),
+                  Math.min(partitions, current.end() + windowSize),
+                  fetched);
         } else {
           executeHolder.eventsManager().postFinished(Option.apply(rowsProduced), ScalaMaps.empty());
         }
@@ -148,7 +170,8 @@ final class ArrowResultStreamer {
   }
 
   private static long maxBatchBytes() {
-    Object configured = SparkEnv.get().conf().get(Connect$.MODULE$.CONNECT_GRPC_ARROW_MAX_BATCH_SIZE());
+    Object configured =
+        SparkEnv.get().conf().get(Connect$.MODULE$.CONNECT_GRPC_ARROW_MAX_BATCH_SIZE());
     return (long) (((Number) configured).longValue() * 0.7);
   }
 }

@@ -35,18 +35,23 @@ import scala.jdk.javaapi.CollectionConverters;
 final class CatalogState {
 
   /** Catalog relations that change the session's state (the planner runs them as it reads them). */
-  static final Set<Catalog.CatTypeCase> CHANGING = Set.of(
-      Catalog.CatTypeCase.SET_CURRENT_DATABASE, Catalog.CatTypeCase.SET_CURRENT_CATALOG,
-      Catalog.CatTypeCase.DROP_TEMP_VIEW, Catalog.CatTypeCase.DROP_GLOBAL_TEMP_VIEW,
-      Catalog.CatTypeCase.CACHE_TABLE, Catalog.CatTypeCase.UNCACHE_TABLE, Catalog.CatTypeCase.CLEAR_CACHE);
+  static final Set<Catalog.CatTypeCase> CHANGING =
+      Set.of(
+          Catalog.CatTypeCase.SET_CURRENT_DATABASE,
+          Catalog.CatTypeCase.SET_CURRENT_CATALOG,
+          Catalog.CatTypeCase.DROP_TEMP_VIEW,
+          Catalog.CatTypeCase.DROP_GLOBAL_TEMP_VIEW,
+          Catalog.CatTypeCase.CACHE_TABLE,
+          Catalog.CatTypeCase.UNCACHE_TABLE,
+          Catalog.CatTypeCase.CLEAR_CACHE);
 
   /** Parsed SQL commands that cache or uncache (no need to analyze them to know). */
-  static final Set<String> CACHE_COMMANDS = Set.of(
-      "CacheTable", "CacheTableAsSelect", "UncacheTable", "ClearCacheCommand");
+  static final Set<String> CACHE_COMMANDS =
+      Set.of("CacheTable", "CacheTableAsSelect", "UncacheTable", "ClearCacheCommand");
 
   /** Parsed SQL commands that set the current catalog or namespace. */
-  private static final Set<String> NAMESPACE_COMMANDS = Set.of(
-      "SetCatalogAndNamespace", "SetCatalogCommand", "SetNamespaceCommand");
+  private static final Set<String> NAMESPACE_COMMANDS =
+      Set.of("SetCatalogAndNamespace", "SetCatalogCommand", "SetNamespaceCommand");
 
   private CatalogState() {}
 
@@ -63,7 +68,9 @@ final class CatalogState {
     for (int depth = 0; depth < 100; depth++) {
       if (relation.hasCatalog()) {
         Catalog catalog = relation.getCatalog();
-        return CHANGING.contains(catalog.getCatTypeCase()) ? Optional.of(catalog) : Optional.empty();
+        return CHANGING.contains(catalog.getCatTypeCase())
+            ? Optional.of(catalog)
+            : Optional.empty();
       }
       Optional<Relation> input = input(relation);
       if (input.isEmpty()) {
@@ -79,15 +86,18 @@ final class CatalogState {
     if (relation.getRelTypeCase() == Relation.RelTypeCase.RELTYPE_NOT_SET) {
       return Optional.empty();
     }
-    Descriptors.FieldDescriptor kind = relation.getDescriptorForType()
-        .findFieldByNumber(relation.getRelTypeCase().getNumber());
+    Descriptors.FieldDescriptor kind =
+        relation.getDescriptorForType().findFieldByNumber(relation.getRelTypeCase().getNumber());
     if (kind == null || kind.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
       return Optional.empty();
     }
     Message body = (Message) relation.getField(kind);
     Descriptors.FieldDescriptor input = body.getDescriptorForType().findFieldByName("input");
-    if (input == null || input.isRepeated() || input.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE
-        || !body.hasField(input) || !(body.getField(input) instanceof Relation child)) {
+    if (input == null
+        || input.isRepeated()
+        || input.getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE
+        || !body.hasField(input)
+        || !(body.getField(input) instanceof Relation child)) {
       return Optional.empty();
     }
     return Optional.of(child);
@@ -96,17 +106,24 @@ final class CatalogState {
   /** The SQL text of a SqlCommand (its input relation's, or the deprecated field). */
   static String sqlText(SqlCommand command) {
     return command.hasInput() && command.getInput().hasSql()
-        ? command.getInput().getSql().getQuery() : command.getSql();
+        ? command.getInput().getSql().getQuery()
+        : command.getSql();
   }
 
   private static boolean hasArguments(SqlCommand command) {
     if (command.hasInput() && command.getInput().hasSql()) {
       SQL sql = command.getInput().getSql();
-      return sql.getArgsCount() + sql.getPosArgsCount() + sql.getNamedArgumentsCount()
-          + sql.getPosArgumentsCount() > 0;
+      return sql.getArgsCount()
+              + sql.getPosArgsCount()
+              + sql.getNamedArgumentsCount()
+              + sql.getPosArgumentsCount()
+          > 0;
     }
-    return command.getArgsCount() + command.getPosArgsCount() + command.getNamedArgumentsCount()
-        + command.getPosArgumentsCount() > 0;
+    return command.getArgsCount()
+            + command.getPosArgsCount()
+            + command.getNamedArgumentsCount()
+            + command.getPosArgumentsCount()
+        > 0;
   }
 
   /** What {@code plan}, which has just run, did to the catalog state (see CatalogEffect). */
@@ -116,10 +133,12 @@ final class CatalogState {
       Catalog catalog = relation.get();
       return switch (catalog.getCatTypeCase()) {
         case SET_CURRENT_DATABASE, SET_CURRENT_CATALOG -> Optional.of(currentNamespace(spark));
-        case CACHE_TABLE -> resolve(spark, catalog.getCacheTable().getTableName())
-            .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.CACHE, name));
-        case UNCACHE_TABLE -> resolve(spark, catalog.getUncacheTable().getTableName())
-            .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.UNCACHE, name));
+        case CACHE_TABLE ->
+            resolve(spark, catalog.getCacheTable().getTableName())
+                .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.CACHE, name));
+        case UNCACHE_TABLE ->
+            resolve(spark, catalog.getUncacheTable().getTableName())
+                .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.UNCACHE, name));
         case CLEAR_CACHE -> Optional.of(CatalogEffect.onCache(CatalogEffect.Kind.CLEAR_CACHE, ""));
         default -> Optional.empty();
       };
@@ -129,7 +148,8 @@ final class CatalogState {
     }
     LogicalPlan parsed;
     try {
-      parsed = spark.sessionState().sqlParser().parsePlan(sqlText(plan.getCommand().getSqlCommand()));
+      parsed =
+          spark.sessionState().sqlParser().parsePlan(sqlText(plan.getCommand().getSqlCommand()));
     } catch (Exception e) {
       return Optional.empty();
     }
@@ -145,7 +165,8 @@ final class CatalogState {
       return resolve(spark, quoted(List.of(cache.tempViewName())))
           .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.CACHE_WITH_VIEW, name));
     }
-    if (parsed instanceof UncacheTable uncache && uncache.table() instanceof UnresolvedRelation table) {
+    if (parsed instanceof UncacheTable uncache
+        && uncache.table() instanceof UnresolvedRelation table) {
       return resolve(spark, quoted(CollectionConverters.asJava(table.multipartIdentifier())))
           .map(name -> CatalogEffect.onCache(CatalogEffect.Kind.UNCACHE, name));
     }
@@ -163,8 +184,8 @@ final class CatalogState {
 
   private static CatalogEffect currentNamespace(SparkSession spark) {
     CatalogManager catalogs = spark.sessionState().catalogManager();
-    return CatalogEffect.currentNamespace(catalogs.currentCatalog().name(),
-        Arrays.asList(catalogs.currentNamespace()));
+    return CatalogEffect.currentNamespace(
+        catalogs.currentCatalog().name(), Arrays.asList(catalogs.currentNamespace()));
   }
 
   /**
@@ -178,18 +199,24 @@ final class CatalogState {
       if (!(analyzed instanceof SubqueryAlias alias)) {
         return Optional.empty();
       }
-      List<String> parts = new ArrayList<>(CollectionConverters.asJava(alias.identifier().qualifier()));
+      List<String> parts =
+          new ArrayList<>(CollectionConverters.asJava(alias.identifier().qualifier()));
       parts.add(alias.identifier().name());
       boolean caseSensitive = spark.sessionState().conf().caseSensitiveAnalysis();
-      return Optional.of(quoted(caseSensitive ? parts
-          : parts.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList()));
+      return Optional.of(
+          quoted(
+              caseSensitive
+                  ? parts
+                  : parts.stream().map(p -> p.toLowerCase(Locale.ROOT)).toList()));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
   static String quoted(List<String> parts) {
-    return parts.stream().map(p -> "`" + p.replace("`", "``") + "`").collect(Collectors.joining("."));
+    return parts.stream()
+        .map(p -> "`" + p.replace("`", "``") + "`")
+        .collect(Collectors.joining("."));
   }
 
   /**
@@ -207,11 +234,19 @@ final class CatalogState {
       return Optional.empty();
     }
     if (parsed instanceof CacheTable c && !c.isLazy()) {
-      return Optional.of(new CacheTable(c.table(), c.multipartIdentifier(), true, c.options(), c.isAnalyzed()));
+      return Optional.of(
+          new CacheTable(c.table(), c.multipartIdentifier(), true, c.options(), c.isAnalyzed()));
     }
     if (parsed instanceof CacheTableAsSelect c && !c.isLazy()) {
-      return Optional.of(new CacheTableAsSelect(c.tempViewName(), c.plan(), c.originalText(), true, c.options(),
-          c.isAnalyzed(), c.referredTempFunctions()));
+      return Optional.of(
+          new CacheTableAsSelect(
+              c.tempViewName(),
+              c.plan(),
+              c.originalText(),
+              true,
+              c.options(),
+              c.isAnalyzed(),
+              c.referredTempFunctions()));
     }
     return Optional.empty();
   }

@@ -18,14 +18,23 @@ final class ClientDataTypes {
 
   static DataType forEveryClient(DataType type) {
     return switch (type.getKindCase()) {
-      case STRING -> DEFAULT_COLLATION.equals(type.getString().getCollation())
-          ? type.toBuilder().setString(type.getString().toBuilder().clearCollation()).build()
-          : type;
-      case ARRAY -> type.toBuilder().setArray(type.getArray().toBuilder()
-          .setElementType(forEveryClient(type.getArray().getElementType()))).build();
-      case MAP -> type.toBuilder().setMap(type.getMap().toBuilder()
-          .setKeyType(forEveryClient(type.getMap().getKeyType()))
-          .setValueType(forEveryClient(type.getMap().getValueType()))).build();
+      case STRING ->
+          DEFAULT_COLLATION.equals(type.getString().getCollation())
+              ? type.toBuilder().setString(type.getString().toBuilder().clearCollation()).build()
+              : type;
+      case ARRAY ->
+          type.toBuilder()
+              .setArray(
+                  type.getArray().toBuilder()
+                      .setElementType(forEveryClient(type.getArray().getElementType())))
+              .build();
+      case MAP ->
+          type.toBuilder()
+              .setMap(
+                  type.getMap().toBuilder()
+                      .setKeyType(forEveryClient(type.getMap().getKeyType()))
+                      .setValueType(forEveryClient(type.getMap().getValueType())))
+              .build();
       case STRUCT -> {
         DataType.Struct.Builder struct = type.getStruct().toBuilder();
         for (int i = 0; i < struct.getFieldsCount(); i++) {

@@ -28,8 +28,11 @@ final class ExecutorJars {
     if (master.startsWith("local") || jar.isEmpty()) {
       return current;
     }
-    Set<String> jars = Arrays.stream(current.split(",")).map(String::trim).filter(j -> !j.isEmpty())
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> jars =
+        Arrays.stream(current.split(","))
+            .map(String::trim)
+            .filter(j -> !j.isEmpty())
+            .collect(Collectors.toCollection(LinkedHashSet::new));
     jars.add(jar.get().toAbsolutePath().toString());
     return String.join(",", jars);
   }
@@ -42,7 +45,9 @@ final class ExecutorJars {
         return Optional.empty();
       }
       Path path = Path.of(source.getLocation().toURI());
-      return Files.isRegularFile(path) && path.toString().endsWith(".jar") ? Optional.of(path) : Optional.empty();
+      return Files.isRegularFile(path) && path.toString().endsWith(".jar")
+          ? Optional.of(path)
+          : Optional.empty();
     } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
 final class HiveMetastore {
 
   private static final Logger LOG = LoggerFactory.getLogger(HiveMetastore.class);
+
   /** The schema version Spark's built-in Hive 2.3.x client checks for. */
   static final String SCHEMA_VERSION = "2.3.0";
+
   /** One advisory lock for the metastore's schema and default database, distinct from vxconnect's tables'. */
   private static final long LOCK = 0x766d657461737472L; // "vmetastr"
+
   private static final String CATALOG_IMPLEMENTATION = "spark.sql.catalogImplementation";
   private static final String JDO = "spark.hadoop.javax.jdo.option.";
 
@@ -51,8 +54,10 @@ final class HiveMetastore {
    */
   static java.util.Optional<HiveMetastore> configure(SparkConf conf, MetastoreDatabase database) {
     if (conf.contains(CATALOG_IMPLEMENTATION) || conf.contains(JDO + "ConnectionURL")) {
-      LOG.info("Catalog: as configured ({}={}); the state database holds vxconnect's records only",
-          CATALOG_IMPLEMENTATION, conf.get(CATALOG_IMPLEMENTATION, "in-memory"));
+      LOG.info(
+          "Catalog: as configured ({}={}); the state database holds vxconnect's records only",
+          CATALOG_IMPLEMENTATION,
+          conf.get(CATALOG_IMPLEMENTATION, "in-memory"));
       return java.util.Optional.empty();
     }
     conf.set(CATALOG_IMPLEMENTATION, "hive");
@@ -82,9 +87,11 @@ final class HiveMetastore {
    */
   void prepare(SparkSession spark) {
     long start = System.nanoTime();
-    try (Connection connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+    try (Connection connection =
+            DriverManager.getConnection(database.url(), database.user(), database.password());
         Statement s = connection.createStatement()) {
-      // A peer that holds the lock and hangs must end in an error here, not in a start that never ends.
+      // A peer that holds the lock and hangs must end in an error here, not in a start that never
+      // ends.
       s.execute("SET lock_timeout = '300s'");
       s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
       try {
@@ -98,12 +105,21 @@ final class HiveMetastore {
         s.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot prepare the Hive metastore in " + database.url() + " (user "
-          + database.user() + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot prepare the Hive metastore in "
+              + database.url()
+              + " (user "
+              + database.user()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     // Opened here rather than by the first query that needs it (the Hive client takes seconds).
     spark.sharedState().externalCatalog();
-    LOG.info("Catalog: Hive metastore in {} (user {}), ready in {} ms", database.url(), database.user(),
+    LOG.info(
+        "Catalog: Hive metastore in {} (user {}), ready in {} ms",
+        database.url(),
+        database.user(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -120,12 +136,16 @@ final class HiveMetastore {
     properties.put("javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver");
     properties.put("javax.jdo.option.ConnectionUserName", database.user());
     properties.put("javax.jdo.option.ConnectionPassword", database.password());
-    StoreNucleusContext context = SchemaTool.getNucleusContextForMode(
-        SchemaTool.Mode.CREATE, "JDO", properties, null, null, false);
+    StoreNucleusContext context =
+        SchemaTool.getNucleusContextForMode(
+            SchemaTool.Mode.CREATE, "JDO", properties, null, null, false);
     try {
       Set<String> classes = new TreeSet<>();
-      for (FileMetaData file : context.getMetaDataManager().loadMetadataFiles(
-          new String[] {"package.jdo"}, HiveMetastore.class.getClassLoader())) {
+      for (FileMetaData file :
+          context
+              .getMetaDataManager()
+              .loadMetadataFiles(
+                  new String[] {"package.jdo"}, HiveMetastore.class.getClassLoader())) {
         for (int p = 0; p < file.getNoOfPackages(); p++) {
           PackageMetaData pkg = file.getPackage(p);
           for (int c = 0; c < pkg.getNoOfClasses(); c++) {
@@ -133,23 +153,32 @@ final class HiveMetastore {
           }
         }
       }
-      new SchemaTool().createSchemaForClasses((SchemaAwareStoreManager) context.getStoreManager(), classes);
+      new SchemaTool()
+          .createSchemaForClasses((SchemaAwareStoreManager) context.getStoreManager(), classes);
     } finally {
       context.close();
     }
     // SchemaTool leaves out the table of DataNucleus's id generator (made lazily otherwise: a race
     // between instances) and the version row that Hive checks before it uses the schema.
-    s.execute("CREATE TABLE IF NOT EXISTS \"SEQUENCE_TABLE\" (\"SEQUENCE_NAME\" varchar(255) NOT NULL PRIMARY KEY,"
-        + " \"NEXT_VAL\" bigint NOT NULL)");
-    s.execute("INSERT INTO \"VERSION\" (\"VER_ID\", \"SCHEMA_VERSION\", \"VERSION_COMMENT\") VALUES (1, '"
-        + SCHEMA_VERSION + "', 'Hive release version " + SCHEMA_VERSION + ", made by vxconnect')");
-    LOG.info("Catalog: made the Hive metastore schema in {} ms (the database now has {} tables)", 
-        (System.nanoTime() - start) / 1_000_000, tableCount(s));
+    s.execute(
+        "CREATE TABLE IF NOT EXISTS \"SEQUENCE_TABLE\" (\"SEQUENCE_NAME\" varchar(255) NOT NULL PRIMARY KEY,"
+            + " \"NEXT_VAL\" bigint NOT NULL)");
+    s.execute(
+        "INSERT INTO \"VERSION\" (\"VER_ID\", \"SCHEMA_VERSION\", \"VERSION_COMMENT\") VALUES (1, '"
+            + SCHEMA_VERSION
+            + "', 'Hive release version "
+            + SCHEMA_VERSION
+            + ", made by vxconnect')");
+    LOG.info(
+        "Catalog: made the Hive metastore schema in {} ms (the database now has {} tables)",
+        (System.nanoTime() - start) / 1_000_000,
+        tableCount(s));
   }
 
   private static long tableCount(Statement s) throws SQLException {
-    try (ResultSet row = s.executeQuery(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")) {
+    try (ResultSet row =
+        s.executeQuery(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()")) {
       return row.next() ? row.getLong(1) : 0;
     }
   }

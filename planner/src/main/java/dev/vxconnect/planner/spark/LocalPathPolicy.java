@@ -52,15 +52,20 @@ final class LocalPathPolicy {
 
   /** The policy for these directories, or none when no directory is given (sessions may use any path). */
   static Optional<LocalPathPolicy> of(List<Path> allowedDirectories) {
-    return allowedDirectories.isEmpty() ? Optional.empty() : Optional.of(new LocalPathPolicy(allowedDirectories));
+    return allowedDirectories.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new LocalPathPolicy(allowedDirectories));
   }
 
   /** Adds the rule to the sessions built with {@code extensions}. */
   void install(SparkSessionExtensions extensions) {
-    extensions.injectCheckRule(session -> (Function1<LogicalPlan, BoxedUnit>) plan -> {
-      check(plan, session);
-      return BoxedUnit.UNIT;
-    });
+    extensions.injectCheckRule(
+        session ->
+            (Function1<LogicalPlan, BoxedUnit>)
+                plan -> {
+                  check(plan, session);
+                  return BoxedUnit.UNIT;
+                });
   }
 
   /**
@@ -68,7 +73,8 @@ final class LocalPathPolicy {
    * metadata directory as it is built) and its checkpoint location, or the session's default
    * checkpoint root when it names none.
    */
-  void checkStreamingSink(WriteStreamOperationStart write, org.apache.spark.sql.SparkSession session) {
+  void checkStreamingSink(
+      WriteStreamOperationStart write, org.apache.spark.sql.SparkSession session) {
     List<String> paths = new ArrayList<>();
     if (write.hasPath()) {
       paths.add(write.getPath());
@@ -89,24 +95,29 @@ final class LocalPathPolicy {
   /** A data source option, whose keys Spark reads case-insensitively. */
   private static Optional<String> option(WriteStreamOperationStart write, String key) {
     return write.getOptionsMap().entrySet().stream()
-        .filter(e -> e.getKey().equalsIgnoreCase(key)).map(Map.Entry::getValue).findFirst();
+        .filter(e -> e.getKey().equalsIgnoreCase(key))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   /** Runs on every analyzed plan: nothing is looked up unless a node names a path. */
   private void check(LogicalPlan plan, org.apache.spark.sql.SparkSession session) {
-    plan.foreachWithSubqueries(node -> {
-      for (URI uri : paths(node)) {
-        require(uri, session);
-      }
-      return BoxedUnit.UNIT;
-    });
+    plan.foreachWithSubqueries(
+        node -> {
+          for (URI uri : paths(node)) {
+            require(uri, session);
+          }
+          return BoxedUnit.UNIT;
+        });
   }
 
   /** The paths a plan node reads, writes or names as a location. */
   private static List<URI> paths(LogicalPlan node) {
     List<URI> paths = new ArrayList<>();
-    if (node instanceof LogicalRelation relation && relation.relation() instanceof HadoopFsRelation files) {
-      scala.jdk.javaapi.CollectionConverters.asJava(files.location().rootPaths()).forEach(p -> paths.add(p.toUri()));
+    if (node instanceof LogicalRelation relation
+        && relation.relation() instanceof HadoopFsRelation files) {
+      scala.jdk.javaapi.CollectionConverters.asJava(files.location().rootPaths())
+          .forEach(p -> paths.add(p.toUri()));
     } else if (node instanceof InsertIntoHadoopFsRelationCommand insert) {
       paths.add(insert.outputPath().toUri());
     } else if (node instanceof InsertIntoDataSourceDirCommand directory) {
@@ -126,7 +137,10 @@ final class LocalPathPolicy {
       scala.jdk.javaapi.CollectionConverters.asJava(stream.dataSource().paths())
           .forEach(p -> paths.add(new org.apache.hadoop.fs.Path(p).toUri()));
     } else if (node instanceof LoadDataCommand load) {
-      paths.add(load.isLocal() ? Paths.get(load.path()).toUri() : new org.apache.hadoop.fs.Path(load.path()).toUri());
+      paths.add(
+          load.isLocal()
+              ? Paths.get(load.path()).toUri()
+              : new org.apache.hadoop.fs.Path(load.path()).toUri());
     }
     return paths;
   }
@@ -143,8 +157,10 @@ final class LocalPathPolicy {
 
   private void require(URI uri, org.apache.spark.sql.SparkSession session) {
     // Paths of relations are qualified; a bare one is on the default file system.
-    String scheme = uri.getScheme() != null ? uri.getScheme()
-        : FileSystem.getDefaultUri(session.sessionState().newHadoopConf()).getScheme();
+    String scheme =
+        uri.getScheme() != null
+            ? uri.getScheme()
+            : FileSystem.getDefaultUri(session.sessionState().newHadoopConf()).getScheme();
     if (scheme != null && !scheme.equals("file")) {
       return;
     }
@@ -153,9 +169,17 @@ final class LocalPathPolicy {
     if (allowed.stream().anyMatch(path::startsWith) || isUnder(path, warehouse)) {
       return;
     }
-    throw new ServerError(NOT_ALLOWED, "42501", "The path " + uri + " is on the server's local file"
-        + " system, outside the directories sessions may read and write (vxconnect.sources.allowedLocalPaths: "
-        + allowed + ", and the warehouse " + warehouse + ").");
+    throw new ServerError(
+        NOT_ALLOWED,
+        "42501",
+        "The path "
+            + uri
+            + " is on the server's local file"
+            + " system, outside the directories sessions may read and write (vxconnect.sources.allowedLocalPaths: "
+            + allowed
+            + ", and the warehouse "
+            + warehouse
+            + ").");
   }
 
   private static boolean isUnder(Path path, String warehouse) {

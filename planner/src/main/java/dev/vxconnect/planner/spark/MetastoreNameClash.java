@@ -17,7 +17,8 @@ import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
  */
 final class MetastoreNameClash {
 
-  private static final String HIVE_ALREADY_EXISTS = "org.apache.hadoop.hive.metastore.api.AlreadyExistsException";
+  private static final String HIVE_ALREADY_EXISTS =
+      "org.apache.hadoop.hive.metastore.api.AlreadyExistsException";
   private static final Pattern CLASH = Pattern.compile("(Table|Database) (\\S+) already exists");
 
   private MetastoreNameClash() {}
@@ -31,9 +32,10 @@ final class MetastoreNameClash {
       if (t.getClass().getName().equals(HIVE_ALREADY_EXISTS) && t.getMessage() != null) {
         Matcher m = CLASH.matcher(t.getMessage());
         if (m.find()) {
-          return Optional.of(m.group(1).equals("Table")
-              ? new TableAlreadyExistsException(m.group(2))
-              : new NamespaceAlreadyExistsException(new String[] {m.group(2)}));
+          return Optional.of(
+              m.group(1).equals("Table")
+                  ? new TableAlreadyExistsException(m.group(2))
+                  : new NamespaceAlreadyExistsException(new String[] {m.group(2)}));
         }
       }
     }

@@ -22,7 +22,8 @@ final class PartitionWindow {
   private final ArrowBatch[][] results;
   private final SimpleFutureAction<BoxedUnit> job;
 
-  private PartitionWindow(int from, int to, SimpleFutureAction<BoxedUnit> job, ArrowBatch[][] results) {
+  private PartitionWindow(
+      int from, int to, SimpleFutureAction<BoxedUnit> job, ArrowBatch[][] results) {
     this.from = from;
     this.results = results;
     this.job = job;
@@ -32,23 +33,29 @@ final class PartitionWindow {
    * Submits the job for partitions [from, to); it takes the calling thread's job tags. Each
    * partition's batches are counted in {@code fetched} as they arrive.
    */
-  static PartitionWindow submit(SparkContext sc, RDD<InternalRow> rows, ArrowBatchEncoder encoder,
-      int from, int to, FetchedBytes fetched) {
+  static PartitionWindow submit(
+      SparkContext sc,
+      RDD<InternalRow> rows,
+      ArrowBatchEncoder encoder,
+      int from,
+      int to,
+      FetchedBytes fetched) {
     ArrowBatch[][] results = new ArrowBatch[to - from][];
     @SuppressWarnings("unchecked")
     scala.collection.immutable.Seq<Object> partitions =
         (scala.collection.immutable.Seq<Object>) (Object) Range$.MODULE$.apply(from, to);
-    SimpleFutureAction<BoxedUnit> job = sc.submitJob(
-        rows,
-        encoder,
-        partitions,
-        (index, batches) -> {
-          // index is the position in `partitions`; Spark calls this from its scheduler thread.
-          results[(Integer) index] = batches;
-          fetched.arrived(batches);
-          return BoxedUnit.UNIT;
-        },
-        () -> BoxedUnit.UNIT);
+    SimpleFutureAction<BoxedUnit> job =
+        sc.submitJob(
+            rows,
+            encoder,
+            partitions,
+            (index, batches) -> {
+              // index is the position in `partitions`; Spark calls this from its scheduler thread.
+              results[(Integer) index] = batches;
+              fetched.arrived(batches);
+              return BoxedUnit.UNIT;
+            },
+            () -> BoxedUnit.UNIT);
     return new PartitionWindow(from, to, job, results);
   }
 

@@ -55,9 +55,15 @@ final class PlanExecution {
   private final StreamingListenerBus listenerBus;
   private final Optional<LocalPathPolicy> paths;
 
-  PlanExecution(SessionHolder session, ExecutePlanRequest request, ResponseSink sink,
-      Cancellation cancellation, long windowBytes, ProgressTracker progress,
-      StreamingListenerBus listenerBus, Optional<LocalPathPolicy> paths) {
+  PlanExecution(
+      SessionHolder session,
+      ExecutePlanRequest request,
+      ResponseSink sink,
+      Cancellation cancellation,
+      long windowBytes,
+      ProgressTracker progress,
+      StreamingListenerBus listenerBus,
+      Optional<LocalPathPolicy> paths) {
     this.session = session;
     this.request = request;
     this.sink = sink;
@@ -72,14 +78,17 @@ final class PlanExecution {
     Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
     ExecutePlanRequest effective =
         plan == request.getPlan() ? request : request.toBuilder().setPlan(plan).build();
-    ExecuteHolder holder = new ExecuteHolder(
-        new ExecuteKey(session.userId(), session.sessionId(), request.getOperationId()),
-        effective, session);
+    ExecuteHolder holder =
+        new ExecuteHolder(
+            new ExecuteKey(session.userId(), session.sessionId(), request.getOperationId()),
+            effective,
+            session);
     holder.eventsManager().postStarted();
-    session.withSession(spark -> {
-      runTagged(spark, holder, plan);
-      return BoxedUnit.UNIT;
-    });
+    session.withSession(
+        spark -> {
+          runTagged(spark, holder, plan);
+          return BoxedUnit.UNIT;
+        });
   }
 
   private void runTagged(SparkSession spark, ExecuteHolder holder, Plan plan) {
@@ -99,8 +108,10 @@ final class PlanExecution {
       switch (plan.getOpTypeCase()) {
         case ROOT -> runRelation(spark, holder, plan);
         case COMMAND -> runCommand(spark, holder, plan);
-        default -> throw Throwables.rethrow(InvalidInputErrors$.MODULE$.invalidOneOfField(
-            plan.getOpTypeCase(), plan.getDescriptorForType()));
+        default ->
+            throw Throwables.rethrow(
+                InvalidInputErrors$.MODULE$.invalidOneOfField(
+                    plan.getOpTypeCase(), plan.getDescriptorForType()));
       }
       ObservedMetrics.ofObservations(holder).ifPresent(sink::send);
     } catch (Throwable e) {
@@ -117,7 +128,9 @@ final class PlanExecution {
 
   private void runCommand(SparkSession spark, ExecuteHolder holder, Plan plan) {
     if (plan.getCommand().hasWriteStreamOperationStart()) {
-      paths.ifPresent(policy -> policy.checkStreamingSink(plan.getCommand().getWriteStreamOperationStart(), spark));
+      paths.ifPresent(
+          policy ->
+              policy.checkStreamingSink(plan.getCommand().getWriteStreamOperationStart(), spark));
     }
     if (plan.getCommand().hasStreamingQueryListenerBusCommand()) {
       // Spark's own handling needs its execution observer; ours keeps the stream open instead.
@@ -140,7 +153,9 @@ final class PlanExecution {
       if (e instanceof SparkThrowable named && named.getCondition() != null) {
         throw Throwables.rethrow(e);
       }
-      throw new ServerError(ServerError.RESOURCE_PROFILE, "0A000",
+      throw new ServerError(
+          ServerError.RESOURCE_PROFILE,
+          "0A000",
           "This server's Spark cannot create the resource profile: " + e.getMessage());
     }
   }
@@ -148,15 +163,24 @@ final class PlanExecution {
   private void runRelation(SparkSession spark, ExecuteHolder holder, Plan plan) {
     QueryPlanningTracker tracker = holder.eventsManager().createQueryPlanningTracker();
     SparkConnectPlanner planner = new SparkConnectPlanner(holder);
-    Dataset<Row> dataset = Dataset$.MODULE$.ofRows(
-        spark, planner.transformRelation(plan.getRoot(), true), tracker, shuffleCleanupMode(spark));
-    sink.send(ExecutePlanResponse.newBuilder()
-        .setSchema(ClientDataTypes.forEveryClient(DataTypeProtoConverter$.MODULE$.toConnectProtoType(
-            dataset.schema(), DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
-        .build());
+    Dataset<Row> dataset =
+        Dataset$.MODULE$.ofRows(
+            spark,
+            planner.transformRelation(plan.getRoot(), true),
+            tracker,
+            shuffleCleanupMode(spark));
+    sink.send(
+        ExecutePlanResponse.newBuilder()
+            .setSchema(
+                ClientDataTypes.forEveryClient(
+                    DataTypeProtoConverter$.MODULE$.toConnectProtoType(
+                        dataset.schema(),
+                        DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
+            .build());
     sink.reproducible(dataset.queryExecution().analyzed().deterministic());
     ArrowBatchSender sender = new ArrowBatchSender(sink, maxChunkBytes(spark, holder));
-    new ArrowResultStreamer(holder, sender, new FetchedBytes(sink), cancellation, windowBytes).stream(dataset);
+    new ArrowResultStreamer(holder, sender, new FetchedBytes(sink), cancellation, windowBytes)
+        .stream(dataset);
     sink.send(MetricGenerator$.MODULE$.createMetricsResponse(session, dataset));
     ObservedMetrics.ofDataset(holder, dataset).ifPresent(sink::send);
   }
@@ -166,8 +190,10 @@ final class PlanExecution {
     if (!holder.resultChunkingEnabled()) {
       return 0;
     }
-    int limit = ((Number) spark.conf().get(
-        Connect$.MODULE$.CONNECT_SESSION_RESULT_CHUNKING_MAX_CHUNK_SIZE())).intValue();
+    int limit =
+        ((Number)
+                spark.conf().get(Connect$.MODULE$.CONNECT_SESSION_RESULT_CHUNKING_MAX_CHUNK_SIZE()))
+            .intValue();
     Option<Object> preferred = holder.preferredArrowChunkSize();
     if (preferred.isDefined()) {
       int size = ((Number) preferred.get()).intValue();
@@ -180,7 +206,8 @@ final class PlanExecution {
 
   private static ShuffleCleanupMode shuffleCleanupMode(SparkSession spark) {
     SQLConf conf = spark.sessionState().conf();
-    if (Boolean.TRUE.equals(conf.getConf(SQLConf.CONNECT_SHUFFLE_DEPENDENCY_FILE_CLEANUP_ENABLED()))) {
+    if (Boolean.TRUE.equals(
+        conf.getConf(SQLConf.CONNECT_SHUFFLE_DEPENDENCY_FILE_CLEANUP_ENABLED()))) {
       return RemoveShuffleFiles$.MODULE$;
     }
     if (Boolean.TRUE.equals(conf.getConf(SQLConf.SHUFFLE_DEPENDENCY_SKIP_MIGRATION_ENABLED()))) {
@@ -196,11 +223,12 @@ final class PlanExecution {
   }
 
   private String describe(Plan plan) {
-    String what = switch (plan.getOpTypeCase()) {
-      case ROOT -> plan.getRoot().getRelTypeCase().name();
-      case COMMAND -> plan.getCommand().getCommandTypeCase().name();
-      default -> plan.getOpTypeCase().name();
-    };
+    String what =
+        switch (plan.getOpTypeCase()) {
+          case ROOT -> plan.getRoot().getRelTypeCase().name();
+          case COMMAND -> plan.getCommand().getCommandTypeCase().name();
+          default -> plan.getOpTypeCase().name();
+        };
     return what + " (operation " + request.getOperationId() + ")";
   }
 }

@@ -13,17 +13,22 @@ import org.sparkproject.connect.protobuf.Message;
 final class PlanMessages {
 
   /** Messages that hold data, never plans: not descended into (a local relation can be large). */
-  private static final Set<String> DATA_ONLY = Set.of(
-      "spark.connect.LocalRelation", "spark.connect.Expression.Literal", "spark.connect.DataType");
+  private static final Set<String> DATA_ONLY =
+      Set.of(
+          "spark.connect.LocalRelation",
+          "spark.connect.Expression.Literal",
+          "spark.connect.DataType");
 
   private PlanMessages() {}
 
   /** Calls {@code visitor} on {@code root} and every message nested in it (it stops the walk by throwing). */
   static void visit(Message root, java.util.function.Consumer<Message> visitor) {
-    findFirst(root, message -> {
-      visitor.accept(message);
-      return Optional.empty();
-    });
+    findFirst(
+        root,
+        message -> {
+          visitor.accept(message);
+          return Optional.empty();
+        });
   }
 
   /** The first answer {@code probe} gives for {@code root} or a message nested in it, depth first. */
@@ -39,7 +44,8 @@ final class PlanMessages {
       if (DATA_ONLY.contains(current.getDescriptorForType().getFullName())) {
         continue;
       }
-      for (Map.Entry<Descriptors.FieldDescriptor, Object> field : current.getAllFields().entrySet()) {
+      for (Map.Entry<Descriptors.FieldDescriptor, Object> field :
+          current.getAllFields().entrySet()) {
         if (field.getKey().getJavaType() != Descriptors.FieldDescriptor.JavaType.MESSAGE) {
           continue;
         }

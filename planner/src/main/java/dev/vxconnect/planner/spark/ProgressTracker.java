@@ -60,32 +60,42 @@ final class ProgressTracker extends SparkListener {
     }
     ExecutePlanResponse.ExecutionProgress.Builder progress =
         ExecutePlanResponse.ExecutionProgress.newBuilder().setNumInflightTasks(op.inFlight.get());
-    op.stages.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id)).forEach(stage -> {
-      synchronized (stage) {
-        progress.addStages(ExecutePlanResponse.ExecutionProgress.StageInfo.newBuilder()
-            .setStageId(stage.id)
-            .setNumTasks(stage.tasks)
-            .setNumCompletedTasks(stage.completedTasks)
-            .setInputBytesRead(stage.inputBytes)
-            .setDone(stage.done));
-      }
-    });
+    op.stages.values().stream()
+        .sorted((a, b) -> Integer.compare(a.id, b.id))
+        .forEach(
+            stage -> {
+              synchronized (stage) {
+                progress.addStages(
+                    ExecutePlanResponse.ExecutionProgress.StageInfo.newBuilder()
+                        .setStageId(stage.id)
+                        .setNumTasks(stage.tasks)
+                        .setNumCompletedTasks(stage.completedTasks)
+                        .setInputBytesRead(stage.inputBytes)
+                        .setDone(stage.done));
+              }
+            });
     return Optional.of(ExecutePlanResponse.newBuilder().setExecutionProgress(progress).build());
   }
 
   @Override
   public void onJobStart(SparkListenerJobStart jobStart) {
-    String tags = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.job.tags");
+    String tags =
+        jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.job.tags");
     if (tags == null) {
       return;
     }
-    Arrays.stream(tags.split(",")).map(String::trim).map(byJobTag::get).filter(o -> o != null)
-        .forEach(op -> {
-          for (StageInfo stage : CollectionConverters.asJava(jobStart.stageInfos())) {
-            op.stages.putIfAbsent(stage.stageId(), new Stage(stage.stageId(), stage.numTasks()));
-          }
-          op.changed.set(true);
-        });
+    Arrays.stream(tags.split(","))
+        .map(String::trim)
+        .map(byJobTag::get)
+        .filter(o -> o != null)
+        .forEach(
+            op -> {
+              for (StageInfo stage : CollectionConverters.asJava(jobStart.stageInfos())) {
+                op.stages.putIfAbsent(
+                    stage.stageId(), new Stage(stage.stageId(), stage.numTasks()));
+              }
+              op.changed.set(true);
+            });
   }
 
   @Override

@@ -12,10 +12,11 @@ import org.sparkproject.connect.protobuf.Message;
  */
 final class PythonFeatures {
 
-  private static final Map<String, String> PYTHON_MESSAGES = Map.of(
-      "spark.connect.PythonUDF", "Python user-defined functions",
-      "spark.connect.PythonUDTF", "Python user-defined table functions",
-      "spark.connect.PythonDataSource", "Python data sources");
+  private static final Map<String, String> PYTHON_MESSAGES =
+      Map.of(
+          "spark.connect.PythonUDF", "Python user-defined functions",
+          "spark.connect.PythonUDTF", "Python user-defined table functions",
+          "spark.connect.PythonDataSource", "Python data sources");
 
   private PythonFeatures() {}
 

@@ -14,11 +14,13 @@ public final class RetryDetails {
   private RetryDetails() {}
 
   public static byte[] status(int code, String message, Duration delay) {
-    RetryInfo retry = RetryInfo.newBuilder()
-        .setRetryDelay(org.sparkproject.connect.protobuf.Duration.newBuilder()
-            .setSeconds(delay.getSeconds())
-            .setNanos(delay.getNano()))
-        .build();
+    RetryInfo retry =
+        RetryInfo.newBuilder()
+            .setRetryDelay(
+                org.sparkproject.connect.protobuf.Duration.newBuilder()
+                    .setSeconds(delay.getSeconds())
+                    .setNanos(delay.getNano()))
+            .build();
     return Status.newBuilder()
         .setCode(code)
         .setMessage(message)

@@ -18,16 +18,20 @@ import scala.jdk.javaapi.CollectionConverters;
 final class SessionConfig {
 
   /** Keys that mean nothing over Connect; Spark's server warns about them. */
-  private static final Set<String> UNSUPPORTED = Set.of(
-      "spark.sql.execution.arrow.enabled", "spark.sql.execution.arrow.pyspark.fallback.enabled");
+  private static final Set<String> UNSUPPORTED =
+      Set.of(
+          "spark.sql.execution.arrow.enabled",
+          "spark.sql.execution.arrow.pyspark.fallback.enabled");
 
   /**
    * Byte sizes that newer clients read with a plain number parse: Spark 4.1's server prints them
    * as byte strings ("3221225472b"), on which the 4.2 client's createDataFrame fails. No older
    * client reads them, so they are answered as plain byte counts.
    */
-  private static final Set<String> PLAIN_BYTE_COUNTS = Set.of(
-      "spark.sql.session.localRelationSizeLimit", "spark.sql.session.localRelationChunkSizeLimit");
+  private static final Set<String> PLAIN_BYTE_COUNTS =
+      Set.of(
+          "spark.sql.session.localRelationSizeLimit",
+          "spark.sql.session.localRelationChunkSizeLimit");
 
   private final RuntimeConfig conf;
 
@@ -44,8 +48,9 @@ final class SessionConfig {
       case GET_ALL -> getAll(operation.getGetAll());
       case UNSET -> unset(operation.getUnset());
       case IS_MODIFIABLE -> isModifiable(operation.getIsModifiable());
-      default -> throw new UnsupportedOperationException(
-          "Config operation " + operation.getOpTypeCase() + " not supported.");
+      default ->
+          throw new UnsupportedOperationException(
+              "Config operation " + operation.getOpTypeCase() + " not supported.");
     };
   }
 
@@ -61,8 +66,13 @@ final class SessionConfig {
         if (!silent) {
           throw e;
         }
-        response.addWarnings("Failed to set " + pair.getKey() + " to " + describe(value)
-            + " due to " + e.getMessage());
+        response.addWarnings(
+            "Failed to set "
+                + pair.getKey()
+                + " to "
+                + describe(value)
+                + " due to "
+                + e.getMessage());
       }
     }
     return response;
@@ -101,12 +111,13 @@ final class SessionConfig {
     ConfigResponse.Builder response = ConfigResponse.newBuilder();
     String prefix = operation.hasPrefix() ? operation.getPrefix() : "";
     Map<String, String> all = CollectionConverters.asJava(conf.getAll());
-    all.forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        response.addPairs(pair(key.substring(prefix.length()), value));
-        warn(response, key);
-      }
-    });
+    all.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            response.addPairs(pair(key.substring(prefix.length()), value));
+            warn(response, key);
+          }
+        });
     return response;
   }
 

@@ -19,24 +19,57 @@ import org.apache.spark.sql.execution.CommandExecutionMode;
 final class SessionStateChanges {
 
   /** Analyzed command classes that change only session state. */
-  private static final Set<String> SESSION_COMMANDS = Set.of(
-      "SetCommand", "ResetCommand", "SetCatalogAndNamespace", "SetCatalogCommand",
-      "SetNamespaceCommand", "CreateTempViewUsing", "DropTempViewCommand", "CreateVariable",
-      "SetVariable", "DropVariable", "AddJarsCommand", "AddFilesCommand", "AddArchivesCommand");
+  private static final Set<String> SESSION_COMMANDS =
+      Set.of(
+          "SetCommand",
+          "ResetCommand",
+          "SetCatalogAndNamespace",
+          "SetCatalogCommand",
+          "SetNamespaceCommand",
+          "CreateTempViewUsing",
+          "DropTempViewCommand",
+          "CreateVariable",
+          "SetVariable",
+          "DropVariable",
+          "AddJarsCommand",
+          "AddFilesCommand",
+          "AddArchivesCommand");
+
   /** Analyzed command classes that change session state when they act on temporary objects. */
-  private static final Set<String> TEMPORARY_WHEN_FLAGGED = Set.of(
-      "CreateViewCommand", "CreateFunctionCommand", "DropFunctionCommand", "CreateSQLFunctionCommand");
+  private static final Set<String> TEMPORARY_WHEN_FLAGGED =
+      Set.of(
+          "CreateViewCommand",
+          "CreateFunctionCommand",
+          "DropFunctionCommand",
+          "CreateSQLFunctionCommand");
 
   /**
    * Parsed commands that never change session state: no need to analyze them here (analysis asks
    * the catalog, which is a round trip to the metastore with the Hive catalog, and the command is
    * analyzed again when it runs). A DROP TABLE is not one: it may name a temporary view.
    */
-  static final Set<String> NEVER_SESSION_STATE = Set.of(
-      "CreateTable", "CreateTableAsSelect", "ReplaceTable", "ReplaceTableAsSelect", "CreateNamespace",
-      "DropNamespace", "ShowTables", "ShowNamespaces", "ShowViews", "ShowFunctions", "ShowColumns",
-      "ShowCreateTable", "ShowPartitions", "ShowTableProperties", "DescribeRelation", "DescribeNamespace",
-      "DescribeFunction", "DescribeColumn", "AnalyzeTable", "AnalyzeColumn");
+  static final Set<String> NEVER_SESSION_STATE =
+      Set.of(
+          "CreateTable",
+          "CreateTableAsSelect",
+          "ReplaceTable",
+          "ReplaceTableAsSelect",
+          "CreateNamespace",
+          "DropNamespace",
+          "ShowTables",
+          "ShowNamespaces",
+          "ShowViews",
+          "ShowFunctions",
+          "ShowColumns",
+          "ShowCreateTable",
+          "ShowPartitions",
+          "ShowTableProperties",
+          "DescribeRelation",
+          "DescribeNamespace",
+          "DescribeFunction",
+          "DescribeColumn",
+          "AnalyzeTable",
+          "AnalyzeColumn");
 
   private SessionStateChanges() {}
 
@@ -50,7 +83,11 @@ final class SessionStateChanges {
     }
     Command command = plan.getCommand();
     return switch (command.getCommandTypeCase()) {
-      case CREATE_DATAFRAME_VIEW, REGISTER_FUNCTION, REGISTER_TABLE_FUNCTION, REGISTER_DATA_SOURCE -> true;
+      case CREATE_DATAFRAME_VIEW,
+          REGISTER_FUNCTION,
+          REGISTER_TABLE_FUNCTION,
+          REGISTER_DATA_SOURCE ->
+          true;
       case SQL_COMMAND -> sqlChangesState(session, command.getSqlCommand());
       default -> false;
     };

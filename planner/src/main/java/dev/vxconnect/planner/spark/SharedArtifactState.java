@@ -22,7 +22,8 @@ import scala.Option;
  */
 final class SharedArtifactState {
 
-  static final JobArtifactState NO_ARTIFACTS = new JobArtifactState("vxconnect-sessions-without-artifacts", Option.empty());
+  static final JobArtifactState NO_ARTIFACTS =
+      new JobArtifactState("vxconnect-sessions-without-artifacts", Option.empty());
 
   private SharedArtifactState() {}
 

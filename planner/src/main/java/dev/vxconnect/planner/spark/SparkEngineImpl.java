@@ -23,7 +23,8 @@ public final class SparkEngineImpl implements SparkEngine {
   private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress = new ProgressTracker();
 
-  private SparkEngineImpl(SparkSession base, EngineOptions options, Optional<LocalPathPolicy> paths) {
+  private SparkEngineImpl(
+      SparkSession base, EngineOptions options, Optional<LocalPathPolicy> paths) {
     this.base = base;
     this.options = options;
     this.paths = paths;
@@ -46,14 +47,18 @@ public final class SparkEngineImpl implements SparkEngine {
     // As Spark's Connect server: each session gets its own artifacts and class loader.
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true");
     conf.set(SQLConf.ARTIFACTS_SESSION_ISOLATION_ALWAYS_APPLY_CLASSLOADER().key(), "true");
-    Optional<HiveMetastore> metastore = options.metastoreDatabase().flatMap(db -> HiveMetastore.configure(conf, db));
+    Optional<HiveMetastore> metastore =
+        options.metastoreDatabase().flatMap(db -> HiveMetastore.configure(conf, db));
     Optional<LocalPathPolicy> paths = LocalPathPolicy.of(options.allowedLocalPaths());
-    SparkSession root = SparkSession.builder().config(conf)
-        .withExtensions(extensions -> {
-          paths.ifPresent(policy -> policy.install(extensions));
-          return BoxedUnit.UNIT;
-        })
-        .getOrCreate();
+    SparkSession root =
+        SparkSession.builder()
+            .config(conf)
+            .withExtensions(
+                extensions -> {
+                  paths.ifPresent(policy -> policy.install(extensions));
+                  return BoxedUnit.UNIT;
+                })
+            .getOrCreate();
     // Registers the spark.connect.* SQL confs (e.g. the plan compression threshold the client
     // asks for), which only exist once Spark's Connect config object is loaded.
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
@@ -69,7 +74,8 @@ public final class SparkEngineImpl implements SparkEngine {
 
   @Override
   public String warehouse() {
-    // Qualified as Spark stores table locations (file:/..., hdfs://...), so instances compare alike.
+    // Qualified as Spark stores table locations (file:/..., hdfs://...), so instances compare
+    // alike.
     return base.sharedState().conf().get("spark.sql.warehouse.dir");
   }
 
@@ -88,10 +94,12 @@ public final class SparkEngineImpl implements SparkEngine {
     // Spark stops its executors (priority 100) and SparkContext (50) from its own shutdown hooks;
     // hooks with a higher priority run first. They run inside a Hadoop shutdown hook, bounded by
     // hadoop.service.shutdown.timeout (30 s by default).
-    ShutdownHookManager$.MODULE$.addShutdownHook(SERVER_SHUTDOWN_PRIORITY, () -> {
-      stopServing.run();
-      return BoxedUnit.UNIT;
-    });
+    ShutdownHookManager$.MODULE$.addShutdownHook(
+        SERVER_SHUTDOWN_PRIORITY,
+        () -> {
+          stopServing.run();
+          return BoxedUnit.UNIT;
+        });
   }
 
   @Override

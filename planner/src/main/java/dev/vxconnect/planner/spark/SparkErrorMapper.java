@@ -23,12 +23,17 @@ final class SparkErrorMapper {
 
   static ErrorStatus toStatus(Throwable thrown, SessionHolder session) {
     Throwable unwrapped = SparkErrors.unwrap(thrown);
-    Throwable failure = MetastoreNameClash.of(unwrapped).<Throwable>map(clash -> clash).orElse(unwrapped);
+    Throwable failure =
+        MetastoreNameClash.of(unwrapped).<Throwable>map(clash -> clash).orElse(unwrapped);
     if (!(failure instanceof SparkThrowable) && !NonFatal$.MODULE$.apply(failure)) {
       // Spark answers fatal JVM errors (e.g. a stack overflow on a huge plan) without details.
-      String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getName()
-          + (failure instanceof StackOverflowError
-              ? ": the plan is nested too deeply for the server's thread stack (-Xss)" : "");
+      String message =
+          failure.getMessage() != null
+              ? failure.getMessage()
+              : failure.getClass().getName()
+                  + (failure instanceof StackOverflowError
+                      ? ": the plan is nested too deeply for the server's thread stack (-Xss)"
+                      : "");
       return ErrorStatus.of(UNKNOWN, abbreviate(message));
     }
     Status status = ErrorUtils$.MODULE$.buildStatusFromThrowable(failure, Option.apply(session));

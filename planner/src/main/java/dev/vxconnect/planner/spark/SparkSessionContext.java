@@ -7,8 +7,8 @@ import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,10 @@ final class SparkSessionContext implements SessionContext {
   private final ProgressTracker progress;
   private final StreamingListenerBus listenerBus;
 
-  SparkSessionContext(SessionHolder holder, EngineOptions options, Optional<LocalPathPolicy> paths,
+  SparkSessionContext(
+      SessionHolder holder,
+      EngineOptions options,
+      Optional<LocalPathPolicy> paths,
       ProgressTracker progress) {
     this.holder = holder;
     this.options = options;
@@ -75,15 +78,24 @@ final class SparkSessionContext implements SessionContext {
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
     return holder.withSession(
-        spark -> ClientDataTypes.forEveryClient(
-            new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder()));
+        spark ->
+            ClientDataTypes.forEveryClient(
+                new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder()));
   }
 
   @Override
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
     refuseUnserved(request);
-    new PlanExecution(holder, request, sink, cancellation, options.resultWindowBytes(), progress,
-        listenerBus, paths).run();
+    new PlanExecution(
+            holder,
+            request,
+            sink,
+            cancellation,
+            options.resultWindowBytes(),
+            progress,
+            listenerBus,
+            paths)
+        .run();
   }
 
   /**
@@ -93,40 +105,54 @@ final class SparkSessionContext implements SessionContext {
   private void refuseUnserved(org.sparkproject.connect.protobuf.Message request) {
     boolean python = options.pythonEnabled();
     // One walk over the request's messages for both checks (plans can be large).
-    PlanMessages.visit(request, message -> {
-      UnservedCases.check(message);
-      if (!python) {
-        PythonFeatures.of(message).ifPresent(feature -> {
-          throw SparkErrors.raise("FEATURE_NOT_ENABLED", Map.of(
-              "featureName", feature + " (this server's executors run no Python worker)",
-              "configKey", "vxconnect.python.enabled",
-              "configValue", "true"));
+    PlanMessages.visit(
+        request,
+        message -> {
+          UnservedCases.check(message);
+          if (!python) {
+            PythonFeatures.of(message)
+                .ifPresent(
+                    feature -> {
+                      throw SparkErrors.raise(
+                          "FEATURE_NOT_ENABLED",
+                          Map.of(
+                              "featureName",
+                                  feature + " (this server's executors run no Python worker)",
+                              "configKey", "vxconnect.python.enabled",
+                              "configValue", "true"));
+                    });
+          }
         });
-      }
-    });
   }
 
   @Override
   public boolean changesSessionState(ExecutePlanRequest request) {
-    return holder.withSession(spark -> SessionStateChanges.changesState(
-        spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
+    return holder.withSession(
+        spark ->
+            SessionStateChanges.changesState(
+                spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
   }
 
   @Override
   public Optional<dev.vxconnect.planner.CatalogEffect> catalogEffect(ExecutePlanRequest request) {
-    return holder.withSession(spark -> CatalogState.effect(
-        spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
+    return holder.withSession(
+        spark ->
+            CatalogState.effect(
+                spark, PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan())));
   }
 
   @Override
   public void replay(ExecutePlanRequest request) {
-    org.apache.spark.connect.proto.Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    org.apache.spark.connect.proto.Plan plan =
+        PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
     Optional<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> lazyCache =
         plan.hasCommand() && plan.getCommand().hasSqlCommand()
-            ? holder.withSession(spark -> CatalogState.lazyCache(spark, plan.getCommand().getSqlCommand()))
+            ? holder.withSession(
+                spark -> CatalogState.lazyCache(spark, plan.getCommand().getSqlCommand()))
             : Optional.empty();
     if (lazyCache.isPresent()) {
-      holder.withSession(spark -> org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, lazyCache.get()));
+      holder.withSession(
+          spark -> org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, lazyCache.get()));
       return;
     }
     execute(request, response -> {}, dev.vxconnect.planner.Cancellation.NEVER);
@@ -134,24 +160,26 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public void setCurrentNamespace(String catalog, List<String> namespace) {
-    holder.withSession(spark -> {
-      var catalogs = spark.sessionState().catalogManager();
-      catalogs.setCurrentCatalog(catalog);
-      String[] wanted = namespace.toArray(String[]::new);
-      // Already there (e.g. a catalog's default namespace, which it need not list as existing).
-      if (!java.util.Arrays.equals(catalogs.currentNamespace(), wanted)) {
-        catalogs.setCurrentNamespace(wanted);
-      }
-      return null;
-    });
+    holder.withSession(
+        spark -> {
+          var catalogs = spark.sessionState().catalogManager();
+          catalogs.setCurrentCatalog(catalog);
+          String[] wanted = namespace.toArray(String[]::new);
+          // Already there (e.g. a catalog's default namespace, which it need not list as existing).
+          if (!java.util.Arrays.equals(catalogs.currentNamespace(), wanted)) {
+            catalogs.setCurrentNamespace(wanted);
+          }
+          return null;
+        });
   }
 
   @Override
   public void uncache(String name) {
-    holder.withSession(spark -> {
-      spark.catalog().uncacheTable(name);
-      return null;
-    });
+    holder.withSession(
+        spark -> {
+          spark.catalog().uncacheTable(name);
+          return null;
+        });
   }
 
   @Override
@@ -161,14 +189,21 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public Duration progressInterval() {
-    Object millis = holder.session().sessionState().conf()
-        .getConf(Connect$.MODULE$.CONNECT_PROGRESS_REPORT_INTERVAL());
+    Object millis =
+        holder
+            .session()
+            .sessionState()
+            .conf()
+            .getConf(Connect$.MODULE$.CONNECT_PROGRESS_REPORT_INTERVAL());
     return Duration.ofMillis(((Number) millis).longValue());
   }
 
   @Override
   public void cancelJobs(String operationId) {
-    holder.session().sparkContext().cancelJobsWithTag(jobTag(operationId), "the operation was interrupted");
+    holder
+        .session()
+        .sparkContext()
+        .cancelJobsWithTag(jobTag(operationId), "the operation was interrupted");
   }
 
   private String jobTag(String operationId) {
@@ -182,7 +217,8 @@ final class SparkSessionContext implements SessionContext {
       return CollectionConverters.asJava(cache.cleanupRunningQueries(holder, false));
     }
     List<String> stopped = new ArrayList<>();
-    for (var query : CollectionConverters.asJava(cache.getTaggedQuery(tag.get(), holder.session()))) {
+    for (var query :
+        CollectionConverters.asJava(cache.getTaggedQuery(tag.get(), holder.session()))) {
       try {
         query.query().stop();
       } catch (java.util.concurrent.TimeoutException e) {
@@ -195,11 +231,13 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public Optional<String> streamingCheckpoint(ExecutePlanRequest request) {
-    org.apache.spark.connect.proto.Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    org.apache.spark.connect.proto.Plan plan =
+        PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
     if (!plan.hasCommand() || !plan.getCommand().hasWriteStreamOperationStart()) {
       return Optional.empty();
     }
-    return StreamingCheckpoints.chosenBy(plan.getCommand().getWriteStreamOperationStart(), holder.session());
+    return StreamingCheckpoints.chosenBy(
+        plan.getCommand().getWriteStreamOperationStart(), holder.session());
   }
 
   @Override
@@ -234,8 +272,9 @@ final class SparkSessionContext implements SessionContext {
     if (path.startsWith(ArtifactManager$.MODULE$.forwardToFSPrefix())) {
       if (!options.copyToLocalFsAllowed() && isLocalDestination(path)) {
         // Spark lets a session allow this with a SQL conf of its own; a shared server must not.
-        throw new UnsupportedOperationException("Uploading artifact file to local file system"
-            + " destination path is not supported (vxconnect.artifacts.allowCopyToLocalFs).");
+        throw new UnsupportedOperationException(
+            "Uploading artifact file to local file system"
+                + " destination path is not supported (vxconnect.artifacts.allowCopyToLocalFs).");
       }
       holder.artifactManager().uploadArtifactToFs(path, stagedFile);
     } else {
@@ -247,8 +286,9 @@ final class SparkSessionContext implements SessionContext {
   private boolean isLocalDestination(Path path) {
     String destination = "/" + path.subpath(1, path.getNameCount());
     try {
-      org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path(destination)
-          .getFileSystem(holder.session().sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileSystem fs =
+          new org.apache.hadoop.fs.Path(destination)
+              .getFileSystem(holder.session().sparkContext().hadoopConfiguration());
       return "file".equals(fs.getUri().getScheme());
     } catch (java.io.IOException e) {
       return true;

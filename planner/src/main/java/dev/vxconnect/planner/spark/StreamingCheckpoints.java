@@ -21,15 +21,19 @@ final class StreamingCheckpoints {
   private StreamingCheckpoints() {}
 
   static Optional<String> chosenBy(WriteStreamOperationStart write, SparkSession session) {
-    Optional<String> option = write.getOptionsMap().entrySet().stream()
-        .filter(e -> e.getKey().equalsIgnoreCase("checkpointLocation"))
-        .map(Map.Entry::getValue).filter(v -> !v.isEmpty()).findFirst();
+    Optional<String> option =
+        write.getOptionsMap().entrySet().stream()
+            .filter(e -> e.getKey().equalsIgnoreCase("checkpointLocation"))
+            .map(Map.Entry::getValue)
+            .filter(v -> !v.isEmpty())
+            .findFirst();
     if (option.isPresent()) {
       return option;
     }
     Option<String> root = session.conf().getOption(ROOT);
     if (root.isDefined() && !root.get().isEmpty() && !write.getQueryName().isEmpty()) {
-      return Optional.of(new org.apache.hadoop.fs.Path(root.get(), write.getQueryName()).toString());
+      return Optional.of(
+          new org.apache.hadoop.fs.Path(root.get(), write.getQueryName()).toString());
     }
     return Optional.empty();
   }

@@ -14,9 +14,9 @@ import org.apache.spark.connect.proto.StreamingQueryListenerEventsResult;
 import org.apache.spark.sql.connect.service.ServerSideListenerHolder;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SparkConnectListenerBusListener;
-import org.sparkproject.connect.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkproject.connect.grpc.stub.StreamObserver;
 
 /**
  * Streaming query listener events for a client that added a listener (StreamingQueryListenerBus
@@ -42,9 +42,10 @@ final class StreamingListenerBus {
     switch (command.getCommandCase()) {
       case ADD_LISTENER_BUS_LISTENER -> add(sink, cancellation);
       case REMOVE_LISTENER_BUS_LISTENER -> close();
-      default -> throw dev.vxconnect.planner.SparkErrors.raise(
-          "INVALID_PARAMETER_VALUE.STREAMING_LISTENER_COMMAND_MISSING",
-          Map.of("parameter", "command", "functionName", "StreamingQueryListenerBusCommand"));
+      default ->
+          throw dev.vxconnect.planner.SparkErrors.raise(
+              "INVALID_PARAMETER_VALUE.STREAMING_LISTENER_COMMAND_MISSING",
+              Map.of("parameter", "command", "functionName", "StreamingQueryListenerBusCommand"));
     }
   }
 
@@ -55,7 +56,8 @@ final class StreamingListenerBus {
       return;
     }
     ServerSideListenerHolder holder = session.streamingServersideListenerHolder();
-    SparkConnectListenerBusListener listener = holder.streamingQueryServerSideListener().getAndSet(null);
+    SparkConnectListenerBusListener listener =
+        holder.streamingQueryServerSideListener().getAndSet(null);
     if (listener != null) {
       session.session().streams().removeListener(listener);
     }
@@ -66,15 +68,18 @@ final class StreamingListenerBus {
   private void add(ResponseSink sink, Cancellation cancellation) {
     Relay relay = new Relay();
     if (!open.compareAndSet(null, relay)) {
-      LOG.warn("Session {}: a listener bus listener is already open; ignoring another", session.sessionId());
+      LOG.warn(
+          "Session {}: a listener bus listener is already open; ignoring another",
+          session.sessionId());
       return;
     }
     // Spark's listener (which also caches query-started events for WriteStreamOperationStart).
     session.streamingServersideListenerHolder().init(relay);
-    sink.send(ExecutePlanResponse.newBuilder()
-        .setStreamingQueryListenerEventsResult(StreamingQueryListenerEventsResult.newBuilder()
-            .setListenerBusListenerAdded(true))
-        .build());
+    sink.send(
+        ExecutePlanResponse.newBuilder()
+            .setStreamingQueryListenerEventsResult(
+                StreamingQueryListenerEventsResult.newBuilder().setListenerBusListenerAdded(true))
+            .build());
     try {
       relay.drainInto(sink, cancellation);
     } finally {
@@ -86,7 +91,8 @@ final class StreamingListenerBus {
 
   /** Spark's listener writes here; the add operation's thread reads. */
   private static final class Relay implements StreamObserver<ExecutePlanResponse> {
-    private final BlockingQueue<ExecutePlanResponse> events = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
+    private final BlockingQueue<ExecutePlanResponse> events =
+        new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
     private volatile boolean closed;
 
     @Override

@@ -25,8 +25,11 @@ final class UnservedCases {
     var plugins = SparkConnectPluginRegistry$.MODULE$;
     if (message instanceof Relation relation) {
       if (relation.getRelTypeCase() == Relation.RelTypeCase.UNKNOWN) {
-        throw new ServerError(ServerError.UNKNOWN_RELATION, "0A000", "The relation case `unknown`"
-            + " (spark.connect.Unknown) is reserved by the protocol for tests; it has no plan.");
+        throw new ServerError(
+            ServerError.UNKNOWN_RELATION,
+            "0A000",
+            "The relation case `unknown`"
+                + " (spark.connect.Unknown) is reserved by the protocol for tests; it has no plan.");
       }
       if (relation.hasExtension() && plugins.relationRegistry().isEmpty()) {
         throw notEnabled("relation", relation.getExtension(), "RelationPlugin");
@@ -43,10 +46,19 @@ final class UnservedCases {
   }
 
   private static RuntimeException notEnabled(String kind, Any extension, String pluginInterface) {
-    return SparkErrors.raise("FEATURE_NOT_ENABLED", Map.of(
-        "featureName", "Spark Connect " + kind + " extensions (" + extension.getTypeUrl()
-            + "; no " + kind + " plugin is configured)",
-        "configKey", "spark.connect.extensions." + kind + ".classes",
-        "configValue", "a class implementing org.apache.spark.sql.connect.plugin." + pluginInterface));
+    return SparkErrors.raise(
+        "FEATURE_NOT_ENABLED",
+        Map.of(
+            "featureName",
+                "Spark Connect "
+                    + kind
+                    + " extensions ("
+                    + extension.getTypeUrl()
+                    + "; no "
+                    + kind
+                    + " plugin is configured)",
+            "configKey", "spark.connect.extensions." + kind + ".classes",
+            "configValue",
+                "a class implementing org.apache.spark.sql.connect.plugin." + pluginInterface));
   }
 }

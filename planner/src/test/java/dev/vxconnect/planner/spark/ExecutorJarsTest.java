@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ExecutorJarsTest {
 
-  private static final Optional<Path> PLANNER = Optional.of(Path.of("/opt/vxconnect/lib/vxconnect-planner.jar"));
+  private static final Optional<Path> PLANNER =
+      Optional.of(Path.of("/opt/vxconnect/lib/vxconnect-planner.jar"));
 
   @Test
   void aLocalMasterShipsNothing() {
@@ -22,13 +23,16 @@ class ExecutorJarsTest {
         .isEqualTo("/opt/vxconnect/lib/vxconnect-planner.jar");
     assertThat(ExecutorJars.with("k8s://https://api:6443", "a.jar, b.jar", PLANNER))
         .isEqualTo("a.jar,b.jar,/opt/vxconnect/lib/vxconnect-planner.jar");
-    assertThat(ExecutorJars.with("spark://master:7077", "/opt/vxconnect/lib/vxconnect-planner.jar", PLANNER))
+    assertThat(
+            ExecutorJars.with(
+                "spark://master:7077", "/opt/vxconnect/lib/vxconnect-planner.jar", PLANNER))
         .isEqualTo("/opt/vxconnect/lib/vxconnect-planner.jar");
   }
 
   @Test
   void classesFromADirectoryShipNothing() {
-    assertThat(ExecutorJars.with("spark://master:7077", "a.jar", Optional.empty())).isEqualTo("a.jar");
+    assertThat(ExecutorJars.with("spark://master:7077", "a.jar", Optional.empty()))
+        .isEqualTo("a.jar");
     // In this test the planner's classes come from target/classes.
     assertThat(ExecutorJars.ownJar()).isEmpty();
   }

@@ -39,10 +39,16 @@ class HiveCompatibilityTest {
 
   @Test
   void everySparkMemberThatSparkHiveUsesExistsInTheSparkJarsOnTheClassPath() throws Exception {
-    Path jar = Path.of(HiveExternalCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    assertThat(jar.getFileName().toString()).as("the spark-hive jar checked").startsWith("spark-hive_2.13-");
+    Path jar =
+        Path.of(
+            HiveExternalCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    assertThat(jar.getFileName().toString())
+        .as("the spark-hive jar checked")
+        .startsWith("spark-hive_2.13-");
     try (JarFile file = new JarFile(jar.toFile())) {
-      file.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))
+      file.stream()
+          .map(JarEntry::getName)
+          .filter(n -> n.endsWith(".class"))
           .forEach(n -> own.add(n.substring(0, n.length() - ".class".length())));
       for (JarEntry entry : file.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
         try (InputStream in = file.getInputStream(entry)) {
@@ -50,21 +56,30 @@ class HiveCompatibilityTest {
         }
       }
     }
-    System.out.printf("HiveCompatibilityTest: %s: %d references to Spark's other modules checked, %d missing%n",
+    System.out.printf(
+        "HiveCompatibilityTest: %s: %d references to Spark's other modules checked, %d missing%n",
         jar.getFileName(), checked.size(), missing.size());
     assertThat(checked).as("references checked").hasSizeGreaterThan(1000);
-    assertThat(missing).as("members of Spark that %s uses and this Spark lacks", jar.getFileName()).isEmpty();
+    assertThat(missing)
+        .as("members of Spark that %s uses and this Spark lacks", jar.getFileName())
+        .isEmpty();
   }
 
   @Test
   void theCheckSeesWhatIsMissing() {
     method("org/apache/spark/sql/SparkSession", "version", "()Ljava/lang/String;");
     method("org/apache/spark/sql/SparkSession", "version", "()I");
-    field("org/apache/spark/sql/internal/SQLConf$", "MODULE$", "Lorg/apache/spark/sql/internal/SQLConf$;");
+    field(
+        "org/apache/spark/sql/internal/SQLConf$",
+        "MODULE$",
+        "Lorg/apache/spark/sql/internal/SQLConf$;");
     field("org/apache/spark/sql/internal/SQLConf$", "MODULE$", "I");
     type("org/apache/spark/sql/NoSuchClassAnywhere");
-    assertThat(missing).containsExactlyInAnyOrder("org/apache/spark/sql/SparkSession.version()I",
-        "org/apache/spark/sql/internal/SQLConf$#MODULE$:I", "class org/apache/spark/sql/NoSuchClassAnywhere");
+    assertThat(missing)
+        .containsExactlyInAnyOrder(
+            "org/apache/spark/sql/SparkSession.version()I",
+            "org/apache/spark/sql/internal/SQLConf$#MODULE$:I",
+            "class org/apache/spark/sql/NoSuchClassAnywhere");
   }
 
   /** Collects and checks what one class refers to. */
@@ -75,7 +90,13 @@ class HiveCompatibilityTest {
     }
 
     @Override
-    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+    public void visit(
+        int version,
+        int access,
+        String name,
+        String signature,
+        String superName,
+        String[] interfaces) {
       type(superName);
       if (interfaces != null) {
         for (String i : interfaces) {
@@ -85,11 +106,13 @@ class HiveCompatibilityTest {
     }
 
     @Override
-    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+    public MethodVisitor visitMethod(
+        int access, String name, String descriptor, String signature, String[] exceptions) {
       descriptorTypes(descriptor);
       return new MethodVisitor(Opcodes.ASM9) {
         @Override
-        public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+        public void visitMethodInsn(
+            int opcode, String owner, String method, String desc, boolean itf) {
           method(owner, method, desc);
         }
 
@@ -111,11 +134,14 @@ class HiveCompatibilityTest {
         }
 
         @Override
-        public void visitInvokeDynamicInsn(String method, String desc, Handle bootstrap, Object... args) {
+        public void visitInvokeDynamicInsn(
+            String method, String desc, Handle bootstrap, Object... args) {
           for (Object arg : args) {
             if (arg instanceof Handle h) {
-              if (h.getTag() == Opcodes.H_GETFIELD || h.getTag() == Opcodes.H_GETSTATIC
-                  || h.getTag() == Opcodes.H_PUTFIELD || h.getTag() == Opcodes.H_PUTSTATIC) {
+              if (h.getTag() == Opcodes.H_GETFIELD
+                  || h.getTag() == Opcodes.H_GETSTATIC
+                  || h.getTag() == Opcodes.H_PUTFIELD
+                  || h.getTag() == Opcodes.H_PUTSTATIC) {
                 field(h.getOwner(), h.getName(), h.getDesc());
               } else {
                 method(h.getOwner(), h.getName(), h.getDesc());
@@ -128,7 +154,9 @@ class HiveCompatibilityTest {
   }
 
   private boolean foreign(String internalName) {
-    return internalName != null && internalName.startsWith("org/apache/spark/") && !own.contains(internalName);
+    return internalName != null
+        && internalName.startsWith("org/apache/spark/")
+        && !own.contains(internalName);
   }
 
   private void descriptorTypes(String descriptor) {
@@ -143,8 +171,10 @@ class HiveCompatibilityTest {
     if (internalName == null) {
       return;
     }
-    String name = internalName.startsWith("[") ? Type.getType(internalName).getElementType().getInternalName()
-        : internalName;
+    String name =
+        internalName.startsWith("[")
+            ? Type.getType(internalName).getElementType().getInternalName()
+            : internalName;
     if (foreign(name) && checked.add("class " + name)) {
       if (load(name) == null) {
         missing.add("class " + name);
@@ -176,7 +206,8 @@ class HiveCompatibilityTest {
 
   private static Class<?> load(String internalName) {
     try {
-      return Class.forName(internalName.replace('/', '.'), false, HiveCompatibilityTest.class.getClassLoader());
+      return Class.forName(
+          internalName.replace('/', '.'), false, HiveCompatibilityTest.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       return null;
     }

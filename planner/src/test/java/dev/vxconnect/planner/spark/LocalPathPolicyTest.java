@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Where a path really is: what the policy compares with the allowed directories. */
 class LocalPathPolicyTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void linksAndDotsAreResolvedEvenBelowPathsThatDoNotExistYet() throws Exception {
@@ -21,9 +20,11 @@ class LocalPathPolicyTest {
 
     assertThat(LocalPathPolicy.real(allowed.resolve("new/dir/file.parquet")))
         .isEqualTo(allowed.resolve("new/dir/file.parquet"));
-    assertThat(LocalPathPolicy.real(link.resolve("secret.txt"))).isEqualTo(outside.resolve("secret.txt"))
+    assertThat(LocalPathPolicy.real(link.resolve("secret.txt")))
+        .isEqualTo(outside.resolve("secret.txt"))
         .matches(p -> !p.startsWith(allowed));
-    assertThat(LocalPathPolicy.real(allowed.resolve("../outside/x"))).isEqualTo(outside.resolve("x"));
+    assertThat(LocalPathPolicy.real(allowed.resolve("../outside/x")))
+        .isEqualTo(outside.resolve("x"));
     assertThat(LocalPathPolicy.real(Path.of("relative"))).isAbsolute();
   }
 }

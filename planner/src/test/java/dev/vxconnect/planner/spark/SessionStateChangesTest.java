@@ -19,8 +19,13 @@ class SessionStateChangesTest {
 
   @BeforeAll
   static void start() {
-    spark = (SparkSession) SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", "target/session-state-warehouse").getOrCreate();
+    spark =
+        (SparkSession)
+            SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.warehouse.dir", "target/session-state-warehouse")
+                .getOrCreate();
   }
 
   @AfterAll
@@ -29,16 +34,28 @@ class SessionStateChangesTest {
   }
 
   private static Plan sql(String text) {
-    return Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text))))).build();
+    return Plan.newBuilder()
+        .setCommand(
+            Command.newBuilder()
+                .setSqlCommand(
+                    SqlCommand.newBuilder()
+                        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)))))
+        .build();
   }
 
   @Test
   void sessionCommandsAreRecorded() {
     spark.sql("create or replace temp view existing as select 1 as x");
-    for (String text : new String[] {"set spark.sql.shuffle.partitions=3", "reset",
-        "create temp view v as select 1 as x", "create or replace temporary function f as 'x.Y'",
-        "drop view existing", "declare variable n int default 1", "use default"}) {
+    for (String text :
+        new String[] {
+          "set spark.sql.shuffle.partitions=3",
+          "reset",
+          "create temp view v as select 1 as x",
+          "create or replace temporary function f as 'x.Y'",
+          "drop view existing",
+          "declare variable n int default 1",
+          "use default"
+        }) {
       assertThat(SessionStateChanges.changesState(spark, sql(text))).as(text).isTrue();
     }
   }
@@ -46,11 +63,21 @@ class SessionStateChangesTest {
   /** The skip list holds the classes these statements parse to (so a renamed class fails here). */
   @Test
   void catalogCommandsAreNotRecordedAndNotAnalyzedTwice() throws Exception {
-    for (String text : new String[] {"create table t1 (x int)", "create table t2 as select 1 as x",
-        "replace table t3 (x int) using parquet", "create database d1", "drop database if exists d1",
-        "show tables", "describe table existing", "analyze table existing compute statistics"}) {
+    for (String text :
+        new String[] {
+          "create table t1 (x int)",
+          "create table t2 as select 1 as x",
+          "replace table t3 (x int) using parquet",
+          "create database d1",
+          "drop database if exists d1",
+          "show tables",
+          "describe table existing",
+          "analyze table existing compute statistics"
+        }) {
       String parsed = spark.sessionState().sqlParser().parsePlan(text).getClass().getSimpleName();
-      assertThat(SessionStateChanges.NEVER_SESSION_STATE).as("%s parses to %s", text, parsed).contains(parsed);
+      assertThat(SessionStateChanges.NEVER_SESSION_STATE)
+          .as("%s parses to %s", text, parsed)
+          .contains(parsed);
       assertThat(SessionStateChanges.changesState(spark, sql(text))).as(text).isFalse();
     }
     assertThat(SessionStateChanges.changesState(spark, sql("select 1"))).isFalse();

@@ -15,8 +15,13 @@ class StreamingCheckpointsTest {
 
   @BeforeAll
   static void start() {
-    spark = (SparkSession) SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", "target/streaming-checkpoints-warehouse").getOrCreate();
+    spark =
+        (SparkSession)
+            SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.warehouse.dir", "target/streaming-checkpoints-warehouse")
+                .getOrCreate();
   }
 
   @AfterAll
@@ -26,8 +31,10 @@ class StreamingCheckpointsTest {
 
   @Test
   void theWritersOptionInAnyCaseIsTheCheckpoint() {
-    WriteStreamOperationStart write = WriteStreamOperationStart.newBuilder()
-        .putOptions("CheckpointLocation", "/shared/q1").build();
+    WriteStreamOperationStart write =
+        WriteStreamOperationStart.newBuilder()
+            .putOptions("CheckpointLocation", "/shared/q1")
+            .build();
     assertThat(StreamingCheckpoints.chosenBy(write, spark)).contains("/shared/q1");
   }
 
@@ -37,8 +44,11 @@ class StreamingCheckpointsTest {
     WriteStreamOperationStart unnamed = WriteStreamOperationStart.getDefaultInstance();
     assertThat(StreamingCheckpoints.chosenBy(unnamed, session)).isEmpty();
     session.conf().set("spark.sql.streaming.checkpointLocation", "/shared/root");
-    assertThat(StreamingCheckpoints.chosenBy(unnamed, session)).as("a random directory under the root").isEmpty();
-    assertThat(StreamingCheckpoints.chosenBy(unnamed.toBuilder().setQueryName("q2").build(), session))
+    assertThat(StreamingCheckpoints.chosenBy(unnamed, session))
+        .as("a random directory under the root")
+        .isEmpty();
+    assertThat(
+            StreamingCheckpoints.chosenBy(unnamed.toBuilder().setQueryName("q2").build(), session))
         .contains("/shared/root/q2");
   }
 }

@@ -40,8 +40,11 @@ public final class SparkMessageCodec {
           return message;
         } catch (IOException | RuntimeException e) {
           if (String.valueOf(e.getMessage()).contains("too many levels of nesting")) {
-            throw new UndecodableRequest("The request message is nested more than " + recursionLimit
-                + " levels deep (spark.connect.grpc.marshallerRecursionLimit)", e);
+            throw new UndecodableRequest(
+                "The request message is nested more than "
+                    + recursionLimit
+                    + " levels deep (spark.connect.grpc.marshallerRecursionLimit)",
+                e);
           }
           throw new UndecodableRequest("Malformed Spark Connect message: " + e.getMessage(), e);
         }

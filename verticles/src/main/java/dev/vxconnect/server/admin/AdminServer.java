@@ -33,12 +33,15 @@ public final class AdminServer {
   private final HttpClient peers;
   private HttpServer http;
 
-  public AdminServer(Vertx vertx, ServerMetrics metrics, SessionManager sessions, Membership membership) {
+  public AdminServer(
+      Vertx vertx, ServerMetrics metrics, SessionManager sessions, Membership membership) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.instance = new InstanceListing(sessions);
-    this.peers = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
+    this.peers =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
     this.cluster = new ClusterListing(membership, instance::build, peers);
   }
 
@@ -59,30 +62,53 @@ public final class AdminServer {
       return;
     }
     switch (request.path()) {
-      case "/metrics" -> vertx.executeBlocking(metrics::scrape, false).onComplete(scraped -> {
-        if (scraped.succeeded()) {
-          request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-              .end(scraped.result());
-        } else {
-          request.response().setStatusCode(500).end(String.valueOf(scraped.cause()));
-        }
-      });
-      case "/admin/sessions" -> reply(request, "application/json", JsonObject::encodePrettily,
-          "instance".equals(request.getParam("scope")) ? Future.succeededFuture(instance.build()) : cluster.build());
-      case "/admin", "/admin/", "/" -> reply(request, "text/html; charset=utf-8", AdminPage::render, cluster.build());
+      case "/metrics" ->
+          vertx
+              .executeBlocking(metrics::scrape, false)
+              .onComplete(
+                  scraped -> {
+                    if (scraped.succeeded()) {
+                      request
+                          .response()
+                          .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                          .end(scraped.result());
+                    } else {
+                      request.response().setStatusCode(500).end(String.valueOf(scraped.cause()));
+                    }
+                  });
+      case "/admin/sessions" ->
+          reply(
+              request,
+              "application/json",
+              JsonObject::encodePrettily,
+              "instance".equals(request.getParam("scope"))
+                  ? Future.succeededFuture(instance.build())
+                  : cluster.build());
+      case "/admin", "/admin/", "/" ->
+          reply(request, "text/html; charset=utf-8", AdminPage::render, cluster.build());
       case "/health" -> request.response().putHeader("content-type", "text/plain").end("ok\n");
-      default -> request.response().setStatusCode(404).end("Not found. Try /admin, /admin/sessions or /metrics.\n");
+      default ->
+          request
+              .response()
+              .setStatusCode(404)
+              .end("Not found. Try /admin, /admin/sessions or /metrics.\n");
     }
   }
 
-  private static void reply(HttpServerRequest request, String contentType,
-      Function<JsonObject, String> render, Future<JsonObject> listing) {
-    listing.map(render).onComplete(body -> {
-      if (body.succeeded()) {
-        request.response().putHeader("content-type", contentType).end(body.result());
-      } else {
-        request.response().setStatusCode(500).end(String.valueOf(body.cause()));
-      }
-    });
+  private static void reply(
+      HttpServerRequest request,
+      String contentType,
+      Function<JsonObject, String> render,
+      Future<JsonObject> listing) {
+    listing
+        .map(render)
+        .onComplete(
+            body -> {
+              if (body.succeeded()) {
+                request.response().putHeader("content-type", contentType).end(body.result());
+              } else {
+                request.response().setStatusCode(500).end(String.valueOf(body.cause()));
+              }
+            });
   }
 }

@@ -4,8 +4,8 @@ import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.server.routing.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -37,7 +37,8 @@ final class ClusterListing {
     this(membership, local, http, PEER_TIMEOUT_MS);
   }
 
-  ClusterListing(Membership membership, Supplier<JsonObject> local, HttpClient http, long peerTimeoutMs) {
+  ClusterListing(
+      Membership membership, Supplier<JsonObject> local, HttpClient http, long peerTimeoutMs) {
     this.membership = membership;
     this.local = local;
     this.http = http;
@@ -56,55 +57,73 @@ final class ClusterListing {
         answers.add(ask(instance));
       }
     }
-    return Future.all(answers).map(done -> {
-      JsonArray instances = new JsonArray();
-      List<JsonObject> sessions = new ArrayList<>();
-      for (Future<JsonObject> answer : answers) {
-        JsonObject listing = answer.result();
-        if (listing.containsKey("error")) {
-          instances.add(listing);
-          continue;
-        }
-        JsonArray own = listing.getJsonArray("sessions");
-        instances.add(new JsonObject().put("instance", listing.getString("instance")).put("sessions", own.size()));
-        own.forEach(session -> sessions.add((JsonObject) session));
-      }
-      sessions.sort(Comparator.comparingLong(s -> s.getLong("ageMs")));
-      return new JsonObject()
-          .put("instance", membership.self())
-          .put("instances", instances)
-          .put("sessions", new JsonArray(new ArrayList<>(sessions)));
-    });
+    return Future.all(answers)
+        .map(
+            done -> {
+              JsonArray instances = new JsonArray();
+              List<JsonObject> sessions = new ArrayList<>();
+              for (Future<JsonObject> answer : answers) {
+                JsonObject listing = answer.result();
+                if (listing.containsKey("error")) {
+                  instances.add(listing);
+                  continue;
+                }
+                JsonArray own = listing.getJsonArray("sessions");
+                instances.add(
+                    new JsonObject()
+                        .put("instance", listing.getString("instance"))
+                        .put("sessions", own.size()));
+                own.forEach(session -> sessions.add((JsonObject) session));
+              }
+              sessions.sort(Comparator.comparingLong(s -> s.getLong("ageMs")));
+              return new JsonObject()
+                  .put("instance", membership.self())
+                  .put("instances", instances)
+                  .put("sessions", new JsonArray(new ArrayList<>(sessions)));
+            });
   }
 
   /** Another instance's own listing, or {@code {"instance", "error"}} saying why there is none. */
   private Future<JsonObject> ask(String instance) {
     Optional<String> address = membership.adminAddress(instance);
     if (address.isEmpty()) {
-      return Future.succeededFuture(unanswered(instance,
-          "no admin address known (its vxconnect.admin.port is unset or 0)"));
+      return Future.succeededFuture(
+          unanswered(instance, "no admin address known (its vxconnect.admin.port is unset or 0)"));
     }
     HostPort peer = HostPort.parse("the admin address of instance " + instance, address.get());
-    return http.request(new io.vertx.core.http.RequestOptions()
-            .setMethod(HttpMethod.GET).setHost(peer.host()).setPort(peer.port()).setURI(INSTANCE_URI)
-            .setConnectTimeout(peerTimeoutMs).setTimeout(peerTimeoutMs))
+    return http.request(
+            new io.vertx.core.http.RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(peer.host())
+                .setPort(peer.port())
+                .setURI(INSTANCE_URI)
+                .setConnectTimeout(peerTimeoutMs)
+                .setTimeout(peerTimeoutMs))
         .compose(request -> request.send())
         .compose(ClusterListing::bodyIfOk)
-        .map(body -> {
-          JsonObject listing = new JsonObject(body);
-          if (!instance.equals(listing.getString("instance"))) {
-            throw new IllegalStateException("answered as instance " + listing.getString("instance"));
-          }
-          return listing;
-        })
-        .recover(failure -> Future.succeededFuture(unanswered(instance,
-            address.get() + ": " + failure.getMessage())));
+        .map(
+            body -> {
+              JsonObject listing = new JsonObject(body);
+              if (!instance.equals(listing.getString("instance"))) {
+                throw new IllegalStateException(
+                    "answered as instance " + listing.getString("instance"));
+              }
+              return listing;
+            })
+        .recover(
+            failure ->
+                Future.succeededFuture(
+                    unanswered(instance, address.get() + ": " + failure.getMessage())));
   }
 
   private static Future<String> bodyIfOk(HttpClientResponse response) {
-    return response.body().compose(body -> response.statusCode() == 200
-        ? Future.succeededFuture(body.toString())
-        : Future.failedFuture("HTTP " + response.statusCode()));
+    return response
+        .body()
+        .compose(
+            body ->
+                response.statusCode() == 200
+                    ? Future.succeededFuture(body.toString())
+                    : Future.failedFuture("HTTP " + response.statusCode()));
   }
 
   private static JsonObject unanswered(String instance, String reason) {

@@ -1,9 +1,9 @@
 package dev.vxconnect.server.admin;
 
 import dev.vxconnect.server.execution.ExecutionManager;
-import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.CallTracker;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.SessionManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -30,20 +30,49 @@ public final class ServerMetrics implements CallTracker.Observer {
 
   private static final String SERVICE_PREFIX = "/spark.connect.SparkConnectService/";
   private static final String HEALTH_PREFIX = "/grpc.health.v1.Health/";
-  private static final Set<String> METHODS = Set.of("ExecutePlan", "AnalyzePlan", "Config",
-      "AddArtifacts", "ArtifactStatus", "Interrupt", "ReattachExecute", "ReleaseExecute",
-      "ReleaseSession", "FetchErrorDetails", "CloneSession");
-  private static final String[] STATUS_NAMES = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",
-      "DATA_LOSS", "UNAUTHENTICATED"};
+  private static final Set<String> METHODS =
+      Set.of(
+          "ExecutePlan",
+          "AnalyzePlan",
+          "Config",
+          "AddArtifacts",
+          "ArtifactStatus",
+          "Interrupt",
+          "ReattachExecute",
+          "ReleaseExecute",
+          "ReleaseSession",
+          "FetchErrorDetails",
+          "CloneSession");
+  private static final String[] STATUS_NAMES = {
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED"
+  };
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
+
   /** Histogram buckets of RPC durations (for latency objectives such as "Config under 50 ms"). */
-  private static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.LongStream
-      .of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
-      .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+  private static final java.time.Duration[] LATENCY_BUCKETS =
+      java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+          .mapToObj(java.time.Duration::ofMillis)
+          .toArray(java.time.Duration[]::new);
+
   private final Counter reattaches;
 
   public ServerMetrics() {
@@ -51,8 +80,10 @@ public final class ServerMetrics implements CallTracker.Observer {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    reattaches = Counter.builder("vxconnect.reattaches")
-        .description("ReattachExecute calls: a client resuming a result stream").register(registry);
+    reattaches =
+        Counter.builder("vxconnect.reattaches")
+            .description("ReattachExecute calls: a client resuming a result stream")
+            .register(registry);
   }
 
   /** The registry, for Vert.x's Micrometer metrics. */
@@ -63,46 +94,70 @@ public final class ServerMetrics implements CallTracker.Observer {
   /** Registers the gauges read from the managers at each scrape. */
   public void bind(SessionManager sessions, ExecutionManager executions) {
     Gauge.builder("vxconnect.sessions", sessions, s -> s.live().size())
-        .description("Sessions live on this instance").register(registry);
+        .description("Sessions live on this instance")
+        .register(registry);
     for (Operation.State state : Operation.State.values()) {
-      Gauge.builder("vxconnect.operations", sessions, s -> s.live().stream()
-              .flatMap(session -> session.operations().stream())
-              .filter(op -> op.state() == state).count())
+      Gauge.builder(
+              "vxconnect.operations",
+              sessions,
+              s ->
+                  s.live().stream()
+                      .flatMap(session -> session.operations().stream())
+                      .filter(op -> op.state() == state)
+                      .count())
           .description("Operations held by this instance's sessions, by state")
-          .tag("state", state.name().toLowerCase()).register(registry);
+          .tag("state", state.name().toLowerCase())
+          .register(registry);
     }
     FunctionCounter.builder("vxconnect.sessions.takeovers", sessions, SessionManager::takeovers)
         .description("Sessions taken over from another instance and rebuilt here (failovers)")
         .register(registry);
     Gauge.builder("vxconnect.operations.admitted", executions, ExecutionManager::activeCount)
-        .description("Operations admitted and not yet finished running").register(registry);
+        .description("Operations admitted and not yet finished running")
+        .register(registry);
     Gauge.builder("vxconnect.results.buffered", executions, ExecutionManager::bufferedBytes)
-        .baseUnit("bytes").description("Result bytes held by all operations' buffers").register(registry);
-    for (String reason : new String[] {"draining", "session_operations", "buffered_bytes",
-        "user_operations", "server_operations"}) {
-      FunctionCounter.builder("vxconnect.admission.refusals", executions,
+        .baseUnit("bytes")
+        .description("Result bytes held by all operations' buffers")
+        .register(registry);
+    for (String reason :
+        new String[] {
+          "draining", "session_operations", "buffered_bytes", "user_operations", "server_operations"
+        }) {
+      FunctionCounter.builder(
+              "vxconnect.admission.refusals",
+              executions,
               e -> e.refusals().getOrDefault(reason, 0L))
           .description("New operations refused (RESOURCE_EXHAUSTED or UNAVAILABLE), by reason")
-          .tag("reason", reason).register(registry);
+          .tag("reason", reason)
+          .register(registry);
     }
   }
 
   /** Counts the calls forwarded to the instances that own their sessions. */
   public void bind(Forwarder forwarder) {
     FunctionCounter.builder("vxconnect.forwarded.calls", forwarder, Forwarder::forwardedCalls)
-        .description("Calls forwarded to the instance that owns their session").register(registry);
+        .description("Calls forwarded to the instance that owns their session")
+        .register(registry);
   }
 
   @Override
   public void callEnded(String path, int grpcStatus, long nanos) {
     String method = method(path);
-    String status = grpcStatus >= 0 && grpcStatus < STATUS_NAMES.length ? STATUS_NAMES[grpcStatus]
-        : grpcStatus < 0 ? "NONE" : "OTHER";
-    rpcTimers.computeIfAbsent(method + ' ' + status, k -> Timer.builder("vxconnect.rpc")
-            .description("gRPC calls served, by method and gRPC status (NONE: the stream was reset)")
-            .tag("method", method).tag("status", status)
-            .serviceLevelObjectives(LATENCY_BUCKETS)
-            .register(registry))
+    String status =
+        grpcStatus >= 0 && grpcStatus < STATUS_NAMES.length
+            ? STATUS_NAMES[grpcStatus]
+            : grpcStatus < 0 ? "NONE" : "OTHER";
+    rpcTimers
+        .computeIfAbsent(
+            method + ' ' + status,
+            k ->
+                Timer.builder("vxconnect.rpc")
+                    .description(
+                        "gRPC calls served, by method and gRPC status (NONE: the stream was reset)")
+                    .tag("method", method)
+                    .tag("status", status)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (method.equals("ReattachExecute")) {
       reattaches.increment();

@@ -25,9 +25,14 @@ public final class ArtifactNames {
    * @throws RuntimeException INVALID_ARTIFACT_PATH when the name could escape or is malformed
    */
   public static Path check(String name) {
-    String path = name.startsWith("archives/") && name.indexOf('#') >= 0
-        ? name.substring(0, name.indexOf('#')) : name;
-    if (path.isEmpty() || path.length() > MAX_LENGTH || path.startsWith("/") || path.contains("\\")
+    String path =
+        name.startsWith("archives/") && name.indexOf('#') >= 0
+            ? name.substring(0, name.indexOf('#'))
+            : name;
+    if (path.isEmpty()
+        || path.length() > MAX_LENGTH
+        || path.startsWith("/")
+        || path.contains("\\")
         || path.contains("\0")) {
       throw invalid(name);
     }
@@ -60,8 +65,13 @@ public final class ArtifactNames {
   }
 
   private static boolean isPlainSegment(String segment) {
-    return !segment.isEmpty() && !segment.equals(".") && !segment.equals("..") && segment.indexOf('/') < 0
-        && segment.indexOf('\\') < 0 && segment.indexOf('\0') < 0 && segment.indexOf(':') < 0;
+    return !segment.isEmpty()
+        && !segment.equals(".")
+        && !segment.equals("..")
+        && segment.indexOf('/') < 0
+        && segment.indexOf('\\') < 0
+        && segment.indexOf('\0') < 0
+        && segment.indexOf(':') < 0;
   }
 
   private static RuntimeException invalid(String name) {

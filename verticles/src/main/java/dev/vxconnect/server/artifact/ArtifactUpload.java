@@ -53,7 +53,8 @@ public final class ArtifactUpload implements AutoCloseable {
     switch (request.getPayloadCase()) {
       case BATCH -> {
         requireNoOpenArtifact();
-        for (AddArtifactsRequest.SingleChunkArtifact artifact : request.getBatch().getArtifactsList()) {
+        for (AddArtifactsRequest.SingleChunkArtifact artifact :
+            request.getBatch().getArtifactsList()) {
           Chunked single = begin(artifact.getName(), 1, artifact.getData().getData().size());
           single.write(artifact.getData());
           finish(single);
@@ -79,8 +80,9 @@ public final class ArtifactUpload implements AutoCloseable {
           open = null;
         }
       }
-      default -> throw new UnsupportedOperationException(
-          "Unsupported data transfer request: " + request.getPayloadCase());
+      default ->
+          throw new UnsupportedOperationException(
+              "Unsupported data transfer request: " + request.getPayloadCase());
     }
   }
 
@@ -92,8 +94,14 @@ public final class ArtifactUpload implements AutoCloseable {
   /** Every artifact received, once the client has finished sending. */
   public List<Staged> complete() {
     if (open != null) {
-      throw new IllegalArgumentException("Missing data chunks for artifact: " + open.name
-          + ". Expected " + open.chunks + " chunks and received " + open.received + ".");
+      throw new IllegalArgumentException(
+          "Missing data chunks for artifact: "
+              + open.name
+              + ". Expected "
+              + open.chunks
+              + " chunks and received "
+              + open.received
+              + ".");
     }
     return List.copyOf(staged);
   }
@@ -142,8 +150,14 @@ public final class ArtifactUpload implements AutoCloseable {
   private void finish(Chunked artifact) throws IOException {
     artifact.out.close();
     if (artifact.written != artifact.totalBytes) {
-      throw new IllegalArgumentException("Artifact " + artifact.name + " declared "
-          + artifact.totalBytes + " bytes but " + artifact.written + " arrived");
+      throw new IllegalArgumentException(
+          "Artifact "
+              + artifact.name
+              + " declared "
+              + artifact.totalBytes
+              + " bytes but "
+              + artifact.written
+              + " arrived");
     }
     staged.add(new Staged(artifact.name, artifact.file, artifact.crcOk));
   }
@@ -168,8 +182,12 @@ public final class ArtifactUpload implements AutoCloseable {
 
     void write(AddArtifactsRequest.ArtifactChunk chunk) throws IOException {
       if (received == chunks) {
-        throw new IllegalArgumentException("Excessive data chunks for artifact: " + name
-            + ", expected " + chunks + " chunks in total.");
+        throw new IllegalArgumentException(
+            "Excessive data chunks for artifact: "
+                + name
+                + ", expected "
+                + chunks
+                + " chunks in total.");
       }
       bytes += chunk.getData().size();
       if (bytes > maxBytes) {

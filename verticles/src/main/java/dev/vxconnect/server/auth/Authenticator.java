@@ -25,9 +25,12 @@ public final class Authenticator {
 
   /** Header names a token may come in; both are passed on when a call is forwarded. */
   public static final String AUTHORIZATION = "authorization";
+
   public static final String AUTHENTICATION = "authentication";
+
   /** Longest credential header looked at. */
   private static final int MAX_HEADER_LENGTH = 8192;
+
   private static final String BEARER = "bearer ";
 
   private final byte[] sharedDigest;
@@ -37,7 +40,8 @@ public final class Authenticator {
   private final boolean tls;
   private final boolean allowInsecure;
 
-  public Authenticator(AuthOptions auth, TokenTable tokens, Optional<JwtVerifier> jwt, TlsOptions tls) {
+  public Authenticator(
+      AuthOptions auth, TokenTable tokens, Optional<JwtVerifier> jwt, TlsOptions tls) {
     this.sharedDigest = auth.token().map(Authenticator::sha256).orElse(null);
     this.tokens = tokens;
     this.jwt = jwt;
@@ -49,9 +53,10 @@ public final class Authenticator {
   /** The caller, or {@link Refused} saying why not (sent as UNAUTHENTICATED). */
   public Caller authenticate(MultiMap headers, HttpConnection connection, boolean forwarded) {
     if (!tls && !allowInsecure && !isLoopback(connection)) {
-      throw new Refused("This server accepts calls without TLS from this host only; connect with"
-          + " use_ssl=true to a TLS-enabled server (vxconnect.tls.certFile), or allow insecure"
-          + " transport (vxconnect.tls.allowInsecure=true)");
+      throw new Refused(
+          "This server accepts calls without TLS from this host only; connect with"
+              + " use_ssl=true to a TLS-enabled server (vxconnect.tls.certFile), or allow insecure"
+              + " transport (vxconnect.tls.allowInsecure=true)");
     }
     Map<String, String> credentials = new LinkedHashMap<>();
     for (String name : new String[] {AUTHORIZATION, AUTHENTICATION}) {
@@ -132,10 +137,17 @@ public final class Authenticator {
 
   @Override
   public String toString() {
-    return "Authenticator{tokens=" + (tokensRequired ? tokens.size() + " bound"
-        + (sharedDigest != null ? " + pre-shared" : "") + jwt.map(j -> " + " + j).orElse("") : "none")
-        + ", tls=" + tls
-        + ", allowInsecure=" + allowInsecure + "}";
+    return "Authenticator{tokens="
+        + (tokensRequired
+            ? tokens.size()
+                + " bound"
+                + (sharedDigest != null ? " + pre-shared" : "")
+                + jwt.map(j -> " + " + j).orElse("")
+            : "none")
+        + ", tls="
+        + tls
+        + ", allowInsecure="
+        + allowInsecure
+        + "}";
   }
-
 }

@@ -49,15 +49,24 @@ import java.util.regex.Pattern;
 public final class JwtVerifier {
 
   /** Asymmetric algorithms only: a token signed with a shared secret would be a password. */
-  private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
-      JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-      JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-      JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
+  private static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512);
+
   /** Clock difference tolerated between the token's issuer and this server, in seconds. */
   private static final int CLOCK_SKEW_SECONDS = 60;
 
-  private static final Pattern PEM_BLOCK = Pattern.compile(
-      "-----BEGIN (PUBLIC KEY|CERTIFICATE)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern PEM_BLOCK =
+      Pattern.compile(
+          "-----BEGIN (PUBLIC KEY|CERTIFICATE)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final String userClaim;
@@ -72,10 +81,14 @@ public final class JwtVerifier {
     if (issuer != null) {
       required.add("iss");
     }
-    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-        audience == null ? null : new HashSet<>(List.of(audience)), // mutable: the verifier asks it for null
-        issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build(),
-        required, null);
+    DefaultJWTClaimsVerifier<SecurityContext> claims =
+        new DefaultJWTClaimsVerifier<>(
+            audience == null
+                ? null
+                : new HashSet<>(List.of(audience)), // mutable: the verifier asks it for null
+            issuer == null ? null : new JWTClaimsSet.Builder().issuer(issuer).build(),
+            required,
+            null);
     claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
     processor.setJWTClaimsSetVerifier(claims);
   }
@@ -87,7 +100,8 @@ public final class JwtVerifier {
   private static JWSKeySelector<SecurityContext> keySelector(JWKSet keySet) {
     JWSVerificationKeySelector<SecurityContext> named =
         new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(keySet));
-    JWKSet withoutIds = new JWKSet(keySet.getKeys().stream().filter(k -> k.getKeyID() == null).toList());
+    JWKSet withoutIds =
+        new JWKSet(keySet.getKeys().stream().filter(k -> k.getKeyID() == null).toList());
     JWSVerificationKeySelector<SecurityContext> unnamed =
         new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(withoutIds));
     return (header, context) -> {
@@ -114,12 +128,17 @@ public final class JwtVerifier {
     }
     JWKSet keySet;
     try {
-      keySet = text.stripLeading().startsWith("{")
-          ? JWKSet.parse(text).toPublicJWKSet()
-          : new JWKSet(pemPublicKeys(text));
+      keySet =
+          text.stripLeading().startsWith("{")
+              ? JWKSet.parse(text).toPublicJWKSet()
+              : new JWKSet(pemPublicKeys(text));
     } catch (ParseException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("The JWT keys file " + keysFile
-          + " is neither a JWKS document nor a PEM public key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "The JWT keys file "
+              + keysFile
+              + " is neither a JWKS document nor a PEM public key: "
+              + e.getMessage(),
+          e);
     }
     if (keySet.isEmpty()) {
       throw new IllegalArgumentException("The JWT keys file " + keysFile + " holds no public key");
@@ -136,15 +155,19 @@ public final class JwtVerifier {
     Matcher block = PEM_BLOCK.matcher(pem);
     while (block.find()) {
       byte[] der = Base64.getMimeDecoder().decode(block.group(2));
-      PublicKey key = block.group(1).equals("CERTIFICATE")
-          ? CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)).getPublicKey()
-          : publicKey(der);
+      PublicKey key =
+          block.group(1).equals("CERTIFICATE")
+              ? CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(der))
+                  .getPublicKey()
+              : publicKey(der);
       if (key instanceof RSAPublicKey rsa) {
         keys.add(new RSAKey.Builder(rsa).build());
       } else if (key instanceof ECPublicKey ec) {
         keys.add(new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).build());
       } else {
-        throw new GeneralSecurityException("a " + key.getAlgorithm() + " key: only RSA and EC keys sign JWTs here");
+        throw new GeneralSecurityException(
+            "a " + key.getAlgorithm() + " key: only RSA and EC keys sign JWTs here");
       }
     }
     return keys;

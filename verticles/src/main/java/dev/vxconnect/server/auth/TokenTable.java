@@ -37,7 +37,8 @@ public final class TokenTable {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read the tokens file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Cannot read the tokens file " + file + ": " + e.getMessage(), e);
     }
     return parse(lines, file.toString());
   }
@@ -53,15 +54,18 @@ public final class TokenTable {
       if (parts.length != 2) {
         throw new IllegalArgumentException(source + " line " + (i + 1) + ": expected 'user token'");
       }
-      String digest = parts[1].startsWith(SHA256_PREFIX)
-          ? parts[1].substring(SHA256_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
-          : digest(parts[1]);
+      String digest =
+          parts[1].startsWith(SHA256_PREFIX)
+              ? parts[1].substring(SHA256_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
+              : digest(parts[1]);
       if (digest.length() != 64 || !digest.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": a sha256: token needs 64 hex digits");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": a sha256: token needs 64 hex digits");
       }
       String previous = users.putIfAbsent(digest, parts[0]);
       if (previous != null && !previous.equals(parts[0])) {
-        throw new IllegalArgumentException(source + " line " + (i + 1) + ": this token is already given to another user");
+        throw new IllegalArgumentException(
+            source + " line " + (i + 1) + ": this token is already given to another user");
       }
     }
     return new TokenTable(users);
@@ -79,8 +83,9 @@ public final class TokenTable {
   /** Lower-case hex SHA-256 of the token's UTF-8 bytes (what a {@code sha256:} entry holds). */
   public static String digest(String token) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -8,13 +8,14 @@ package dev.vxconnect.server.buffer;
 public interface ProducerSlot {
 
   /** A producer with no slot to give back (e.g. in tests). */
-  ProducerSlot NONE = new ProducerSlot() {
-    @Override
-    public void release() {}
+  ProducerSlot NONE =
+      new ProducerSlot() {
+        @Override
+        public void release() {}
 
-    @Override
-    public void reacquire() {}
-  };
+        @Override
+        public void reacquire() {}
+      };
 
   /** Gives the slot back; nothing if it is not held. */
   void release();

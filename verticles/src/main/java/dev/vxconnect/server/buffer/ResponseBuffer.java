@@ -40,14 +40,18 @@ public final class ResponseBuffer implements ResponseSink {
   private final java.util.concurrent.atomic.LongAdder heldByAll;
 
   private final EntryRing entries = new EntryRing();
+
   /** The indexes of the responses added held and not released yet, in order. */
   private final java.util.ArrayDeque<Long> held = new java.util.ArrayDeque<>();
+
   private long lastIndex;
   private long highestSent;
   private long unsentBytes;
   private long retainedBytes;
+
   /** Result bytes the producer fetched to the driver and has not handed to this buffer yet. */
   private long fetchedBytes;
+
   private boolean finished;
   private ErrorStatus failure;
   private RuntimeException producerStop;
@@ -56,8 +60,8 @@ public final class ResponseBuffer implements ResponseSink {
   private java.util.function.LongConsumer onFirstResult = index -> {};
   private boolean resultSeen;
 
-  public ResponseBuffer(String operationId, String sessionId, String serverSideSessionId,
-      BufferLimits limits) {
+  public ResponseBuffer(
+      String operationId, String sessionId, String serverSideSessionId, BufferLimits limits) {
     this(operationId, sessionId, serverSideSessionId, limits, 1);
   }
 
@@ -65,8 +69,12 @@ public final class ResponseBuffer implements ResponseSink {
    * A buffer whose first response gets index {@code firstIndex}: an operation run again after a
    * failover goes on from the last response its client saw, so response ids keep increasing.
    */
-  public ResponseBuffer(String operationId, String sessionId, String serverSideSessionId,
-      BufferLimits limits, long firstIndex) {
+  public ResponseBuffer(
+      String operationId,
+      String sessionId,
+      String serverSideSessionId,
+      BufferLimits limits,
+      long firstIndex) {
     this.lastIndex = firstIndex - 1;
     this.operationId = operationId;
     this.sessionId = sessionId;
@@ -198,7 +206,9 @@ public final class ResponseBuffer implements ResponseSink {
     Listener toNotify;
     synchronized (this) {
       Entry entry = stamp(response, lastIndex + 1);
-      if (producerStop != null || finished || (unsentBytes > 0 && unsentBytes + entry.size() > aheadBytes)) {
+      if (producerStop != null
+          || finished
+          || (unsentBytes > 0 && unsentBytes + entry.size() > aheadBytes)) {
         return false;
       }
       append(entry);
@@ -290,7 +300,8 @@ public final class ResponseBuffer implements ResponseSink {
   public synchronized Entry get(long index) {
     long firstKept = firstKeptIndex();
     if (index < firstKept) {
-      throw SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_AVAILABLE",
+      throw SparkErrors.raise(
+          "INVALID_CURSOR.POSITION_NOT_AVAILABLE",
           Map.of("index", Long.toString(index), "responseId", ResponseIds.of(operationId, index)));
     }
     long lastSendable = held.isEmpty() ? lastIndex : held.peekFirst() - 1;
@@ -301,14 +312,17 @@ public final class ResponseBuffer implements ResponseSink {
   public void sent(long index) {
     synchronized (this) {
       Entry first = entries.first();
-      for (long i = Math.max(highestSent + 1, first == null ? index + 1 : first.index()); i <= index; i++) {
+      for (long i = Math.max(highestSent + 1, first == null ? index + 1 : first.index());
+          i <= index;
+          i++) {
         int size = entries.get(i - first.index()).size();
         unsentBytes -= size;
         retainedBytes += size;
       }
       highestSent = Math.max(highestSent, index);
       // Keep at least the last sent response, as Spark does, so a reattach can name it.
-      while (retainedBytes > retainBytes && entries.size() > 1
+      while (retainedBytes > retainBytes
+          && entries.size() > 1
           && entries.first().index() < highestSent) {
         int size = entries.removeFirst().size();
         retainedBytes -= size;
@@ -345,7 +359,8 @@ public final class ResponseBuffer implements ResponseSink {
   public synchronized long indexOf(String responseId) {
     OptionalLong index = ResponseIds.indexOf(operationId, responseId);
     if (index.isEmpty() || index.getAsLong() > lastIndex) {
-      throw SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_FOUND", Map.of("responseId", responseId));
+      throw SparkErrors.raise(
+          "INVALID_CURSOR.POSITION_NOT_FOUND", Map.of("responseId", responseId));
     }
     return index.getAsLong();
   }
@@ -370,12 +385,13 @@ public final class ResponseBuffer implements ResponseSink {
 
   /** The response with this stream's ids, as entry {@code index}; sized as it will be sent. */
   private Entry stamp(ExecutePlanResponse response, long index) {
-    ExecutePlanResponse stamped = response.toBuilder()
-        .setSessionId(sessionId)
-        .setServerSideSessionId(serverSideSessionId)
-        .setOperationId(operationId)
-        .setResponseId(ResponseIds.of(operationId, index))
-        .build();
+    ExecutePlanResponse stamped =
+        response.toBuilder()
+            .setSessionId(sessionId)
+            .setServerSideSessionId(serverSideSessionId)
+            .setOperationId(operationId)
+            .setResponseId(ResponseIds.of(operationId, index))
+            .build();
     return new Entry(index, stamped, stamped.getSerializedSize());
   }
 

@@ -66,8 +66,13 @@ public final class Failures {
    * cause: UNAVAILABLE with a retry delay (nothing was changed that the client could see later).
    */
   public static Optional<ErrorStatus> stateUnavailable(Throwable failure, Duration retryDelay) {
-    return StateUnavailableException.in(failure).map(lost -> ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
-        lost.getMessage() + ". Nothing was changed; retry later.", retryDelay));
+    return StateUnavailableException.in(failure)
+        .map(
+            lost ->
+                ErrorStatus.retryLater(
+                    ErrorStatus.UNAVAILABLE,
+                    lost.getMessage() + ". Nothing was changed; retry later.",
+                    retryDelay));
   }
 
   /** Ends the call with {@code failure}. */
@@ -82,8 +87,11 @@ public final class Failures {
       response.status(code == null ? GrpcStatus.UNKNOWN : code);
       response.statusMessage(status.message());
       if (status.details() != null) {
-        response.trailers().set(DETAILS_TRAILER,
-            Base64.getEncoder().withoutPadding().encodeToString(status.details()));
+        response
+            .trailers()
+            .set(
+                DETAILS_TRAILER,
+                Base64.getEncoder().withoutPadding().encodeToString(status.details()));
       }
       response.end();
     } catch (RuntimeException closed) {

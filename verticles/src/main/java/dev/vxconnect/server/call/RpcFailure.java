@@ -18,8 +18,11 @@ public final class RpcFailure extends RuntimeException {
 
   /** The caller's token is bound to another user than the request names. */
   public static RpcFailure permissionDenied(String userId) {
-    return of(ErrorStatus.PERMISSION_DENIED, "The caller is not allowed to act as user '"
-        + userId + "': user_context.user_id must be the user its token is bound to");
+    return of(
+        ErrorStatus.PERMISSION_DENIED,
+        "The caller is not allowed to act as user '"
+            + userId
+            + "': user_context.user_id must be the user its token is bound to");
   }
 
   public ErrorStatus status() {

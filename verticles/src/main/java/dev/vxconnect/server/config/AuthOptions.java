@@ -35,8 +35,18 @@ public record AuthOptions(
   /** For the startup log: the token itself is never shown. */
   @Override
   public String toString() {
-    return "AuthOptions[token=" + token.map(t -> "***").orElse("none") + ", tokensFile=" + tokensFile
-        + ", jwtKeysFile=" + jwtKeysFile + ", jwtIssuer=" + jwtIssuer + ", jwtAudience=" + jwtAudience
-        + ", jwtUserClaim=" + jwtUserClaim + "]";
+    return "AuthOptions[token="
+        + token.map(t -> "***").orElse("none")
+        + ", tokensFile="
+        + tokensFile
+        + ", jwtKeysFile="
+        + jwtKeysFile
+        + ", jwtIssuer="
+        + jwtIssuer
+        + ", jwtAudience="
+        + jwtAudience
+        + ", jwtUserClaim="
+        + jwtUserClaim
+        + "]";
   }
 }

@@ -31,12 +31,13 @@ public final class Conf {
    */
   public Map<String, String> sparkConf() {
     Map<String, String> spark = new TreeMap<>();
-    values.forEach((key, value) -> {
-      boolean secret = ConfigKeys.find(key).map(ConfigEntry::secret).orElse(false);
-      if (key.startsWith("spark.") && !secret) {
-        spark.put(key, value);
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          boolean secret = ConfigKeys.find(key).map(ConfigEntry::secret).orElse(false);
+          if (key.startsWith("spark.") && !secret) {
+            spark.put(key, value);
+          }
+        });
     return spark;
   }
 }

@@ -12,20 +12,22 @@ public final class ConfFile {
 
   private static final int WIDTH = 100;
 
-  private static final String PREAMBLE = String.join("\n",
-      "# vxconnect configuration, in Spark-properties format (\"key value\" or \"key=value\").",
-      "# Generated from dev.vxconnect.server.config.ConfigKeys: edit the keys there, then regenerate with",
-      "#   mvn -pl verticles -am test -Dtest=ConfFileTest -Dsurefire.failIfNoSpecifiedTests=false \\",
-      "#     -Dvxconnect.conf.write=true",
-      "#",
-      "# Read by bin/vxconnect from $VXCONNECT_HOME/conf/vxconnect.conf (or --conf-file PATH), then",
-      "# overridden by --conf key=value arguments, then by environment variables named after the keys",
-      "# (spark.connect.grpc.binding.port -> SPARK_CONNECT_GRPC_BINDING_PORT).",
-      "#",
-      "# Keys of Apache Spark's own Connect server keep their name, meaning and default. Our own keys live",
-      "# under vxconnect.*; an unknown vxconnect.* key is an error. Every other spark.* key is given to",
-      "# the embedded Spark driver (e.g. spark.master, spark.driver.memory, spark.sql.shuffle.partitions).",
-      "# Every line below shows the default; uncomment to change it.");
+  private static final String PREAMBLE =
+      String.join(
+          "\n",
+          "# vxconnect configuration, in Spark-properties format (\"key value\" or \"key=value\").",
+          "# Generated from dev.vxconnect.server.config.ConfigKeys: edit the keys there, then regenerate with",
+          "#   mvn -pl verticles -am test -Dtest=ConfFileTest -Dsurefire.failIfNoSpecifiedTests=false \\",
+          "#     -Dvxconnect.conf.write=true",
+          "#",
+          "# Read by bin/vxconnect from $VXCONNECT_HOME/conf/vxconnect.conf (or --conf-file PATH), then",
+          "# overridden by --conf key=value arguments, then by environment variables named after the keys",
+          "# (spark.connect.grpc.binding.port -> SPARK_CONNECT_GRPC_BINDING_PORT).",
+          "#",
+          "# Keys of Apache Spark's own Connect server keep their name, meaning and default. Our own keys live",
+          "# under vxconnect.*; an unknown vxconnect.* key is an error. Every other spark.* key is given to",
+          "# the embedded Spark driver (e.g. spark.master, spark.driver.memory, spark.sql.shuffle.partitions).",
+          "# Every line below shows the default; uncomment to change it.");
 
   private ConfFile() {}
 
@@ -42,7 +44,10 @@ public final class ConfFile {
       }
       for (ConfigEntry<?> entry : section.entries()) {
         lines.addAll(comment(entry.doc()));
-        lines.add("# " + entry.key() + entry.defaultText().filter(d -> !d.isEmpty()).map(d -> " " + d).orElse(""));
+        lines.add(
+            "# "
+                + entry.key()
+                + entry.defaultText().filter(d -> !d.isEmpty()).map(d -> " " + d).orElse(""));
       }
     }
     return String.join("\n", lines) + "\n";

@@ -29,7 +29,12 @@ public final class ConfigEntry<T> {
   private final boolean secret;
   private final Function<String, T> parse;
 
-  private ConfigEntry(String key, String doc, String defaultText, T defaultValue, boolean secret,
+  private ConfigEntry(
+      String key,
+      String doc,
+      String defaultText,
+      T defaultValue,
+      boolean secret,
       Function<String, T> parse) {
     this.key = key;
     this.doc = doc;
@@ -99,11 +104,14 @@ public final class ConfigEntry<T> {
     }
 
     public Typed<Boolean> booleanConf() {
-      return typed("true or false", text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
-        case "true" -> true;
-        case "false" -> false;
-        default -> throw new IllegalArgumentException(text);
-      });
+      return typed(
+          "true or false",
+          text ->
+              switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(text);
+              });
     }
 
     public Typed<String> stringConf() {
@@ -116,13 +124,19 @@ public final class ConfigEntry<T> {
 
     /** A comma-separated list; blanks around items and empty items are dropped. */
     public Typed<List<String>> stringListConf() {
-      return typed("a comma-separated list", text -> Arrays.stream(text.split(","))
-          .map(String::trim).filter(item -> !item.isEmpty()).toList());
+      return typed(
+          "a comma-separated list",
+          text ->
+              Arrays.stream(text.split(","))
+                  .map(String::trim)
+                  .filter(item -> !item.isEmpty())
+                  .toList());
     }
 
     /** A size as Spark writes it ("512k", "10m", "1g"); a bare number is in bytes. */
     public Typed<Long> bytesConf() {
-      return typed("a size such as 512k or 10m", text -> JavaUtils.byteStringAs(text, ByteUnit.BYTE));
+      return typed(
+          "a size such as 512k or 10m", text -> JavaUtils.byteStringAs(text, ByteUnit.BYTE));
     }
 
     /**
@@ -130,13 +144,15 @@ public final class ConfigEntry<T> {
      * {@code bareUnit}. Kept to the microsecond, where Spark would round to {@code bareUnit}.
      */
     public Typed<Duration> timeConf(TimeUnit bareUnit) {
-      return typed("a duration such as 30s or 5m", text -> {
-        long micros = JavaUtils.timeStringAs(text, TimeUnit.MICROSECONDS);
-        String trimmed = text.trim();
-        return trimmed.chars().allMatch(Character::isDigit)
-            ? Duration.of(Long.parseLong(trimmed), bareUnit.toChronoUnit())
-            : Duration.of(micros, ChronoUnit.MICROS);
-      });
+      return typed(
+          "a duration such as 30s or 5m",
+          text -> {
+            long micros = JavaUtils.timeStringAs(text, TimeUnit.MICROSECONDS);
+            String trimmed = text.trim();
+            return trimmed.chars().allMatch(Character::isDigit)
+                ? Duration.of(Long.parseLong(trimmed), bareUnit.toChronoUnit())
+                : Duration.of(micros, ChronoUnit.MICROS);
+          });
     }
 
     private <T> Typed<T> typed(String expected, Function<String, T> parse) {
@@ -172,12 +188,18 @@ public final class ConfigEntry<T> {
 
     /** The default as written in the conf file ("60m"), parsed and checked as any value. */
     public ConfigEntry<T> createWithDefaultString(String text) {
-      return new ConfigEntry<>(builder.key, builder.doc, text, read(text), builder.secret, this::read);
+      return new ConfigEntry<>(
+          builder.key, builder.doc, text, read(text), builder.secret, this::read);
     }
 
     /** No default: unset (or blank) is empty. */
     public ConfigEntry<Optional<T>> createOptional() {
-      return new ConfigEntry<>(builder.key, builder.doc, null, Optional.empty(), builder.secret,
+      return new ConfigEntry<>(
+          builder.key,
+          builder.doc,
+          null,
+          Optional.empty(),
+          builder.secret,
           text -> text.isBlank() ? Optional.empty() : Optional.of(read(text)));
     }
 

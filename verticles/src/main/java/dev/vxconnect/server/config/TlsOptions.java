@@ -21,8 +21,9 @@ public record TlsOptions(
           "TLS needs both " + ConfigKeys.TLS_CERT_FILE + " and " + ConfigKeys.TLS_KEY_FILE);
     }
     if (certFile.isEmpty() && clientCaFile.isPresent()) {
-      throw new IllegalArgumentException(ConfigKeys.TLS_CLIENT_CA_FILE
-          + " (client certificates) needs TLS: set vxconnect.tls.certFile and keyFile");
+      throw new IllegalArgumentException(
+          ConfigKeys.TLS_CLIENT_CA_FILE
+              + " (client certificates) needs TLS: set vxconnect.tls.certFile and keyFile");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.vxconnect.server.execution;
 
 import dev.vxconnect.planner.ErrorStatus;
-import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.session.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,28 +32,48 @@ final class Admission {
   /** Takes a slot for a new operation of {@code session}, or throws the refusal. */
   void admit(Session session) {
     if (draining) {
-      throw refusal("draining", ErrorStatus.UNAVAILABLE,
+      throw refusal(
+          "draining",
+          ErrorStatus.UNAVAILABLE,
           "This vxconnect instance is shutting down and takes no new operations.");
     }
     long running = session.operations().stream().filter(op -> !op.isFinished()).count();
     if (running >= options.maxOperationsPerSession()) {
-      throw refusal("session_operations", ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " runs "
-          + running + " operations, the most one session may run at once.");
+      throw refusal(
+          "session_operations",
+          ErrorStatus.RESOURCE_EXHAUSTED,
+          "Session "
+              + session.sessionId()
+              + " runs "
+              + running
+              + " operations, the most one session may run at once.");
     }
     if (bufferedBytes.sum() > options.maxBufferedBytes()) {
-      throw refusal("buffered_bytes", ErrorStatus.RESOURCE_EXHAUSTED, "The server holds more than "
-          + options.maxBufferedBytes() + " bytes of results that clients have not read yet.");
+      throw refusal(
+          "buffered_bytes",
+          ErrorStatus.RESOURCE_EXHAUSTED,
+          "The server holds more than "
+              + options.maxBufferedBytes()
+              + " bytes of results that clients have not read yet.");
     }
     AtomicInteger user = perUser.computeIfAbsent(session.userId(), u -> new AtomicInteger());
     if (user.incrementAndGet() > options.maxOperationsPerUser()) {
       user.decrementAndGet();
-      throw refusal("user_operations", ErrorStatus.RESOURCE_EXHAUSTED, "User " + session.userId() + " runs "
-          + options.maxOperationsPerUser() + " operations, the most one user may run at once.");
+      throw refusal(
+          "user_operations",
+          ErrorStatus.RESOURCE_EXHAUSTED,
+          "User "
+              + session.userId()
+              + " runs "
+              + options.maxOperationsPerUser()
+              + " operations, the most one user may run at once.");
     }
     if (total.incrementAndGet() > options.maxOperations()) {
       total.decrementAndGet();
       user.decrementAndGet();
-      throw refusal("server_operations", ErrorStatus.RESOURCE_EXHAUSTED,
+      throw refusal(
+          "server_operations",
+          ErrorStatus.RESOURCE_EXHAUSTED,
           "The server runs " + options.maxOperations() + " operations, the most it runs at once.");
     }
   }
@@ -85,6 +105,7 @@ final class Admission {
 
   private RpcFailure refusal(String reason, int code, String message) {
     refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    return new RpcFailure(ErrorStatus.retryLater(code, message + " Retry later.", options.retryDelay()));
+    return new RpcFailure(
+        ErrorStatus.retryLater(code, message + " Retry later.", options.retryDelay()));
   }
 }

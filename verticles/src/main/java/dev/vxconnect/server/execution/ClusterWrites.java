@@ -17,7 +17,8 @@ final class ClusterWrites {
   private ClusterWrites() {}
 
   /** Waits, on an operation's thread (never an event loop), for a cluster write to complete. */
-  static void await(Future<?> write) throws InterruptedException, ExecutionException, TimeoutException {
+  static void await(Future<?> write)
+      throws InterruptedException, ExecutionException, TimeoutException {
     write.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 }

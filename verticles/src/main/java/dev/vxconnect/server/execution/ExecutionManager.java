@@ -1,7 +1,5 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.session.Operation;
-import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
@@ -10,10 +8,12 @@ import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.proto.cluster.ResultMark;
 import dev.vxconnect.proto.cluster.ResultMarks;
-import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.session.LogIds;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
 import io.vertx.core.Future;
@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionManager.class);
+
   /** Requests larger than this are not kept for a re-run after failover (plans with inline data). */
   private static final int MAX_RERUN_REQUEST_BYTES = 1 << 20;
+
   /** How long after a takeover an ExecutePlan may be a client's retry of one its lost instance ran. */
   private static final long RECENT_TAKEOVER_MS = 15 * 60_000;
 
@@ -64,8 +66,12 @@ public final class ExecutionManager {
    * @param registry where reattachable operations are known cluster-wide
    * @param self this instance's id in the cluster
    */
-  public ExecutionManager(WorkerExecutor sparkPool, ExecutionOptions options,
-      StateRecorder recorder, OperationRegistry registry, String self) {
+  public ExecutionManager(
+      WorkerExecutor sparkPool,
+      ExecutionOptions options,
+      StateRecorder recorder,
+      OperationRegistry registry,
+      String self) {
     this.slots = new SparkSlots(options.executeThreads());
     // Admission bounds the operations; the margin covers threads between an operation's release
     // and their return to the pool.
@@ -77,12 +83,13 @@ public final class ExecutionManager {
     this.options = options;
     this.admission = new Admission(options, bufferedBytes);
     int tombstones = options.abandonedTombstones();
-    this.abandoned = new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-        return size() > tombstones;
-      }
-    };
+    this.abandoned =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > tombstones;
+          }
+        };
   }
 
   /**
@@ -93,13 +100,19 @@ public final class ExecutionManager {
    */
   public Future<Operation> open(Session session, ExecutePlanRequest request) {
     String operationId = request.getOperationId();
-    if (operationId.isEmpty() || !registry.isShared() || !session.rebuiltWithin(RECENT_TAKEOVER_MS)
+    if (operationId.isEmpty()
+        || !registry.isShared()
+        || !session.rebuiltWithin(RECENT_TAKEOVER_MS)
         || session.operation(operationId).isPresent()) {
       return call(() -> start(session, request));
     }
-    return registry.get(operationId).compose(found -> found.isPresent()
-        ? recover(session, operationId, 0)
-        : call(() -> start(session, request)));
+    return registry
+        .get(operationId)
+        .compose(
+            found ->
+                found.isPresent()
+                    ? recover(session, operationId, 0)
+                    : call(() -> start(session, request)));
   }
 
   private static <T> Future<T> call(Callable<T> work) {
@@ -131,8 +144,15 @@ public final class ExecutionManager {
     }
     boolean reattachable = options.reattachableEnabled() && isReattachable(request);
     ExecutePlanRequest started = request.toBuilder().setOperationId(operationId).build();
-    return launch(session, started, reattachable, 1, buffer -> resumable(started, reattachable)
-        ? ResultStream.recorded(buffer, registry) : ResultStream.unrecorded(buffer));
+    return launch(
+        session,
+        started,
+        reattachable,
+        1,
+        buffer ->
+            resumable(started, reattachable)
+                ? ResultStream.recorded(buffer, registry)
+                : ResultStream.unrecorded(buffer));
   }
 
   /**
@@ -144,9 +164,11 @@ public final class ExecutionManager {
     if (session.isClosed()) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
-    LogIds.of(LOG.atInfo(), session, request.getOperationId()).log(
-        "Operation {} of session {} lost with its instance before any result: running it again",
-        request.getOperationId(), session.sessionId());
+    LogIds.of(LOG.atInfo(), session, request.getOperationId())
+        .log(
+            "Operation {} of session {} lost with its instance before any result: running it again",
+            request.getOperationId(),
+            session.sessionId());
     return launch(session, request, true, firstIndex, ResultStream::unrecorded);
   }
 
@@ -157,20 +179,29 @@ public final class ExecutionManager {
    * client's instance recorded, then only the ones that follow are sent (none before: see
    * {@link ResultStream}).
    */
-  public Operation resume(Session session, ExecutePlanRequest request, long firstIndex, Optional<ResultMark> base) {
+  public Operation resume(
+      Session session, ExecutePlanRequest request, long firstIndex, Optional<ResultMark> base) {
     if (session.isClosed()) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
     }
-    LogIds.of(LOG.atInfo(), session, request.getOperationId()).log(
-        "Operation {} of session {} lost with its instance: running it again to resume its result after"
-            + " response {} ({} result responses received)", request.getOperationId(), session.sessionId(),
-        firstIndex - 1, base.map(ResultMark::getResults).orElse(0L));
-    return launch(session, request, true, firstIndex, buffer -> ResultStream.resumed(buffer, registry, base));
+    LogIds.of(LOG.atInfo(), session, request.getOperationId())
+        .log(
+            "Operation {} of session {} lost with its instance: running it again to resume its result after"
+                + " response {} ({} result responses received)",
+            request.getOperationId(),
+            session.sessionId(),
+            firstIndex - 1,
+            base.map(ResultMark::getResults).orElse(0L));
+    return launch(
+        session, request, true, firstIndex, buffer -> ResultStream.resumed(buffer, registry, base));
   }
 
   /** Whether another instance could resume the operation's result: marks are recorded for it. */
   private boolean resumable(ExecutePlanRequest request, boolean reattachable) {
-    return reattachable && options.resumeResults() && registry.isShared() && request.getPlan().hasRoot()
+    return reattachable
+        && options.resumeResults()
+        && registry.isShared()
+        && request.getPlan().hasRoot()
         && rerunnable(request);
   }
 
@@ -184,21 +215,37 @@ public final class ExecutionManager {
         && request.getSerializedSize() <= MAX_RERUN_REQUEST_BYTES;
   }
 
-  private Operation launch(Session session, ExecutePlanRequest request, boolean reattachable,
-      long firstIndex, Function<ResponseBuffer, ResultStream> results) {
+  private Operation launch(
+      Session session,
+      ExecutePlanRequest request,
+      boolean reattachable,
+      long firstIndex,
+      Function<ResponseBuffer, ResultStream> results) {
     String operationId = request.getOperationId();
     admission.admit(session);
-    ResponseBuffer buffer = new ResponseBuffer(operationId, session.sessionId(),
-        session.serverSideSessionId(), new BufferLimits(options.bufferAheadBytes(),
-            reattachable ? options.retryBufferBytes() : 0, bufferedBytes), firstIndex);
-    Operation operation = new Operation(operationId, session, request, reattachable, buffer,
-        this::cancelJobs);
+    ResponseBuffer buffer =
+        new ResponseBuffer(
+            operationId,
+            session.sessionId(),
+            session.serverSideSessionId(),
+            new BufferLimits(
+                options.bufferAheadBytes(),
+                reattachable ? options.retryBufferBytes() : 0,
+                bufferedBytes),
+            firstIndex);
+    Operation operation =
+        new Operation(operationId, session, request, reattachable, buffer, this::cancelJobs);
     if (!session.addOperation(operation)) {
       admission.release(session);
       throw SparkErrors.invalidHandle("OPERATION_ALREADY_EXISTS", operationId);
     }
-    LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} accepted ({}, tags {})", operationId, session.sessionId(),
-        reattachable ? "reattachable" : "not reattachable", operation.tags());
+    LogIds.of(LOG.atInfo(), operation)
+        .log(
+            "Operation {} of session {} accepted ({}, tags {})",
+            operationId,
+            session.sessionId(),
+            reattachable ? "reattachable" : "not reattachable",
+            operation.tags());
     Runnable beforeStart = () -> {};
     Runnable beforeCompletion = () -> {};
     if (reattachable && registry.isShared()) {
@@ -209,21 +256,26 @@ public final class ExecutionManager {
         beforeCompletion = () -> recordCompleted(operation, registration);
       }
     }
-    OperationRunner runner = new OperationRunner(operation, results.apply(buffer), recorder, slots,
-        beforeStart, beforeCompletion);
+    OperationRunner runner =
+        new OperationRunner(
+            operation, results.apply(buffer), recorder, slots, beforeStart, beforeCompletion);
     try {
-      threads.run(() -> {
-        try {
-          runner.run();
-        } finally {
-          admission.release(session);
-        }
-      });
+      threads.run(
+          () -> {
+            try {
+              runner.run();
+            } finally {
+              admission.release(session);
+            }
+          });
     } catch (RejectedExecutionException e) {
       admission.release(session);
       session.removeOperation(operation);
-      throw new RpcFailure(ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
-          "No thread is free for a new operation. Retry later.", options.retryDelay()));
+      throw new RpcFailure(
+          ErrorStatus.retryLater(
+              ErrorStatus.UNAVAILABLE,
+              "No thread is free for a new operation. Retry later.",
+              options.retryDelay()));
     }
     return operation;
   }
@@ -266,43 +318,67 @@ public final class ExecutionManager {
     if (isAbandoned(session, operationId)) {
       return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_ABANDONED", operationId));
     }
-    return registry.get(operationId).compose(found -> {
-      OperationRecord record = found.orElse(null);
-      // Owned by this instance's id but not here: a previous life of this instance (restarted).
-      if (record == null || !record.getSessionId().equals(session.sessionId())
-          || !record.getUserId().equals(session.userId())) {
-        return Future.failedFuture(SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId));
-      }
-      if (record.getCommand()) {
-        // Never run twice: say whether it took effect.
-        return Future.failedFuture(record.getState() == OperationRecord.State.SUCCEEDED
-            ? ServerError.commandCompleted(operationId, record.getOwner())
-            : ServerError.commandInterrupted(operationId, record.getOwner()));
-      }
-      if (record.getRequest().isEmpty()) {
-        return Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
-      }
-      ExecutePlanRequest request;
-      try {
-        request = ExecutePlanRequest.parseFrom(record.getRequest().toByteArray());
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-      return registry.marks(operationId).compose(marks -> {
-        Optional<Operation> here = session.operation(operationId);
-        if (here.isPresent()) {
-          return Future.succeededFuture(here.get()); // a concurrent reattach started it already
-        }
-        if (marks.isPresent() && !marks.get().getMarksList().isEmpty()) {
-          return resumePoint(marks.get(), lastIndex)
-              .map(base -> Future.succeededFuture(resume(session, request, lastIndex + 1, base)))
-              .orElseGet(() -> Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner())));
-        }
-        boolean noResultSeen = record.getFirstResultIndex() == 0 || lastIndex < record.getFirstResultIndex();
-        return noResultSeen ? Future.succeededFuture(startAgain(session, request, lastIndex + 1))
-            : Future.failedFuture(ServerError.operationLostInFailover(operationId, record.getOwner()));
-      });
-    });
+    return registry
+        .get(operationId)
+        .compose(
+            found -> {
+              OperationRecord record = found.orElse(null);
+              // Owned by this instance's id but not here: a previous life of this instance
+              // (restarted).
+              if (record == null
+                  || !record.getSessionId().equals(session.sessionId())
+                  || !record.getUserId().equals(session.userId())) {
+                return Future.failedFuture(
+                    SparkErrors.invalidHandle("OPERATION_NOT_FOUND", operationId));
+              }
+              if (record.getCommand()) {
+                // Never run twice: say whether it took effect.
+                return Future.failedFuture(
+                    record.getState() == OperationRecord.State.SUCCEEDED
+                        ? ServerError.commandCompleted(operationId, record.getOwner())
+                        : ServerError.commandInterrupted(operationId, record.getOwner()));
+              }
+              if (record.getRequest().isEmpty()) {
+                return Future.failedFuture(
+                    ServerError.operationLostInFailover(operationId, record.getOwner()));
+              }
+              ExecutePlanRequest request;
+              try {
+                request = ExecutePlanRequest.parseFrom(record.getRequest().toByteArray());
+              } catch (Exception e) {
+                return Future.failedFuture(e);
+              }
+              return registry
+                  .marks(operationId)
+                  .compose(
+                      marks -> {
+                        Optional<Operation> here = session.operation(operationId);
+                        if (here.isPresent()) {
+                          return Future.succeededFuture(
+                              here.get()); // a concurrent reattach started it already
+                        }
+                        if (marks.isPresent() && !marks.get().getMarksList().isEmpty()) {
+                          return resumePoint(marks.get(), lastIndex)
+                              .map(
+                                  base ->
+                                      Future.succeededFuture(
+                                          resume(session, request, lastIndex + 1, base)))
+                              .orElseGet(
+                                  () ->
+                                      Future.failedFuture(
+                                          ServerError.operationLostInFailover(
+                                              operationId, record.getOwner())));
+                        }
+                        boolean noResultSeen =
+                            record.getFirstResultIndex() == 0
+                                || lastIndex < record.getFirstResultIndex();
+                        return noResultSeen
+                            ? Future.succeededFuture(startAgain(session, request, lastIndex + 1))
+                            : Future.failedFuture(
+                                ServerError.operationLostInFailover(
+                                    operationId, record.getOwner()));
+                      });
+            });
   }
 
   /**
@@ -334,18 +410,37 @@ public final class ExecutionManager {
   private Registration register(Session session, Operation operation) {
     ExecutePlanRequest request = operation.request();
     boolean rerunnable = rerunnable(request);
-    OperationRecord record = OperationRecord.newBuilder().setOperationId(operation.id())
-        .setUserId(session.userId()).setSessionId(session.sessionId()).setOwner(self)
-        .setState(OperationRecord.State.RUNNING).setReattachable(true)
-        .addAllTags(operation.tags()).setCreatedAtMs(System.currentTimeMillis())
-        .setRequest(rerunnable ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
-            : com.google.protobuf.ByteString.EMPTY)
-        .setCommand(request.getPlan().hasCommand() && !StreamingQueryTracking.asksOnly(request))
-        .build();
-    Future<Void> stored = registry.put(record).onFailure(e -> LogIds.of(LOG.atWarn(), operation).log(
-        "Operation {}: not registered in the cluster: {}", operation.id(), e.toString()));
+    OperationRecord record =
+        OperationRecord.newBuilder()
+            .setOperationId(operation.id())
+            .setUserId(session.userId())
+            .setSessionId(session.sessionId())
+            .setOwner(self)
+            .setState(OperationRecord.State.RUNNING)
+            .setReattachable(true)
+            .addAllTags(operation.tags())
+            .setCreatedAtMs(System.currentTimeMillis())
+            .setRequest(
+                rerunnable
+                    ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
+                    : com.google.protobuf.ByteString.EMPTY)
+            .setCommand(request.getPlan().hasCommand() && !StreamingQueryTracking.asksOnly(request))
+            .build();
+    Future<Void> stored =
+        registry
+            .put(record)
+            .onFailure(
+                e ->
+                    LogIds.of(LOG.atWarn(), operation)
+                        .log(
+                            "Operation {}: not registered in the cluster: {}",
+                            operation.id(),
+                            e.toString()));
     if (rerunnable) {
-      operation.buffer().onFirstResult(index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
+      operation
+          .buffer()
+          .onFirstResult(
+              index -> registry.put(record.toBuilder().setFirstResultIndex(index).build()));
     }
     return new Registration(record, stored);
   }
@@ -358,14 +453,23 @@ public final class ExecutionManager {
   private static void awaitRegistered(Operation operation, Registration registration) {
     try {
       ClusterWrites.await(registration.stored());
-      LogIds.of(LOG.atInfo(), operation).log("Command {} of session {}: its record is in the cluster; it runs",
-          operation.id(), operation.session().sessionId());
+      LogIds.of(LOG.atInfo(), operation)
+          .log(
+              "Command {} of session {}: its record is in the cluster; it runs",
+              operation.id(),
+              operation.session().sessionId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.util.concurrent.CancellationException("interrupted before it started");
     } catch (Exception e) {
-      throw new StateUnavailableException("Command " + operation.id() + " was not run: the cluster could not"
-          + " record that it started (" + e + ")", e);
+      throw new StateUnavailableException(
+          "Command "
+              + operation.id()
+              + " was not run: the cluster could not"
+              + " record that it started ("
+              + e
+              + ")",
+          e);
     }
   }
 
@@ -378,13 +482,23 @@ public final class ExecutionManager {
   private void recordCompleted(Operation operation, Registration registration) {
     try {
       // After the first write of the record (another thread's), so that this one is the last.
-      ClusterWrites.await(registration.stored().transform(first -> registry.put(
-          registration.record().toBuilder().setState(OperationRecord.State.SUCCEEDED).build())));
+      ClusterWrites.await(
+          registration
+              .stored()
+              .transform(
+                  first ->
+                      registry.put(
+                          registration.record().toBuilder()
+                              .setState(OperationRecord.State.SUCCEEDED)
+                              .build())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LogIds.of(LOG.atWarn(), operation).log("Operation {}: could not record that the command completed: {}",
-          operation.id(), e.toString());
+      LogIds.of(LOG.atWarn(), operation)
+          .log(
+              "Operation {}: could not record that the command completed: {}",
+              operation.id(),
+              e.toString());
     }
   }
 
@@ -398,8 +512,12 @@ public final class ExecutionManager {
       for (Operation op : session.operations()) {
         long since = op.detachedSinceMs();
         if (op.reattachable() && since >= 0 && since < cutoff) {
-          LogIds.of(LOG.atInfo(), op).log("Operation {} of session {} abandoned: no client attached for {}", op.id(),
-              session.sessionId(), options.detachedTimeout());
+          LogIds.of(LOG.atInfo(), op)
+              .log(
+                  "Operation {} of session {} abandoned: no client attached for {}",
+                  op.id(),
+                  session.sessionId(),
+                  options.detachedTimeout());
           synchronized (abandoned) {
             abandoned.put(key(session, op.id()), System.currentTimeMillis());
           }
@@ -442,10 +560,12 @@ public final class ExecutionManager {
   }
 
   private void cancelJobs(Operation operation) {
-    sparkPool.executeBlocking(() -> {
-      operation.session().context().cancelJobs(operation.id());
-      return null;
-    }, false);
+    sparkPool.executeBlocking(
+        () -> {
+          operation.session().context().cancelJobs(operation.id());
+          return null;
+        },
+        false);
   }
 
   private List<String> interrupt(Session session, Predicate<Operation> which) {
@@ -455,7 +575,8 @@ public final class ExecutionManager {
         interrupted.add(op.id());
       }
     }
-    LogIds.of(LOG.atInfo(), session).log("Interrupted {} in session {}", interrupted, session.sessionId());
+    LogIds.of(LOG.atInfo(), session)
+        .log("Interrupted {} in session {}", interrupted, session.sessionId());
     return interrupted;
   }
 

@@ -1,16 +1,16 @@
 package dev.vxconnect.server.execution;
 
-import dev.vxconnect.server.session.Operation;
-import dev.vxconnect.server.session.LogIds;
+import com.google.protobuf.ByteString;
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
-import java.util.Map;
-import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.session.LogIds;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.StateRecorder;
-import dev.vxconnect.planner.ResponseSink;
+import java.util.Map;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.slf4j.Logger;
@@ -28,9 +28,10 @@ final class OperationRunner implements Runnable {
   /** Back-off suggested when the state database could not record a change. */
   private static final java.time.Duration STATE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
-  private static final ExecutePlanResponse RESULT_COMPLETE = ExecutePlanResponse.newBuilder()
-      .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
-      .build();
+  private static final ExecutePlanResponse RESULT_COMPLETE =
+      ExecutePlanResponse.newBuilder()
+          .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
+          .build();
 
   private final Operation operation;
   private final ResultStream results;
@@ -45,8 +46,13 @@ final class OperationRunner implements Runnable {
    * @param beforeCompletion runs once the operation succeeded, before its client can hear it (records
    *     a command's outcome in the cluster)
    */
-  OperationRunner(Operation operation, ResultStream results, StateRecorder recorder, SparkSlots slots,
-      Runnable beforeStart, Runnable beforeCompletion) {
+  OperationRunner(
+      Operation operation,
+      ResultStream results,
+      StateRecorder recorder,
+      SparkSlots slots,
+      Runnable beforeStart,
+      Runnable beforeCompletion) {
     this.operation = operation;
     this.results = results;
     this.recorder = recorder;
@@ -72,20 +78,30 @@ final class OperationRunner implements Runnable {
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
       boolean changesState = context.changesSessionState(operation.request());
       long started = System.nanoTime();
-      ExecutePlanRequest request = operation.session().streamingQueries().forThisRun(operation.request());
-      ResponseSink sink = StreamingQueryTracking.concerns(request)
-          ? new StreamingQueryTracking(results, operation.session(), request, request != operation.request(), recorder)
-          : results;
+      ExecutePlanRequest request =
+          operation.session().streamingQueries().forThisRun(operation.request());
+      ResponseSink sink =
+          StreamingQueryTracking.concerns(request)
+              ? new StreamingQueryTracking(
+                  results, operation.session(), request, request != operation.request(), recorder)
+              : results;
       context.execute(request, sink, operation);
-      LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} ran in {} ms", operation.id(),
-          operation.session().sessionId(), (System.nanoTime() - started) / 1_000_000);
+      LogIds.of(LOG.atInfo(), operation)
+          .log(
+              "Operation {} of session {} ran in {} ms",
+              operation.id(),
+              operation.session().sessionId(),
+              (System.nanoTime() - started) / 1_000_000);
       if (changesState) {
         // Stored before the client hears that it completed, so a takeover keeps it.
         try {
-          ClusterWrites.await(recorder.record(operation.session(), StateChange.newBuilder()
-                  .setKind(StateChange.Kind.EXECUTE_PLAN)
-                  .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
-                  .build()));
+          ClusterWrites.await(
+              recorder.record(
+                  operation.session(),
+                  StateChange.newBuilder()
+                      .setKind(StateChange.Kind.EXECUTE_PLAN)
+                      .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
+                      .build()));
         } catch (Exception notRecorded) {
           fail(context, notRecorded);
           recorder.discard(operation.session(), notRecorded);
@@ -115,17 +131,23 @@ final class OperationRunner implements Runnable {
   }
 
   private void fail(SessionContext context, Throwable failure) {
-    LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} failed: {}", operation.id(),
-        operation.session().sessionId(), failure.toString());
-    ErrorStatus status = Failures.stateUnavailable(failure, STATE_RETRY_DELAY)
-        .orElseGet(() -> context.toErrorStatus(failure));
+    LogIds.of(LOG.atInfo(), operation)
+        .log(
+            "Operation {} of session {} failed: {}",
+            operation.id(),
+            operation.session().sessionId(),
+            failure.toString());
+    ErrorStatus status =
+        Failures.stateUnavailable(failure, STATE_RETRY_DELAY)
+            .orElseGet(() -> context.toErrorStatus(failure));
     operation.finish(Operation.State.FAILED);
     operation.buffer().fail(status);
   }
 
   private void cancelled(SessionContext context) {
     operation.finish(Operation.State.CANCELED);
-    operation.buffer().fail(
-        context.toErrorStatus(SparkErrors.error("OPERATION_CANCELED", Map.of())));
+    operation
+        .buffer()
+        .fail(context.toErrorStatus(SparkErrors.error("OPERATION_CANCELED", Map.of())));
   }
 }

@@ -19,13 +19,20 @@ final class OperationThreads {
 
   OperationThreads(int max) {
     AtomicInteger created = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(0, max, IDLE_SECONDS, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), task -> {
-          Thread thread = new Thread(task, "vxconnect-execute-" + created.getAndIncrement());
-          // Operations are interrupted on stop; a thread stuck in user code must not keep the JVM.
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.executor =
+        new ThreadPoolExecutor(
+            0,
+            max,
+            IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "vxconnect-execute-" + created.getAndIncrement());
+              // Operations are interrupted on stop; a thread stuck in user code must not keep the
+              // JVM.
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Runs {@code task} on a thread of its own; throws RejectedExecutionException beyond the bound. */

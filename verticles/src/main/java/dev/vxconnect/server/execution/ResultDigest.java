@@ -21,9 +21,12 @@ final class ResultDigest {
   /** Adds one result (Arrow batch) response. */
   void add(ExecutePlanResponse.ArrowBatch batch) {
     ByteBuffer data = batch.getData().asReadOnlyByteBuffer();
-    ByteBuffer position = ByteBuffer.allocate(32).putLong(batch.getRowCount()).putLong(batch.getStartOffset())
-        .putLong(batch.hasChunkIndex() ? batch.getChunkIndex() : -1)
-        .putLong(batch.hasNumChunksInBatch() ? batch.getNumChunksInBatch() : -1);
+    ByteBuffer position =
+        ByteBuffer.allocate(32)
+            .putLong(batch.getRowCount())
+            .putLong(batch.getStartOffset())
+            .putLong(batch.hasChunkIndex() ? batch.getChunkIndex() : -1)
+            .putLong(batch.hasNumChunksInBatch() ? batch.getNumChunksInBatch() : -1);
     position.flip();
     first = HASH.hash(position, 0, 32, HASH.hash(data, data.position(), data.remaining(), first));
     second = HASH.hash(position, 0, 32, HASH.hash(data, data.position(), data.remaining(), second));

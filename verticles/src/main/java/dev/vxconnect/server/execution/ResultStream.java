@@ -54,14 +54,20 @@ final class ResultStream implements ResponseSink {
 
   // The group commit, shared with the thread that completes a cluster write: guarded by this.
   private final Deque<ResultMark> marks = new ArrayDeque<>();
+
   /** The index of the last response with a mark in {@link #marks}, and of the last one recorded. */
   private long markedThrough;
+
   private long recordedThrough;
   private boolean writing;
   private Throwable notRecorded;
 
-  private ResultStream(ResponseBuffer buffer, String operationId, Optional<OperationRegistry> registry,
-      ResumePoint resume, Optional<ResultMark> base) {
+  private ResultStream(
+      ResponseBuffer buffer,
+      String operationId,
+      Optional<OperationRegistry> registry,
+      ResumePoint resume,
+      Optional<ResultMark> base) {
     this.buffer = buffer;
     this.operationId = operationId;
     this.registry = registry;
@@ -71,18 +77,22 @@ final class ResultStream implements ResponseSink {
 
   /** Responses straight to the buffer: nobody else could resume them. */
   static ResultStream unrecorded(ResponseBuffer buffer) {
-    return new ResultStream(buffer, buffer.operationId(), Optional.empty(), ResumePoint.START, Optional.empty());
+    return new ResultStream(
+        buffer, buffer.operationId(), Optional.empty(), ResumePoint.START, Optional.empty());
   }
 
   /** A result others may resume: its marks go to {@code registry}. */
   static ResultStream recorded(ResponseBuffer buffer, OperationRegistry registry) {
-    return new ResultStream(buffer, buffer.operationId(), Optional.of(registry), ResumePoint.START, Optional.empty());
+    return new ResultStream(
+        buffer, buffer.operationId(), Optional.of(registry), ResumePoint.START, Optional.empty());
   }
 
   /** A result resumed after its client's last mark, {@code base} (none: the client had no result). */
-  static ResultStream resumed(ResponseBuffer buffer, OperationRegistry registry, Optional<ResultMark> base) {
-    ResumePoint point = base.map(m -> new ResumePoint(m.getResults(), m.getDigest().toByteArray()))
-        .orElse(ResumePoint.START);
+  static ResultStream resumed(
+      ResponseBuffer buffer, OperationRegistry registry, Optional<ResultMark> base) {
+    ResumePoint point =
+        base.map(m -> new ResumePoint(m.getResults(), m.getDigest().toByteArray()))
+            .orElse(ResumePoint.START);
     return new ResultStream(buffer, buffer.operationId(), Optional.of(registry), point, base);
   }
 
@@ -112,7 +122,8 @@ final class ResultStream implements ResponseSink {
     results++;
     if (results <= resume.results()) {
       if (results == resume.results() && !Arrays.equals(digest.value(), resume.digest())) {
-        throw ServerError.resultNotReproduced(operationId,
+        throw ServerError.resultNotReproduced(
+            operationId,
             "its first " + results + " result responses differ from those sent before");
       }
       return;
@@ -131,8 +142,12 @@ final class ResultStream implements ResponseSink {
    */
   void checkComplete() {
     if (results < resume.results()) {
-      throw ServerError.resultNotReproduced(operationId, "it ended after " + results
-          + " result responses, and its client had received " + resume.results());
+      throw ServerError.resultNotReproduced(
+          operationId,
+          "it ended after "
+              + results
+              + " result responses, and its client had received "
+              + resume.results());
     }
     awaitRecorded();
   }
@@ -142,8 +157,12 @@ final class ResultStream implements ResponseSink {
     if (notRecorded != null) {
       throw notRecorded(notRecorded);
     }
-    marks.addLast(ResultMark.newBuilder().setIndex(index).setResults(results)
-        .setDigest(ByteString.copyFrom(digest.value())).build());
+    marks.addLast(
+        ResultMark.newBuilder()
+            .setIndex(index)
+            .setResults(results)
+            .setDigest(ByteString.copyFrom(digest.value()))
+            .build());
     prune();
     markedThrough = index;
     if (!writing) {
@@ -155,7 +174,9 @@ final class ResultStream implements ResponseSink {
   private void write() {
     writing = true;
     long covers = markedThrough;
-    registry.orElseThrow().putMarks(operationId, ResultMarks.newBuilder().addAllMarks(marks).build())
+    registry
+        .orElseThrow()
+        .putMarks(operationId, ResultMarks.newBuilder().addAllMarks(marks).build())
         .onComplete(done -> written(covers, done.cause()));
   }
 
@@ -188,8 +209,9 @@ final class ResultStream implements ResponseSink {
       while (notRecorded == null && recordedThrough < markedThrough) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw notRecorded(new TimeoutException("no answer from the cluster in "
-              + ClusterWrites.TIMEOUT_SECONDS + " s"));
+          throw notRecorded(
+              new TimeoutException(
+                  "no answer from the cluster in " + ClusterWrites.TIMEOUT_SECONDS + " s"));
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
@@ -204,8 +226,13 @@ final class ResultStream implements ResponseSink {
 
   /** Sending a response whose mark is not recorded could make a resumed result send it twice. */
   private IllegalStateException notRecorded(Throwable cause) {
-    return new IllegalStateException("Operation " + operationId + ": could not record where its client stands"
-        + " in the cluster, so its result could not be resumed after a failover: " + cause, cause);
+    return new IllegalStateException(
+        "Operation "
+            + operationId
+            + ": could not record where its client stands"
+            + " in the cluster, so its result could not be resumed after a failover: "
+            + cause,
+        cause);
   }
 
   /**

@@ -22,7 +22,9 @@ final class StreamingQueryTracking implements ResponseSink {
 
   /** A start request larger than this is not kept (the query is then reported lost after a failover). */
   static final int MAX_START_REQUEST_BYTES = 1 << 20;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class);
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class);
 
   private final ResponseSink next;
   private final Session session;
@@ -34,7 +36,11 @@ final class StreamingQueryTracking implements ResponseSink {
    * @param request the request as run (see StreamingQueries#forThisRun)
    * @param rewritten whether it names another run than the client's request did
    */
-  StreamingQueryTracking(ResponseSink next, Session session, ExecutePlanRequest request, boolean rewritten,
+  StreamingQueryTracking(
+      ResponseSink next,
+      Session session,
+      ExecutePlanRequest request,
+      boolean rewritten,
       StateRecorder recorder) {
     this.next = next;
     this.session = session;
@@ -45,8 +51,9 @@ final class StreamingQueryTracking implements ResponseSink {
 
   /** Whether the request can start or stop a streaming query, or speaks of one (else no tracking is needed). */
   static boolean concerns(ExecutePlanRequest request) {
-    return request.getPlan().hasCommand() && (request.getPlan().getCommand().hasWriteStreamOperationStart()
-        || request.getPlan().getCommand().hasStreamingQueryCommand());
+    return request.getPlan().hasCommand()
+        && (request.getPlan().getCommand().hasWriteStreamOperationStart()
+            || request.getPlan().getCommand().hasStreamingQueryCommand());
   }
 
   /**
@@ -55,12 +62,19 @@ final class StreamingQueryTracking implements ResponseSink {
    * from the query as it is then.
    */
   static boolean asksOnly(ExecutePlanRequest request) {
-    if (!request.getPlan().hasCommand() || !request.getPlan().getCommand().hasStreamingQueryCommand()) {
+    if (!request.getPlan().hasCommand()
+        || !request.getPlan().getCommand().hasStreamingQueryCommand()) {
       return false;
     }
     return switch (request.getPlan().getCommand().getStreamingQueryCommand().getCommandCase()) {
-      case STATUS, LAST_PROGRESS, RECENT_PROGRESS, EXCEPTION, EXPLAIN, AWAIT_TERMINATION,
-          PROCESS_ALL_AVAILABLE -> true;
+      case STATUS,
+          LAST_PROGRESS,
+          RECENT_PROGRESS,
+          EXCEPTION,
+          EXPLAIN,
+          AWAIT_TERMINATION,
+          PROCESS_ALL_AVAILABLE ->
+          true;
       default -> false;
     };
   }
@@ -68,11 +82,14 @@ final class StreamingQueryTracking implements ResponseSink {
   @Override
   public void send(ExecutePlanResponse response) {
     if (response.hasWriteStreamOperationStartResult()) {
-      await(recorder.recordStreamingQuery(session,
-          record(response.getWriteStreamOperationStartResult().getQueryId())));
+      await(
+          recorder.recordStreamingQuery(
+              session, record(response.getWriteStreamOperationStartResult().getQueryId())));
     } else if (response.hasStreamingQueryCommandResult()) {
       if (request.getPlan().getCommand().getStreamingQueryCommand().getStop()) {
-        await(recorder.forgetStreamingQuery(session, response.getStreamingQueryCommandResult().getQueryId().getId()));
+        await(
+            recorder.forgetStreamingQuery(
+                session, response.getStreamingQueryCommandResult().getQueryId().getId()));
       }
       if (rewritten) {
         response = session.streamingQueries().asClientKnowsIt(response);
@@ -82,16 +99,19 @@ final class StreamingQueryTracking implements ResponseSink {
   }
 
   private StreamingQueryRecord record(StreamingQueryInstanceId query) {
-    StreamingQueryRecord.Builder record = StreamingQueryRecord.newBuilder()
-        .setQueryId(query.getId()).setRunId(query.getRunId());
+    StreamingQueryRecord.Builder record =
+        StreamingQueryRecord.newBuilder().setQueryId(query.getId()).setRunId(query.getRunId());
     Optional<String> checkpoint = session.context().streamingCheckpoint(request);
     if (checkpoint.isEmpty()) {
-      record.setNotRestartable("it had no checkpoint location of the user's (the writer's checkpointLocation"
-          + " option, or spark.sql.streaming.checkpointLocation with a query name), so no other instance can"
-          + " go on from where it was");
+      record.setNotRestartable(
+          "it had no checkpoint location of the user's (the writer's checkpointLocation"
+              + " option, or spark.sql.streaming.checkpointLocation with a query name), so no other instance can"
+              + " go on from where it was");
     } else if (request.getSerializedSize() > MAX_START_REQUEST_BYTES) {
-      record.setNotRestartable("the request that started it was larger than " + MAX_START_REQUEST_BYTES
-          + " bytes, more than is kept to start it again");
+      record.setNotRestartable(
+          "the request that started it was larger than "
+              + MAX_START_REQUEST_BYTES
+              + " bytes, more than is kept to start it again");
     } else {
       record.setStartRequest(ByteString.copyFrom(request.toByteArray()));
     }
@@ -109,8 +129,11 @@ final class StreamingQueryTracking implements ResponseSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LogIds.of(LOG.atWarn(), session).log("Session {}: its record of streaming queries could not be updated: {}",
-          session.sessionId(), e.toString());
+      LogIds.of(LOG.atWarn(), session)
+          .log(
+              "Session {}: its record of streaming queries could not be updated: {}",
+              session.sessionId(),
+              e.toString());
     }
   }
 

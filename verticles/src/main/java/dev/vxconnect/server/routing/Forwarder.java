@@ -5,6 +5,7 @@ import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,7 +13,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -41,19 +41,26 @@ public final class Forwarder {
 
   /** Set on calls that an instance forwarded; the receiver serves them itself. */
   public static final String FORWARDED_HEADER = "vxconnect-forwarded";
+
   private static final String DETAILS_TRAILER = "grpc-status-details-bin";
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
   private final GrpcClient client;
   private final Failures failures;
   private final Consumer<String> unreachable;
-  private final java.util.concurrent.atomic.LongAdder forwarded = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder forwarded =
+      new java.util.concurrent.atomic.LongAdder();
 
   /** @param unreachable told the id of an owner that refused or dropped a forwarded call */
-  public Forwarder(Vertx vertx, long maxMessageSize, TlsOptions tls, Failures failures,
+  public Forwarder(
+      Vertx vertx,
+      long maxMessageSize,
+      TlsOptions tls,
+      Failures failures,
       Consumer<String> unreachable) {
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize),
-        httpOptions(tls));
+    this.client =
+        GrpcClient.client(
+            vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize), httpOptions(tls));
     this.failures = failures;
     this.unreachable = unreachable;
   }
@@ -72,12 +79,15 @@ public final class Forwarder {
     if (!tls.enabled()) {
       return http.setHttp2ClearTextUpgrade(false);
     }
-    http.setSsl(true).setUseAlpn(true)
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustFile().orElseThrow().toString()));
+    http.setSsl(true)
+        .setUseAlpn(true)
+        .setTrustOptions(
+            new PemTrustOptions().addCertPath(tls.trustFile().orElseThrow().toString()));
     if (tls.clientCaFile().isPresent()) {
-      http.setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(tls.certFile().orElseThrow().toString())
-          .setKeyPath(tls.keyFile().orElseThrow().toString()));
+      http.setKeyCertOptions(
+          new PemKeyCertOptions()
+              .setCertPath(tls.certFile().orElseThrow().toString())
+              .setKeyPath(tls.keyFile().orElseThrow().toString()));
     }
     return http;
   }
@@ -88,75 +98,111 @@ public final class Forwarder {
   }
 
   /** A unary call: the owner's response or its failure. */
-  public <Req, Resp> Future<Resp> unary(SparkConnectMethods.Method<Req, Resp> method, Req request,
-      ForwardRequired owner, Caller caller) {
-    return open(method, owner, caller).compose(call -> call.send(request))
-        .compose(response -> response.last().transform(done -> {
-          if (response.status() == GrpcStatus.OK && done.succeeded()) {
-            return Future.succeededFuture(done.result());
-          }
-          return Future.failedFuture(new RpcFailure(statusOf(response)));
-        }))
+  public <Req, Resp> Future<Resp> unary(
+      SparkConnectMethods.Method<Req, Resp> method,
+      Req request,
+      ForwardRequired owner,
+      Caller caller) {
+    return open(method, owner, caller)
+        .compose(call -> call.send(request))
+        .compose(
+            response ->
+                response
+                    .last()
+                    .transform(
+                        done -> {
+                          if (response.status() == GrpcStatus.OK && done.succeeded()) {
+                            return Future.succeededFuture(done.result());
+                          }
+                          return Future.failedFuture(new RpcFailure(statusOf(response)));
+                        }))
         .recover(e -> Future.failedFuture(e instanceof RpcFailure ? e : lost(owner, e)));
   }
 
   /** A server-streaming call: the owner's responses are written to {@code target} as they come. */
-  public <Req, Resp> void serverStream(SparkConnectMethods.Method<Req, Resp> method, Req request,
-      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    forward(method, target, owner, caller, call -> {
-      target.exceptionHandler(e -> call.cancel());
-      target.errorHandler(e -> call.cancel());
-      call.send(request).onComplete(answered -> relay(answered, target.response(), owner));
-    });
+  public <Req, Resp> void serverStream(
+      SparkConnectMethods.Method<Req, Resp> method,
+      Req request,
+      GrpcServerRequest<Req, Resp> target,
+      ForwardRequired owner,
+      Caller caller) {
+    forward(
+        method,
+        target,
+        owner,
+        caller,
+        call -> {
+          target.exceptionHandler(e -> call.cancel());
+          target.errorHandler(e -> call.cancel());
+          call.send(request).onComplete(answered -> relay(answered, target.response(), owner));
+        });
   }
 
   /**
    * A client-streaming call whose first message was already read: it and every later message of
    * {@code target} are sent on; the owner's response comes back.
    */
-  public <Req, Resp> void clientStream(SparkConnectMethods.Method<Req, Resp> method, Req first,
-      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller) {
-    forward(method, target, owner, caller, call -> {
-      call.write(first);
-      pass(target, call);
-      target.endHandler(v -> call.end());
-      target.exceptionHandler(e -> call.cancel());
-      target.resume();
-      call.response().onComplete(answered -> relay(answered, target.response(), owner));
-    });
+  public <Req, Resp> void clientStream(
+      SparkConnectMethods.Method<Req, Resp> method,
+      Req first,
+      GrpcServerRequest<Req, Resp> target,
+      ForwardRequired owner,
+      Caller caller) {
+    forward(
+        method,
+        target,
+        owner,
+        caller,
+        call -> {
+          call.write(first);
+          pass(target, call);
+          target.endHandler(v -> call.end());
+          target.exceptionHandler(e -> call.cancel());
+          target.resume();
+          call.response().onComplete(answered -> relay(answered, target.response(), owner));
+        });
   }
 
   /** Opens the call to the owner, then {@code then}; an owner that cannot be reached fails {@code target}. */
-  private <Req, Resp> void forward(SparkConnectMethods.Method<Req, Resp> method,
-      GrpcServerRequest<Req, Resp> target, ForwardRequired owner, Caller caller,
+  private <Req, Resp> void forward(
+      SparkConnectMethods.Method<Req, Resp> method,
+      GrpcServerRequest<Req, Resp> target,
+      ForwardRequired owner,
+      Caller caller,
       Consumer<GrpcClientRequest<Req, Resp>> then) {
-    open(method, owner, caller).onComplete(opened -> {
-      if (opened.failed()) {
-        failures.send(target.response(), lost(owner, opened.cause()), null);
-      } else {
-        then.accept(opened.result());
-      }
-    });
+    open(method, owner, caller)
+        .onComplete(
+            opened -> {
+              if (opened.failed()) {
+                failures.send(target.response(), lost(owner, opened.cause()), null);
+              } else {
+                then.accept(opened.result());
+              }
+            });
   }
 
   private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(
       SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner, Caller caller) {
     forwarded.increment();
-    return client.request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
-        .map(call -> {
-          call.headers().set(FORWARDED_HEADER, "1");
-          // The owner authenticates the call again, with the client's own credentials.
-          caller.credentials().forEach(call.headers()::set);
-          return call;
-        });
+    return client
+        .request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
+        .map(
+            call -> {
+              call.headers().set(FORWARDED_HEADER, "1");
+              // The owner authenticates the call again, with the client's own credentials.
+              caller.credentials().forEach(call.headers()::set);
+              return call;
+            });
   }
 
   /**
    * Writes the owner's responses to {@code target}, pausing the owner while the client lags; an
    * owner that did not answer is lost.
    */
-  private <Req, Resp> void relay(AsyncResult<GrpcClientResponse<Req, Resp>> answered,
-      GrpcServerResponse<Req, Resp> target, ForwardRequired owner) {
+  private <Req, Resp> void relay(
+      AsyncResult<GrpcClientResponse<Req, Resp>> answered,
+      GrpcServerResponse<Req, Resp> target,
+      ForwardRequired owner) {
     if (answered.failed()) {
       failures.send(target, lost(owner, answered.cause()), null);
       return;
@@ -164,13 +210,14 @@ public final class Forwarder {
     GrpcClientResponse<Req, Resp> from = answered.result();
     pass(from, target);
     from.exceptionHandler(e -> failures.send(target, lost(owner, e), null));
-    from.endHandler(v -> {
-      if (from.status() == GrpcStatus.OK) {
-        target.end();
-      } else {
-        failures.send(target, statusOf(from));
-      }
-    });
+    from.endHandler(
+        v -> {
+          if (from.status() == GrpcStatus.OK) {
+            target.end();
+          } else {
+            failures.send(target, statusOf(from));
+          }
+        });
   }
 
   /**
@@ -179,28 +226,35 @@ public final class Forwarder {
    * read, and here only the owner's side failing means the owner is lost.
    */
   private static <T> void pass(ReadStream<T> from, WriteStream<T> to) {
-    from.handler(message -> {
-      to.write(message);
-      if (to.writeQueueFull()) {
-        from.pause();
-        to.drainHandler(v -> from.resume());
-      }
-    });
+    from.handler(
+        message -> {
+          to.write(message);
+          if (to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+          }
+        });
   }
 
   private static ErrorStatus statusOf(GrpcClientResponse<?, ?> response) {
     String details = response.trailers().get(DETAILS_TRAILER);
-    return new ErrorStatus(response.status() == null ? GrpcStatus.UNKNOWN.code : response.status().code,
+    return new ErrorStatus(
+        response.status() == null ? GrpcStatus.UNKNOWN.code : response.status().code,
         response.statusMessage() == null ? "" : response.statusMessage(),
         details == null ? null : Base64.getDecoder().decode(details));
   }
 
   private RpcFailure lost(ForwardRequired owner, Throwable cause) {
-    LOG.info("Session owner {} at {} did not answer a forwarded call: {}", owner.owner(),
-        owner.address(), cause.toString());
+    LOG.info(
+        "Session owner {} at {} did not answer a forwarded call: {}",
+        owner.owner(),
+        owner.address(),
+        cause.toString());
     unreachable.accept(owner.owner());
-    return new RpcFailure(ErrorStatus.retryLater(ErrorStatus.UNAVAILABLE,
-        "The instance serving this session (" + owner.owner() + ") cannot be reached; retry.",
-        Duration.ofMillis(200)));
+    return new RpcFailure(
+        ErrorStatus.retryLater(
+            ErrorStatus.UNAVAILABLE,
+            "The instance serving this session (" + owner.owner() + ") cannot be reached; retry.",
+            Duration.ofMillis(200)));
   }
 }

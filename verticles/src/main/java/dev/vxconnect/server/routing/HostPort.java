@@ -19,7 +19,8 @@ public record HostPort(String host, int port) {
         // reported below
       }
     }
-    throw new IllegalArgumentException(what + " must be host:port with a port from 0 to 65535, got: " + address);
+    throw new IllegalArgumentException(
+        what + " must be host:port with a port from 0 to 65535, got: " + address);
   }
 
   @Override

@@ -1,13 +1,13 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.RpcFailure;
-import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.ErrorStatus;
-import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
+import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.session.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -44,8 +44,13 @@ public final class AddArtifactsHandler
    * @param maxUploadBytes bytes one call may upload
    * @param maxSessionBytes bytes of artifacts one session may hold in all
    */
-  public AddArtifactsHandler(SessionCalls calls, Path stagingRoot, long maxUploadBytes, long maxSessionBytes,
-      SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method, Forwarder forwarder) {
+  public AddArtifactsHandler(
+      SessionCalls calls,
+      Path stagingRoot,
+      long maxUploadBytes,
+      long maxSessionBytes,
+      SparkConnectMethods.Method<AddArtifactsRequest, AddArtifactsResponse> method,
+      Forwarder forwarder) {
     this.calls = calls;
     this.stagingRoot = stagingRoot;
     this.maxUploadBytes = maxUploadBytes;
@@ -55,19 +60,27 @@ public final class AddArtifactsHandler
   }
 
   @Override
-  public void handle(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller) {
+  public void handle(
+      GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller) {
     new Upload(call, caller, Vertx.currentContext()).start();
   }
 
   private RpcFailure sessionFull(Session session, String upload) {
-    return RpcFailure.of(ErrorStatus.RESOURCE_EXHAUSTED, "Session " + session.sessionId() + " may hold at most "
-        + maxSessionBytes + " bytes of artifacts (vxconnect.artifacts.maxBytesPerSession); it holds "
-        + session.artifactBytes() + ", and " + upload);
+    return RpcFailure.of(
+        ErrorStatus.RESOURCE_EXHAUSTED,
+        "Session "
+            + session.sessionId()
+            + " may hold at most "
+            + maxSessionBytes
+            + " bytes of artifacts (vxconnect.artifacts.maxBytesPerSession); it holds "
+            + session.artifactBytes()
+            + ", and "
+            + upload);
   }
 
   private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** The state of one call. Touched only on the call's event loop, except inside blocking work. */
@@ -79,7 +92,10 @@ public final class AddArtifactsHandler
     private ArtifactUpload upload;
     private boolean failed;
 
-    Upload(GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call, Caller caller, Context context) {
+    Upload(
+        GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call,
+        Caller caller,
+        Context context) {
       this.call = call;
       this.caller = caller;
       this.context = context;
@@ -89,21 +105,22 @@ public final class AddArtifactsHandler
       call.pause();
       // Decoded here so that a malformed message ends the call with INVALID_ARGUMENT (a message
       // handler would have the stream reset without a status).
-      call.messageHandler(message -> {
-        AddArtifactsRequest request;
-        try {
-          if (!"identity".equals(message.encoding())) {
-            throw new CodecException("Compressed AddArtifacts messages are not accepted");
-          }
-          request = method.server().decoder().decode(message);
-        } catch (CodecException e) {
-          if (!failed) {
-            fail(e);
-          }
-          return;
-        }
-        onMessage(request);
-      });
+      call.messageHandler(
+          message -> {
+            AddArtifactsRequest request;
+            try {
+              if (!"identity".equals(message.encoding())) {
+                throw new CodecException("Compressed AddArtifacts messages are not accepted");
+              }
+              request = method.server().decoder().decode(message);
+            } catch (CodecException e) {
+              if (!failed) {
+                fail(e);
+              }
+              return;
+            }
+            onMessage(request);
+          });
       call.endHandler(v -> onEnd());
       call.exceptionHandler(e -> cleanUp());
       call.fetch(1);
@@ -113,35 +130,58 @@ public final class AddArtifactsHandler
       if (failed) {
         return;
       }
-      Future<Session> resolved = session != null ? Future.succeededFuture(session)
-          : calls.sessions().getOrCreate(RequestContext.of(method.ids().apply(request), caller));
-      resolved.compose(s -> calls.blocking(s, ss -> {
-        if (upload == null) {
-          // Never more than the session has room for: a quota is not checked only after the disk filled.
-          long room = Math.max(0, maxSessionBytes - ss.artifactBytes());
-          upload = new ArtifactUpload(stagingRoot.resolve(ss.sessionId()).resolve(UUID.randomUUID().toString()),
-              Math.min(maxUploadBytes, room));
-        }
-        try {
-          upload.accept(request);
-        } catch (ArtifactUpload.TooLarge tooLarge) {
-          throw tooLarge.maxBytes() < maxUploadBytes
-              ? sessionFull(ss, "this upload passed it after " + upload.bytes() + " bytes")
-              : RpcFailure.of(ErrorStatus.RESOURCE_EXHAUSTED, tooLarge.getMessage());
-        }
-        return ss;
-      })).onComplete(done -> context.runOnContext(v -> {
-        if (done.failed() && session == null && done.cause() instanceof ForwardRequired owner) {
-          // The owner takes the whole upload: this message, then the rest of the stream.
-          failed = true;
-          forwarder.clientStream(method, request, call, owner, caller);
-        } else if (done.failed()) {
-          fail(done.cause());
-        } else {
-          session = done.result();
-          call.fetch(1);
-        }
-      }));
+      Future<Session> resolved =
+          session != null
+              ? Future.succeededFuture(session)
+              : calls
+                  .sessions()
+                  .getOrCreate(RequestContext.of(method.ids().apply(request), caller));
+      resolved
+          .compose(
+              s ->
+                  calls.blocking(
+                      s,
+                      ss -> {
+                        if (upload == null) {
+                          // Never more than the session has room for: a quota is not checked only
+                          // after the disk filled.
+                          long room = Math.max(0, maxSessionBytes - ss.artifactBytes());
+                          upload =
+                              new ArtifactUpload(
+                                  stagingRoot
+                                      .resolve(ss.sessionId())
+                                      .resolve(UUID.randomUUID().toString()),
+                                  Math.min(maxUploadBytes, room));
+                        }
+                        try {
+                          upload.accept(request);
+                        } catch (ArtifactUpload.TooLarge tooLarge) {
+                          throw tooLarge.maxBytes() < maxUploadBytes
+                              ? sessionFull(
+                                  ss, "this upload passed it after " + upload.bytes() + " bytes")
+                              : RpcFailure.of(
+                                  ErrorStatus.RESOURCE_EXHAUSTED, tooLarge.getMessage());
+                        }
+                        return ss;
+                      }))
+          .onComplete(
+              done ->
+                  context.runOnContext(
+                      v -> {
+                        if (done.failed()
+                            && session == null
+                            && done.cause() instanceof ForwardRequired owner) {
+                          // The owner takes the whole upload: this message, then the rest of the
+                          // stream.
+                          failed = true;
+                          forwarder.clientStream(method, request, call, owner, caller);
+                        } else if (done.failed()) {
+                          fail(done.cause());
+                        } else {
+                          session = done.result();
+                          call.fetch(1);
+                        }
+                      }));
     }
 
     private void onEnd() {
@@ -153,49 +193,65 @@ public final class AddArtifactsHandler
         return;
       }
       List<Replicated> replicated = new ArrayList<>();
-      calls.blocking(session, s -> {
-        AddArtifactsResponse.Builder response = AddArtifactsResponse.newBuilder()
-            .setSessionId(s.sessionId())
-            .setServerSideSessionId(s.serverSideSessionId());
-        try (ArtifactUpload finished = upload) {
-          List<ArtifactUpload.Staged> received = finished.complete();
-          long total = 0;
-          for (ArtifactUpload.Staged staged : received) {
-            total += staged.crcOk() ? Files.size(staged.file()) : 0;
-          }
-          if (!s.reserveArtifactBytes(total, maxSessionBytes)) {
-            throw sessionFull(s, "this upload brings " + total + " more");
-          }
-          long added = 0;
-          try {
-            for (ArtifactUpload.Staged staged : received) {
-              if (staged.crcOk()) {
-                long size = Files.size(staged.file());
-                if (calls.sessions().replicatesArtifact(size)) {
-                  // Read before the session takes the file.
-                  byte[] bytes = Files.readAllBytes(staged.file());
-                  replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+      calls
+          .blocking(
+              session,
+              s -> {
+                AddArtifactsResponse.Builder response =
+                    AddArtifactsResponse.newBuilder()
+                        .setSessionId(s.sessionId())
+                        .setServerSideSessionId(s.serverSideSessionId());
+                try (ArtifactUpload finished = upload) {
+                  List<ArtifactUpload.Staged> received = finished.complete();
+                  long total = 0;
+                  for (ArtifactUpload.Staged staged : received) {
+                    total += staged.crcOk() ? Files.size(staged.file()) : 0;
+                  }
+                  if (!s.reserveArtifactBytes(total, maxSessionBytes)) {
+                    throw sessionFull(s, "this upload brings " + total + " more");
+                  }
+                  long added = 0;
+                  try {
+                    for (ArtifactUpload.Staged staged : received) {
+                      if (staged.crcOk()) {
+                        long size = Files.size(staged.file());
+                        if (calls.sessions().replicatesArtifact(size)) {
+                          // Read before the session takes the file.
+                          byte[] bytes = Files.readAllBytes(staged.file());
+                          replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+                        }
+                        s.context().addArtifact(staged.name(), staged.file());
+                        added += size;
+                      }
+                      response.addArtifacts(ArtifactUpload.summary(staged));
+                    }
+                  } finally {
+                    s.releaseArtifactBytes(total - added);
+                  }
                 }
-                s.context().addArtifact(staged.name(), staged.file());
-                added += size;
-              }
-              response.addArtifacts(ArtifactUpload.summary(staged));
-            }
-          } finally {
-            s.releaseArtifactBytes(total - added);
-          }
-        }
-        return response.build();
-      }).compose(response -> Future.all(replicated.stream()
-              .map(r -> calls.sessions().keepArtifact(session, r.name(), r.sha256(), r.bytes())).toList())
-          .map(response))
-          .onComplete(done -> context.runOnContext(v -> {
-        if (done.failed()) {
-          fail(done.cause());
-        } else {
-          call.response().end(done.result());
-        }
-      }));
+                return response.build();
+              })
+          .compose(
+              response ->
+                  Future.all(
+                          replicated.stream()
+                              .map(
+                                  r ->
+                                      calls
+                                          .sessions()
+                                          .keepArtifact(session, r.name(), r.sha256(), r.bytes()))
+                              .toList())
+                      .map(response))
+          .onComplete(
+              done ->
+                  context.runOnContext(
+                      v -> {
+                        if (done.failed()) {
+                          fail(done.cause());
+                        } else {
+                          call.response().end(done.result());
+                        }
+                      }));
     }
 
     private void fail(Throwable failure) {
@@ -208,10 +264,12 @@ public final class AddArtifactsHandler
       ArtifactUpload toDelete = upload;
       upload = null;
       if (toDelete != null && session != null) {
-        calls.blocking(session, s -> {
-          toDelete.close();
-          return null;
-        });
+        calls.blocking(
+            session,
+            s -> {
+              toDelete.close();
+              return null;
+            });
       }
     }
   }

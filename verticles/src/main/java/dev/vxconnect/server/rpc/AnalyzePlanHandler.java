@@ -15,9 +15,14 @@ public final class AnalyzePlanHandler {
   }
 
   public Future<AnalyzePlanResponse> handle(AnalyzePlanRequest request, RequestContext context) {
-    return calls.run(context, session -> session.context().analyze(request)
-        .setSessionId(request.getSessionId())
-        .setServerSideSessionId(session.serverSideSessionId())
-        .build());
+    return calls.run(
+        context,
+        session ->
+            session
+                .context()
+                .analyze(request)
+                .setSessionId(request.getSessionId())
+                .setServerSideSessionId(session.serverSideSessionId())
+                .build());
   }
 }

@@ -19,18 +19,24 @@ public final class ArtifactStatusHandler {
     this.calls = calls;
   }
 
-  public Future<ArtifactStatusesResponse> handle(ArtifactStatusesRequest request, RequestContext context) {
-    return calls.run(context, session -> {
-      ArtifactStatusesResponse.Builder response = ArtifactStatusesResponse.newBuilder()
-          .setSessionId(request.getSessionId())
-          .setServerSideSessionId(session.serverSideSessionId());
-      for (String name : request.getNamesList()) {
-        boolean exists = name.startsWith(CACHE_PREFIX)
-            && session.context().hasCachedArtifact(name.substring(CACHE_PREFIX.length()));
-        response.putStatuses(name,
-            ArtifactStatusesResponse.ArtifactStatus.newBuilder().setExists(exists).build());
-      }
-      return response.build();
-    });
+  public Future<ArtifactStatusesResponse> handle(
+      ArtifactStatusesRequest request, RequestContext context) {
+    return calls.run(
+        context,
+        session -> {
+          ArtifactStatusesResponse.Builder response =
+              ArtifactStatusesResponse.newBuilder()
+                  .setSessionId(request.getSessionId())
+                  .setServerSideSessionId(session.serverSideSessionId());
+          for (String name : request.getNamesList()) {
+            boolean exists =
+                name.startsWith(CACHE_PREFIX)
+                    && session.context().hasCachedArtifact(name.substring(CACHE_PREFIX.length()));
+            response.putStatuses(
+                name,
+                ArtifactStatusesResponse.ArtifactStatus.newBuilder().setExists(exists).build());
+          }
+          return response.build();
+        });
   }
 }

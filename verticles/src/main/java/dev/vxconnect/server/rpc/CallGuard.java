@@ -1,9 +1,9 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.routing.Forwarder;
 import io.vertx.core.Handler;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -31,11 +31,17 @@ public final class CallGuard {
     return call -> {
       Caller caller;
       try {
-        caller = authenticator.authenticate(call.headers(), call.connection(), Forwarder.isForwarded(call));
+        caller =
+            authenticator.authenticate(
+                call.headers(), call.connection(), Forwarder.isForwarded(call));
       } catch (Authenticator.Refused refused) {
-        LOG.info("Refused {} from {}: {}", call.methodName(), call.connection().remoteAddress(),
+        LOG.info(
+            "Refused {} from {}: {}",
+            call.methodName(),
+            call.connection().remoteAddress(),
             refused.getMessage());
-        failures.send(call.response(), ErrorStatus.of(ErrorStatus.UNAUTHENTICATED, refused.getMessage()));
+        failures.send(
+            call.response(), ErrorStatus.of(ErrorStatus.UNAUTHENTICATED, refused.getMessage()));
         return;
       }
       handler.handle(call, caller);

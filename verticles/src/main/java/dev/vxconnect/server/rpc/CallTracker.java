@@ -42,22 +42,23 @@ public final class CallTracker {
       long start = System.nanoTime();
       lastActivityNanos.accumulateAndGet(start, Math::max);
       String path = request.path();
-      Runnable done = new Runnable() {
-        private boolean counted;
+      Runnable done =
+          new Runnable() {
+            private boolean counted;
 
-        @Override
-        public synchronized void run() {
-          if (!counted) {
-            counted = true;
-            long end = System.nanoTime();
-            // A client usually follows a result with another call (release): quiet counts from
-            // the end of the last call, not from its start.
-            lastActivityNanos.accumulateAndGet(end, Math::max);
-            inFlight.decrementAndGet();
-            observer.callEnded(path, statusOf(request.response()), end - start);
-          }
-        }
-      };
+            @Override
+            public synchronized void run() {
+              if (!counted) {
+                counted = true;
+                long end = System.nanoTime();
+                // A client usually follows a result with another call (release): quiet counts from
+                // the end of the last call, not from its start.
+                lastActivityNanos.accumulateAndGet(end, Math::max);
+                inFlight.decrementAndGet();
+                observer.callEnded(path, statusOf(request.response()), end - start);
+              }
+            }
+          };
       request.response().endHandler(v -> done.run());
       request.response().closeHandler(v -> done.run());
       next.handle(request);

@@ -16,14 +16,27 @@ public final class CloneSessionHandler {
   }
 
   public Future<CloneSessionResponse> handle(CloneSessionRequest request, RequestContext context) {
-    String newSessionId = request.hasNewSessionId() && !request.getNewSessionId().isEmpty()
-        ? request.getNewSessionId() : UUID.randomUUID().toString();
-    return calls.sessions().get(context).compose(source -> calls.inSession(source,
-        calls.sessions().cloneSession(source, newSessionId).map(copy -> CloneSessionResponse.newBuilder()
-            .setSessionId(request.getSessionId())
-            .setServerSideSessionId(source.serverSideSessionId())
-            .setNewSessionId(copy.sessionId())
-            .setNewServerSideSessionId(copy.serverSideSessionId())
-            .build())));
+    String newSessionId =
+        request.hasNewSessionId() && !request.getNewSessionId().isEmpty()
+            ? request.getNewSessionId()
+            : UUID.randomUUID().toString();
+    return calls
+        .sessions()
+        .get(context)
+        .compose(
+            source ->
+                calls.inSession(
+                    source,
+                    calls
+                        .sessions()
+                        .cloneSession(source, newSessionId)
+                        .map(
+                            copy ->
+                                CloneSessionResponse.newBuilder()
+                                    .setSessionId(request.getSessionId())
+                                    .setServerSideSessionId(source.serverSideSessionId())
+                                    .setNewSessionId(copy.sessionId())
+                                    .setNewServerSideSessionId(copy.serverSideSessionId())
+                                    .build())));
   }
 }

@@ -1,8 +1,8 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.session.RequestContext;
 import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ConfigResponse;
@@ -17,19 +17,36 @@ public final class ConfigHandler {
   }
 
   public Future<ConfigResponse> handle(ConfigRequest request, RequestContext context) {
-    return calls.sessions().getOrCreate(context).compose(session -> calls.blocking(session,
-        s -> s.context().config(request.getOperation())
-            .setSessionId(request.getSessionId())
-            .setServerSideSessionId(s.serverSideSessionId())
-            .build())
-        .compose(response -> changesConf(request.getOperation())
-            ? calls.sessions().record(session, StateChange.newBuilder()
-                .setKind(StateChange.Kind.CONFIG)
-                .setRequest(ByteString.copyFrom(request.toByteArray()))
-                .build())
-                .onFailure(notRecorded -> calls.sessions().discard(session, notRecorded))
-                .map(response)
-            : Future.succeededFuture(response)));
+    return calls
+        .sessions()
+        .getOrCreate(context)
+        .compose(
+            session ->
+                calls
+                    .blocking(
+                        session,
+                        s ->
+                            s.context()
+                                .config(request.getOperation())
+                                .setSessionId(request.getSessionId())
+                                .setServerSideSessionId(s.serverSideSessionId())
+                                .build())
+                    .compose(
+                        response ->
+                            changesConf(request.getOperation())
+                                ? calls
+                                    .sessions()
+                                    .record(
+                                        session,
+                                        StateChange.newBuilder()
+                                            .setKind(StateChange.Kind.CONFIG)
+                                            .setRequest(ByteString.copyFrom(request.toByteArray()))
+                                            .build())
+                                    .onFailure(
+                                        notRecorded ->
+                                            calls.sessions().discard(session, notRecorded))
+                                    .map(response)
+                                : Future.succeededFuture(response)));
   }
 
   /** Set and unset change the session's conf: they are recorded for a takeover to replay. */

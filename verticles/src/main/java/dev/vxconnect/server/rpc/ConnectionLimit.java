@@ -31,8 +31,11 @@ public final class ConnectionLimit {
       long now = System.currentTimeMillis();
       long last = lastLogged.get();
       if (now - last > LOG_EVERY_MS && lastLogged.compareAndSet(last, now)) {
-        LOG.warn("{} connections open, the most allowed (vxconnect.server.maxConnections): closing new ones"
-            + " (latest from {})", max, connection.remoteAddress());
+        LOG.warn(
+            "{} connections open, the most allowed (vxconnect.server.maxConnections): closing new ones"
+                + " (latest from {})",
+            max,
+            connection.remoteAddress());
       }
       connection.close();
       return;

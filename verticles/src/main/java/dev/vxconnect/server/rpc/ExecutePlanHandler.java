@@ -22,7 +22,9 @@ public final class ExecutePlanHandler {
   }
 
   public Future<StreamingCall.Start> open(ExecutePlanRequest request, RequestContext context) {
-    return calls.sessions().getOrCreate(context)
+    return calls
+        .sessions()
+        .getOrCreate(context)
         .compose(session -> calls.inSession(session, executions.open(session, request)))
         .map(operation -> new StreamingCall.Start(operation, 1, () -> ended(operation)));
   }

@@ -14,12 +14,18 @@ public final class FetchErrorDetailsHandler {
     this.calls = calls;
   }
 
-  public Future<FetchErrorDetailsResponse> handle(FetchErrorDetailsRequest request, RequestContext context) {
-    return calls.run(context, session -> session.context().takeErrorDetails(request.getErrorId())
-        .map(FetchErrorDetailsResponse::toBuilder)
-        .orElseGet(FetchErrorDetailsResponse::newBuilder)
-        .setSessionId(request.getSessionId())
-        .setServerSideSessionId(session.serverSideSessionId())
-        .build());
+  public Future<FetchErrorDetailsResponse> handle(
+      FetchErrorDetailsRequest request, RequestContext context) {
+    return calls.run(
+        context,
+        session ->
+            session
+                .context()
+                .takeErrorDetails(request.getErrorId())
+                .map(FetchErrorDetailsResponse::toBuilder)
+                .orElseGet(FetchErrorDetailsResponse::newBuilder)
+                .setSessionId(request.getSessionId())
+                .setServerSideSessionId(session.serverSideSessionId())
+                .build());
   }
 }

@@ -1,8 +1,8 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -31,33 +31,45 @@ public final class InterruptHandler {
   }
 
   public Future<InterruptResponse> handle(InterruptRequest request, RequestContext context) {
-    return calls.run(context, session -> {
-      List<String> interrupted = switch (request.getInterruptType()) {
-        case INTERRUPT_TYPE_ALL -> concat(executions.interruptAll(session),
-            session.context().stopStreamingQueries(Optional.empty()));
-        case INTERRUPT_TYPE_TAG -> {
-          if (!request.hasOperationTag()) {
-            throw SparkErrors.raise("INVALID_PARAMETER_VALUE.INTERRUPT_TYPE_TAG_REQUIRES_TAG",
-                Map.of("parameter", "operation_tag", "functionName", "interrupt"));
-          }
-          yield concat(executions.interruptTag(session, request.getOperationTag()),
-              session.context().stopStreamingQueries(Optional.of(request.getOperationTag())));
-        }
-        case INTERRUPT_TYPE_OPERATION_ID -> {
-          if (!request.hasOperationId()) {
-            throw SparkErrors.raise("INVALID_PARAMETER_VALUE.INTERRUPT_TYPE_OPERATION_ID_REQUIRES_ID",
-                Map.of("parameter", "operation_id", "functionName", "interrupt"));
-          }
-          yield executions.interruptOperation(session, request.getOperationId());
-        }
-        default -> throw SparkErrors.raise("UNSUPPORTED_FEATURE.INTERRUPT_TYPE",
-            Map.of("interruptType", request.getInterruptType().toString()));
-      };
-      return InterruptResponse.newBuilder()
-          .setSessionId(request.getSessionId())
-          .setServerSideSessionId(session.serverSideSessionId())
-          .addAllInterruptedIds(interrupted)
-          .build();
-    });
+    return calls.run(
+        context,
+        session -> {
+          List<String> interrupted =
+              switch (request.getInterruptType()) {
+                case INTERRUPT_TYPE_ALL ->
+                    concat(
+                        executions.interruptAll(session),
+                        session.context().stopStreamingQueries(Optional.empty()));
+                case INTERRUPT_TYPE_TAG -> {
+                  if (!request.hasOperationTag()) {
+                    throw SparkErrors.raise(
+                        "INVALID_PARAMETER_VALUE.INTERRUPT_TYPE_TAG_REQUIRES_TAG",
+                        Map.of("parameter", "operation_tag", "functionName", "interrupt"));
+                  }
+                  yield concat(
+                      executions.interruptTag(session, request.getOperationTag()),
+                      session
+                          .context()
+                          .stopStreamingQueries(Optional.of(request.getOperationTag())));
+                }
+                case INTERRUPT_TYPE_OPERATION_ID -> {
+                  if (!request.hasOperationId()) {
+                    throw SparkErrors.raise(
+                        "INVALID_PARAMETER_VALUE.INTERRUPT_TYPE_OPERATION_ID_REQUIRES_ID",
+                        Map.of("parameter", "operation_id", "functionName", "interrupt"));
+                  }
+                  yield executions.interruptOperation(session, request.getOperationId());
+                }
+                default ->
+                    throw SparkErrors.raise(
+                        "UNSUPPORTED_FEATURE.INTERRUPT_TYPE",
+                        Map.of("interruptType", request.getInterruptType().toString()));
+              };
+          return InterruptResponse.newBuilder()
+              .setSessionId(request.getSessionId())
+              .setServerSideSessionId(session.serverSideSessionId())
+              .addAllInterruptedIds(interrupted)
+              .build();
+        });
   }
 }

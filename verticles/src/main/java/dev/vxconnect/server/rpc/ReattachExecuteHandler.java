@@ -1,11 +1,11 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.session.RequestContext;
-import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.buffer.ResponseIds;
 import dev.vxconnect.server.execution.ExecutionManager;
+import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import java.util.Map;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
@@ -30,13 +30,17 @@ public final class ReattachExecuteHandler {
   }
 
   /** An operation this instance does not hold: run again here if it was lost in a failover. */
-  private Future<Operation> recover(dev.vxconnect.server.session.Session session, ReattachExecuteRequest request) {
+  private Future<Operation> recover(
+      dev.vxconnect.server.session.Session session, ReattachExecuteRequest request) {
     long lastIndex = 0;
     if (request.hasLastResponseId()) {
-      java.util.OptionalLong index = ResponseIds.indexOf(request.getOperationId(), request.getLastResponseId());
+      java.util.OptionalLong index =
+          ResponseIds.indexOf(request.getOperationId(), request.getLastResponseId());
       if (index.isEmpty()) {
-        return Future.failedFuture(SparkErrors.raise("INVALID_CURSOR.POSITION_NOT_FOUND",
-            Map.of("responseId", request.getLastResponseId())));
+        return Future.failedFuture(
+            SparkErrors.raise(
+                "INVALID_CURSOR.POSITION_NOT_FOUND",
+                Map.of("responseId", request.getLastResponseId())));
       }
       lastIndex = index.getAsLong();
     }
@@ -44,20 +48,39 @@ public final class ReattachExecuteHandler {
   }
 
   public Future<StreamingCall.Start> open(ReattachExecuteRequest request, RequestContext context) {
-      return calls.sessions().get(context).compose(session -> session.operation(request.getOperationId()).isPresent()
-          ? Future.succeededFuture(session)
-          : recover(session, request).map(session)
-      ).compose(session -> calls.now(session, s -> {
-        Operation operation = s.operation(request.getOperationId()).orElseThrow(() ->
-            SparkErrors.invalidHandle("OPERATION_NOT_FOUND", request.getOperationId()));
-        if (!operation.reattachable()) {
-          throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
-        }
-        long first = request.hasLastResponseId()
-            ? operation.buffer().indexOf(request.getLastResponseId()) + 1 : 1;
-        LogIds.of(LOG.atInfo(), operation).log("Operation {} of session {} reattached, resuming at response {}",
-            operation.id(), request.getSessionId(), first);
-        return new StreamingCall.Start(operation, first, () -> {});
-      }));
+    return calls
+        .sessions()
+        .get(context)
+        .compose(
+            session ->
+                session.operation(request.getOperationId()).isPresent()
+                    ? Future.succeededFuture(session)
+                    : recover(session, request).map(session))
+        .compose(
+            session ->
+                calls.now(
+                    session,
+                    s -> {
+                      Operation operation =
+                          s.operation(request.getOperationId())
+                              .orElseThrow(
+                                  () ->
+                                      SparkErrors.invalidHandle(
+                                          "OPERATION_NOT_FOUND", request.getOperationId()));
+                      if (!operation.reattachable()) {
+                        throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
+                      }
+                      long first =
+                          request.hasLastResponseId()
+                              ? operation.buffer().indexOf(request.getLastResponseId()) + 1
+                              : 1;
+                      LogIds.of(LOG.atInfo(), operation)
+                          .log(
+                              "Operation {} of session {} reattached, resuming at response {}",
+                              operation.id(),
+                              request.getSessionId(),
+                              first);
+                      return new StreamingCall.Start(operation, first, () -> {});
+                    }));
   }
 }

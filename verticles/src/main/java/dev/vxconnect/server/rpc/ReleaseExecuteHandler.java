@@ -1,9 +1,9 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.session.Operation;
+import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
@@ -25,26 +25,42 @@ public final class ReleaseExecuteHandler {
   }
 
   /** As Spark: the session must exist (its observed server-side id is not checked: see its ids). */
-  public Future<ReleaseExecuteResponse> handle(ReleaseExecuteRequest request, RequestContext context) {
-    return calls.sessions().get(context).compose(session -> calls.now(session, s -> {
-      ReleaseExecuteResponse.Builder response = ReleaseExecuteResponse.newBuilder()
-          .setSessionId(request.getSessionId())
-          .setServerSideSessionId(session.serverSideSessionId());
-      Optional<Operation> found = session.operation(request.getOperationId());
-      if (found.isPresent()) {
-        Operation operation = found.get();
-        if (!operation.reattachable()) {
-          throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
-        }
-        response.setOperationId(operation.id());
-        switch (request.getReleaseCase()) {
-          case RELEASE_ALL -> executions.release(operation);
-          case RELEASE_UNTIL -> operation.buffer().releaseUntil(
-              operation.buffer().indexOf(request.getReleaseUntil().getResponseId()));
-          default -> throw new UnsupportedOperationException("Unknown ReleaseExecute type!");
-        }
-      }
-      return response.build();
-    }));
+  public Future<ReleaseExecuteResponse> handle(
+      ReleaseExecuteRequest request, RequestContext context) {
+    return calls
+        .sessions()
+        .get(context)
+        .compose(
+            session ->
+                calls.now(
+                    session,
+                    s -> {
+                      ReleaseExecuteResponse.Builder response =
+                          ReleaseExecuteResponse.newBuilder()
+                              .setSessionId(request.getSessionId())
+                              .setServerSideSessionId(session.serverSideSessionId());
+                      Optional<Operation> found = session.operation(request.getOperationId());
+                      if (found.isPresent()) {
+                        Operation operation = found.get();
+                        if (!operation.reattachable()) {
+                          throw SparkErrors.raise("INVALID_CURSOR.NOT_REATTACHABLE", Map.of());
+                        }
+                        response.setOperationId(operation.id());
+                        switch (request.getReleaseCase()) {
+                          case RELEASE_ALL -> executions.release(operation);
+                          case RELEASE_UNTIL ->
+                              operation
+                                  .buffer()
+                                  .releaseUntil(
+                                      operation
+                                          .buffer()
+                                          .indexOf(request.getReleaseUntil().getResponseId()));
+                          default ->
+                              throw new UnsupportedOperationException(
+                                  "Unknown ReleaseExecute type!");
+                        }
+                      }
+                      return response.build();
+                    }));
   }
 }

@@ -1,8 +1,8 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.server.call.RpcFailure;
-import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.routing.ForwardRequired;
+import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
@@ -20,7 +20,8 @@ public final class ReleaseSessionHandler {
     this.sessions = sessions;
   }
 
-  public Future<ReleaseSessionResponse> handle(ReleaseSessionRequest request, RequestContext context) {
+  public Future<ReleaseSessionResponse> handle(
+      ReleaseSessionRequest request, RequestContext context) {
     if (!context.permitted()) {
       return Future.failedFuture(RpcFailure.permissionDenied(context.userId()));
     }
@@ -31,13 +32,20 @@ public final class ReleaseSessionHandler {
       return Future.failedFuture(e);
     }
     // Through get(): a session another instance owns is released there (ForwardRequired).
-    return sessions.get(context)
-        .recover(e -> e instanceof ForwardRequired ? Future.failedFuture(e) : Future.succeededFuture(null))
-        .compose(found -> sessions.close(context.key(), request.getAllowReconnect())).map(closed -> {
-          ReleaseSessionResponse.Builder response =
-              ReleaseSessionResponse.newBuilder().setSessionId(request.getSessionId());
-          closed.ifPresent(s -> response.setServerSideSessionId(s.serverSideSessionId()));
-          return response.build();
-        });
+    return sessions
+        .get(context)
+        .recover(
+            e ->
+                e instanceof ForwardRequired
+                    ? Future.failedFuture(e)
+                    : Future.succeededFuture(null))
+        .compose(found -> sessions.close(context.key(), request.getAllowReconnect()))
+        .map(
+            closed -> {
+              ReleaseSessionResponse.Builder response =
+                  ReleaseSessionResponse.newBuilder().setSessionId(request.getSessionId());
+              closed.ifPresent(s -> response.setServerSideSessionId(s.serverSideSessionId()));
+              return response.build();
+            });
   }
 }

@@ -1,13 +1,13 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.buffer.ResponseBuffer;
 import dev.vxconnect.server.buffer.StreamCursor;
 import dev.vxconnect.server.buffer.StreamLimits;
-import dev.vxconnect.server.session.LogIds;
-import dev.vxconnect.planner.ErrorStatus;
-import dev.vxconnect.planner.SparkErrors;
-import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.session.LogIds;
+import dev.vxconnect.server.session.Operation;
 import io.vertx.core.Context;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -41,11 +41,17 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
   private long cutTimer = -1;
   private boolean ended;
+
   /** The client released the operation: the stream is reset, never ended gracefully. */
   private volatile boolean released;
 
-  private ResponseSender(Context context, GrpcServerResponse<?, ExecutePlanResponse> response,
-      Operation operation, long firstIndex, StreamLimits limits, Failures failures,
+  private ResponseSender(
+      Context context,
+      GrpcServerResponse<?, ExecutePlanResponse> response,
+      Operation operation,
+      long firstIndex,
+      StreamLimits limits,
+      Failures failures,
       Consumer<ResponseSender> onEnd) {
     this.context = context;
     this.response = response;
@@ -64,11 +70,23 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
    *
    * @param onEnd called on the event loop once the stream has ended, whatever the reason
    */
-  public static void stream(GrpcServerRequest<?, ExecutePlanResponse> call, Context context,
-      Operation operation, long firstIndex, StreamLimits limits, Failures failures,
+  public static void stream(
+      GrpcServerRequest<?, ExecutePlanResponse> call,
+      Context context,
+      Operation operation,
+      long firstIndex,
+      StreamLimits limits,
+      Failures failures,
       Consumer<ResponseSender> onEnd) {
-    ResponseSender sender = new ResponseSender(context, call.response(), operation, firstIndex,
-        operation.reattachable() ? limits : StreamLimits.NONE, failures, onEnd);
+    ResponseSender sender =
+        new ResponseSender(
+            context,
+            call.response(),
+            operation,
+            firstIndex,
+            operation.reattachable() ? limits : StreamLimits.NONE,
+            failures,
+            onEnd);
     // A reset stream reaches the request's handlers; a closed connection only the response's.
     call.exceptionHandler(e -> sender.clientGone());
     call.errorHandler(e -> sender.clientGone());
@@ -84,10 +102,15 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
     response.drainHandler(v -> pump());
     buffer.attach(this);
     if (limits.cuts()) {
-      cutTimer = context.owner().setTimer(limits.maxDuration().toMillis(), id -> {
-        cursor.deadlinePassed();
-        pump();
-      });
+      cutTimer =
+          context
+              .owner()
+              .setTimer(
+                  limits.maxDuration().toMillis(),
+                  id -> {
+                    cursor.deadlinePassed();
+                    pump();
+                  });
     }
     pump();
   }
@@ -95,7 +118,8 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   /** The client went away (cancelled or reset the stream, or the connection closed). */
   private void clientGone() {
     if (!ended) {
-      LogIds.of(LOG.atInfo(), operation).log("Operation {}: client stream gone at response {}", operation.id(), cursor.next());
+      LogIds.of(LOG.atInfo(), operation)
+          .log("Operation {}: client stream gone at response {}", operation.id(), cursor.next());
       end();
     }
   }
@@ -103,21 +127,26 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
   @Override
   public void onAvailable() {
     if (pumpScheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> {
-        pumpScheduled.set(false);
-        pump();
-      });
+      context.runOnContext(
+          v -> {
+            pumpScheduled.set(false);
+            pump();
+          });
     }
   }
 
   @Override
   public void disconnect() {
-    context.runOnContext(v -> {
-      if (!ended) {
-        fail(operation.session().context().toErrorStatus(
-            SparkErrors.error("INVALID_CURSOR.DISCONNECTED", Map.of())));
-      }
-    });
+    context.runOnContext(
+        v -> {
+          if (!ended) {
+            fail(
+                operation
+                    .session()
+                    .context()
+                    .toErrorStatus(SparkErrors.error("INVALID_CURSOR.DISCONNECTED", Map.of())));
+          }
+        });
   }
 
   /**
@@ -138,8 +167,11 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
 
   private void reset() {
     if (!ended) {
-      LogIds.of(LOG.atInfo(), operation).log("Operation {}: released by its client while streaming; stream reset at response {}",
-          operation.id(), cursor.next());
+      LogIds.of(LOG.atInfo(), operation)
+          .log(
+              "Operation {}: released by its client while streaming; stream reset at response {}",
+              operation.id(),
+              cursor.next());
       end();
       response.cancel();
     }
@@ -178,8 +210,13 @@ public final class ResponseSender implements ResponseBuffer.Listener, Operation.
 
   /** Ends a reattachable stream early, without ResultComplete: the client reattaches. */
   private void cut() {
-    LogIds.of(LOG.atInfo(), operation).log("Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
-        operation.id(), cursor.bytesSent(), cursor.budgetSpentBy(), cursor.next());
+    LogIds.of(LOG.atInfo(), operation)
+        .log(
+            "Operation {}: stream cut after {} bytes ({}); the client reattaches at response {}",
+            operation.id(),
+            cursor.bytesSent(),
+            cursor.budgetSpentBy(),
+            cursor.next());
     end();
     response.end();
   }

@@ -1,9 +1,9 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
-import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.buffer.StreamLimits;
+import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.routing.Forwarder;
 
 /** One handler per RPC, built once and shared by every event loop's verticle. */
 public record RpcHandlers(

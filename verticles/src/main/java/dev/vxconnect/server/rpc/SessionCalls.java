@@ -66,6 +66,7 @@ public final class SessionCalls {
 
   /** Maps a failure of {@code work} with {@code session}'s context. */
   public <T> Future<T> inSession(Session session, Future<T> work) {
-    return work.recover(e -> Future.failedFuture(new RpcFailure(failures.toStatus(e, session.context()))));
+    return work.recover(
+        e -> Future.failedFuture(new RpcFailure(failures.toStatus(e, session.context()))));
   }
 }

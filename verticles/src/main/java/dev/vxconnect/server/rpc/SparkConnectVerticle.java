@@ -1,7 +1,7 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.config.TlsOptions;
 import io.vertx.core.Future;
@@ -32,8 +32,8 @@ public final class SparkConnectVerticle extends VerticleBase {
   private HttpServer http;
 
   /** @param shutdownGraceMs how long streams in flight may still run when the service stops */
-  public SparkConnectVerticle(ServerOptions options, TlsOptions tls, RpcHandlers handlers,
-      LongSupplier shutdownGraceMs) {
+  public SparkConnectVerticle(
+      ServerOptions options, TlsOptions tls, RpcHandlers handlers, LongSupplier shutdownGraceMs) {
     this.options = options;
     this.tls = tls;
     this.handlers = handlers;
@@ -46,33 +46,86 @@ public final class SparkConnectVerticle extends VerticleBase {
     Failures failures = handlers.failures();
     CallGuard guard = handlers.guard();
     var forwarder = handlers.forwarder();
-    GrpcServer grpc = GrpcServer.server(vertx,
-        new GrpcServerOptions().setMaxMessageSize(options.maxInboundMessageSize()));
-    grpc.callHandler(methods.executePlan.server(), guard.guard(new StreamingCall<>(methods.executePlan, handlers.executePlan()::open, handlers.limits(), failures, forwarder)));
-    grpc.callHandler(methods.reattachExecute.server(), guard.guard(new StreamingCall<>(methods.reattachExecute, handlers.reattachExecute()::open, handlers.limits(), failures, forwarder)));
+    GrpcServer grpc =
+        GrpcServer.server(
+            vertx, new GrpcServerOptions().setMaxMessageSize(options.maxInboundMessageSize()));
+    grpc.callHandler(
+        methods.executePlan.server(),
+        guard.guard(
+            new StreamingCall<>(
+                methods.executePlan,
+                handlers.executePlan()::open,
+                handlers.limits(),
+                failures,
+                forwarder)));
+    grpc.callHandler(
+        methods.reattachExecute.server(),
+        guard.guard(
+            new StreamingCall<>(
+                methods.reattachExecute,
+                handlers.reattachExecute()::open,
+                handlers.limits(),
+                failures,
+                forwarder)));
     grpc.callHandler(methods.addArtifacts.server(), guard.guard(handlers.addArtifacts()));
-    grpc.callHandler(methods.analyzePlan.server(), guard.guard(new UnaryCall<>(methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder)));
-    grpc.callHandler(methods.config.server(), guard.guard(new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder)));
-    grpc.callHandler(methods.artifactStatus.server(), guard.guard(new UnaryCall<>(methods.artifactStatus, handlers.artifactStatus()::handle, failures, forwarder)));
-    grpc.callHandler(methods.interrupt.server(), guard.guard(new UnaryCall<>(methods.interrupt, handlers.interrupt()::handle, failures, forwarder)));
-    grpc.callHandler(methods.releaseExecute.server(), guard.guard(new UnaryCall<>(methods.releaseExecute, handlers.releaseExecute()::handle, failures, forwarder)));
-    grpc.callHandler(methods.releaseSession.server(), guard.guard(new UnaryCall<>(methods.releaseSession, handlers.releaseSession()::handle, failures, forwarder)));
-    grpc.callHandler(methods.fetchErrorDetails.server(), guard.guard(new UnaryCall<>(methods.fetchErrorDetails, handlers.fetchErrorDetails()::handle, failures, forwarder)));
-    grpc.callHandler(methods.cloneSession.server(), guard.guard(new UnaryCall<>(methods.cloneSession, handlers.cloneSession()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.analyzePlan.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.analyzePlan, handlers.analyzePlan()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.config.server(),
+        guard.guard(
+            new UnaryCall<>(methods.config, handlers.config()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.artifactStatus.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.artifactStatus, handlers.artifactStatus()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.interrupt.server(),
+        guard.guard(
+            new UnaryCall<>(methods.interrupt, handlers.interrupt()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.releaseExecute.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.releaseExecute, handlers.releaseExecute()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.releaseSession.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.releaseSession, handlers.releaseSession()::handle, failures, forwarder)));
+    grpc.callHandler(
+        methods.fetchErrorDetails.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.fetchErrorDetails,
+                handlers.fetchErrorDetails()::handle,
+                failures,
+                forwarder)));
+    grpc.callHandler(
+        methods.cloneSession.server(),
+        guard.guard(
+            new UnaryCall<>(
+                methods.cloneSession, handlers.cloneSession()::handle, failures, forwarder)));
     grpc.addService(HealthService.create(vertx));
 
     http = vertx.createHttpServer(httpOptions());
     return http.connectionHandler(handlers.connections()::admit)
-        .requestHandler(handlers.calls().track(grpc)).listen();
+        .requestHandler(handlers.calls().track(grpc))
+        .listen();
   }
 
   private HttpServerOptions httpOptions() {
-    HttpServerOptions http = new HttpServerOptions()
-        .setHost(options.host())
-        .setPort(options.port())
-        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(options.maxConcurrentStreams()))
-        .setIdleTimeout((int) options.idleTimeout().toSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    HttpServerOptions http =
+        new HttpServerOptions()
+            .setHost(options.host())
+            .setPort(options.port())
+            .setInitialSettings(
+                new Http2Settings().setMaxConcurrentStreams(options.maxConcurrentStreams()))
+            .setIdleTimeout((int) options.idleTimeout().toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (!tls.enabled()) {
       return http.setHttp2ClearTextEnabled(true);
     }
@@ -80,12 +133,15 @@ public final class SparkConnectVerticle extends VerticleBase {
     http.setSsl(true)
         .setUseAlpn(true)
         .setHttp2ClearTextEnabled(false)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(tls.certFile().orElseThrow().toString())
-            .setKeyPath(tls.keyFile().orElseThrow().toString()));
-    tls.clientCaFile().ifPresent(ca -> http
-        .setClientAuth(ClientAuth.REQUIRED)
-        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setCertPath(tls.certFile().orElseThrow().toString())
+                .setKeyPath(tls.keyFile().orElseThrow().toString()));
+    tls.clientCaFile()
+        .ifPresent(
+            ca ->
+                http.setClientAuth(ClientAuth.REQUIRED)
+                    .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
     return http;
   }
 

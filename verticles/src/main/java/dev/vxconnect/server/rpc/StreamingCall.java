@@ -38,8 +38,12 @@ public final class StreamingCall<Req> implements CallHandler<Req, ExecutePlanRes
   private final Failures failures;
   private final Forwarder forwarder;
 
-  public StreamingCall(SparkConnectMethods.Method<Req, ExecutePlanResponse> method, Streaming<Req> handler,
-      StreamLimits limits, Failures failures, Forwarder forwarder) {
+  public StreamingCall(
+      SparkConnectMethods.Method<Req, ExecutePlanResponse> method,
+      Streaming<Req> handler,
+      StreamLimits limits,
+      Failures failures,
+      Forwarder forwarder) {
     this.method = method;
     this.handler = handler;
     this.limits = limits;
@@ -52,24 +56,38 @@ public final class StreamingCall<Req> implements CallHandler<Req, ExecutePlanRes
     Context callContext = Vertx.currentContext();
     // last(): a request that cannot be decoded fails the future (INVALID_ARGUMENT), where a
     // message handler would have the stream reset without a status.
-    call.last().onFailure(e -> failures.send(call.response(), e, null)).onSuccess(request -> {
-      Future<Start> started;
-      try {
-        started = handler.open(request, RequestContext.of(method.ids().apply(request), caller));
-      } catch (RuntimeException e) {
-        started = Future.failedFuture(e);
-      }
-      started.onComplete(result -> callContext.runOnContext(v -> {
-        if (result.failed() && result.cause() instanceof ForwardRequired owner) {
-          forwarder.serverStream(method, request, call, owner, caller);
-        } else if (result.failed()) {
-          failures.send(call.response(), result.cause(), null);
-        } else {
-          Start start = result.result();
-          ResponseSender.stream(call, callContext, start.operation(), start.firstIndex(), limits, failures,
-              sender -> start.onEnd().run());
-        }
-      }));
-    });
+    call.last()
+        .onFailure(e -> failures.send(call.response(), e, null))
+        .onSuccess(
+            request -> {
+              Future<Start> started;
+              try {
+                started =
+                    handler.open(request, RequestContext.of(method.ids().apply(request), caller));
+              } catch (RuntimeException e) {
+                started = Future.failedFuture(e);
+              }
+              started.onComplete(
+                  result ->
+                      callContext.runOnContext(
+                          v -> {
+                            if (result.failed()
+                                && result.cause() instanceof ForwardRequired owner) {
+                              forwarder.serverStream(method, request, call, owner, caller);
+                            } else if (result.failed()) {
+                              failures.send(call.response(), result.cause(), null);
+                            } else {
+                              Start start = result.result();
+                              ResponseSender.stream(
+                                  call,
+                                  callContext,
+                                  start.operation(),
+                                  start.firstIndex(),
+                                  limits,
+                                  failures,
+                                  sender -> start.onEnd().run());
+                            }
+                          }));
+            });
   }
 }

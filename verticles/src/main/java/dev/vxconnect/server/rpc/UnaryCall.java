@@ -1,8 +1,8 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.session.RequestContext;
@@ -30,8 +30,11 @@ public final class UnaryCall<Req, Resp> implements CallHandler<Req, Resp> {
   private final Failures failures;
   private final Forwarder forwarder;
 
-  public UnaryCall(SparkConnectMethods.Method<Req, Resp> method, Unary<Req, Resp> handler,
-      Failures failures, Forwarder forwarder) {
+  public UnaryCall(
+      SparkConnectMethods.Method<Req, Resp> method,
+      Unary<Req, Resp> handler,
+      Failures failures,
+      Forwarder forwarder) {
     this.method = method;
     this.handler = handler;
     this.failures = failures;
@@ -41,22 +44,33 @@ public final class UnaryCall<Req, Resp> implements CallHandler<Req, Resp> {
   @Override
   public void handle(GrpcServerRequest<Req, Resp> call, Caller caller) {
     Context callContext = Vertx.currentContext();
-    call.last().onFailure(e -> failures.send(call.response(), e, null)).onSuccess(request -> {
-      Future<Resp> response;
-      try {
-        response = handler.handle(request, RequestContext.of(method.ids().apply(request), caller));
-      } catch (RuntimeException e) {
-        response = Future.failedFuture(e);
-      }
-      response.recover(e -> e instanceof ForwardRequired owner
-              ? forwarder.unary(method, request, owner, caller) : Future.failedFuture(e))
-          .onComplete(result -> callContext.runOnContext(v -> {
-            if (result.succeeded()) {
-              call.response().end(result.result());
-            } else {
-              failures.send(call.response(), result.cause(), null);
-            }
-          }));
-    });
+    call.last()
+        .onFailure(e -> failures.send(call.response(), e, null))
+        .onSuccess(
+            request -> {
+              Future<Resp> response;
+              try {
+                response =
+                    handler.handle(request, RequestContext.of(method.ids().apply(request), caller));
+              } catch (RuntimeException e) {
+                response = Future.failedFuture(e);
+              }
+              response
+                  .recover(
+                      e ->
+                          e instanceof ForwardRequired owner
+                              ? forwarder.unary(method, request, owner, caller)
+                              : Future.failedFuture(e))
+                  .onComplete(
+                      result ->
+                          callContext.runOnContext(
+                              v -> {
+                                if (result.succeeded()) {
+                                  call.response().end(result.result());
+                                } else {
+                                  failures.send(call.response(), result.cause(), null);
+                                }
+                              }));
+            });
   }
 }

@@ -26,20 +26,27 @@ final class CatalogStateRecords {
   private CatalogStateRecords() {}
 
   /** {@code record} with {@code change}, a request that has run and did {@code effect}. */
-  static SessionRecord apply(SessionRecord record, StateChange change, Optional<CatalogEffect> effect) {
+  static SessionRecord apply(
+      SessionRecord record, StateChange change, Optional<CatalogEffect> effect) {
     if (effect.isEmpty()) {
       return record.toBuilder().addChanges(change).build();
     }
     CatalogEffect done = effect.get();
     List<StateChange> changes = new ArrayList<>(record.getChangesList());
     switch (done.kind()) {
-      case CURRENT_NAMESPACE -> changes.add(StateChange.newBuilder().setKind(StateChange.Kind.CURRENT_NAMESPACE)
-          .setCatalog(done.catalog()).addAllNamespace(done.namespace()).build());
+      case CURRENT_NAMESPACE ->
+          changes.add(
+              StateChange.newBuilder()
+                  .setKind(StateChange.Kind.CURRENT_NAMESPACE)
+                  .setCatalog(done.catalog())
+                  .addAllNamespace(done.namespace())
+                  .build());
       case CACHE -> {
         changes.removeIf(c -> isPlainCacheOf(c, done.name()));
         changes.add(change.toBuilder().setCached(done.name()).build());
       }
-      case CACHE_WITH_VIEW -> changes.add(change.toBuilder().setCached(done.name()).setCachedWithView(true).build());
+      case CACHE_WITH_VIEW ->
+          changes.add(change.toBuilder().setCached(done.name()).setCachedWithView(true).build());
       case UNCACHE -> uncache(changes, done.name());
       case CLEAR_CACHE -> uncache(changes, null);
       default -> changes.add(change);
@@ -55,8 +62,10 @@ final class CatalogStateRecords {
   private static List<StateChange> lastOfEachNamespaceRun(List<StateChange> changes) {
     List<StateChange> kept = new ArrayList<>(changes.size());
     for (int i = 0; i < changes.size(); i++) {
-      boolean superseded = changes.get(i).getKind() == StateChange.Kind.CURRENT_NAMESPACE
-          && i + 1 < changes.size() && changes.get(i + 1).getKind() == StateChange.Kind.CURRENT_NAMESPACE;
+      boolean superseded =
+          changes.get(i).getKind() == StateChange.Kind.CURRENT_NAMESPACE
+              && i + 1 < changes.size()
+              && changes.get(i + 1).getKind() == StateChange.Kind.CURRENT_NAMESPACE;
       if (!superseded) {
         kept.add(changes.get(i));
       }
@@ -67,12 +76,18 @@ final class CatalogStateRecords {
   /** Uncaches {@code name} (every cached table and view when null) in the record's changes. */
   private static void uncache(List<StateChange> changes, String name) {
     changes.removeIf(c -> isPlainCacheOf(c, name));
-    changes.replaceAll(c -> !c.getCached().isEmpty() && c.getCachedWithView()
-        && (name == null || c.getCached().equals(name)) ? c.toBuilder().setUncached(true).build() : c);
+    changes.replaceAll(
+        c ->
+            !c.getCached().isEmpty()
+                    && c.getCachedWithView()
+                    && (name == null || c.getCached().equals(name))
+                ? c.toBuilder().setUncached(true).build()
+                : c);
   }
 
   private static boolean isPlainCacheOf(StateChange change, String name) {
-    return !change.getCached().isEmpty() && !change.getCachedWithView()
+    return !change.getCached().isEmpty()
+        && !change.getCachedWithView()
         && (name == null || change.getCached().equals(name));
   }
 }

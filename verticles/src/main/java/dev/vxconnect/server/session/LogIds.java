@@ -24,7 +24,8 @@ public final class LogIds {
     return of(event, session.key());
   }
 
-  public static LoggingEventBuilder of(LoggingEventBuilder event, Session session, String operationId) {
+  public static LoggingEventBuilder of(
+      LoggingEventBuilder event, Session session, String operationId) {
     return of(event, session.key()).addKeyValue(OPERATION, operationId);
   }
 

@@ -16,7 +16,13 @@ import org.apache.spark.connect.proto.ExecutePlanRequest;
  */
 public final class Operation implements Cancellation {
 
-  public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELED }
+  public enum State {
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELED
+  }
 
   /** A stream that delivers this operation's responses to a client. */
   public interface Attachment {
@@ -48,8 +54,13 @@ public final class Operation implements Cancellation {
    * @param jobCanceller cancels the operation's Spark jobs; it must not block (it is called from
    *     event loops), so it hands the Spark call to a worker
    */
-  public Operation(String id, Session session, ExecutePlanRequest request, boolean reattachable,
-      ResponseBuffer buffer, Consumer<Operation> jobCanceller) {
+  public Operation(
+      String id,
+      Session session,
+      ExecutePlanRequest request,
+      boolean reattachable,
+      ResponseBuffer buffer,
+      Consumer<Operation> jobCanceller) {
     this.id = id;
     this.session = session;
     this.request = request;
@@ -151,7 +162,9 @@ public final class Operation implements Cancellation {
 
   /** Whether a progress report is due now (and, if so, notes that one is being sent). */
   public synchronized boolean progressDue(long nowMs) {
-    if (state != State.RUNNING || progressIntervalMs <= 0 || nowMs - lastProgressMs < progressIntervalMs) {
+    if (state != State.RUNNING
+        || progressIntervalMs <= 0
+        || nowMs - lastProgressMs < progressIntervalMs) {
       return false;
     }
     lastProgressMs = nowMs;

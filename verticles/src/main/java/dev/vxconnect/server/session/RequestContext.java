@@ -10,12 +10,13 @@ import java.util.Optional;
  * called (the authenticated user, whether another instance forwarded it here: then it is served
  * here, never forwarded again).
  */
-public record RequestContext(String userId, String sessionId, Optional<String> observedServerSideSessionId,
-    Caller caller) {
+public record RequestContext(
+    String userId, String sessionId, Optional<String> observedServerSideSessionId, Caller caller) {
 
   /** The ids a request carries (its method's extractor, {@code SparkConnectMethods.Method.ids}). */
   public static RequestContext of(SessionIds ids, Caller caller) {
-    return new RequestContext(ids.userId(), ids.sessionId(), ids.observedServerSideSessionId(), caller);
+    return new RequestContext(
+        ids.userId(), ids.sessionId(), ids.observedServerSideSessionId(), caller);
   }
 
   public boolean forwarded() {

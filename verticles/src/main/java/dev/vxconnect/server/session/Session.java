@@ -2,13 +2,13 @@ package dev.vxconnect.server.session;
 
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import io.vertx.core.Future;
 
 /**
  * One live session on this instance: its ids, its Spark side, its operations, and the ids of its
@@ -27,16 +27,22 @@ public final class Session {
   private final long createdAtMs = System.currentTimeMillis();
   private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
+
   /** When this instance rebuilt the session from its record (0: it opened it). */
   private volatile long rebuiltAtMs;
+
   /** Bytes of the artifacts added to this session on this instance. */
-  private final java.util.concurrent.atomic.AtomicLong artifactBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong artifactBytes =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /** The session as the cluster knows it; changed only through {@link #withRecord}. */
   private SessionRecord record;
+
   /** The last write of the record, so writes reach the store in order. */
   private Future<Void> lastWrite = Future.succeededFuture();
 
-  public Session(SessionKey key, SessionRecord record, SessionContext context, long finishedIdsTtlMs) {
+  public Session(
+      SessionKey key, SessionRecord record, SessionContext context, long finishedIdsTtlMs) {
     this.key = key;
     this.record = record;
     this.context = context;
@@ -91,7 +97,8 @@ public final class Session {
    * write: the returned future completes once it is stored. A change that returns the record as it
    * was writes nothing.
    */
-  synchronized Future<Void> withRecord(java.util.function.UnaryOperator<SessionRecord> change,
+  synchronized Future<Void> withRecord(
+      java.util.function.UnaryOperator<SessionRecord> change,
       Function<SessionRecord, Future<Void>> write) {
     SessionRecord changed = change.apply(record);
     if (changed.equals(record)) {

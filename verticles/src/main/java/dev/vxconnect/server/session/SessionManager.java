@@ -1,18 +1,17 @@
 package dev.vxconnect.server.session;
 
 import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.planner.CatalogEffect;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.planner.SparkErrors;
-import dev.vxconnect.planner.CatalogEffect;
 import dev.vxconnect.proto.cluster.SessionRecord;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
-import dev.vxconnect.server.call.RpcFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +48,24 @@ public final class SessionManager implements StateRecorder {
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
   private final StreamingQueryRecords streamingQueries;
-  private final java.util.concurrent.atomic.LongAdder takeovers = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder takeovers =
+      new java.util.concurrent.atomic.LongAdder();
   private final long maxReplicatedArtifactBytes;
   private Consumer<Session> beforeClose = s -> {};
+
   /** Set once this instance hands its sessions over: their queries stop, and stay recorded. */
   private volatile boolean handingOver;
+
   /** Owners that did not answer a forwarded call, until when they are treated as gone. */
   private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
 
-  public SessionManager(SparkEngine engine, WorkerExecutor sparkPool, Cluster cluster,
-      SessionOptions options, long finishedOperationsTtlMs, long maxReplicatedArtifactBytes) {
+  public SessionManager(
+      SparkEngine engine,
+      WorkerExecutor sparkPool,
+      Cluster cluster,
+      SessionOptions options,
+      long finishedOperationsTtlMs,
+      long maxReplicatedArtifactBytes) {
     this.maxReplicatedArtifactBytes = maxReplicatedArtifactBytes;
     this.engine = engine;
     this.sparkPool = sparkPool;
@@ -122,20 +130,31 @@ public final class SessionManager implements StateRecorder {
     if (known.isPresent()) {
       return Future.succeededFuture(known.get()).map(s -> checked(s, request));
     }
-    return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
-      if (closed) {
-        return Future.failedFuture(SparkErrors.invalidHandle("SESSION_CLOSED", key.sessionId()));
-      }
-      return cluster.sessions().get(key.userId(), key.sessionId()).compose(record -> {
-        if (record.isPresent()) {
-          return adopt(request, record.get());
-        }
-        if (!create) {
-          return Future.failedFuture(SparkErrors.invalidHandle("SESSION_NOT_FOUND", key.sessionId()));
-        }
-        return createNew(key);
-      });
-    }).map(s -> checked(s, request));
+    return cluster
+        .sessions()
+        .isClosed(key.userId(), key.sessionId())
+        .compose(
+            closed -> {
+              if (closed) {
+                return Future.failedFuture(
+                    SparkErrors.invalidHandle("SESSION_CLOSED", key.sessionId()));
+              }
+              return cluster
+                  .sessions()
+                  .get(key.userId(), key.sessionId())
+                  .compose(
+                      record -> {
+                        if (record.isPresent()) {
+                          return adopt(request, record.get());
+                        }
+                        if (!create) {
+                          return Future.failedFuture(
+                              SparkErrors.invalidHandle("SESSION_NOT_FOUND", key.sessionId()));
+                        }
+                        return createNew(key);
+                      });
+            })
+        .map(s -> checked(s, request));
   }
 
   /** A recorded session that this instance does not hold: forward, or take over and rebuild. */
@@ -148,37 +167,60 @@ public final class SessionManager implements StateRecorder {
       }
     }
     SessionRecord mine = record.toBuilder().setOwner(self()).build();
-    Future<Boolean> owned = owner.equals(self())
-        ? Future.succeededFuture(true) : cluster.sessions().replace(record, mine);
-    return owned.compose(won -> {
-      if (!won) {
-        // Another survivor took it first (or it changed): look again, it will be forwarded.
-        return cluster.sessions().get(record.getUserId(), record.getSessionId()).compose(latest ->
-            latest.isPresent() && !latest.get().equals(record)
-                ? adopt(request, latest.get())
-                : Future.failedFuture(SparkErrors.invalidHandle("SESSION_NOT_FOUND", record.getSessionId())));
-      }
-      SessionKey key = request.key();
-      return sessions.compute(key, (k, pending) -> {
-        if (pending != null && !pending.failed()) {
-          return pending; // already being rebuilt here for an earlier call
-        }
-        takeovers.increment();
-        LogIds.of(LOG.atInfo(), key).log("Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
-            record.getSessionId(), record.getUserId(), owner.isEmpty() ? "nobody" : owner,
-            record.getChangesCount());
-        return rebuild(k, mine);
-      });
-    });
+    Future<Boolean> owned =
+        owner.equals(self())
+            ? Future.succeededFuture(true)
+            : cluster.sessions().replace(record, mine);
+    return owned.compose(
+        won -> {
+          if (!won) {
+            // Another survivor took it first (or it changed): look again, it will be forwarded.
+            return cluster
+                .sessions()
+                .get(record.getUserId(), record.getSessionId())
+                .compose(
+                    latest ->
+                        latest.isPresent() && !latest.get().equals(record)
+                            ? adopt(request, latest.get())
+                            : Future.failedFuture(
+                                SparkErrors.invalidHandle(
+                                    "SESSION_NOT_FOUND", record.getSessionId())));
+          }
+          SessionKey key = request.key();
+          return sessions.compute(
+              key,
+              (k, pending) -> {
+                if (pending != null && !pending.failed()) {
+                  return pending; // already being rebuilt here for an earlier call
+                }
+                takeovers.increment();
+                LogIds.of(LOG.atInfo(), key)
+                    .log(
+                        "Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
+                        record.getSessionId(),
+                        record.getUserId(),
+                        owner.isEmpty() ? "nobody" : owner,
+                        record.getChangesCount());
+                return rebuild(k, mine);
+              });
+        });
   }
 
   /** RESOURCE_EXHAUSTED when the key's user already holds as many sessions as one user may. */
   private Optional<RpcFailure> overLimit(SessionKey key) {
     long held = sessions.keySet().stream().filter(k -> k.userId().equals(key.userId())).count();
     if (held >= options.maxSessionsPerUser() && !sessions.containsKey(key)) {
-      return Optional.of(new RpcFailure(ErrorStatus.retryLater(ErrorStatus.RESOURCE_EXHAUSTED,
-          "User " + key.userId() + " holds " + held + " sessions, the most one user may hold;"
-              + " close some, or retry later.", options.retryDelay())));
+      return Optional.of(
+          new RpcFailure(
+              ErrorStatus.retryLater(
+                  ErrorStatus.RESOURCE_EXHAUSTED,
+                  "User "
+                      + key.userId()
+                      + " holds "
+                      + held
+                      + " sessions, the most one user may hold;"
+                      + " close some, or retry later.",
+                  options.retryDelay())));
     }
     return Optional.empty();
   }
@@ -188,8 +230,8 @@ public final class SessionManager implements StateRecorder {
     if (full.isPresent()) {
       return Future.failedFuture(full.get());
     }
-    return sessions.compute(key,
-        (k, pending) -> pending == null || pending.failed() ? create(k, null) : pending);
+    return sessions.compute(
+        key, (k, pending) -> pending == null || pending.failed() ? create(k, null) : pending);
   }
 
   /** The live session, if it exists here (and is ready). */
@@ -213,23 +255,31 @@ public final class SessionManager implements StateRecorder {
     if (full.isPresent()) {
       return Future.failedFuture(full.get());
     }
-    return cluster.sessions().isClosed(key.userId(), key.sessionId()).compose(closed -> {
-      if (closed) {
-        return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_ALREADY_CLOSED", newSessionId));
-      }
-      Future<Session> created = sessions.containsKey(key) ? null
-          : copyArtifacts(source, key).compose(v -> create(key, source));
-      if (created == null || sessions.putIfAbsent(key, created) != null) {
-        return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_ALREADY_EXISTS", newSessionId));
-      }
-      return created;
-    });
+    return cluster
+        .sessions()
+        .isClosed(key.userId(), key.sessionId())
+        .compose(
+            closed -> {
+              if (closed) {
+                return Future.failedFuture(
+                    cloneRefused("TARGET_SESSION_ID_ALREADY_CLOSED", newSessionId));
+              }
+              Future<Session> created =
+                  sessions.containsKey(key)
+                      ? null
+                      : copyArtifacts(source, key).compose(v -> create(key, source));
+              if (created == null || sessions.putIfAbsent(key, created) != null) {
+                return Future.failedFuture(
+                    cloneRefused("TARGET_SESSION_ID_ALREADY_EXISTS", newSessionId));
+              }
+              return created;
+            });
   }
 
   /** Why a clone's target id is refused, in Spark's words (its session manager's checks). */
   private static RuntimeException cloneRefused(String reason, String targetSessionId) {
-    return SparkErrors.raise("INVALID_CLONE_SESSION_REQUEST." + reason,
-        Map.of("targetSessionId", targetSessionId));
+    return SparkErrors.raise(
+        "INVALID_CLONE_SESSION_REQUEST." + reason, Map.of("targetSessionId", targetSessionId));
   }
 
   /**
@@ -243,8 +293,8 @@ public final class SessionManager implements StateRecorder {
       return Future.succeededFuture();
     }
     Optional<CatalogEffect> effect = catalogEffect(session, change);
-    return session.withRecord(record -> CatalogStateRecords.apply(record, change, effect),
-        cluster.sessions()::update);
+    return session.withRecord(
+        record -> CatalogStateRecords.apply(record, change, effect), cluster.sessions()::update);
   }
 
   /**
@@ -256,10 +306,15 @@ public final class SessionManager implements StateRecorder {
       return Optional.empty();
     }
     try {
-      return session.context().catalogEffect(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
+      return session
+          .context()
+          .catalogEffect(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
     } catch (Exception e) {
-      LogIds.of(LOG.atWarn(), session).log("Session {}: recorded a change as it came, without its catalog effect: {}",
-          session.sessionId(), e.toString());
+      LogIds.of(LOG.atWarn(), session)
+          .log(
+              "Session {}: recorded a change as it came, without its catalog effect: {}",
+              session.sessionId(),
+              e.toString());
       return Optional.empty();
     }
   }
@@ -281,11 +336,22 @@ public final class SessionManager implements StateRecorder {
    */
   private void streamingQueryEnded(Session session, String queryId) {
     Future<Session> held = sessions.get(session.key());
-    if (handingOver || session.isClosed() || held == null || !held.succeeded() || held.result() != session) {
+    if (handingOver
+        || session.isClosed()
+        || held == null
+        || !held.succeeded()
+        || held.result() != session) {
       return;
     }
-    forgetStreamingQuery(session, queryId).onFailure(e -> LogIds.of(LOG.atWarn(), session).log(
-        "Session {}: could not forget ended streaming query {}: {}", session.sessionId(), queryId, e.toString()));
+    forgetStreamingQuery(session, queryId)
+        .onFailure(
+            e ->
+                LogIds.of(LOG.atWarn(), session)
+                    .log(
+                        "Session {}: could not forget ended streaming query {}: {}",
+                        session.sessionId(),
+                        queryId,
+                        e.toString()));
   }
 
   /**
@@ -296,18 +362,27 @@ public final class SessionManager implements StateRecorder {
   @Override
   public void discard(Session session, Throwable why) {
     Future<Session> held = sessions.get(session.key());
-    if (held == null || !held.succeeded() || held.result() != session || !sessions.remove(session.key(), held)) {
+    if (held == null
+        || !held.succeeded()
+        || held.result() != session
+        || !sessions.remove(session.key(), held)) {
       return; // already dropped, or replaced by a newer one
     }
-    LogIds.of(LOG.atWarn(), session).log("Session {} of user {}: a change could not be recorded ({}); its state here"
-        + " is dropped and will be rebuilt from its record at its next call", session.sessionId(), session.userId(),
-        why.toString());
+    LogIds.of(LOG.atWarn(), session)
+        .log(
+            "Session {} of user {}: a change could not be recorded ({}); its state here"
+                + " is dropped and will be rebuilt from its record at its next call",
+            session.sessionId(),
+            session.userId(),
+            why.toString());
     // Its other running operations end with it; finished ones keep their answer for their client.
     session.operations().forEach(op -> op.interrupt());
-    sparkPool.executeBlocking(() -> {
-      session.context().close();
-      return null;
-    }, false);
+    sparkPool.executeBlocking(
+        () -> {
+          session.context().close();
+          return null;
+        },
+        false);
   }
 
   /** Whether an artifact of this size is replicated (so its bytes should be read for {@link #keepArtifact}). */
@@ -323,9 +398,18 @@ public final class SessionManager implements StateRecorder {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    return cluster.artifacts().put(session.userId(), session.sessionId(), sha256, bytes)
-        .compose(v -> record(session, StateChange.newBuilder()
-        .setKind(StateChange.Kind.ARTIFACT).setArtifactName(name).setArtifactSha256(sha256).build()));
+    return cluster
+        .artifacts()
+        .put(session.userId(), session.sessionId(), sha256, bytes)
+        .compose(
+            v ->
+                record(
+                    session,
+                    StateChange.newBuilder()
+                        .setKind(StateChange.Kind.ARTIFACT)
+                        .setArtifactName(name)
+                        .setArtifactSha256(sha256)
+                        .build()));
   }
 
   /**
@@ -334,34 +418,55 @@ public final class SessionManager implements StateRecorder {
    */
   public Future<Optional<Session>> close(SessionKey key, boolean allowReconnect) {
     Future<Session> removed = sessions.remove(key);
-    Future<Void> forgotten = !cluster.isDistributed()
-        ? cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
-        : cluster.sessions().get(key.userId(), key.sessionId()).compose(record ->
-            cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
-                .compose(v -> record.map(this::dropArtifacts).orElse(Future.succeededFuture())));
+    Future<Void> forgotten =
+        !cluster.isDistributed()
+            ? cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
+            : cluster
+                .sessions()
+                .get(key.userId(), key.sessionId())
+                .compose(
+                    record ->
+                        cluster
+                            .sessions()
+                            .close(key.userId(), key.sessionId(), allowReconnect)
+                            .compose(
+                                v ->
+                                    record
+                                        .map(this::dropArtifacts)
+                                        .orElse(Future.succeededFuture())));
     if (removed == null) {
       return forgotten.map(v -> Optional.empty());
     }
-    return forgotten.compose(v -> removed).compose(session -> {
-      session.markClosed();
-      beforeClose.accept(session);
-      return sparkPool.executeBlocking(() -> {
-        session.context().close();
-        return Optional.of(session);
-      }, false);
-    }, failed -> Future.succeededFuture(Optional.empty()));
+    return forgotten
+        .compose(v -> removed)
+        .compose(
+            session -> {
+              session.markClosed();
+              beforeClose.accept(session);
+              return sparkPool.executeBlocking(
+                  () -> {
+                    session.context().close();
+                    return Optional.of(session);
+                  },
+                  false);
+            },
+            failed -> Future.succeededFuture(Optional.empty()));
   }
 
   /** Deletes the artifact bytes kept for a session that is gone (they belong to it alone). */
   private Future<Void> dropArtifacts(SessionRecord record) {
     List<String> digests = artifactDigests(record);
-    return digests.isEmpty() ? Future.succeededFuture()
+    return digests.isEmpty()
+        ? Future.succeededFuture()
         : cluster.artifacts().remove(record.getUserId(), record.getSessionId(), digests);
   }
 
   private static List<String> artifactDigests(SessionRecord record) {
-    return record.getChangesList().stream().filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
-        .map(StateChange::getArtifactSha256).distinct().toList();
+    return record.getChangesList().stream()
+        .filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
+        .map(StateChange::getArtifactSha256)
+        .distinct()
+        .toList();
   }
 
   /**
@@ -372,11 +477,25 @@ public final class SessionManager implements StateRecorder {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    List<Future<Void>> copies = artifactDigests(source.record()).stream()
-        .map(digest -> cluster.artifacts().get(source.userId(), source.sessionId(), digest)
-            .compose(bytes -> bytes.isEmpty() ? Future.<Void>succeededFuture()
-                : cluster.artifacts().put(clone.userId(), clone.sessionId(), digest, bytes.get())))
-        .toList();
+    List<Future<Void>> copies =
+        artifactDigests(source.record()).stream()
+            .map(
+                digest ->
+                    cluster
+                        .artifacts()
+                        .get(source.userId(), source.sessionId(), digest)
+                        .compose(
+                            bytes ->
+                                bytes.isEmpty()
+                                    ? Future.<Void>succeededFuture()
+                                    : cluster
+                                        .artifacts()
+                                        .put(
+                                            clone.userId(),
+                                            clone.sessionId(),
+                                            digest,
+                                            bytes.get())))
+            .toList();
     return Future.all(copies).mapEmpty();
   }
 
@@ -391,15 +510,21 @@ public final class SessionManager implements StateRecorder {
     handingOver = true;
     List<Future<Boolean>> released = new ArrayList<>();
     for (Session session : live()) {
-      Future<Void> stopped = session.record().getStreamingQueriesCount() == 0 ? Future.succeededFuture()
-          : sparkPool.executeBlocking(() -> {
-            session.context().stopStreamingQueriesNow();
-            return null;
-          }, false);
-      released.add(stopped.transform(v -> {
-        SessionRecord record = session.record();
-        return cluster.sessions().replace(record, record.toBuilder().setOwner("").build());
-      }));
+      Future<Void> stopped =
+          session.record().getStreamingQueriesCount() == 0
+              ? Future.succeededFuture()
+              : sparkPool.executeBlocking(
+                  () -> {
+                    session.context().stopStreamingQueriesNow();
+                    return null;
+                  },
+                  false);
+      released.add(
+          stopped.transform(
+              v -> {
+                SessionRecord record = session.record();
+                return cluster.sessions().replace(record, record.toBuilder().setOwner("").build());
+              }));
     }
     return Future.join(released).mapEmpty();
   }
@@ -410,8 +535,12 @@ public final class SessionManager implements StateRecorder {
     for (Session session : live()) {
       boolean busy = session.operations().stream().anyMatch(op -> !op.isFinished());
       if (!busy && session.lastAccessMs() < cutoff) {
-        LogIds.of(LOG.atInfo(), session).log("Session {} of user {} expired after {} idle", session.sessionId(),
-            session.userId(), options.idleTimeout());
+        LogIds.of(LOG.atInfo(), session)
+            .log(
+                "Session {} of user {} expired after {} idle",
+                session.sessionId(),
+                session.userId(),
+                options.idleTimeout());
         close(session.key(), false);
       }
     }
@@ -425,56 +554,81 @@ public final class SessionManager implements StateRecorder {
 
   public Collection<Session> live() {
     List<Session> live = new ArrayList<>();
-    sessions.values().forEach(f -> {
-      if (f.succeeded()) {
-        live.add(f.result());
-      }
-    });
+    sessions
+        .values()
+        .forEach(
+            f -> {
+              if (f.succeeded()) {
+                live.add(f.result());
+              }
+            });
     return live;
   }
 
   /** Records a new session (keeping an existing record's server-side id), then builds its Spark side. */
   private Future<Session> create(SessionKey key, Session cloneOf) {
     long now = System.currentTimeMillis();
-    SessionRecord.Builder fresh = SessionRecord.newBuilder()
-        .setUserId(key.userId())
-        .setSessionId(key.sessionId())
-        .setServerSideSessionId(UUID.randomUUID().toString())
-        .setOwner(self())
-        .setCreatedAtMs(now)
-        .setLastAccessMs(now);
+    SessionRecord.Builder fresh =
+        SessionRecord.newBuilder()
+            .setUserId(key.userId())
+            .setSessionId(key.sessionId())
+            .setServerSideSessionId(UUID.randomUUID().toString())
+            .setOwner(self())
+            .setCreatedAtMs(now)
+            .setLastAccessMs(now);
     if (cloneOf != null) {
       // The copy starts from the source's history, so it can be rebuilt on its own.
-      fresh.setClonedFromSessionId(cloneOf.sessionId()).addAllChanges(cloneOf.record().getChangesList());
+      fresh
+          .setClonedFromSessionId(cloneOf.sessionId())
+          .addAllChanges(cloneOf.record().getChangesList());
     }
     Promise<Session> created = Promise.promise();
-    cluster.sessions().create(fresh.build()).compose(record -> {
-      Optional<String> ownerAddress = record.getOwner().equals(self())
-          ? Optional.empty() : cluster.membership().address(record.getOwner());
-      if (ownerAddress.isPresent()) {
-        // Another instance created it at the same moment: it serves it.
-        return Future.failedFuture(new ForwardRequired(record.getOwner(), ownerAddress.get()));
-      }
-      return sparkPool.executeBlocking(() -> {
-        SessionContext context = cloneOf == null
-            ? engine.openSession(key.userId(), key.sessionId())
-            : cloneOf.context().cloneAs(key.sessionId());
-        return watched(new Session(key, record, context, finishedOperationsTtlMs));
-      }, false);
-    }).onComplete(result -> settle(key, created, result, "opened"));
+    cluster
+        .sessions()
+        .create(fresh.build())
+        .compose(
+            record -> {
+              Optional<String> ownerAddress =
+                  record.getOwner().equals(self())
+                      ? Optional.empty()
+                      : cluster.membership().address(record.getOwner());
+              if (ownerAddress.isPresent()) {
+                // Another instance created it at the same moment: it serves it.
+                return Future.failedFuture(
+                    new ForwardRequired(record.getOwner(), ownerAddress.get()));
+              }
+              return sparkPool.executeBlocking(
+                  () -> {
+                    SessionContext context =
+                        cloneOf == null
+                            ? engine.openSession(key.userId(), key.sessionId())
+                            : cloneOf.context().cloneAs(key.sessionId());
+                    return watched(new Session(key, record, context, finishedOperationsTtlMs));
+                  },
+                  false);
+            })
+        .onComplete(result -> settle(key, created, result, "opened"));
     return created.future();
   }
 
   private Future<Session> rebuild(SessionKey key, SessionRecord record) {
     Promise<Session> rebuilt = Promise.promise();
-    rebuilder.fetchArtifacts(record).compose(artifacts -> sparkPool.executeBlocking(() -> {
-      SessionContext context = engine.openSession(key.userId(), key.sessionId());
-      rebuilder.replay(record, artifacts, context);
-      Session session = watched(new Session(key, record, context, finishedOperationsTtlMs));
-      session.markRebuilt();
-      StreamingQueryRestarts.restart(record, context, session.streamingQueries());
-      return session;
-    }, false)).onComplete(result -> settle(key, rebuilt, result, "rebuilt"));
+    rebuilder
+        .fetchArtifacts(record)
+        .compose(
+            artifacts ->
+                sparkPool.executeBlocking(
+                    () -> {
+                      SessionContext context = engine.openSession(key.userId(), key.sessionId());
+                      rebuilder.replay(record, artifacts, context);
+                      Session session =
+                          watched(new Session(key, record, context, finishedOperationsTtlMs));
+                      session.markRebuilt();
+                      StreamingQueryRestarts.restart(record, context, session.streamingQueries());
+                      return session;
+                    },
+                    false))
+        .onComplete(result -> settle(key, rebuilt, result, "rebuilt"));
     return rebuilt.future();
   }
 
@@ -486,22 +640,29 @@ public final class SessionManager implements StateRecorder {
     return session;
   }
 
-  private void settle(SessionKey key, Promise<Session> promise, io.vertx.core.AsyncResult<Session> result,
+  private void settle(
+      SessionKey key,
+      Promise<Session> promise,
+      io.vertx.core.AsyncResult<Session> result,
       String what) {
     if (result.failed()) {
       sessions.remove(key, promise.future());
     } else {
-      LogIds.of(LOG.atInfo(), key).log("Session {} of user {} {}", key.sessionId(), key.userId(), what);
+      LogIds.of(LOG.atInfo(), key)
+          .log("Session {} of user {} {}", key.sessionId(), key.userId(), what);
     }
     promise.handle(result);
   }
 
   private static Session checked(Session session, RequestContext request) {
-    request.observedServerSideSessionId().ifPresent(observed -> {
-      if (!observed.equals(session.serverSideSessionId())) {
-        throw SparkErrors.invalidHandle("SESSION_CHANGED", request.sessionId());
-      }
-    });
+    request
+        .observedServerSideSessionId()
+        .ifPresent(
+            observed -> {
+              if (!observed.equals(session.serverSideSessionId())) {
+                throw SparkErrors.invalidHandle("SESSION_CHANGED", request.sessionId());
+              }
+            });
     session.touch();
     return session;
   }

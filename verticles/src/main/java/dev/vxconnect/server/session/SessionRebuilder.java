@@ -36,19 +36,26 @@ final class SessionRebuilder {
 
   /** The bytes of the record's artifacts, by SHA-256 (those the store still has). */
   Future<Map<String, byte[]>> fetchArtifacts(SessionRecord record) {
-    List<String> digests = record.getChangesList().stream()
-        .filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
-        .map(StateChange::getArtifactSha256).distinct().toList();
-    List<Future<Optional<byte[]>>> fetches = digests.stream()
-        .map(digest -> artifacts.get(record.getUserId(), record.getSessionId(), digest)).toList();
-    return Future.all(fetches).map(all -> {
-      Map<String, byte[]> bytes = new HashMap<>();
-      for (int i = 0; i < digests.size(); i++) {
-        String digest = digests.get(i);
-        fetches.get(i).result().ifPresent(b -> bytes.put(digest, b));
-      }
-      return bytes;
-    });
+    List<String> digests =
+        record.getChangesList().stream()
+            .filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
+            .map(StateChange::getArtifactSha256)
+            .distinct()
+            .toList();
+    List<Future<Optional<byte[]>>> fetches =
+        digests.stream()
+            .map(digest -> artifacts.get(record.getUserId(), record.getSessionId(), digest))
+            .toList();
+    return Future.all(fetches)
+        .map(
+            all -> {
+              Map<String, byte[]> bytes = new HashMap<>();
+              for (int i = 0; i < digests.size(); i++) {
+                String digest = digests.get(i);
+                fetches.get(i).result().ifPresent(b -> bytes.put(digest, b));
+              }
+              return bytes;
+            });
   }
 
   /** Replays the record's changes into a fresh session. Blocks: call it on a worker. */
@@ -60,21 +67,32 @@ final class SessionRebuilder {
       for (StateChange change : record.getChangesList()) {
         try {
           switch (change.getKind()) {
-            case CONFIG -> context.config(ConfigRequest.parseFrom(change.getRequest().toByteArray()).getOperation());
+            case CONFIG ->
+                context.config(
+                    ConfigRequest.parseFrom(change.getRequest().toByteArray()).getOperation());
             case EXECUTE_PLAN -> {
               context.replay(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
               if (change.getUncached()) {
                 context.uncache(change.getCached()); // CACHE TABLE v AS SELECT, uncached since
               }
             }
-            case CURRENT_NAMESPACE -> context.setCurrentNamespace(change.getCatalog(), change.getNamespaceList());
+            case CURRENT_NAMESPACE ->
+                context.setCurrentNamespace(change.getCatalog(), change.getNamespaceList());
             case ARTIFACT -> addArtifact(change, artifactBytes, staging, context);
-            default -> LogIds.of(LOG.atWarn(), key).log("Unknown change {} in the record of session {}", change.getKind(),
-                record.getSessionId());
+            default ->
+                LogIds.of(LOG.atWarn(), key)
+                    .log(
+                        "Unknown change {} in the record of session {}",
+                        change.getKind(),
+                        record.getSessionId());
           }
         } catch (Exception e) {
-          LogIds.of(LOG.atWarn(), key).log("Session {}: could not replay a {} change: {}", record.getSessionId(),
-              change.getKind(), e.toString());
+          LogIds.of(LOG.atWarn(), key)
+              .log(
+                  "Session {}: could not replay a {} change: {}",
+                  record.getSessionId(),
+                  change.getKind(),
+                  e.toString());
         }
       }
     } finally {
@@ -84,12 +102,15 @@ final class SessionRebuilder {
     }
   }
 
-  private static void addArtifact(StateChange change, Map<String, byte[]> artifactBytes, Path staging,
-      SessionContext context) throws Exception {
+  private static void addArtifact(
+      StateChange change, Map<String, byte[]> artifactBytes, Path staging, SessionContext context)
+      throws Exception {
     byte[] bytes = artifactBytes.get(change.getArtifactSha256());
     if (bytes == null) {
-      throw new IllegalStateException("the bytes of artifact " + change.getArtifactName()
-          + " were not kept (larger than vxconnect.cluster.maxReplicatedArtifactBytes)");
+      throw new IllegalStateException(
+          "the bytes of artifact "
+              + change.getArtifactName()
+              + " were not kept (larger than vxconnect.cluster.maxReplicatedArtifactBytes)");
     }
     Path file = staging.resolve(change.getArtifactSha256());
     Files.write(file, bytes);

@@ -14,7 +14,8 @@ public interface StateRecorder {
    * a failover (or reports it lost); completes once it is stored, or at once when the query is not
    * recorded (a single instance; a session with as many as it may record).
    */
-  Future<Void> recordStreamingQuery(Session session, dev.vxconnect.proto.cluster.StreamingQueryRecord query);
+  Future<Void> recordStreamingQuery(
+      Session session, dev.vxconnect.proto.cluster.StreamingQueryRecord query);
 
   /** Forgets a streaming query that ended; completes once the record no longer has it. */
   Future<Void> forgetStreamingQuery(Session session, String queryId);

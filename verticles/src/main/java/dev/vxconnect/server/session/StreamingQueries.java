@@ -50,7 +50,8 @@ public final class StreamingQueries {
     if (restarted.isEmpty() && lost.isEmpty()) {
       return request;
     }
-    if (!request.getPlan().hasCommand() || !request.getPlan().getCommand().hasStreamingQueryCommand()) {
+    if (!request.getPlan().hasCommand()
+        || !request.getPlan().getCommand().hasStreamingQueryCommand()) {
       return request;
     }
     StreamingQueryCommand command = request.getPlan().getCommand().getStreamingQueryCommand();
@@ -64,8 +65,12 @@ public final class StreamingQueries {
       return request;
     }
     ExecutePlanRequest.Builder rewritten = request.toBuilder();
-    rewritten.getPlanBuilder().getCommandBuilder().getStreamingQueryCommandBuilder()
-        .getQueryIdBuilder().setRunId(run.runId());
+    rewritten
+        .getPlanBuilder()
+        .getCommandBuilder()
+        .getStreamingQueryCommandBuilder()
+        .getQueryIdBuilder()
+        .setRunId(run.runId());
     return rewritten.build();
   }
 

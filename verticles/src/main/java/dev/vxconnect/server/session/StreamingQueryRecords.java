@@ -29,18 +29,25 @@ final class StreamingQueryRecords {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    return session.withRecord(record -> {
-      if (record.getStreamingQueriesList().stream().anyMatch(q -> q.getQueryId().equals(query.getQueryId()))) {
-        return record;
-      }
-      if (record.getStreamingQueriesCount() >= max) {
-        LogIds.of(LOG.atWarn(), session).log("Session {}: streaming query {} is not recorded for failover: the"
-            + " session has {} recorded, the most it may have (vxconnect.cluster.maxStreamingQueriesPerSession)",
-            session.sessionId(), query.getQueryId(), record.getStreamingQueriesCount());
-        return record;
-      }
-      return record.toBuilder().addStreamingQueries(query).build();
-    }, cluster.sessions()::update);
+    return session.withRecord(
+        record -> {
+          if (record.getStreamingQueriesList().stream()
+              .anyMatch(q -> q.getQueryId().equals(query.getQueryId()))) {
+            return record;
+          }
+          if (record.getStreamingQueriesCount() >= max) {
+            LogIds.of(LOG.atWarn(), session)
+                .log(
+                    "Session {}: streaming query {} is not recorded for failover: the"
+                        + " session has {} recorded, the most it may have (vxconnect.cluster.maxStreamingQueriesPerSession)",
+                    session.sessionId(),
+                    query.getQueryId(),
+                    record.getStreamingQueriesCount());
+            return record;
+          }
+          return record.toBuilder().addStreamingQueries(query).build();
+        },
+        cluster.sessions()::update);
   }
 
   /** Removes the query from the session's record; completes once stored. */
@@ -48,11 +55,16 @@ final class StreamingQueryRecords {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture();
     }
-    return session.withRecord(record -> {
-      List<StreamingQueryRecord> left = record.getStreamingQueriesList().stream()
-          .filter(q -> !q.getQueryId().equals(queryId)).toList();
-      return left.size() == record.getStreamingQueriesCount() ? record
-          : record.toBuilder().clearStreamingQueries().addAllStreamingQueries(left).build();
-    }, cluster.sessions()::update);
+    return session.withRecord(
+        record -> {
+          List<StreamingQueryRecord> left =
+              record.getStreamingQueriesList().stream()
+                  .filter(q -> !q.getQueryId().equals(queryId))
+                  .toList();
+          return left.size() == record.getStreamingQueriesCount()
+              ? record
+              : record.toBuilder().clearStreamingQueries().addAllStreamingQueries(left).build();
+        },
+        cluster.sessions()::update);
   }
 }

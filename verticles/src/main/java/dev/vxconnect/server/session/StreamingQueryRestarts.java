@@ -38,46 +38,72 @@ final class StreamingQueryRestarts {
         continue;
       }
       try {
-        ExecutePlanRequest start = ExecutePlanRequest.parseFrom(query.getStartRequest().toByteArray());
+        ExecutePlanRequest start =
+            ExecutePlanRequest.parseFrom(query.getStartRequest().toByteArray());
         AtomicReference<WriteStreamOperationStartResult> started = new AtomicReference<>();
-        context.execute(start, response -> {
-          if (response.hasWriteStreamOperationStartResult()) {
-            started.set(response.getWriteStreamOperationStartResult());
-          }
-        }, Cancellation.NEVER);
-        StreamingQueryInstanceId run = started.get() == null
-            ? StreamingQueryInstanceId.getDefaultInstance() : started.get().getQueryId();
+        context.execute(
+            start,
+            response -> {
+              if (response.hasWriteStreamOperationStartResult()) {
+                started.set(response.getWriteStreamOperationStartResult());
+              }
+            },
+            Cancellation.NEVER);
+        StreamingQueryInstanceId run =
+            started.get() == null
+                ? StreamingQueryInstanceId.getDefaultInstance()
+                : started.get().getQueryId();
         if (!run.getId().equals(queryId)) {
           stop(context, start, run);
-          lost(key, into, query, "this instance did not find its checkpoint (it would have started as a new"
-              + " query, " + run.getId() + "): its checkpoint location is not on storage every instance shares");
+          lost(
+              key,
+              into,
+              query,
+              "this instance did not find its checkpoint (it would have started as a new"
+                  + " query, "
+                  + run.getId()
+                  + "): its checkpoint location is not on storage every instance shares");
           continue;
         }
         into.restarted(queryId, query.getRunId(), run.getRunId());
-        LogIds.of(LOG.atInfo(), key).log("Session {}: streaming query {} started again from its checkpoint"
-            + " (run {}, was {})", record.getSessionId(), queryId, run.getRunId(), query.getRunId());
+        LogIds.of(LOG.atInfo(), key)
+            .log(
+                "Session {}: streaming query {} started again from its checkpoint"
+                    + " (run {}, was {})",
+                record.getSessionId(),
+                queryId,
+                run.getRunId(),
+                query.getRunId());
       } catch (Exception e) {
         lost(key, into, query, "starting it again failed: " + e.getMessage());
       }
     }
   }
 
-  private static void lost(SessionKey key, StreamingQueries into, StreamingQueryRecord query, String why) {
+  private static void lost(
+      SessionKey key, StreamingQueries into, StreamingQueryRecord query, String why) {
     into.lost(query.getQueryId(), query.getRunId(), why);
-    LogIds.of(LOG.atWarn(), key).log("Session {}: streaming query {} is lost: {}", key.sessionId(),
-        query.getQueryId(), why);
+    LogIds.of(LOG.atWarn(), key)
+        .log(
+            "Session {}: streaming query {} is lost: {}", key.sessionId(), query.getQueryId(), why);
   }
 
   /** Stops a query that started under another id than the recorded one. */
-  private static void stop(SessionContext context, ExecutePlanRequest start, StreamingQueryInstanceId run) {
+  private static void stop(
+      SessionContext context, ExecutePlanRequest start, StreamingQueryInstanceId run) {
     if (run.getId().isEmpty()) {
       return;
     }
-    ExecutePlanRequest stop = start.toBuilder()
-        .setOperationId(java.util.UUID.randomUUID().toString())
-        .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setStreamingQueryCommand(
-            StreamingQueryCommand.newBuilder().setQueryId(run).setStop(true))))
-        .build();
+    ExecutePlanRequest stop =
+        start.toBuilder()
+            .setOperationId(java.util.UUID.randomUUID().toString())
+            .setPlan(
+                Plan.newBuilder()
+                    .setCommand(
+                        Command.newBuilder()
+                            .setStreamingQueryCommand(
+                                StreamingQueryCommand.newBuilder().setQueryId(run).setStop(true))))
+            .build();
     try {
       context.execute(stop, response -> {}, Cancellation.NEVER);
     } catch (Exception e) {

@@ -3,8 +3,8 @@ package dev.vxconnect.server.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.nio.file.Path;
 import dev.vxconnect.planner.SparkErrors;
+import java.nio.file.Path;
 import org.apache.spark.SparkThrowable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,16 +13,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ArtifactNamesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "jars/udf.jar",
-      "classes/com/example/Udf.class",
-      "cache/2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
-      "pyfiles/helpers.py",
-      "archives/env.zip",
-      "files/data.csv",
-      "forward_to_fs/tmp/data.bin",
-      "jars/with space and ünïcode.jar",
-  })
+  @ValueSource(
+      strings = {
+        "jars/udf.jar",
+        "classes/com/example/Udf.class",
+        "cache/2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+        "pyfiles/helpers.py",
+        "archives/env.zip",
+        "files/data.csv",
+        "forward_to_fs/tmp/data.bin",
+        "jars/with space and ünïcode.jar",
+      })
   void acceptsRelativeNamesUnderAKnownKind(String name) {
     Path path = ArtifactNames.check(name);
 
@@ -36,30 +37,31 @@ class ArtifactNamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "jars/../../etc/passwd",
-      "jars/..",
-      "../jars/x.jar",
-      "jars/./x.jar",
-      "/jars/x.jar",
-      "/etc/passwd",
-      "jars\\x.jar",
-      "jars\\..\\..\\x.jar",
-      "jars//x.jar",
-      "jars/",
-      "jars",
-      "",
-      "bin/x.jar",
-      "JARS/x.jar",
-      "jars/x\0.jar",
-      "archives/../x.zip#frag",
-      "archives/x.zip#../../x",
-      "archives/x.zip#a/b",
-      "archives/x.zip#",
-      "archives/x.zip#..",
-      "cache/../x",
-      "cache/a/b",
-  })
+  @ValueSource(
+      strings = {
+        "jars/../../etc/passwd",
+        "jars/..",
+        "../jars/x.jar",
+        "jars/./x.jar",
+        "/jars/x.jar",
+        "/etc/passwd",
+        "jars\\x.jar",
+        "jars\\..\\..\\x.jar",
+        "jars//x.jar",
+        "jars/",
+        "jars",
+        "",
+        "bin/x.jar",
+        "JARS/x.jar",
+        "jars/x\0.jar",
+        "archives/../x.zip#frag",
+        "archives/x.zip#../../x",
+        "archives/x.zip#a/b",
+        "archives/x.zip#",
+        "archives/x.zip#..",
+        "cache/../x",
+        "cache/a/b",
+      })
   void rejectsNamesThatCouldEscapeOrAreMalformed(String name) {
     Throwable failure = SparkErrors.unwrap(catchThrowable(() -> ArtifactNames.check(name)));
 
@@ -70,7 +72,8 @@ class ArtifactNamesTest {
 
   @Test
   void rejectsOverlongNames() {
-    Throwable failure = SparkErrors.unwrap(catchThrowable(() -> ArtifactNames.check("jars/" + "a".repeat(5000))));
+    Throwable failure =
+        SparkErrors.unwrap(catchThrowable(() -> ArtifactNames.check("jars/" + "a".repeat(5000))));
 
     assertThat(((SparkThrowable) failure).getCondition()).isEqualTo("INVALID_ARTIFACT_PATH");
   }

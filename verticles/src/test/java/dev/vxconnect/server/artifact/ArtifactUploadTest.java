@@ -1,10 +1,10 @@
 package dev.vxconnect.server.artifact;
 
-import dev.vxconnect.planner.SparkErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.planner.SparkErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,17 +26,19 @@ class ArtifactUploadTest {
 
   private static final long NO_LIMIT = Long.MAX_VALUE;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void batchOfSingleChunkArtifacts() throws IOException {
     try (ArtifactUpload upload = new ArtifactUpload(temp.resolve("staging"), NO_LIMIT)) {
-      upload.accept(batch(single("jars/a.jar", bytes("first")), single("files/b.txt", bytes("second"))));
+      upload.accept(
+          batch(single("jars/a.jar", bytes("first")), single("files/b.txt", bytes("second"))));
 
       List<ArtifactUpload.Staged> staged = upload.complete();
 
-      assertThat(staged).extracting(ArtifactUpload.Staged::name).containsExactly("jars/a.jar", "files/b.txt");
+      assertThat(staged)
+          .extracting(ArtifactUpload.Staged::name)
+          .containsExactly("jars/a.jar", "files/b.txt");
       assertThat(staged).allMatch(ArtifactUpload.Staged::crcOk);
       assertThat(staged.get(0).file()).isEqualTo(temp.resolve("staging/jars/a.jar"));
       assertThat(Files.readString(staged.get(0).file())).isEqualTo("first");
@@ -60,7 +62,9 @@ class ArtifactUploadTest {
 
       List<ArtifactUpload.Staged> staged = upload.complete();
 
-      assertThat(staged).extracting(ArtifactUpload.Staged::name).containsExactly("cache/abc", "jars/after.jar");
+      assertThat(staged)
+          .extracting(ArtifactUpload.Staged::name)
+          .containsExactly("cache/abc", "jars/after.jar");
       assertThat(staged.get(0).crcOk()).isTrue();
       assertThat(Files.readAllBytes(staged.get(0).file())).isEqualTo(data);
     }
@@ -71,23 +75,33 @@ class ArtifactUploadTest {
     try (ArtifactUpload upload = new ArtifactUpload(temp, NO_LIMIT)) {
       upload.accept(begin("jars/one.jar", 3, 1, chunk(bytes("abc"))));
 
-      assertThat(upload.complete()).extracting(ArtifactUpload.Staged::name).containsExactly("jars/one.jar");
+      assertThat(upload.complete())
+          .extracting(ArtifactUpload.Staged::name)
+          .containsExactly("jars/one.jar");
     }
   }
 
   @Test
   void crcFailureIsReported() throws IOException {
-    ArtifactChunk bad = ArtifactChunk.newBuilder().setData(ByteString.copyFrom(bytes("payload")))
-        .setCrc(crc(bytes("payload")) + 1).build();
+    ArtifactChunk bad =
+        ArtifactChunk.newBuilder()
+            .setData(ByteString.copyFrom(bytes("payload")))
+            .setCrc(crc(bytes("payload")) + 1)
+            .build();
     try (ArtifactUpload upload = new ArtifactUpload(temp, NO_LIMIT)) {
-      upload.accept(batch(single("jars/ok.jar", bytes("ok")),
-          SingleChunkArtifact.newBuilder().setName("jars/bad.jar").setData(bad).build()));
+      upload.accept(
+          batch(
+              single("jars/ok.jar", bytes("ok")),
+              SingleChunkArtifact.newBuilder().setName("jars/bad.jar").setData(bad).build()));
       upload.accept(begin("files/chunked.bin", 6, 2, chunk(bytes("abc"))));
-      upload.accept(chunkRequest(bad.toBuilder().setData(ByteString.copyFrom(bytes("def"))).build()));
+      upload.accept(
+          chunkRequest(bad.toBuilder().setData(ByteString.copyFrom(bytes("def"))).build()));
 
       List<ArtifactUpload.Staged> staged = upload.complete();
 
-      assertThat(staged).extracting(ArtifactUpload.Staged::crcOk).containsExactly(true, false, false);
+      assertThat(staged)
+          .extracting(ArtifactUpload.Staged::crcOk)
+          .containsExactly(true, false, false);
       assertThat(ArtifactUpload.summary(staged.get(1)).getIsCrcSuccessful()).isFalse();
     }
   }
@@ -98,8 +112,10 @@ class ArtifactUploadTest {
       upload.accept(begin("jars/big.jar", 9, 3, chunk(bytes("abc"))));
       upload.accept(chunkRequest(chunk(bytes("def"))));
 
-      assertThatThrownBy(upload::complete).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("Missing data chunks").hasMessageContaining("jars/big.jar");
+      assertThatThrownBy(upload::complete)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Missing data chunks")
+          .hasMessageContaining("jars/big.jar");
     }
   }
 
@@ -140,7 +156,8 @@ class ArtifactUploadTest {
       upload.accept(begin("jars/a.jar", 10, 2, chunk(bytes("abc"))));
 
       assertThatThrownBy(() -> upload.accept(chunkRequest(chunk(bytes("def")))))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declared 10 bytes");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("declared 10 bytes");
     }
   }
 
@@ -150,20 +167,24 @@ class ArtifactUploadTest {
       upload.accept(batch(single("jars/a.jar", new byte[60])));
 
       assertThatThrownBy(() -> upload.accept(batch(single("jars/b.jar", new byte[60]))))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 100 bytes");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at most 100 bytes");
     }
     try (ArtifactUpload upload = new ArtifactUpload(temp.resolve("chunked"), 100)) {
       upload.accept(begin("jars/c.jar", 120, 2, chunk(new byte[60])));
 
       assertThatThrownBy(() -> upload.accept(chunkRequest(chunk(new byte[60]))))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 100 bytes");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at most 100 bytes");
     }
   }
 
   @Test
   void invalidOrDuplicateNamesAreRejected() throws IOException {
     try (ArtifactUpload upload = new ArtifactUpload(temp.resolve("a/staging"), NO_LIMIT)) {
-      Throwable escape = SparkErrors.unwrap(catchThrowable(() -> upload.accept(batch(single("jars/../../x.jar", bytes("x"))))));
+      Throwable escape =
+          SparkErrors.unwrap(
+              catchThrowable(() -> upload.accept(batch(single("jars/../../x.jar", bytes("x"))))));
       assertThat(((SparkThrowable) escape).getCondition()).isEqualTo("INVALID_ARTIFACT_PATH");
       assertThat(temp.resolve("a/x.jar")).doesNotExist();
 
@@ -215,13 +236,19 @@ class ArtifactUploadTest {
 
   private static AddArtifactsRequest batch(SingleChunkArtifact... artifacts) {
     return AddArtifactsRequest.newBuilder()
-        .setBatch(Batch.newBuilder().addAllArtifacts(List.of(artifacts))).build();
+        .setBatch(Batch.newBuilder().addAllArtifacts(List.of(artifacts)))
+        .build();
   }
 
-  private static AddArtifactsRequest begin(String name, long totalBytes, long chunks, ArtifactChunk first) {
+  private static AddArtifactsRequest begin(
+      String name, long totalBytes, long chunks, ArtifactChunk first) {
     return AddArtifactsRequest.newBuilder()
-        .setBeginChunk(BeginChunkedArtifact.newBuilder()
-            .setName(name).setTotalBytes(totalBytes).setNumChunks(chunks).setInitialChunk(first))
+        .setBeginChunk(
+            BeginChunkedArtifact.newBuilder()
+                .setName(name)
+                .setTotalBytes(totalBytes)
+                .setNumChunks(chunks)
+                .setInitialChunk(first))
         .build();
   }
 

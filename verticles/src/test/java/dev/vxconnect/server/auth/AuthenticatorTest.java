@@ -18,13 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class AuthenticatorTest {
 
-  private static final TokenTable TOKENS = TokenTable.parse(List.of("alice a-token", "bob b-token"), "test");
+  private static final TokenTable TOKENS =
+      TokenTable.parse(List.of("alice a-token", "bob b-token"), "test");
 
   private static HttpConnection from(String ip) {
     SocketAddress address = SocketAddress.inetSocketAddress(40000, ip);
-    return (HttpConnection) Proxy.newProxyInstance(AuthenticatorTest.class.getClassLoader(),
-        new Class<?>[] {HttpConnection.class},
-        (proxy, method, args) -> method.getName().equals("remoteAddress") ? address : null);
+    return (HttpConnection)
+        Proxy.newProxyInstance(
+            AuthenticatorTest.class.getClassLoader(),
+            new Class<?>[] {HttpConnection.class},
+            (proxy, method, args) -> method.getName().equals("remoteAddress") ? address : null);
   }
 
   private static MultiMap headers(String... pairs) {
@@ -52,7 +55,11 @@ class AuthenticatorTest {
   }
 
   private static Authenticator plain(AuthOptions auth, boolean allowInsecure) {
-    return new Authenticator(auth, TOKENS, Optional.empty(), tls("vxconnect.tls.allowInsecure", Boolean.toString(allowInsecure)));
+    return new Authenticator(
+        auth,
+        TOKENS,
+        Optional.empty(),
+        tls("vxconnect.tls.allowInsecure", Boolean.toString(allowInsecure)));
   }
 
   @Test
@@ -60,16 +67,23 @@ class AuthenticatorTest {
     Caller caller = plain(auth(), false).authenticate(headers(), from("127.0.0.1"), false);
     assertThat(caller.user()).isEmpty();
     assertThat(caller.mayActAs("whoever")).isTrue();
-    assertThat(plain(auth(), false).authenticate(headers(), from("::1"), true).forwarded()).isTrue();
+    assertThat(plain(auth(), false).authenticate(headers(), from("::1"), true).forwarded())
+        .isTrue();
   }
 
   @Test
   void plaintextFromAnotherHostNeedsTlsOrPermission() {
     assertThatThrownBy(() -> plain(auth(), false).authenticate(headers(), from("192.0.2.7"), false))
-        .isInstanceOf(Authenticator.Refused.class).hasMessageContaining("without TLS");
-    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
-    Authenticator tls = new Authenticator(auth(), TOKENS, Optional.empty(),
-        tls("vxconnect.tls.certFile", "c.pem", "vxconnect.tls.keyFile", "k.pem"));
+        .isInstanceOf(Authenticator.Refused.class)
+        .hasMessageContaining("without TLS");
+    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7"), false).user())
+        .isEmpty();
+    Authenticator tls =
+        new Authenticator(
+            auth(),
+            TOKENS,
+            Optional.empty(),
+            tls("vxconnect.tls.certFile", "c.pem", "vxconnect.tls.keyFile", "k.pem"));
     assertThat(tls.authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
   }
 
@@ -78,38 +92,59 @@ class AuthenticatorTest {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
     assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1"), false))
         .hasMessage("No authentication token provided");
-    assertThatThrownBy(() -> auth.authenticate(headers("Authorization", "Bearer nope"), from("127.0.0.1"), false))
+    assertThatThrownBy(
+            () ->
+                auth.authenticate(
+                    headers("Authorization", "Bearer nope"), from("127.0.0.1"), false))
         .hasMessage("Invalid authentication token");
-    assertThatThrownBy(() -> auth.authenticate(headers("Authorization", "a-token"), from("127.0.0.1"), false))
-        .as("without the Bearer scheme").hasMessage("Invalid authentication token");
-    assertThatThrownBy(() -> auth.authenticate(headers("Authorization", "Bearer "), from("127.0.0.1"), false))
+    assertThatThrownBy(
+            () -> auth.authenticate(headers("Authorization", "a-token"), from("127.0.0.1"), false))
+        .as("without the Bearer scheme")
+        .hasMessage("Invalid authentication token");
+    assertThatThrownBy(
+            () -> auth.authenticate(headers("Authorization", "Bearer "), from("127.0.0.1"), false))
         .hasMessage("Invalid authentication token");
   }
 
   @Test
   void aTokenFromTheFileActsOnlyAsItsUserInEitherHeader() {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
-    Caller alice = auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false);
+    Caller alice =
+        auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false);
     assertThat(alice.user()).contains("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
     assertThat(alice.mayActAs("bob")).isFalse();
     assertThat(alice.mayActAs("")).isFalse();
-    Caller bob = auth.authenticate(headers("authentication", "bearer b-token"), from("127.0.0.1"), false);
+    Caller bob =
+        auth.authenticate(headers("authentication", "bearer b-token"), from("127.0.0.1"), false);
     assertThat(bob.user()).contains("bob");
     assertThat(bob.credentials()).containsEntry("authentication", "bearer b-token");
     // A proxy's own Authorization next to the client's Authentication: the valid one counts.
-    Caller behindProxy = auth.authenticate(headers("Authorization", "Basic eHg6eXk=", "Authentication",
-        "Bearer a-token"), from("127.0.0.1"), false);
+    Caller behindProxy =
+        auth.authenticate(
+            headers("Authorization", "Basic eHg6eXk=", "Authentication", "Bearer a-token"),
+            from("127.0.0.1"),
+            false);
     assertThat(behindProxy.user()).contains("alice");
   }
 
   @Test
   void thePreSharedTokenMayActAsAnyUser() {
-    Authenticator auth = plain(auth("spark.connect.authenticate.token", "shared", "vxconnect.auth.tokensFile", "tokens"), false);
-    Caller shared = auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"), false);
+    Authenticator auth =
+        plain(
+            auth(
+                "spark.connect.authenticate.token",
+                "shared",
+                "vxconnect.auth.tokensFile",
+                "tokens"),
+            false);
+    Caller shared =
+        auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"), false);
     assertThat(shared.user()).isEqualTo(Optional.empty());
     assertThat(shared.mayActAs("carol")).isTrue();
-    assertThat(auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false).user())
+    assertThat(
+            auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false)
+                .user())
         .contains("alice");
   }
 }

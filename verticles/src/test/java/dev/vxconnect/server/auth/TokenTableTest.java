@@ -10,11 +10,14 @@ class TokenTableTest {
 
   @Test
   void tokensAreBoundToTheirUsers() {
-    TokenTable table = TokenTable.parse(List.of(
-        "# users and their tokens",
-        "",
-        "alice  s3cret-a",
-        "bob sha256:" + TokenTable.digest("s3cret-b").toUpperCase()), "test");
+    TokenTable table =
+        TokenTable.parse(
+            List.of(
+                "# users and their tokens",
+                "",
+                "alice  s3cret-a",
+                "bob sha256:" + TokenTable.digest("s3cret-b").toUpperCase()),
+            "test");
     assertThat(table.size()).isEqualTo(2);
     assertThat(table.userOf("s3cret-a")).contains("alice");
     assertThat(table.userOf("s3cret-b")).contains("bob");
@@ -27,8 +30,10 @@ class TokenTableTest {
     assertThatThrownBy(() -> TokenTable.parse(List.of("alice", "bob tok"), "f"))
         .hasMessage("f line 1: expected 'user token'");
     assertThatThrownBy(() -> TokenTable.parse(List.of("alice sha256:abc"), "f"))
-        .hasMessageContaining("line 1").hasMessageNotContaining("abc");
+        .hasMessageContaining("line 1")
+        .hasMessageNotContaining("abc");
     assertThatThrownBy(() -> TokenTable.parse(List.of("alice t1", "bob t1"), "f"))
-        .hasMessageContaining("line 2").hasMessageNotContaining("t1");
+        .hasMessageContaining("line 2")
+        .hasMessageNotContaining("t1");
   }
 }

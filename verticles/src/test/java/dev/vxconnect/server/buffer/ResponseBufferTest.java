@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import dev.vxconnect.planner.SparkErrors;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,8 @@ class ResponseBufferTest {
   void producerWaitsWhileTheClientIsBehindAndResumesWhenResponsesAreSent() throws Exception {
     long size = stampedSize(batch(1000));
     ResponseBuffer buffer = buffer(2 * size, UNBOUNDED);
-    Producer producer = new Producer(buffer, List.of(batch(1000), batch(1000), batch(1000), batch(1000)));
+    Producer producer =
+        new Producer(buffer, List.of(batch(1000), batch(1000), batch(1000), batch(1000)));
 
     producer.awaitWaiting();
     assertThat(producer.sent.get()).isEqualTo(2);
@@ -76,23 +77,26 @@ class ResponseBufferTest {
     ResponseBuffer buffer = buffer(size, UNBOUNDED);
     java.util.concurrent.Semaphore spark = new java.util.concurrent.Semaphore(0);
     List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-    buffer.producerSlot(new ProducerSlot() {
-      @Override
-      public void release() {
-        events.add("release");
-        spark.release();
-      }
+    buffer.producerSlot(
+        new ProducerSlot() {
+          @Override
+          public void release() {
+            events.add("release");
+            spark.release();
+          }
 
-      @Override
-      public void reacquire() throws InterruptedException {
-        events.add("reacquire");
-        spark.acquire();
-      }
-    });
+          @Override
+          public void reacquire() throws InterruptedException {
+            events.add("reacquire");
+            spark.acquire();
+          }
+        });
     Producer producer = new Producer(buffer, List.of(batch(1000), batch(1000)));
 
     producer.awaitWaiting();
-    assertThat(events).as("while the client is behind, the slot is free for others").containsExactly("release");
+    assertThat(events)
+        .as("while the client is behind, the slot is free for others")
+        .containsExactly("release");
     assertThat(spark.tryAcquire()).as("another operation takes the slot").isTrue();
 
     buffer.sent(1);
@@ -117,7 +121,8 @@ class ResponseBufferTest {
     Producer producer = new Producer(buffer, List.of(batch(1000), batch(1000), batch(1000)));
 
     producer.awaitWaiting();
-    assertThat(buffer.heldBytes()).as("unsent bytes with a limit of %d", 2 * size - 1)
+    assertThat(buffer.heldBytes())
+        .as("unsent bytes with a limit of %d", 2 * size - 1)
         .isLessThanOrEqualTo(2 * size - 1);
     buffer.cancel();
   }
@@ -176,7 +181,8 @@ class ResponseBufferTest {
 
     assertThat(buffer.indexOf(ResponseIds.of(OPERATION, 2))).isEqualTo(2);
     assertThat(condition(() -> buffer.indexOf(ResponseIds.of(OPERATION, 3))))
-        .as("not produced yet").isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
+        .as("not produced yet")
+        .isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
     assertThat(condition(() -> buffer.indexOf(ResponseIds.of("another-operation", 1))))
         .isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
     assertThat(condition(() -> buffer.indexOf("not-a-uuid")))
@@ -248,8 +254,10 @@ class ResponseBufferTest {
     ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
     buffer.send(batch(10));
     buffer.send(batch(10));
-    ExecutePlanResponse done = ExecutePlanResponse.newBuilder()
-        .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance()).build();
+    ExecutePlanResponse done =
+        ExecutePlanResponse.newBuilder()
+            .setResultComplete(ExecutePlanResponse.ResultComplete.getDefaultInstance())
+            .build();
 
     buffer.complete(done);
     buffer.complete(done);
@@ -309,9 +317,14 @@ class ResponseBufferTest {
     assertThat(buffer.get(2)).as("held").isNull();
     assertThat(buffer.get(4)).as("behind a held response").isNull();
     assertThat(buffer.isEnd(2)).isFalse();
-    assertThat(buffer.heldBytes()).as("held responses count in what the operation holds").isEqualTo(
-        stampedSize(batch(10)) + stampedSize(batch(11)) + stampedSize(batch(12)) + stampedSize(batch(13))
-            + stampedSize(batch(14)));
+    assertThat(buffer.heldBytes())
+        .as("held responses count in what the operation holds")
+        .isEqualTo(
+            stampedSize(batch(10))
+                + stampedSize(batch(11))
+                + stampedSize(batch(12))
+                + stampedSize(batch(13))
+                + stampedSize(batch(14)));
 
     buffer.releaseHeld(2);
     assertThat(calls.get()).as("the sender is told").isGreaterThan(toldBeforeRelease);
@@ -331,10 +344,12 @@ class ResponseBufferTest {
     ResponseBuffer buffer = buffer(2 * size, UNBOUNDED);
     buffer.sendHeld(batch(1000));
     buffer.sendHeld(batch(1000));
-    CompletableFuture<Long> third = CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
+    CompletableFuture<Long> third =
+        CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
 
     assertThat(catchThrowable(() -> third.get(200, TimeUnit.MILLISECONDS)))
-        .as("the producer waits: held responses are not sent yet").isInstanceOf(java.util.concurrent.TimeoutException.class);
+        .as("the producer waits: held responses are not sent yet")
+        .isInstanceOf(java.util.concurrent.TimeoutException.class);
     buffer.releaseHeld(2);
     buffer.sent(2);
     assertThat(third.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
@@ -363,12 +378,14 @@ class ResponseBufferTest {
     long size = stampedSize(batch(1000));
     ResponseBuffer buffer = buffer(size, UNBOUNDED);
     buffer.sendHeld(batch(1000));
-    CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
+    CompletableFuture<Long> waiting =
+        CompletableFuture.supplyAsync(() -> buffer.sendHeld(batch(1000)));
     IllegalStateException why = new IllegalStateException("not recorded");
 
     buffer.stopProducer(why);
 
-    assertThat(catchThrowable(() -> waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS))).hasCauseReference(why);
+    assertThat(catchThrowable(() -> waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)))
+        .hasCauseReference(why);
     assertThat(catchThrowable(() -> buffer.send(batch(1)))).isSameAs(why);
     assertThat(buffer.offer(batch(1))).isFalse();
   }
@@ -384,7 +401,7 @@ class ResponseBufferTest {
     buffer.send(batch(10));
     assertThat(calls.get()).isEqualTo(2);
 
-    buffer.detach(() -> { });
+    buffer.detach(() -> {});
     buffer.send(batch(10));
     assertThat(calls.get()).as("detaching another listener changes nothing").isEqualTo(3);
 
@@ -407,28 +424,39 @@ class ResponseBufferTest {
 
   @Test
   void aBufferStartedLaterNumbersOnFromItsFirstIndex() {
-    ResponseBuffer later = new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
-        new BufferLimits(UNBOUNDED, UNBOUNDED, new java.util.concurrent.atomic.LongAdder()), 5);
+    ResponseBuffer later =
+        new ResponseBuffer(
+            OPERATION,
+            SESSION,
+            SERVER_SESSION,
+            new BufferLimits(UNBOUNDED, UNBOUNDED, new java.util.concurrent.atomic.LongAdder()),
+            5);
     List<Long> firstResults = new java.util.ArrayList<>();
     later.onFirstResult(firstResults::add);
-    later.send(ExecutePlanResponse.newBuilder().setSchema(
-        org.apache.spark.connect.proto.DataType.newBuilder().setNull(
-            org.apache.spark.connect.proto.DataType.NULL.getDefaultInstance())).build());
+    later.send(
+        ExecutePlanResponse.newBuilder()
+            .setSchema(
+                org.apache.spark.connect.proto.DataType.newBuilder()
+                    .setNull(org.apache.spark.connect.proto.DataType.NULL.getDefaultInstance()))
+            .build());
     later.send(batch(10));
     later.send(batch(10));
 
     assertThat(later.get(5).response().getResponseId()).isEqualTo(ResponseIds.of(OPERATION, 5));
     assertThat(later.get(6).response().hasArrowBatch()).isTrue();
     assertThat(later.get(8)).isNull();
-    assertThat(later.indexOf(ResponseIds.of(OPERATION, 4))).as("the client's last response before").isEqualTo(4);
+    assertThat(later.indexOf(ResponseIds.of(OPERATION, 4)))
+        .as("the client's last response before")
+        .isEqualTo(4);
     assertThat(firstResults).as("the first Arrow batch's index, told once").containsExactly(6L);
   }
 
   @Test
   void bytesFetchedForTheOperationCountWithTheBufferedOnesUntilHandedOver() {
     java.util.concurrent.atomic.LongAdder heldByAll = new java.util.concurrent.atomic.LongAdder();
-    ResponseBuffer buffer = new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
-        new BufferLimits(UNBOUNDED, UNBOUNDED, heldByAll));
+    ResponseBuffer buffer =
+        new ResponseBuffer(
+            OPERATION, SESSION, SERVER_SESSION, new BufferLimits(UNBOUNDED, UNBOUNDED, heldByAll));
     buffer.holding(5000);
     assertThat(buffer.heldBytes()).isEqualTo(5000);
     assertThat(heldByAll.sum()).isEqualTo(5000);
@@ -445,15 +473,19 @@ class ResponseBufferTest {
   }
 
   private static ResponseBuffer buffer(long aheadBytes, long retainBytes) {
-    return new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
+    return new ResponseBuffer(
+        OPERATION,
+        SESSION,
+        SERVER_SESSION,
         new BufferLimits(aheadBytes, retainBytes, new java.util.concurrent.atomic.LongAdder()));
   }
 
   private static ExecutePlanResponse batch(int bytes) {
     return ExecutePlanResponse.newBuilder()
-        .setArrowBatch(ExecutePlanResponse.ArrowBatch.newBuilder()
-            .setRowCount(1)
-            .setData(ByteString.copyFrom(new byte[bytes])))
+        .setArrowBatch(
+            ExecutePlanResponse.ArrowBatch.newBuilder()
+                .setRowCount(1)
+                .setData(ByteString.copyFrom(new byte[bytes])))
         .build();
   }
 
@@ -478,17 +510,20 @@ class ResponseBufferTest {
 
     Producer(ResponseBuffer buffer, List<ExecutePlanResponse> responses) {
       List<ExecutePlanResponse> copy = new ArrayList<>(responses);
-      thread = new Thread(() -> {
-        try {
-          for (ExecutePlanResponse response : copy) {
-            buffer.send(response);
-            sent.incrementAndGet();
-          }
-          done.complete(null);
-        } catch (Throwable t) {
-          done.completeExceptionally(t);
-        }
-      }, "producer");
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  for (ExecutePlanResponse response : copy) {
+                    buffer.send(response);
+                    sent.incrementAndGet();
+                  }
+                  done.complete(null);
+                } catch (Throwable t) {
+                  done.completeExceptionally(t);
+                }
+              },
+              "producer");
       thread.setDaemon(true);
       thread.start();
     }
@@ -508,7 +543,11 @@ class ResponseBufferTest {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (thread.getState() != Thread.State.WAITING || (count >= 0 && sent.get() != count)) {
         if (done.isDone()) {
-          fail("the producer finished (" + done + ") instead of waiting for room; sent " + sent.get());
+          fail(
+              "the producer finished ("
+                  + done
+                  + ") instead of waiting for room; sent "
+                  + sent.get());
         }
         if (System.nanoTime() > deadline) {
           fail("the producer did not wait for room within " + WAIT + "; sent " + sent.get());

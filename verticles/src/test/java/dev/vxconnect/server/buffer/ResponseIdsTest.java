@@ -58,7 +58,9 @@ class ResponseIdsTest {
 
   @Test
   void indexesOutOfRangeAreRefused() {
-    assertThatThrownBy(() -> ResponseIds.of(OPERATION, -1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ResponseIds.of(OPERATION, 1L << 62)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ResponseIds.of(OPERATION, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ResponseIds.of(OPERATION, 1L << 62))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

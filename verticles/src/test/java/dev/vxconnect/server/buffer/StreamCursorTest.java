@@ -26,8 +26,12 @@ class StreamCursorTest {
   private static final boolean ROOM = false;
   private static final boolean FULL = true;
 
-  private final ResponseBuffer buffer = new ResponseBuffer(OPERATION, SESSION, SERVER_SESSION,
-      new BufferLimits(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, new LongAdder()));
+  private final ResponseBuffer buffer =
+      new ResponseBuffer(
+          OPERATION,
+          SESSION,
+          SERVER_SESSION,
+          new BufferLimits(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, new LongAdder()));
 
   @Test
   void anOperationThatFailsAsTheBudgetRunsOutSendsItsError() {
@@ -37,7 +41,9 @@ class StreamCursorTest {
     stream.take();
     buffer.fail(ErrorStatus.of(ErrorStatus.INTERNAL, "boom"));
 
-    assertThat(stream.step(ROOM)).as("budget spent, operation failed, all sent").isEqualTo(Step.END);
+    assertThat(stream.step(ROOM))
+        .as("budget spent, operation failed, all sent")
+        .isEqualTo(Step.END);
     assertThat(stream.step(FULL)).as("whatever the client's queue").isEqualTo(Step.END);
   }
 
@@ -49,7 +55,9 @@ class StreamCursorTest {
     StreamCursor stream = new StreamCursor(buffer, 2, MAX_BYTES);
     assertThat(stream.step(ROOM)).isEqualTo(Step.SEND);
     assertThat(stream.take().response().hasResultComplete()).isTrue();
-    assertThat(stream.bytesSent()).as("ResultComplete with its ids is over the budget").isGreaterThan(MAX_BYTES);
+    assertThat(stream.bytesSent())
+        .as("ResultComplete with its ids is over the budget")
+        .isGreaterThan(MAX_BYTES);
 
     assertThat(stream.step(ROOM)).isEqualTo(Step.END);
   }
@@ -132,14 +140,16 @@ class StreamCursorTest {
 
     Throwable failure = SparkErrors.unwrap(catchThrowable(() -> stream.step(ROOM)));
     assertThat(failure).isInstanceOf(SparkThrowable.class);
-    assertThat(((SparkThrowable) failure).getCondition()).isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
+    assertThat(((SparkThrowable) failure).getCondition())
+        .isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
   }
 
   private static ExecutePlanResponse batch(int bytes) {
     return ExecutePlanResponse.newBuilder()
-        .setArrowBatch(ExecutePlanResponse.ArrowBatch.newBuilder()
-            .setRowCount(1)
-            .setData(ByteString.copyFrom(new byte[bytes])))
+        .setArrowBatch(
+            ExecutePlanResponse.ArrowBatch.newBuilder()
+                .setRowCount(1)
+                .setData(ByteString.copyFrom(new byte[bytes])))
         .build();
   }
 

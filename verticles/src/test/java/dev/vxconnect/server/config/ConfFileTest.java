@@ -21,21 +21,24 @@ class ConfFileTest {
       Files.writeString(SHIPPED, generated, StandardCharsets.UTF_8);
     }
     assertThat(Files.readString(SHIPPED, StandardCharsets.UTF_8))
-        .as("conf/vxconnect.conf differs from what ConfigKeys generates; regenerate it with%n"
-            + "  mvn -pl verticles -am test -Dtest=ConfFileTest -Dsurefire.failIfNoSpecifiedTests=false"
-            + " -Dvxconnect.conf.write=true")
+        .as(
+            "conf/vxconnect.conf differs from what ConfigKeys generates; regenerate it with%n"
+                + "  mvn -pl verticles -am test -Dtest=ConfFileTest -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dvxconnect.conf.write=true")
         .isEqualTo(generated);
   }
 
   @Test
   void everyKeyIsShownWithItsDefault() {
     String conf = ConfFile.render();
-    assertThat(conf).containsPattern("(?m)^# spark\\.connect\\.grpc\\.binding\\.port 15002$")
+    assertThat(conf)
+        .containsPattern("(?m)^# spark\\.connect\\.grpc\\.binding\\.port 15002$")
         .containsPattern("(?m)^# spark\\.connect\\.session\\.manager\\.defaultSessionTimeout 60m$")
         .containsPattern("(?m)^# vxconnect\\.admin\\.port$")
         .containsPattern("(?m)^# vxconnect\\.cluster\\.members$");
     for (ConfigEntry<?> entry : ConfigKeys.ALL) {
-      assertThat(conf).containsPattern("(?m)^# " + java.util.regex.Pattern.quote(entry.key()) + "( |$)");
+      assertThat(conf)
+          .containsPattern("(?m)^# " + java.util.regex.Pattern.quote(entry.key()) + "( |$)");
     }
   }
 

@@ -14,12 +14,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigEntryTest {
 
-  private static final ConfigEntry<Duration> MILLIS = ConfigEntry.key("spark.some.timeout")
-      .timeConf(TimeUnit.MILLISECONDS).createWithDefaultString("1s");
-  private static final ConfigEntry<Duration> MINUTES = ConfigEntry.key("spark.some.expiration")
-      .timeConf(TimeUnit.MINUTES).createWithDefaultString("30");
-  private static final ConfigEntry<Long> SIZE = ConfigEntry.key("vxconnect.some.size")
-      .bytesConf().createWithDefaultString("10m");
+  private static final ConfigEntry<Duration> MILLIS =
+      ConfigEntry.key("spark.some.timeout")
+          .timeConf(TimeUnit.MILLISECONDS)
+          .createWithDefaultString("1s");
+  private static final ConfigEntry<Duration> MINUTES =
+      ConfigEntry.key("spark.some.expiration")
+          .timeConf(TimeUnit.MINUTES)
+          .createWithDefaultString("30");
+  private static final ConfigEntry<Long> SIZE =
+      ConfigEntry.key("vxconnect.some.size").bytesConf().createWithDefaultString("10m");
 
   private static <T> T read(ConfigEntry<T> entry, String value) {
     return entry.readFrom(Map.of(entry.key(), value));
@@ -33,8 +37,12 @@ class ConfigEntryTest {
     assertThat(read(MILLIS, "2h")).isEqualTo(Duration.ofHours(2));
     assertThat(read(MILLIS, "1d")).isEqualTo(Duration.ofDays(1));
     assertThat(read(MILLIS, "5min")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(read(MILLIS, " 10M ")).as("case and blanks as Spark").isEqualTo(Duration.ofMinutes(10));
-    assertThat(read(MINUTES, "90s")).as("not rounded to the bare unit").isEqualTo(Duration.ofSeconds(90));
+    assertThat(read(MILLIS, " 10M "))
+        .as("case and blanks as Spark")
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(read(MINUTES, "90s"))
+        .as("not rounded to the bare unit")
+        .isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test
@@ -49,7 +57,8 @@ class ConfigEntryTest {
   void malformedDurationsAreRefusedWithTheKey(String value) {
     assertThatThrownBy(() -> read(MILLIS, value))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("spark.some.timeout").hasMessageContaining("a duration");
+        .hasMessageContaining("spark.some.timeout")
+        .hasMessageContaining("a duration");
   }
 
   @Test
@@ -76,7 +85,8 @@ class ConfigEntryTest {
   void integersBooleansAndLists() {
     ConfigEntry<Integer> number = ConfigEntry.key("the.number").intConf().createWithDefault(1);
     ConfigEntry<Boolean> flag = ConfigEntry.key("the.flag").booleanConf().createWithDefault(false);
-    ConfigEntry<List<String>> list = ConfigEntry.key("the.list").stringListConf().createWithDefaultString("");
+    ConfigEntry<List<String>> list =
+        ConfigEntry.key("the.list").stringListConf().createWithDefaultString("");
     assertThat(read(number, " 42 ")).isEqualTo(42);
     assertThat(read(flag, "TRUE")).isTrue();
     assertThat(read(flag, "false")).isFalse();
@@ -92,9 +102,16 @@ class ConfigEntryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("spark.connect.session.manager.defaultSessionTimeout")
         .hasMessageContaining("at least 1ms");
-    assertThatThrownBy(() -> read(ConfigKeys.BINDING_PORT, "65536")).hasMessageContaining("from 0 to 65535");
-    assertThatThrownBy(() -> ConfigEntry.key("k").intConf().checkValue(n -> n > 0, "must be > 0")
-        .createWithDefault(0)).as("a default is checked too").hasMessageContaining("must be > 0");
+    assertThatThrownBy(() -> read(ConfigKeys.BINDING_PORT, "65536"))
+        .hasMessageContaining("from 0 to 65535");
+    assertThatThrownBy(
+            () ->
+                ConfigEntry.key("k")
+                    .intConf()
+                    .checkValue(n -> n > 0, "must be > 0")
+                    .createWithDefault(0))
+        .as("a default is checked too")
+        .hasMessageContaining("must be > 0");
   }
 
   @Test
@@ -108,10 +125,17 @@ class ConfigEntryTest {
 
   @Test
   void aSecretIsNeverShown() {
-    ConfigEntry<Integer> secret = ConfigEntry.key("the.secret").secret().intConf().createWithDefault(1);
-    assertThatThrownBy(() -> read(secret, "hunter2")).hasMessageNotContaining("hunter2").hasMessageContaining("the.secret");
+    ConfigEntry<Integer> secret =
+        ConfigEntry.key("the.secret").secret().intConf().createWithDefault(1);
+    assertThatThrownBy(() -> read(secret, "hunter2"))
+        .hasMessageNotContaining("hunter2")
+        .hasMessageContaining("the.secret");
     assertThat(ConfigKeys.AUTH_TOKEN.secret()).isTrue();
-    assertThat(new Conf(Map.of("spark.connect.authenticate.token", "t0ken", "spark.master", "local[1]")).sparkConf())
-        .as("a secret is not given to Spark").containsOnlyKeys("spark.master");
+    assertThat(
+            new Conf(
+                    Map.of("spark.connect.authenticate.token", "t0ken", "spark.master", "local[1]"))
+                .sparkConf())
+        .as("a secret is not given to Spark")
+        .containsOnlyKeys("spark.master");
   }
 }

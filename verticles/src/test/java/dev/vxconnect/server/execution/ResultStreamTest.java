@@ -64,23 +64,32 @@ class ResultStreamTest {
   }
 
   private static ResponseBuffer buffer(long firstIndex) {
-    return new ResponseBuffer(OPERATION, "s", "ss", new BufferLimits(UNBOUNDED, UNBOUNDED, new LongAdder()), firstIndex);
+    return new ResponseBuffer(
+        OPERATION, "s", "ss", new BufferLimits(UNBOUNDED, UNBOUNDED, new LongAdder()), firstIndex);
   }
 
   private static ExecutePlanResponse schema() {
-    return ExecutePlanResponse.newBuilder().setSchema(DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
+    return ExecutePlanResponse.newBuilder()
+        .setSchema(DataType.newBuilder().setLong(DataType.Long.getDefaultInstance()))
         .build();
   }
 
   private static ExecutePlanResponse batch(int n, long offset) {
     byte[] data = new byte[64];
     java.util.Arrays.fill(data, (byte) n);
-    return ExecutePlanResponse.newBuilder().setArrowBatch(ExecutePlanResponse.ArrowBatch.newBuilder()
-        .setData(ByteString.copyFrom(data)).setRowCount(10).setStartOffset(offset)).build();
+    return ExecutePlanResponse.newBuilder()
+        .setArrowBatch(
+            ExecutePlanResponse.ArrowBatch.newBuilder()
+                .setData(ByteString.copyFrom(data))
+                .setRowCount(10)
+                .setStartOffset(offset))
+        .build();
   }
 
   private static ExecutePlanResponse metrics() {
-    return ExecutePlanResponse.newBuilder().setMetrics(ExecutePlanResponse.Metrics.getDefaultInstance()).build();
+    return ExecutePlanResponse.newBuilder()
+        .setMetrics(ExecutePlanResponse.Metrics.getDefaultInstance())
+        .build();
   }
 
   /** The query: a schema, five batches, metrics; {@code changed} alters the batch at that position (0: none). */
@@ -113,17 +122,23 @@ class ResultStreamTest {
       stream.send(batch(i, (i - 1) * 10L));
       ResultMarks marks = registry.stored.get(OPERATION);
       ResultMark last = marks.getMarks(marks.getMarksCount() - 1);
-      assertThat(last.getIndex()).as("the mark names the response that is now in the buffer").isEqualTo(1 + i);
+      assertThat(last.getIndex())
+          .as("the mark names the response that is now in the buffer")
+          .isEqualTo(1 + i);
       assertThat(last.getResults()).isEqualTo(i);
       assertThat(buffer.get(1 + i).response().hasArrowBatch()).isTrue();
     }
-    assertThat(registry.stored.get(OPERATION).getMarksList()).extracting(ResultMark::getIndex).containsExactly(2L, 3L, 4L);
+    assertThat(registry.stored.get(OPERATION).getMarksList())
+        .extracting(ResultMark::getIndex)
+        .containsExactly(2L, 3L, 4L);
 
     // The client released up to response 3: the mark at 3 is its position, the one at 2 goes.
     buffer.sent(4);
     buffer.releaseUntil(3);
     stream.send(batch(4, 30));
-    assertThat(registry.stored.get(OPERATION).getMarksList()).extracting(ResultMark::getIndex).containsExactly(3L, 4L, 5L);
+    assertThat(registry.stored.get(OPERATION).getMarksList())
+        .extracting(ResultMark::getIndex)
+        .containsExactly(3L, 4L, 5L);
   }
 
   /** Marks whose writes complete when the test says. */
@@ -155,7 +170,9 @@ class ResultStreamTest {
     stream.send(batch(2, 10));
     stream.send(batch(3, 20));
 
-    assertThat(registry.writes).as("one write under way, the producer did not wait for it").hasSize(1);
+    assertThat(registry.writes)
+        .as("one write under way, the producer did not wait for it")
+        .hasSize(1);
     assertThat(buffer.get(1)).as("the schema goes at once").isNotNull();
     assertThat(buffer.get(2)).as("held until its mark is recorded").isNull();
 
@@ -163,7 +180,9 @@ class ResultStreamTest {
     assertThat(buffer.get(2)).isNotNull();
     assertThat(buffer.get(3)).as("its mark is in the second write").isNull();
     assertThat(registry.writes).hasSize(2);
-    assertThat(registry.written.get(1).getMarksList()).extracting(ResultMark::getIndex).containsExactly(2L, 3L, 4L);
+    assertThat(registry.written.get(1).getMarksList())
+        .extracting(ResultMark::getIndex)
+        .containsExactly(2L, 3L, 4L);
 
     registry.write(1).complete();
     assertThat(buffer.get(4).response().getArrowBatch().getStartOffset()).isEqualTo(20);
@@ -180,7 +199,8 @@ class ResultStreamTest {
     java.util.concurrent.CompletableFuture<Void> completing =
         java.util.concurrent.CompletableFuture.runAsync(stream::checkComplete);
 
-    assertThat(catchThrowable(() -> completing.get(200, java.util.concurrent.TimeUnit.MILLISECONDS)))
+    assertThat(
+            catchThrowable(() -> completing.get(200, java.util.concurrent.TimeUnit.MILLISECONDS)))
         .isInstanceOf(java.util.concurrent.TimeoutException.class);
     registry.write(0).complete();
     completing.get(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -198,8 +218,10 @@ class ResultStreamTest {
 
     registry.write(0).fail(new IllegalStateException("cluster gone"));
 
-    assertThat(catchThrowable(() -> stream.send(batch(3, 20)))).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("could not record where its client stands").hasMessageContaining("cluster gone");
+    assertThat(catchThrowable(() -> stream.send(batch(3, 20))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("could not record where its client stands")
+        .hasMessageContaining("cluster gone");
     assertThat(catchThrowable(stream::checkComplete)).hasMessageContaining("cluster gone");
     assertThat(buffer.get(1)).isNull();
     assertThat(registry.writes).as("no write after a failed one").hasSize(1);
@@ -221,28 +243,38 @@ class ResultStreamTest {
     ResponseBuffer first = buffer(1);
     produce(ResultStream.recorded(first, registry), 0);
     // The client had responses 1..4 (schema and three batches) when the instance was lost.
-    ResultMark base = ExecutionManager.resumePoint(registry.stored.get(OPERATION), 4).orElseThrow().orElseThrow();
+    ResultMark base =
+        ExecutionManager.resumePoint(registry.stored.get(OPERATION), 4).orElseThrow().orElseThrow();
     assertThat(base.getResults()).isEqualTo(3);
 
     ResponseBuffer second = buffer(5);
     produce(ResultStream.resumed(second, registry, Optional.of(base)), 0);
     List<ExecutePlanResponse> resumed = sent(second, 5);
-    assertThat(resumed).extracting(r -> r.hasArrowBatch() ? r.getArrowBatch().getStartOffset() : -1L)
-        .as("batches 4 and 5, then the metrics").containsExactly(30L, 40L, -1L);
-    assertThat(resumed.get(0).getArrowBatch().getData()).isEqualTo(sent(first, 1).get(4).getArrowBatch().getData());
+    assertThat(resumed)
+        .extracting(r -> r.hasArrowBatch() ? r.getArrowBatch().getStartOffset() : -1L)
+        .as("batches 4 and 5, then the metrics")
+        .containsExactly(30L, 40L, -1L);
+    assertThat(resumed.get(0).getArrowBatch().getData())
+        .isEqualTo(sent(first, 1).get(4).getArrowBatch().getData());
     // A second failover finds marks that go on from the first.
-    assertThat(registry.stored.get(OPERATION).getMarksList()).extracting(ResultMark::getResults).contains(3L, 4L, 5L);
+    assertThat(registry.stored.get(OPERATION).getMarksList())
+        .extracting(ResultMark::getResults)
+        .contains(3L, 4L, 5L);
   }
 
   @Test
   void aResultThatComesOutDifferentIsNotResumed() {
     Marks registry = new Marks();
     produce(ResultStream.recorded(buffer(1), registry), 0);
-    ResultMark base = ExecutionManager.resumePoint(registry.stored.get(OPERATION), 4).orElseThrow().orElseThrow();
+    ResultMark base =
+        ExecutionManager.resumePoint(registry.stored.get(OPERATION), 4).orElseThrow().orElseThrow();
 
     ResponseBuffer again = buffer(5);
-    Throwable failure = catchThrowable(() -> produce(ResultStream.resumed(again, registry, Optional.of(base)), 2));
-    assertThat(failure).isInstanceOf(ServerError.class).hasMessageContaining("VXCONNECT_FAILOVER.OPERATION_LOST")
+    Throwable failure =
+        catchThrowable(() -> produce(ResultStream.resumed(again, registry, Optional.of(base)), 2));
+    assertThat(failure)
+        .isInstanceOf(ServerError.class)
+        .hasMessageContaining("VXCONNECT_FAILOVER.OPERATION_LOST")
         .hasMessageContaining("differ");
     assertThat(again.get(5)).as("nothing was sent").isNull();
   }
@@ -251,27 +283,35 @@ class ResultStreamTest {
   void aResultThatEndsBeforeTheClientsPositionIsNotResumed() {
     Marks registry = new Marks();
     produce(ResultStream.recorded(buffer(1), registry), 0);
-    ResultMark base = ExecutionManager.resumePoint(registry.stored.get(OPERATION), 6).orElseThrow().orElseThrow();
+    ResultMark base =
+        ExecutionManager.resumePoint(registry.stored.get(OPERATION), 6).orElseThrow().orElseThrow();
     assertThat(base.getResults()).isEqualTo(5);
 
     ResultStream shorter = ResultStream.resumed(buffer(7), registry, Optional.of(base));
     shorter.reproducible(true);
     shorter.send(schema());
     shorter.send(batch(1, 0));
-    assertThat(catchThrowable(shorter::checkComplete)).isInstanceOf(ServerError.class).hasMessageContaining("ended after 1");
+    assertThat(catchThrowable(shorter::checkComplete))
+        .isInstanceOf(ServerError.class)
+        .hasMessageContaining("ended after 1");
   }
 
   @Test
   void theClientsPositionIsTheLastMarkAtOrBeforeItsLastResponse() {
-    ResultMarks marks = ResultMarks.newBuilder()
-        .addMarks(ResultMark.newBuilder().setIndex(2).setResults(1))
-        .addMarks(ResultMark.newBuilder().setIndex(3).setResults(2))
-        .addMarks(ResultMark.newBuilder().setIndex(5).setResults(3)) // 4 was a progress report
-        .build();
+    ResultMarks marks =
+        ResultMarks.newBuilder()
+            .addMarks(ResultMark.newBuilder().setIndex(2).setResults(1))
+            .addMarks(ResultMark.newBuilder().setIndex(3).setResults(2))
+            .addMarks(ResultMark.newBuilder().setIndex(5).setResults(3)) // 4 was a progress report
+            .build();
     assertThat(ExecutionManager.resumePoint(marks, 1)).contains(Optional.empty());
-    assertThat(ExecutionManager.resumePoint(marks, 4).orElseThrow().orElseThrow().getResults()).isEqualTo(2);
-    assertThat(ExecutionManager.resumePoint(marks, 9).orElseThrow().orElseThrow().getResults()).isEqualTo(3);
+    assertThat(ExecutionManager.resumePoint(marks, 4).orElseThrow().orElseThrow().getResults())
+        .isEqualTo(2);
+    assertThat(ExecutionManager.resumePoint(marks, 9).orElseThrow().orElseThrow().getResults())
+        .isEqualTo(3);
     ResultMarks pruned = ResultMarks.newBuilder().addMarks(marks.getMarks(2)).build();
-    assertThat(ExecutionManager.resumePoint(pruned, 4)).as("the marks that could tell are gone").isEmpty();
+    assertThat(ExecutionManager.resumePoint(pruned, 4))
+        .as("the marks that could tell are gone")
+        .isEmpty();
   }
 }

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 class CatalogStateRecordsTest {
 
   private static StateChange request(String text) {
-    return StateChange.newBuilder().setKind(StateChange.Kind.EXECUTE_PLAN)
-        .setRequest(ByteString.copyFromUtf8(text)).build();
+    return StateChange.newBuilder()
+        .setKind(StateChange.Kind.EXECUTE_PLAN)
+        .setRequest(ByteString.copyFromUtf8(text))
+        .build();
   }
 
   private static SessionRecord add(SessionRecord record, String request, CatalogEffect effect) {
@@ -23,9 +25,13 @@ class CatalogStateRecordsTest {
   }
 
   private static List<String> requests(SessionRecord record) {
-    return record.getChangesList().stream().map(c -> c.getKind() == StateChange.Kind.CURRENT_NAMESPACE
-        ? "namespace " + c.getCatalog() + "." + String.join(".", c.getNamespaceList())
-        : c.getRequest().toStringUtf8() + (c.getUncached() ? " (uncached)" : "")).toList();
+    return record.getChangesList().stream()
+        .map(
+            c ->
+                c.getKind() == StateChange.Kind.CURRENT_NAMESPACE
+                    ? "namespace " + c.getCatalog() + "." + String.join(".", c.getNamespaceList())
+                    : c.getRequest().toStringUtf8() + (c.getUncached() ? " (uncached)" : ""))
+        .toList();
   }
 
   private static CatalogEffect cache(String name) {
@@ -38,7 +44,8 @@ class CatalogStateRecordsTest {
 
   @Test
   void otherChangesAreAppendedAsTheyCame() {
-    SessionRecord record = add(add(SessionRecord.getDefaultInstance(), "create view a", null), "drop view a", null);
+    SessionRecord record =
+        add(add(SessionRecord.getDefaultInstance(), "create view a", null), "drop view a", null);
     assertThat(requests(record)).containsExactly("create view a", "drop view a");
   }
 
@@ -51,9 +58,11 @@ class CatalogStateRecordsTest {
     record = add(record, "use c", CatalogEffect.currentNamespace("other", List.of("x", "y")));
     record = add(record, "use d", CatalogEffect.currentNamespace("spark_catalog", List.of("d")));
     // The view was made with b current: that change stays before it.
-    assertThat(requests(record)).containsExactly("namespace spark_catalog.b", "create view v",
-        "namespace spark_catalog.d");
-    assertThat(record.getChanges(0).getRequest().isEmpty()).as("replayed from what it left").isTrue();
+    assertThat(requests(record))
+        .containsExactly("namespace spark_catalog.b", "create view v", "namespace spark_catalog.d");
+    assertThat(record.getChanges(0).getRequest().isEmpty())
+        .as("replayed from what it left")
+        .isTrue();
   }
 
   @Test
@@ -79,9 +88,11 @@ class CatalogStateRecordsTest {
     SessionRecord record = add(SessionRecord.getDefaultInstance(), "create view v", null);
     for (int i = 0; i < 1_000; i++) {
       record = add(record, "cache v", cache("`v`"));
-      record = add(record, "use a", CatalogEffect.currentNamespace("spark_catalog", List.of("a" + i)));
+      record =
+          add(record, "use a", CatalogEffect.currentNamespace("spark_catalog", List.of("a" + i)));
       record = add(record, "uncache v", uncache("`v`"));
-      record = add(record, "use b", CatalogEffect.currentNamespace("spark_catalog", List.of("b" + i)));
+      record =
+          add(record, "use b", CatalogEffect.currentNamespace("spark_catalog", List.of("b" + i)));
     }
     assertThat(requests(record)).containsExactly("create view v", "namespace spark_catalog.b999");
   }
@@ -89,18 +100,27 @@ class CatalogStateRecordsTest {
   @Test
   void aCachedSelectKeepsItsViewWhenUncachedOrCleared() {
     SessionRecord record = SessionRecord.getDefaultInstance();
-    record = add(record, "cache v as select", CatalogEffect.onCache(CatalogEffect.Kind.CACHE_WITH_VIEW, "`v`"));
+    record =
+        add(
+            record,
+            "cache v as select",
+            CatalogEffect.onCache(CatalogEffect.Kind.CACHE_WITH_VIEW, "`v`"));
     record = add(record, "cache t", cache("`t`"));
     record = add(record, "uncache v", uncache("`v`"));
     assertThat(requests(record)).containsExactly("cache v as select (uncached)", "cache t");
 
-    record = add(record, "cache w as select", CatalogEffect.onCache(CatalogEffect.Kind.CACHE_WITH_VIEW, "`w`"));
+    record =
+        add(
+            record,
+            "cache w as select",
+            CatalogEffect.onCache(CatalogEffect.Kind.CACHE_WITH_VIEW, "`w`"));
     record = add(record, "clear cache", CatalogEffect.onCache(CatalogEffect.Kind.CLEAR_CACHE, ""));
-    assertThat(requests(record)).containsExactly("cache v as select (uncached)", "cache w as select (uncached)");
+    assertThat(requests(record))
+        .containsExactly("cache v as select (uncached)", "cache w as select (uncached)");
 
     // Cached again: the view's change stays, a new cache change follows.
     record = add(record, "cache v", cache("`v`"));
-    assertThat(requests(record)).containsExactly("cache v as select (uncached)", "cache w as select (uncached)",
-        "cache v");
+    assertThat(requests(record))
+        .containsExactly("cache v as select (uncached)", "cache w as select (uncached)", "cache v");
   }
 }

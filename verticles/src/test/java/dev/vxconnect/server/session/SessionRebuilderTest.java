@@ -50,11 +50,18 @@ class SessionRebuilderTest {
 
   @BeforeAll
   static void start() {
-    engine = SparkEngine.start(new EngineOptions(Map.of(
-        "spark.master", "local[1]",
-        "spark.ui.enabled", "false",
-        "spark.sql.warehouse.dir", "target/rebuilder-warehouse-" + UUID.randomUUID()),
-        1 << 20, false, false, List.of(), Optional.empty()));
+    engine =
+        SparkEngine.start(
+            new EngineOptions(
+                Map.of(
+                    "spark.master", "local[1]",
+                    "spark.ui.enabled", "false",
+                    "spark.sql.warehouse.dir", "target/rebuilder-warehouse-" + UUID.randomUUID()),
+                1 << 20,
+                false,
+                false,
+                List.of(),
+                Optional.empty()));
   }
 
   @AfterAll
@@ -70,20 +77,33 @@ class SessionRebuilderTest {
     SessionRecord record = SessionRecord.getDefaultInstance();
 
     void config(String key, String value) {
-      ConfigRequest request = ConfigRequest.newBuilder().setOperation(ConfigRequest.Operation.newBuilder()
-          .setSet(ConfigRequest.Set.newBuilder().addPairs(KeyValue.newBuilder().setKey(key).setValue(value))))
-          .build();
+      ConfigRequest request =
+          ConfigRequest.newBuilder()
+              .setOperation(
+                  ConfigRequest.Operation.newBuilder()
+                      .setSet(
+                          ConfigRequest.Set.newBuilder()
+                              .addPairs(KeyValue.newBuilder().setKey(key).setValue(value))))
+              .build();
       context.config(request.getOperation());
-      record = record.toBuilder().addChanges(StateChange.newBuilder().setKind(StateChange.Kind.CONFIG)
-          .setRequest(ByteString.copyFrom(request.toByteArray()))).build();
+      record =
+          record.toBuilder()
+              .addChanges(
+                  StateChange.newBuilder()
+                      .setKind(StateChange.Kind.CONFIG)
+                      .setRequest(ByteString.copyFrom(request.toByteArray())))
+              .build();
     }
 
     List<ExecutePlanResponse> run(Plan plan) {
       ExecutePlanRequest request = request(plan);
       List<ExecutePlanResponse> responses = execute(context, request);
       if (context.changesSessionState(request)) {
-        StateChange change = StateChange.newBuilder().setKind(StateChange.Kind.EXECUTE_PLAN)
-            .setRequest(ByteString.copyFrom(request.toByteArray())).build();
+        StateChange change =
+            StateChange.newBuilder()
+                .setKind(StateChange.Kind.EXECUTE_PLAN)
+                .setRequest(ByteString.copyFrom(request.toByteArray()))
+                .build();
         record = CatalogStateRecords.apply(record, change, context.catalogEffect(request));
       }
       return responses;
@@ -91,11 +111,15 @@ class SessionRebuilderTest {
   }
 
   private static ExecutePlanRequest request(Plan plan) {
-    return ExecutePlanRequest.newBuilder().setSessionId(UUID.randomUUID().toString())
-        .setUserContext(UserContext.newBuilder().setUserId("user")).setPlan(plan).build();
+    return ExecutePlanRequest.newBuilder()
+        .setSessionId(UUID.randomUUID().toString())
+        .setUserContext(UserContext.newBuilder().setUserId("user"))
+        .setPlan(plan)
+        .build();
   }
 
-  private static List<ExecutePlanResponse> execute(SessionContext context, ExecutePlanRequest request) {
+  private static List<ExecutePlanResponse> execute(
+      SessionContext context, ExecutePlanRequest request) {
     List<ExecutePlanResponse> responses = new ArrayList<>();
     try {
       context.execute(request, responses::add, Cancellation.NEVER);
@@ -108,8 +132,13 @@ class SessionRebuilderTest {
   }
 
   private static Plan sql(String text) {
-    return Plan.newBuilder().setCommand(Command.newBuilder().setSqlCommand(SqlCommand.newBuilder()
-        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text))))).build();
+    return Plan.newBuilder()
+        .setCommand(
+            Command.newBuilder()
+                .setSqlCommand(
+                    SqlCommand.newBuilder()
+                        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)))))
+        .build();
   }
 
   private static Relation query(String text) {
@@ -117,9 +146,16 @@ class SessionRebuilderTest {
   }
 
   private static Plan view(String name, String text, boolean global) {
-    return Plan.newBuilder().setCommand(Command.newBuilder().setCreateDataframeView(
-        CreateDataFrameViewCommand.newBuilder().setInput(query(text)).setName(name).setReplace(true)
-            .setIsGlobal(global))).build();
+    return Plan.newBuilder()
+        .setCommand(
+            Command.newBuilder()
+                .setCreateDataframeView(
+                    CreateDataFrameViewCommand.newBuilder()
+                        .setInput(query(text))
+                        .setName(name)
+                        .setReplace(true)
+                        .setIsGlobal(global)))
+        .build();
   }
 
   /** A Catalog relation as the official client sends it: run, or read with head() (a Limit 1 over it). */
@@ -127,9 +163,14 @@ class SessionRebuilderTest {
     Catalog.Builder catalog = Catalog.newBuilder();
     kind.accept(catalog);
     Relation relation = Relation.newBuilder().setCatalog(catalog).build();
-    return Plan.newBuilder().setRoot(head
-        ? Relation.newBuilder().setLimit(Limit.newBuilder().setInput(relation).setLimit(1)).build()
-        : relation).build();
+    return Plan.newBuilder()
+        .setRoot(
+            head
+                ? Relation.newBuilder()
+                    .setLimit(Limit.newBuilder().setInput(relation).setLimit(1))
+                    .build()
+                : relation)
+        .build();
   }
 
   /** The first value of a result that has one row (a Catalog relation's answer). */
@@ -143,8 +184,10 @@ class SessionRebuilderTest {
         continue;
       }
       try (RootAllocator allocator = new RootAllocator();
-          ArrowStreamReader reader = new ArrowStreamReader(
-              new ByteArrayInputStream(response.getArrowBatch().getData().toByteArray()), allocator)) {
+          ArrowStreamReader reader =
+              new ArrowStreamReader(
+                  new ByteArrayInputStream(response.getArrowBatch().getData().toByteArray()),
+                  allocator)) {
         reader.loadNextBatch();
         Object value = reader.getVectorSchemaRoot().getVector(0).getObject(0);
         return value == null ? null : value instanceof Boolean ? value : value.toString();
@@ -157,8 +200,15 @@ class SessionRebuilderTest {
 
   private static final List<String> VIEWS =
       List.of("v1", "v2", "v3", "v4", "v5", "v6", "global_temp.g1", "global_temp.g2");
-  private static final List<String> CACHEABLE = List.of("v1", "v3", "v4", "v5", "v6", "spark_catalog.rebuild_db.t1",
-      "spark_catalog.rebuild_db.t2");
+  private static final List<String> CACHEABLE =
+      List.of(
+          "v1",
+          "v3",
+          "v4",
+          "v5",
+          "v6",
+          "spark_catalog.rebuild_db.t1",
+          "spark_catalog.rebuild_db.t2");
 
   /** The catalog state the client can see: current catalog and database, which views exist, what is cached. */
   private static Map<String, Object> catalogState(SessionContext context) {
@@ -166,11 +216,15 @@ class SessionRebuilderTest {
     state.put("currentCatalog", value(context, catalog(c -> c.getCurrentCatalogBuilder(), true)));
     state.put("currentDatabase", value(context, catalog(c -> c.getCurrentDatabaseBuilder(), true)));
     for (String view : VIEWS) {
-      state.put("exists " + view, value(context, catalog(c -> c.getTableExistsBuilder().setTableName(view), true)));
+      state.put(
+          "exists " + view,
+          value(context, catalog(c -> c.getTableExistsBuilder().setTableName(view), true)));
     }
     for (String name : CACHEABLE) {
       if (Boolean.TRUE.equals(state.getOrDefault("exists " + name, true))) {
-        state.put("cached " + name, value(context, catalog(c -> c.getIsCachedBuilder().setTableName(name), true)));
+        state.put(
+            "cached " + name,
+            value(context, catalog(c -> c.getIsCachedBuilder().setTableName(name), true)));
       }
     }
     return state;
@@ -180,8 +234,10 @@ class SessionRebuilderTest {
   void theCatalogStateSetThroughTheCatalogApiAndSqlComesBackAsItWas() throws Exception {
     Recorded source = new Recorded();
     source.run(sql("create database if not exists rebuild_db"));
-    source.run(sql("create table if not exists rebuild_db.t1 using parquet as select id from range(5)"));
-    source.run(sql("create table if not exists rebuild_db.t2 using parquet as select id from range(7)"));
+    source.run(
+        sql("create table if not exists rebuild_db.t1 using parquet as select id from range(5)"));
+    source.run(
+        sql("create table if not exists rebuild_db.t2 using parquet as select id from range(7)"));
     source.config("spark.sql.catalog.testcat", TestCatalog.class.getName());
 
     source.run(catalog(c -> c.getSetCurrentDatabaseBuilder().setDbName("rebuild_db"), false));
@@ -190,8 +246,11 @@ class SessionRebuilderTest {
     }
     source.run(view("g1", "select 1 as one", true));
     source.run(view("g2", "select 2 as two", true));
-    assertThat(value(source.run(catalog(c -> c.getDropTempViewBuilder().setViewName("v2"), true)))).isEqualTo(true);
-    assertThat(value(source.run(catalog(c -> c.getDropGlobalTempViewBuilder().setViewName("g2"), true))))
+    assertThat(value(source.run(catalog(c -> c.getDropTempViewBuilder().setViewName("v2"), true))))
+        .isEqualTo(true);
+    assertThat(
+            value(
+                source.run(catalog(c -> c.getDropGlobalTempViewBuilder().setViewName("g2"), true))))
         .isEqualTo(true);
 
     source.run(catalog(c -> c.getCacheTableBuilder().setTableName("v4"), false));
@@ -210,25 +269,34 @@ class SessionRebuilderTest {
 
     Map<String, Object> expected = catalogState(source.context);
     // What the record holds: no uncache, no clearCache, one namespace change per run of them.
-    assertThat(source.record.getChangesList()).filteredOn(c -> c.getKind() == StateChange.Kind.CURRENT_NAMESPACE)
+    assertThat(source.record.getChangesList())
+        .filteredOn(c -> c.getKind() == StateChange.Kind.CURRENT_NAMESPACE)
         .hasSize(2);
-    assertThat(source.record.getChangesList()).filteredOn(c -> !c.getCached().isEmpty())
+    assertThat(source.record.getChangesList())
+        .filteredOn(c -> !c.getCached().isEmpty())
         .extracting(StateChange::getCached)
         .containsExactly("`v1`", "`spark_catalog`.`rebuild_db`.`t2`", "`v5`", "`v6`");
 
     // The cache and global temporary views are the instance's: empty them, as on another instance.
     SessionContext cleaner = engine.openSession("user", UUID.randomUUID().toString());
     execute(cleaner, request(catalog(c -> c.getClearCacheBuilder(), false)));
-    execute(cleaner, request(catalog(c -> c.getDropGlobalTempViewBuilder().setViewName("g1"), true)));
+    execute(
+        cleaner, request(catalog(c -> c.getDropGlobalTempViewBuilder().setViewName("g1"), true)));
     execute(cleaner, request(view("g2", "select 2 as two", true))); // must not survive the replay
 
     SessionContext rebuilt = engine.openSession("user", UUID.randomUUID().toString());
     new SessionRebuilder(null).replay(source.record, Map.of(), rebuilt);
 
     assertThat(catalogState(rebuilt)).isEqualTo(expected);
-    assertThat(expected).containsEntry("currentCatalog", "testcat").containsEntry("exists v2", false)
-        .containsEntry("cached v1", true).containsEntry("cached v3", false).containsEntry("cached v4", false)
-        .containsEntry("cached v5", false).containsEntry("exists v5", true).containsEntry("cached v6", true)
+    assertThat(expected)
+        .containsEntry("currentCatalog", "testcat")
+        .containsEntry("exists v2", false)
+        .containsEntry("cached v1", true)
+        .containsEntry("cached v3", false)
+        .containsEntry("cached v4", false)
+        .containsEntry("cached v5", false)
+        .containsEntry("exists v5", true)
+        .containsEntry("cached v6", true)
         .containsEntry("cached spark_catalog.rebuild_db.t1", false)
         .containsEntry("cached spark_catalog.rebuild_db.t2", true);
   }

@@ -18,9 +18,17 @@ import org.junit.jupiter.api.Test;
 class StreamingQueriesTest {
 
   private static ExecutePlanRequest status(String id, String runId) {
-    return ExecutePlanRequest.newBuilder().setOperationId("op").setPlan(Plan.newBuilder().setCommand(
-        Command.newBuilder().setStreamingQueryCommand(StreamingQueryCommand.newBuilder()
-            .setQueryId(StreamingQueryInstanceId.newBuilder().setId(id).setRunId(runId)).setStatus(true))))
+    return ExecutePlanRequest.newBuilder()
+        .setOperationId("op")
+        .setPlan(
+            Plan.newBuilder()
+                .setCommand(
+                    Command.newBuilder()
+                        .setStreamingQueryCommand(
+                            StreamingQueryCommand.newBuilder()
+                                .setQueryId(
+                                    StreamingQueryInstanceId.newBuilder().setId(id).setRunId(runId))
+                                .setStatus(true))))
         .build();
   }
 
@@ -34,10 +42,19 @@ class StreamingQueriesTest {
     queries.restarted("q", "first", "second");
     ExecutePlanRequest run = queries.forThisRun(status("q", "first"));
     assertThat(runIdOf(run)).isEqualTo("second");
-    ExecutePlanResponse answer = ExecutePlanResponse.newBuilder().setStreamingQueryCommandResult(
-        StreamingQueryCommandResult.newBuilder().setQueryId(
-            StreamingQueryInstanceId.newBuilder().setId("q").setRunId("second"))).build();
-    assertThat(queries.asClientKnowsIt(answer).getStreamingQueryCommandResult().getQueryId().getRunId())
+    ExecutePlanResponse answer =
+        ExecutePlanResponse.newBuilder()
+            .setStreamingQueryCommandResult(
+                StreamingQueryCommandResult.newBuilder()
+                    .setQueryId(
+                        StreamingQueryInstanceId.newBuilder().setId("q").setRunId("second")))
+            .build();
+    assertThat(
+            queries
+                .asClientKnowsIt(answer)
+                .getStreamingQueryCommandResult()
+                .getQueryId()
+                .getRunId())
         .isEqualTo("first");
   }
 
@@ -49,8 +66,12 @@ class StreamingQueriesTest {
     assertThat(queries.forThisRun(newRun)).isSameAs(newRun);
     ExecutePlanRequest other = status("other", "first");
     assertThat(queries.forThisRun(other)).isSameAs(other);
-    ExecutePlanRequest sql = ExecutePlanRequest.newBuilder().setPlan(Plan.newBuilder().setRoot(
-        Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")))).build();
+    ExecutePlanRequest sql =
+        ExecutePlanRequest.newBuilder()
+            .setPlan(
+                Plan.newBuilder()
+                    .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1"))))
+            .build();
     assertThat(queries.forThisRun(sql)).isSameAs(sql);
   }
 
@@ -58,7 +79,8 @@ class StreamingQueriesTest {
   void aCommandForALostQueryFailsNamingWhy() {
     StreamingQueries queries = new StreamingQueries();
     queries.lost("q", "first", "it had no checkpoint location of the user's");
-    ServerError failure = catchThrowableOfType(ServerError.class, () -> queries.forThisRun(status("q", "first")));
+    ServerError failure =
+        catchThrowableOfType(ServerError.class, () -> queries.forThisRun(status("q", "first")));
     assertThat(failure.getCondition()).isEqualTo(ServerError.STREAMING_QUERY_LOST);
     assertThat(failure.getMessage()).contains("no checkpoint location");
     // A run started since, under the same id (the client started it again), is not the lost one.

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class StreamingQueryRecordsTest {
 
-  private static final SessionKey KEY = new SessionKey("user", "00000000-0000-0000-0000-000000000001");
+  private static final SessionKey KEY =
+      new SessionKey("user", "00000000-0000-0000-0000-000000000001");
 
   /** The in-memory store, as a cluster's: what is recorded can be read back. */
   private static Cluster distributed(LocalCluster local) {
@@ -51,8 +52,12 @@ class StreamingQueryRecordsTest {
   }
 
   private static Session session(LocalCluster local) {
-    SessionRecord record = SessionRecord.newBuilder().setUserId(KEY.userId()).setSessionId(KEY.sessionId())
-        .setOwner("me").build();
+    SessionRecord record =
+        SessionRecord.newBuilder()
+            .setUserId(KEY.userId())
+            .setSessionId(KEY.sessionId())
+            .setOwner("me")
+            .build();
     local.sessions().create(record);
     return new Session(KEY, record, null, 60_000);
   }
@@ -62,8 +67,15 @@ class StreamingQueryRecordsTest {
   }
 
   private static List<String> stored(LocalCluster local) {
-    return local.sessions().get(KEY.userId(), KEY.sessionId()).result().orElseThrow()
-        .getStreamingQueriesList().stream().map(StreamingQueryRecord::getQueryId).toList();
+    return local
+        .sessions()
+        .get(KEY.userId(), KEY.sessionId())
+        .result()
+        .orElseThrow()
+        .getStreamingQueriesList()
+        .stream()
+        .map(StreamingQueryRecord::getQueryId)
+        .toList();
   }
 
   @Test
@@ -78,7 +90,8 @@ class StreamingQueryRecordsTest {
     assertThat(stored(local)).containsExactly("a", "b");
     records.remove(session, "a").toCompletionStage().toCompletableFuture().join();
     assertThat(stored(local)).containsExactly("b");
-    assertThat(session.record().getStreamingQueriesList()).extracting(StreamingQueryRecord::getQueryId)
+    assertThat(session.record().getStreamingQueriesList())
+        .extracting(StreamingQueryRecord::getQueryId)
         .containsExactly("b");
   }
 

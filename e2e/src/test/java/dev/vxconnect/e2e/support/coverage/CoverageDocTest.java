@@ -17,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("server-only")
 class CoverageDocTest {
 
-  private static final Map<String, Set<String>> RECORDED = Map.of(
-      "E.e", Set.of("rpc ExecutePlan"),
-      "B.b", Set.of("rpc ExecutePlan", "relation sql"),
-      "D.d", Set.of("rpc ExecutePlan"),
-      "A.a", Set.of("rpc ExecutePlan", "config get_option"),
-      "C.c", Set.of("rpc ExecutePlan"));
+  private static final Map<String, Set<String>> RECORDED =
+      Map.of(
+          "E.e", Set.of("rpc ExecutePlan"),
+          "B.b", Set.of("rpc ExecutePlan", "relation sql"),
+          "D.d", Set.of("rpc ExecutePlan"),
+          "A.a", Set.of("rpc ExecutePlan", "config get_option"),
+          "C.c", Set.of("rpc ExecutePlan"));
 
   @Test
   void listsEveryCaseWithTheScenariosThatExercisedIt() {
@@ -55,17 +56,26 @@ class CoverageDocTest {
 
   @Test
   void aCaseAnsweredWithANamedErrorShowsItsClassAndReason() {
-    String doc = CoverageDoc.render(Map.of(
-        "U.unknown", Set.of("rpc ExecutePlan", "relation unknown"),
-        "U.python", Set.of("rpc ExecutePlan", "command register_data_source")), 0);
+    String doc =
+        CoverageDoc.render(
+            Map.of(
+                "U.unknown", Set.of("rpc ExecutePlan", "relation unknown"),
+                "U.python", Set.of("rpc ExecutePlan", "command register_data_source")),
+            0);
     NamedErrors.Answer unknown = NamedErrors.of("relation unknown").orElseThrow();
     NamedErrors.Answer dataSource = NamedErrors.of("command register_data_source").orElseThrow();
 
     assertThat(doc)
-        .contains("| `unknown` | named error `" + unknown.errorClass() + "`: " + unknown.reason()
-            + " | U.unknown |\n")
-        .contains("| `register_data_source` | named error `FEATURE_NOT_ENABLED`: "
-            + dataSource.reason() + " | U.python |\n")
+        .contains(
+            "| `unknown` | named error `"
+                + unknown.errorClass()
+                + "`: "
+                + unknown.reason()
+                + " | U.unknown |\n")
+        .contains(
+            "| `register_data_source` | named error `FEATURE_NOT_ENABLED`: "
+                + dataSource.reason()
+                + " | U.python |\n")
         .contains("| Relations | 0 | 1 | " + Group.RELATION.cases().size() + " |\n")
         .contains("| Commands | 0 | 1 | " + Group.COMMAND.cases().size() + " |\n");
   }
@@ -84,7 +94,9 @@ class CoverageDocTest {
   void aNamedErrorNoScenarioSentIsNotClaimed() {
     String doc = CoverageDoc.render(Map.of("A.a", Set.of("rpc Config")), 0);
 
-    assertThat(doc).contains("| `unknown` | not exercised yet |  |\n").doesNotContain("| named error `");
+    assertThat(doc)
+        .contains("| `unknown` | not exercised yet |  |\n")
+        .doesNotContain("| named error `");
   }
 
   @Test
@@ -100,9 +112,12 @@ class CoverageDocTest {
 
     Set<String> withOracle = ComparedScenarios.withOracleRecords(oracle);
 
-    assertThat(withOracle).containsExactly("AE2ETest.first", "AE2ETest.joins", "BE2ETest.renamedSince");
-    assertThat(ComparedScenarios.inBothRuns(withOracle, Set.of("AE2ETest.first", "AE2ETest.joins",
-        "CE2ETest.serverOnly"))).containsExactly("AE2ETest.first", "AE2ETest.joins");
+    assertThat(withOracle)
+        .containsExactly("AE2ETest.first", "AE2ETest.joins", "BE2ETest.renamedSince");
+    assertThat(
+            ComparedScenarios.inBothRuns(
+                withOracle, Set.of("AE2ETest.first", "AE2ETest.joins", "CE2ETest.serverOnly")))
+        .containsExactly("AE2ETest.first", "AE2ETest.joins");
   }
 
   @Test

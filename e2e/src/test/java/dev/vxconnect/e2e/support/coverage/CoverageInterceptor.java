@@ -25,7 +25,8 @@ public final class CoverageInterceptor implements ClientInterceptor {
     if (scenario == null || !ProtocolCases.SERVICE.equals(method.getServiceName())) {
       return call;
     }
-    CoverageRecorder.record(scenario, List.of(ProtocolCases.Group.RPC.covered(method.getBareMethodName())));
+    CoverageRecorder.record(
+        scenario, List.of(ProtocolCases.Group.RPC.covered(method.getBareMethodName())));
     return new SimpleForwardingClientCall<>(call) {
       @Override
       public void sendMessage(ReqT message) {

@@ -16,30 +16,53 @@ public final class NamedErrors {
   public record Answer(String errorClass, String reason) {}
 
   public static final String FEATURE_NOT_ENABLED = "FEATURE_NOT_ENABLED";
-  private static final String NO_PYTHON = "needs a Python worker on the executors, which this"
-      + " server runs only with `vxconnect.python.enabled=true`";
-  private static final Map<String, Answer> ANSWERS = new TreeMap<>(Map.ofEntries(
-      Map.entry("relation apply_in_pandas_with_state",
-          new Answer(FEATURE_NOT_ENABLED, "applyInPandasWithState " + NO_PYTHON)),
-      Map.entry("relation common_inline_user_defined_table_function",
-          new Answer(FEATURE_NOT_ENABLED, "a Python UDTF " + NO_PYTHON)),
-      Map.entry("relation common_inline_user_defined_data_source",
-          new Answer(FEATURE_NOT_ENABLED, "a Python data source " + NO_PYTHON)),
-      Map.entry("relation extension", new Answer(FEATURE_NOT_ENABLED,
-          "no relation plugin is configured (`spark.connect.extensions.relation.classes`)")),
-      Map.entry("relation unknown", new Answer("VXCONNECT_UNSUPPORTED.UNKNOWN_RELATION",
-          "the protocol keeps this case for tests; it has no plan")),
-      Map.entry("expression extension", new Answer(FEATURE_NOT_ENABLED,
-          "no expression plugin is configured (`spark.connect.extensions.expression.classes`)")),
-      Map.entry("command register_table_function",
-          new Answer(FEATURE_NOT_ENABLED, "registering a Python UDTF " + NO_PYTHON)),
-      Map.entry("command register_data_source",
-          new Answer(FEATURE_NOT_ENABLED, "registering a Python data source " + NO_PYTHON)),
-      Map.entry("command create_resource_profile_command", new Answer(
-          "VXCONNECT_UNSUPPORTED.RESOURCE_PROFILE", "Spark refuses stage-level resource profiles on"
-              + " a local master (the default); on a standalone cluster Spark creates them")),
-      Map.entry("command extension", new Answer(FEATURE_NOT_ENABLED,
-          "no command plugin is configured (`spark.connect.extensions.command.classes`)"))));
+  private static final String NO_PYTHON =
+      "needs a Python worker on the executors, which this"
+          + " server runs only with `vxconnect.python.enabled=true`";
+  private static final Map<String, Answer> ANSWERS =
+      new TreeMap<>(
+          Map.ofEntries(
+              Map.entry(
+                  "relation apply_in_pandas_with_state",
+                  new Answer(FEATURE_NOT_ENABLED, "applyInPandasWithState " + NO_PYTHON)),
+              Map.entry(
+                  "relation common_inline_user_defined_table_function",
+                  new Answer(FEATURE_NOT_ENABLED, "a Python UDTF " + NO_PYTHON)),
+              Map.entry(
+                  "relation common_inline_user_defined_data_source",
+                  new Answer(FEATURE_NOT_ENABLED, "a Python data source " + NO_PYTHON)),
+              Map.entry(
+                  "relation extension",
+                  new Answer(
+                      FEATURE_NOT_ENABLED,
+                      "no relation plugin is configured (`spark.connect.extensions.relation.classes`)")),
+              Map.entry(
+                  "relation unknown",
+                  new Answer(
+                      "VXCONNECT_UNSUPPORTED.UNKNOWN_RELATION",
+                      "the protocol keeps this case for tests; it has no plan")),
+              Map.entry(
+                  "expression extension",
+                  new Answer(
+                      FEATURE_NOT_ENABLED,
+                      "no expression plugin is configured (`spark.connect.extensions.expression.classes`)")),
+              Map.entry(
+                  "command register_table_function",
+                  new Answer(FEATURE_NOT_ENABLED, "registering a Python UDTF " + NO_PYTHON)),
+              Map.entry(
+                  "command register_data_source",
+                  new Answer(FEATURE_NOT_ENABLED, "registering a Python data source " + NO_PYTHON)),
+              Map.entry(
+                  "command create_resource_profile_command",
+                  new Answer(
+                      "VXCONNECT_UNSUPPORTED.RESOURCE_PROFILE",
+                      "Spark refuses stage-level resource profiles on"
+                          + " a local master (the default); on a standalone cluster Spark creates them")),
+              Map.entry(
+                  "command extension",
+                  new Answer(
+                      FEATURE_NOT_ENABLED,
+                      "no command plugin is configured (`spark.connect.extensions.command.classes`)"))));
 
   private NamedErrors() {}
 
@@ -55,7 +78,8 @@ public final class NamedErrors {
 
   /** The error class a scenario must assert for this case. */
   public static String errorClass(String coveredCase) {
-    return of(coveredCase).orElseThrow(
-        () -> new IllegalArgumentException("no named error for " + coveredCase)).errorClass();
+    return of(coveredCase)
+        .orElseThrow(() -> new IllegalArgumentException("no named error for " + coveredCase))
+        .errorClass();
   }
 }

@@ -137,7 +137,9 @@ public final class ProtocolCases {
     return message.getRealOneofs().stream()
         .filter(oneof -> oneof.getName().equals(name))
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException(
-            "The protocol has no oneof " + message.getFullName() + "." + name));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "The protocol has no oneof " + message.getFullName() + "." + name));
   }
 }

@@ -38,13 +38,19 @@ class ProtocolCoverageE2ETest {
   void docMatchesRecordedCoverage() throws IOException {
     Map<String, Set<String>> scenarios = CoverageRecorder.read(CoverageRecorder.directory());
     assertThat(scenarios)
-        .as("no coverage recorded under %s: the server run of the e2e scenarios must run first"
-            + " (mvn verify runs it)", CoverageRecorder.directory())
+        .as(
+            "no coverage recorded under %s: the server run of the e2e scenarios must run first"
+                + " (mvn verify runs it)",
+            CoverageRecorder.directory())
         .isNotEmpty();
-    Set<String> compared = ComparedScenarios.inBothRuns(
-        ComparedScenarios.withOracleRecords(ComparedScenarios.oracleDirectory()), scenarios.keySet());
+    Set<String> compared =
+        ComparedScenarios.inBothRuns(
+            ComparedScenarios.withOracleRecords(ComparedScenarios.oracleDirectory()),
+            scenarios.keySet());
     assertThat(compared.size())
-        .as("scenarios compared with a classic SparkSession (issue 4 asks for at least %d)", MIN_COMPARED)
+        .as(
+            "scenarios compared with a classic SparkSession (issue 4 asks for at least %d)",
+            MIN_COMPARED)
         .isGreaterThanOrEqualTo(MIN_COMPARED);
     String rendered = CoverageDoc.render(scenarios, compared.size());
     Path doc = ServerProcess.home().resolve("docs/protocol-coverage.md");
@@ -56,9 +62,14 @@ class ProtocolCoverageE2ETest {
     }
     String committed = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
     if (!committed.equals(rendered)) {
-      throw new AssertionError(doc + " is out of date with the protocol and the e2e scenarios."
-          + " Regenerate it with: mvn -B verify -D" + WRITE + "=true (then review and commit it)."
-          + "\nLines that differ (- committed, + now):\n" + diffSummary(committed, rendered));
+      throw new AssertionError(
+          doc
+              + " is out of date with the protocol and the e2e scenarios."
+              + " Regenerate it with: mvn -B verify -D"
+              + WRITE
+              + "=true (then review and commit it)."
+              + "\nLines that differ (- committed, + now):\n"
+              + diffSummary(committed, rendered));
     }
   }
 
