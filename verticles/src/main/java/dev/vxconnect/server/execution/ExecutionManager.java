@@ -1,7 +1,6 @@
 package dev.vxconnect.server.execution;
 
 import dev.vxconnect.cluster.OperationRegistry;
-import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SparkErrors;
@@ -448,7 +447,8 @@ public final class ExecutionManager {
   /**
    * Waits, before a command runs, until its record is in the cluster: a client that sends it again
    * to another instance once this one is lost is then told it had started, and it never runs twice.
-   * A command whose record cannot be stored is not run (UNAVAILABLE: nothing was changed).
+   * A command whose record cannot be stored (the state database is lost) still runs, as every call
+   * that needs no database goes on then; only were this instance also lost could it run again.
    */
   private static void awaitRegistered(Operation operation, Registration registration) {
     try {
@@ -462,14 +462,11 @@ public final class ExecutionManager {
       Thread.currentThread().interrupt();
       throw new java.util.concurrent.CancellationException("interrupted before it started");
     } catch (Exception e) {
-      throw new StateUnavailableException(
-          "Command "
-              + operation.id()
-              + " was not run: the cluster could not"
-              + " record that it started ("
-              + e
-              + ")",
-          e);
+      LogIds.of(LOG.atWarn(), operation)
+          .log(
+              "Command {}: runs without its record in the cluster ({})",
+              operation.id(),
+              e.toString());
     }
   }
 
