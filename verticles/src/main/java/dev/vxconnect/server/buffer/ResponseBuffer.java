@@ -21,6 +21,10 @@ import org.apache.spark.connect.proto.ExecutePlanResponse;
  * it until {@link #releaseHeld} covers its index. A result another instance may resume is held
  * until the cluster has recorded where its client will stand; holding instead of waiting lets the
  * producer run on while one cluster write covers many responses.
+ *
+ * <p>The whole stream may also be held from a point on ({@link #holdFromHere}, until {@link
+ * #releaseAll}): a command whose change of its session must be recorded first is heard of by its
+ * client only once it is, so that a client told to retry it has seen nothing of it.
  */
 public final class ResponseBuffer implements ResponseSink {
 
@@ -43,6 +47,9 @@ public final class ResponseBuffer implements ResponseSink {
 
   /** The indexes of the responses added held and not released yet, in order. */
   private final java.util.ArrayDeque<Long> held = new java.util.ArrayDeque<>();
+
+  /** The index from which the sender sees nothing at all ({@link #holdFromHere}); MAX: none. */
+  private long heldFrom = Long.MAX_VALUE;
 
   private long lastIndex;
   private long highestSent;
@@ -128,6 +135,26 @@ public final class ResponseBuffer implements ResponseSink {
       while (!held.isEmpty() && held.peekFirst() <= index) {
         held.removeFirst();
       }
+      toNotify = listener;
+    }
+    notify(toNotify);
+  }
+
+  /**
+   * Holds every response added from now on, progress reports and the end of the stream included,
+   * until {@link #releaseAll}; if the stream fails meanwhile, they are dropped, and the client hears
+   * only the error. The held responses count in the bounds: meant for the few small responses of a
+   * command.
+   */
+  public synchronized void holdFromHere() {
+    heldFrom = Math.min(heldFrom, lastIndex + 1);
+  }
+
+  /** Lets the sender go on past everything held since {@link #holdFromHere}. */
+  public void releaseAll() {
+    Listener toNotify;
+    synchronized (this) {
+      heldFrom = Long.MAX_VALUE;
       toNotify = listener;
     }
     notify(toNotify);
@@ -267,17 +294,18 @@ public final class ResponseBuffer implements ResponseSink {
    * right after what the client could already be sent.
    */
   private void dropHeld() {
-    if (held.isEmpty()) {
+    long from = Math.min(held.isEmpty() ? Long.MAX_VALUE : held.peekFirst(), heldFrom);
+    held.clear();
+    heldFrom = Long.MAX_VALUE;
+    if (from > lastIndex) {
       return;
     }
-    long from = held.peekFirst();
     while (!entries.isEmpty() && entries.last().index() >= from) {
       int size = entries.removeLast().size();
       unsentBytes -= size;
       heldByAll.add(-size);
     }
     lastIndex = from - 1;
-    held.clear();
   }
 
   // ---- consumer side (event loop) ----
@@ -304,7 +332,7 @@ public final class ResponseBuffer implements ResponseSink {
           "INVALID_CURSOR.POSITION_NOT_AVAILABLE",
           Map.of("index", Long.toString(index), "responseId", ResponseIds.of(operationId, index)));
     }
-    long lastSendable = held.isEmpty() ? lastIndex : held.peekFirst() - 1;
+    long lastSendable = Math.min(held.isEmpty() ? lastIndex : held.peekFirst() - 1, heldFrom - 1);
     return index <= lastSendable ? entries.get(index - firstKept) : null;
   }
 

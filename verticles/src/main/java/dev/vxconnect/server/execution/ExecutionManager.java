@@ -55,6 +55,13 @@ public final class ExecutionManager {
   private final LongAdder bufferedBytes = new LongAdder();
   private final Admission admission;
   private final Map<String, Long> abandoned;
+
+  /**
+   * Reattachable operations refused for their client to retry them and forgotten (see {@link
+   * #forgetRefused}), until the client sends them again: user/session/operation id.
+   */
+  private final Map<String, Long> refused;
+
   private final StateRecorder recorder;
   private final OperationRegistry registry;
   private final String self;
@@ -89,6 +96,13 @@ public final class ExecutionManager {
             return size() > tombstones;
           }
         };
+    this.refused =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > tombstones;
+          }
+        };
   }
 
   /**
@@ -100,6 +114,7 @@ public final class ExecutionManager {
   public Future<Operation> open(Session session, ExecutePlanRequest request) {
     String operationId = request.getOperationId();
     if (operationId.isEmpty()
+        || wasRefused(session.userId(), session.sessionId(), operationId)
         || !registry.isShared()
         || !session.rebuiltWithin(RECENT_TAKEOVER_MS)
         || session.operation(operationId).isPresent()) {
@@ -143,15 +158,28 @@ public final class ExecutionManager {
     }
     boolean reattachable = options.reattachableEnabled() && isReattachable(request);
     ExecutePlanRequest started = request.toBuilder().setOperationId(operationId).build();
-    return launch(
-        session,
-        started,
-        reattachable,
-        1,
-        buffer ->
-            resumable(started, reattachable)
-                ? ResultStream.recorded(buffer, registry)
-                : ResultStream.unrecorded(buffer));
+    Operation operation =
+        launch(
+            session,
+            started,
+            reattachable,
+            1,
+            buffer ->
+                resumable(started, reattachable)
+                    ? ResultStream.recorded(buffer, registry)
+                    : ResultStream.unrecorded(buffer));
+    boolean retried;
+    synchronized (refused) {
+      retried = refused.remove(key(session, operationId)) != null;
+    }
+    if (retried) {
+      LogIds.of(LOG.atInfo(), operation)
+          .log(
+              "Operation {} of session {}: sent again after it was refused, runs afresh",
+              operationId,
+              session.sessionId());
+    }
+    return operation;
   }
 
   /**
@@ -257,7 +285,13 @@ public final class ExecutionManager {
     }
     OperationRunner runner =
         new OperationRunner(
-            operation, results.apply(buffer), recorder, slots, beforeStart, beforeCompletion);
+            operation,
+            results.apply(buffer),
+            recorder,
+            slots,
+            beforeStart,
+            beforeCompletion,
+            () -> forgetRefused(operation));
     try {
       threads.run(
           () -> {
@@ -304,6 +338,51 @@ public final class ExecutionManager {
     operation.session().removeOperation(operation);
     if (operation.reattachable()) {
       registry.remove(operation.id());
+    }
+  }
+
+  /**
+   * Forgets an operation refused for its client to retry it, before the client hears it was: it
+   * had no effect, so nothing of it is kept. The official clients take a retryable status on
+   * ExecutePlan for a broken stream and reattach: the reattach then finds no operation ({@link
+   * #wasRefused}: INVALID_HANDLE.OPERATION_NOT_FOUND), on which they send the same ExecutePlan
+   * again, under the same id, and that runs afresh. Were the operation kept, failed, every reattach
+   * would get its error again, and the client would back off and reattach until its retries ran
+   * out, never running it again.
+   */
+  private void forgetRefused(Operation operation) {
+    Session session = operation.session();
+    if (operation.reattachable()) {
+      synchronized (refused) {
+        refused.put(key(session, operation.id()), System.currentTimeMillis());
+      }
+      // Its record, if it was stored: another instance must not take it for one that started.
+      registry
+          .remove(operation.id())
+          .onFailure(
+              e ->
+                  LogIds.of(LOG.atWarn(), operation)
+                      .log(
+                          "Operation {}: refused, but its record could not be removed: {}",
+                          operation.id(),
+                          e.toString()));
+    }
+    session.forgetOperation(operation);
+    LogIds.of(LOG.atInfo(), operation)
+        .log(
+            "Operation {} of session {}: refused for its client to retry, forgotten",
+            operation.id(),
+            session.sessionId());
+  }
+
+  /**
+   * Whether this reattachable operation was refused for its client to retry it and not sent again
+   * since: a reattach to it is answered INVALID_HANDLE.OPERATION_NOT_FOUND at once, without
+   * resolving the session (whose record may be out of reach for the same reason).
+   */
+  public boolean wasRefused(String userId, String sessionId, String operationId) {
+    synchronized (refused) {
+      return refused.containsKey(userId + "/" + sessionId + "/" + operationId);
     }
   }
 

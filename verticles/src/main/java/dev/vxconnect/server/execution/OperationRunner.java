@@ -39,12 +39,16 @@ final class OperationRunner implements Runnable {
   private final SparkSlots slots;
   private final Runnable beforeStart;
   private final Runnable beforeCompletion;
+  private final Runnable forget;
 
   /**
    * @param beforeStart runs before the plan does; what it throws fails the operation (waits until a
    *     command's record is in the cluster)
    * @param beforeCompletion runs once the operation succeeded, before its client can hear it (records
    *     a command's outcome in the cluster)
+   * @param forget runs when the operation is refused for its client to retry it (its change could
+   *     not be recorded), before its client can hear it: the operation is forgotten, so that the
+   *     client's retry, the same ExecutePlan, runs afresh
    */
   OperationRunner(
       Operation operation,
@@ -52,13 +56,15 @@ final class OperationRunner implements Runnable {
       StateRecorder recorder,
       SparkSlots slots,
       Runnable beforeStart,
-      Runnable beforeCompletion) {
+      Runnable beforeCompletion,
+      Runnable forget) {
     this.operation = operation;
     this.results = results;
     this.recorder = recorder;
     this.slots = slots;
     this.beforeStart = beforeStart;
     this.beforeCompletion = beforeCompletion;
+    this.forget = forget;
   }
 
   @Override
@@ -77,6 +83,10 @@ final class OperationRunner implements Runnable {
       operation.buffer().producerSlot(slot);
       operation.progressInterval(Math.max(0, context.progressInterval().toMillis()));
       boolean changesState = context.changesSessionState(operation.request());
+      if (changesState) {
+        // Its client hears of it once its change is recorded, or only that it was refused.
+        operation.buffer().holdFromHere();
+      }
       long started = System.nanoTime();
       ExecutePlanRequest request =
           operation.session().streamingQueries().forThisRun(operation.request());
@@ -103,10 +113,10 @@ final class OperationRunner implements Runnable {
                       .setRequest(ByteString.copyFrom(operation.request().toByteArray()))
                       .build()));
         } catch (Exception notRecorded) {
-          fail(context, notRecorded);
-          recorder.discard(operation.session(), notRecorded);
+          notRecorded(context, notRecorded);
           return;
         }
+        operation.buffer().releaseAll();
       }
       results.checkComplete();
       if (operation.succeed()) {
@@ -116,6 +126,8 @@ final class OperationRunner implements Runnable {
         cancelled(context);
       }
     } catch (Throwable failure) {
+      // Any other end is heard as Spark's server tells it: what the command sent, then the error.
+      operation.buffer().releaseAll();
       if (operation.isCancelled()) {
         cancelled(context);
       } else {
@@ -127,6 +139,27 @@ final class OperationRunner implements Runnable {
       }
       // The thread goes back to the pool: clear an interrupt aimed at this operation.
       Thread.interrupted();
+    }
+  }
+
+  /**
+   * The command ran in the session's Spark state but its change could not be recorded. The session
+   * is dropped here (its next call rebuilds it from its record, without the change), so the command
+   * had no effect, and its client has seen none of its responses. When the cause passes (the state
+   * database is lost), the client is told to retry later (UNAVAILABLE + RetryInfo): the official
+   * clients then reattach, and the operation is forgotten first, so that the reattach finds no
+   * operation and the client sends the same ExecutePlan again, which runs afresh. Any other cause
+   * is final, as before.
+   */
+  private void notRecorded(SessionContext context, Exception notRecorded) {
+    if (Failures.stateUnavailable(notRecorded, STATE_RETRY_DELAY).isPresent()) {
+      forget.run();
+      recorder.discard(operation.session(), notRecorded);
+      fail(context, notRecorded);
+    } else {
+      // Failed before the drop, so that the drop does not interrupt it.
+      fail(context, notRecorded);
+      recorder.discard(operation.session(), notRecorded);
     }
   }
 

@@ -48,6 +48,16 @@ public final class ReattachExecuteHandler {
   }
 
   public Future<StreamingCall.Start> open(ReattachExecuteRequest request, RequestContext context) {
+    if (context.permitted()
+        && executions.wasRefused(context.userId(), context.sessionId(), request.getOperationId())) {
+      // Refused for its client to retry, and forgotten: the official clients send it again.
+      LOG.info(
+          "Reattach to operation {} of session {}, refused for its client to retry: not found",
+          request.getOperationId(),
+          request.getSessionId());
+      return Future.failedFuture(
+          SparkErrors.invalidHandle("OPERATION_NOT_FOUND", request.getOperationId()));
+    }
     return calls
         .sessions()
         .get(context)

@@ -179,6 +179,14 @@ public final class Session {
     }
   }
 
+  /**
+   * Forgets an operation that had no effect and that its client is to send again under the same id
+   * (it is not remembered as finished, so the retry is accepted).
+   */
+  public void forgetOperation(Operation operation) {
+    operations.remove(operation.id(), operation);
+  }
+
   /** Whether an operation with this id ran in this session recently. */
   public boolean ranRecently(String operationId) {
     synchronized (finishedIds) {

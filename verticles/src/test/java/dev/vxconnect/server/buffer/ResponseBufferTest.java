@@ -339,6 +339,44 @@ class ResponseBufferTest {
   }
 
   @Test
+  void aStreamHeldFromAPointShowsNothingFromThereUntilReleased() {
+    ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
+    AtomicInteger calls = new AtomicInteger();
+    buffer.attach(calls::incrementAndGet);
+    buffer.send(batch(10));
+    buffer.holdFromHere();
+    buffer.send(batch(11));
+    assertThat(buffer.offer(batch(12))).as("a progress report is held too").isTrue();
+    buffer.complete(batch(13));
+    int toldBeforeRelease = calls.get();
+
+    assertThat(buffer.get(1)).isNotNull();
+    assertThat(buffer.get(2)).as("held").isNull();
+    assertThat(buffer.isEnd(2)).as("the end is held too").isFalse();
+
+    buffer.releaseAll();
+    assertThat(calls.get()).as("the sender is told").isGreaterThan(toldBeforeRelease);
+    assertThat(buffer.get(2).response().getArrowBatch().getData().size()).isEqualTo(11);
+    assertThat(buffer.get(4).response().getArrowBatch().getData().size()).isEqualTo(13);
+    assertThat(buffer.isEnd(5)).isTrue();
+  }
+
+  @Test
+  void anErrorDropsWhatIsHeldFromAPoint() {
+    ResponseBuffer buffer = buffer(UNBOUNDED, UNBOUNDED);
+    buffer.holdFromHere();
+    buffer.send(batch(11));
+    buffer.send(batch(12));
+    ErrorStatus refused = ErrorStatus.of(ErrorStatus.UNAVAILABLE, "retry later");
+    buffer.fail(refused);
+
+    assertThat(buffer.get(1)).as("dropped").isNull();
+    assertThat(buffer.isEnd(1)).as("the client hears only the error").isTrue();
+    assertThat(buffer.failure()).isEqualTo(refused);
+    assertThat(buffer.heldBytes()).isZero();
+  }
+
+  @Test
   void heldResponsesTakeRoomAheadOfTheClient() throws Exception {
     long size = stampedSize(batch(1000));
     ResponseBuffer buffer = buffer(2 * size, UNBOUNDED);
