@@ -17,6 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -39,7 +42,8 @@ import org.sparkproject.io.grpc.StatusRuntimeException;
  * What goes wrong with the state database, and what the user sees (issue 16): a database that
  * cannot be reached or refuses the password stops the start with the URL and user (never the
  * password); a database lost while serving fails the calls that need it with UNAVAILABLE and a
- * retry delay, the rest goes on, and it all comes back by itself with the database; an instance
+ * retry delay, the rest goes on, and it all comes back by itself with the database (a command the
+ * official client sent meanwhile is retried by the client itself, afresh, and succeeds); an instance
  * configured with another warehouse, or another database than its cluster's, is refused at start.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +52,9 @@ class StateDatabaseFailuresE2ETest {
 
   private static final String PASSWORD = "secret-" + UUID.randomUUID();
   private static final Duration REFUSAL = Duration.ofSeconds(240);
+
+  /** Well within the official client's retry budget (about 10 minutes of back-off). */
+  private static final Duration RETRIED_CALL = Duration.ofSeconds(120);
 
   private PostgresServer postgres;
   private Path target;
@@ -149,6 +156,9 @@ class StateDatabaseFailuresE2ETest {
     List<String> confs = stateConfs(postgres.jdbcUrl("lost"), PostgresServer.USER);
     confs.add(
         "spark.sql.warehouse.dir=" + target.resolve("state-lost-warehouse-" + UUID.randomUUID()));
+    ExecutorService retrying = Executors.newSingleThreadExecutor();
+    Future<?> retried = null;
+    String refusedOperation = null;
     try (ServerProcess server = ServerProcess.start("state-lost", confs, password(PASSWORD));
         RawGrpc raw = new RawGrpc(server.port());
         SparkSession client = Sessions.connect(server.url())) {
@@ -205,9 +215,62 @@ class StateDatabaseFailuresE2ETest {
                 client.sql("select k, count(*) from lost_numbers group by k order by k").collect();
         assertThat(during).containsExactly(before);
         assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("5");
+        // The official client's own retry of a refused command: the same call goes on by itself.
+        retried =
+            retrying.submit(() -> client.sql("create temp view retried_view as select 7 as x"));
+        refusedOperation = awaitRefused(server, sessionId(client));
+        awaitLogged(
+            server,
+            "Reattach to operation "
+                + refusedOperation
+                + " of session "
+                + sessionId(client)
+                + ", refused for its client to retry: not found");
+        assertThat(retried.isDone())
+            .as("the call waits, retrying, while the database is down")
+            .isFalse();
       } finally {
         postgres.startServer();
       }
+      // Within the client's retry budget: the same call succeeded, without the user retrying.
+      retried.get(RETRIED_CALL.toSeconds(), TimeUnit.SECONDS);
+      Row[] view = (Row[]) client.sql("select * from retried_view").collect();
+      assertThat(view).hasSize(1);
+      assertThat(view[0].getInt(0)).isEqualTo(7);
+      // The client reattached to the refused operation, was told it did not exist, and sent the
+      // same ExecutePlan again, each time; no reattach ever resumed the failed operation. The
+      // command took effect once: `create temp view` (not `or replace`) would have failed had a
+      // refused run's view survived.
+      String log = server.logText();
+      int refusals =
+          count(
+              log,
+              "Operation "
+                  + refusedOperation
+                  + " of session "
+                  + sessionId(client)
+                  + ": refused for its client to retry, forgotten");
+      assertThat(refusals).isPositive();
+      assertThat(
+              count(
+                  log,
+                  "Operation "
+                      + refusedOperation
+                      + " of session "
+                      + sessionId(client)
+                      + ": sent again after it was refused, runs afresh"))
+          .as("each refusal is followed by one fresh run, the last one the one that succeeded")
+          .isEqualTo(refusals);
+      assertThat(
+              count(
+                  log,
+                  "Operation "
+                      + refusedOperation
+                      + " of session "
+                      + sessionId(client)
+                      + " reattached"))
+          .as("reattaches that resumed the refused operation")
+          .isZero();
       // Back by itself, the refused changes were never made, and they can be made now.
       assertThat(get(raw, rawSession, "spark.sql.ansi.enabled")).isEqualTo("true");
       sql(raw, viewSession, "select * from kept_view");
@@ -223,7 +286,47 @@ class StateDatabaseFailuresE2ETest {
       assertThat(get(raw, rawSession, "spark.sql.ansi.enabled")).isEqualTo("false");
       client.conf().set("spark.sql.shuffle.partitions", "6");
       assertThat(client.conf().get("spark.sql.shuffle.partitions")).isEqualTo("6");
+    } finally {
+      retrying.shutdownNow();
     }
+  }
+
+  private static String sessionId(SparkSession client) {
+    return ((org.apache.spark.sql.connect.SparkSession) client).sessionId();
+  }
+
+  /** The id of the first operation of the session refused for its client to retry, once logged. */
+  private static String awaitRefused(ServerProcess server, String sessionId) throws Exception {
+    Pattern refused =
+        Pattern.compile(
+            "Operation ([0-9a-f-]{36}) of session "
+                + Pattern.quote(sessionId)
+                + ": refused for its client to retry, forgotten");
+    long deadline = System.nanoTime() + RETRIED_CALL.toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher found = refused.matcher(server.logText());
+      if (found.find()) {
+        return found.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no operation of session " + sessionId + " was refused");
+  }
+
+  private static void awaitLogged(ServerProcess server, String line) throws Exception {
+    long deadline = System.nanoTime() + RETRIED_CALL.toNanos();
+    while (!server.logText().contains(line)) {
+      assertThat(System.nanoTime()).as("logged in time: " + line).isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+      n++;
+    }
+    return n;
   }
 
   @Test
