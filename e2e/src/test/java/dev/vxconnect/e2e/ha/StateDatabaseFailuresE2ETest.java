@@ -242,33 +242,13 @@ class StateDatabaseFailuresE2ETest {
       // command took effect once: `create temp view` (not `or replace`) would have failed had a
       // refused run's view survived.
       String log = server.logText();
-      int refusals =
-          count(
-              log,
-              "Operation "
-                  + refusedOperation
-                  + " of session "
-                  + sessionId(client)
-                  + ": refused for its client to retry, forgotten");
+      String operation = "Operation " + refusedOperation + " of session " + sessionId(client);
+      int refusals = count(log, operation + ": refused for its client to retry, forgotten");
       assertThat(refusals).isPositive();
-      assertThat(
-              count(
-                  log,
-                  "Operation "
-                      + refusedOperation
-                      + " of session "
-                      + sessionId(client)
-                      + ": sent again after it was refused, runs afresh"))
+      assertThat(count(log, operation + ": sent again after it was refused, runs afresh"))
           .as("each refusal is followed by one fresh run, the last one the one that succeeded")
           .isEqualTo(refusals);
-      assertThat(
-              count(
-                  log,
-                  "Operation "
-                      + refusedOperation
-                      + " of session "
-                      + sessionId(client)
-                      + " reattached"))
+      assertThat(count(log, operation + " reattached"))
           .as("reattaches that resumed the refused operation")
           .isZero();
       // Back by itself, the refused changes were never made, and they can be made now.
