@@ -44,8 +44,8 @@ final class OperationRunner implements Runnable {
   /**
    * @param beforeStart runs before the plan does; what it throws fails the operation (waits until a
    *     command's record is in the cluster)
-   * @param beforeCompletion runs once the operation succeeded, before its client can hear it (records
-   *     a command's outcome in the cluster)
+   * @param beforeCompletion runs once the operation ran to its end, before it shows as succeeded
+   *     and before its client can hear it (records a command's outcome in the cluster)
    * @param forget runs when the operation is refused for its client to retry it (its change could
    *     not be recorded), before its client can hear it: the operation is forgotten, so that the
    *     client's retry, the same ExecutePlan, runs afresh
@@ -119,8 +119,14 @@ final class OperationRunner implements Runnable {
         operation.buffer().releaseAll();
       }
       results.checkComplete();
-      if (operation.succeed()) {
+      // The outcome is stored before the operation shows as succeeded anywhere (admin pages,
+      // listings) and before its client hears it: an instance lost right after that still leaves
+      // a record saying it completed. An interrupt that lands after the record finds a command that
+      // did run to its end, which is what the record says.
+      if (!operation.isCancelled()) {
         beforeCompletion.run();
+      }
+      if (operation.succeed()) {
         operation.buffer().complete(operation.reattachable() ? RESULT_COMPLETE : null);
       } else {
         cancelled(context);
