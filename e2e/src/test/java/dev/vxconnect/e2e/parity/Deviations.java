@@ -30,47 +30,6 @@ public final class Deviations {
     }
   }
 
-  /**
-   * A deliberate difference in every scenario of the clients named: Spark's answer is rewritten
-   * ({@code sparkText} replaced by {@code vxconnectText}) before the whole answers are compared.
-   */
-  public record Rewrite(
-      String what, String reason, Pattern clients, Pattern sparkText, String vxconnectText) {}
-
-  public static final List<Rewrite> REWRITES =
-      List.of(
-          new Rewrite(
-              "String types in schemas: Spark's 4.1.2 server names the default collation"
-                  + " (`collation: \"UTF8_BINARY\"` in `DataType.String`); vxconnect leaves it unnamed, as"
-                  + " Spark 4.2's server does. Clients 4.0 and 4.1 read both the same.",
-              "the 4.2 client reads a named default collation as an explicit one and shows"
-                  + " `string collate UTF8_BINARY` in schemas (`printSchema`, `treeString`, `json`) where classic"
-                  + " Spark and Spark 4.2 show `string`; the e2e client-matrix run of 4.2.0 checks schemas"
-                  + " against classic Spark (`ClientDataTypes` in planner/). Issue 18 asks for Spark's"
-                  + " answer here; that needs the classic oracle's schemas for the 4.2 client decided first",
-              Pattern.compile(".*"),
-              Pattern.compile("(?m)^ *collation: \"UTF8_BINARY\"\n"),
-              ""),
-          new Rewrite(
-              "The 4.2 client's view of the same: the schema strings it builds say `string collate"
-                  + " UTF8_BINARY` and `StringType(UTF8_BINARY)` with Spark's 4.1.2 server, `string` and"
-                  + " `StringType` with vxconnect.",
-              "as above",
-              Pattern.compile("4\\.2\\..*"),
-              Pattern.compile(" collate UTF8_BINARY|(?<=StringType)\\(UTF8_BINARY\\)"),
-              ""));
-
-  /** Spark's answer of a scenario with this client version after every {@link #REWRITES rewrite}. */
-  static String rewritten(String sparkAnswer, String clientVersion) {
-    String out = sparkAnswer;
-    for (Rewrite rewrite : REWRITES) {
-      if (rewrite.clients().matcher(clientVersion).matches()) {
-        out = rewrite.sparkText().matcher(out).replaceAll(rewrite.vxconnectText());
-      }
-    }
-    return out;
-  }
-
   public static final List<Deviation> ALL =
       List.of(
           new Deviation(

@@ -64,21 +64,10 @@ public final class ParityDoc {
             " of partitions (DESIGN.md section 3); the rows themselves are compared through what")
         .append(" the program collects.\n\n")
         .append(
-            "Deliberate differences. For a difference in every scenario, Spark's answer is rewritten")
-        .append(
-            " as said (`Deviations.REWRITES`) and the whole answers are then compared; for one in")
-        .append(" some scenarios, the test checks that each server answers as said here instead")
+            "Deliberate differences: for the scenarios and clients they name, the test checks that")
+        .append(" each server answers as said here instead of comparing the whole answers")
         .append(" (`Deviations.ALL`):\n\n")
         .append("| difference | reason | scenarios | clients |\n| --- | --- | --- | --- |\n");
-    for (Deviations.Rewrite rewrite : Deviations.REWRITES) {
-      doc.append("| ")
-          .append(rewrite.what())
-          .append(" | ")
-          .append(rewrite.reason())
-          .append(" | every scenario (Spark's answer rewritten before the comparison) | `")
-          .append(rewrite.clients().pattern())
-          .append("` |\n");
-    }
     for (Deviations.Deviation deviation : Deviations.ALL) {
       doc.append("| ")
           .append(deviation.what())

@@ -126,7 +126,7 @@ class ReattachScenariosE2ETest extends E2ETestBase {
     commands();
     cache();
     iterate();
-    if (!isOracle()) {
+    if (onVxconnect()) {
       // The premise: more operations on this connection than it may hold streams.
       String session = Sessions.sessionId(spark);
       long operations =

@@ -22,6 +22,11 @@ import org.junit.jupiter.api.Timeout;
  * {@link SparkSession}. The oracle run executes it on a classic local session and records what it
  * returns; the server run executes it with the official client against vxconnect and asserts the
  * same schema and rows, the same value, or the same error. Nothing expected is typed by hand.
+ *
+ * <p>In the runs of a client that reads schemas differently from each server
+ * ({@link SparkServerSchemas}), a spark-server run first executes the scenarios with that client on
+ * Apache Spark's own Connect server and records only the schemas of the compared results; the
+ * server run compares result schemas with those, and everything else with the classic oracle.
  */
 @Timeout(300)
 public abstract class E2ETestBase {
@@ -72,6 +77,24 @@ public abstract class E2ETestBase {
     return Mode.current() == Mode.ORACLE;
   }
 
+  /** The server run, on vxconnect (not the oracle run, nor the spark-server run). */
+  protected static boolean onVxconnect() {
+    return Mode.current() == Mode.SERVER;
+  }
+
+  /** The spark-server run: the scenario's steps run, only result schemas are recorded. */
+  private static boolean recordingSparkServerSchemas() {
+    return Mode.current() == Mode.SPARK_SERVER;
+  }
+
+  /**
+   * The schema a result must have: Apache Spark's own Connect server's with the same client in the
+   * runs that use {@link SparkServerSchemas}, else the classic oracle's.
+   */
+  private static String expectedSchema(String id, Expected expected) {
+    return SparkServerSchemas.inUse() ? SparkServerSchemas.read(id) : expected.schema();
+  }
+
   /** Same schema and rows, in any order. */
   protected void check(Function<SparkSession, Dataset<Row>> program) {
     checkResult(program, false);
@@ -102,6 +125,9 @@ public abstract class E2ETestBase {
   protected void checkValueOn(SparkSession session, Function<SparkSession, Object> program) {
     String id = nextCheckId();
     String actual = Results.canonical(program.apply(session));
+    if (recordingSparkServerSchemas()) {
+      return;
+    }
     if (isOracle()) {
       Expected.value(actual).write(id);
     } else {
@@ -125,6 +151,9 @@ public abstract class E2ETestBase {
         .as(id + ": a SparkThrowable, not " + failure)
         .isInstanceOf(SparkThrowable.class);
     SparkThrowable error = (SparkThrowable) failure;
+    if (recordingSparkServerSchemas()) {
+      return;
+    }
     if (isOracle()) {
       List<String> classes = new ArrayList<>();
       for (Class<?> c = failure.getClass(); c != null; c = c.getSuperclass()) {
@@ -204,9 +233,15 @@ public abstract class E2ETestBase {
           failure instanceof SparkThrowable error
               ? Expected.error(error.getCondition(), error.getSqlState(), classes)
               : Expected.error(null, null, classes);
-      if (!isOracle() && !(failure instanceof SparkThrowable)) {
+      if (onVxconnect() && !(failure instanceof SparkThrowable)) {
         return id + ": not a SparkThrowable: " + failure;
       }
+    }
+    if (recordingSparkServerSchemas()) {
+      if (actual.kind().equals("result")) {
+        SparkServerSchemas.write(id, actual.schema());
+      }
+      return null;
     }
     if (isOracle()) {
       actual.write(id);
@@ -225,8 +260,13 @@ public abstract class E2ETestBase {
           ? null
           : id + ": the oracle gave " + summary(expected) + ", the server " + summary(actual);
     }
-    if (!expected.schema().equals(actual.schema())) {
-      return id + ": schema " + actual.schema() + ", the oracle's " + expected.schema();
+    String schema = expectedSchema(id, expected);
+    if (!schema.equals(actual.schema())) {
+      return id
+          + ": schema "
+          + actual.schema()
+          + (SparkServerSchemas.inUse() ? ", Spark's own server's " : ", the oracle's ")
+          + schema;
     }
     if (!expected.rows().equals(actual.rows())) {
       List<String> missing = new ArrayList<>(expected.rows());
@@ -272,6 +312,10 @@ public abstract class E2ETestBase {
     String id = nextCheckId();
     Dataset<Row> result = program.apply(session);
     String schema = result.schema().json();
+    if (recordingSparkServerSchemas()) {
+      SparkServerSchemas.write(id, schema);
+      return;
+    }
     List<String> rows = Results.canonical(result.collectAsList());
     if (!ordered) {
       rows.sort(null);
@@ -280,7 +324,14 @@ public abstract class E2ETestBase {
       Expected.result(schema, ordered, rows).write(id);
     } else {
       Expected expected = Expected.read(id);
-      assertThat(schema).as(id + " schema").isEqualTo(expected.schema());
+      assertThat(schema)
+          .as(
+              id
+                  + " schema"
+                  + (SparkServerSchemas.inUse()
+                      ? " (Apache Spark's own Connect server's, same client)"
+                      : ""))
+          .isEqualTo(expectedSchema(id, expected));
       assertThat(rows).as(id + " row count").hasSize(expected.rows().size());
       // Same check as containsExactlyElementsOf, whose cost on a million rows is minutes: AssertJ
       // is asked only to describe a difference.

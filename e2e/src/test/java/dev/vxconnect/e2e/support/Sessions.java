@@ -1,6 +1,7 @@
 package dev.vxconnect.e2e.support;
 
 import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -10,7 +11,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Where sessions come from: in the oracle run a classic local Spark (one per JVM, a new session per
- * test); in the server run one vxconnect process per JVM and a new client session per test.
+ * test); in the server run one vxconnect process per JVM and a new client session per test; in the
+ * spark-server run one Apache Spark Connect server process per JVM and a new client session per
+ * test.
  */
 public final class Sessions {
 
@@ -18,6 +21,7 @@ public final class Sessions {
 
   private static SparkSession classic;
   private static ServerProcess server;
+  private static ServerProcess sparkServer;
 
   /** Servers of classes that need settings of their own, by name; each class stops its own. */
   private static final Map<String, ServerProcess> OWN_SERVERS = new HashMap<>();
@@ -26,12 +30,19 @@ public final class Sessions {
 
   /** A new session of the current mode. */
   public static SparkSession open() {
-    return Mode.current() == Mode.ORACLE ? classicSession() : connect(server().url());
+    return switch (Mode.current()) {
+      case ORACLE -> classicSession();
+      case SPARK_SERVER -> sparkServerSession();
+      case SERVER -> connect(server().url());
+    };
   }
 
-  /** A new session of the current mode; in the server run, on the server with these settings. */
+  /**
+   * A new session of the current mode; in the server run, on the server with these settings (the
+   * spark-server run, which only records schemas, has one server for all).
+   */
   public static SparkSession open(ServerSettings settings) {
-    if (Mode.current() == Mode.ORACLE || settings.equals(ServerSettings.SHARED)) {
+    if (Mode.current() != Mode.SERVER || settings.equals(ServerSettings.SHARED)) {
       return open();
     }
     return connect(server(settings).url());
@@ -108,6 +119,41 @@ public final class Sessions {
       Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-shared-server"));
     }
     return server;
+  }
+
+  /**
+   * A client session on Apache Spark's own Connect server (spark-server run only; one server per
+   * JVM, started on first use). Its local-relation limits are set to the byte counts of its own
+   * values: the 4.2 client parses them as plain numbers before every createDataFrame and fails on
+   * the byte strings Spark 4.1.2 answers by default ("3221225472b"; vxconnect answers byte counts,
+   * see Deviations), which would leave those scenarios without a schema to compare with.
+   */
+  private static SparkSession sparkServerSession() {
+    SparkSession session = connect(sparkServer().url());
+    for (String key :
+        new String[] {
+          "spark.sql.session.localRelationSizeLimit",
+          "spark.sql.session.localRelationChunkSizeLimit"
+        }) {
+      String value = session.conf().get(key);
+      if (value.matches("\\d+b")) {
+        session.conf().set(key, value.substring(0, value.length() - 1));
+      }
+    }
+    return session;
+  }
+
+  private static synchronized ServerProcess sparkServer() {
+    if (sparkServer == null || !sparkServer.isAlive()) {
+      try {
+        sparkServer = SparkServerProcess.start("spark-schemas", List.of());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      ServerProcess started = sparkServer;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-spark-server"));
+    }
+    return sparkServer;
   }
 
   private static synchronized SparkSession classicSession() {

@@ -172,10 +172,9 @@ final class PlanExecution {
     sink.send(
         ExecutePlanResponse.newBuilder()
             .setSchema(
-                ClientDataTypes.forEveryClient(
-                    DataTypeProtoConverter$.MODULE$.toConnectProtoType(
-                        dataset.schema(),
-                        DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2())))
+                DataTypeProtoConverter$.MODULE$.toConnectProtoType(
+                    dataset.schema(),
+                    DataTypeProtoConverter$.MODULE$.toConnectProtoType$default$2()))
             .build());
     sink.reproducible(dataset.queryExecution().analyzed().deterministic());
     ArrowBatchSender sender = new ArrowBatchSender(sink, maxChunkBytes(spark, holder));

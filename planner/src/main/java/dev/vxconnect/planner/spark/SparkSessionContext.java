@@ -78,9 +78,7 @@ final class SparkSessionContext implements SessionContext {
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
     return holder.withSession(
-        spark ->
-            ClientDataTypes.forEveryClient(
-                new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder()));
+        spark -> new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder());
   }
 
   @Override
