@@ -18,6 +18,8 @@ import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.ProgressReporter;
+import dev.vxconnect.server.intercept.InterceptorChain;
+import dev.vxconnect.server.intercept.InterceptorClasses;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
@@ -244,6 +246,14 @@ public final class VxconnectServer {
                             auth.jwtUserClaim())),
             config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
+    InterceptorChain interceptors =
+        new InterceptorChain(
+            InterceptorClasses.instantiate(
+                config.server().interceptorClasses(),
+                Thread.currentThread().getContextClassLoader()));
+    if (!interceptors.isEmpty()) {
+      LOG.info("gRPC interceptors (last first): {}", interceptors.names());
+    }
     if (metrics != null) {
       metrics.bind(forwarder);
     }
@@ -255,7 +265,7 @@ public final class VxconnectServer {
             limits,
             callTracker,
             new ConnectionLimit(config.server().maxConnections()),
-            new CallGuard(authenticator, failures),
+            new CallGuard(authenticator, interceptors, failures),
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),
             new AddArtifactsHandler(
