@@ -47,11 +47,13 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkproject.connect.grpc.ServerInterceptor;
 
 /**
  * One vxconnect instance: the Spark driver, Vert.x with one gRPC verticle per event loop, the
@@ -83,6 +85,7 @@ public final class VxconnectServer {
   private final long executionMaintenanceTimer;
   private final long progressTimer;
   private final CallTracker callTracker;
+  private final List<Class<? extends ServerInterceptor>> interceptorClasses;
 
   /** Null without an admin port: then nothing is measured. */
   private final ServerMetrics metrics;
@@ -92,8 +95,13 @@ public final class VxconnectServer {
   private int adminPort = -1;
   private String deploymentId;
 
-  private VxconnectServer(ServerConfig config, SparkEngine engine, Optional<StateDatabase> state) {
+  private VxconnectServer(
+      ServerConfig config,
+      SparkEngine engine,
+      Optional<StateDatabase> state,
+      List<Class<? extends ServerInterceptor>> interceptorClasses) {
     this.config = config;
+    this.interceptorClasses = interceptorClasses;
     this.engine = engine;
     this.state = state;
     ExecutionOptions execution = config.execution();
@@ -173,6 +181,9 @@ public final class VxconnectServer {
    * @throws IllegalStateException when a part cannot start; what was started is stopped again
    */
   public static VxconnectServer start(ServerConfig config) {
+    List<Class<? extends ServerInterceptor>> interceptorClasses =
+        InterceptorClasses.load(
+            config.server().interceptorClasses(), Thread.currentThread().getContextClassLoader());
     Optional<StateDatabase> state =
         config
             .state()
@@ -201,7 +212,7 @@ public final class VxconnectServer {
       if (config.server().warmup()) {
         Warmup.run(engine);
       }
-      server = new VxconnectServer(config, engine, state);
+      server = new VxconnectServer(config, engine, state, interceptorClasses);
     } catch (RuntimeException e) {
       state.ifPresent(StateDatabase::close);
       engine.close();
@@ -247,12 +258,9 @@ public final class VxconnectServer {
             config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
     InterceptorChain interceptors =
-        new InterceptorChain(
-            InterceptorClasses.instantiate(
-                config.server().interceptorClasses(),
-                Thread.currentThread().getContextClassLoader()));
+        new InterceptorChain(InterceptorClasses.instantiate(interceptorClasses));
     if (!interceptors.isEmpty()) {
-      LOG.info("gRPC interceptors (last first): {}", interceptors.names());
+      LOG.info("gRPC interceptors (each call meets the last first): {}", interceptors.names());
     }
     if (metrics != null) {
       metrics.bind(forwarder);

@@ -25,15 +25,31 @@ public final class InterceptorClasses {
   private InterceptorClasses() {}
 
   /**
-   * One instance of each class, in the order given.
+   * The classes, in the order given: loaded before Spark starts, so that a wrong name stops the
+   * start at once.
    *
    * @throws IllegalArgumentException when a class is missing or is no interceptor
+   */
+  public static List<Class<? extends ServerInterceptor>> load(
+      List<String> names, ClassLoader loader) {
+    List<Class<? extends ServerInterceptor>> classes = new ArrayList<>();
+    for (String name : names) {
+      classes.add(interceptorClass(name, loader));
+    }
+    return List.copyOf(classes);
+  }
+
+  /**
+   * One instance of each class, in the order given: built once Spark runs, as Spark's server builds
+   * them (a constructor may use SparkEnv).
+   *
    * @throws IllegalStateException (its cause Spark's SparkException) when one cannot be built
    */
-  public static List<ServerInterceptor> instantiate(List<String> names, ClassLoader loader) {
+  public static List<ServerInterceptor> instantiate(
+      List<Class<? extends ServerInterceptor>> classes) {
     List<ServerInterceptor> interceptors = new ArrayList<>();
-    for (String name : names) {
-      interceptors.add(create(interceptorClass(name, loader)));
+    for (Class<? extends ServerInterceptor> cls : classes) {
+      interceptors.add(create(cls));
     }
     return List.copyOf(interceptors);
   }

@@ -85,11 +85,16 @@ public final class CallGuard {
                     call.methodName(),
                     call.connection().remoteAddress(),
                     outcome.status());
+                try {
+                  outcome.applyTo(call.response());
+                } catch (RuntimeException closed) {
+                  // The client cancelled meanwhile (Vert.x may throw on the reset stream).
+                  LOG.debug("Could not end {}: {}", call.methodName(), closed.toString());
+                }
+                return;
               }
               outcome.applyTo(call.response());
-              if (outcome.proceeds()) {
-                handler.handle(call, caller);
-              }
+              handler.handle(call, caller);
             });
   }
 }
