@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connect.ProtoColumnNode;
+import org.apache.spark.sql.connect.client.SparkConnectClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,12 +231,15 @@ class UserExtensionsE2ETest {
   }
 
   private SparkSession session(String parameters, ResponseMetadata seen) {
+    // The client's own builder: the session builder keeps only the last interceptor given.
+    SparkConnectClient.Builder client =
+        SparkConnectClient.builder().connectionString(server.url() + "/" + parameters);
+    client.interceptor(seen);
+    if (!"false".equals(System.getProperty("vxconnect.e2e.recordCoverage"))) {
+      client.interceptor(new CoverageInterceptor());
+    }
     SparkSession spark =
-        org.apache.spark.sql.connect.SparkSession.builder()
-            .remote(server.url() + "/" + parameters)
-            .interceptor(new CoverageInterceptor())
-            .interceptor(seen)
-            .create();
+        org.apache.spark.sql.connect.SparkSession.builder().client(client.build()).create();
     sessions.add(spark);
     return spark;
   }

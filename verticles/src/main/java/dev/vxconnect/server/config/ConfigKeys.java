@@ -51,7 +51,7 @@ public final class ConfigKeys {
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1024);
 
-  public static final ConfigEntry<List<String>> INTERCEPTOR_CLASSES =
+  public static final ConfigEntry<Optional<List<String>>> INTERCEPTOR_CLASSES =
       ConfigEntry.key("spark.connect.grpc.interceptor.classes")
           .doc(
               "Comma list of gRPC server interceptors (Spark's key): classes implementing"
@@ -62,7 +62,7 @@ public final class ConfigKeys {
                   + " the headers, add response headers or end the call with a status, not see its"
                   + " messages (docs/security.md). A class that cannot be loaded or built stops the start.")
           .stringListConf()
-          .createWithDefault(List.of());
+          .createOptional();
 
   // ---- Sessions (Spark's keys)
   public static final ConfigEntry<Duration> SESSION_TIMEOUT =

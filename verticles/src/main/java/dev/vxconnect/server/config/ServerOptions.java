@@ -36,6 +36,6 @@ public record ServerOptions(
         conf.get(ConfigKeys.MAX_CONNECTIONS),
         conf.get(ConfigKeys.IDLE_TIMEOUT),
         conf.get(ConfigKeys.WARMUP),
-        conf.get(ConfigKeys.INTERCEPTOR_CLASSES));
+        conf.get(ConfigKeys.INTERCEPTOR_CLASSES).orElse(List.of()));
   }
 }
