@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparkproject.connect.grpc.Attributes;
 import org.sparkproject.connect.grpc.Grpc;
 import org.sparkproject.connect.grpc.Metadata;
@@ -37,6 +39,8 @@ import org.sparkproject.connect.grpc.Status;
  * run without its part.
  */
 public final class InterceptorChain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InterceptorChain.class);
 
   /** What the interceptors decided: go on (with response headers to add) or end the call. */
   public record Outcome(boolean proceeds, Status status, Metadata headers, Metadata trailers) {
@@ -140,6 +144,11 @@ public final class InterceptorChain {
       call.handOver();
     }
     if (!unserved.isEmpty()) {
+      // A deployment problem, not the client's: said where the operator looks.
+      LOG.warn(
+          "Refused {}: its gRPC interceptors cannot run here: {}",
+          call.getMethodDescriptor().getFullMethodName(),
+          unserved);
       return ended(
           call,
           Status.UNIMPLEMENTED.withDescription(
