@@ -18,6 +18,8 @@ import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.ProgressReporter;
+import dev.vxconnect.server.intercept.InterceptorChain;
+import dev.vxconnect.server.intercept.InterceptorClasses;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
@@ -45,11 +47,13 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkproject.connect.grpc.ServerInterceptor;
 
 /**
  * One vxconnect instance: the Spark driver, Vert.x with one gRPC verticle per event loop, the
@@ -81,6 +85,7 @@ public final class VxconnectServer {
   private final long executionMaintenanceTimer;
   private final long progressTimer;
   private final CallTracker callTracker;
+  private final List<Class<? extends ServerInterceptor>> interceptorClasses;
 
   /** Null without an admin port: then nothing is measured. */
   private final ServerMetrics metrics;
@@ -90,8 +95,13 @@ public final class VxconnectServer {
   private int adminPort = -1;
   private String deploymentId;
 
-  private VxconnectServer(ServerConfig config, SparkEngine engine, Optional<StateDatabase> state) {
+  private VxconnectServer(
+      ServerConfig config,
+      SparkEngine engine,
+      Optional<StateDatabase> state,
+      List<Class<? extends ServerInterceptor>> interceptorClasses) {
     this.config = config;
+    this.interceptorClasses = interceptorClasses;
     this.engine = engine;
     this.state = state;
     ExecutionOptions execution = config.execution();
@@ -171,6 +181,9 @@ public final class VxconnectServer {
    * @throws IllegalStateException when a part cannot start; what was started is stopped again
    */
   public static VxconnectServer start(ServerConfig config) {
+    List<Class<? extends ServerInterceptor>> interceptorClasses =
+        InterceptorClasses.load(
+            config.server().interceptorClasses(), Thread.currentThread().getContextClassLoader());
     Optional<StateDatabase> state =
         config
             .state()
@@ -199,7 +212,7 @@ public final class VxconnectServer {
       if (config.server().warmup()) {
         Warmup.run(engine);
       }
-      server = new VxconnectServer(config, engine, state);
+      server = new VxconnectServer(config, engine, state, interceptorClasses);
     } catch (RuntimeException e) {
       state.ifPresent(StateDatabase::close);
       engine.close();
@@ -244,6 +257,11 @@ public final class VxconnectServer {
                             auth.jwtUserClaim())),
             config.tls());
     LOG.info("Security: {}, {}", authenticator, config.tls());
+    InterceptorChain interceptors =
+        new InterceptorChain(InterceptorClasses.instantiate(interceptorClasses));
+    if (!interceptors.isEmpty()) {
+      LOG.info("gRPC interceptors (each call meets the last first): {}", interceptors.names());
+    }
     if (metrics != null) {
       metrics.bind(forwarder);
     }
@@ -255,7 +273,7 @@ public final class VxconnectServer {
             limits,
             callTracker,
             new ConnectionLimit(config.server().maxConnections()),
-            new CallGuard(authenticator, failures),
+            new CallGuard(authenticator, interceptors, failures),
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),
             new AddArtifactsHandler(

@@ -36,7 +36,8 @@ class DesignDocTest {
           "ErrorInfo",
           "RetryInfo",
           "SparkConnectService",
-          "LatestUpdateMergePolicy");
+          "LatestUpdateMergePolicy",
+          "ServerInterceptor");
 
   private static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
 

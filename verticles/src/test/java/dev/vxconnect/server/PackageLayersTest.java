@@ -33,7 +33,7 @@ class PackageLayersTest {
           Set.of("session"),
           Set.of("routing"),
           Set.of("buffer"),
-          Set.of("artifact", "auth"),
+          Set.of("artifact", "auth", "intercept"),
           Set.of("call"),
           Set.of("config"));
 

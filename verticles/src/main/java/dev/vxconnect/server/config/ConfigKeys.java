@@ -51,6 +51,19 @@ public final class ConfigKeys {
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1024);
 
+  public static final ConfigEntry<Optional<List<String>>> INTERCEPTOR_CLASSES =
+      ConfigEntry.key("spark.connect.grpc.interceptor.classes")
+          .doc(
+              "Comma list of gRPC server interceptors (Spark's key): classes implementing"
+                  + " org.sparkproject.connect.grpc.ServerInterceptor (the gRPC relocated in"
+                  + " spark-connect_2.13, as for Spark's server) with a public no-arg constructor, on the"
+                  + " class path (VXCONNECT_CLASSPATH). They run on a worker thread before each call's"
+                  + " handler, after vxconnect's own authentication, the last listed first; they may read"
+                  + " the headers, add response headers or end the call with a status, not see its"
+                  + " messages (docs/security.md). A class that cannot be loaded or built stops the start.")
+          .stringListConf()
+          .createOptional();
+
   // ---- Sessions (Spark's keys)
   public static final ConfigEntry<Duration> SESSION_TIMEOUT =
       ConfigEntry.key("spark.connect.session.manager.defaultSessionTimeout")
@@ -517,7 +530,12 @@ public final class ConfigKeys {
                       + " client that asks for result chunking gets them in chunks of its preferred size). Read"
                       + " by Spark's planner.",
                   "spark.connect.grpc.arrow.maxBatchSize 128m"),
-              List.of(BINDING_PORT, BINDING_ADDRESS, MAX_INBOUND_MESSAGE_SIZE, RECURSION_LIMIT)),
+              List.of(
+                  BINDING_PORT,
+                  BINDING_ADDRESS,
+                  MAX_INBOUND_MESSAGE_SIZE,
+                  RECURSION_LIMIT,
+                  INTERCEPTOR_CLASSES)),
           new Section(
               "Sessions (Spark's keys)",
               "",

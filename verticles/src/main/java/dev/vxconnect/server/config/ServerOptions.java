@@ -1,6 +1,7 @@
 package dev.vxconnect.server.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /** The gRPC front end: where it listens, what it accepts, how many event loops serve it. */
 public record ServerOptions(
@@ -15,7 +16,8 @@ public record ServerOptions(
     int maxConcurrentStreams,
     int maxConnections,
     Duration idleTimeout,
-    boolean warmup) {
+    boolean warmup,
+    List<String> interceptorClasses) {
 
   /** {@link #adminPort()} when no admin HTTP service is configured. */
   public static final int ADMIN_DISABLED = -1;
@@ -33,6 +35,7 @@ public record ServerOptions(
         conf.get(ConfigKeys.MAX_CONCURRENT_STREAMS),
         conf.get(ConfigKeys.MAX_CONNECTIONS),
         conf.get(ConfigKeys.IDLE_TIMEOUT),
-        conf.get(ConfigKeys.WARMUP));
+        conf.get(ConfigKeys.WARMUP),
+        conf.get(ConfigKeys.INTERCEPTOR_CLASSES).orElse(List.of()));
   }
 }

@@ -89,5 +89,7 @@ public final class StreamingCall<Req> implements CallHandler<Req, ExecutePlanRes
                             }
                           }));
             });
+    // CallGuard pauses a call while the user's gRPC interceptors run; the request is read now.
+    call.resume();
   }
 }

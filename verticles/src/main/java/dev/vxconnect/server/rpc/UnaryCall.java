@@ -72,5 +72,7 @@ public final class UnaryCall<Req, Resp> implements CallHandler<Req, Resp> {
                                 }
                               }));
             });
+    // CallGuard pauses a call while the user's gRPC interceptors run; the request is read now.
+    call.resume();
   }
 }

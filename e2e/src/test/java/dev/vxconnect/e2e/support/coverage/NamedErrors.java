@@ -35,7 +35,8 @@ public final class NamedErrors {
                   "relation extension",
                   new Answer(
                       FEATURE_NOT_ENABLED,
-                      "no relation plugin is configured (`spark.connect.extensions.relation.classes`)")),
+                      "when no relation plugin is configured (`spark.connect.extensions.relation.classes`);"
+                          + " with one, the plugin serves it (UserExtensionsE2ETest)")),
               Map.entry(
                   "relation unknown",
                   new Answer(
@@ -45,7 +46,8 @@ public final class NamedErrors {
                   "expression extension",
                   new Answer(
                       FEATURE_NOT_ENABLED,
-                      "no expression plugin is configured (`spark.connect.extensions.expression.classes`)")),
+                      "when no expression plugin is configured (`spark.connect.extensions.expression.classes`);"
+                          + " with one, the plugin serves it (UserExtensionsE2ETest)")),
               Map.entry(
                   "command register_table_function",
                   new Answer(FEATURE_NOT_ENABLED, "registering a Python UDTF " + NO_PYTHON)),
@@ -62,7 +64,8 @@ public final class NamedErrors {
                   "command extension",
                   new Answer(
                       FEATURE_NOT_ENABLED,
-                      "no command plugin is configured (`spark.connect.extensions.command.classes`)"))));
+                      "when no command plugin is configured (`spark.connect.extensions.command.classes`);"
+                          + " with one, the plugin serves it (UserExtensionsE2ETest)"))));
 
   private NamedErrors() {}
 
