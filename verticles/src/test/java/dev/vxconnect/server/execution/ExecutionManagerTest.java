@@ -2,13 +2,11 @@ package dev.vxconnect.server.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.StateUnavailableException;
+import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.SessionContext;
-import dev.vxconnect.proto.cluster.OperationRecord;
-import dev.vxconnect.proto.cluster.ResultMarks;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
@@ -21,7 +19,6 @@ import io.vertx.core.Future;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -77,43 +74,12 @@ class ExecutionManagerTest {
     }
   }
 
-  /** No cluster to share operations with: the refusal is what this test is about. */
-  private static final class LocalRegistry implements OperationRegistry {
-    @Override
-    public boolean isShared() {
-      return false;
-    }
-
-    @Override
-    public Future<Void> put(OperationRecord record) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Optional<OperationRecord>> get(String operationId) {
-      return Future.succeededFuture(Optional.empty());
-    }
-
-    @Override
-    public Future<Void> remove(String operationId) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> putMarks(String operationId, ResultMarks marks) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Optional<ResultMarks>> marks(String operationId) {
-      return Future.succeededFuture(Optional.empty());
-    }
-  }
-
   private final Recorder recorder = new Recorder();
   private final ExecutionManager executions =
-      // No Spark pool: it only cancels the jobs of an interrupted operation, and none is.
-      new ExecutionManager(null, options(), recorder, new LocalRegistry(), "me");
+      // No Spark pool: it only cancels the jobs of an interrupted operation, and none is. No
+      // cluster to share operations with: the refusal is what this test is about.
+      new ExecutionManager(
+          null, options(), recorder, new LocalCluster("me", 16).operations(), "me");
 
   @AfterEach
   void close() {
