@@ -1,5 +1,6 @@
 package dev.vxconnect.server;
 
+import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.config.ConfigKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,16 @@ public final class Main {
             + server.port()
             + (config.tls().enabled() ? "/;use_ssl=true" : ""));
     if (server.adminPort() >= 0) {
-      System.out.println("vxconnect admin on http://" + host + ":" + server.adminPort() + "/admin");
+      AdminOptions admin = config.admin();
+      String adminHost = admin.address().equals("0.0.0.0") ? "localhost" : admin.address();
+      System.out.println(
+          "vxconnect admin on "
+              + admin.scheme()
+              + "://"
+              + adminHost
+              + ":"
+              + server.adminPort()
+              + "/admin");
     }
     System.out.flush();
   }

@@ -4,6 +4,7 @@ import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.planner.EngineOptions;
 import dev.vxconnect.planner.MetastoreDatabase;
+import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.config.AuthOptions;
 import dev.vxconnect.server.config.Conf;
 import dev.vxconnect.server.config.ConfigEntry;
@@ -98,6 +99,7 @@ public final class OptionsLoader {
     }
     Conf conf = new Conf(values);
     ServerOptions server = ServerOptions.from(conf);
+    AdminOptions admin = AdminOptions.from(conf);
     Optional<JdbcSettings> state = state(conf);
     EngineOptions engine =
         new EngineOptions(
@@ -117,10 +119,11 @@ public final class OptionsLoader {
         SessionOptions.from(conf),
         ExecutionOptions.from(conf),
         engine,
-        cluster(conf, server, state.isPresent()),
+        cluster(conf, server, admin, state.isPresent()),
         artifacts,
         TlsOptions.from(conf),
         AuthOptions.from(conf),
+        admin,
         state);
   }
 
@@ -163,7 +166,8 @@ public final class OptionsLoader {
    * database the instance is a cluster member (of a cluster of one until others join) unless told
    * otherwise, and told otherwise is refused.
    */
-  private static ClusterOptions cluster(Conf conf, ServerOptions server, boolean durable) {
+  private static ClusterOptions cluster(
+      Conf conf, ServerOptions server, AdminOptions admin, boolean durable) {
     String host = server.host().equals("0.0.0.0") ? localHostName() : server.host();
     String self = host + ":" + server.port();
     HostPort advertised =
@@ -186,7 +190,7 @@ public final class OptionsLoader {
         conf.get(ConfigKeys.CLUSTER_MEMBERS),
         conf.get(ConfigKeys.CLUSTER_INSTANCE_ID).orElse(self),
         advertised.toString(),
-        adminAddress(server, advertised),
+        adminAddress(admin, advertised),
         conf.get(ConfigKeys.CLUSTER_CONFIG_FILE).or(OptionsLoader::shippedHazelcastFile),
         (int) Math.max(1, conf.get(ConfigKeys.CLUSTER_MEMBER_TIMEOUT).toSeconds()),
         conf.get(ConfigKeys.CLUSTER_MAX_ARTIFACT_BYTES));
@@ -200,14 +204,20 @@ public final class OptionsLoader {
   }
 
   /**
-   * Where the other instances reach this one's admin service (for the cluster-wide listing): the
-   * advertised gRPC host with the admin port; none if the service is off or its port is picked at
-   * start (0).
+   * Where the other instances reach this one's admin service (for the cluster-wide listing): where
+   * it listens, that is its bind address, or the advertised gRPC host when it listens on every
+   * interface; none if the service is off or its port is picked at start (0). Bound to loopback
+   * (the default), only instances on this host can reach it.
    */
-  private static Optional<String> adminAddress(ServerOptions server, HostPort advertised) {
-    return server.adminPort() <= 0
-        ? Optional.empty()
-        : Optional.of(new HostPort(advertised.host(), server.adminPort()).toString());
+  private static Optional<String> adminAddress(AdminOptions admin, HostPort advertised) {
+    if (admin.port() <= 0) {
+      return Optional.empty();
+    }
+    String host =
+        List.of("0.0.0.0", "::", "[::]").contains(admin.address())
+            ? advertised.host()
+            : admin.address();
+    return Optional.of(new HostPort(host, admin.port()).toString());
   }
 
   private static String localHostName() {

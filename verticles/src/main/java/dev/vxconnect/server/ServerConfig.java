@@ -3,6 +3,7 @@ package dev.vxconnect.server;
 import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.planner.EngineOptions;
+import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.config.AuthOptions;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.config.ServerOptions;
@@ -21,4 +22,5 @@ public record ServerConfig(
     Path artifactsDir,
     TlsOptions tls,
     AuthOptions auth,
+    AdminOptions admin,
     Optional<JdbcSettings> state) {}

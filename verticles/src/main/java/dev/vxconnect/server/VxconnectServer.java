@@ -13,9 +13,9 @@ import dev.vxconnect.server.auth.JwtVerifier;
 import dev.vxconnect.server.auth.TokenTable;
 import dev.vxconnect.server.buffer.StreamLimits;
 import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.config.AuthOptions;
 import dev.vxconnect.server.config.ExecutionOptions;
-import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.ProgressReporter;
 import dev.vxconnect.server.intercept.InterceptorChain;
@@ -112,7 +112,7 @@ public final class VxconnectServer {
             .setMaxEventLoopExecuteTime(maxEventLoopMs)
             .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
             .setBlockedThreadCheckInterval(Math.max(10, Math.min(1000, maxEventLoopMs / 2)));
-    if (config.server().adminPort() == ServerOptions.ADMIN_DISABLED) {
+    if (!config.admin().enabled()) {
       metrics = null;
       callTracker = new CallTracker();
       vertx = Vertx.vertx(vertxOptions);
@@ -314,17 +314,15 @@ public final class VxconnectServer {
     if (metrics == null) {
       return;
     }
-    admin = new AdminServer(vertx, metrics, sessions, cluster.membership());
-    adminPort =
-        admin
-            .listen(config.server().host(), config.server().adminPort())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    AdminOptions options = config.admin();
+    admin = new AdminServer(vertx, options, metrics, sessions, cluster.membership());
+    adminPort = admin.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     LOG.info(
-        "Admin service on http://{}:{}/admin (metrics: /metrics)",
-        config.server().host(),
-        adminPort);
+        "Admin service on {}://{}:{}/admin (metrics: /metrics; {})",
+        options.scheme(),
+        options.address(),
+        adminPort,
+        options.token().isPresent() ? "token required" : "no token");
   }
 
   /** The port of the admin HTTP service, or -1 when it is off. */

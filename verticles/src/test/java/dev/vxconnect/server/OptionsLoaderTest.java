@@ -73,20 +73,33 @@ class OptionsLoaderTest {
   }
 
   @Test
-  void theAdminAddressIsTheAdvertisedHostWithTheAdminPort() {
-    ServerConfig advertised =
+  void theAdminAddressIsWhereTheAdminServiceListens() {
+    ServerConfig everyInterface =
         new OptionsLoader()
             .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
             .pair("vxconnect.admin.port=8090")
+            .pair("vxconnect.admin.address=0.0.0.0")
             .load();
-    assertThat(advertised.cluster().adminAddress()).contains("vxconnect-2:8090");
+    assertThat(everyInterface.cluster().adminAddress())
+        .as("on every interface: the advertised host")
+        .contains("vxconnect-2:8090");
 
-    ServerConfig bound =
+    ServerConfig loopback =
         new OptionsLoader()
-            .pair("spark.connect.grpc.binding.address=127.0.0.1")
+            .pair("vxconnect.cluster.advertisedAddress=vxconnect-2:15002")
             .pair("vxconnect.admin.port=8091")
             .load();
-    assertThat(bound.cluster().adminAddress()).contains("127.0.0.1:8091");
+    assertThat(loopback.admin().address()).as("the default").isEqualTo("127.0.0.1");
+    assertThat(loopback.cluster().adminAddress())
+        .as("on loopback: reached there (by the instances of this host only)")
+        .contains("127.0.0.1:8091");
+
+    ServerConfig oneInterface =
+        new OptionsLoader()
+            .pair("vxconnect.admin.port=8092")
+            .pair("vxconnect.admin.address=10.1.2.3")
+            .load();
+    assertThat(oneInterface.cluster().adminAddress()).contains("10.1.2.3:8092");
 
     assertThat(new OptionsLoader().load().cluster().adminAddress())
         .as("no admin service")
@@ -94,6 +107,36 @@ class OptionsLoaderTest {
     assertThat(new OptionsLoader().pair("vxconnect.admin.port=0").load().cluster().adminAddress())
         .as("a port picked at start is not known to the others")
         .isEmpty();
+  }
+
+  @Test
+  void adminTokenAndTlsAreReadAndTheTokenIsNotShown() {
+    ServerConfig config =
+        new OptionsLoader()
+            .pair("vxconnect.admin.port=9090")
+            .pair("vxconnect.admin.tls.certFile=/etc/vxconnect/admin-cert.pem")
+            .pair("vxconnect.admin.tls.keyFile=/etc/vxconnect/admin-key.pem")
+            .environment(Map.of("VXCONNECT_ADMIN_TOKEN", "adm1n-t0ken"))
+            .load();
+    assertThat(config.admin().token()).contains("adm1n-t0ken");
+    assertThat(config.admin().tls()).isTrue();
+    assertThat(config.admin().scheme()).isEqualTo("https");
+    assertThat(config.admin().trustFile())
+        .as("by default the instances trust their shared certificate")
+        .contains(Path.of("/etc/vxconnect/admin-cert.pem"));
+    assertThat(config.admin().toString()).doesNotContain("adm1n-t0ken");
+
+    ServerConfig open = new OptionsLoader().pair("vxconnect.admin.port=9090").load();
+    assertThat(open.admin().token()).isEmpty();
+    assertThat(open.admin().scheme()).isEqualTo("http");
+
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader()
+                    .pair("vxconnect.admin.port=9090")
+                    .pair("vxconnect.admin.tls.certFile=/etc/vxconnect/admin-cert.pem")
+                    .load())
+        .hasMessageContaining("vxconnect.admin.tls.keyFile");
   }
 
   @Test
@@ -113,6 +156,7 @@ class OptionsLoaderTest {
             new OptionsLoader()
                 .pair("vxconnect.cluster.advertisedAddress=fd00::7:15002")
                 .pair("vxconnect.admin.port=9090")
+                .pair("vxconnect.admin.address=0.0.0.0")
                 .load()
                 .cluster()
                 .adminAddress())

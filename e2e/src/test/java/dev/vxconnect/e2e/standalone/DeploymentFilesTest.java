@@ -103,6 +103,44 @@ class DeploymentFilesTest {
     assertThat(read("deploy/kubernetes/kustomization.yaml")).doesNotContain("state-db-secret");
   }
 
+  /**
+   * The admin port listens on loopback by default: the deployments bind it where the other
+   * instances (and Prometheus) reach it, and take its optional token from the environment.
+   */
+  @Test
+  void deploymentsExposeTheAdminPortToTheOtherInstancesWithItsTokenFromTheEnvironment()
+      throws Exception {
+    assertThat(read("deploy/compose-vxconnect.conf"))
+        .containsPattern("(?m)^vxconnect.admin.port 9090$")
+        .containsPattern("(?m)^vxconnect.admin.address 0.0.0.0$");
+    Result resolved =
+        run(
+            composeCommand("config"),
+            java.util.Map.of(
+                "VXCONNECT_STATE_DB_PASSWORD",
+                "checked",
+                "VXCONNECT_ADMIN_TOKEN",
+                "admin-checked"));
+    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
+    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    List<String> instances =
+        services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
+    assertThat(instances).isNotEmpty();
+    for (String instance : instances) {
+      assertThat(services.get(instance))
+          .as(instance)
+          .contains("VXCONNECT_ADMIN_TOKEN: admin-checked");
+    }
+    assertThat(compose("config", "-q").exit()).as("the token is optional").isZero();
+
+    String statefulSet = read("deploy/kubernetes/statefulset.yaml");
+    assertThat(statefulSet)
+        .containsPattern("- name: VXCONNECT_ADMIN_ADDRESS\\s+value: \"0.0.0.0\"")
+        .containsPattern(
+            "- name: VXCONNECT_ADMIN_TOKEN\\s+valueFrom:\\s+secretKeyRef:\\s+"
+                + "name: vxconnect-admin\\s+key: token\\s+optional: true\\s");
+  }
+
   /** The service blocks of a resolved compose file, by service name. */
   private static java.util.Map<String, String> serviceBlocks(String resolved) {
     java.util.Map<String, String> blocks = new java.util.TreeMap<>();

@@ -31,23 +31,31 @@ public final class HeadlessChromium {
 
   /** The serialized DOM of {@code url} after chromium loaded it. */
   public static String dumpDom(String url) throws IOException, InterruptedException {
+    return dumpDom(url, List.of());
+  }
+
+  /** As {@link #dumpDom(String)}, chromium run with these flags besides (e.g. what it trusts). */
+  public static String dumpDom(String url, List<String> flags)
+      throws IOException, InterruptedException {
     Path binary =
         binary().orElseThrow(() -> new IllegalStateException("chromium is not installed"));
     Path profile = Files.createTempDirectory("vxconnect-chromium");
     Path dom = profile.resolve("dom.html");
     // No sandbox: it needs user namespaces that containers (and root) often lack; the page is ours,
     // on loopback.
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--user-data-dir=" + profile.resolve("profile")));
+    command.addAll(flags);
+    command.addAll(List.of("--dump-dom", url));
     Process chromium =
-        new ProcessBuilder(
-                List.of(
-                    binary.toString(),
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--user-data-dir=" + profile.resolve("profile"),
-                    "--dump-dom",
-                    url))
+        new ProcessBuilder(command)
             .redirectOutput(dom.toFile())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();

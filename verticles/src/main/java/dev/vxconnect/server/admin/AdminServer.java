@@ -1,6 +1,8 @@
 package dev.vxconnect.server.admin;
 
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.server.auth.Pem;
+import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.session.SessionManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,11 +17,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
 /**
- * The admin HTTP port ({@code vxconnect.admin.port}): {@code /metrics} (Prometheus text),
+ * The admin HTTP port ({@code vxconnect.admin.*}): {@code /metrics} (Prometheus text),
  * {@code /admin/sessions} (every instance's sessions and their operations, as JSON; with
  * {@code ?scope=instance} this instance's only), {@code /admin} (the cluster's as a small HTML page)
- * and {@code /health}. Plain HTTP/1.1 on the instance's Vert.x; the scrape runs on a worker, the
- * listings are built on the event loop from in-memory state and the other instances' answers.
+ * and {@code /health}. HTTP/1.1 on the instance's Vert.x, over TLS when a certificate is
+ * configured; with a token, every path but {@code /health} needs it ({@link AdminAccess}). The
+ * scrape runs on a worker, the listings are built on the event loop from in-memory state and the
+ * other instances' answers (asked with the same token and TLS: the instances share one admin
+ * configuration).
  */
 public final class AdminServer {
 
@@ -27,6 +32,8 @@ public final class AdminServer {
   private static final int PEER_CONNECTIONS = 2;
 
   private final Vertx vertx;
+  private final AdminOptions options;
+  private final AdminAccess access;
   private final ServerMetrics metrics;
   private final InstanceListing instance;
   private final ClusterListing cluster;
@@ -34,21 +41,46 @@ public final class AdminServer {
   private HttpServer http;
 
   public AdminServer(
-      Vertx vertx, ServerMetrics metrics, SessionManager sessions, Membership membership) {
+      Vertx vertx,
+      AdminOptions options,
+      ServerMetrics metrics,
+      SessionManager sessions,
+      Membership membership) {
     this.vertx = vertx;
+    this.options = options;
+    this.access = new AdminAccess(options.token());
     this.metrics = metrics;
     this.instance = new InstanceListing(sessions);
     this.peers =
         vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
-    this.cluster = new ClusterListing(membership, instance::build, peers);
+            peerOptions(options), new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
+    this.cluster = new ClusterListing(membership, instance::build, peers, access.authorization());
   }
 
-  /** Listens on {@code host:port} (0 = any free port); completes with the port bound. */
-  public Future<Integer> listen(String host, int port) {
-    http = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+  /**
+   * Listens on the configured address and port (0 = any free port); completes with the port
+   * bound.
+   */
+  public Future<Integer> listen() {
+    HttpServerOptions server =
+        new HttpServerOptions().setHost(options.address()).setPort(options.port());
+    if (options.tls()) {
+      server
+          .setSsl(true)
+          .setKeyCertOptions(
+              Pem.keyCert(options.certFile().orElseThrow(), options.keyFile().orElseThrow()));
+    }
+    http = vertx.createHttpServer(server);
     return http.requestHandler(this::handle).listen().map(HttpServer::actualPort);
+  }
+
+  /** Peers speak what this instance speaks: HTTPS, trusting the configured certificates. */
+  private static HttpClientOptions peerOptions(AdminOptions options) {
+    HttpClientOptions client = new HttpClientOptions().setKeepAlive(true);
+    if (options.tls()) {
+      client.setSsl(true).setTrustOptions(Pem.trust(options.trustFile().orElseThrow()));
+    }
+    return client;
   }
 
   public Future<Void> close() {
@@ -59,6 +91,16 @@ public final class AdminServer {
   private void handle(HttpServerRequest request) {
     if (request.method() != HttpMethod.GET) {
       request.response().setStatusCode(405).putHeader("allow", "GET").end();
+      return;
+    }
+    // Open with a token too: it tells only that the instance is up, and probes (a Kubernetes
+    // httpGet, a load balancer's check) rarely can carry a secret.
+    if (request.path().equals("/health")) {
+      request.response().putHeader("content-type", "text/plain").end("ok\n");
+      return;
+    }
+    if (!access.allows(request.getHeader("authorization"))) {
+      access.refuse(request);
       return;
     }
     switch (request.path()) {
@@ -86,7 +128,6 @@ public final class AdminServer {
                   : cluster.build());
       case "/admin", "/admin/", "/" ->
           reply(request, "text/html; charset=utf-8", AdminPage::render, cluster.build());
-      case "/health" -> request.response().putHeader("content-type", "text/plain").end("ok\n");
       default ->
           request
               .response()

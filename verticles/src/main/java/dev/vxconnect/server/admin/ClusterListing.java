@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,18 +31,31 @@ final class ClusterListing {
   private final Membership membership;
   private final Supplier<JsonObject> local;
   private final HttpClient http;
+  private final Optional<String> authorization;
   private final long peerTimeoutMs;
 
-  /** {@code local} builds this instance's own listing, as {@link InstanceListing} does. */
-  ClusterListing(Membership membership, Supplier<JsonObject> local, HttpClient http) {
-    this(membership, local, http, PEER_TIMEOUT_MS);
+  /**
+   * {@code local} builds this instance's own listing, as {@link InstanceListing} does; {@code
+   * authorization}, when present, is sent to the other instances as their admin token.
+   */
+  ClusterListing(
+      Membership membership,
+      Supplier<JsonObject> local,
+      HttpClient http,
+      Optional<String> authorization) {
+    this(membership, local, http, authorization, PEER_TIMEOUT_MS);
   }
 
   ClusterListing(
-      Membership membership, Supplier<JsonObject> local, HttpClient http, long peerTimeoutMs) {
+      Membership membership,
+      Supplier<JsonObject> local,
+      HttpClient http,
+      Optional<String> authorization,
+      long peerTimeoutMs) {
     this.membership = membership;
     this.local = local;
     this.http = http;
+    this.authorization = authorization;
     this.peerTimeoutMs = peerTimeoutMs;
   }
 
@@ -91,14 +105,16 @@ final class ClusterListing {
           unanswered(instance, "no admin address known (its vxconnect.admin.port is unset or 0)"));
     }
     HostPort peer = HostPort.parse("the admin address of instance " + instance, address.get());
-    return http.request(
-            new io.vertx.core.http.RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setHost(peer.host())
-                .setPort(peer.port())
-                .setURI(INSTANCE_URI)
-                .setConnectTimeout(peerTimeoutMs)
-                .setTimeout(peerTimeoutMs))
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(peer.host())
+            .setPort(peer.port())
+            .setURI(INSTANCE_URI)
+            .setConnectTimeout(peerTimeoutMs)
+            .setTimeout(peerTimeoutMs);
+    authorization.ifPresent(value -> options.putHeader("authorization", value));
+    return http.request(options)
         .compose(request -> request.send())
         .compose(ClusterListing::bodyIfOk)
         .map(

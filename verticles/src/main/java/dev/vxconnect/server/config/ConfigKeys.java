@@ -159,17 +159,6 @@ public final class ConfigKeys {
           .timeConf(TimeUnit.MILLISECONDS)
           .checkValue(POSITIVE_TIME, "must be at least 1ms")
           .createWithDefaultString("2s");
-  public static final ConfigEntry<Optional<Integer>> ADMIN_PORT =
-      ConfigEntry.key("vxconnect.admin.port")
-          .doc(
-              "Port of the admin HTTP service, on the gRPC binding address: /metrics (Prometheus: Vert.x,"
-                  + " JVM and vxconnect metrics), /admin (the cluster's sessions and operations as a page),"
-                  + " /admin/sessions (as JSON), /health. Unset: no admin service; 0: any free port (logged at"
-                  + " start; then the other instances cannot reach it, and their listings leave this"
-                  + " instance's sessions out).")
-          .intConf()
-          .checkValue(p -> p >= 0 && p <= 65535, "must be a port from 0 to 65535")
-          .createOptional();
   public static final ConfigEntry<Integer> MAX_CONCURRENT_STREAMS =
       ConfigEntry.key("vxconnect.server.maxConcurrentStreams")
           .doc(
@@ -508,6 +497,58 @@ public final class ConfigKeys {
           .booleanConf()
           .createWithDefault(false);
 
+  // ---- Admin service
+  public static final ConfigEntry<Optional<Integer>> ADMIN_PORT =
+      ConfigEntry.key("vxconnect.admin.port")
+          .doc(
+              "Port of the admin HTTP service: /metrics (Prometheus: Vert.x, JVM and vxconnect metrics),"
+                  + " /admin (the cluster's sessions and operations as a page), /admin/sessions (as JSON),"
+                  + " /health. Unset: no admin service; 0: any free port (logged at start; then the other"
+                  + " instances cannot reach it, and their listings leave this instance's sessions out).")
+          .intConf()
+          .checkValue(p -> p >= 0 && p <= 65535, "must be a port from 0 to 65535")
+          .createOptional();
+  public static final ConfigEntry<String> ADMIN_ADDRESS =
+      ConfigEntry.key("vxconnect.admin.address")
+          .doc(
+              "Address the admin service binds to: loopback by default, so only this host reaches it."
+                  + " The other instances of a cluster ask it for its sessions there (bound to 0.0.0.0: at"
+                  + " the advertised host): on several hosts bind it where they reach it, with a token.")
+          .stringConf()
+          .checkValue(address -> !address.isBlank(), "must be an address")
+          .createWithDefault("127.0.0.1");
+  public static final ConfigEntry<Optional<String>> ADMIN_TOKEN =
+      ConfigEntry.key("vxconnect.admin.token")
+          .doc(
+              "When set, every admin request but /health must carry \"Authorization: Bearer <token>\""
+                  + " (Prometheus: authorization.credentials) or HTTP Basic credentials with the token as"
+                  + " password (browsers ask for them); else 401. The instances send it to each other, so"
+                  + " give every instance the same. Prefer the environment variable VXCONNECT_ADMIN_TOKEN"
+                  + " to --conf.")
+          .secret()
+          .stringConf()
+          .checkValue(token -> !token.isBlank(), "must not be blank")
+          .createOptional();
+  public static final ConfigEntry<Optional<Path>> ADMIN_TLS_CERT_FILE =
+      ConfigEntry.key("vxconnect.admin.tls.certFile")
+          .doc(
+              "PEM certificate chain of the admin port; when set (with keyFile), it speaks only HTTPS, and"
+                  + " the instances ask each other's over HTTPS. May be the gRPC port's certificate.")
+          .pathConf()
+          .createOptional();
+  public static final ConfigEntry<Optional<Path>> ADMIN_TLS_KEY_FILE =
+      ConfigEntry.key("vxconnect.admin.tls.keyFile")
+          .doc("PEM private key (PKCS#8 or PKCS#1) of that certificate.")
+          .pathConf()
+          .createOptional();
+  public static final ConfigEntry<Optional<Path>> ADMIN_TLS_TRUST_FILE =
+      ConfigEntry.key("vxconnect.admin.tls.trustFile")
+          .doc(
+              "PEM certificates trusted when asking another instance's admin service; default:"
+                  + " vxconnect.admin.tls.certFile (one certificate shared by all instances).")
+          .pathConf()
+          .createOptional();
+
   /** The conf file's sections, in order; every key above is in exactly one. */
   public static final List<Section> SECTIONS =
       List.of(
@@ -562,7 +603,6 @@ public final class ConfigKeys {
                   EVENT_LOOPS,
                   SHUTDOWN_GRACE,
                   MAX_EVENT_LOOP_EXECUTE_TIME,
-                  ADMIN_PORT,
                   MAX_CONCURRENT_STREAMS,
                   MAX_CONNECTIONS,
                   IDLE_TIMEOUT,
@@ -626,7 +666,17 @@ public final class ConfigKeys {
                   TLS_KEY_FILE,
                   TLS_CLIENT_CA_FILE,
                   TLS_TRUST_FILE,
-                  TLS_ALLOW_INSECURE)));
+                  TLS_ALLOW_INSECURE)),
+          new Section(
+              "vxconnect: admin service (docs/security.md)",
+              "",
+              List.of(
+                  ADMIN_PORT,
+                  ADMIN_ADDRESS,
+                  ADMIN_TOKEN,
+                  ADMIN_TLS_CERT_FILE,
+                  ADMIN_TLS_KEY_FILE,
+                  ADMIN_TLS_TRUST_FILE)));
 
   /** Every key, in the conf file's order. */
   public static final List<ConfigEntry<?>> ALL =

@@ -12,15 +12,11 @@ public record ServerOptions(
     int eventLoops,
     Duration shutdownGrace,
     Duration maxEventLoopExecuteTime,
-    int adminPort,
     int maxConcurrentStreams,
     int maxConnections,
     Duration idleTimeout,
     boolean warmup,
     List<String> interceptorClasses) {
-
-  /** {@link #adminPort()} when no admin HTTP service is configured. */
-  public static final int ADMIN_DISABLED = -1;
 
   public static ServerOptions from(Conf conf) {
     return new ServerOptions(
@@ -31,7 +27,6 @@ public record ServerOptions(
         conf.get(ConfigKeys.EVENT_LOOPS).orElse(2 * Runtime.getRuntime().availableProcessors()),
         conf.get(ConfigKeys.SHUTDOWN_GRACE),
         conf.get(ConfigKeys.MAX_EVENT_LOOP_EXECUTE_TIME),
-        conf.get(ConfigKeys.ADMIN_PORT).orElse(ADMIN_DISABLED),
         conf.get(ConfigKeys.MAX_CONCURRENT_STREAMS),
         conf.get(ConfigKeys.MAX_CONNECTIONS),
         conf.get(ConfigKeys.IDLE_TIMEOUT),

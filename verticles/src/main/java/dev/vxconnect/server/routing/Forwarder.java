@@ -3,6 +3,7 @@ package dev.vxconnect.server.routing;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.auth.Pem;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.TlsOptions;
@@ -11,8 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -79,15 +78,10 @@ public final class Forwarder {
     if (!tls.enabled()) {
       return http.setHttp2ClearTextUpgrade(false);
     }
-    http.setSsl(true)
-        .setUseAlpn(true)
-        .setTrustOptions(
-            new PemTrustOptions().addCertPath(tls.trustFile().orElseThrow().toString()));
+    http.setSsl(true).setUseAlpn(true).setTrustOptions(Pem.trust(tls.trustFile().orElseThrow()));
     if (tls.clientCaFile().isPresent()) {
       http.setKeyCertOptions(
-          new PemKeyCertOptions()
-              .setCertPath(tls.certFile().orElseThrow().toString())
-              .setKeyPath(tls.keyFile().orElseThrow().toString()));
+          Pem.keyCert(tls.certFile().orElseThrow(), tls.keyFile().orElseThrow()));
     }
     return http;
   }

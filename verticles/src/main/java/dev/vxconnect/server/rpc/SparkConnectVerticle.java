@@ -1,6 +1,7 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.proto.SparkConnectMethods;
+import dev.vxconnect.server.auth.Pem;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.config.TlsOptions;
@@ -10,8 +11,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
@@ -133,15 +132,9 @@ public final class SparkConnectVerticle extends VerticleBase {
     http.setSsl(true)
         .setUseAlpn(true)
         .setHttp2ClearTextEnabled(false)
-        .setKeyCertOptions(
-            new PemKeyCertOptions()
-                .setCertPath(tls.certFile().orElseThrow().toString())
-                .setKeyPath(tls.keyFile().orElseThrow().toString()));
+        .setKeyCertOptions(Pem.keyCert(tls.certFile().orElseThrow(), tls.keyFile().orElseThrow()));
     tls.clientCaFile()
-        .ifPresent(
-            ca ->
-                http.setClientAuth(ClientAuth.REQUIRED)
-                    .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        .ifPresent(ca -> http.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(Pem.trust(ca)));
     return http;
   }
 

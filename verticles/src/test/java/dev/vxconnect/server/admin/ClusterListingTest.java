@@ -17,11 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster listing over real HTTP on loopback: the peers' own listings are merged with this
- * instance's, and each peer that cannot answer (no address, nothing listening, answering as
+ * The cluster listing over real HTTP on loopback: the peers' own listings, asked with the admin
+ * token, are merged with this instance's, and each peer that cannot answer (no address, nothing listening, answering as
  * another instance) is listed with its reason while the others still are.
  */
 class ClusterListingTest {
+
+  /** The admin token the instances share, as this instance sends it to the others. */
+  private static final String AUTHORIZATION = "Bearer peer-token";
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -72,7 +75,9 @@ class ClusterListingTest {
     // A bound far above the default: on a loaded machine a first request may take seconds, and this
     // test is about what is listed, not how fast.
     JsonObject cluster =
-        new ClusterListing(membership, () -> own, http, 20_000).build().await(60, TimeUnit.SECONDS);
+        new ClusterListing(membership, () -> own, http, Optional.of(AUTHORIZATION), 20_000)
+            .build()
+            .await(60, TimeUnit.SECONDS);
 
     assertThat(cluster.getString("instance")).isEqualTo("a:1");
     assertThat(
@@ -100,7 +105,10 @@ class ClusterListingTest {
         .contains("<li class=\"instance\"><code>c:1</code>: <span class=\"error\">not answering: ");
   }
 
-  /** An HTTP server answering {@value ClusterListing#INSTANCE_URI} with {@code listing}; its port. */
+  /**
+   * An HTTP server answering {@value ClusterListing#INSTANCE_URI} with {@code listing} to requests
+   * with the admin token (401 without it, as a peer with vxconnect.admin.token does); its port.
+   */
   private int serve(JsonObject listing) throws Exception {
     HttpServer server =
         vertx
@@ -108,10 +116,11 @@ class ClusterListingTest {
             .requestHandler(
                 request -> {
                   boolean asked = request.uri().equals(ClusterListing.INSTANCE_URI);
+                  boolean allowed = AUTHORIZATION.equals(request.getHeader("authorization"));
                   request
                       .response()
-                      .setStatusCode(asked ? 200 : 404)
-                      .end(asked ? listing.encode() : "");
+                      .setStatusCode(!allowed ? 401 : asked ? 200 : 404)
+                      .end(allowed && asked ? listing.encode() : "");
                 });
     return server.listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS).actualPort();
   }
