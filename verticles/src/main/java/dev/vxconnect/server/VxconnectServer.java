@@ -270,8 +270,10 @@ public final class VxconnectServer {
     if (!interceptors.isEmpty()) {
       LOG.info("gRPC interceptors (each call meets the last first): {}", interceptors.names());
     }
+
+    CallGuard guard = new CallGuard(authenticator, interceptors, failures, seal);
     if (metrics != null) {
-      metrics.bind(forwarder);
+      metrics.bind(forwarder, guard);
     }
     RpcHandlers handlers =
         new RpcHandlers(
@@ -281,7 +283,7 @@ public final class VxconnectServer {
             limits,
             callTracker,
             new ConnectionLimit(config.server().maxConnections()),
-            new CallGuard(authenticator, interceptors, failures, seal),
+            guard,
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),
             new AddArtifactsHandler(

@@ -142,6 +142,10 @@ class ForwardedCallTrustE2ETest {
     assertThat(logOf(other))
         .doesNotContain("Session " + sessionId + " of user")
         .contains("carries the " + FORWARDED + " header without a valid seal");
+    String metrics = new AdminHttp(cluster.adminPort(1)).get("/metrics");
+    assertThat(AdminHttp.sample(metrics, "vxconnect_forwarded_unsealed_total").orElse(0))
+        .as("unsealed calls counted")
+        .isGreaterThanOrEqualTo(2);
     try (SparkSession onOwner = Sessions.connect(aliceUrl(owner))) {
       assertThat(onOwner.sql("select count(*) from numbers").first().getLong(0)).isEqualTo(30L);
     }

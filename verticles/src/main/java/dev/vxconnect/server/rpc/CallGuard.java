@@ -33,6 +33,9 @@ public final class CallGuard {
   private final ForwardSeal seal;
 
   /** When an untrusted forwarded header was last logged: one line a minute at most. */
+  private final java.util.concurrent.atomic.LongAdder unsealed =
+      new java.util.concurrent.atomic.LongAdder();
+
   private final AtomicLong lastUntrustedLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
   public CallGuard(
@@ -71,6 +74,11 @@ public final class CallGuard {
     };
   }
 
+  /** Calls so far that carried the forwarded header without a valid seal. */
+  public long unsealedCalls() {
+    return unsealed.sum();
+  }
+
   /** The caller as forwarded here, when the call carries a valid seal; else as it is. */
   private Caller sealed(GrpcServerRequest<?, ?> call, Caller caller) {
     String value = call.headers().get(ForwardSeal.HEADER);
@@ -81,6 +89,7 @@ public final class CallGuard {
     if (verdict.trusted().isPresent()) {
       return caller.forwardedFor(verdict.trusted().get());
     }
+    unsealed.increment();
     long now = System.nanoTime();
     long last = lastUntrustedLog.get();
     if (now - last >= LOG_EVERY_NANOS && lastUntrustedLog.compareAndSet(last, now)) {
