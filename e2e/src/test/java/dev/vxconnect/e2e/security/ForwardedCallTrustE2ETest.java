@@ -8,6 +8,7 @@ import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerSideJar;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,7 @@ class ForwardedCallTrustE2ETest {
 
   @Test
   @Order(1)
-  void theOfficialClientIsServedByTheOwnerThroughEitherInstance() {
+  void theOfficialClientIsServedByTheOwnerThroughEitherInstance() throws Exception {
     onOwner = Sessions.connect(aliceUrl(owner));
     onOwner.sql("create temp view numbers as select id, id % 3 as k from range(30)");
     Row[] direct = (Row[]) onOwner.sql(QUERY).collect();
@@ -123,6 +124,8 @@ class ForwardedCallTrustE2ETest {
     // The temp view lives in the owner's Spark session: only the owner can answer this.
     Row[] forwarded = (Row[]) onOther.sql(QUERY).collect();
     assertThat(forwarded).containsExactly(direct);
+    // A client stream too (AddArtifacts), forwarded sealed like the others.
+    onOther.addArtifact(TestJars.of("trust-artifact", ForwardedCallTrustE2ETest.class).toString());
     assertThat(cluster.ownerOf(sessionId)).contains(owner);
     assertThat(logOf(other)).doesNotContain("Session " + sessionId + " of user");
   }
