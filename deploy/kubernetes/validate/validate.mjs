@@ -8,6 +8,7 @@ const modules = {
   "v1/Secret": ["kubernetes-models/v1", "Secret"],
   "apps/v1/StatefulSet": ["kubernetes-models/apps/v1", "StatefulSet"],
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1", "PodDisruptionBudget"],
+  "networking.k8s.io/v1/NetworkPolicy": ["kubernetes-models/networking.k8s.io/v1", "NetworkPolicy"],
 };
 let failed = 0, checked = 0;
 for (const file of process.argv.slice(2)) {

@@ -63,6 +63,7 @@ final class BenchCluster implements AutoCloseable {
             List.of(
                 "vxconnect.cluster.enabled=true",
                 "vxconnect.cluster.name=" + clusterName,
+                "vxconnect.cluster.secret=" + clusterName + "-bench-secret",
                 "vxconnect.cluster.port=" + clusterPorts[index],
                 "vxconnect.cluster.members=" + all));
     settingsOfMember.addAll(confs);

@@ -100,6 +100,7 @@ final class DurableState {
                     + name
                     + "-"
                     + UUID.randomUUID().toString().substring(0, 8),
+                "vxconnect.cluster.secret=" + UUID.randomUUID(),
                 "vxconnect.cluster.port=" + clusterPort,
                 "vxconnect.cluster.members=127.0.0.1:" + clusterPort));
     all.addAll(confs);

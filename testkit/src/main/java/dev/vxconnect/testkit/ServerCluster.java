@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * Several vxconnect processes forming one cluster (each its own Hazelcast member and Spark driver),
  * with a {@link TcpProxy} in front that spreads connections over them as a load balancer does.
- * Each server is started the way users start one, with the cluster keys of conf/vxconnect.conf.
+ * Each server is started the way users start one, with the cluster keys of conf/vxconnect.conf and
+ * the cluster secret, made for the cluster, in the environment (VXCONNECT_CLUSTER_SECRET).
  */
 public final class ServerCluster implements AutoCloseable {
 
@@ -30,6 +31,9 @@ public final class ServerCluster implements AutoCloseable {
    * exists whatever the server. A user's next call never comes within that millisecond.
    */
   public static final long CLIENT_SETTLE_MS = 1_000;
+
+  /** The environment variable that gives every member the cluster secret. */
+  public static final String SECRET_VARIABLE = "VXCONNECT_CLUSTER_SECRET";
 
   /** Smaller heaps than a single server's (several share the machine); C1 only, see ServerProcess. */
   public static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
@@ -82,7 +86,13 @@ public final class ServerCluster implements AutoCloseable {
    */
   public static ServerCluster start(
       String name, int size, List<String> confs, Map<String, String> extraEnv) throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of("VXCONNECT_JAVA_OPTS", DEFAULT_JAVA_OPTS));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "VXCONNECT_JAVA_OPTS",
+                DEFAULT_JAVA_OPTS,
+                SECRET_VARIABLE,
+                UUID.randomUUID() + "-" + UUID.randomUUID()));
     env.putAll(extraEnv);
     List<Integer> ports = new ArrayList<>();
     List<Integer> adminPorts = new ArrayList<>();
@@ -183,6 +193,33 @@ public final class ServerCluster implements AutoCloseable {
             env);
     servers.set(index, started);
     return started;
+  }
+
+  /**
+   * Starts one more server that tries to join this cluster's members, with these environment
+   * variables over the members' (e.g. another cluster secret); it is not one of {@link #servers()}:
+   * the caller closes it.
+   */
+  public ServerProcess startOutsider(String logName, Map<String, String> extraEnv)
+      throws IOException {
+    List<Integer> ports = new ArrayList<>(clusterPorts);
+    ports.add(FreePort.find());
+    Map<String, String> outsiderEnv = new HashMap<>(env);
+    outsiderEnv.putAll(extraEnv);
+    return startMember(
+        name,
+        logName,
+        FreePort.find(),
+        ports,
+        FreePort.find(),
+        ports.size() - 1,
+        confs,
+        outsiderEnv);
+  }
+
+  /** The cluster secret every member has. */
+  public String secret() {
+    return env.get(SECRET_VARIABLE);
   }
 
   /** Every server started, dead or alive. */

@@ -13,6 +13,7 @@ import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.config.TlsOptions;
+import dev.vxconnect.server.routing.ClusterSecret;
 import dev.vxconnect.server.routing.HostPort;
 import java.io.IOException;
 import java.io.Reader;
@@ -111,6 +112,9 @@ public final class OptionsLoader {
                 .map(Path::of)
                 .toList(),
             state.map(db -> new MetastoreDatabase(db.url(), db.user(), db.password())));
+    Optional<ClusterSecret> secret =
+        firstLineOr(conf, ConfigKeys.CLUSTER_SECRET, ConfigKeys.CLUSTER_SECRET_FILE)
+            .map(ClusterSecret::new);
     Path artifacts =
         conf.get(ConfigKeys.ARTIFACTS_DIR)
             .orElse(Path.of(System.getProperty("java.io.tmpdir"), "vxconnect-artifacts"));
@@ -119,12 +123,13 @@ public final class OptionsLoader {
         SessionOptions.from(conf),
         ExecutionOptions.from(conf),
         engine,
-        cluster(conf, server, admin, state.isPresent()),
+        cluster(conf, server, admin, state.isPresent(), secret),
         artifacts,
         TlsOptions.from(conf),
         AuthOptions.from(conf),
         admin,
-        state);
+        state,
+        secret);
   }
 
   /** The durable state database, if configured; the password from its key, else from its file. */
@@ -133,27 +138,8 @@ public final class OptionsLoader {
     if (url.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> password = conf.get(ConfigKeys.STATE_JDBC_PASSWORD);
-    Optional<Path> passwordFile = conf.get(ConfigKeys.STATE_JDBC_PASSWORD_FILE);
-    if (password.isEmpty() && passwordFile.isPresent()) {
-      try {
-        password =
-            Optional.of(
-                Files.readAllLines(passwordFile.get(), StandardCharsets.UTF_8).stream()
-                    .findFirst()
-                    .orElse("")
-                    .strip());
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "Cannot read "
-                + ConfigKeys.STATE_JDBC_PASSWORD_FILE.key()
-                + " "
-                + passwordFile.get()
-                + ": "
-                + e.getMessage(),
-            e);
-      }
-    }
+    Optional<String> password =
+        firstLineOr(conf, ConfigKeys.STATE_JDBC_PASSWORD, ConfigKeys.STATE_JDBC_PASSWORD_FILE);
     return Optional.of(
         new JdbcSettings(
             url.get().trim(),
@@ -161,13 +147,39 @@ public final class OptionsLoader {
             password.orElse("")));
   }
 
+  /** A secret's value from its key, else from the first line of its file's key. */
+  private static Optional<String> firstLineOr(
+      Conf conf, ConfigEntry<Optional<String>> value, ConfigEntry<Optional<Path>> file) {
+    Optional<String> given = conf.get(value);
+    Optional<Path> path = conf.get(file);
+    if (given.isPresent() || path.isEmpty()) {
+      return given;
+    }
+    try {
+      return Optional.of(
+          Files.readAllLines(path.get(), StandardCharsets.UTF_8).stream()
+              .findFirst()
+              .orElse("")
+              .strip());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read " + file.key() + " " + path.get() + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Durable session records are the cluster's maps written through to the database: with a state
    * database the instance is a cluster member (of a cluster of one until others join) unless told
-   * otherwise, and told otherwise is refused.
+   * otherwise, and told otherwise is refused. A member needs the cluster secret: without it any
+   * client could have a call served as forwarded and any host that reaches the Hazelcast port
+   * could join; its Hazelcast cluster name is derived from it.
    */
   private static ClusterOptions cluster(
-      Conf conf, ServerOptions server, AdminOptions admin, boolean durable) {
+      Conf conf,
+      ServerOptions server,
+      AdminOptions admin,
+      boolean durable,
+      Optional<ClusterSecret> secret) {
     String host = server.host().equals("0.0.0.0") ? localHostName() : server.host();
     String self = host + ":" + server.port();
     HostPort advertised =
@@ -183,9 +195,20 @@ public final class OptionsLoader {
               + ConfigKeys.CLUSTER_ENABLED.key()
               + "=true (or unset), not false");
     }
+    boolean member = enabled || durable;
+    if (member && secret.isEmpty()) {
+      throw new IllegalArgumentException(
+          "A cluster member needs the cluster's secret, the same on every instance: set the"
+              + " environment variable "
+              + envName(ConfigKeys.CLUSTER_SECRET.key())
+              + " (or "
+              + ConfigKeys.CLUSTER_SECRET_FILE.key()
+              + "), e.g. to the output of `openssl rand -base64 32` (docs/security.md)");
+    }
+    String name = conf.get(ConfigKeys.CLUSTER_NAME);
     return new ClusterOptions(
-        enabled || durable,
-        conf.get(ConfigKeys.CLUSTER_NAME),
+        member,
+        secret.map(s -> s.hazelcastClusterName(name)).orElse(name),
         conf.get(ConfigKeys.CLUSTER_PORT),
         conf.get(ConfigKeys.CLUSTER_MEMBERS),
         conf.get(ConfigKeys.CLUSTER_INSTANCE_ID).orElse(self),

@@ -9,10 +9,14 @@ import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.config.ServerOptions;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.config.TlsOptions;
+import dev.vxconnect.server.routing.ClusterSecret;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Everything the server is configured with, as options objects. */
+/**
+ * Everything the server is configured with, as options objects; {@code clusterSecret} is present
+ * whenever the instance is a cluster member.
+ */
 public record ServerConfig(
     ServerOptions server,
     SessionOptions sessions,
@@ -23,4 +27,5 @@ public record ServerConfig(
     TlsOptions tls,
     AuthOptions auth,
     AdminOptions admin,
-    Optional<JdbcSettings> state) {}
+    Optional<JdbcSettings> state,
+    Optional<ClusterSecret> clusterSecret) {}

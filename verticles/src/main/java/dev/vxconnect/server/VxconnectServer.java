@@ -20,6 +20,7 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.execution.ProgressReporter;
 import dev.vxconnect.server.intercept.InterceptorChain;
 import dev.vxconnect.server.intercept.InterceptorClasses;
+import dev.vxconnect.server.routing.ForwardSeal;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.AddArtifactsHandler;
 import dev.vxconnect.server.rpc.AnalyzePlanHandler;
@@ -235,12 +236,19 @@ public final class VxconnectServer {
         new StreamLimits(
             config.execution().maxStreamBytes(), config.execution().maxStreamDuration());
     SparkConnectMethods methods = new SparkConnectMethods(config.server().recursionLimit());
+    // Without a secret the instance is not a member: it never forwards, and trusts no seal.
+    ForwardSeal seal =
+        config
+            .clusterSecret()
+            .map(secret -> ForwardSeal.of(secret, config.cluster().instanceId()))
+            .orElse(ForwardSeal.NONE);
     Forwarder forwarder =
         new Forwarder(
             vertx,
             config.server().maxInboundMessageSize(),
             config.tls(),
             failures,
+            seal,
             sessions::unreachable);
     AuthOptions auth = config.auth();
     Authenticator authenticator =
@@ -262,8 +270,10 @@ public final class VxconnectServer {
     if (!interceptors.isEmpty()) {
       LOG.info("gRPC interceptors (each call meets the last first): {}", interceptors.names());
     }
+
+    CallGuard guard = new CallGuard(authenticator, interceptors, failures, seal);
     if (metrics != null) {
-      metrics.bind(forwarder);
+      metrics.bind(forwarder, guard);
     }
     RpcHandlers handlers =
         new RpcHandlers(
@@ -273,7 +283,7 @@ public final class VxconnectServer {
             limits,
             callTracker,
             new ConnectionLimit(config.server().maxConnections()),
-            new CallGuard(authenticator, interceptors, failures),
+            guard,
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),
             new AddArtifactsHandler(

@@ -37,7 +37,7 @@ class MainTest {
                 "vx-0:5701, vx-1:5701",
                 "--conf",
                 "spark.executor.memory=2g"),
-            Map.of());
+            Map.of("VXCONNECT_CLUSTER_SECRET", "the-secret-of-this-test"));
 
     assertThat(config.server().port()).isEqualTo(16002);
     assertThat(config.engine().sparkConf())

@@ -165,6 +165,54 @@ class OptionsLoaderTest {
   }
 
   @Test
+  void aClusterMemberNeedsTheSecretAndItsHazelcastNameComesFromIt() throws IOException {
+    assertThatThrownBy(() -> new OptionsLoader().pair("vxconnect.cluster.enabled=true").load())
+        .hasMessageContaining("VXCONNECT_CLUSTER_SECRET")
+        .hasMessageContaining("vxconnect.cluster.secretFile");
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader().pair("vxconnect.state.jdbc.url=jdbc:postgresql://db/vx").load())
+        .as("a state database makes the instance a member")
+        .hasMessageContaining("VXCONNECT_CLUSTER_SECRET");
+    assertThatThrownBy(
+            () ->
+                new OptionsLoader()
+                    .environment(Map.of("VXCONNECT_CLUSTER_SECRET", "too-short"))
+                    .load())
+        .hasMessageContaining("vxconnect.cluster.secret")
+        .hasMessageContaining("at least 16 characters")
+        .message()
+        .doesNotContain("too-short");
+
+    ServerConfig fromEnv =
+        new OptionsLoader()
+            .pair("vxconnect.cluster.enabled=true")
+            .pair("vxconnect.cluster.name=prod")
+            .environment(Map.of("VXCONNECT_CLUSTER_SECRET", "the-secret-of-this-test"))
+            .load();
+    Path file =
+        Files.writeString(temp.resolve("cluster-secret"), "the-secret-of-this-test\nignored\n");
+    ServerConfig fromFile =
+        new OptionsLoader()
+            .pair("vxconnect.cluster.enabled=true")
+            .pair("vxconnect.cluster.name=prod")
+            .pair("vxconnect.cluster.secretFile=" + file)
+            .load();
+    ServerConfig otherSecret =
+        new OptionsLoader()
+            .pair("vxconnect.cluster.enabled=true")
+            .pair("vxconnect.cluster.name=prod")
+            .environment(Map.of("VXCONNECT_CLUSTER_SECRET", "another-secret-of-this-test"))
+            .load();
+    assertThat(fromEnv.clusterSecret()).isPresent();
+    assertThat(fromEnv.cluster().name())
+        .startsWith("prod-")
+        .isEqualTo(fromFile.cluster().name())
+        .isNotEqualTo(otherSecret.cluster().name());
+    assertThat(new OptionsLoader().load().clusterSecret()).as("a single instance").isEmpty();
+  }
+
+  @Test
   void sizesAndDurationsAreReadAsSparkWritesThem() {
     ServerConfig config =
         new OptionsLoader()

@@ -101,8 +101,13 @@ class StateDatabaseFailuresE2ETest {
             "vxconnect.cluster.members=" + String.join(",", members)));
   }
 
+  /** The database password, and the cluster secret every member of these tests shares. */
   private static Map<String, String> password(String password) {
-    return Map.of("VXCONNECT_STATE_JDBC_PASSWORD", password);
+    return Map.of(
+        "VXCONNECT_STATE_JDBC_PASSWORD",
+        password,
+        "VXCONNECT_CLUSTER_SECRET",
+        "the-secret-of-the-state-database-tests");
   }
 
   @Test

@@ -23,9 +23,13 @@ class DeploymentFilesTest {
 
   private static final Path HOME = ServerProcess.home();
 
-  /** The compose file asks for the database password in the environment: a value for the checks. */
+  /**
+   * The compose file asks for the database password and the cluster secret in the environment:
+   * values for the checks.
+   */
   private static final java.util.Map<String, String> PASSWORD =
-      java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked");
+      java.util.Map.of(
+          "VXCONNECT_STATE_DB_PASSWORD", "checked", "VXCONNECT_CLUSTER_SECRET", "checked-secret");
 
   @Test
   void composeFileIsValid() throws Exception {
@@ -34,10 +38,19 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void composeFileNeedsTheDatabasePassword() throws Exception {
-    Result result = run(composeCommand("config", "-q"), java.util.Map.of());
+  void composeFileNeedsTheDatabasePasswordAndTheClusterSecret() throws Exception {
+    Result result =
+        run(
+            composeCommand("config", "-q"),
+            java.util.Map.of("VXCONNECT_CLUSTER_SECRET", "checked-secret"));
     assertThat(result.exit()).as("config without the password").isNotZero();
     assertThat(result.output()).contains("set VXCONNECT_STATE_DB_PASSWORD");
+    result =
+        run(
+            composeCommand("config", "-q"),
+            java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked"));
+    assertThat(result.exit()).as("config without the cluster secret").isNotZero();
+    assertThat(result.output()).contains("set VXCONNECT_CLUSTER_SECRET");
   }
 
   /**
@@ -66,6 +79,7 @@ class DeploymentFilesTest {
           .as(instance)
           .containsPattern("depends_on:[\\s\\S]*postgres:\\s+condition: service_healthy")
           .contains("VXCONNECT_STATE_JDBC_PASSWORD: checked")
+          .contains("VXCONNECT_CLUSTER_SECRET: checked-secret")
           .contains("compose-vxconnect.conf:/opt/vxconnect/conf/vxconnect.conf:ro")
           .contains("warehouse:/data/warehouse");
     }
@@ -119,6 +133,8 @@ class DeploymentFilesTest {
             java.util.Map.of(
                 "VXCONNECT_STATE_DB_PASSWORD",
                 "checked",
+                "VXCONNECT_CLUSTER_SECRET",
+                "checked-secret",
                 "VXCONNECT_ADMIN_TOKEN",
                 "admin-checked"));
     assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
@@ -139,6 +155,30 @@ class DeploymentFilesTest {
         .containsPattern(
             "- name: VXCONNECT_ADMIN_TOKEN\\s+valueFrom:\\s+secretKeyRef:\\s+"
                 + "name: vxconnect-admin\\s+key: token\\s+optional: true\\s");
+  }
+
+  /**
+   * Every pod gets the cluster secret from a Secret that no example applies, and only vxconnect
+   * pods may reach the Hazelcast port.
+   */
+  @Test
+  void kubernetesPodsShareTheClusterSecretAndHazelcastIsIsolated() throws IOException {
+    assertThat(read("deploy/kubernetes/statefulset.yaml"))
+        .containsPattern(
+            "- name: VXCONNECT_CLUSTER_SECRET\\s+valueFrom:\\s+secretKeyRef:\\s+"
+                + "name: vxconnect-cluster\\s+key: secret\\s");
+    assertThat(read("deploy/kubernetes/cluster-secret.example.yaml"))
+        .contains("name: vxconnect-cluster")
+        .contains("secret: ");
+    String kustomization = read("deploy/kubernetes/kustomization.yaml");
+    assertThat(kustomization).doesNotContain("cluster-secret").contains("network-policy.yaml");
+    String policy = read("deploy/kubernetes/network-policy.yaml");
+    assertThat(policy)
+        .contains("kind: NetworkPolicy")
+        .containsPattern(
+            "- from:\\s+- podSelector:\\s+matchLabels:\\s+app.kubernetes.io/name: vxconnect"
+                + "\\s+ports:\\s+- port: 5701\\s");
+    assertThat(policy.split("port: 5701", -1)).as("5701 in one rule only").hasSize(2);
   }
 
   /** The service blocks of a resolved compose file, by service name. */
@@ -278,6 +318,7 @@ class DeploymentFilesTest {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile());
     builder.environment().remove("VXCONNECT_STATE_DB_PASSWORD");
+    builder.environment().remove("VXCONNECT_CLUSTER_SECRET");
     builder.environment().putAll(env);
     Process process = builder.start();
     byte[] out = process.getInputStream().readAllBytes();

@@ -2,6 +2,7 @@ package dev.vxconnect.server.admin;
 
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.rpc.CallGuard;
 import dev.vxconnect.server.rpc.CallTracker;
 import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.SessionManager;
@@ -133,10 +134,17 @@ public final class ServerMetrics implements CallTracker.Observer {
     }
   }
 
-  /** Counts the calls forwarded to the instances that own their sessions. */
-  public void bind(Forwarder forwarder) {
+  /**
+   * Counts the calls forwarded to the instances that own their sessions, and the calls that came
+   * with a forwarded header but no valid seal (served as client calls).
+   */
+  public void bind(Forwarder forwarder, CallGuard guard) {
     FunctionCounter.builder("vxconnect.forwarded.calls", forwarder, Forwarder::forwardedCalls)
         .description("Calls forwarded to the instance that owns their session")
+        .register(registry);
+    FunctionCounter.builder("vxconnect.forwarded.unsealed", guard, CallGuard::unsealedCalls)
+        .description(
+            "Calls that carried the forwarded header without a valid seal (served as client calls)")
         .register(registry);
   }
 

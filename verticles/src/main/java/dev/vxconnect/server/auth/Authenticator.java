@@ -51,7 +51,7 @@ public final class Authenticator {
   }
 
   /** The caller, or {@link Refused} saying why not (sent as UNAUTHENTICATED). */
-  public Caller authenticate(MultiMap headers, HttpConnection connection, boolean forwarded) {
+  public Caller authenticate(MultiMap headers, HttpConnection connection) {
     if (!tls && !allowInsecure && !isLoopback(connection)) {
       throw new Refused(
           "This server accepts calls without TLS from this host only; connect with"
@@ -66,7 +66,7 @@ public final class Authenticator {
       }
     }
     if (!tokensRequired) {
-      return new Caller(Optional.empty(), forwarded, Map.copyOf(credentials));
+      return new Caller(Optional.empty(), Optional.empty(), Map.copyOf(credentials));
     }
     if (credentials.isEmpty()) {
       throw new Refused("No authentication token provided");
@@ -74,7 +74,7 @@ public final class Authenticator {
     for (String value : credentials.values()) {
       Optional<Optional<String>> user = check(value);
       if (user.isPresent()) {
-        return new Caller(user.get(), forwarded, Map.copyOf(credentials));
+        return new Caller(user.get(), Optional.empty(), Map.copyOf(credentials));
       }
     }
     throw new Refused("Invalid authentication token");

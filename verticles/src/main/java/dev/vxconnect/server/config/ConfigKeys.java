@@ -314,9 +314,32 @@ public final class ConfigKeys {
           .createWithDefault(false);
   public static final ConfigEntry<String> CLUSTER_NAME =
       ConfigEntry.key("vxconnect.cluster.name")
-          .doc("Instances with the same cluster name (and reachable members) form one service.")
+          .doc(
+              "Instances with the same cluster name and secret (and reachable members) form one service;"
+                  + " the Hazelcast cluster name is this name and a digest of the secret.")
           .stringConf()
           .createWithDefault("vxconnect");
+  public static final ConfigEntry<Optional<String>> CLUSTER_SECRET =
+      ConfigEntry.key("vxconnect.cluster.secret")
+          .doc(
+              "The cluster's shared secret, the same on every instance; required when the instance is a"
+                  + " cluster member (vxconnect.cluster.enabled or a state database), which otherwise does"
+                  + " not start. The instances sign the calls they forward to each other with it"
+                  + " (HMAC-SHA256): a call that claims to be forwarded without a valid signature is served as"
+                  + " an ordinary client call. The Hazelcast cluster name is derived from it, so a member"
+                  + " without it cannot join (docs/security.md). At least 16 characters, e.g. the output of"
+                  + " `openssl rand -base64 32`. Prefer the environment variable VXCONNECT_CLUSTER_SECRET or"
+                  + " secretFile to --conf.")
+          .secret()
+          .stringConf()
+          .checkValue(s -> s.strip().length() >= 16, "must have at least 16 characters")
+          .createOptional();
+  public static final ConfigEntry<Optional<Path>> CLUSTER_SECRET_FILE =
+      ConfigEntry.key("vxconnect.cluster.secretFile")
+          .doc(
+              "A file whose first line is the cluster secret (e.g. a mounted Kubernetes or Docker secret).")
+          .pathConf()
+          .createOptional();
   public static final ConfigEntry<Integer> CLUSTER_PORT =
       ConfigEntry.key("vxconnect.cluster.port")
           .doc("Port of this instance's Hazelcast member.")
@@ -636,6 +659,8 @@ public final class ConfigKeys {
               List.of(
                   CLUSTER_ENABLED,
                   CLUSTER_NAME,
+                  CLUSTER_SECRET,
+                  CLUSTER_SECRET_FILE,
                   CLUSTER_PORT,
                   CLUSTER_MEMBERS,
                   CLUSTER_INSTANCE_ID,

@@ -1,6 +1,7 @@
 package dev.vxconnect.server.routing;
 
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.proto.SessionIds;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.auth.Pem;
@@ -30,16 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Passes a call whose session another instance owns on to that instance, unchanged: requests go
- * out with a header that makes the owner serve them (never forward again), responses and the final
- * status (with Spark's error details) come back as the owner sent them. Streams keep their
+ * out sealed ({@link ForwardSeal}), which makes the owner serve them (never forward again) and
+ * nothing more (it authenticates the client's credentials again); responses and the final status
+ * (with Spark's error details) come back as the owner sent them. Streams keep their
  * backpressure: when the client reads slowly, the owner's stream is paused. An owner that cannot be
  * reached is reported as unreachable, and the client is told to retry (by then its session is
  * taken over here).
  */
 public final class Forwarder {
-
-  /** Set on calls that an instance forwarded; the receiver serves them itself. */
-  public static final String FORWARDED_HEADER = "vxconnect-forwarded";
 
   private static final String DETAILS_TRAILER = "grpc-status-details-bin";
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
@@ -47,6 +46,7 @@ public final class Forwarder {
   private final GrpcClient client;
   private final Failures failures;
   private final Consumer<String> unreachable;
+  private final ForwardSeal seal;
   private final java.util.concurrent.atomic.LongAdder forwarded =
       new java.util.concurrent.atomic.LongAdder();
 
@@ -56,12 +56,14 @@ public final class Forwarder {
       long maxMessageSize,
       TlsOptions tls,
       Failures failures,
+      ForwardSeal seal,
       Consumer<String> unreachable) {
     this.client =
         GrpcClient.client(
             vertx, new GrpcClientOptions().setMaxMessageSize(maxMessageSize), httpOptions(tls));
     this.failures = failures;
     this.unreachable = unreachable;
+    this.seal = seal;
   }
 
   /** Calls this instance has forwarded to the owners of their sessions so far. */
@@ -86,18 +88,13 @@ public final class Forwarder {
     return http;
   }
 
-  /** Whether a call was forwarded here by another instance. */
-  public static boolean isForwarded(GrpcServerRequest<?, ?> call) {
-    return call.headers().contains(FORWARDED_HEADER);
-  }
-
   /** A unary call: the owner's response or its failure. */
   public <Req, Resp> Future<Resp> unary(
       SparkConnectMethods.Method<Req, Resp> method,
       Req request,
       ForwardRequired owner,
       Caller caller) {
-    return open(method, owner, caller)
+    return open(method, method.ids().apply(request), owner, caller)
         .compose(call -> call.send(request))
         .compose(
             response ->
@@ -122,6 +119,7 @@ public final class Forwarder {
       Caller caller) {
     forward(
         method,
+        request,
         target,
         owner,
         caller,
@@ -144,6 +142,7 @@ public final class Forwarder {
       Caller caller) {
     forward(
         method,
+        first,
         target,
         owner,
         caller,
@@ -160,29 +159,45 @@ public final class Forwarder {
   /** Opens the call to the owner, then {@code then}; an owner that cannot be reached fails {@code target}. */
   private <Req, Resp> void forward(
       SparkConnectMethods.Method<Req, Resp> method,
+      Req first,
       GrpcServerRequest<Req, Resp> target,
       ForwardRequired owner,
       Caller caller,
       Consumer<GrpcClientRequest<Req, Resp>> then) {
-    open(method, owner, caller)
+    open(method, method.ids().apply(first), owner, caller)
         .onComplete(
             opened -> {
               if (opened.failed()) {
-                failures.send(target.response(), lost(owner, opened.cause()), null);
+                Throwable cause = opened.cause();
+                failures.send(
+                    target.response(),
+                    cause instanceof RpcFailure ? cause : lost(owner, cause),
+                    null);
               } else {
                 then.accept(opened.result());
               }
             });
   }
 
+  /** The call to the owner, sealed for the session {@code ids} name (the owner checks they match). */
   private <Req, Resp> Future<GrpcClientRequest<Req, Resp>> open(
-      SparkConnectMethods.Method<Req, Resp> method, ForwardRequired owner, Caller caller) {
+      SparkConnectMethods.Method<Req, Resp> method,
+      SessionIds ids,
+      ForwardRequired owner,
+      Caller caller) {
     forwarded.increment();
+    String sealed;
+    try {
+      sealed = seal.seal(method.name(), owner.owner(), ids.userId(), ids.sessionId());
+    } catch (IllegalStateException e) {
+      // Not the owner's fault: it must not be reported as unreachable.
+      return Future.failedFuture(RpcFailure.of(ErrorStatus.INTERNAL, e.getMessage()));
+    }
     return client
         .request(SocketAddress.inetSocketAddress(owner.port(), owner.host()), method.client())
         .map(
             call -> {
-              call.headers().set(FORWARDED_HEADER, "1");
+              call.headers().set(ForwardSeal.HEADER, sealed);
               // The owner authenticates the call again, with the client's own credentials.
               caller.credentials().forEach(call.headers()::set);
               return call;

@@ -5,11 +5,12 @@ import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.intercept.InterceptorChain;
-import dev.vxconnect.server.routing.Forwarder;
+import dev.vxconnect.server.routing.ForwardSeal;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,28 +18,42 @@ import org.slf4j.LoggerFactory;
  * The door every RPC passes: authenticates the call from its headers and transport before any of
  * its messages is read, then runs the user's gRPC interceptors, if any, and hands the call to its
  * handler with the {@link Caller}; a refused call ends at once with UNAUTHENTICATED, or with the
- * status an interceptor closed it with.
+ * status an interceptor closed it with. A call is taken as forwarded by another instance only when
+ * its {@link ForwardSeal} is valid; a call whose forwarded header is not (a client that copied or
+ * forged it) is an ordinary client call: still served, routed, checked and intercepted as one.
  */
 public final class CallGuard {
 
   private static final Logger LOG = LoggerFactory.getLogger(CallGuard.class);
+  private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
   private final Authenticator authenticator;
   private final InterceptorChain interceptors;
   private final Failures failures;
+  private final ForwardSeal seal;
 
-  public CallGuard(Authenticator authenticator, InterceptorChain interceptors, Failures failures) {
+  /** When an untrusted forwarded header was last logged: one line a minute at most. */
+  private final java.util.concurrent.atomic.LongAdder unsealed =
+      new java.util.concurrent.atomic.LongAdder();
+
+  private final AtomicLong lastUntrustedLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+  public CallGuard(
+      Authenticator authenticator,
+      InterceptorChain interceptors,
+      Failures failures,
+      ForwardSeal seal) {
     this.authenticator = authenticator;
     this.interceptors = interceptors;
     this.failures = failures;
+    this.seal = seal;
   }
 
   public <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> guard(CallHandler<Req, Resp> handler) {
     return call -> {
       Caller caller;
-      boolean forwarded = Forwarder.isForwarded(call);
       try {
-        caller = authenticator.authenticate(call.headers(), call.connection(), forwarded);
+        caller = authenticator.authenticate(call.headers(), call.connection());
       } catch (Authenticator.Refused refused) {
         LOG.info(
             "Refused {} from {}: {}",
@@ -49,13 +64,44 @@ public final class CallGuard {
             call.response(), ErrorStatus.of(ErrorStatus.UNAUTHENTICATED, refused.getMessage()));
         return;
       }
+      caller = sealed(call, caller);
       // A forwarded call passed the interceptors on the instance the client called.
-      if (interceptors.isEmpty() || forwarded) {
+      if (interceptors.isEmpty() || caller.forwarded()) {
         handler.handle(call, caller);
       } else {
         intercept(call, caller, handler);
       }
     };
+  }
+
+  /** Calls so far that carried the forwarded header without a valid seal. */
+  public long unsealedCalls() {
+    return unsealed.sum();
+  }
+
+  /** The caller as forwarded here, when the call carries a valid seal; else as it is. */
+  private Caller sealed(GrpcServerRequest<?, ?> call, Caller caller) {
+    String value = call.headers().get(ForwardSeal.HEADER);
+    if (value == null) {
+      return caller;
+    }
+    ForwardSeal.Verdict verdict = seal.check(value, call.methodName());
+    if (verdict.trusted().isPresent()) {
+      return caller.forwardedFor(verdict.trusted().get());
+    }
+    unsealed.increment();
+    long now = System.nanoTime();
+    long last = lastUntrustedLog.get();
+    if (now - last >= LOG_EVERY_NANOS && lastUntrustedLog.compareAndSet(last, now)) {
+      LOG.warn(
+          "{} from {} carries the {} header without a valid seal ({}): served as an ordinary"
+              + " client call (logged once a minute)",
+          call.methodName(),
+          call.connection().remoteAddress(),
+          ForwardSeal.HEADER,
+          verdict.reason());
+    }
+    return caller;
   }
 
   /**

@@ -25,6 +25,9 @@ public final class ReleaseSessionHandler {
     if (!context.permitted()) {
       return Future.failedFuture(RpcFailure.permissionDenied(context.userId()));
     }
+    if (context.sealedForAnother()) {
+      return Future.failedFuture(SessionManager.sealedForAnother());
+    }
     try {
       // Never tombstone what cannot be a session id (it would be kept, however large).
       SessionManager.validateId(request.getSessionId());

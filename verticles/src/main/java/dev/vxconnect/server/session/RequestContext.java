@@ -19,8 +19,21 @@ public record RequestContext(
         ids.userId(), ids.sessionId(), ids.observedServerSideSessionId(), caller);
   }
 
+  /** Whether another instance forwarded the call here, sealed for this very session. */
   public boolean forwarded() {
-    return caller.forwarded();
+    return caller.forwardedFor().filter(this::sealedForThis).isPresent();
+  }
+
+  /**
+   * Whether the call carries a valid seal for another user's or session's call than this one:
+   * refused, since its interceptors were skipped on the word of that seal.
+   */
+  public boolean sealedForAnother() {
+    return caller.forwardedFor().filter(f -> !sealedForThis(f)).isPresent();
+  }
+
+  private boolean sealedForThis(Caller.ForwardedFor sealed) {
+    return sealed.userId().equals(userId) && sealed.sessionId().equals(sessionId);
   }
 
   /** Whether the caller may act as the request's user (PERMISSION_DENIED otherwise). */

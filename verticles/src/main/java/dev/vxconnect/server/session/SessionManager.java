@@ -106,6 +106,13 @@ public final class SessionManager implements StateRecorder {
     return cluster.membership().self();
   }
 
+  /** PERMISSION_DENIED for a call whose valid forwarding seal names another session. */
+  public static RpcFailure sealedForAnother() {
+    return RpcFailure.of(
+        ErrorStatus.PERMISSION_DENIED,
+        "This call's forwarding seal was made for another user or session");
+  }
+
   /** The session, created if it does not exist yet (or taken over from a lost owner). */
   public Future<Session> getOrCreate(RequestContext request) {
     return resolve(request, true);
@@ -119,6 +126,9 @@ public final class SessionManager implements StateRecorder {
   private Future<Session> resolve(RequestContext request, boolean create) {
     if (!request.permitted()) {
       return Future.failedFuture(RpcFailure.permissionDenied(request.userId()));
+    }
+    if (request.sealedForAnother()) {
+      return Future.failedFuture(sealedForAnother());
     }
     try {
       validateId(request.sessionId());

@@ -64,67 +64,66 @@ class AuthenticatorTest {
 
   @Test
   void withoutTokensAnyoneOnLoopbackMayActAsAnyUser() {
-    Caller caller = plain(auth(), false).authenticate(headers(), from("127.0.0.1"), false);
+    Caller caller = plain(auth(), false).authenticate(headers(), from("127.0.0.1"));
     assertThat(caller.user()).isEmpty();
     assertThat(caller.mayActAs("whoever")).isTrue();
-    assertThat(plain(auth(), false).authenticate(headers(), from("::1"), true).forwarded())
-        .isTrue();
+    // Authentication alone never makes a call forwarded, whatever its headers say (CallGuard
+    // trusts a valid seal only).
+    assertThat(
+            plain(auth(), false)
+                .authenticate(headers("vxconnect-forwarded", "1"), from("::1"))
+                .forwarded())
+        .isFalse();
   }
 
   @Test
   void plaintextFromAnotherHostNeedsTlsOrPermission() {
-    assertThatThrownBy(() -> plain(auth(), false).authenticate(headers(), from("192.0.2.7"), false))
+    assertThatThrownBy(() -> plain(auth(), false).authenticate(headers(), from("192.0.2.7")))
         .isInstanceOf(Authenticator.Refused.class)
         .hasMessageContaining("without TLS");
-    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7"), false).user())
-        .isEmpty();
+    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7")).user()).isEmpty();
     Authenticator tls =
         new Authenticator(
             auth(),
             TOKENS,
             Optional.empty(),
             tls("vxconnect.tls.certFile", "c.pem", "vxconnect.tls.keyFile", "k.pem"));
-    assertThat(tls.authenticate(headers(), from("192.0.2.7"), false).user()).isEmpty();
+    assertThat(tls.authenticate(headers(), from("192.0.2.7")).user()).isEmpty();
   }
 
   @Test
   void tokensAreRequiredOnceConfigured() {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
-    assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1"), false))
+    assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1")))
         .hasMessage("No authentication token provided");
     assertThatThrownBy(
-            () ->
-                auth.authenticate(
-                    headers("Authorization", "Bearer nope"), from("127.0.0.1"), false))
+            () -> auth.authenticate(headers("Authorization", "Bearer nope"), from("127.0.0.1")))
         .hasMessage("Invalid authentication token");
     assertThatThrownBy(
-            () -> auth.authenticate(headers("Authorization", "a-token"), from("127.0.0.1"), false))
+            () -> auth.authenticate(headers("Authorization", "a-token"), from("127.0.0.1")))
         .as("without the Bearer scheme")
         .hasMessage("Invalid authentication token");
     assertThatThrownBy(
-            () -> auth.authenticate(headers("Authorization", "Bearer "), from("127.0.0.1"), false))
+            () -> auth.authenticate(headers("Authorization", "Bearer "), from("127.0.0.1")))
         .hasMessage("Invalid authentication token");
   }
 
   @Test
   void aTokenFromTheFileActsOnlyAsItsUserInEitherHeader() {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
-    Caller alice =
-        auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false);
+    Caller alice = auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"));
     assertThat(alice.user()).contains("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
     assertThat(alice.mayActAs("bob")).isFalse();
     assertThat(alice.mayActAs("")).isFalse();
-    Caller bob =
-        auth.authenticate(headers("authentication", "bearer b-token"), from("127.0.0.1"), false);
+    Caller bob = auth.authenticate(headers("authentication", "bearer b-token"), from("127.0.0.1"));
     assertThat(bob.user()).contains("bob");
     assertThat(bob.credentials()).containsEntry("authentication", "bearer b-token");
     // A proxy's own Authorization next to the client's Authentication: the valid one counts.
     Caller behindProxy =
         auth.authenticate(
             headers("Authorization", "Basic eHg6eXk=", "Authentication", "Bearer a-token"),
-            from("127.0.0.1"),
-            false);
+            from("127.0.0.1"));
     assertThat(behindProxy.user()).contains("alice");
   }
 
@@ -138,13 +137,11 @@ class AuthenticatorTest {
                 "vxconnect.auth.tokensFile",
                 "tokens"),
             false);
-    Caller shared =
-        auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"), false);
+    Caller shared = auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"));
     assertThat(shared.user()).isEqualTo(Optional.empty());
     assertThat(shared.mayActAs("carol")).isTrue();
     assertThat(
-            auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"), false)
-                .user())
+            auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1")).user())
         .contains("alice");
   }
 }

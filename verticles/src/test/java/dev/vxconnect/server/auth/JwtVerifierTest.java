@@ -186,7 +186,7 @@ class JwtVerifierTest {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
             .add("Authorization", "Bearer " + rsaSigned(claims("alice").build(), rsa));
-    Caller alice = auth.authenticate(headers, loopback(), false);
+    Caller alice = auth.authenticate(headers, loopback());
     assertThat(alice.user()).contains("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
     assertThat(alice.mayActAs("bob")).isFalse();
@@ -200,7 +200,7 @@ class JwtVerifierTest {
                             .expirationTime(new Date(System.currentTimeMillis() - 120_000))
                             .build(),
                         rsa));
-    assertThatThrownBy(() -> auth.authenticate(expired, loopback(), false))
+    assertThatThrownBy(() -> auth.authenticate(expired, loopback()))
         .hasMessage("Invalid authentication token");
   }
 
