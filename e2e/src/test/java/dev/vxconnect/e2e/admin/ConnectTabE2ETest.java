@@ -36,11 +36,12 @@ import org.junit.jupiter.api.Timeout;
  * that succeeds, one that fails analysis and one that is interrupted, against vxconnect (UI on a
  * free loopback port, event log in a temporary directory) and against Apache Spark's own Connect
  * server (event log only). The oracle is Spark's server: for each operation, in the order they
- * started, vxconnect's event log holds the same sequence of Connect event types as Spark's (started,
- * analyzed, ready for execution, finished / failed / canceled, closed), between the session's
- * started and closed events. While the session is open, headless Chromium renders vxconnect's
- * {@code /connect/} page: it lists the session (its id and user, the user as Spark's server saw the
- * same client) and each of its operations with its statement and the state its last event gives.
+ * started, vxconnect's event log holds the same sequence of Connect event types as Spark's
+ * (started, analyzed, ready for execution, finished / failed / canceled, closed), and the session's
+ * started and closed events. Headless Chromium renders vxconnect's {@code /connect/} page while the
+ * interrupted query runs (the session with its id and user, the user as Spark's server saw the
+ * same client; the query RUNNING) and after the session closed (the session still listed, each of
+ * its statements CLOSED, the failed one with its error).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(600)
@@ -97,34 +98,37 @@ class ConnectTabE2ETest {
     assertThat(actual.sequences().stream().map(s -> s.get(s.size() - 2)))
         .contains("OperationFinished", "OperationFailed", "OperationCanceled");
 
-    // The page, rendered while the session was open.
-    String dom = actual.dom();
-    String sessionRow = row(dom, actual.sessionId(), "session/?id=", "description-input");
-    assertThat(sessionRow)
+    // The page while the interrupted query ran: the session, and the query RUNNING.
+    assertThat(row(actual.running(), actual.sessionId(), "session/?id=", "description-input"))
         .as("the session's row names its user as Spark's server saw the same client")
         .contains(expected.userId());
-    for (Map.Entry<String, Operation> entry : actual.operations().entrySet()) {
-      Operation operation = entry.getValue();
-      String statementRow = row(dom, entry.getKey(), "description-input", null);
+    assertThat(row(actual.running(), actual.slowOperation(), "description-input", null))
+        .contains("sleep")
+        .contains("RUNNING");
+    // The page once the session closed: it stays listed, with every statement it ran, closed.
+    assertThat(row(actual.closed(), actual.sessionId(), "session/?id=", "description-input"))
+        .contains(expected.userId());
+    for (Map.Entry<String, List<String>> operation : actual.operations().entrySet()) {
+      String statementRow = row(actual.closed(), operation.getKey(), "description-input", null);
       assertThat(statementRow)
-          .as("the row of operation %s", entry.getKey())
+          .as("the row of operation %s", operation.getKey())
           .contains(actual.sessionId())
-          .contains(state(operation.shownEvent()));
-      if (operation.events().contains("OperationFailed")) {
+          .contains("CLOSED");
+      if (operation.getValue().contains("OperationFailed")) {
         assertThat(statementRow).contains("no_such_table").contains("TABLE_OR_VIEW_NOT_FOUND");
       }
     }
   }
 
   /**
-   * Runs the statements in one client session on the server at {@code url}, renders {@code page}
-   * (when given) while the session is open, and returns the session's Connect events once its
-   * closed event is in the event log.
+   * Runs the statements in one client session on the server at {@code url} and returns the
+   * session's Connect events once its closed event is in the event log; with a {@code page},
+   * renders it while the interrupted query runs and once the session closed.
    */
   private Session runScenario(String url, Path eventDir, String page) throws Exception {
     String sessionId;
-    String dom = null;
-    Map<String, List<String>> shown = Map.of();
+    String slowOperation;
+    String running = null;
     try (SparkSession spark = Sessions.connect(url)) {
       sessionId = ((org.apache.spark.sql.connect.SparkSession) spark).sessionId();
       assertThat((Row[]) spark.sql("select 1 as one").collect()).hasSize(1);
@@ -133,73 +137,57 @@ class ConnectTabE2ETest {
       spark.addTag("slow");
       Dataset<Row> query = spark.sql(SLOW);
       Future<?> slow = background.submit(() -> query.collect());
-      // Interrupted once ready for execution (its job running), as on both servers alike.
-      awaitEvents(eventDir, sessionId, s -> readyAndRunning(s, "sleep"));
+      // Interrupted once ready for execution (its job running), on both servers alike.
+      Events ready = awaitEvents(eventDir, sessionId, s -> readyAndRunning(s, "sleep") != null);
+      slowOperation = readyAndRunning(ready, "sleep");
+      if (page != null) {
+        running = HeadlessChromium.dumpDom(page);
+      }
       assertThat(spark.interruptTag("slow").isEmpty()).as("an operation was interrupted").isFalse();
       assertThatThrownBy(() -> slow.get(60, TimeUnit.SECONDS))
           .hasMessageContaining("OPERATION_CANCELED");
       spark.removeTag("slow");
-      if (page != null) {
-        // The page as the events written so far leave it (the listener may lag the event log).
-        for (int attempt = 0; ; attempt++) {
-          shown = awaitEvents(eventDir, sessionId, s -> true).operationEvents();
-          dom = HeadlessChromium.dumpDom(page);
-          if (showsLastStates(dom, shown) || attempt == 4) {
-            break;
-          }
-          Thread.sleep(500);
-        }
-      }
     }
     Events closed =
         awaitEvents(eventDir, sessionId, s -> s.sessionEvents().contains("SessionClosed"));
-    Map<String, Operation> operations = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> entry : closed.operationEvents().entrySet()) {
-      List<String> whenShown = shown.getOrDefault(entry.getKey(), entry.getValue());
-      operations.put(
-          entry.getKey(), new Operation(entry.getValue(), whenShown.get(whenShown.size() - 1)));
-    }
-    return new Session(
-        sessionId, closed.userId(), closed.sessionEvents(), operations, closed.raw(), dom);
-  }
-
-  private static boolean showsLastStates(String dom, Map<String, List<String>> events) {
-    for (Map.Entry<String, List<String>> entry : events.entrySet()) {
-      List<String> seq = entry.getValue();
-      String row = rowOrEmpty(dom, entry.getKey(), "description-input", null);
-      if (!row.contains(state(seq.get(seq.size() - 1)))) {
-        return false;
+    String closedPage = null;
+    if (page != null) {
+      // The UI's listener sits on another queue than the event log's: it may lag a little.
+      for (int attempt = 1; ; attempt++) {
+        closedPage = HeadlessChromium.dumpDom(page);
+        if (allClosed(closedPage, closed.operationEvents().keySet()) || attempt == 5) {
+          break;
+        }
+        Thread.sleep(1000);
       }
     }
-    return true;
+    return new Session(
+        sessionId,
+        closed.userId(),
+        closed.sessionEvents(),
+        closed.operationEvents(),
+        slowOperation,
+        running,
+        closedPage);
   }
 
-  /** Whether the operation whose statement contains {@code text} is ready and not ended. */
-  private static boolean readyAndRunning(Events events, String text) {
+  private static boolean allClosed(String dom, java.util.Set<String> operationIds) {
+    return operationIds.stream()
+        .allMatch(id -> rowOrEmpty(dom, id, "description-input", null).contains("CLOSED"));
+  }
+
+  /** The operation whose statement contains {@code text}, ready and not ended; null if none. */
+  private static String readyAndRunning(Events events, String text) {
     for (Map.Entry<String, List<String>> entry : events.operationEvents().entrySet()) {
       String statement = events.statements().getOrDefault(entry.getKey(), "");
       List<String> seq = entry.getValue();
       if (statement.contains(text)
           && seq.contains("OperationReadyForExecution")
           && seq.get(seq.size() - 1).equals("OperationReadyForExecution")) {
-        return true;
+        return entry.getKey();
       }
     }
-    return false;
-  }
-
-  /** The state Spark's listener gives an operation whose last event is {@code event}. */
-  private static String state(String event) {
-    return switch (event) {
-      case "OperationStarted" -> "STARTED";
-      case "OperationAnalyzed" -> "COMPILED";
-      case "OperationReadyForExecution" -> "RUNNING";
-      case "OperationFinished" -> "FINISHED";
-      case "OperationFailed" -> "FAILED";
-      case "OperationCanceled" -> "CANCELED";
-      case "OperationClosed" -> "CLOSED";
-      default -> throw new IllegalArgumentException(event);
-    };
+    return null;
   }
 
   private static List<String> eventLog(Path dir) {
@@ -250,18 +238,19 @@ class ConnectTabE2ETest {
         "the event log in " + dir + " did not reach the awaited events: " + events);
   }
 
-  private record Operation(List<String> events, String shownEvent) {}
-
+  /** One session as a scenario left it: its events, and the pages rendered (vxconnect only). */
   private record Session(
       String sessionId,
       String userId,
       List<String> sessionEvents,
-      Map<String, Operation> operations,
-      List<String> raw,
-      String dom) {
+      Map<String, List<String>> operations,
+      String slowOperation,
+      String running,
+      String closed) {
 
+    /** Each operation's event types, in the order the operations started. */
     List<List<String>> sequences() {
-      return operations.values().stream().map(Operation::events).toList();
+      return List.copyOf(operations.values());
     }
   }
 
@@ -296,6 +285,9 @@ class ConnectTabE2ETest {
             continue; // the last line, still being written
           }
           String type = event.get("Event").asText().substring(EVENT.length());
+          if (!type.startsWith("Session") && !type.startsWith("Operation")) {
+            continue; // e.g. Spark's ServiceStarted
+          }
           if (type.startsWith("Session")) {
             if (event.get("sessionId").asText().equals(sessionId)) {
               sessionEvents.add(type);
