@@ -1,5 +1,8 @@
 package dev.vxconnect.planner.spark;
 
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.connect.ui.SparkConnectServerAppStatusStore;
 import org.apache.spark.sql.connect.ui.SparkConnectServerListener;
@@ -16,9 +19,16 @@ import org.apache.spark.status.ElementTrackingStore;
  */
 final class ConnectUi {
 
+  /** Contexts already attached: an engine started again in one JVM reuses the SparkContext. */
+  private static final Set<SparkContext> ATTACHED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   private ConnectUi() {}
 
   static void attach(SparkContext sc) {
+    if (!ATTACHED.add(sc)) {
+      return;
+    }
     ElementTrackingStore store = (ElementTrackingStore) sc.statusStore().store();
     sc.listenerBus().addToStatusQueue(new SparkConnectServerListener(store, sc.conf(), true));
     if (sc.ui().isDefined()) {
