@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark UI's Connect tab and the Connect events behind it. One client session runs a query
@@ -53,6 +54,8 @@ class ConnectTabE2ETest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ExecutorService background = Executors.newSingleThreadExecutor();
+  @TempDir Path sparkEvents;
+  @TempDir Path events;
 
   @AfterAll
   void stop() {
@@ -68,14 +71,12 @@ class ConnectTabE2ETest {
                 + " .ci/run installs it): the page cannot be rendered without it")
         .isPresent();
 
-    Path sparkEvents = Files.createTempDirectory("connect-tab-spark-events");
     Session expected;
     try (ServerProcess spark =
         SparkServerProcess.start("connect-tab-spark", eventLog(sparkEvents))) {
       expected = runScenario(spark.url(), sparkEvents, null);
     }
 
-    Path events = Files.createTempDirectory("connect-tab-events");
     int uiPort = FreePort.find();
     List<String> confs = new ArrayList<>(eventLog(events));
     confs.add("spark.ui.enabled=true");
@@ -134,9 +135,18 @@ class ConnectTabE2ETest {
       assertThat((Row[]) spark.sql("select 1 as one").collect()).hasSize(1);
       assertThatThrownBy(() -> spark.sql("select * from no_such_table").collect())
           .hasMessageContaining("TABLE_OR_VIEW_NOT_FOUND");
-      spark.addTag("slow");
       Dataset<Row> query = spark.sql(SLOW);
-      Future<?> slow = background.submit(() -> query.collect());
+      // The client's tags are per thread: the tag goes on the thread that runs the query.
+      Future<?> slow =
+          background.submit(
+              () -> {
+                spark.addTag("slow");
+                try {
+                  return query.collect();
+                } finally {
+                  spark.removeTag("slow");
+                }
+              });
       // Interrupted once ready for execution (its job running), on both servers alike.
       Events ready = awaitEvents(eventDir, sessionId, s -> readyAndRunning(s, "sleep") != null);
       slowOperation = readyAndRunning(ready, "sleep");
@@ -146,7 +156,6 @@ class ConnectTabE2ETest {
       assertThat(spark.interruptTag("slow").isEmpty()).as("an operation was interrupted").isFalse();
       assertThatThrownBy(() -> slow.get(60, TimeUnit.SECONDS))
           .hasMessageContaining("OPERATION_CANCELED");
-      spark.removeTag("slow");
     }
     Events closed =
         awaitEvents(eventDir, sessionId, s -> s.sessionEvents().contains("SessionClosed"));
