@@ -38,6 +38,13 @@ public interface SessionContext {
       throws Exception;
 
   /**
+   * The server is done with an operation (released by its client, abandoned, or forgotten): its
+   * closed event is posted once its run has ended. Does not block; may be called from an event
+   * loop.
+   */
+  void operationReleased(String operationId);
+
+  /**
    * The progress of a running operation's Spark jobs as an ExecutionProgress response, if it
    * changed since last asked (or always when {@code force}). Does not block: it reads what a
    * Spark listener gathered, so it may be called from an event loop.

@@ -37,7 +37,10 @@ class DesignDocTest {
           "RetryInfo",
           "SparkConnectService",
           "LatestUpdateMergePolicy",
-          "ServerInterceptor");
+          "ServerInterceptor",
+          "SparkConnectServerListener",
+          "SparkConnectServerTab",
+          "SparkConnectServerHistoryServerPlugin");
 
   private static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
 

@@ -90,6 +90,27 @@ class DeploymentFilesTest {
         .containsPattern("(?m)^spark.sql.warehouse.dir /data/warehouse$");
   }
 
+  /**
+   * The Spark master's UI and one instance's Spark UI (its Connect tab lists that instance's
+   * sessions and statements) are published, as Compose resolves the file.
+   */
+  @Test
+  void composePublishesTheMasterUiAndOneInstanceUi() throws Exception {
+    Result resolved = compose("config");
+    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
+    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    assertThat(services.get("spark-master"))
+        .as("the master's UI (--webui-port 8080)")
+        .containsPattern("ports:[\\s\\S]*(published: 8080\\s+target: 8080|:8080:8080)");
+    List<String> publishingUi =
+        services.entrySet().stream()
+            .filter(e -> e.getKey().matches("vxconnect-\\d+"))
+            .filter(e -> e.getValue().contains("127.0.0.1:4040:4040"))
+            .map(java.util.Map.Entry::getKey)
+            .toList();
+    assertThat(publishingUi).as("instances publishing their Spark UI on loopback").hasSize(1);
+  }
+
   @Test
   void kubernetesPodsUseTheStateDatabaseSecret() throws IOException {
     String statefulSet = read("deploy/kubernetes/statefulset.yaml");

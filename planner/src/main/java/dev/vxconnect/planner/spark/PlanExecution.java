@@ -53,6 +53,7 @@ final class PlanExecution {
   private final long windowBytes;
   private final ProgressTracker progress;
   private final StreamingListenerBus listenerBus;
+  private final OperationEvents events;
   private final Optional<LocalPathPolicy> paths;
 
   PlanExecution(
@@ -63,6 +64,7 @@ final class PlanExecution {
       long windowBytes,
       ProgressTracker progress,
       StreamingListenerBus listenerBus,
+      OperationEvents events,
       Optional<LocalPathPolicy> paths) {
     this.session = session;
     this.request = request;
@@ -71,6 +73,7 @@ final class PlanExecution {
     this.windowBytes = windowBytes;
     this.progress = progress;
     this.listenerBus = listenerBus;
+    this.events = events;
     this.paths = paths;
   }
 
@@ -83,12 +86,20 @@ final class PlanExecution {
             new ExecuteKey(session.userId(), session.sessionId(), request.getOperationId()),
             effective,
             session);
-    holder.eventsManager().postStarted();
-    session.withSession(
-        spark -> {
-          runTagged(spark, holder, plan);
-          return BoxedUnit.UNIT;
-        });
+    events.started(holder);
+    Throwable failure = null;
+    try {
+      session.withSession(
+          spark -> {
+            runTagged(spark, holder, plan);
+            return BoxedUnit.UNIT;
+          });
+    } catch (Throwable e) {
+      failure = e;
+      throw Throwables.rethrow(e);
+    } finally {
+      events.ended(holder.operationId(), failure, cancellation.isCancelled());
+    }
   }
 
   private void runTagged(SparkSession spark, ExecuteHolder holder, Plan plan) {

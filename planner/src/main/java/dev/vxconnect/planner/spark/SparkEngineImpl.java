@@ -63,6 +63,7 @@ public final class SparkEngineImpl implements SparkEngine {
     // asks for), which only exist once Spark's Connect config object is loaded.
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
     metastore.ifPresent(m -> m.prepare(root));
+    ConnectUi.attach(root.sparkContext());
     return new SparkEngineImpl(root.newSession(), options, paths);
   }
 

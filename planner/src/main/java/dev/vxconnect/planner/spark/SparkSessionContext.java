@@ -42,6 +42,7 @@ final class SparkSessionContext implements SessionContext {
   private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress;
   private final StreamingListenerBus listenerBus;
+  private final OperationEvents operationEvents = new OperationEvents();
 
   SparkSessionContext(
       SessionHolder holder,
@@ -92,6 +93,7 @@ final class SparkSessionContext implements SessionContext {
             options.resultWindowBytes(),
             progress,
             listenerBus,
+            operationEvents,
             paths)
         .run();
   }
@@ -153,7 +155,17 @@ final class SparkSessionContext implements SessionContext {
           spark -> org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, lazyCache.get()));
       return;
     }
-    execute(request, response -> {}, dev.vxconnect.planner.Cancellation.NEVER);
+    try {
+      execute(request, response -> {}, dev.vxconnect.planner.Cancellation.NEVER);
+    } finally {
+      // A replayed request has no client to release it.
+      operationEvents.released(request.getOperationId());
+    }
+  }
+
+  @Override
+  public void operationReleased(String operationId) {
+    operationEvents.released(operationId);
   }
 
   @Override
@@ -324,6 +336,7 @@ final class SparkSessionContext implements SessionContext {
     SparkConnectService$.MODULE$.streamingSessionManager().cleanupRunningQueries(holder, true);
     holder.dataFrameCache().clear();
     holder.artifactManager().close();
+    operationEvents.closeAll();
     holder.eventManager().postClosed();
   }
 }

@@ -172,6 +172,7 @@ public final class Session {
   /** Forgets a finished (or released) operation, remembering its id for a while. */
   public void removeOperation(Operation operation) {
     if (operations.remove(operation.id(), operation)) {
+      context.operationReleased(operation.id());
       synchronized (finishedIds) {
         finishedIds.put(operation.id(), System.currentTimeMillis());
         expireFinishedIds();
@@ -184,7 +185,9 @@ public final class Session {
    * (it is not remembered as finished, so the retry is accepted).
    */
   public void forgetOperation(Operation operation) {
-    operations.remove(operation.id(), operation);
+    if (operations.remove(operation.id(), operation)) {
+      context.operationReleased(operation.id());
+    }
   }
 
   /** Whether an operation with this id ran in this session recently. */

@@ -181,6 +181,7 @@ class ExecutionManagerTest {
                     switch (method.getName()) {
                       case "progressInterval" -> Duration.ZERO;
                       case "changesSessionState" -> true;
+                      case "operationReleased" -> null;
                       case "execute" -> {
                         go.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                         runs.incrementAndGet();
