@@ -7,12 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.testkit.ServerProcess;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -765,7 +762,7 @@ class SecurityE2ETest {
       spark.close();
     }
 
-    Optional<InetAddress> external = nonLoopbackAddress();
+    Optional<InetAddress> external = HostAddresses.nonLoopbackIpv4();
     Assumptions.assumeTrue(external.isPresent(), "this host has no non-loopback IPv4 address");
     ManagedChannel remote =
         SecureChannels.plain(external.get().getHostAddress(), plainServer.port());
@@ -781,19 +778,5 @@ class SecurityE2ETest {
     } finally {
       SecureChannels.close(remote);
     }
-  }
-
-  private static Optional<InetAddress> nonLoopbackAddress() throws Exception {
-    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!nic.isUp() || nic.isLoopback()) {
-        continue;
-      }
-      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-        if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
-          return Optional.of(address);
-        }
-      }
-    }
-    return Optional.empty();
   }
 }
