@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,10 @@ public final class CallGuard {
   private final Failures failures;
   private final ForwardSeal seal;
 
-  /** When an untrusted forwarded header was last logged: one line a minute at most. */
-  private final java.util.concurrent.atomic.LongAdder unsealed =
-      new java.util.concurrent.atomic.LongAdder();
+  /** Calls that carried the forwarded header without a valid seal. */
+  private final LongAdder unsealed = new LongAdder();
 
+  /** When an untrusted forwarded header was last logged: one line a minute at most. */
   private final AtomicLong lastUntrustedLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
   public CallGuard(
