@@ -46,6 +46,9 @@ public final class ServerProcess implements AutoCloseable {
   /** Long enough for a cold start on two cores shared with other servers (a bench server's too). */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
+  /** Names this test JVM's run when several run at once (see {@link #logDirectory()}). */
+  public static final String RUN_PROPERTY = "vxconnect.e2e.run";
+
   /** Server key: run a few plans before serving. Off unless a test's confs set it. */
   public static final String WARMUP = "vxconnect.server.warmup";
 
@@ -79,7 +82,7 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(
       String name, int port, List<String> confs, Map<String, String> env) throws IOException {
     Path home = home();
-    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path logDir = logDirectory();
     return launch(
         home,
         logDir,
@@ -95,7 +98,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static void prepareClassArchive() throws IOException {
     Path home = home();
-    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path logDir = logDirectory();
     ClassArchive.options(home, logDir, () -> defaults(logDir, "class-archive", FreePort.find()));
   }
 
@@ -111,7 +114,7 @@ public final class ServerProcess implements AutoCloseable {
       String name, List<String> confs, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     Path home = home();
-    Path logDir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path logDir = logDirectory();
     Path log = logDir.resolve(name + ".log");
     Files.deleteIfExists(log);
     Process process =
@@ -264,6 +267,17 @@ public final class ServerProcess implements AutoCloseable {
     String configured = System.getProperty("vxconnect.home");
     Path home = configured != null ? Path.of(configured) : Path.of("..");
     return home.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Where this test JVM's servers keep their logs, warehouses and other files: e2e/target/server-logs,
+   * or a subdirectory of it named by {@value #RUN_PROPERTY} when test JVMs run side by side (the
+   * parallel forks of the e2e server run), so that two servers of the same name never share files.
+   */
+  public static Path logDirectory() throws IOException {
+    Path dir = home().resolve("e2e/target/server-logs");
+    String run = System.getProperty(RUN_PROPERTY, "");
+    return Files.createDirectories(run.isEmpty() ? dir : dir.resolve(run));
   }
 
   public int port() {

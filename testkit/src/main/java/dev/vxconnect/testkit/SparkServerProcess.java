@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,12 +60,12 @@ public final class SparkServerProcess {
 
   /**
    * A server for an e2e test: the {@link #defaults} plus these {@code key=value} settings, its log
-   * and warehouse under e2e/target/server-logs, C1 only (as a test vxconnect, see
+   * and warehouse in {@link ServerProcess#logDirectory()}, C1 only (as a test vxconnect, see
    * {@link ServerProcess#QUICK_JAVA_OPTS}).
    */
   public static ServerProcess start(String name, List<String> settings) throws IOException {
     Path home = ServerProcess.home();
-    Path dir = Files.createDirectories(home.resolve("e2e/target/server-logs"));
+    Path dir = ServerProcess.logDirectory();
     return launch(home, dir, name, settings, List.of(ServerProcess.QUICK_JAVA_OPTS.split(" ")));
   }
 

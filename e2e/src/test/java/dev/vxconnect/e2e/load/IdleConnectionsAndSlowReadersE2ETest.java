@@ -30,6 +30,7 @@ import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sparkproject.io.grpc.ManagedChannel;
@@ -43,6 +44,7 @@ import org.sparkproject.io.grpc.ManagedChannelBuilder;
  *
  * <p>Not a recorded scenario for docs/protocol-coverage.md: raw clients, not the official one.
  */
+@Tag("timing")
 @Timeout(600)
 class IdleConnectionsAndSlowReadersE2ETest {
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * single session gets for it, and once the sessions are closed the server's live heap must be back
  * near where it started.
  */
+@Tag("timing")
 class ManySessionsE2ETest extends ServerTestBase {
 
   private static final int SESSIONS = 200;

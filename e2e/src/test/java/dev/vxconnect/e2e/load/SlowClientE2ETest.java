@@ -24,6 +24,7 @@ import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ResultChunkingOptions;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.UserContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Not a recorded scenario for docs/protocol-coverage.md: a raw client, not the official one.
  */
+@Tag("timing")
 @Timeout(900)
 class SlowClientE2ETest {
 

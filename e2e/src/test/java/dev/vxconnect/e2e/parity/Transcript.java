@@ -63,9 +63,12 @@ final class Transcript {
   /** Java's identity strings of arrays and objects (a byte[] in a Row's text). */
   private static final Pattern IDENTITY = Pattern.compile("\\[B@[0-9a-f]+");
 
-  /** Each server's own warehouse directory (see SparkServerProcess / ServerProcess defaults). */
+  /**
+   * Each server's own warehouse directory (see SparkServerProcess / ServerProcess defaults), in
+   * server-logs or in the subdirectory of its run (ServerProcess.logDirectory()).
+   */
   private static final Pattern WAREHOUSE =
-      Pattern.compile("(file:)?/[^\\s,'\"\\]]*/server-logs/[\\w-]+-warehouse");
+      Pattern.compile("(file:)?/[^\\s,'\"\\]]*/server-logs/([\\w-]+/)?[\\w-]+-warehouse");
 
   private Transcript() {}
 

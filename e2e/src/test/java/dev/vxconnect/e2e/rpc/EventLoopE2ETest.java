@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * session's Config RPCs answer at once, and Vert.x's blocked-thread checker, set to complain about
  * any event loop task longer than 100 ms, reports nothing.
  */
+@Tag("timing")
 @Timeout(300)
 class EventLoopE2ETest {
 

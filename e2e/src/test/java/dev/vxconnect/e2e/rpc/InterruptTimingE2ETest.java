@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * OPERATION_CANCELED within 2 seconds, and Spark's monitoring REST API (the server runs with its UI
  * on a free loopback port) soon shows no running job and no active task.
  */
+@Tag("timing")
 @Timeout(300)
 class InterruptTimingE2ETest {
 

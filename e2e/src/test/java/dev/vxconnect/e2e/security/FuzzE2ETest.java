@@ -140,8 +140,7 @@ class FuzzE2ETest {
 
   @Test
   void malformedRequestsNeverCrashOrHangTheServer() throws Exception {
-    java.nio.file.Files.deleteIfExists(
-        ServerProcess.home().resolve("e2e/target/server-logs/fuzz.log"));
+    java.nio.file.Files.deleteIfExists(ServerProcess.logDirectory().resolve("fuzz.log"));
     try (ServerProcess server =
         ServerProcess.start(
             "fuzz", List.of(), Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS))) {

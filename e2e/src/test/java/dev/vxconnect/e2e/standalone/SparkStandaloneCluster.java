@@ -236,7 +236,7 @@ final class SparkStandaloneCluster implements AutoCloseable {
   }
 
   private static Path logDir() throws IOException {
-    return Files.createDirectories(ServerProcess.home().resolve("e2e/target/server-logs"));
+    return ServerProcess.logDirectory();
   }
 
   /** e2e/target/spark-home: jars/ links to the server's runtime jars except vxconnect's, conf/. */

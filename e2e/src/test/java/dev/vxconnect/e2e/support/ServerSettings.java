@@ -7,7 +7,7 @@ import java.util.List;
  * its own started with these {@code --conf key=value} settings (e.g. streams cut after every
  * response). Ignored in the oracle run.
  *
- * @param name the server's name (its log is e2e/target/server-logs/NAME.log)
+ * @param name the server's name (its log is NAME.log in ServerProcess.logDirectory())
  */
 public record ServerSettings(String name, List<String> confs) {
 
