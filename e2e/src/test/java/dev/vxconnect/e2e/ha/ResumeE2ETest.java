@@ -21,15 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import org.apache.spark.connect.proto.Command;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
-import org.apache.spark.connect.proto.ReattachOptions;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -234,28 +227,12 @@ class ResumeE2ETest {
           onFirst
               .stub()
               .executePlan(
-                  ExecutePlanRequest.newBuilder()
-                      .setSessionId(sessionId)
-                      .setUserContext(RawGrpc.user("resume-user"))
+                  RawGrpc.execute(
+                          sessionId,
+                          RawGrpc.user("resume-user"),
+                          RawGrpc.sqlCommand("create table " + table + " as select 1 as x"))
                       .setOperationId(operationId)
-                      .addRequestOptions(
-                          ExecutePlanRequest.RequestOption.newBuilder()
-                              .setReattachOptions(
-                                  ReattachOptions.newBuilder().setReattachable(true)))
-                      .setPlan(
-                          Plan.newBuilder()
-                              .setCommand(
-                                  Command.newBuilder()
-                                      .setSqlCommand(
-                                          SqlCommand.newBuilder()
-                                              .setInput(
-                                                  Relation.newBuilder()
-                                                      .setSql(
-                                                          SQL.newBuilder()
-                                                              .setQuery(
-                                                                  "create table "
-                                                                      + table
-                                                                      + " as select 1 as x"))))))
+                      .addRequestOptions(RawGrpc.reattachable(true))
                       .build());
       new AdminHttp(cluster.adminPort(cluster.servers().indexOf(first)))
           .awaitOperation("/admin/sessions", sessionId, "SUCCEEDED");

@@ -20,14 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.KeyValue;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -386,22 +380,11 @@ class StateDatabaseFailuresE2ETest {
 
   /** Runs a SQL command on the raw session and reads its whole answer. */
   private static void sql(RawGrpc raw, String sessionId, String text) {
-    ExecutePlanRequest request =
-        ExecutePlanRequest.newBuilder()
-            .setSessionId(sessionId)
-            .setUserContext(RawGrpc.user("state-user"))
-            .setOperationId(UUID.randomUUID().toString())
-            .setPlan(
-                Plan.newBuilder()
-                    .setCommand(
-                        Command.newBuilder()
-                            .setSqlCommand(
-                                SqlCommand.newBuilder()
-                                    .setInput(
-                                        Relation.newBuilder()
-                                            .setSql(SQL.newBuilder().setQuery(text))))))
-            .build();
-    raw.stub().executePlan(request).forEachRemaining(response -> {});
+    raw.stub()
+        .executePlan(
+            RawGrpc.execute(sessionId, RawGrpc.user("state-user"), RawGrpc.sqlCommand(text))
+                .build())
+        .forEachRemaining(response -> {});
   }
 
   private static String get(RawGrpc raw, String sessionId, String key) {

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,12 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.connect.proto.ConfigRequest;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.ResultChunkingOptions;
-import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
@@ -182,21 +176,11 @@ class IdleConnectionsAndSlowReadersE2ETest {
       Iterator<ExecutePlanResponse> stream =
           grpc.channelStub(TimeUnit.MINUTES.toMillis(8))
               .executePlan(
-                  ExecutePlanRequest.newBuilder()
-                      .setSessionId(RawGrpc.newSessionId())
-                      .setUserContext(RawGrpc.user("reader"))
-                      .setOperationId(UUID.randomUUID().toString())
-                      .addRequestOptions(
-                          ExecutePlanRequest.RequestOption.newBuilder()
-                              .setResultChunkingOptions(
-                                  ResultChunkingOptions.newBuilder()
-                                      .setAllowArrowBatchChunking(true)
-                                      .setPreferredArrowChunkSize(CHUNK_BYTES)))
-                      .setPlan(
-                          Plan.newBuilder()
-                              .setRoot(
-                                  Relation.newBuilder()
-                                      .setSql(SQL.newBuilder().setQuery(LARGE_RESULT))))
+                  RawGrpc.execute(
+                          RawGrpc.newSessionId(),
+                          RawGrpc.user("reader"),
+                          RawGrpc.sqlQuery(LARGE_RESULT))
+                      .addRequestOptions(RawGrpc.arrowChunks(CHUNK_BYTES))
                       .build());
       while (!stop.get() && stream.hasNext()) {
         ExecutePlanResponse response = stream.next();

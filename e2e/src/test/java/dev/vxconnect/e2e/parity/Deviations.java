@@ -45,7 +45,19 @@ public final class Deviations {
                   "df: local relation|analyze: schema of local relation|analyze: isLocal"),
               Pattern.compile("4\\.2\\..*"),
               "NumberFormatException: For input string: \"3221225472b\"",
-              "value: \"3221225472\""));
+              "value: \"3221225472\""),
+          new Deviation(
+              "A request that cannot be parsed (malformed, or nested deeper than"
+                  + " `spark.connect.grpc.marshallerRecursionLimit`): Spark's server answers `UNKNOWN`"
+                  + " (grpc-java's code for a failure it does not know), vxconnect `INVALID_ARGUMENT`,"
+                  + " with the same kind of message. Spark's client suite test \"handle unknown"
+                  + " exception\" expects `UNKNOWN`.",
+              "the request is the client's fault and the code should say so; no client retries"
+                  + " either code (`call/Failures` in verticles/)",
+              Pattern.compile("error: plan nested past the recursion limit"),
+              Pattern.compile(".*"),
+              "status UNKNOWN",
+              "status INVALID_ARGUMENT"));
 
   private Deviations() {}
 

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import dev.vxconnect.e2e.support.LargeStack;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,6 +192,19 @@ final class ParityScenarios {
         "error: dataframe missing column", run -> rows(run.spark().range(3).select(col("nope"))));
     all.put(
         "error: dataframe missing table", run -> rows(run.spark().table("parity_missing_table")));
+    // One union more than Spark's default spark.connect.grpc.marshallerRecursionLimit (1024; both
+    // servers run with it), as Spark's client suite does in "handle unknown exception".
+    all.put(
+        "error: plan nested past the recursion limit",
+        run ->
+            LargeStack.call(
+                () -> {
+                  Dataset<Row> df = run.spark().range(1).toDF();
+                  for (int a = 1; a <= 1025; a++) {
+                    df = df.union(run.spark().range(a, a + 1).toDF());
+                  }
+                  return rows(df);
+                }));
     all.put(
         "error: dataframe bad expression", run -> rows(run.spark().range(3).selectExpr("id +")));
     all.put(

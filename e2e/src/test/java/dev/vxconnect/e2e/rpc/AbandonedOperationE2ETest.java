@@ -11,11 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
-import org.apache.spark.connect.proto.ReattachOptions;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,21 +28,13 @@ class AbandonedOperationE2ETest {
   private final UserContext user = RawGrpc.user("carol");
 
   private ExecutePlanRequest slowQuery(String session, String operation) {
-    return ExecutePlanRequest.newBuilder()
-        .setSessionId(session)
-        .setUserContext(user)
+    return RawGrpc.execute(
+            session,
+            user,
+            RawGrpc.sqlQuery(
+                "select java_method('java.lang.Thread', 'sleep', 120000L) as slept from range(1)"))
         .setOperationId(operation)
-        .setPlan(
-            Plan.newBuilder()
-                .setRoot(
-                    Relation.newBuilder()
-                        .setSql(
-                            SQL.newBuilder()
-                                .setQuery(
-                                    "select java_method('java.lang.Thread', 'sleep', 120000L) as slept from range(1)"))))
-        .addRequestOptions(
-            ExecutePlanRequest.RequestOption.newBuilder()
-                .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+        .addRequestOptions(RawGrpc.reattachable(true))
         .build();
   }
 

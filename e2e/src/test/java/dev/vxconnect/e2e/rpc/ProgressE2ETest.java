@@ -10,10 +10,6 @@ import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.KeyValue;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.ReattachOptions;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.Test;
 
@@ -43,20 +39,12 @@ class ProgressE2ETest extends ServerTestBase {
                                           .setValue("200ms"))))
                   .build());
       ExecutePlanRequest request =
-          ExecutePlanRequest.newBuilder()
-              .setSessionId(session)
-              .setUserContext(user)
-              .setPlan(
-                  Plan.newBuilder()
-                      .setRoot(
-                          Relation.newBuilder()
-                              .setSql(
-                                  SQL.newBuilder()
-                                      .setQuery(
-                                          "select id, java_method('java.lang.Thread', 'sleep', 1500L) as slept from range(0, 4, 1, 4)"))))
-              .addRequestOptions(
-                  ExecutePlanRequest.RequestOption.newBuilder()
-                      .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+          RawGrpc.execute(
+                  session,
+                  user,
+                  RawGrpc.sqlQuery(
+                      "select id, java_method('java.lang.Thread', 'sleep', 1500L) as slept from range(0, 4, 1, 4)"))
+              .addRequestOptions(RawGrpc.reattachable(true))
               .build();
       List<ExecutePlanResponse> responses = new ArrayList<>();
       grpc.stub().executePlan(request).forEachRemaining(responses::add);

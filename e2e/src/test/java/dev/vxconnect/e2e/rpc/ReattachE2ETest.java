@@ -22,10 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.InterruptRequest;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteRequest;
-import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -132,18 +129,12 @@ class ReattachE2ETest extends ServerTestBase {
     String operation = UUID.randomUUID().toString();
     // About a minute of sleeping tasks: it must not end by itself within the deadline below.
     ExecutePlanRequest request =
-        ExecutePlanRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(user)
+        RawGrpc.execute(
+                session,
+                user,
+                RawGrpc.sqlQuery(
+                    "select id, java_method('java.lang.Thread', 'sleep', 1L) as slept from range(0, 100000, 1, 50)"))
             .setOperationId(operation)
-            .setPlan(
-                Plan.newBuilder()
-                    .setRoot(
-                        Relation.newBuilder()
-                            .setSql(
-                                SQL.newBuilder()
-                                    .setQuery(
-                                        "select id, java_method('java.lang.Thread', 'sleep', 1L) as slept from range(0, 100000, 1, 50)"))))
             .build();
     try (RawGrpc direct = new RawGrpc(server().port())) {
       try (TcpProxy proxy = TcpProxy.start(server().port());

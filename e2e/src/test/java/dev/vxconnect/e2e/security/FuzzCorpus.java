@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.security;
 
+import dev.vxconnect.e2e.support.RawGrpc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
-import org.apache.spark.connect.proto.ReattachOptions;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
@@ -128,9 +128,7 @@ final class FuzzCorpus {
   }
 
   private static Plan sql(String query) {
-    return Plan.newBuilder()
-        .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)))
-        .build();
+    return RawGrpc.sqlQuery(query);
   }
 
   private void addSeeds(String session) {
@@ -175,10 +173,7 @@ final class FuzzCorpus {
                   .setOperationId(UUID.randomUUID().toString())
                   .setPlan(plan)
                   .addTags("fuzz")
-                  .addRequestOptions(
-                      ExecutePlanRequest.RequestOption.newBuilder()
-                          .setReattachOptions(
-                              ReattachOptions.newBuilder().setReattachable(random.nextBoolean())))
+                  .addRequestOptions(RawGrpc.reattachable(random.nextBoolean()))
                   .build()
                   .toByteArray());
       if (plan.hasRoot()) {

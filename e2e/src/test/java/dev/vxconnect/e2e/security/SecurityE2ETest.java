@@ -28,7 +28,6 @@ import org.apache.spark.connect.proto.InterruptRequest;
 import org.apache.spark.connect.proto.InterruptResponse;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
-import org.apache.spark.connect.proto.ReattachOptions;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ReleaseExecuteResponse;
@@ -562,16 +561,9 @@ class SecurityE2ETest {
     String session = RawGrpc.newSessionId();
     String op = UUID.randomUUID().toString();
     ExecutePlanRequest slow =
-        ExecutePlanRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(RawGrpc.user("alice"))
+        RawGrpc.execute(session, RawGrpc.user("alice"), RawGrpc.sqlQuery(SLOW))
             .setOperationId(op)
-            .setPlan(
-                Plan.newBuilder()
-                    .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(SLOW))))
-            .addRequestOptions(
-                ExecutePlanRequest.RequestOption.newBuilder()
-                    .setReattachOptions(ReattachOptions.newBuilder().setReattachable(true)))
+            .addRequestOptions(RawGrpc.reattachable(true))
             .build();
     Context.CancellableContext aliceCall = Context.current().withCancellation();
     try {

@@ -4,7 +4,15 @@ import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.ReattachOptions;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ResultChunkingOptions;
+import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
 import org.sparkproject.com.google.rpc.ErrorInfo;
 import org.sparkproject.com.google.rpc.Status;
@@ -51,6 +59,51 @@ public final class RawGrpc implements AutoCloseable {
 
   public static String newSessionId() {
     return UUID.randomUUID().toString();
+  }
+
+  /** A plan whose root is this SQL query (as {@code spark.sql(query)} sends a query). */
+  public static Plan sqlQuery(String query) {
+    return Plan.newBuilder()
+        .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)))
+        .build();
+  }
+
+  /** A plan that runs this SQL statement as a command (as the client sends DDL and SET). */
+  public static Plan sqlCommand(String statement) {
+    return Plan.newBuilder()
+        .setCommand(
+            Command.newBuilder()
+                .setSqlCommand(
+                    SqlCommand.newBuilder()
+                        .setInput(
+                            Relation.newBuilder().setSql(SQL.newBuilder().setQuery(statement)))))
+        .build();
+  }
+
+  /** An ExecutePlan request of this session and user for this plan, under a new operation id. */
+  public static ExecutePlanRequest.Builder execute(String sessionId, UserContext user, Plan plan) {
+    return ExecutePlanRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user)
+        .setOperationId(UUID.randomUUID().toString())
+        .setPlan(plan);
+  }
+
+  /** The request option that makes an execution reattachable (or explicitly not). */
+  public static ExecutePlanRequest.RequestOption reattachable(boolean reattachable) {
+    return ExecutePlanRequest.RequestOption.newBuilder()
+        .setReattachOptions(ReattachOptions.newBuilder().setReattachable(reattachable))
+        .build();
+  }
+
+  /** The request option that lets the server split Arrow batches into chunks of about this size. */
+  public static ExecutePlanRequest.RequestOption arrowChunks(long bytes) {
+    return ExecutePlanRequest.RequestOption.newBuilder()
+        .setResultChunkingOptions(
+            ResultChunkingOptions.newBuilder()
+                .setAllowArrowBatchChunking(true)
+                .setPreferredArrowChunkSize(bytes))
+        .build();
   }
 
   /** The Spark error class the server put in the failure's ErrorInfo, if any. */

@@ -4,6 +4,7 @@ import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.EngineOptions;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
 import java.nio.file.Path;
@@ -282,9 +283,12 @@ final class SparkSessionContext implements SessionContext {
     if (path.startsWith(ArtifactManager$.MODULE$.forwardToFSPrefix())) {
       if (!options.copyToLocalFsAllowed() && isLocalDestination(path)) {
         // Spark lets a session allow this with a SQL conf of its own; a shared server must not.
-        throw new UnsupportedOperationException(
-            "Uploading artifact file to local file system"
-                + " destination path is not supported (vxconnect.artifacts.allowCopyToLocalFs).");
+        throw new ServerError(
+            LocalPathPolicy.NOT_ALLOWED,
+            "42501",
+            "Uploading an artifact to a path on the server's local file system is not allowed"
+                + " (vxconnect.artifacts.allowCopyToLocalFs): "
+                + path);
       }
       holder.artifactManager().uploadArtifactToFs(path, stagedFile);
     } else {

@@ -4,8 +4,8 @@ import io.vertx.grpc.common.CodecException;
 
 /**
  * A request message that cannot be parsed: malformed, or nested deeper than the recursion limit.
- * Apache Spark's server (grpc-java) ends such a call with status UNKNOWN, and clients and Spark's
- * own tests expect that code; the message says what was wrong.
+ * vxconnect answers INVALID_ARGUMENT with a message saying what was wrong (Apache Spark's server,
+ * through grpc-java, answers UNKNOWN: a deliberate difference, listed in the parity deviations).
  */
 public final class UndecodableRequest extends CodecException {
 

@@ -49,7 +49,9 @@ public final class ArtifactNames {
       throw invalid(name);
     }
     for (String segment : segments) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+      // "~" is a home directory to shells and to some path resolvers; Spark's file server could
+      // not serve a pyfile under it to the executors (found by the fuzz test).
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.equals("~")) {
         throw invalid(name);
       }
     }

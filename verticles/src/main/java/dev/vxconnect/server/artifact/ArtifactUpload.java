@@ -1,5 +1,7 @@
 package dev.vxconnect.server.artifact;
 
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.server.call.RpcFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -72,7 +74,7 @@ public final class ArtifactUpload implements AutoCloseable {
       }
       case CHUNK -> {
         if (open == null) {
-          throw new IllegalArgumentException("A chunk arrived without a preceding begin_chunk");
+          throw invalid("A chunk arrived without a preceding begin_chunk");
         }
         open.write(request.getChunk());
         if (open.isDone()) {
@@ -80,9 +82,7 @@ public final class ArtifactUpload implements AutoCloseable {
           open = null;
         }
       }
-      default ->
-          throw new UnsupportedOperationException(
-              "Unsupported data transfer request: " + request.getPayloadCase());
+      default -> throw invalid("Unsupported data transfer request: " + request.getPayloadCase());
     }
   }
 
@@ -94,7 +94,7 @@ public final class ArtifactUpload implements AutoCloseable {
   /** Every artifact received, once the client has finished sending. */
   public List<Staged> complete() {
     if (open != null) {
-      throw new IllegalArgumentException(
+      throw invalid(
           "Missing data chunks for artifact: "
               + open.name
               + ". Expected "
@@ -130,18 +130,18 @@ public final class ArtifactUpload implements AutoCloseable {
 
   private void requireNoOpenArtifact() {
     if (open != null) {
-      throw new IllegalArgumentException("Artifact " + open.name + " is still missing chunks");
+      throw invalid("Artifact " + open.name + " is still missing chunks");
     }
   }
 
   private Chunked begin(String name, long chunks, long totalBytes) throws IOException {
     Path relative = ArtifactNames.check(name);
     if (chunks <= 0 || totalBytes < 0) {
-      throw new IllegalArgumentException("Invalid chunk count or size for artifact " + name);
+      throw invalid("Invalid chunk count or size for artifact " + name);
     }
     Path file = directory.resolve(relative);
     if (!file.normalize().startsWith(directory) || Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException("Duplicate or invalid artifact name: " + name);
+      throw invalid("Duplicate or invalid artifact name: " + name);
     }
     Files.createDirectories(file.getParent());
     return new Chunked(name, file, chunks, totalBytes, Files.newOutputStream(file));
@@ -150,7 +150,7 @@ public final class ArtifactUpload implements AutoCloseable {
   private void finish(Chunked artifact) throws IOException {
     artifact.out.close();
     if (artifact.written != artifact.totalBytes) {
-      throw new IllegalArgumentException(
+      throw invalid(
           "Artifact "
               + artifact.name
               + " declared "
@@ -182,7 +182,7 @@ public final class ArtifactUpload implements AutoCloseable {
 
     void write(AddArtifactsRequest.ArtifactChunk chunk) throws IOException {
       if (received == chunks) {
-        throw new IllegalArgumentException(
+        throw invalid(
             "Excessive data chunks for artifact: "
                 + name
                 + ", expected "
@@ -205,5 +205,13 @@ public final class ArtifactUpload implements AutoCloseable {
     boolean isDone() {
       return received == chunks;
     }
+  }
+
+  /**
+   * A request the upload cannot take as sent: the client's mistake, INVALID_ARGUMENT with what was
+   * wrong (Spark's handler throws plain JVM exceptions, which reach the client as INTERNAL).
+   */
+  private static RpcFailure invalid(String message) {
+    return RpcFailure.of(ErrorStatus.INVALID_ARGUMENT, message);
   }
 }

@@ -4,7 +4,6 @@ import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
-import dev.vxconnect.proto.codec.UndecodableRequest;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -43,13 +42,11 @@ public final class Failures {
     if (stateLost.isPresent()) {
       return stateLost.get();
     }
-    if (cause instanceof UndecodableRequest undecodable) {
-      // The code Spark's server (grpc-java) answers for a request it cannot parse, which clients
-      // and Spark's own client tests expect; the message says what was wrong.
-      return ErrorStatus.of(ErrorStatus.UNKNOWN, String.valueOf(undecodable.getMessage()));
-    }
     if (cause instanceof CodecException refused) {
-      // A request decoded but not accepted as sent (e.g. compressed artifacts): said plainly.
+      // A request that cannot be parsed (UndecodableRequest: malformed, nested too deep) or was
+      // not accepted as sent (compressed artifacts): the client's fault, said plainly. Spark's
+      // server answers UNKNOWN to the first kind (grpc-java's default); a client can tell nothing
+      // from that code, and no client retries either.
       return ErrorStatus.of(ErrorStatus.INVALID_ARGUMENT, String.valueOf(refused.getMessage()));
     }
     try {

@@ -189,7 +189,7 @@ public final class AddArtifactsHandler
         return;
       }
       if (session == null) {
-        fail(new IllegalArgumentException("AddArtifacts carried no artifact"));
+        fail(RpcFailure.of(ErrorStatus.INVALID_ARGUMENT, "AddArtifacts carried no artifact"));
         return;
       }
       List<Replicated> replicated = new ArrayList<>();

@@ -15,6 +15,7 @@ public final class AnalyzePlanHandler {
   }
 
   public Future<AnalyzePlanResponse> handle(AnalyzePlanRequest request, RequestContext context) {
+    RequestChecks.analyze(request);
     return calls.run(
         context,
         session ->

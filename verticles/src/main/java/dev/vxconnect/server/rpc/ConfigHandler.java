@@ -17,6 +17,7 @@ public final class ConfigHandler {
   }
 
   public Future<ConfigResponse> handle(ConfigRequest request, RequestContext context) {
+    RequestChecks.config(request);
     return calls
         .sessions()
         .getOrCreate(context)

@@ -22,6 +22,7 @@ public final class ExecutePlanHandler {
   }
 
   public Future<StreamingCall.Start> open(ExecutePlanRequest request, RequestContext context) {
+    RequestChecks.plan(request.getPlan());
     return calls
         .sessions()
         .getOrCreate(context)

@@ -54,6 +54,7 @@ class ArtifactNamesTest {
         "bin/x.jar",
         "JARS/x.jar",
         "jars/x\0.jar",
+        "pyfiles/~/x.py",
         "archives/../x.zip#frag",
         "archives/x.zip#../../x",
         "archives/x.zip#a/b",

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkErrors;
+import dev.vxconnect.server.call.RpcFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,7 +115,7 @@ class ArtifactUploadTest {
       upload.accept(chunkRequest(chunk(bytes("def"))));
 
       assertThatThrownBy(upload::complete)
-          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(ArtifactUploadTest::invalidArgument)
           .hasMessageContaining("Missing data chunks")
           .hasMessageContaining("jars/big.jar");
     }
@@ -125,9 +127,9 @@ class ArtifactUploadTest {
       upload.accept(begin("jars/big.jar", 9, 3, chunk(bytes("abc"))));
 
       assertThatThrownBy(() -> upload.accept(batch(single("jars/b.jar", bytes("b")))))
-          .isInstanceOf(IllegalArgumentException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument);
       assertThatThrownBy(() -> upload.accept(begin("jars/c.jar", 1, 1, chunk(bytes("c")))))
-          .isInstanceOf(IllegalArgumentException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument);
     }
   }
 
@@ -138,7 +140,7 @@ class ArtifactUploadTest {
       upload.accept(chunkRequest(chunk(bytes("def"))));
 
       assertThatThrownBy(() -> upload.accept(chunkRequest(chunk(bytes("ghi")))))
-          .isInstanceOf(IllegalArgumentException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument);
     }
   }
 
@@ -146,7 +148,7 @@ class ArtifactUploadTest {
   void chunkWithoutBeginIsAnError() throws IOException {
     try (ArtifactUpload upload = new ArtifactUpload(temp, NO_LIMIT)) {
       assertThatThrownBy(() -> upload.accept(chunkRequest(chunk(bytes("abc")))))
-          .isInstanceOf(IllegalArgumentException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument);
     }
   }
 
@@ -156,7 +158,7 @@ class ArtifactUploadTest {
       upload.accept(begin("jars/a.jar", 10, 2, chunk(bytes("abc"))));
 
       assertThatThrownBy(() -> upload.accept(chunkRequest(chunk(bytes("def")))))
-          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(ArtifactUploadTest::invalidArgument)
           .hasMessageContaining("declared 10 bytes");
     }
   }
@@ -190,15 +192,16 @@ class ArtifactUploadTest {
 
       upload.accept(batch(single("jars/a.jar", bytes("a"))));
       assertThatThrownBy(() -> upload.accept(batch(single("jars/a.jar", bytes("again")))))
-          .isInstanceOf(IllegalArgumentException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument);
     }
   }
 
   @Test
-  void emptyRequestIsUnsupported() throws IOException {
+  void emptyRequestIsAnInvalidArgument() throws IOException {
     try (ArtifactUpload upload = new ArtifactUpload(temp, NO_LIMIT)) {
       assertThatThrownBy(() -> upload.accept(AddArtifactsRequest.getDefaultInstance()))
-          .isInstanceOf(UnsupportedOperationException.class);
+          .satisfies(ArtifactUploadTest::invalidArgument)
+          .hasMessageContaining("PAYLOAD_NOT_SET");
     }
   }
 
@@ -254,5 +257,11 @@ class ArtifactUploadTest {
 
   private static AddArtifactsRequest chunkRequest(ArtifactChunk chunk) {
     return AddArtifactsRequest.newBuilder().setChunk(chunk).build();
+  }
+
+  /** What the client did wrong, answered INVALID_ARGUMENT (not a JVM exception's INTERNAL). */
+  private static void invalidArgument(Throwable thrown) {
+    assertThat(thrown).isInstanceOf(RpcFailure.class);
+    assertThat(((RpcFailure) thrown).status().code()).isEqualTo(ErrorStatus.INVALID_ARGUMENT);
   }
 }

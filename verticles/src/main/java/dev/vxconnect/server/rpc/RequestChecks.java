@@ -1,0 +1,49 @@
+package dev.vxconnect.server.rpc;
+
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.server.call.RpcFailure;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.Plan;
+
+/**
+ * What a request must hold before a session is opened or used for it. Spark's own handlers throw a
+ * plain UnsupportedOperationException for these, which reaches the client as INTERNAL naming a JVM
+ * class; a request that says nothing to do is the client's mistake, answered INVALID_ARGUMENT.
+ */
+final class RequestChecks {
+
+  private RequestChecks() {}
+
+  static void config(ConfigRequest request) {
+    if (request.getOperation().getOpTypeCase()
+        == ConfigRequest.Operation.OpTypeCase.OPTYPE_NOT_SET) {
+      throw invalid(
+          "Config request without an operation: set one of set, get, get_with_default, get_option,"
+              + " get_all, unset or is_modifiable");
+    }
+  }
+
+  static void plan(Plan plan) {
+    if (plan.getOpTypeCase() == Plan.OpTypeCase.OPTYPE_NOT_SET) {
+      throw invalid("ExecutePlan request without a plan: set its root relation or its command");
+    }
+  }
+
+  static void analyze(AnalyzePlanRequest request) {
+    if (request.getAnalyzeCase() == AnalyzePlanRequest.AnalyzeCase.ANALYZE_NOT_SET) {
+      throw invalid(
+          "AnalyzePlan request without an analysis: set one of its cases (schema, explain...)");
+    }
+    if (request.hasExplain()
+        && request.getExplain().getExplainMode()
+            == AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_UNSPECIFIED) {
+      throw invalid(
+          "AnalyzePlan explain without an explain_mode (simple, extended, codegen, cost or formatted)");
+    }
+  }
+
+  private static RpcFailure invalid(String message) {
+    return RpcFailure.of(ErrorStatus.INVALID_ARGUMENT, message);
+  }
+}
