@@ -484,6 +484,17 @@ public final class ConfigKeys {
           .stringConf()
           .checkValue(claim -> !claim.isBlank(), "must name a claim")
           .createWithDefault("sub");
+  public static final ConfigEntry<Optional<CertificateUserField>> AUTH_MTLS_USER_FROM =
+      ConfigEntry.key("vxconnect.auth.mtls.userFrom")
+          .doc(
+              "With client certificates (vxconnect.tls.clientCaFile), the field of a client's certificate"
+                  + " that names its user: cn (the subject's common name), san-email, san-dns or san-uri (the"
+                  + " subject alternative name of that type). The certificate must hold exactly one such value,"
+                  + " otherwise its calls are UNAUTHENTICATED; a call's user_id must be that user, otherwise"
+                  + " PERMISSION_DENIED. With tokens configured too, a call needs both, naming the same user."
+                  + " Unset: certificates are required but name no user.")
+          .oneOf(CertificateUserField.byKey())
+          .createOptional();
   public static final ConfigEntry<Optional<Path>> TLS_CERT_FILE =
       ConfigEntry.key("vxconnect.tls.certFile")
           .doc(
@@ -687,6 +698,7 @@ public final class ConfigKeys {
                   AUTH_JWT_ISSUER,
                   AUTH_JWT_AUDIENCE,
                   AUTH_JWT_USER_CLAIM,
+                  AUTH_MTLS_USER_FROM,
                   TLS_CERT_FILE,
                   TLS_KEY_FILE,
                   TLS_CLIENT_CA_FILE,
