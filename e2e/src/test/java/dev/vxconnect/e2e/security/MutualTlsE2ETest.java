@@ -139,7 +139,7 @@ class MutualTlsE2ETest {
           org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
       try {
         String failure = fullText(catchThrowable(() -> spark.sql("select 1").collect()));
-        assertThat(failure).contains("UNAVAILABLE").contains("certificate_required");
+        assertThat(failure).contains("UNAVAILABLE").containsIgnoringCase("certificate_required");
       } finally {
         catchThrowable(spark::close);
       }
@@ -156,7 +156,7 @@ class MutualTlsE2ETest {
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(fullText(refused))
         .contains("SSLHandshakeException")
-        .contains("certificate_required");
+        .containsIgnoringCase("certificate_required");
   }
 
   @Test
@@ -165,7 +165,9 @@ class MutualTlsE2ETest {
     StatusRuntimeException refused =
         failure(() -> stub(untrusted, ALICE_TOKEN).config(getAll("alice")));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(fullText(refused)).contains("SSLHandshakeException").contains("certificate_unknown");
+    assertThat(fullText(refused))
+        .contains("SSLHandshakeException")
+        .containsIgnoringCase("certificate_unknown");
   }
 
   @Test

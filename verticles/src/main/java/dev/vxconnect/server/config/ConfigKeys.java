@@ -511,8 +511,9 @@ public final class ConfigKeys {
       ConfigEntry.key("vxconnect.tls.clientCaFile")
           .doc(
               "PEM CA certificates; when set, every client must present a certificate signed by one"
-                  + " (mTLS). The instances present their own certificate to each other, so it must be signed"
-                  + " by one of them too.")
+                  + " (mTLS): without one, or with one of another issuer, the TLS handshake fails."
+                  + " vxconnect.auth.mtls.userFrom maps the certificate to its user. The instances present"
+                  + " their own certificate to each other, so it must be signed by one of them too.")
           .pathConf()
           .createOptional();
   public static final ConfigEntry<Optional<Path>> TLS_TRUST_FILE =
@@ -698,10 +699,10 @@ public final class ConfigKeys {
                   AUTH_JWT_ISSUER,
                   AUTH_JWT_AUDIENCE,
                   AUTH_JWT_USER_CLAIM,
-                  AUTH_MTLS_USER_FROM,
                   TLS_CERT_FILE,
                   TLS_KEY_FILE,
                   TLS_CLIENT_CA_FILE,
+                  AUTH_MTLS_USER_FROM,
                   TLS_TRUST_FILE,
                   TLS_ALLOW_INSECURE)),
           new Section(
