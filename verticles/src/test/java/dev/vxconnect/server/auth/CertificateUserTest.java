@@ -16,6 +16,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,22 +46,36 @@ class CertificateUserTest {
 
   @BeforeAll
   static void makeCertificates() throws Exception {
-    alice =
-        KeytoolCertificates.make(
-            dir,
-            "alice",
-            "CN=alice, OU=Engineering, O=Example",
-            "email:alice@example.com,dns:alice.example.com,uri:spiffe://example.com/alice,ip:192.0.2.1");
-    anonymous = KeytoolCertificates.make(dir, "anonymous", "OU=Engineering, O=Example", null);
-    twoOfEach =
-        KeytoolCertificates.make(
-            dir,
-            "two",
-            "CN=alice, CN=bob, O=Example",
-            "email:alice@example.com,email:bob@example.com,dns:a.example.com,dns:b.example.com,"
-                + "uri:spiffe://example.com/a,uri:spiffe://example.com/b");
-    multiValued =
-        KeytoolCertificates.make(dir, "multi", "CN=carol+OU=Engineering, O=Example", null);
+    // Each keytool run is a JVM start: two at a time.
+    ExecutorService keytool = Executors.newFixedThreadPool(2);
+    try {
+      Future<X509Certificate> two =
+          keytool.submit(
+              () ->
+                  KeytoolCertificates.make(
+                      dir,
+                      "two",
+                      "CN=alice, CN=bob, O=Example",
+                      "email:alice@example.com,email:bob@example.com,dns:a.example.com,"
+                          + "dns:b.example.com,uri:spiffe://example.com/a,uri:spiffe://example.com/b"));
+      Future<X509Certificate> multi =
+          keytool.submit(
+              () ->
+                  KeytoolCertificates.make(
+                      dir, "multi", "CN=carol+OU=Engineering, O=Example", null));
+      alice =
+          KeytoolCertificates.make(
+              dir,
+              "alice",
+              "CN=alice, OU=Engineering, O=Example",
+              "email:alice@example.com,dns:alice.example.com,uri:spiffe://example.com/alice,"
+                  + "ip:192.0.2.1");
+      anonymous = KeytoolCertificates.make(dir, "anonymous", "OU=Engineering, O=Example", null);
+      twoOfEach = two.get();
+      multiValued = multi.get();
+    } finally {
+      keytool.shutdownNow();
+    }
   }
 
   private static String user(CertificateUserField field, X509Certificate certificate) {
