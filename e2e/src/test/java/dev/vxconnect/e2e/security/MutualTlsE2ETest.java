@@ -77,20 +77,20 @@ class MutualTlsE2ETest {
   static void startServer() throws Exception {
     ExecutorService keytool = Executors.newFixedThreadPool(2);
     try {
+      // The server needs its own certificate and the CA's; the clients' are made while it starts.
       Future<TestCertificate> serverCert =
           keytool.submit(() -> TestCertificate.create(dir.resolve("server")));
+      TestCertificateAuthority ca = TestCertificateAuthority.create(dir.resolve("ca"));
+      Future<ClientCertificate> aliceCert =
+          keytool.submit(
+              () -> ca.issue("alice", "CN=alice, O=vxconnect tests", "email:alice@example.com"));
+      Future<ClientCertificate> bobCert =
+          keytool.submit(() -> ca.issue("bob", "CN=bob, O=vxconnect tests", null));
       Future<ClientCertificate> selfSigned =
           keytool.submit(
               () ->
                   TestCertificateAuthority.selfSigned(
                       dir.resolve("untrusted"), "mallory", "CN=alice, O=vxconnect tests"));
-      TestCertificateAuthority ca = TestCertificateAuthority.create(dir.resolve("ca"));
-      Future<ClientCertificate> aliceCert =
-          keytool.submit(
-              () -> ca.issue("alice", "CN=alice, O=vxconnect tests", "email:alice@example.com"));
-      bob = ca.issue("bob", "CN=bob, O=vxconnect tests", null);
-      alice = aliceCert.get();
-      untrusted = selfSigned.get();
       serverCertificate = serverCert.get();
       Path tokens = dir.resolve("tokens");
       Files.writeString(tokens, "alice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
@@ -105,6 +105,9 @@ class MutualTlsE2ETest {
                   "vxconnect.auth.mtls.userFrom=cn",
                   "vxconnect.auth.tokensFile=" + tokens,
                   "vxconnect.admin.port=" + adminPort));
+      alice = aliceCert.get();
+      bob = bobCert.get();
+      untrusted = selfSigned.get();
     } finally {
       keytool.shutdownNow();
     }
