@@ -9,6 +9,7 @@ import org.sparkproject.io.grpc.ChannelCredentials;
 import org.sparkproject.io.grpc.Grpc;
 import org.sparkproject.io.grpc.InsecureChannelCredentials;
 import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.ManagedChannelBuilder;
 import org.sparkproject.io.grpc.Metadata;
 import org.sparkproject.io.grpc.TlsChannelCredentials;
 import org.sparkproject.io.grpc.stub.MetadataUtils;
@@ -26,6 +27,34 @@ final class SecureChannels {
       return Grpc.newChannelBuilderForAddress("localhost", port, credentials)
           .maxInboundMessageSize(128 * 1024 * 1024)
           .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * TLS to localhost, trusting only {@code certPem}, presenting {@code client}'s certificate, and
+   * sending {@code Authentication: Bearer token} on every call as the JVM client does over TLS
+   * (nothing when token is null).
+   */
+  static ManagedChannel mutualTls(
+      int port, Path certPem, TestCertificateAuthority.ClientCertificate client, String token) {
+    try {
+      ChannelCredentials credentials =
+          TlsChannelCredentials.newBuilder()
+              .keyManager(client.certFile().toFile(), client.keyFile().toFile())
+              .trustManager(certPem.toFile())
+              .build();
+      ManagedChannelBuilder<?> builder =
+          Grpc.newChannelBuilderForAddress("localhost", port, credentials)
+              .maxInboundMessageSize(128 * 1024 * 1024);
+      if (token != null) {
+        Metadata headers = new Metadata();
+        headers.put(
+            Metadata.Key.of("authentication", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+      }
+      return builder.build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,9 +9,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Decides who a call comes from, before its first message is read: the transport must be TLS or
@@ -19,7 +24,9 @@ import java.util.Optional;
  * carry one, as {@code Authorization: Bearer <token>} (what Spark's server checks) or
  * {@code Authentication: Bearer <token>} (what the JVM client sends over TLS): a token of the
  * tokens file, a JWT signed by a configured key (both bound to their user), or the pre-shared
- * token (bound to none). Never blocks.
+ * token (bound to none). With {@code vxconnect.auth.mtls.userFrom}, the client certificate the TLS
+ * handshake verified is bound to the user it names as well: a call with a token and a certificate
+ * must name the user of both. Never blocks.
  */
 public final class Authenticator {
 
@@ -33,12 +40,15 @@ public final class Authenticator {
 
   private static final String BEARER = "bearer ";
 
+  private static final String TOKEN_SOURCE = "its token is bound to";
+
   private final byte[] sharedDigest;
   private final TokenTable tokens;
   private final Optional<JwtVerifier> jwt;
   private final boolean tokensRequired;
   private final boolean tls;
   private final boolean allowInsecure;
+  private final Optional<CertificateUser> certificateUser;
 
   public Authenticator(
       AuthOptions auth, TokenTable tokens, Optional<JwtVerifier> jwt, TlsOptions tls) {
@@ -48,10 +58,17 @@ public final class Authenticator {
     this.tokensRequired = auth.enabled();
     this.tls = tls.enabled();
     this.allowInsecure = tls.allowInsecure();
+    this.certificateUser = auth.certificateUser().map(CertificateUser::new);
   }
 
-  /** The caller, or {@link Refused} saying why not (sent as UNAUTHENTICATED). */
-  public Caller authenticate(MultiMap headers, HttpConnection connection) {
+  /**
+   * The caller, or {@link Refused} saying why not (sent as UNAUTHENTICATED). {@code forwardedFor}:
+   * the user and session of a valid seal of another instance, whose certificate is the one on the
+   * connection: the instance that forwarded the call checked its client's certificate, and the seal
+   * binds the call to the user it found (a request naming another is PERMISSION_DENIED).
+   */
+  public Caller authenticate(
+      MultiMap headers, HttpConnection connection, Optional<Caller.ForwardedFor> forwardedFor) {
     if (!tls && !allowInsecure && !isLoopback(connection)) {
       throw new Refused(
           "This server accepts calls without TLS from this host only; connect with"
@@ -65,19 +82,46 @@ public final class Authenticator {
         credentials.put(name, value);
       }
     }
-    if (!tokensRequired) {
-      return new Caller(Optional.empty(), Optional.empty(), Map.copyOf(credentials));
+    List<Caller.Binding> bindings = new ArrayList<>();
+    if (certificateUser.isPresent() && forwardedFor.isEmpty()) {
+      bindings.add(certificateBinding(certificateUser.get(), connection));
     }
+    if (tokensRequired) {
+      tokenUser(credentials)
+          .ifPresent(user -> bindings.add(new Caller.Binding(user, TOKEN_SOURCE)));
+    }
+    return new Caller(bindings, forwardedFor, Map.copyOf(credentials));
+  }
+
+  /** The user a valid token is bound to (empty: the pre-shared token); {@link Refused} without one. */
+  private Optional<String> tokenUser(Map<String, String> credentials) {
     if (credentials.isEmpty()) {
       throw new Refused("No authentication token provided");
     }
     for (String value : credentials.values()) {
       Optional<Optional<String>> user = check(value);
       if (user.isPresent()) {
-        return new Caller(user.get(), Optional.empty(), Map.copyOf(credentials));
+        return user.get();
       }
     }
     throw new Refused("Invalid authentication token");
+  }
+
+  /** The connection's client certificate, verified by the handshake, and the user it names. */
+  private static Caller.Binding certificateBinding(
+      CertificateUser mapping, HttpConnection connection) {
+    List<Certificate> chain;
+    try {
+      chain = connection.isSsl() ? connection.peerCertificates() : null;
+    } catch (SSLPeerUnverifiedException e) {
+      chain = null;
+    }
+    // The handshake requires a certificate (ClientAuth.REQUIRED): this is a second lock.
+    if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf)) {
+      throw new Refused("No client certificate: this server requires one");
+    }
+    return new Caller.Binding(
+        mapping.userOf(leaf), "its client certificate names (" + mapping.field().label() + ")");
   }
 
   /** Empty: not a valid token; present: valid, bound to that user or (empty) to none. */
@@ -148,6 +192,7 @@ public final class Authenticator {
         + tls
         + ", allowInsecure="
         + allowInsecure
+        + certificateUser.map(c -> ", " + c).orElse("")
         + "}";
   }
 }

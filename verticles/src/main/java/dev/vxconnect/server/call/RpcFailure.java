@@ -16,13 +16,9 @@ public final class RpcFailure extends RuntimeException {
     return new RpcFailure(ErrorStatus.of(code, message));
   }
 
-  /** The caller's token is bound to another user than the request names. */
-  public static RpcFailure permissionDenied(String userId) {
-    return of(
-        ErrorStatus.PERMISSION_DENIED,
-        "The caller is not allowed to act as user '"
-            + userId
-            + "': user_context.user_id must be the user its token is bound to");
+  /** The caller's token or certificate is bound to another user than the request names. */
+  public static RpcFailure permissionDenied(String message) {
+    return of(ErrorStatus.PERMISSION_DENIED, message);
   }
 
   public ErrorStatus status() {

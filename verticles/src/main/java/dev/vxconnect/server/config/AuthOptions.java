@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * Who may call: a pre-shared token (Spark's {@code spark.connect.authenticate.token}: whoever holds
  * it may act as any user), a file of tokens each bound to one user, and/or JWTs signed by the keys
- * of a file, each bound to the user it names. None set: no authentication, as Spark's server by
- * default.
+ * of a file, each bound to the user it names; and, with client certificates, the field of a
+ * certificate that names its user. None set: no authentication, as Spark's server by default.
  */
 public record AuthOptions(
     Optional<String> token,
@@ -15,16 +15,27 @@ public record AuthOptions(
     Optional<Path> jwtKeysFile,
     Optional<String> jwtIssuer,
     Optional<String> jwtAudience,
-    String jwtUserClaim) {
+    String jwtUserClaim,
+    Optional<CertificateUserField> certificateUser) {
 
   public static AuthOptions from(Conf conf) {
+    Optional<CertificateUserField> certificateUser = conf.get(ConfigKeys.AUTH_MTLS_USER_FROM);
+    // Without client certificates there is nothing to map: refuse rather than run unmapped.
+    if (certificateUser.isPresent() && conf.get(ConfigKeys.TLS_CLIENT_CA_FILE).isEmpty()) {
+      throw new IllegalArgumentException(
+          ConfigKeys.AUTH_MTLS_USER_FROM.key()
+              + " maps a client certificate to its user: it needs client certificates, "
+              + ConfigKeys.TLS_CLIENT_CA_FILE.key()
+              + " (with vxconnect.tls.certFile and keyFile)");
+    }
     return new AuthOptions(
         conf.get(ConfigKeys.AUTH_TOKEN),
         conf.get(ConfigKeys.AUTH_TOKENS_FILE),
         conf.get(ConfigKeys.AUTH_JWT_KEYS_FILE),
         conf.get(ConfigKeys.AUTH_JWT_ISSUER),
         conf.get(ConfigKeys.AUTH_JWT_AUDIENCE),
-        conf.get(ConfigKeys.AUTH_JWT_USER_CLAIM));
+        conf.get(ConfigKeys.AUTH_JWT_USER_CLAIM),
+        certificateUser);
   }
 
   /** Whether calls must carry a token. */
@@ -47,6 +58,8 @@ public record AuthOptions(
         + jwtAudience
         + ", jwtUserClaim="
         + jwtUserClaim
+        + ", certificateUser="
+        + certificateUser
         + "]";
   }
 }

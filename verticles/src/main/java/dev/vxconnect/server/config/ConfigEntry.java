@@ -133,6 +133,19 @@ public final class ConfigEntry<T> {
                   .toList());
     }
 
+    /** One of {@code choices}' names, case-insensitive (the names are lower case). */
+    public <T> Typed<T> oneOf(Map<String, T> choices) {
+      return typed(
+          "one of " + String.join(", ", choices.keySet()),
+          text -> {
+            T value = choices.get(text.trim().toLowerCase(Locale.ROOT));
+            if (value == null) {
+              throw new IllegalArgumentException(text);
+            }
+            return value;
+          });
+    }
+
     /** A size as Spark writes it ("512k", "10m", "1g"); a bare number is in bytes. */
     public Typed<Long> bytesConf() {
       return typed(

@@ -484,6 +484,17 @@ public final class ConfigKeys {
           .stringConf()
           .checkValue(claim -> !claim.isBlank(), "must name a claim")
           .createWithDefault("sub");
+  public static final ConfigEntry<Optional<CertificateUserField>> AUTH_MTLS_USER_FROM =
+      ConfigEntry.key("vxconnect.auth.mtls.userFrom")
+          .doc(
+              "With client certificates (vxconnect.tls.clientCaFile), the field of a client's certificate"
+                  + " that names its user: cn (the subject's common name), san-email, san-dns or san-uri (the"
+                  + " subject alternative name of that type). The certificate must hold exactly one such value,"
+                  + " otherwise its calls are UNAUTHENTICATED; a call's user_id must be that user, otherwise"
+                  + " PERMISSION_DENIED. With tokens configured too, a call needs both, naming the same user."
+                  + " Unset: certificates are required but name no user.")
+          .oneOf(CertificateUserField.byKey())
+          .createOptional();
   public static final ConfigEntry<Optional<Path>> TLS_CERT_FILE =
       ConfigEntry.key("vxconnect.tls.certFile")
           .doc(
@@ -500,8 +511,9 @@ public final class ConfigKeys {
       ConfigEntry.key("vxconnect.tls.clientCaFile")
           .doc(
               "PEM CA certificates; when set, every client must present a certificate signed by one"
-                  + " (mTLS). The instances present their own certificate to each other, so it must be signed"
-                  + " by one of them too.")
+                  + " (mTLS): without one, or with one of another issuer, the TLS handshake fails."
+                  + " vxconnect.auth.mtls.userFrom maps the certificate to its user. The instances present"
+                  + " their own certificate to each other, so it must be signed by one of them too.")
           .pathConf()
           .createOptional();
   public static final ConfigEntry<Optional<Path>> TLS_TRUST_FILE =
@@ -690,6 +702,7 @@ public final class ConfigKeys {
                   TLS_CERT_FILE,
                   TLS_KEY_FILE,
                   TLS_CLIENT_CA_FILE,
+                  AUTH_MTLS_USER_FROM,
                   TLS_TRUST_FILE,
                   TLS_ALLOW_INSECURE)),
           new Section(

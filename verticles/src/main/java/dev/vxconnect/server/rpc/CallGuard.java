@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ public final class CallGuard {
     return call -> {
       Caller caller;
       try {
-        caller = authenticator.authenticate(call.headers(), call.connection());
+        caller = authenticator.authenticate(call.headers(), call.connection(), sealedFor(call));
       } catch (Authenticator.Refused refused) {
         LOG.info(
             "Refused {} from {}: {}",
@@ -65,7 +66,6 @@ public final class CallGuard {
             call.response(), ErrorStatus.of(ErrorStatus.UNAUTHENTICATED, refused.getMessage()));
         return;
       }
-      caller = sealed(call, caller);
       // A forwarded call passed the interceptors on the instance the client called.
       if (interceptors.isEmpty() || caller.forwarded()) {
         handler.handle(call, caller);
@@ -80,15 +80,19 @@ public final class CallGuard {
     return unsealed.sum();
   }
 
-  /** The caller as forwarded here, when the call carries a valid seal; else as it is. */
-  private Caller sealed(GrpcServerRequest<?, ?> call, Caller caller) {
+  /**
+   * The user and session another instance forwarded the call here for, when it carries a valid
+   * seal; checked before authentication, which takes the seal's word for the client certificate
+   * (the connection's certificate is then the forwarding instance's).
+   */
+  private Optional<Caller.ForwardedFor> sealedFor(GrpcServerRequest<?, ?> call) {
     String value = call.headers().get(ForwardSeal.HEADER);
     if (value == null) {
-      return caller;
+      return Optional.empty();
     }
     ForwardSeal.Verdict verdict = seal.check(value, call.methodName());
     if (verdict.trusted().isPresent()) {
-      return caller.forwardedFor(verdict.trusted().get());
+      return verdict.trusted();
     }
     unsealed.increment();
     long now = System.nanoTime();
@@ -102,7 +106,7 @@ public final class CallGuard {
           ForwardSeal.HEADER,
           verdict.reason());
     }
-    return caller;
+    return Optional.empty();
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.vxconnect.server.rpc;
 
-import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.session.RequestContext;
 import dev.vxconnect.server.session.SessionManager;
@@ -23,7 +22,7 @@ public final class ReleaseSessionHandler {
   public Future<ReleaseSessionResponse> handle(
       ReleaseSessionRequest request, RequestContext context) {
     if (!context.permitted()) {
-      return Future.failedFuture(RpcFailure.permissionDenied(context.userId()));
+      return Future.failedFuture(context.notPermitted());
     }
     if (context.sealedForAnother()) {
       return Future.failedFuture(SessionManager.sealedForAnother());

@@ -2,6 +2,7 @@ package dev.vxconnect.server.session;
 
 import dev.vxconnect.proto.SessionIds;
 import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.RpcFailure;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,11 @@ public record RequestContext(
   /** Whether the caller may act as the request's user (PERMISSION_DENIED otherwise). */
   public boolean permitted() {
     return caller.mayActAs(userId);
+  }
+
+  /** The PERMISSION_DENIED of a call not {@link #permitted()}, naming the users it may act as. */
+  public RpcFailure notPermitted() {
+    return RpcFailure.permissionDenied(caller.whyNot(userId));
   }
 
   public SessionKey key() {

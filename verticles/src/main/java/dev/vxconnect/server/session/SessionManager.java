@@ -125,7 +125,7 @@ public final class SessionManager implements StateRecorder {
 
   private Future<Session> resolve(RequestContext request, boolean create) {
     if (!request.permitted()) {
-      return Future.failedFuture(RpcFailure.permissionDenied(request.userId()));
+      return Future.failedFuture(request.notPermitted());
     }
     if (request.sealedForAnother()) {
       return Future.failedFuture(sealedForAnother());

@@ -64,67 +64,85 @@ class AuthenticatorTest {
 
   @Test
   void withoutTokensAnyoneOnLoopbackMayActAsAnyUser() {
-    Caller caller = plain(auth(), false).authenticate(headers(), from("127.0.0.1"));
-    assertThat(caller.user()).isEmpty();
+    Caller caller =
+        plain(auth(), false).authenticate(headers(), from("127.0.0.1"), Optional.empty());
+    assertThat(caller.bindings()).isEmpty();
     assertThat(caller.mayActAs("whoever")).isTrue();
     // Authentication alone never makes a call forwarded, whatever its headers say (CallGuard
     // trusts a valid seal only).
     assertThat(
             plain(auth(), false)
-                .authenticate(headers("vxconnect-forwarded", "1"), from("::1"))
+                .authenticate(headers("vxconnect-forwarded", "1"), from("::1"), Optional.empty())
                 .forwarded())
         .isFalse();
   }
 
   @Test
   void plaintextFromAnotherHostNeedsTlsOrPermission() {
-    assertThatThrownBy(() -> plain(auth(), false).authenticate(headers(), from("192.0.2.7")))
+    assertThatThrownBy(
+            () -> plain(auth(), false).authenticate(headers(), from("192.0.2.7"), Optional.empty()))
         .isInstanceOf(Authenticator.Refused.class)
         .hasMessageContaining("without TLS");
-    assertThat(plain(auth(), true).authenticate(headers(), from("192.0.2.7")).user()).isEmpty();
+    assertThat(
+            plain(auth(), true)
+                .authenticate(headers(), from("192.0.2.7"), Optional.empty())
+                .bindings())
+        .isEmpty();
     Authenticator tls =
         new Authenticator(
             auth(),
             TOKENS,
             Optional.empty(),
             tls("vxconnect.tls.certFile", "c.pem", "vxconnect.tls.keyFile", "k.pem"));
-    assertThat(tls.authenticate(headers(), from("192.0.2.7")).user()).isEmpty();
+    assertThat(tls.authenticate(headers(), from("192.0.2.7"), Optional.empty()).bindings())
+        .isEmpty();
   }
 
   @Test
   void tokensAreRequiredOnceConfigured() {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
-    assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1")))
+    assertThatThrownBy(() -> auth.authenticate(headers(), from("127.0.0.1"), Optional.empty()))
         .hasMessage("No authentication token provided");
     assertThatThrownBy(
-            () -> auth.authenticate(headers("Authorization", "Bearer nope"), from("127.0.0.1")))
+            () ->
+                auth.authenticate(
+                    headers("Authorization", "Bearer nope"), from("127.0.0.1"), Optional.empty()))
         .hasMessage("Invalid authentication token");
     assertThatThrownBy(
-            () -> auth.authenticate(headers("Authorization", "a-token"), from("127.0.0.1")))
+            () ->
+                auth.authenticate(
+                    headers("Authorization", "a-token"), from("127.0.0.1"), Optional.empty()))
         .as("without the Bearer scheme")
         .hasMessage("Invalid authentication token");
     assertThatThrownBy(
-            () -> auth.authenticate(headers("Authorization", "Bearer "), from("127.0.0.1")))
+            () ->
+                auth.authenticate(
+                    headers("Authorization", "Bearer "), from("127.0.0.1"), Optional.empty()))
         .hasMessage("Invalid authentication token");
   }
 
   @Test
   void aTokenFromTheFileActsOnlyAsItsUserInEitherHeader() {
     Authenticator auth = plain(auth("vxconnect.auth.tokensFile", "tokens"), false);
-    Caller alice = auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1"));
-    assertThat(alice.user()).contains("alice");
+    Caller alice =
+        auth.authenticate(
+            headers("Authorization", "Bearer a-token"), from("127.0.0.1"), Optional.empty());
+    assertThat(alice.bindings()).extracting(Caller.Binding::user).containsExactly("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
     assertThat(alice.mayActAs("bob")).isFalse();
     assertThat(alice.mayActAs("")).isFalse();
-    Caller bob = auth.authenticate(headers("authentication", "bearer b-token"), from("127.0.0.1"));
-    assertThat(bob.user()).contains("bob");
+    Caller bob =
+        auth.authenticate(
+            headers("authentication", "bearer b-token"), from("127.0.0.1"), Optional.empty());
+    assertThat(bob.bindings()).extracting(Caller.Binding::user).containsExactly("bob");
     assertThat(bob.credentials()).containsEntry("authentication", "bearer b-token");
     // A proxy's own Authorization next to the client's Authentication: the valid one counts.
     Caller behindProxy =
         auth.authenticate(
             headers("Authorization", "Basic eHg6eXk=", "Authentication", "Bearer a-token"),
-            from("127.0.0.1"));
-    assertThat(behindProxy.user()).contains("alice");
+            from("127.0.0.1"),
+            Optional.empty());
+    assertThat(behindProxy.bindings()).extracting(Caller.Binding::user).containsExactly("alice");
   }
 
   @Test
@@ -137,11 +155,16 @@ class AuthenticatorTest {
                 "vxconnect.auth.tokensFile",
                 "tokens"),
             false);
-    Caller shared = auth.authenticate(headers("Authorization", "Bearer shared"), from("127.0.0.1"));
-    assertThat(shared.user()).isEqualTo(Optional.empty());
+    Caller shared =
+        auth.authenticate(
+            headers("Authorization", "Bearer shared"), from("127.0.0.1"), Optional.empty());
+    assertThat(shared.bindings()).isEmpty();
     assertThat(shared.mayActAs("carol")).isTrue();
     assertThat(
-            auth.authenticate(headers("Authorization", "Bearer a-token"), from("127.0.0.1")).user())
-        .contains("alice");
+            auth.authenticate(
+                    headers("Authorization", "Bearer a-token"), from("127.0.0.1"), Optional.empty())
+                .bindings())
+        .extracting(Caller.Binding::user)
+        .containsExactly("alice");
   }
 }

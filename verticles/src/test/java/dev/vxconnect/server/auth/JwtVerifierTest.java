@@ -186,8 +186,8 @@ class JwtVerifierTest {
     MultiMap headers =
         MultiMap.caseInsensitiveMultiMap()
             .add("Authorization", "Bearer " + rsaSigned(claims("alice").build(), rsa));
-    Caller alice = auth.authenticate(headers, loopback());
-    assertThat(alice.user()).contains("alice");
+    Caller alice = auth.authenticate(headers, loopback(), Optional.empty());
+    assertThat(alice.bindings()).extracting(Caller.Binding::user).containsExactly("alice");
     assertThat(alice.mayActAs("alice")).isTrue();
     assertThat(alice.mayActAs("bob")).isFalse();
     MultiMap expired =
@@ -200,7 +200,7 @@ class JwtVerifierTest {
                             .expirationTime(new Date(System.currentTimeMillis() - 120_000))
                             .build(),
                         rsa));
-    assertThatThrownBy(() -> auth.authenticate(expired, loopback()))
+    assertThatThrownBy(() -> auth.authenticate(expired, loopback(), Optional.empty()))
         .hasMessage("Invalid authentication token");
   }
 

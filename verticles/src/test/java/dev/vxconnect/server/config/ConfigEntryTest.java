@@ -138,4 +138,16 @@ class ConfigEntryTest {
         .as("a secret is not given to Spark")
         .containsOnlyKeys("spark.master");
   }
+
+  @Test
+  void oneOfAFewNamesCaseBlind() {
+    ConfigEntry<Optional<CertificateUserField>> field = ConfigKeys.AUTH_MTLS_USER_FROM;
+    assertThat(read(field, "san-uri")).contains(CertificateUserField.SAN_URI);
+    assertThat(read(field, " CN ")).contains(CertificateUserField.CN);
+    assertThat(read(field, "")).isEmpty();
+    assertThatThrownBy(() -> read(field, "san"))
+        .hasMessage(
+            "Invalid value 'san' for vxconnect.auth.mtls.userFrom: expected one of cn, san-email,"
+                + " san-dns, san-uri");
+  }
 }
