@@ -5,6 +5,9 @@ public interface Cluster extends AutoCloseable {
 
   SessionStore sessions();
 
+  /** The sessions each user holds over every instance (per-user limit). */
+  SessionCounts sessionCounts();
+
   ArtifactStore artifacts();
 
   OperationRegistry operations();
@@ -18,6 +21,9 @@ public interface Cluster extends AutoCloseable {
   default io.vertx.core.Future<Void> maintain() {
     return io.vertx.core.Future.succeededFuture();
   }
+
+  /** What the cluster keeps now, listing at most {@code max} keys of each kind (admin API). */
+  io.vertx.core.Future<ClusterRecords> records(int max);
 
   /** Leaves the cluster. */
   @Override

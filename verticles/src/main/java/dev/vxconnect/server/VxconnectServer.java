@@ -155,6 +155,9 @@ public final class VxconnectServer {
             config.sessions().maintenanceInterval().toMillis(),
             id -> {
               sessions.expireIdle();
+              sessions
+                  .expireOrphans()
+                  .onFailure(e -> LOG.warn("Expiring orphaned sessions failed: {}", e.toString()));
               cluster
                   .maintain()
                   .onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
@@ -325,7 +328,7 @@ public final class VxconnectServer {
       return;
     }
     AdminOptions options = config.admin();
-    admin = new AdminServer(vertx, options, metrics, sessions, cluster.membership());
+    admin = new AdminServer(vertx, options, metrics, sessions, cluster);
     adminPort = admin.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     LOG.info(
         "Admin service on {}://{}:{}/admin (metrics: /metrics; {})",
