@@ -8,6 +8,11 @@ public interface Cluster extends AutoCloseable {
   /** The sessions each user holds over every instance (per-user limit). */
   SessionCounts sessionCounts();
 
+  /** The operations each user runs on the other instances (per-user limit). */
+  default OperationCounts operationCounts() {
+    return OperationCounts.NONE;
+  }
+
   ArtifactStore artifacts();
 
   OperationRegistry operations();

@@ -148,7 +148,12 @@ public final class VxconnectServer {
             config.cluster().maxReplicatedArtifactBytes());
     executions =
         new ExecutionManager(
-            sparkPool, execution, sessions, cluster.operations(), cluster.membership().self());
+            sparkPool,
+            execution,
+            sessions,
+            cluster.operations(),
+            cluster.membership().self(),
+            cluster.operationCounts());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
     maintenanceTimer =
         vertx.setPeriodic(

@@ -21,6 +21,7 @@ import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.ClusterRecords;
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
@@ -58,6 +59,9 @@ public final class HazelcastCluster implements Cluster {
   /** Sessions counted per user: live coordination, not durable (DESIGN.md section 10). */
   static final String USER_SESSIONS = "vxconnect.user-sessions";
 
+  /** Each instance's operations per user: live coordination, not durable. */
+  static final String USER_OPERATIONS = "vxconnect.user-operations";
+
   /** Where clients of resumable results stand: live coordination, not durable (DESIGN.md section 10). */
   static final String RESULT_MARKS = "vxconnect.result-marks";
 
@@ -77,6 +81,7 @@ public final class HazelcastCluster implements Cluster {
   private final ClusterOptions options;
   private final SessionStore sessions;
   private final SessionCounts sessionCounts;
+  private final HazelcastOperationCounts operationCounts;
   private final ArtifactStore artifacts;
   private final OperationRegistry operations;
   private final Membership membership;
@@ -100,7 +105,7 @@ public final class HazelcastCluster implements Cluster {
     this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
     this.artifacts =
         new HazelcastArtifactStore(hazelcast, blocking, options.maxReplicatedArtifactBytes());
-    this.membership =
+    Membership members =
         new Membership() {
           @Override
           public String self() {
@@ -124,6 +129,8 @@ public final class HazelcastCluster implements Cluster {
             return attribute(instanceId, ADMIN_ADDRESS);
           }
         };
+    this.membership = members;
+    this.operationCounts = new HazelcastOperationCounts(hazelcast, members);
   }
 
   /** An attribute of the live member that is instance {@code instanceId} (a local view: no remote call). */
@@ -219,6 +226,7 @@ public final class HazelcastCluster implements Cluster {
             .setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
     config.addMapConfig(replicated(RESULT_MARKS).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
     config.addMapConfig(replicated(USER_SESSIONS));
+    config.addMapConfig(replicated(USER_OPERATIONS));
     // Bounded per partition, so that the bound holds for the whole cluster however many members
     // it has (PER_NODE would allow the size on every member). When a partition is full, its least
     // recently used closed id is forgotten: that id could be used again, as in Spark's server,
@@ -290,6 +298,11 @@ public final class HazelcastCluster implements Cluster {
   }
 
   @Override
+  public OperationCounts operationCounts() {
+    return operationCounts;
+  }
+
+  @Override
   public ArtifactStore artifacts() {
     return artifacts;
   }
@@ -349,15 +362,19 @@ public final class HazelcastCluster implements Cluster {
   }
 
   /**
-   * Bounds the database's copies as the maps bound theirs (operation records live a day, closed
-   * ids as many as the tombstone limit): expiry and eviction in Hazelcast do not delete from a
-   * map store. Done by the oldest member only.
+   * Forgets the operation counts of instances that are gone, and bounds the database's copies as
+   * the maps bound theirs (operation records live a day, closed ids as many as the tombstone
+   * limit): expiry and eviction in Hazelcast do not delete from a map store. Done by the oldest
+   * member only.
    */
   @Override
   public Future<Void> maintain() {
-    if (database.isEmpty()
-        || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+    if (!hazelcast.getCluster().getMembers().iterator().next().localMember()) {
       return Future.succeededFuture();
+    }
+    Future<Integer> counts = blocking.call(operationCounts::forgetGone);
+    if (database.isEmpty()) {
+      return counts.mapEmpty();
     }
     StateDatabase db = database.get();
     return blocking.call(

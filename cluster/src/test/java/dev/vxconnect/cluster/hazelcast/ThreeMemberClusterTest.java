@@ -176,4 +176,29 @@ class ThreeMemberClusterTest {
         .as("too late to take it over")
         .isFalse();
   }
+
+  @Test
+  void eachMemberSeesTheOperationsTheOthersPublish() throws Exception {
+    members.get(0).operationCounts().publish("runner", 2);
+    members.get(1).operationCounts().publish("runner", 1);
+    awaitElsewhere(2, "runner", 3);
+    awaitElsewhere(0, "runner", 1);
+    awaitElsewhere(1, "runner", 2);
+    members.get(0).operationCounts().publish("runner", 0);
+    awaitElsewhere(2, "runner", 1);
+    awaitElsewhere(1, "runner", 0);
+    assertThat(members.get(2).operationCounts().elsewhere("nobody")).isZero();
+  }
+
+  /** Waits (up to 10 s) until member {@code index} sees {@code expected} operations elsewhere. */
+  private static void awaitElsewhere(int index, String user, int expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (members.get(index).operationCounts().elsewhere(user) != expected
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(members.get(index).operationCounts().elsewhere(user))
+        .as("operations of %s seen by member %d", user, index)
+        .isEqualTo(expected);
+  }
 }
