@@ -14,9 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
+import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +41,9 @@ import org.sparkproject.io.grpc.StatusRuntimeException;
  * checked through the admin API's view of the shared records ({@code /admin/records}): a user
  * limited to three sessions is refused the fourth with RESOURCE_EXHAUSTED on every instance, and
  * may open one again once one is closed; a released session's record and artifacts are gone; the
- * closed ids stay within their bound after many sessions; and, last, the session of a killed
+ * closed ids stay within their bound after many sessions; a user limited to two operations running
+ * one on each of two instances is refused a third on the third instance, and may run it once they
+ * end; and, last, the session of a killed
  * instance, and its artifacts, expire after the session timeout (not before), as does an idle one
  * whose instance lives.
  *
@@ -53,6 +60,9 @@ class ClusterHygieneE2ETest {
 
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(12);
   private static final int LIMIT = 3;
+  private static final int OPERATIONS = 2;
+  private static final String SLOW =
+      "select java_method('java.lang.Thread', 'sleep', 60000L) as slept from range(1)";
 
   /** Hazelcast partitions of this cluster: few, so that a small tombstone bound is exact. */
   private static final int PARTITIONS = 7;
@@ -74,7 +84,8 @@ class ClusterHygieneE2ETest {
                     + "s",
                 "spark.connect.session.manager.maintenanceInterval=1s",
                 "spark.connect.session.manager.closedSessionsTombstonesSize=" + TOMBSTONES,
-                "vxconnect.session.maxSessionsPerUser=" + LIMIT),
+                "vxconnect.session.maxSessionsPerUser=" + LIMIT,
+                "vxconnect.execution.maxOperationsPerUser=" + OPERATIONS),
             ServerCluster.DEFAULT_JAVA_OPTS + " -Dhazelcast.partition.count=" + PARTITIONS);
     admin = new AdminHttp(cluster.adminPort(0));
   }
@@ -252,8 +263,72 @@ class ClusterHygieneE2ETest {
     }
   }
 
+  /** Runs {@code select 1} in a session of {@code user} on {@code raw}'s server. */
+  private static void selectOne(RawGrpc raw, String user, String sessionId) {
+    raw.stub()
+        .executePlan(
+            ExecutePlanRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setUserContext(RawGrpc.user(user))
+                .setPlan(
+                    Plan.newBuilder()
+                        .setRoot(
+                            Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1"))))
+                .build())
+        .forEachRemaining(response -> {});
+  }
+
   @Test
   @Order(4)
+  void aUserLimitedToTwoOperationsIsRefusedAThirdOnAnotherInstance() throws Exception {
+    String user = "busy-" + UUID.randomUUID().toString().substring(0, 8);
+    List<SparkSession> sessions = new ArrayList<>();
+    List<CompletableFuture<Object>> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < OPERATIONS; i++) {
+        String sessionId = UUID.randomUUID().toString();
+        SparkSession spark = open(server(i), user, sessionId);
+        sessions.add(spark);
+        slow.add(CompletableFuture.supplyAsync(() -> spark.sql(SLOW).collect()));
+        admin.awaitOperation("/admin/sessions", sessionId, "RUNNING");
+      }
+      // One session of the user's third (of three) on the third instance, for every try.
+      String third = UUID.randomUUID().toString();
+      try (RawGrpc raw = new RawGrpc(server(2).port())) {
+        StatusRuntimeException refused = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        // The other instances' counts reach this one within milliseconds of their change.
+        while (refused == null && System.nanoTime() < deadline) {
+          refused =
+              catchThrowableOfType(StatusRuntimeException.class, () -> selectOne(raw, user, third));
+        }
+        assertThat(refused).as("a third operation on the third instance").isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(refused.getStatus().getDescription())
+            .contains("User " + user + " runs " + OPERATIONS + " operations over all instances")
+            .contains("vxconnect.execution.maxOperationsPerUser = " + OPERATIONS);
+        assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").isPresent();
+        sessions.forEach(SparkSession::interruptAll);
+        for (CompletableFuture<Object> query : slow) {
+          catchThrowableOfType(
+              Exception.class, () -> query.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        StatusRuntimeException stillRefused = null;
+        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+          stillRefused =
+              catchThrowableOfType(StatusRuntimeException.class, () -> selectOne(raw, user, third));
+        } while (stillRefused != null && System.nanoTime() < deadline);
+        assertThat(stillRefused).as("once the others ended").isNull();
+        release(raw, user, third);
+      }
+    } finally {
+      sessions.forEach(Sessions::close);
+    }
+  }
+
+  @Test
+  @Order(5)
   void aKilledInstancesSessionAndItsArtifactsExpireAfterTheSessionTimeout() throws Exception {
     String orphanId = UUID.randomUUID().toString();
     String idleId = UUID.randomUUID().toString();
