@@ -84,6 +84,7 @@ public final class SessionManager implements StateRecorder {
             cluster.sessions(),
             cluster.membership(),
             options.idleTimeout(),
+            options.maintenanceInterval(),
             record ->
                 dropArtifacts(record)
                     .eventually(
@@ -569,14 +570,20 @@ public final class SessionManager implements StateRecorder {
   }
 
   /**
-   * Expires this instance's share of the session records nobody serves (owner gone, or handed
-   * over) that were not used for the session timeout, with their artifacts and their count.
+   * Refreshes the records of the sessions held here (so that nobody takes them for unserved), and
+   * expires this instance's share of the session records nobody serves (owner gone, handed over,
+   * or not held by its owner) that were not used for the session timeout, with their artifacts
+   * and their count ({@link OrphanedSessions}).
    */
   public Future<Integer> expireOrphans() {
     if (!cluster.isDistributed()) {
       return Future.succeededFuture(0); // a single instance owns every record it has
     }
-    return orphans.sweep(System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    if (!handingOver) {
+      orphans.refresh(live(), now);
+    }
+    return orphans.sweep(now);
   }
 
   /** Sessions this instance has taken over from another (failovers) and rebuilt, so far. */
