@@ -5,6 +5,14 @@ public interface Cluster extends AutoCloseable {
 
   SessionStore sessions();
 
+  /** The sessions each user holds over every instance (per-user limit). */
+  SessionCounts sessionCounts();
+
+  /** The operations each user runs on the other instances (per-user limit). */
+  default OperationCounts operationCounts() {
+    return OperationCounts.NONE;
+  }
+
   ArtifactStore artifacts();
 
   OperationRegistry operations();
@@ -18,6 +26,9 @@ public interface Cluster extends AutoCloseable {
   default io.vertx.core.Future<Void> maintain() {
     return io.vertx.core.Future.succeededFuture();
   }
+
+  /** What the cluster keeps now, listing at most {@code max} keys of each kind (admin API). */
+  io.vertx.core.Future<ClusterRecords> records(int max);
 
   /** Leaves the cluster. */
   @Override

@@ -2,6 +2,7 @@ package dev.vxconnect.cluster;
 
 import dev.vxconnect.proto.cluster.SessionRecord;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,4 +43,22 @@ public interface SessionStore {
 
   /** Whether the id was closed and may not be reused. */
   Future<Boolean> isClosed(String userId, String sessionId);
+
+  /**
+   * Removes a session's record as expired (tombstoned like a closed one) only if it is still
+   * {@code expected}: an instance taking the session over at the same moment wins.
+   *
+   * @return whether the record was removed
+   */
+  Future<Boolean> expire(SessionRecord expected);
+
+  /**
+   * The records this instance keeps its share of (in Hazelcast, those of the partitions this
+   * member owns; all of them for a single instance), so that each instance looks after its share
+   * of the records whose owner is gone.
+   */
+  Future<List<SessionRecord>> local();
+
+  /** How many closed ids are remembered now (over the whole cluster). */
+  Future<Integer> tombstoneCount();
 }

@@ -91,6 +91,30 @@ public abstract class SessionStoreContractTest {
     assertThat(await(store.replace(record("bob", "none"), mine))).isFalse();
   }
 
+  @Test
+  void expireRemovesOnlyAnUnchangedRecordAndTombstonesIt() throws Exception {
+    SessionRecord first = record("alice", "s1");
+    await(store.create(first));
+    SessionRecord changed = first.toBuilder().setOwner("instance-2").build();
+    await(store.update(changed));
+    assertThat(await(store.expire(first))).as("changed since").isFalse();
+    assertThat(await(store.get("alice", "s1"))).contains(changed);
+    assertThat(await(store.isClosed("alice", "s1"))).isFalse();
+    assertThat(await(store.expire(changed))).isTrue();
+    assertThat(await(store.get("alice", "s1"))).isEmpty();
+    assertThat(await(store.isClosed("alice", "s1"))).isTrue();
+    assertThat(await(store.tombstoneCount())).isEqualTo(1);
+  }
+
+  @Test
+  void aSingleMemberKeepsEveryRecordLocally() throws Exception {
+    SessionRecord a = record("alice", "s1");
+    SessionRecord b = record("bob", "s2");
+    await(store.create(a));
+    await(store.create(b));
+    assertThat(await(store.local())).containsExactlyInAnyOrder(a, b);
+  }
+
   protected SessionStore store() {
     return store;
   }

@@ -148,13 +148,21 @@ public final class VxconnectServer {
             config.cluster().maxReplicatedArtifactBytes());
     executions =
         new ExecutionManager(
-            sparkPool, execution, sessions, cluster.operations(), cluster.membership().self());
+            sparkPool,
+            execution,
+            sessions,
+            cluster.operations(),
+            cluster.membership().self(),
+            cluster.operationCounts());
     sessions.beforeClose(session -> session.operations().forEach(executions::release));
     maintenanceTimer =
         vertx.setPeriodic(
             config.sessions().maintenanceInterval().toMillis(),
             id -> {
               sessions.expireIdle();
+              sessions
+                  .expireOrphans()
+                  .onFailure(e -> LOG.warn("Expiring orphaned sessions failed: {}", e.toString()));
               cluster
                   .maintain()
                   .onFailure(e -> LOG.warn("Cluster upkeep failed: {}", e.toString()));
@@ -325,7 +333,7 @@ public final class VxconnectServer {
       return;
     }
     AdminOptions options = config.admin();
-    admin = new AdminServer(vertx, options, metrics, sessions, cluster.membership());
+    admin = new AdminServer(vertx, options, metrics, sessions, cluster);
     adminPort = admin.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     LOG.info(
         "Admin service on {}://{}:{}/admin (metrics: /metrics; {})",

@@ -12,21 +12,31 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.YamlConfigBuilder;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.ClusterOptions;
+import dev.vxconnect.cluster.ClusterRecords;
 import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.cluster.jdbc.StateDatabase;
+import dev.vxconnect.proto.cluster.UserSessions;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +56,12 @@ public final class HazelcastCluster implements Cluster {
   static final String ARTIFACTS = "vxconnect.artifacts";
   static final String OPERATIONS = "vxconnect.operations";
 
+  /** Sessions counted per user: live coordination, not durable (DESIGN.md section 10). */
+  static final String USER_SESSIONS = "vxconnect.user-sessions";
+
+  /** Each instance's operations per user: live coordination, not durable. */
+  static final String USER_OPERATIONS = "vxconnect.user-operations";
+
   /** Where clients of resumable results stand: live coordination, not durable (DESIGN.md section 10). */
   static final String RESULT_MARKS = "vxconnect.result-marks";
 
@@ -64,6 +80,8 @@ public final class HazelcastCluster implements Cluster {
   private final HazelcastInstance hazelcast;
   private final ClusterOptions options;
   private final SessionStore sessions;
+  private final SessionCounts sessionCounts;
+  private final HazelcastOperationCounts operationCounts;
   private final ArtifactStore artifacts;
   private final OperationRegistry operations;
   private final Membership membership;
@@ -82,11 +100,12 @@ public final class HazelcastCluster implements Cluster {
     this.database = database;
     this.tombstones = tombstones;
     this.blocking = blocking;
-    this.sessions = new HazelcastSessionStore(hazelcast, blocking);
+    this.sessions = new HazelcastSessionStore(hazelcast, blocking, tombstones > 0);
+    this.sessionCounts = new HazelcastSessionCounts(hazelcast, blocking);
     this.operations = new HazelcastOperationRegistry(hazelcast, blocking, OPERATION_TTL_SECONDS);
     this.artifacts =
         new HazelcastArtifactStore(hazelcast, blocking, options.maxReplicatedArtifactBytes());
-    this.membership =
+    Membership members =
         new Membership() {
           @Override
           public String self() {
@@ -110,6 +129,8 @@ public final class HazelcastCluster implements Cluster {
             return attribute(instanceId, ADMIN_ADDRESS);
           }
         };
+    this.membership = members;
+    this.operationCounts = new HazelcastOperationCounts(hazelcast, members);
   }
 
   /** An attribute of the live member that is instance {@code instanceId} (a local view: no remote call). */
@@ -204,16 +225,40 @@ public final class HazelcastCluster implements Cluster {
         durable(replicated(OPERATIONS), database)
             .setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
     config.addMapConfig(replicated(RESULT_MARKS).setTimeToLiveSeconds((int) OPERATION_TTL_SECONDS));
+    config.addMapConfig(replicated(USER_SESSIONS));
+    config.addMapConfig(replicated(USER_OPERATIONS));
+    // Bounded per partition, so that the bound holds for the whole cluster however many members
+    // it has (PER_NODE would allow the size on every member). When a partition is full, its least
+    // recently used closed id is forgotten: that id could be used again, as in Spark's server,
+    // whose cache of closed ids forgets its oldest.
     config.addMapConfig(
         durable(
             replicated(CLOSED)
                 .setEvictionConfig(
                     new EvictionConfig()
                         .setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-                        .setSize(Math.max(1, tombstones))),
+                        .setMaxSizePolicy(MaxSizePolicy.PER_PARTITION)
+                        .setSize(tombstonesPerPartition(tombstones, partitions(config)))),
             database));
     return config;
+  }
+
+  /** Hazelcast's partition count for this configuration (271 unless set). */
+  static int partitions(Config config) {
+    return new HazelcastProperties(config).getInteger(ClusterProperty.PARTITION_COUNT);
+  }
+
+  /**
+   * Closed ids kept per partition: the bound spread evenly, rounded down so that the whole stays
+   * within it, and at least one (so a bound below the partition count keeps one per partition).
+   */
+  static int tombstonesPerPartition(int tombstones, int partitions) {
+    return Math.max(1, tombstones / partitions);
+  }
+
+  /** The most closed ids the cluster keeps at once for a bound of {@code tombstones}. */
+  public static int tombstoneBound(int tombstones, int partitions) {
+    return tombstones == 0 ? 0 : tombstonesPerPartition(tombstones, partitions) * partitions;
   }
 
   /** Writes the map through to the database (write delay 0: before the change is applied). */
@@ -248,8 +293,57 @@ public final class HazelcastCluster implements Cluster {
   }
 
   @Override
+  public SessionCounts sessionCounts() {
+    return sessionCounts;
+  }
+
+  @Override
+  public OperationCounts operationCounts() {
+    return operationCounts;
+  }
+
+  @Override
   public ArtifactStore artifacts() {
     return artifacts;
+  }
+
+  /**
+   * Reads the maps' keys over the whole cluster (a scan: for the admin API, not for serving).
+   * With a state database, only the records Hazelcast holds now are seen.
+   */
+  @Override
+  public Future<ClusterRecords> records(int max) {
+    return blocking.call(
+        () -> {
+          IMap<String, byte[]> sessionMap = hazelcast.getMap(SESSIONS);
+          IMap<String, byte[]> artifactMap = hazelcast.getMap(ARTIFACTS);
+          IMap<String, byte[]> users = hazelcast.getMap(USER_SESSIONS);
+          Map<String, Integer> perUser = new TreeMap<>();
+          for (Map.Entry<String, byte[]> user : users.entrySet()) {
+            perUser.put(
+                user.getKey(), UserSessions.parseFrom(user.getValue()).getSessionIdsCount());
+          }
+          return new ClusterRecords(
+              keys(sessionMap.keySet(), max),
+              sessionMap.size(),
+              keys(artifactMap.keySet(), max),
+              artifactMap.size(),
+              hazelcast.getMap(CLOSED).size(),
+              tombstoneBound(tombstones, hazelcast.getPartitionService().getPartitions().size()),
+              perUser);
+        });
+  }
+
+  /** Keys split at the separator of {@link HazelcastSessionStore#key}, at most {@code max}. */
+  private static List<List<String>> keys(java.util.Set<String> keys, int max) {
+    List<List<String>> listed = new ArrayList<>();
+    for (String key : keys) {
+      if (listed.size() == max) {
+        break;
+      }
+      listed.add(List.of(key.split("\u0000")));
+    }
+    return listed;
   }
 
   @Override
@@ -268,15 +362,19 @@ public final class HazelcastCluster implements Cluster {
   }
 
   /**
-   * Bounds the database's copies as the maps bound theirs (operation records live a day, closed
-   * ids as many as the tombstone limit): expiry and eviction in Hazelcast do not delete from a
-   * map store. Done by the oldest member only.
+   * Forgets the operation counts of instances that are gone, and bounds the database's copies as
+   * the maps bound theirs (operation records live a day, closed ids as many as the tombstone
+   * limit): expiry and eviction in Hazelcast do not delete from a map store. Done by the oldest
+   * member only.
    */
   @Override
   public Future<Void> maintain() {
-    if (database.isEmpty()
-        || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+    if (!hazelcast.getCluster().getMembers().iterator().next().localMember()) {
       return Future.succeededFuture();
+    }
+    Future<Integer> counts = blocking.call(operationCounts::forgetGone);
+    if (database.isEmpty()) {
+      return counts.mapEmpty();
     }
     StateDatabase db = database.get();
     return blocking.call(

@@ -6,7 +6,9 @@ import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.SessionTombstone;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -19,11 +21,14 @@ final class HazelcastSessionStore implements SessionStore {
   private final IMap<String, byte[]> sessions;
   private final IMap<String, byte[]> closed;
   private final Blocking blocking;
+  private final boolean tombstones;
 
-  HazelcastSessionStore(HazelcastInstance hazelcast, Blocking blocking) {
+  /** @param tombstones whether closed ids are remembered at all (a bound of 0: never) */
+  HazelcastSessionStore(HazelcastInstance hazelcast, Blocking blocking, boolean tombstones) {
     this.sessions = hazelcast.getMap(HazelcastCluster.SESSIONS);
     this.closed = hazelcast.getMap(HazelcastCluster.CLOSED);
     this.blocking = blocking;
+    this.tombstones = tombstones;
   }
 
   static String key(String userId, String sessionId) {
@@ -84,18 +89,61 @@ final class HazelcastSessionStore implements SessionStore {
     return call(
         () -> {
           if (!allowReconnect) {
-            closed.set(
-                key(userId, sessionId),
-                SessionTombstone.newBuilder()
-                    .setUserId(userId)
-                    .setSessionId(sessionId)
-                    .setClosedAtMs(System.currentTimeMillis())
-                    .build()
-                    .toByteArray());
+            tombstone(userId, sessionId);
           }
           sessions.delete(key(userId, sessionId));
           return null;
         });
+  }
+
+  private void tombstone(String userId, String sessionId) {
+    if (!tombstones) {
+      return;
+    }
+    closed.set(
+        key(userId, sessionId),
+        SessionTombstone.newBuilder()
+            .setUserId(userId)
+            .setSessionId(sessionId)
+            .setClosedAtMs(System.currentTimeMillis())
+            .build()
+            .toByteArray());
+  }
+
+  @Override
+  public Future<Boolean> expire(SessionRecord expected) {
+    return call(
+        () -> {
+          // Tombstoned first: between the two steps the id reads as closed, never as free.
+          String key = key(expected);
+          byte[] stored = sessions.get(key);
+          if (stored == null || !Arrays.equals(stored, expected.toByteArray())) {
+            return false;
+          }
+          tombstone(expected.getUserId(), expected.getSessionId());
+          boolean removed = sessions.remove(key, stored);
+          if (!removed && tombstones) {
+            closed.delete(key); // taken over meanwhile: it lives on
+          }
+          return removed;
+        });
+  }
+
+  @Override
+  public Future<List<SessionRecord>> local() {
+    return call(
+        () -> {
+          List<SessionRecord> records = new ArrayList<>();
+          for (byte[] bytes : sessions.getAll(sessions.localKeySet()).values()) {
+            records.add(SessionRecord.parseFrom(bytes));
+          }
+          return records;
+        });
+  }
+
+  @Override
+  public Future<Integer> tombstoneCount() {
+    return call(closed::size);
   }
 
   @Override

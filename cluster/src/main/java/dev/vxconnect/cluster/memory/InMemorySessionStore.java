@@ -4,6 +4,7 @@ import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,5 +71,34 @@ public final class InMemorySessionStore implements SessionStore {
     synchronized (closed) {
       return Future.succeededFuture(closed.containsKey(new Key(userId, sessionId)));
     }
+  }
+
+  @Override
+  public Future<Boolean> expire(SessionRecord expected) {
+    Key key = new Key(expected.getUserId(), expected.getSessionId());
+    if (!live.remove(key, expected)) {
+      return Future.succeededFuture(false);
+    }
+    synchronized (closed) {
+      closed.put(key, System.currentTimeMillis());
+    }
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<List<SessionRecord>> local() {
+    return Future.succeededFuture(List.copyOf(live.values()));
+  }
+
+  @Override
+  public Future<Integer> tombstoneCount() {
+    synchronized (closed) {
+      return Future.succeededFuture(closed.size());
+    }
+  }
+
+  /** The (user, session) of every live record. */
+  public List<List<String>> keys() {
+    return live.keySet().stream().map(k -> List.of(k.userId(), k.sessionId())).toList();
   }
 }

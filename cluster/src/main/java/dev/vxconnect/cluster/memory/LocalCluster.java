@@ -2,8 +2,10 @@ package dev.vxconnect.cluster.memory;
 
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.cluster.ClusterRecords;
 import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import io.vertx.core.Future;
@@ -13,17 +15,43 @@ import java.util.Optional;
 /** A single instance: an in-memory store, nobody else to reach, artifacts kept by the session only. */
 public final class LocalCluster implements Cluster {
 
-  private final SessionStore sessions;
+  private final InMemorySessionStore sessions;
+  private final InMemorySessionCounts sessionCounts = new InMemorySessionCounts();
   private final String self;
+  private final int tombstones;
 
   public LocalCluster(String self, int tombstones) {
     this.self = self;
+    this.tombstones = tombstones;
     this.sessions = new InMemorySessionStore(tombstones);
   }
 
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public SessionCounts sessionCounts() {
+    return sessionCounts;
+  }
+
+  @Override
+  public Future<ClusterRecords> records(int max) {
+    List<List<String>> keys = sessions.keys();
+    return sessions
+        .tombstoneCount()
+        .map(
+            closed -> {
+              return new ClusterRecords(
+                  keys.subList(0, Math.min(max, keys.size())),
+                  keys.size(),
+                  List.of(),
+                  0,
+                  closed,
+                  tombstones,
+                  sessionCounts.snapshot());
+            });
   }
 
   @Override

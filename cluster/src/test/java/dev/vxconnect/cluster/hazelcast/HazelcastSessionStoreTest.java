@@ -52,7 +52,7 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
       // bound close to the configured size in a small test.
       config.setProperty("hazelcast.partition.count", "7");
       HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-      return new HazelcastSessionStore(member, new Blocking(blocking));
+      return new HazelcastSessionStore(member, new Blocking(blocking), tombstones > 0);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

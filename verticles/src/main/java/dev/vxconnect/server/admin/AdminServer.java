@@ -1,6 +1,6 @@
 package dev.vxconnect.server.admin;
 
-import dev.vxconnect.cluster.Membership;
+import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.server.auth.Pem;
 import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.session.SessionManager;
@@ -19,7 +19,9 @@ import java.util.function.Function;
 /**
  * The admin HTTP port ({@code vxconnect.admin.*}): {@code /metrics} (Prometheus text),
  * {@code /admin/sessions} (every instance's sessions and their operations, as JSON; with
- * {@code ?scope=instance} this instance's only), {@code /admin} (the cluster's as a small HTML page)
+ * {@code ?scope=instance} this instance's only), {@code /admin/records} (what the cluster keeps:
+ * session records, kept artifacts, closed ids and sessions per user, {@link RecordsListing}),
+ * {@code /admin} (the cluster's as a small HTML page)
  * and {@code /health}. HTTP/1.1 on the instance's Vert.x, over TLS when a certificate is
  * configured; with a token, every path but {@code /health} needs it ({@link AdminAccess}). The
  * scrape runs on a worker, the listings are built on the event loop from in-memory state and the
@@ -37,6 +39,7 @@ public final class AdminServer {
   private final ServerMetrics metrics;
   private final InstanceListing instance;
   private final ClusterListing cluster;
+  private final RecordsListing records;
   private final HttpClient peers;
   private HttpServer http;
 
@@ -45,7 +48,7 @@ public final class AdminServer {
       AdminOptions options,
       ServerMetrics metrics,
       SessionManager sessions,
-      Membership membership) {
+      Cluster shared) {
     this.vertx = vertx;
     this.options = options;
     this.access = new AdminAccess(options.token());
@@ -54,7 +57,9 @@ public final class AdminServer {
     this.peers =
         vertx.createHttpClient(
             peerOptions(options), new PoolOptions().setHttp1MaxSize(PEER_CONNECTIONS));
-    this.cluster = new ClusterListing(membership, instance::build, peers, access.authorization());
+    this.cluster =
+        new ClusterListing(shared.membership(), instance::build, peers, access.authorization());
+    this.records = new RecordsListing(shared);
   }
 
   /**
@@ -126,13 +131,15 @@ public final class AdminServer {
               "instance".equals(request.getParam("scope"))
                   ? Future.succeededFuture(instance.build())
                   : cluster.build());
+      case "/admin/records" ->
+          reply(request, "application/json", JsonObject::encodePrettily, records.build());
       case "/admin", "/admin/", "/" ->
           reply(request, "text/html; charset=utf-8", AdminPage::render, cluster.build());
       default ->
           request
               .response()
               .setStatusCode(404)
-              .end("Not found. Try /admin, /admin/sessions or /metrics.\n");
+              .end("Not found. Try /admin, /admin/sessions, /admin/records or /metrics.\n");
     }
   }
 

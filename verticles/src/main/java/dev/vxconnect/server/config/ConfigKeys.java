@@ -67,13 +67,20 @@ public final class ConfigKeys {
   // ---- Sessions (Spark's keys)
   public static final ConfigEntry<Duration> SESSION_TIMEOUT =
       ConfigEntry.key("spark.connect.session.manager.defaultSessionTimeout")
-          .doc("A session unused for this long is closed.")
+          .doc(
+              "A session unused for this long is closed. In a cluster, the record of a session whose"
+                  + " instance died (or stopped and handed it over) and that nobody used since"
+                  + " expires after it too, with its replicated artifacts.")
           .timeConf(TimeUnit.MILLISECONDS)
           .checkValue(POSITIVE_TIME, "must be at least 1ms")
           .createWithDefaultString("60m");
   public static final ConfigEntry<Integer> CLOSED_SESSIONS_TOMBSTONES =
       ConfigEntry.key("spark.connect.session.manager.closedSessionsTombstonesSize")
-          .doc("How many closed session ids are remembered, so they are not silently reused.")
+          .doc(
+              "How many closed session ids are remembered, so they are not silently reused. In a"
+                  + " cluster, the bound holds for all instances together, spread over Hazelcast's"
+                  + " partitions (at least one per partition); beyond it the least recently used"
+                  + " one is forgotten, and its id may be used again, as in Spark's server.")
           .intConf()
           .checkValue(NOT_NEGATIVE, "must be >= 0")
           .createWithDefault(1000);
@@ -216,7 +223,10 @@ public final class ConfigKeys {
   public static final ConfigEntry<Integer> MAX_OPERATIONS_PER_USER =
       ConfigEntry.key("vxconnect.execution.maxOperationsPerUser")
           .doc(
-              "Operations one user may run or queue at once, over all sessions; beyond, RESOURCE_EXHAUSTED.")
+              "Operations one user may run or queue at once, over all sessions and all instances;"
+                  + " beyond, RESOURCE_EXHAUSTED. The instances publish their counts to each other"
+                  + " as they change (milliseconds behind): operations started at the same moment on"
+                  + " several instances can pass it by the ones racing.")
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(500);
@@ -235,7 +245,10 @@ public final class ConfigKeys {
           .createWithDefaultString("1s");
   public static final ConfigEntry<Integer> MAX_SESSIONS_PER_USER =
       ConfigEntry.key("vxconnect.session.maxSessionsPerUser")
-          .doc("Sessions one user may hold at once; beyond, RESOURCE_EXHAUSTED.")
+          .doc(
+              "Sessions one user may hold at once, over all instances (counted in the cluster);"
+                  + " beyond, RESOURCE_EXHAUSTED. A session counts until it is closed or expires,"
+                  + " also after its instance died (it is taken over at its next call).")
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1000);

@@ -1,7 +1,9 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.session.Session;
 import java.util.Map;
@@ -10,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Decides whether a new operation may start: limits on operations per session, per user and in
- * total, and on the result bytes all buffers hold. A refusal is RESOURCE_EXHAUSTED (UNAVAILABLE
+ * Decides whether a new operation may start: limits on operations per session, per user (over
+ * every instance: this one's counted here, the others' as they publish them, {@link
+ * OperationCounts}) and in total, and on the result bytes all buffers hold. A refusal is RESOURCE_EXHAUSTED (UNAVAILABLE
  * while draining) with a RetryInfo, so the official clients back off and retry; nothing already
  * accepted is ever dropped.
  */
@@ -19,14 +22,16 @@ final class Admission {
 
   private final ExecutionOptions options;
   private final LongAdder bufferedBytes;
+  private final OperationCounts cluster;
   private final AtomicInteger total = new AtomicInteger();
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
-  Admission(ExecutionOptions options, LongAdder bufferedBytes) {
+  Admission(ExecutionOptions options, LongAdder bufferedBytes, OperationCounts cluster) {
     this.options = options;
     this.bufferedBytes = bufferedBytes;
+    this.cluster = cluster;
   }
 
   /** Takes a slot for a new operation of {@code session}, or throws the refusal. */
@@ -56,17 +61,24 @@ final class Admission {
               + options.maxBufferedBytes()
               + " bytes of results that clients have not read yet.");
     }
-    AtomicInteger user = perUser.computeIfAbsent(session.userId(), u -> new AtomicInteger());
-    if (user.incrementAndGet() > options.maxOperationsPerUser()) {
+    String userId = session.userId();
+    AtomicInteger user = perUser.computeIfAbsent(userId, u -> new AtomicInteger());
+    int here = user.incrementAndGet();
+    int elsewhere = cluster.elsewhere(userId);
+    if (here + elsewhere > options.maxOperationsPerUser()) {
       user.decrementAndGet();
       throw refusal(
           "user_operations",
           ErrorStatus.RESOURCE_EXHAUSTED,
           "User "
-              + session.userId()
+              + userId
               + " runs "
+              + (here - 1 + elsewhere)
+              + " operations over all instances, the most one user may run at once ("
+              + ConfigKeys.MAX_OPERATIONS_PER_USER.key()
+              + " = "
               + options.maxOperationsPerUser()
-              + " operations, the most one user may run at once.");
+              + ").");
     }
     if (total.incrementAndGet() > options.maxOperations()) {
       total.decrementAndGet();
@@ -76,15 +88,21 @@ final class Admission {
           ErrorStatus.RESOURCE_EXHAUSTED,
           "The server runs " + options.maxOperations() + " operations, the most it runs at once.");
     }
+    cluster.publish(userId, user.get());
   }
 
   /** Gives back the slot of a finished operation. */
   void release(Session session) {
     total.decrementAndGet();
     AtomicInteger user = perUser.get(session.userId());
-    if (user != null && user.decrementAndGet() <= 0) {
+    if (user == null) {
+      return;
+    }
+    int left = user.decrementAndGet();
+    if (left <= 0) {
       perUser.remove(session.userId(), user);
     }
+    cluster.publish(session.userId(), Math.max(0, left));
   }
 
   void drain() {

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.execution;
 
+import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ServerError;
@@ -71,13 +72,15 @@ public final class ExecutionManager {
    * @param recorder records commands that change their session's state, before they complete
    * @param registry where reattachable operations are known cluster-wide
    * @param self this instance's id in the cluster
+   * @param userOperations the operations each user runs on the other instances
    */
   public ExecutionManager(
       WorkerExecutor sparkPool,
       ExecutionOptions options,
       StateRecorder recorder,
       OperationRegistry registry,
-      String self) {
+      String self,
+      OperationCounts userOperations) {
     this.slots = new SparkSlots(options.executeThreads());
     // Admission bounds the operations; the margin covers threads between an operation's release
     // and their return to the pool.
@@ -87,7 +90,7 @@ public final class ExecutionManager {
     this.registry = registry;
     this.self = self;
     this.options = options;
-    this.admission = new Admission(options, bufferedBytes);
+    this.admission = new Admission(options, bufferedBytes, userOperations);
     int tombstones = options.abandonedTombstones();
     this.abandoned =
         new LinkedHashMap<>(16, 0.75f, false) {

@@ -93,6 +93,16 @@ public final class Session {
   }
 
   /**
+   * The store now holds {@code next} in place of {@code expected} (a refresh of its last access
+   * written by compare-and-set): taken as the session's record unless it changed meanwhile.
+   */
+  synchronized void refreshed(SessionRecord expected, SessionRecord next) {
+    if (record.equals(expected)) {
+      record = next;
+    }
+  }
+
+  /**
    * Changes the record with {@code change} and writes it with {@code write}, after every earlier
    * write: the returned future completes once it is stored. A change that returns the record as it
    * was writes nothing.

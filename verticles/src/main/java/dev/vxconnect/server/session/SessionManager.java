@@ -51,6 +51,8 @@ public final class SessionManager implements StateRecorder {
   private final java.util.concurrent.atomic.LongAdder takeovers =
       new java.util.concurrent.atomic.LongAdder();
   private final long maxReplicatedArtifactBytes;
+  private final UserSessionLimit perUser;
+  private final OrphanedSessions orphans;
   private Consumer<Session> beforeClose = s -> {};
 
   /** Set once this instance hands its sessions over: their queries stop, and stay recorded. */
@@ -74,6 +76,21 @@ public final class SessionManager implements StateRecorder {
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
     this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
+    this.perUser =
+        new UserSessionLimit(
+            cluster.sessionCounts(), options.maxSessionsPerUser(), options.retryDelay());
+    this.orphans =
+        new OrphanedSessions(
+            cluster.sessions(),
+            cluster.membership(),
+            options.idleTimeout(),
+            options.maintenanceInterval(),
+            record ->
+                dropArtifacts(record)
+                    .eventually(
+                        () ->
+                            perUser.release(
+                                new SessionKey(record.getUserId(), record.getSessionId()))));
   }
 
   /** Runs before a session closes (e.g. to interrupt its operations). */
@@ -197,6 +214,7 @@ public final class SessionManager implements StateRecorder {
                                     "SESSION_NOT_FOUND", record.getSessionId())));
           }
           SessionKey key = request.key();
+          perUser.adopt(key);
           return sessions.compute(
               key,
               (k, pending) -> {
@@ -216,32 +234,19 @@ public final class SessionManager implements StateRecorder {
         });
   }
 
-  /** RESOURCE_EXHAUSTED when the key's user already holds as many sessions as one user may. */
-  private Optional<RpcFailure> overLimit(SessionKey key) {
-    long held = sessions.keySet().stream().filter(k -> k.userId().equals(key.userId())).count();
-    if (held >= options.maxSessionsPerUser() && !sessions.containsKey(key)) {
-      return Optional.of(
-          new RpcFailure(
-              ErrorStatus.retryLater(
-                  ErrorStatus.RESOURCE_EXHAUSTED,
-                  "User "
-                      + key.userId()
-                      + " holds "
-                      + held
-                      + " sessions, the most one user may hold;"
-                      + " close some, or retry later.",
-                  options.retryDelay())));
-    }
-    return Optional.empty();
-  }
-
   private Future<Session> createNew(SessionKey key) {
-    Optional<RpcFailure> full = overLimit(key);
-    if (full.isPresent()) {
-      return Future.failedFuture(full.get());
+    Future<Session> pending = sessions.get(key);
+    if (pending != null && !pending.failed()) {
+      return pending; // being created here for an earlier call
     }
-    return sessions.compute(
-        key, (k, pending) -> pending == null || pending.failed() ? create(k, null) : pending);
+    return perUser
+        .claim(key)
+        .compose(
+            v ->
+                sessions.compute(
+                    key,
+                    (k, earlier) ->
+                        earlier == null || earlier.failed() ? create(k, null) : earlier));
   }
 
   /** The live session, if it exists here (and is ready). */
@@ -261,19 +266,17 @@ public final class SessionManager implements StateRecorder {
       return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_FORMAT", newSessionId));
     }
     SessionKey key = new SessionKey(source.userId(), newSessionId);
-    Optional<RpcFailure> full = overLimit(key);
-    if (full.isPresent()) {
-      return Future.failedFuture(full.get());
-    }
     return cluster
         .sessions()
         .isClosed(key.userId(), key.sessionId())
         .compose(
-            closed -> {
-              if (closed) {
-                return Future.failedFuture(
-                    cloneRefused("TARGET_SESSION_ID_ALREADY_CLOSED", newSessionId));
-              }
+            closed ->
+                closed
+                    ? Future.failedFuture(
+                        cloneRefused("TARGET_SESSION_ID_ALREADY_CLOSED", newSessionId))
+                    : perUser.claim(key))
+        .compose(
+            counted -> {
               Future<Session> created =
                   sessions.containsKey(key)
                       ? null
@@ -444,6 +447,7 @@ public final class SessionManager implements StateRecorder {
                                     record
                                         .map(this::dropArtifacts)
                                         .orElse(Future.succeededFuture())));
+    forgotten = forgotten.compose(v -> perUser.release(key));
     if (removed == null) {
       return forgotten.map(v -> Optional.empty());
     }
@@ -532,8 +536,17 @@ public final class SessionManager implements StateRecorder {
       released.add(
           stopped.transform(
               v -> {
+                // The record keeps when its session was last used: nobody serves it until its
+                // next call, and it expires a session timeout after that (OrphanedSessions).
                 SessionRecord record = session.record();
-                return cluster.sessions().replace(record, record.toBuilder().setOwner("").build());
+                return cluster
+                    .sessions()
+                    .replace(
+                        record,
+                        record.toBuilder()
+                            .setOwner("")
+                            .setLastAccessMs(session.lastAccessMs())
+                            .build());
               }));
     }
     return Future.join(released).mapEmpty();
@@ -556,12 +569,29 @@ public final class SessionManager implements StateRecorder {
     }
   }
 
-  /** Every session that is up here. */
+  /**
+   * Refreshes the records of the sessions held here (so that nobody takes them for unserved), and
+   * expires this instance's share of the session records nobody serves (owner gone, handed over,
+   * or not held by its owner) that were not used for the session timeout, with their artifacts
+   * and their count ({@link OrphanedSessions}).
+   */
+  public Future<Integer> expireOrphans() {
+    if (!cluster.isDistributed()) {
+      return Future.succeededFuture(0); // a single instance owns every record it has
+    }
+    long now = System.currentTimeMillis();
+    if (!handingOver) {
+      orphans.refresh(live(), now);
+    }
+    return orphans.sweep(now);
+  }
+
   /** Sessions this instance has taken over from another (failovers) and rebuilt, so far. */
   public long takeovers() {
     return takeovers.sum();
   }
 
+  /** Every session that is up here. */
   public Collection<Session> live() {
     List<Session> live = new ArrayList<>();
     sessions
@@ -596,6 +626,7 @@ public final class SessionManager implements StateRecorder {
     cluster
         .sessions()
         .create(fresh.build())
+        .onFailure(e -> perUser.release(key))
         .compose(
             record -> {
               Optional<String> ownerAddress =

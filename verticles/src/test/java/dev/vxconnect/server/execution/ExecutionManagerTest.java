@@ -79,7 +79,12 @@ class ExecutionManagerTest {
       // No Spark pool: it only cancels the jobs of an interrupted operation, and none is. No
       // cluster to share operations with: the refusal is what this test is about.
       new ExecutionManager(
-          null, options(), recorder, new LocalCluster("me", 16).operations(), "me");
+          null,
+          options(),
+          recorder,
+          new LocalCluster("me", 16).operations(),
+          "me",
+          dev.vxconnect.cluster.OperationCounts.NONE);
 
   @AfterEach
   void close() {

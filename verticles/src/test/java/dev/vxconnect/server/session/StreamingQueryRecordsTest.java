@@ -27,6 +27,16 @@ class StreamingQueryRecordsTest {
       }
 
       @Override
+      public dev.vxconnect.cluster.SessionCounts sessionCounts() {
+        return local.sessionCounts();
+      }
+
+      @Override
+      public io.vertx.core.Future<dev.vxconnect.cluster.ClusterRecords> records(int max) {
+        return local.records(max);
+      }
+
+      @Override
       public ArtifactStore artifacts() {
         return local.artifacts();
       }
