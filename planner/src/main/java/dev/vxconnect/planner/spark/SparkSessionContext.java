@@ -41,6 +41,7 @@ final class SparkSessionContext implements SessionContext {
   private final EngineOptions options;
   private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress;
+  private final PersistedPlans persisted;
   private final StreamingListenerBus listenerBus;
   private final OperationEvents operationEvents = new OperationEvents();
 
@@ -48,11 +49,13 @@ final class SparkSessionContext implements SessionContext {
       SessionHolder holder,
       EngineOptions options,
       Optional<LocalPathPolicy> paths,
-      ProgressTracker progress) {
+      ProgressTracker progress,
+      PersistedPlans persisted) {
     this.holder = holder;
     this.options = options;
     this.paths = paths;
     this.progress = progress;
+    this.persisted = persisted;
     this.listenerBus = new StreamingListenerBus(holder);
     // Posts the session's "started" event; execution events assert it.
     holder.initializeSession();
@@ -79,7 +82,29 @@ final class SparkSessionContext implements SessionContext {
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
     return holder.withSession(
-        spark -> new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder());
+        spark -> {
+          AnalyzePlanResponse.Builder answer =
+              new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder();
+          // After Spark: only what was really persisted is uncached at the session's close.
+          switch (request.getAnalyzeCase()) {
+            case PERSIST ->
+                persisted.persisted(
+                    spark.sessionUUID(), dataset(spark, request.getPersist().getRelation()));
+            case UNPERSIST ->
+                persisted.unpersisted(dataset(spark, request.getUnpersist().getRelation()));
+            default -> {}
+          }
+          return answer;
+        });
+  }
+
+  /** The DataFrame of {@code relation}, as Spark's analyze handler builds it (not executed). */
+  private org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row> dataset(
+      SparkSession spark, org.apache.spark.connect.proto.Relation relation) {
+    var plan =
+        new org.apache.spark.sql.connect.planner.SparkConnectPlanner(holder, Option.empty())
+            .transformRelation(relation, true);
+    return org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, plan);
   }
 
   @Override
@@ -325,17 +350,18 @@ final class SparkSessionContext implements SessionContext {
   public SessionContext cloneAs(String newSessionId) {
     SparkSession copy = holder.session().cloneSession();
     return new SparkSessionContext(
-        new SessionHolder(holder.userId(), newSessionId, copy), options, paths, progress);
+        new SessionHolder(holder.userId(), newSessionId, copy),
+        options,
+        paths,
+        progress,
+        persisted);
   }
 
   @Override
   public void close() {
-    // SessionHolder.close() reaches into Spark's own Connect service singletons, which we never
-    // start; release what the session holds ourselves.
+    // The listener bus operation first: it ends the client's open "add listener" call.
     listenerBus.close();
-    SparkConnectService$.MODULE$.streamingSessionManager().cleanupRunningQueries(holder, true);
-    holder.dataFrameCache().clear();
-    holder.artifactManager().close();
+    SessionRelease.release(holder, persisted);
     operationEvents.closeAll();
     holder.eventManager().postClosed();
   }
