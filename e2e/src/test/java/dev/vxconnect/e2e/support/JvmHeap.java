@@ -1,9 +1,6 @@
 package dev.vxconnect.e2e.support;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +18,7 @@ public final class JvmHeap {
 
   /** Bytes of the objects still reachable in process {@code pid}. */
   public static long liveBytes(long pid) throws IOException, InterruptedException {
-    String histogram = jcmd(pid, "GC.class_histogram");
+    String histogram = Jcmd.run(pid, "GC.class_histogram");
     Matcher m = TOTAL.matcher(histogram);
     if (!m.find()) {
       throw new IOException(
@@ -29,18 +26,5 @@ public final class JvmHeap {
               + histogram.substring(Math.max(0, histogram.length() - 500)));
     }
     return Long.parseLong(m.group(1));
-  }
-
-  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process process =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("jcmd " + command + " failed: " + out);
-    }
-    return out;
   }
 }

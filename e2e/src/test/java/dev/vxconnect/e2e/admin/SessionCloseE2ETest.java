@@ -1,0 +1,369 @@
+package dev.vxconnect.e2e.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vxconnect.e2e.support.AdminHttp;
+import dev.vxconnect.e2e.support.JvmHeap;
+import dev.vxconnect.e2e.support.JvmThreads;
+import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.e2e.support.TestJars;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
+import org.apache.spark.connect.proto.Expression;
+import org.apache.spark.connect.proto.MlCommand;
+import org.apache.spark.connect.proto.MlOperator;
+import org.apache.spark.connect.proto.MlParams;
+import org.apache.spark.connect.proto.MlRelation;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Closing a session gives back everything it held (issue 19, item 3). Sessions of the official
+ * client each add a jar, leave a streaming query running, cache a DataFrame and fit an ML model
+ * kept in the session's ML cache (the JVM client has no ML API: the fit goes as PySpark's client
+ * sends it, in the same session); then they are closed. Measured on the server process, before,
+ * at the peak and after: live heap after a full GC, live threads, files and directories under its
+ * temporary directory, running streaming queries (their threads) and cached RDDs and storage
+ * memory (Spark's REST API). All must come back to where they started.
+ *
+ * <p>{@code -Dvxconnect.e2e.closeSessions} sets how many sessions (default 40, for verify), opened
+ * {@code -Dvxconnect.e2e.closeBatch} at once (default 200), set up by {@code
+ * -Dvxconnect.e2e.closeClients} client threads (default 8); docs/benchmarks.md has the 1,000-session
+ * run.
+ */
+@Tag("timing")
+class SessionCloseE2ETest {
+
+  private static final int SESSIONS = Integer.getInteger("vxconnect.e2e.closeSessions", 40);
+  private static final int BATCH = Integer.getInteger("vxconnect.e2e.closeBatch", 200);
+  private static final int CLIENTS = Integer.getInteger("vxconnect.e2e.closeClients", 8);
+  private static final String USER = "closer";
+
+  /**
+   * Live heap the server may keep after the sessions closed. Not session state: what Spark keeps
+   * of any work, bounded whatever the number of sessions: the status store's jobs, stages and SQL
+   * executions (the confs below keep 50 of each), the Connect tab's closed sessions and
+   * statements (200 by default), code generated for the queries and its caches. A session that
+   * kept its SparkSession, its cached data or its model would exceed it once enough sessions are
+   * measured; see docs/benchmarks.md for the figures.
+   */
+  private static final long HEAP_ALLOWANCE = 24L << 20;
+
+  /** How long what stops asynchronously (threads ending, pools' idle threads) may take. */
+  private static final Duration SETTLE = Duration.ofSeconds(90);
+
+  @TempDir static Path tmp;
+
+  private static ServerProcess server;
+  private static AdminHttp ui;
+  private static Path jar;
+
+  @BeforeAll
+  static void start() throws IOException {
+    int uiPort = FreePort.find();
+    server =
+        ServerProcess.start(
+            "session-close",
+            List.of(
+                // Spark's REST API tells the cached RDDs and storage memory.
+                "spark.ui.enabled=true",
+                "spark.ui.port=" + uiPort,
+                "spark.ui.retainedJobs=50",
+                "spark.ui.retainedStages=50",
+                "spark.sql.ui.retainedExecutions=50",
+                "vxconnect.artifacts.stagingDir=" + tmp.resolve("staging")),
+            Map.of(
+                "VXCONNECT_JAVA_OPTS",
+                ServerProcess.QUICK_JAVA_OPTS + " -Djava.io.tmpdir=" + tmp,
+                "SPARK_LOCAL_IP",
+                "127.0.0.1"));
+    ui = new AdminHttp(uiPort);
+    jar = TestJars.of("session-close", Marker.class);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** The class of the jar each session adds. */
+  static final class Marker {}
+
+  @Test
+  void closedSessionsGiveBackEverythingTheyHeld() throws Exception {
+    Duration limit = Duration.ofSeconds(180 + 3L * SESSIONS);
+    Assertions.assertTimeoutPreemptively(limit, this::openUseAndClose);
+  }
+
+  private void openUseAndClose() throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    try (RawGrpc grpc = new RawGrpc(server.port())) {
+      // A first round at the same concurrency creates what the server creates once: worker
+      // threads up to the concurrency, Spark's streaming and ML directories and threads.
+      closeAll(clients, openAll(clients, grpc, 0, CLIENTS));
+      Footprint before = awaitSettled(null);
+
+      long started = System.nanoTime();
+      Footprint peak = null;
+      for (int first = 0; first < SESSIONS; first += BATCH) {
+        int count = Math.min(BATCH, SESSIONS - first);
+        List<SparkSession> open = openAll(clients, grpc, CLIENTS + first, count);
+        Footprint atPeak = Footprint.of();
+        peak = peak == null || atPeak.heap > peak.heap ? atPeak : peak;
+        assertThat(atPeak.streamingQueries).as("running streaming queries").isEqualTo(count);
+        assertThat(atPeak.cachedRdds).as("cached RDDs").isGreaterThanOrEqualTo(count);
+        closeAll(clients, open);
+      }
+      Footprint after = awaitSettled(before);
+      double seconds = (System.nanoTime() - started) / 1e9;
+
+      System.out.printf(
+          "SessionCloseE2ETest: %d sessions (%d at once) in %.0f s%n  before %s%n  peak   %s%n"
+              + "  after  %s%n",
+          SESSIONS, Math.min(BATCH, SESSIONS), seconds, before, peak, after);
+      assertThat(after.threads.moreThan(before.threads)).as("threads left").isEmpty();
+      assertThat(after.threads.total())
+          .as("live threads")
+          .isLessThanOrEqualTo(before.threads.total());
+      assertThat(after.streamingQueries).as("running streaming queries").isZero();
+      assertThat(after.tempFiles).as("temporary files and directories").isEqualTo(before.tempFiles);
+      assertThat(after.cachedRdds).as("cached RDDs").isZero();
+      assertThat(after.storageMemory).as("storage memory used").isEqualTo(before.storageMemory);
+      assertThat(after.heap - before.heap)
+          .as("live heap left after the sessions closed")
+          .isLessThan(HEAP_ALLOWANCE);
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  /** Opens {@code count} sessions and uses each; numbered from {@code first}. */
+  private static List<SparkSession> openAll(
+      ExecutorService clients, RawGrpc grpc, int first, int count) throws Exception {
+    List<Future<SparkSession>> opening = new ArrayList<>();
+    for (int i = first; i < first + count; i++) {
+      int n = i;
+      opening.add(clients.submit(() -> use(grpc, n)));
+    }
+    List<SparkSession> open = new ArrayList<>();
+    for (Future<SparkSession> f : opening) {
+      open.add(f.get());
+    }
+    return open;
+  }
+
+  private static void closeAll(ExecutorService clients, List<SparkSession> sessions)
+      throws Exception {
+    List<Future<?>> closing = new ArrayList<>();
+    for (SparkSession session : sessions) {
+      closing.add(clients.submit(() -> Sessions.close(session)));
+    }
+    for (Future<?> f : closing) {
+      f.get();
+    }
+  }
+
+  /** A session that added a jar, runs a streaming query, cached a DataFrame and fit a model. */
+  private static SparkSession use(RawGrpc grpc, int n) throws Exception {
+    SparkSession session = Sessions.connect(server.url() + "/;user_id=" + USER);
+    session.addArtifact(jar.toString());
+    session
+        .readStream()
+        .format("rate")
+        .option("rowsPerSecond", "1")
+        .load()
+        .writeStream()
+        .format("noop")
+        .trigger(Trigger.ProcessingTime("60 seconds"))
+        .start();
+    // A plan of its own per session: one cache entry each.
+    Dataset<Row> cached = session.range(0, 1000 + n).selectExpr("id", "id * 2 as twice");
+    cached.cache();
+    assertThat(cached.count()).isEqualTo(1000 + n);
+    fitModel(grpc, Sessions.sessionId(session));
+    return session;
+  }
+
+  /** Fits a MinMaxScaler; the fitted model stays in the session's ML cache. */
+  private static void fitModel(RawGrpc grpc, String sessionId) {
+    Relation features =
+        Relation.newBuilder()
+            .setMlRelation(
+                MlRelation.newBuilder()
+                    .setTransform(
+                        MlRelation.Transform.newBuilder()
+                            .setTransformer(
+                                MlOperator.newBuilder()
+                                    .setName("org.apache.spark.ml.feature.VectorAssembler")
+                                    .setUid("assembler")
+                                    .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
+                            .setInput(
+                                Relation.newBuilder()
+                                    .setSql(
+                                        SQL.newBuilder()
+                                            .setQuery(
+                                                "select cast(id as double) as x from range(20)")))
+                            .setParams(
+                                MlParams.newBuilder()
+                                    .putParams("inputCols", strings("x"))
+                                    .putParams("outputCol", string("features")))))
+            .build();
+    MlCommand fit =
+        MlCommand.newBuilder()
+            .setFit(
+                MlCommand.Fit.newBuilder()
+                    .setEstimator(
+                        MlOperator.newBuilder()
+                            .setName("org.apache.spark.ml.feature.MinMaxScaler")
+                            .setUid("scaler")
+                            .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
+                    .setParams(
+                        MlParams.newBuilder()
+                            .putParams("inputCol", string("features"))
+                            .putParams("outputCol", string("scaled")))
+                    .setDataset(features))
+            .build();
+    List<ExecutePlanResponse> responses = new ArrayList<>();
+    grpc.stub()
+        .executePlan(
+            ExecutePlanRequest.newBuilder()
+                .setSessionId(sessionId)
+                .setUserContext(RawGrpc.user(USER))
+                .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setMlCommand(fit)))
+                .build())
+        .forEachRemaining(responses::add);
+    assertThat(responses)
+        .filteredOn(ExecutePlanResponse::hasMlCommandResult)
+        .singleElement()
+        .extracting(r -> r.getMlCommandResult().getOperatorInfo().getObjRef().getId())
+        .as("the fitted model's reference in the session's ML cache")
+        .asString()
+        .isNotEmpty();
+  }
+
+  private static Expression.Literal string(String value) {
+    return Expression.Literal.newBuilder().setString(value).build();
+  }
+
+  private static Expression.Literal strings(String value) {
+    return Expression.Literal.newBuilder()
+        .setArray(
+            Expression.Literal.Array.newBuilder()
+                .setElementType(
+                    org.apache.spark.connect.proto.DataType.newBuilder()
+                        .setString(
+                            org.apache.spark.connect.proto.DataType.String.getDefaultInstance()))
+                .addElements(string(value)))
+        .build();
+  }
+
+  /**
+   * Measures until threads, streaming queries, files and cached RDDs are back to {@code before}
+   * (or for at most {@link #SETTLE}); without a baseline, until two measures in a row agree.
+   */
+  private static Footprint awaitSettled(Footprint before) throws Exception {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    Footprint last = Footprint.of();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(2_000);
+      Footprint now = Footprint.of();
+      boolean settled =
+          before == null
+              ? now.sameAs(last)
+              : now.sameAs(before) && now.threads.total() <= before.threads.total();
+      last = now;
+      if (settled) {
+        break;
+      }
+    }
+    return last;
+  }
+
+  /** What the server holds, measured from outside. */
+  private record Footprint(
+      long heap,
+      JvmThreads threads,
+      int streamingQueries,
+      Set<String> tempFiles,
+      int cachedRdds,
+      long storageMemory) {
+
+    static Footprint of() throws Exception {
+      JvmThreads threads = JvmThreads.of(server.pid());
+      String app = ui.json("/api/v1/applications").get(0).get("id").asText();
+      JsonNode rdds = ui.json("/api/v1/applications/" + app + "/storage/rdd");
+      long storage = 0;
+      for (JsonNode executor : ui.json("/api/v1/applications/" + app + "/executors")) {
+        storage += executor.get("memoryUsed").asLong() + executor.get("diskUsed").asLong();
+      }
+      return new Footprint(
+          JvmHeap.liveBytes(server.pid()),
+          threads,
+          threads.named("stream execution thread for"),
+          temporaryPaths(),
+          rdds.size(),
+          storage);
+    }
+
+    private static Set<String> temporaryPaths() throws IOException {
+      try (Stream<Path> paths = Files.walk(tmp)) {
+        return paths
+            .map(p -> tmp.relativize(p).toString())
+            .collect(TreeSet::new, Set::add, Set::addAll);
+      }
+    }
+
+    /** Same threads, queries, files and storage (the heap is compared with its allowance). */
+    boolean sameAs(Footprint other) {
+      return threads.moreThan(other.threads).isEmpty()
+          && streamingQueries == other.streamingQueries
+          && tempFiles.equals(other.tempFiles)
+          && cachedRdds == other.cachedRdds
+          && storageMemory == other.storageMemory;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          "heap %d MiB, %d threads, %d streaming queries, %d temporary paths, %d cached RDDs,"
+              + " %d storage bytes",
+          heap >> 20,
+          threads.total(),
+          streamingQueries,
+          tempFiles.size(),
+          cachedRdds,
+          storageMemory);
+    }
+  }
+}
