@@ -78,6 +78,24 @@ class SessionCloseE2ETest {
    */
   private static final long HEAP_ALLOWANCE = 24L << 20;
 
+  /**
+   * Classes with one instance per session (or per session that streamed, cached, fit): their live
+   * instances must come back to their count before, exactly. The heap's bytes alone could not
+   * tell a few leaked sessions from the status history Spark keeps.
+   */
+  private static final List<String> PER_SESSION =
+      List.of(
+          "org.apache.spark.sql.classic.SparkSession",
+          "org.apache.spark.sql.internal.SessionState",
+          "org.apache.spark.sql.connect.service.SessionHolder",
+          "org.apache.spark.sql.classic.StreamingQueryManager",
+          "org.apache.spark.sql.execution.streaming.runtime.StreamingQueryListenerBus",
+          "org.apache.spark.sql.execution.streaming.runtime.MicroBatchExecution",
+          "org.apache.spark.sql.execution.columnar.InMemoryRelation",
+          "org.apache.spark.sql.connect.ml.MLCache",
+          "org.apache.spark.ml.feature.MinMaxScalerModel",
+          "org.apache.spark.sql.artifact.ArtifactManager");
+
   /** How long what stops asynchronously (threads ending, pools' idle threads) may take. */
   private static final Duration SETTLE = Duration.ofSeconds(90);
 
@@ -140,9 +158,15 @@ class SessionCloseE2ETest {
         int count = Math.min(BATCH, SESSIONS - first);
         List<SparkSession> open = openAll(clients, grpc, CLIENTS + first, count);
         Footprint atPeak = Footprint.of();
-        peak = peak == null || atPeak.heap > peak.heap ? atPeak : peak;
+        peak = peak == null || atPeak.heap() > peak.heap() ? atPeak : peak;
         assertThat(atPeak.streamingQueries).as("running streaming queries").isEqualTo(count);
         assertThat(atPeak.cachedRdds).as("cached RDDs").isGreaterThanOrEqualTo(count);
+        // What the check after is about is really there while the sessions are open.
+        for (String perSession : PER_SESSION) {
+          assertThat(atPeak.live.of(perSession))
+              .as("live %s with %d sessions open", perSession, count)
+              .isGreaterThanOrEqualTo(before.live.of(perSession) + count);
+        }
         closeAll(clients, open);
       }
       Footprint after = awaitSettled(before);
@@ -160,7 +184,12 @@ class SessionCloseE2ETest {
       assertThat(after.tempFiles).as("temporary files and directories").isEqualTo(before.tempFiles);
       assertThat(after.cachedRdds).as("cached RDDs").isZero();
       assertThat(after.storageMemory).as("storage memory used").isEqualTo(before.storageMemory);
-      assertThat(after.heap - before.heap)
+      for (String perSession : PER_SESSION) {
+        assertThat(after.live.of(perSession))
+            .as("live %s after the sessions closed", perSession)
+            .isEqualTo(before.live.of(perSession));
+      }
+      assertThat(after.heap() - before.heap())
           .as("live heap left after the sessions closed")
           .isLessThan(HEAP_ALLOWANCE);
     } finally {
@@ -312,7 +341,7 @@ class SessionCloseE2ETest {
 
   /** What the server holds, measured from outside. */
   private record Footprint(
-      long heap,
+      JvmHeap.Live live,
       JvmThreads threads,
       int streamingQueries,
       Set<String> tempFiles,
@@ -328,7 +357,7 @@ class SessionCloseE2ETest {
         storage += executor.get("memoryUsed").asLong() + executor.get("diskUsed").asLong();
       }
       return new Footprint(
-          JvmHeap.liveBytes(server.pid()),
+          JvmHeap.live(server.pid()),
           threads,
           threads.named("stream execution thread for"),
           temporaryPaths(),
@@ -342,6 +371,10 @@ class SessionCloseE2ETest {
             .map(p -> tmp.relativize(p).toString())
             .collect(TreeSet::new, Set::add, Set::addAll);
       }
+    }
+
+    long heap() {
+      return live.bytes();
     }
 
     /** Same threads, queries, files and storage (the heap is compared with its allowance). */
@@ -358,7 +391,7 @@ class SessionCloseE2ETest {
       return String.format(
           "heap %d MiB, %d threads, %d streaming queries, %d temporary paths, %d cached RDDs,"
               + " %d storage bytes",
-          heap >> 20,
+          heap() >> 20,
           threads.total(),
           streamingQueries,
           tempFiles.size(),
