@@ -37,6 +37,9 @@ import scala.jdk.javaapi.CollectionConverters;
 /** A session's Spark side: a SessionHolder over an isolated SparkSession. */
 final class SparkSessionContext implements SessionContext {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SparkSessionContext.class);
+
   private final SessionHolder holder;
   private final EngineOptions options;
   private final Optional<LocalPathPolicy> paths;
@@ -85,17 +88,37 @@ final class SparkSessionContext implements SessionContext {
         spark -> {
           AnalyzePlanResponse.Builder answer =
               new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder();
-          // After Spark: only what was really persisted is uncached at the session's close.
-          switch (request.getAnalyzeCase()) {
-            case PERSIST ->
-                persisted.persisted(
-                    spark.sessionUUID(), dataset(spark, request.getPersist().getRelation()));
-            case UNPERSIST ->
-                persisted.unpersisted(dataset(spark, request.getUnpersist().getRelation()));
-            default -> {}
-          }
+          track(spark, request);
           return answer;
         });
+  }
+
+  /**
+   * Notes what a Persist or Unpersist that Spark has just done changed, so that the session's
+   * close uncaches what it persisted. Spark's answer stands even if this fails: the client's
+   * DataFrame is cached, only its release at close is lost (and logged).
+   */
+  private void track(SparkSession spark, AnalyzePlanRequest request) {
+    try {
+      switch (request.getAnalyzeCase()) {
+        case PERSIST ->
+            persisted.persisted(
+                spark.sessionUUID(), dataset(spark, request.getPersist().getRelation()));
+        case UNPERSIST ->
+            persisted.unpersisted(dataset(spark, request.getUnpersist().getRelation()));
+        default -> {}
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn()
+          .addKeyValue("user", holder.userId())
+          .addKeyValue("session", holder.sessionId())
+          .setCause(e)
+          .log(
+              "Session {}: a {} is not tracked; its cache entry outlives the session: {}",
+              holder.sessionId(),
+              request.getAnalyzeCase(),
+              e.toString());
+    }
   }
 
   /** The DataFrame of {@code relation}, as Spark's analyze handler builds it (not executed). */
