@@ -365,12 +365,26 @@ class SessionCloseE2ETest {
           storage);
     }
 
+    /**
+     * Every file and directory under the server's temporary directory, except the hash
+     * directories of Spark's block manager ({@code blockmgr-<uuid>/<00-3f>}): Spark makes them
+     * as blocks need them and never removes them, at most {@code spark.diskStore.subDirectories}
+     * (64); the blocks in them are counted.
+     */
     private static Set<String> temporaryPaths() throws IOException {
       try (Stream<Path> paths = Files.walk(tmp)) {
         return paths
+            .filter(p -> !(Files.isDirectory(p) && isBlockManagerHashDirectory(p)))
             .map(p -> tmp.relativize(p).toString())
             .collect(TreeSet::new, Set::add, Set::addAll);
       }
+    }
+
+    private static boolean isBlockManagerHashDirectory(Path dir) {
+      Path parent = dir.getParent();
+      return parent != null
+          && parent.getFileName() != null
+          && parent.getFileName().toString().startsWith("blockmgr-");
     }
 
     long heap() {
