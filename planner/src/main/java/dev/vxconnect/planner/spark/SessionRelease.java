@@ -32,6 +32,11 @@ final class SessionRelease {
     // Its jars, classes, files and archives, its directory, its class loader and its cached
     // local relations' blocks.
     step(holder, "artifacts", () -> holder.artifactManager().close());
+    // The local executor's class loader and copies of the session's artifacts.
+    step(
+        holder,
+        "executor state",
+        () -> LocalExecutorSessions.evict(holder.artifactManager().state().uuid()));
     step(holder, "Python worker logs", () -> holder.session().cleanupPythonWorkerLogs());
   }
 

@@ -171,6 +171,9 @@ class SessionReleaseTest {
     SparkSessionContext session = open(holder);
     long busesBefore = streamingBuses();
 
+    // First, so that the session's tasks run with its own artifacts on the executor.
+    Path file = Files.writeString(staging.resolve("hello.txt"), "hello");
+    session.addArtifact("files/hello.txt", file);
     session.execute(
         request(holder, Plan.newBuilder().setCommand(rateToNoop()).build()),
         response -> {},
@@ -191,8 +194,6 @@ class SessionReleaseTest {
         request(holder, Plan.newBuilder().setCommand(fitScaler()).build()),
         response -> {},
         Cancellation.NEVER);
-    Path file = Files.writeString(staging.resolve("hello.txt"), "hello");
-    session.addArtifact("files/hello.txt", file);
 
     Path artifacts = holder.artifactManager().artifactPath();
     Path models = SessionRelease.modelDirectory(holder.sessionId());
@@ -204,6 +205,10 @@ class SessionReleaseTest {
     assertThat(spark.sparkContext().getPersistentRDDs().size()).as("persistent RDDs").isPositive();
     assertThat(models).isDirectory();
     assertThat(artifacts).isDirectory();
+    String artifactState = holder.artifactManager().state().uuid();
+    Path executorCopies = Path.of(org.apache.spark.SparkFiles.getRootDirectory(), artifactState);
+    assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isTrue();
+    assertThat(executorCopies.resolve("hello.txt")).exists();
 
     session.close();
 
@@ -218,6 +223,8 @@ class SessionReleaseTest {
     assertThat(holder.mlCache().getInfo()).isEmpty();
     assertThat(models).doesNotExist();
     assertThat(artifacts).doesNotExist();
+    assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isFalse();
+    assertThat(executorCopies).doesNotExist();
   }
 
   @Test
