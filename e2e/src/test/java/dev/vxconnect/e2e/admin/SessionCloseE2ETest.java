@@ -96,8 +96,18 @@ class SessionCloseE2ETest {
           "org.apache.spark.ml.feature.MinMaxScalerModel",
           "org.apache.spark.sql.artifact.ArtifactManager");
 
+  /** Classes printed with the measures, to tell where a closed session is still held. */
+  private static final List<String> HOLDERS =
+      List.of(
+          "dev.vxconnect.server.session.Session",
+          "dev.vxconnect.server.session.Operation",
+          "dev.vxconnect.planner.spark.SparkSessionContext",
+          "org.apache.spark.sql.connect.service.ExecuteHolder",
+          "org.apache.spark.sql.connect.planner.SparkConnectPlanner");
+
   /** How long what stops asynchronously (threads ending, pools' idle threads) may take. */
-  private static final Duration SETTLE = Duration.ofSeconds(150);
+  private static final Duration SETTLE =
+      Duration.ofSeconds(Integer.getInteger("vxconnect.e2e.closeSettleSeconds", 150));
 
   @TempDir static Path tmp;
 
@@ -427,13 +437,16 @@ class SessionCloseE2ETest {
     public String toString() {
       return String.format(
           "heap %d MiB, %d threads, %d streaming queries, %d temporary paths, %d cached RDDs,"
-              + " %d storage bytes",
+              + " %d storage bytes, live %s",
           heap() >> 20,
           threads.total(),
           streamingQueries,
           tempFiles.size(),
           cachedRdds,
-          storageMemory);
+          storageMemory,
+          java.util.stream.Stream.concat(PER_SESSION.stream(), HOLDERS.stream())
+              .map(c -> c.substring(c.lastIndexOf('.') + 1) + "=" + live.of(c))
+              .toList());
     }
   }
 }

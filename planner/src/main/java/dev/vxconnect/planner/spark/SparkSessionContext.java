@@ -24,6 +24,7 @@ import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
 import org.apache.spark.sql.artifact.ArtifactManager$;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.config.Connect$;
+import org.apache.spark.sql.connect.ml.MLHandler$;
 import org.apache.spark.sql.connect.service.ExecuteJobTag$;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SparkConnectAnalyzeHandler;
@@ -133,17 +134,25 @@ final class SparkSessionContext implements SessionContext {
   @Override
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
     refuseUnserved(request);
-    new PlanExecution(
-            holder,
-            request,
-            sink,
-            cancellation,
-            options.resultWindowBytes(),
-            progress,
-            listenerBus,
-            operationEvents,
-            paths)
-        .run();
+    try {
+      new PlanExecution(
+              holder,
+              request,
+              sink,
+              cancellation,
+              options.resultWindowBytes(),
+              progress,
+              listenerBus,
+              operationEvents,
+              paths)
+          .run();
+    } finally {
+      // Spark's ML handler leaves the session in a thread-local of the thread that ran an ML
+      // command, and never removes it: our worker threads live on, and each would keep the last
+      // session it ran ML for (its SparkSession, state and cached models) after that session
+      // closed.
+      MLHandler$.MODULE$.currentSessionHolder().remove();
+    }
   }
 
   /**

@@ -194,6 +194,9 @@ class SessionReleaseTest {
         request(holder, Plan.newBuilder().setCommand(fitScaler()).build()),
         response -> {},
         Cancellation.NEVER);
+    assertThat(org.apache.spark.sql.connect.ml.MLHandler$.MODULE$.currentSessionHolder().get())
+        .as("the session in Spark's ML thread-local of the thread that ran the fit")
+        .isNull();
 
     Path artifacts = holder.artifactManager().artifactPath();
     Path models = SessionRelease.modelDirectory(holder.sessionId());
