@@ -162,10 +162,9 @@ class SessionCloseE2ETest {
       // threads up to the concurrency, Spark's streaming and ML directories and threads. Its
       // sessions must be gone before the baseline is taken.
       closeAll(clients, openAll(clients, grpc, 0, CLIENTS));
-      Settled before = awaitSettled(fresh, true);
-      assertThat(before.settled)
-          .as("the first round's sessions gone: " + before.footprint)
-          .isTrue();
+      // Not always back to fresh: a long-lived thread that Spark started while one of them was
+      // active keeps it as its active session (an inheritable thread-local); see the report.
+      Settled before = awaitStable();
 
       long started = System.nanoTime();
       Footprint peak = null;
@@ -190,13 +189,14 @@ class SessionCloseE2ETest {
 
       System.out.printf(
           "SessionCloseE2ETest: %d sessions (%d at once) opened, used and closed in %.0f s,"
-              + " settled in %.0f s (the first round's in %.0f s)%n  before %s%n  peak   %s%n"
-              + "  after  %s%n",
+              + " settled in %.0f s (the first round's in %.0f s)%n  fresh  %s%n  before %s%n"
+              + "  peak   %s%n  after  %s%n",
           SESSIONS,
           Math.min(BATCH, SESSIONS),
           used,
           settled.seconds,
           before.seconds,
+          fresh,
           before.footprint,
           peak,
           after);
@@ -204,13 +204,16 @@ class SessionCloseE2ETest {
       for (String perSession : PER_SESSION) {
         assertThat(after.live.of(perSession))
             .as("live %s after the sessions closed", perSession)
-            .isEqualTo(base.live.of(perSession));
+            .isLessThanOrEqualTo(base.live.of(perSession));
       }
       assertThat(after.threads.moreThan(base.threads)).as("threads left").isEmpty();
       assertThat(after.threads.total())
           .as("live threads")
           .isLessThanOrEqualTo(base.threads.total());
       assertThat(after.streamingQueries).as("running streaming queries").isZero();
+      Set<String> leftFiles = new TreeSet<>(after.tempFiles);
+      leftFiles.removeAll(base.tempFiles);
+      assertThat(leftFiles).as("temporary files and directories left").isEmpty();
       assertThat(after.tempFiles).as("temporary files and directories").isEqualTo(base.tempFiles);
       assertThat(after.cachedRdds).as("cached RDDs").isZero();
       assertThat(after.storageMemory).as("storage memory used").isEqualTo(base.storageMemory);
@@ -365,6 +368,23 @@ class SessionCloseE2ETest {
     return new Settled(now, settled, (System.nanoTime() - start) / 1e9);
   }
 
+  /** Measures until two measures in a row agree (or {@link #SETTLE} ran out): the baseline. */
+  private static Settled awaitStable() throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + SETTLE.toNanos();
+    Footprint last = Footprint.of();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(3_000);
+      Footprint now = Footprint.of();
+      boolean stable = now.sameAs(last) && last.sameAs(now);
+      last = now;
+      if (stable) {
+        return new Settled(now, true, (System.nanoTime() - start) / 1e9);
+      }
+    }
+    return new Settled(last, false, (System.nanoTime() - start) / 1e9);
+  }
+
   /** What the server holds, measured from outside. */
   private record Footprint(
       JvmHeap.Live live,
@@ -417,9 +437,12 @@ class SessionCloseE2ETest {
       return live.bytes();
     }
 
-    /** The same live instances of the per-session classes. */
+    /**
+     * No more live instances of the per-session classes (fewer is fine: sessions of the first
+     * round that long-lived threads still held at the baseline may be gone since).
+     */
     boolean sameSessions(Footprint other) {
-      return PER_SESSION.stream().allMatch(c -> live.of(c) == other.live.of(c));
+      return PER_SESSION.stream().allMatch(c -> live.of(c) <= other.live.of(c));
     }
 
     /** The same sessions, no more threads, the same queries, files and storage. */
