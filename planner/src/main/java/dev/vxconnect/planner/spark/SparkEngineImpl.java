@@ -22,6 +22,7 @@ public final class SparkEngineImpl implements SparkEngine {
   private final EngineOptions options;
   private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress = new ProgressTracker();
+  private final PersistedPlans persisted = new PersistedPlans();
 
   private SparkEngineImpl(
       SparkSession base, EngineOptions options, Optional<LocalPathPolicy> paths) {
@@ -70,7 +71,11 @@ public final class SparkEngineImpl implements SparkEngine {
   @Override
   public SessionContext openSession(String userId, String sessionId) {
     return new SparkSessionContext(
-        new SessionHolder(userId, sessionId, base.newSession()), options, paths, progress);
+        new SessionHolder(userId, sessionId, base.newSession()),
+        options,
+        paths,
+        progress,
+        persisted);
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
 import org.apache.spark.sql.artifact.ArtifactManager$;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.config.Connect$;
+import org.apache.spark.sql.connect.ml.MLHandler$;
 import org.apache.spark.sql.connect.service.ExecuteJobTag$;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SparkConnectAnalyzeHandler;
@@ -38,10 +39,14 @@ import scala.jdk.javaapi.CollectionConverters;
 /** A session's Spark side: a SessionHolder over an isolated SparkSession. */
 final class SparkSessionContext implements SessionContext {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SparkSessionContext.class);
+
   private final SessionHolder holder;
   private final EngineOptions options;
   private final Optional<LocalPathPolicy> paths;
   private final ProgressTracker progress;
+  private final PersistedPlans persisted;
   private final StreamingListenerBus listenerBus;
   private final OperationEvents operationEvents = new OperationEvents();
 
@@ -49,11 +54,13 @@ final class SparkSessionContext implements SessionContext {
       SessionHolder holder,
       EngineOptions options,
       Optional<LocalPathPolicy> paths,
-      ProgressTracker progress) {
+      ProgressTracker progress,
+      PersistedPlans persisted) {
     this.holder = holder;
     this.options = options;
     this.paths = paths;
     this.progress = progress;
+    this.persisted = persisted;
     this.listenerBus = new StreamingListenerBus(holder);
     // Posts the session's "started" event; execution events assert it.
     holder.initializeSession();
@@ -80,23 +87,73 @@ final class SparkSessionContext implements SessionContext {
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
     return holder.withSession(
-        spark -> new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder());
+        spark -> {
+          AnalyzePlanResponse.Builder answer =
+              new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder();
+          track(spark, request);
+          return answer;
+        });
+  }
+
+  /**
+   * Notes what a Persist or Unpersist that Spark has just done changed, so that the session's
+   * close uncaches what it persisted. Spark's answer stands even if this fails: the client's
+   * DataFrame is cached, only its release at close is lost (and logged).
+   */
+  private void track(SparkSession spark, AnalyzePlanRequest request) {
+    try {
+      switch (request.getAnalyzeCase()) {
+        case PERSIST ->
+            persisted.persisted(
+                spark.sessionUUID(), dataset(spark, request.getPersist().getRelation()));
+        case UNPERSIST ->
+            persisted.unpersisted(dataset(spark, request.getUnpersist().getRelation()));
+        default -> {}
+      }
+    } catch (RuntimeException e) {
+      LOG.atWarn()
+          .addKeyValue("user", holder.userId())
+          .addKeyValue("session", holder.sessionId())
+          .setCause(e)
+          .log(
+              "Session {}: a {} is not tracked; its cache entry outlives the session: {}",
+              holder.sessionId(),
+              request.getAnalyzeCase(),
+              e.toString());
+    }
+  }
+
+  /** The DataFrame of {@code relation}, as Spark's analyze handler builds it (not executed). */
+  private org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row> dataset(
+      SparkSession spark, org.apache.spark.connect.proto.Relation relation) {
+    var plan =
+        new org.apache.spark.sql.connect.planner.SparkConnectPlanner(holder, Option.empty())
+            .transformRelation(relation, true);
+    return org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, plan);
   }
 
   @Override
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
     refuseUnserved(request);
-    new PlanExecution(
-            holder,
-            request,
-            sink,
-            cancellation,
-            options.resultWindowBytes(),
-            progress,
-            listenerBus,
-            operationEvents,
-            paths)
-        .run();
+    try {
+      new PlanExecution(
+              holder,
+              request,
+              sink,
+              cancellation,
+              options.resultWindowBytes(),
+              progress,
+              listenerBus,
+              operationEvents,
+              paths)
+          .run();
+    } finally {
+      // Spark's ML handler leaves the session in a thread-local of the thread that ran an ML
+      // command, and never removes it: our worker threads live on, and each would keep the last
+      // session it ran ML for (its SparkSession, state and cached models) after that session
+      // closed.
+      MLHandler$.MODULE$.currentSessionHolder().remove();
+    }
   }
 
   /**
@@ -329,17 +386,18 @@ final class SparkSessionContext implements SessionContext {
   public SessionContext cloneAs(String newSessionId) {
     SparkSession copy = holder.session().cloneSession();
     return new SparkSessionContext(
-        new SessionHolder(holder.userId(), newSessionId, copy), options, paths, progress);
+        new SessionHolder(holder.userId(), newSessionId, copy),
+        options,
+        paths,
+        progress,
+        persisted);
   }
 
   @Override
   public void close() {
-    // SessionHolder.close() reaches into Spark's own Connect service singletons, which we never
-    // start; release what the session holds ourselves.
+    // The listener bus operation first: it ends the client's open "add listener" call.
     listenerBus.close();
-    SparkConnectService$.MODULE$.streamingSessionManager().cleanupRunningQueries(holder, true);
-    holder.dataFrameCache().clear();
-    holder.artifactManager().close();
+    SessionRelease.release(holder, persisted);
     operationEvents.closeAll();
     holder.eventManager().postClosed();
   }

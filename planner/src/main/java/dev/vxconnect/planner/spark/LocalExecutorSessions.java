@@ -1,0 +1,78 @@
+package dev.vxconnect.planner.spark;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.executor.Executor;
+import org.apache.spark.rpc.netty.Dispatcher;
+import org.apache.spark.rpc.netty.NettyRpcEnv;
+import org.apache.spark.scheduler.local.LocalEndpoint;
+
+/**
+ * The executor of a local-mode driver ({@code spark.master=local[...]}, the executor in the
+ * server's own JVM), to drop a closed session's state there.
+ *
+ * <p>Why: an executor keeps, per session whose tasks it ran with the session's own artifacts, a
+ * class loader and copies of the session's jars and files under its {@code SparkFiles} root, in a
+ * cache Spark empties only when it is full (100 sessions) or after 30 idle minutes. Spark tells no
+ * executor that a session closed. In local mode that executor is ours: its entry is invalidated
+ * at close, which deletes the copies. Executors of a cluster keep Spark's behaviour.
+ *
+ * <p>Spark 4.1.2 gives no handle to the local executor: it is found among the RPC endpoints of the
+ * driver's RPC environment ({@code NettyRpcEnv.dispatcher}, {@code Dispatcher.endpointRefs}, both
+ * private); SessionReleaseTest pins them.
+ */
+final class LocalExecutorSessions {
+
+  private static final Field DISPATCHER = field(NettyRpcEnv.class, "dispatcher");
+  private static final Field ENDPOINTS = field(Dispatcher.class, "endpointRefs");
+
+  private LocalExecutorSessions() {}
+
+  /** Drops the executor's state of the session whose artifact state is {@code sessionUuid}. */
+  static void evict(String sessionUuid) {
+    executor().ifPresent(executor -> executor.isolatedSessionCache().invalidate(sessionUuid));
+  }
+
+  /** Whether the local executor holds state of that session (for tests). */
+  static boolean holds(String sessionUuid) {
+    return executor()
+        .map(executor -> executor.isolatedSessionCache().getIfPresent(sessionUuid) != null)
+        .orElse(false);
+  }
+
+  /** The local executor, if this driver runs in local mode. */
+  static Optional<Executor> executor() {
+    SparkEnv env = SparkEnv.get();
+    if (env == null || !(env.rpcEnv() instanceof NettyRpcEnv rpc)) {
+      return Optional.empty();
+    }
+    Map<?, ?> endpoints = (Map<?, ?>) read(ENDPOINTS, read(DISPATCHER, rpc));
+    for (Object endpoint : endpoints.keySet()) {
+      if (endpoint instanceof LocalEndpoint local) {
+        return Optional.of(local.org$apache$spark$scheduler$local$LocalEndpoint$$executor());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Field field(Class<?> owner, String name) {
+    try {
+      Field field = owner.getDeclaredField(name);
+      field.setAccessible(true);
+      return field;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(
+          owner.getName() + "." + name + " is gone: not the Spark version vxconnect pins", e);
+    }
+  }
+
+  private static Object read(Field field, Object owner) {
+    try {
+      return field.get(owner);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.vxconnect.planner.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxconnect.planner.Cancellation;
+import dev.vxconnect.planner.EngineOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.spark.connect.proto.AnalyzePlanRequest;
+import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
+import org.apache.spark.connect.proto.Expression;
+import org.apache.spark.connect.proto.MlCommand;
+import org.apache.spark.connect.proto.MlOperator;
+import org.apache.spark.connect.proto.MlParams;
+import org.apache.spark.connect.proto.MlRelation;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Read;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.UserContext;
+import org.apache.spark.connect.proto.WriteStreamOperationStart;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.connect.service.SessionHolder;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryListenerBus;
+import org.apache.spark.sql.internal.SQLConf;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A session's close gives back what it held on a local Spark: its streaming query stopped and
+ * forgotten (with its listener bus), its persisted DataFrame uncached, its ML model and model
+ * directory, its artifact directory; and a session that used none of these gets none created by
+ * its close.
+ */
+class SessionReleaseTest {
+
+  private static SparkSession spark;
+  private static final PersistedPlans persisted = new PersistedPlans();
+
+  @TempDir Path staging;
+
+  @BeforeAll
+  static void startSpark() {
+    spark =
+        (SparkSession)
+            SparkSession.builder()
+                .master("local[1]")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.warehouse.dir", "target/session-release-warehouse")
+                // As the server's engine: artifacts per session.
+                .config(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true")
+                .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static SparkSessionContext open(SessionHolder holder) {
+    return new SparkSessionContext(
+        holder,
+        new EngineOptions(Map.of(), 1 << 20, false, false, List.of(), Optional.empty()),
+        Optional.empty(),
+        new ProgressTracker(),
+        persisted);
+  }
+
+  private static ExecutePlanRequest request(SessionHolder holder, Plan plan) {
+    return ExecutePlanRequest.newBuilder()
+        .setSessionId(holder.sessionId())
+        .setUserContext(UserContext.newBuilder().setUserId(holder.userId()))
+        .setOperationId(UUID.randomUUID().toString())
+        .setPlan(plan)
+        .build();
+  }
+
+  private static Relation sql(String query) {
+    return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)).build();
+  }
+
+  private static Command rateToNoop() {
+    Relation rate =
+        Relation.newBuilder()
+            .setRead(
+                Read.newBuilder()
+                    .setIsStreaming(true)
+                    .setDataSource(
+                        Read.DataSource.newBuilder()
+                            .setFormat("rate")
+                            .putOptions("rowsPerSecond", "1")))
+            .build();
+    return Command.newBuilder()
+        .setWriteStreamOperationStart(
+            WriteStreamOperationStart.newBuilder()
+                .setInput(rate)
+                .setFormat("noop")
+                .setProcessingTimeInterval("60 seconds"))
+        .build();
+  }
+
+  private static Command fitScaler() {
+    Relation assembled =
+        Relation.newBuilder()
+            .setMlRelation(
+                MlRelation.newBuilder()
+                    .setTransform(
+                        MlRelation.Transform.newBuilder()
+                            .setTransformer(
+                                MlOperator.newBuilder()
+                                    .setName("org.apache.spark.ml.feature.VectorAssembler")
+                                    .setUid("assembler")
+                                    .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
+                            .setInput(sql("select cast(id as double) as x from range(10)"))
+                            .setParams(
+                                MlParams.newBuilder()
+                                    .putParams("inputCols", strings("x"))
+                                    .putParams("outputCol", string("features")))))
+            .build();
+    return Command.newBuilder()
+        .setMlCommand(
+            MlCommand.newBuilder()
+                .setFit(
+                    MlCommand.Fit.newBuilder()
+                        .setEstimator(
+                            MlOperator.newBuilder()
+                                .setName("org.apache.spark.ml.feature.MinMaxScaler")
+                                .setUid("scaler")
+                                .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
+                        .setParams(
+                            MlParams.newBuilder()
+                                .putParams("inputCol", string("features"))
+                                .putParams("outputCol", string("scaled")))
+                        .setDataset(assembled)))
+        .build();
+  }
+
+  private static Expression.Literal string(String value) {
+    return Expression.Literal.newBuilder().setString(value).build();
+  }
+
+  private static Expression.Literal strings(String value) {
+    return Expression.Literal.newBuilder()
+        .setArray(
+            Expression.Literal.Array.newBuilder()
+                .setElementType(
+                    org.apache.spark.connect.proto.DataType.newBuilder()
+                        .setString(
+                            org.apache.spark.connect.proto.DataType.String.getDefaultInstance()))
+                .addElements(string(value)))
+        .build();
+  }
+
+  private static long streamingBuses() {
+    return spark.sparkContext().listenerBus().listeners().stream()
+        .filter(StreamingQueryListenerBus.class::isInstance)
+        .count();
+  }
+
+  @Test
+  void closeFreesStreamingPersistedDataModelsAndArtifacts() throws Exception {
+    SessionHolder holder =
+        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SparkSessionContext session = open(holder);
+    long busesBefore = streamingBuses();
+
+    // First, so that the session's tasks run with its own artifacts on the executor.
+    Path file = Files.writeString(staging.resolve("hello.txt"), "hello");
+    session.addArtifact("files/hello.txt", file);
+    session.execute(
+        request(holder, Plan.newBuilder().setCommand(rateToNoop()).build()),
+        response -> {},
+        Cancellation.NEVER);
+    Relation cached = sql("select id, id * 2 as twice from range(1000)");
+    session.analyze(
+        AnalyzePlanRequest.newBuilder()
+            .setSessionId(holder.sessionId())
+            .setUserContext(UserContext.newBuilder().setUserId(holder.userId()))
+            .setPersist(AnalyzePlanRequest.Persist.newBuilder().setRelation(cached))
+            .build());
+    // Fills the cache (its blocks), as the client's count() after cache() does.
+    session.execute(
+        request(holder, Plan.newBuilder().setRoot(cached).build()),
+        response -> {},
+        Cancellation.NEVER);
+    session.execute(
+        request(holder, Plan.newBuilder().setCommand(fitScaler()).build()),
+        response -> {},
+        Cancellation.NEVER);
+    assertThat(org.apache.spark.sql.connect.ml.MLHandler$.MODULE$.currentSessionHolder().get())
+        .as("the session in Spark's ML thread-local of the thread that ran the fit")
+        .isNull();
+
+    Path artifacts = holder.artifactManager().artifactPath();
+    Path models = SessionRelease.modelDirectory(holder.sessionId());
+    assertThat(holder.session().streams().active()).hasSize(1);
+    assertThat(StreamingRelease.streamsIfCreated(holder.session())).isPresent();
+    assertThat(streamingBuses()).isEqualTo(busesBefore + 1);
+    assertThat(spark.sharedState().cacheManager().isEmpty()).as("cache empty").isFalse();
+    assertThat(holder.mlCache().getInfo()).hasSize(1);
+    assertThat(spark.sparkContext().getPersistentRDDs().size()).as("persistent RDDs").isPositive();
+    assertThat(models).isDirectory();
+    assertThat(artifacts).isDirectory();
+    String artifactState = holder.artifactManager().state().uuid();
+    Path executorCopies = Path.of(org.apache.spark.SparkFiles.getRootDirectory(), artifactState);
+    assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isTrue();
+    assertThat(executorCopies.resolve("hello.txt")).exists();
+
+    session.close();
+
+    assertThat(holder.session().streams().active()).isEmpty();
+    assertThat(streamingBuses())
+        .as("streaming listener buses on the SparkContext's bus")
+        .isEqualTo(busesBefore);
+    StreamingRelease.forgetQueries(holder); // nothing left to forget: idempotent
+    assertThat(spark.sharedState().cacheManager().isEmpty()).as("cache empty").isTrue();
+    assertThat(spark.sparkContext().getPersistentRDDs().size()).as("persistent RDDs").isZero();
+    assertThat(persisted.size()).isZero();
+    assertThat(holder.mlCache().getInfo()).isEmpty();
+    assertThat(models).doesNotExist();
+    assertThat(artifacts).doesNotExist();
+    assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isFalse();
+    assertThat(executorCopies).doesNotExist();
+  }
+
+  @Test
+  void closeOfASessionThatUsedNothingCreatesNothing() {
+    SessionHolder holder =
+        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SparkSessionContext session = open(holder);
+    long busesBefore = streamingBuses();
+
+    session.close();
+
+    assertThat(StreamingRelease.streamsIfCreated(holder.session())).isEmpty();
+    assertThat(streamingBuses()).isEqualTo(busesBefore);
+    assertThat(SessionRelease.modelDirectory(holder.sessionId())).doesNotExist();
+  }
+}
