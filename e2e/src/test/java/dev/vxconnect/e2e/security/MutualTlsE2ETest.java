@@ -2,7 +2,6 @@ package dev.vxconnect.e2e.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vxconnect.e2e.security.TestCertificateAuthority.ClientCertificate;
@@ -141,7 +140,7 @@ class MutualTlsE2ETest {
       SparkSession spark =
           org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
       try {
-        String failure = fullText(catchThrowable(() -> spark.sql("select 1").collect()));
+        String failure = RawGrpc.fullText(catchThrowable(() -> spark.sql("select 1").collect()));
         assertThat(failure)
             .contains("UNAVAILABLE")
             .contains("Received fatal alert: bad_certificate");
@@ -154,12 +153,12 @@ class MutualTlsE2ETest {
     // The same without the official client: TLS trusting the server, no key material.
     ManagedChannel noCertificate = channel(SecureChannels.tls(server.port(), serverCert()));
     StatusRuntimeException refused =
-        failure(
+        RawGrpc.refusal(
             () ->
                 SecureChannels.stub(noCertificate, "Authorization", ALICE_TOKEN)
                     .config(getAll("alice")));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(fullText(refused))
+    assertThat(RawGrpc.fullText(refused))
         .contains("SSLHandshakeException")
         .contains("Received fatal alert: bad_certificate");
   }
@@ -168,9 +167,9 @@ class MutualTlsE2ETest {
   void aCertificateOfAnotherIssuerIsRefusedAtTheHandshake() {
     // It names alice and comes with her token: still not let in.
     StatusRuntimeException refused =
-        failure(() -> stub(untrusted, ALICE_TOKEN).config(getAll("alice")));
+        RawGrpc.refusal(() -> stub(untrusted, ALICE_TOKEN).config(getAll("alice")));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(fullText(refused))
+    assertThat(RawGrpc.fullText(refused))
         .contains("SSLHandshakeException")
         .contains("Received fatal alert: bad_certificate");
   }
@@ -196,7 +195,7 @@ class MutualTlsE2ETest {
   void aUserIdOtherThanTheCertificatesIsPermissionDenied() {
     SparkSession spark = officialClient(alice, ALICE_TOKEN, "bob");
     try {
-      assertThat(fullText(catchThrowable(() -> spark.sql("select 1").collect())))
+      assertThat(RawGrpc.fullText(catchThrowable(() -> spark.sql("select 1").collect())))
           .contains("PERMISSION_DENIED")
           .contains(
               "not allowed to act as user 'bob': user_context.user_id must be 'alice', the user its"
@@ -221,7 +220,7 @@ class MutualTlsE2ETest {
                       .build()));
       calls.forEach(
           (rpc, call) -> {
-            StatusRuntimeException refused = failure(call::run);
+            StatusRuntimeException refused = RawGrpc.refusal(call::run);
             assertThat(refused.getStatus().getCode())
                 .as(rpc + " as " + user)
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -234,7 +233,8 @@ class MutualTlsE2ETest {
           });
     }
     // The certificate does not replace the token.
-    StatusRuntimeException noToken = failure(() -> stub(alice, null).config(getAll("alice")));
+    StatusRuntimeException noToken =
+        RawGrpc.refusal(() -> stub(alice, null).config(getAll("alice")));
     assertThat(noToken.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
@@ -301,20 +301,6 @@ class MutualTlsE2ETest {
                         .setRoot(
                             Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")))))
         .build();
-  }
-
-  private static StatusRuntimeException failure(Runnable call) {
-    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
-    assertThat(failure).as("the call was refused").isNotNull();
-    return failure;
-  }
-
-  private static String fullText(Throwable t) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      text.append(c).append('\n');
-    }
-    return text.toString();
   }
 
   /** The official client trusts the JVM's default trust store: point it at the server's. */

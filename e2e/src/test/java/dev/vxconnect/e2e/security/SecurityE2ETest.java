@@ -2,7 +2,6 @@ package dev.vxconnect.e2e.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sneaky;
@@ -148,20 +147,6 @@ class SecurityE2ETest {
         .build();
   }
 
-  private static StatusRuntimeException failure(Runnable call) {
-    StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
-    assertThat(failure).as("the call was refused").isNotNull();
-    return failure;
-  }
-
-  private static String fullText(Throwable t) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      text.append(c).append('\n');
-    }
-    return text.toString();
-  }
-
   @Test
   void officialClientOverTlsWithATokenRunsQueriesAndTempViews() throws Exception {
     SparkSession spark =
@@ -219,7 +204,7 @@ class SecurityE2ETest {
   private static String firstQueryFailure(String url) {
     SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
     try {
-      return fullText(catchThrowable(() -> spark.sql("select 1").collect()));
+      return RawGrpc.fullText(catchThrowable(() -> spark.sql("select 1").collect()));
     } finally {
       catchThrowable(spark::close);
     }
@@ -234,7 +219,7 @@ class SecurityE2ETest {
     SparkSession spark = org.apache.spark.sql.connect.SparkSession.builder().remote(url).create();
     try {
       spark.addArtifact(first.toString());
-      String refused = fullText(catchThrowable(() -> spark.addArtifact(second.toString())));
+      String refused = RawGrpc.fullText(catchThrowable(() -> spark.addArtifact(second.toString())));
       assertThat(refused)
           .contains("RESOURCE_EXHAUSTED")
           .contains("vxconnect.artifacts.maxBytesPerSession");
@@ -389,7 +374,7 @@ class SecurityE2ETest {
                         }
                       }));
       for (int i = 0; i < refused.size(); i++) {
-        assertThat(fullText(catchThrowable(refused.get(i)::run)))
+        assertThat(RawGrpc.fullText(catchThrowable(refused.get(i)::run)))
             .as("refused case %d", i)
             .contains("VXCONNECT_LOCAL_PATH_NOT_ALLOWED");
       }
@@ -423,11 +408,11 @@ class SecurityE2ETest {
   @Test
   void tokensAreCheckedInEitherHeader() {
     String session = RawGrpc.newSessionId();
-    assertThat(failure(() -> as(null).config(getAll("alice", session))).getStatus())
+    assertThat(RawGrpc.refusal(() -> as(null).config(getAll("alice", session))).getStatus())
         .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
         .satisfies(
             s -> assertThat(s.getDescription()).isEqualTo("No authentication token provided"));
-    assertThat(failure(() -> as("wrong").config(getAll("alice", session))).getStatus())
+    assertThat(RawGrpc.refusal(() -> as("wrong").config(getAll("alice", session))).getStatus())
         .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
         .satisfies(s -> assertThat(s.getDescription()).isEqualTo("Invalid authentication token"));
     assertThat(as(ALICE_TOKEN).config(getAll("alice", session)).getSessionId()).isEqualTo(session);
@@ -444,7 +429,7 @@ class SecurityE2ETest {
     ManagedChannel plain = SecureChannels.plain("127.0.0.1", tlsServer.port());
     try {
       StatusRuntimeException refused =
-          failure(
+          RawGrpc.refusal(
               () ->
                   SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
                       .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
@@ -551,7 +536,7 @@ class SecurityE2ETest {
                     .build()));
     calls.forEach(
         (rpc, call) ->
-            assertThat(failure(call).getStatus().getCode())
+            assertThat(RawGrpc.refusal(call).getStatus().getCode())
                 .as(rpc + " by bob as alice")
                 .isEqualTo(Status.Code.PERMISSION_DENIED));
   }
@@ -593,7 +578,7 @@ class SecurityE2ETest {
       assertThat(all.getInterruptedIdsList()).isEmpty();
       Optional<String> reattach =
           RawGrpc.errorClass(
-              failure(
+              RawGrpc.refusal(
                   () ->
                       bob.reattachExecute(
                               ReattachExecuteRequest.newBuilder()
@@ -700,7 +685,7 @@ class SecurityE2ETest {
             .build());
     upload.onCompleted();
     Throwable refused = catchThrowable(() -> answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
-    assertThat(fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
+    assertThat(RawGrpc.fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
     assertThat(target).doesNotExist();
   }
 
@@ -719,7 +704,7 @@ class SecurityE2ETest {
     ManagedChannel loopback = SecureChannels.plain("127.0.0.1", plainServer.port());
     try {
       assertThat(
-              failure(
+              RawGrpc.refusal(
                       () ->
                           SecureChannels.stub(loopback, "Authorization", null)
                               .config(getAll("carol", session)))
@@ -727,7 +712,7 @@ class SecurityE2ETest {
                   .getCode())
           .isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(
-              failure(
+              RawGrpc.refusal(
                       () ->
                           SecureChannels.stub(loopback, "Authorization", "wrong")
                               .config(getAll("carol", session)))
@@ -760,7 +745,7 @@ class SecurityE2ETest {
         SecureChannels.plain(external.get().getHostAddress(), plainServer.port());
     try {
       Status refused =
-          failure(
+          RawGrpc.refusal(
                   () ->
                       SecureChannels.stub(remote, "Authorization", SHARED_TOKEN)
                           .config(getAll("carol", session)))

@@ -14,6 +14,7 @@ import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
+import org.assertj.core.api.Assertions;
 import org.sparkproject.com.google.rpc.ErrorInfo;
 import org.sparkproject.com.google.rpc.Status;
 import org.sparkproject.io.grpc.ManagedChannel;
@@ -104,6 +105,23 @@ public final class RawGrpc implements AutoCloseable {
                 .setAllowArrowBatchChunking(true)
                 .setPreferredArrowChunkSize(bytes))
         .build();
+  }
+
+  /** How {@code call} was refused; fails the test if it was not. */
+  public static StatusRuntimeException refusal(Runnable call) {
+    StatusRuntimeException failure =
+        Assertions.catchThrowableOfType(StatusRuntimeException.class, call::run);
+    Assertions.assertThat(failure).as("the call was refused").isNotNull();
+    return failure;
+  }
+
+  /** A failure and its causes, one per line: what a refusal says may be in any of them. */
+  public static String fullText(Throwable t) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      text.append(c).append('\n');
+    }
+    return text.toString();
   }
 
   /** The Spark error class the server put in the failure's ErrorInfo, if any. */

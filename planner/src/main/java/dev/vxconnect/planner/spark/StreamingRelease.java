@@ -1,5 +1,8 @@
 package dev.vxconnect.planner.spark;
 
+import static dev.vxconnect.planner.spark.PrivateFields.field;
+import static dev.vxconnect.planner.spark.PrivateFields.read;
+
 import java.lang.reflect.Field;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.spark.sql.classic.SparkSession;
@@ -86,24 +89,5 @@ final class StreamingRelease {
   static java.util.Optional<StreamingQueryManager> streamsIfCreated(SparkSession session) {
     return java.util.Optional.ofNullable(
         (StreamingQueryManager) read(STREAMS, session.sessionState()));
-  }
-
-  private static Field field(Class<?> owner, String name) {
-    try {
-      Field field = owner.getDeclaredField(name);
-      field.setAccessible(true);
-      return field;
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException(
-          owner.getName() + "." + name + " is gone: not the Spark version vxconnect pins", e);
-    }
-  }
-
-  private static Object read(Field field, Object owner) {
-    try {
-      return field.get(owner);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
