@@ -124,7 +124,7 @@ class MutualTlsE2ETest {
 
   @Test
   void theOfficialClientWithoutACertificateIsRefusedAtTheHandshake() throws Exception {
-    Map<String, String> saved = trustServerCertificate();
+    Map<String, String> saved = SecureChannels.trustForOfficialClient(serverCertificate.trustStore);
     try {
       // No retries: the client would retry UNAVAILABLE for minutes.
       SparkConnectClient client =
@@ -148,7 +148,7 @@ class MutualTlsE2ETest {
         catchThrowable(spark::close);
       }
     } finally {
-      restore(saved);
+      SecureChannels.restoreTrust(saved);
     }
     // The same without the official client: TLS trusting the server, no key material.
     ManagedChannel noCertificate = channel(SecureChannels.tls(server.port(), serverCert()));
@@ -301,32 +301,5 @@ class MutualTlsE2ETest {
                         .setRoot(
                             Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1")))))
         .build();
-  }
-
-  /** The official client trusts the JVM's default trust store: point it at the server's. */
-  private static Map<String, String> trustServerCertificate() {
-    Map<String, String> saved = new LinkedHashMap<>();
-    for (String key :
-        List.of(
-            "javax.net.ssl.trustStore",
-            "javax.net.ssl.trustStorePassword",
-            "javax.net.ssl.trustStoreType")) {
-      saved.put(key, System.getProperty(key));
-    }
-    System.setProperty("javax.net.ssl.trustStore", serverCertificate.trustStore.toString());
-    System.setProperty("javax.net.ssl.trustStorePassword", TestCertificate.STORE_PASSWORD);
-    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-    return saved;
-  }
-
-  private static void restore(Map<String, String> saved) {
-    saved.forEach(
-        (key, value) -> {
-          if (value == null) {
-            System.clearProperty(key);
-          } else {
-            System.setProperty(key, value);
-          }
-        });
   }
 }

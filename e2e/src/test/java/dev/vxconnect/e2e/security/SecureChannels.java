@@ -3,6 +3,9 @@ package dev.vxconnect.e2e.security;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.sparkproject.io.grpc.ChannelCredentials;
@@ -77,6 +80,37 @@ final class SecureChannels {
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of(header, Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /**
+   * Makes the official client (which trusts the JVM's default trust store) trust this PKCS12
+   * store; what the trust-store properties were before, for {@link #restoreTrust}.
+   */
+  static Map<String, String> trustForOfficialClient(Path trustStore) {
+    Map<String, String> saved = new LinkedHashMap<>();
+    for (String key :
+        List.of(
+            "javax.net.ssl.trustStore",
+            "javax.net.ssl.trustStorePassword",
+            "javax.net.ssl.trustStoreType")) {
+      saved.put(key, System.getProperty(key));
+    }
+    System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", TestCertificate.STORE_PASSWORD);
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    return saved;
+  }
+
+  /** Puts the trust-store properties back as {@link #trustForOfficialClient} found them. */
+  static void restoreTrust(Map<String, String> saved) {
+    saved.forEach(
+        (key, value) -> {
+          if (value == null) {
+            System.clearProperty(key);
+          } else {
+            System.setProperty(key, value);
+          }
+        });
   }
 
   static void close(ManagedChannel channel) throws InterruptedException {

@@ -100,29 +100,12 @@ class SecurityE2ETest {
                 "vxconnect.sources.allowedLocalPaths=" + allowed),
             Map.of("SPARK_CONNECT_AUTHENTICATE_TOKEN", SHARED_TOKEN));
     tls = SecureChannels.tls(tlsServer.port(), certificate.certFile);
-    // The official client trusts the JVM's default trust store.
-    for (String key :
-        List.of(
-            "javax.net.ssl.trustStore",
-            "javax.net.ssl.trustStorePassword",
-            "javax.net.ssl.trustStoreType")) {
-      savedProperties.put(key, System.getProperty(key));
-    }
-    System.setProperty("javax.net.ssl.trustStore", certificate.trustStore.toString());
-    System.setProperty("javax.net.ssl.trustStorePassword", TestCertificate.STORE_PASSWORD);
-    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    savedProperties.putAll(SecureChannels.trustForOfficialClient(certificate.trustStore));
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    savedProperties.forEach(
-        (key, value) -> {
-          if (value == null) {
-            System.clearProperty(key);
-          } else {
-            System.setProperty(key, value);
-          }
-        });
+    SecureChannels.restoreTrust(savedProperties);
     if (tls != null) {
       SecureChannels.close(tls);
     }
