@@ -37,7 +37,10 @@ final class ResultBlocks {
    */
   private static final long LATE_SWEEP_SECONDS = 30;
 
-  /** Removals that must not run on the thread that found them (Spark's scheduler thread). */
+  /**
+   * Removals are RPCs to the master: never on Spark's scheduler thread (late partitions), nor on an
+   * operation's thread, which an interrupt may have marked.
+   */
   private static final ScheduledExecutorService CLEANER =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -61,12 +64,9 @@ final class ResultBlocks {
   synchronized void arrived(PartitionOutput output) {
     if (closed && output.spilled().length > 0) {
       SpilledBlock[] late = output.spilled();
-      CLEANER.execute(
-          () -> {
-            for (SpilledBlock block : late) {
-              remove(block);
-            }
-          });
+      for (SpilledBlock block : late) {
+        remove(block);
+      }
     }
   }
 
@@ -106,25 +106,24 @@ final class ResultBlocks {
     }
   }
 
-  /** Removes a block wherever it is (asks the master, which tells its executor). */
+  /**
+   * Removes a block wherever it is (the master tells its executor), on the cleaner's thread: an
+   * RPC, which an interrupted operation thread could not make.
+   */
   void remove(SpilledBlock block) {
-    try {
-      SparkEnv.get().blockManager().master().removeBlock(new TempLocalBlockId(block.id()));
-    } catch (RuntimeException e) {
-      LOG.warn("Could not remove result block {}", block.id(), e);
-    }
+    CLEANER.execute(() -> removeNow(new TempLocalBlockId(block.id())));
   }
 
   /**
    * Ends the stream. A completed stream read and removed every block; any other end removes every
-   * block of the stream the master knows, now and once more later.
+   * block of the stream the master knows, soon and once more later.
    */
   void close(boolean completed) {
     synchronized (this) {
       closed = true;
     }
     if (!completed) {
-      sweep();
+      CLEANER.execute(this::sweep);
       CLEANER.schedule(this::sweep, LATE_SWEEP_SECONDS, TimeUnit.SECONDS);
     }
   }
@@ -141,10 +140,21 @@ final class ResultBlocks {
               .getMatchingBlockIds(new OfStream(streamKey), false)
               .iterator();
       while (left.hasNext()) {
-        env.blockManager().master().removeBlock(left.next());
+        removeNow(left.next());
       }
-    } catch (RuntimeException e) {
-      LOG.warn("Could not remove the blocks of a result stream", e);
+    } catch (Exception e) {
+      LOG.warn("Could not look for the blocks of a result stream", e);
+    }
+  }
+
+  private static void removeNow(BlockId id) {
+    try {
+      SparkEnv env = SparkEnv.get();
+      if (env != null) {
+        env.blockManager().master().removeBlock(id);
+      }
+    } catch (Exception e) {
+      LOG.warn("Could not remove result block {}", id, e);
     }
   }
 

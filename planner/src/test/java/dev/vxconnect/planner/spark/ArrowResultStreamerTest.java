@@ -57,6 +57,7 @@ class ArrowResultStreamerTest {
                 .config("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
                 .getOrCreate();
     session = new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    session.initializeSession();
   }
 
   @AfterAll
