@@ -153,15 +153,20 @@ class SlowClientE2ETest {
       long payloadBytes = 0;
       CRC32 crc = new CRC32();
       Iterator<Row> result = spark.sql(VARIED_ROWS).toLocalIterator();
-      while (result.hasNext()) {
-        Row row = result.next();
-        byte[] payload = (byte[]) row.get(1);
-        rows++;
-        ids += row.getLong(0);
-        payloadBytes += payload.length;
-        crc.reset();
-        crc.update(payload);
-        crcs += crc.getValue();
+      try {
+        while (result.hasNext()) {
+          Row row = result.next();
+          byte[] payload = (byte[]) row.get(1);
+          rows++;
+          ids += row.getLong(0);
+          payloadBytes += payload.length;
+          crc.reset();
+          crc.update(payload);
+          crcs += crc.getValue();
+        }
+      } finally {
+        // The client's iterator holds Arrow memory until closed, even once read to its end.
+        ((AutoCloseable) result).close();
       }
       long readNanos = System.nanoTime() - started;
       Row expected =
