@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerProcess;
 import java.util.Iterator;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -24,16 +27,30 @@ import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ResultChunkingOptions;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.UserContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A 2 GiB result read by a client that takes one message every 10 ms. The server must produce it
- * at the client's pace, not ahead of it: its live heap (measured from outside with jcmd) stays
- * within 512 MiB of its idle level, while another client's Config calls keep being answered. What
- * it holds of the result on the driver (buffer and fetched partitions) is counted in its buffered
- * bytes gauge, the figure vxconnect.execution.maxBufferedBytes limits, which is back to zero after.
+ * Results larger than the server's memory (issue 21, item 3): 2 GiB in 2 partitions of 1 GiB, from
+ * one server with a 1 GiB heap. A partition's Arrow output beyond its share of the result window
+ * waits in blocks on the executor's disk and is fetched a block at a time as the client reads.
+ *
+ * <p>A fast client (the official one, toLocalIterator) reads it all; what it received is checked
+ * against a checksum the server computes with a query over the same rows (count, sum of ids, sum of
+ * the CRC-32 of each payload).
+ *
+ * <p>A client that takes one message every 10 ms reads it too. The server must produce it at the
+ * client's pace, not ahead of it: its live heap (measured from outside with jcmd) stays within 512
+ * MiB of its idle level, while another client's Config calls keep being answered. What it holds of
+ * the result on the driver (buffer, partitions' inline shares and the block being sent) is counted
+ * in its buffered bytes gauge, the figure vxconnect.execution.maxBufferedBytes limits, which is back
+ * to zero after.
  *
  * <p>Config latency is measured twice: as this test's client sees it (printed: this JVM also reads
  * the 2 GiB, and its own pauses land in the timings) and as the server served it, from its latency
@@ -46,16 +63,34 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("timing")
 @Timeout(900)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowClientE2ETest {
 
   private static final long ROWS = 2L * 1024 * 1024;
   private static final int ROW_PAYLOAD = 1024;
 
   /**
-   * 32 MiB per partition, as data read from files is split. (A partition's Arrow batches are one
-   * Spark task result, held whole by the driver, as in Spark's own server.)
+   * 1 GiB per partition: each far larger than the window (vxconnect.results.windowBytes, 64 MiB)
+   * and than the heap's free part. (Before issue 21 a partition's Arrow batches were one Spark task
+   * result, held whole by the driver, as in Spark's own server: OutOfMemoryError at -Xmx2g.)
    */
-  private static final int PARTITIONS = 64;
+  private static final int PARTITIONS = 2;
+
+  /** Smaller than the result: what must stream, not fail. */
+  private static final String SERVER_HEAP = "-Xmx1g";
+
+  /**
+   * Rows of {@link #ROW_PAYLOAD} bytes that differ from row to row (a hash of the id, in hex, 64
+   * times), so that a batch out of order or repeated changes the checksum.
+   */
+  private static final String VARIED_ROWS =
+      "select id, cast(repeat(lpad(hex(id * 2654435761), 16, '0'), "
+          + ROW_PAYLOAD / 16
+          + ") as binary) as payload from range(0, "
+          + ROWS
+          + ", 1, "
+          + PARTITIONS
+          + ")";
 
   private static final long RESULT_BYTES = 2L << 30;
 
@@ -77,25 +112,97 @@ class SlowClientE2ETest {
   /**
    * What the operation's response buffer alone may hold with the server's defaults
    * (vxconnect.execution.bufferAheadBytes 8m ahead of the client, plus 10m kept for a reattach).
-   * The partition windows fetched from the executors and not sent yet (32 MiB partitions here) are
-   * counted too, so the gauge must go above it while the client lags.
+   * What the driver holds of the result and has not sent yet is counted too (the second
+   * partition's inline share, 32 MiB, waits while the first partition's blocks are sent), so the
+   * gauge must go above it while the client lags.
    */
   private static final long BUFFER_ALONE = (8L + 10L) << 20;
 
   /** Issue 5's target for Config latency meanwhile: calls over it are printed. */
   private static final long CONFIG_TARGET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  private ServerProcess server;
+  private int adminPort;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    adminPort = FreePort.find();
+    // The default JIT, as ServerProcess.COMPUTE_JAVA_OPTS (long compute-heavy runs), with a heap
+    // smaller than the result.
+    server =
+        ServerProcess.start(
+            "big-results",
+            List.of("vxconnect.admin.port=" + adminPort),
+            Map.of("VXCONNECT_JAVA_OPTS", SERVER_HEAP));
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void twoGibibytesInTwoPartitionsToAFastClient() throws Exception {
+    RowCounter wire = new RowCounter();
+    SparkSession spark = RowCountingClient.connect(server.url(), wire);
+    try {
+      long started = System.nanoTime();
+      long rows = 0;
+      long ids = 0;
+      long crcs = 0;
+      long payloadBytes = 0;
+      CRC32 crc = new CRC32();
+      Iterator<Row> result = spark.sql(VARIED_ROWS).toLocalIterator();
+      try {
+        while (result.hasNext()) {
+          Row row = result.next();
+          byte[] payload = (byte[]) row.get(1);
+          rows++;
+          ids += row.getLong(0);
+          payloadBytes += payload.length;
+          crc.reset();
+          crc.update(payload);
+          crcs += crc.getValue();
+        }
+      } finally {
+        // The client's iterator holds Arrow memory until closed, even once read to its end.
+        ((AutoCloseable) result).close();
+      }
+      long readNanos = System.nanoTime() - started;
+      long wireRows = wire.rows(); // before the checksum query, whose row comes over the wire too
+      Row expected =
+          spark
+              .sql(
+                  "select count(1), sum(id), sum(crc32(payload)), sum(length(payload)) from ("
+                      + VARIED_ROWS
+                      + ")")
+              .collectAsList()
+              .get(0);
+      System.out.printf(
+          "SlowClientE2ETest: fast client read %d rows, %d payload bytes in %.1f s (%.0f MiB/s)%n",
+          rows, payloadBytes, readNanos / 1e9, payloadBytes / (readNanos / 1e9) / (1 << 20));
+
+      assertThat(rows).as("rows read").isEqualTo(expected.getLong(0)).isEqualTo(ROWS);
+      assertThat(wireRows).as("rows that came over the wire").isEqualTo(ROWS);
+      assertThat(ids).as("sum of the ids read").isEqualTo(expected.getLong(1));
+      assertThat(crcs).as("sum of the payloads' CRC-32 read").isEqualTo(expected.getLong(2));
+      assertThat(payloadBytes)
+          .as("payload bytes read")
+          .isEqualTo(expected.getLong(3))
+          .isEqualTo(ROWS * ROW_PAYLOAD);
+      assertThat(server.isAlive()).isTrue();
+    } finally {
+      spark.close();
+    }
+  }
+
   @Test
   void twoGibibytesToASlowReader() throws Exception {
     ExecutorService watcher = Executors.newSingleThreadExecutor();
     AtomicBoolean reading = new AtomicBoolean(true);
-    int adminPort = FreePort.find();
-    try (ServerProcess server =
-            ServerProcess.start(
-                "slow-client",
-                List.of("vxconnect.admin.port=" + adminPort),
-                Map.of("VXCONNECT_JAVA_OPTS", ServerProcess.COMPUTE_JAVA_OPTS));
-        RawGrpc grpc = new RawGrpc(server.port());
+    try (RawGrpc grpc = new RawGrpc(server.port());
         // Another client, on its own connection, as the other users of the server would be.
         RawGrpc other = new RawGrpc(server.port())) {
       UserContext user = RawGrpc.user("slow");

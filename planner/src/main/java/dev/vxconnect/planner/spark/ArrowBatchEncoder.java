@@ -1,23 +1,19 @@
 package dev.vxconnect.planner.spark;
 
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.arrow.ArrowConverters;
 import org.apache.spark.sql.execution.arrow.ArrowConverters$;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.Iterator;
-import scala.runtime.AbstractFunction1;
 
 /**
- * Turns one partition's rows into Arrow IPC batches. Runs on the executors (it is shipped with the
- * job), and on the driver for results that are already local.
+ * Turns rows into Arrow IPC batches, one at a time. Runs on the executors (inside {@link
+ * PartitionEncoder}, shipped with the job), and on the driver for results that are already local.
  */
-final class ArrowBatchEncoder extends AbstractFunction1<Iterator<InternalRow>, ArrowBatch[]>
-    implements Serializable {
+final class ArrowBatchEncoder implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final StructType schema;
   private final long maxRecordsPerBatch;
@@ -38,17 +34,23 @@ final class ArrowBatchEncoder extends AbstractFunction1<Iterator<InternalRow>, A
     this.largeVarTypes = largeVarTypes;
   }
 
-  @Override
-  public ArrowBatch[] apply(Iterator<InternalRow> rows) {
+  /** The rows' batches, each encoded when asked for: only one is built at a time. */
+  java.util.Iterator<ArrowBatch> batches(Iterator<InternalRow> rows) {
     ArrowConverters.ArrowBatchWithSchemaIterator batches =
         ArrowConverters$.MODULE$.toBatchWithSchemaIterator(
             rows, schema, maxRecordsPerBatch, maxBatchBytes, timeZoneId, false, largeVarTypes);
-    List<ArrowBatch> out = new ArrayList<>();
-    while (batches.hasNext()) {
-      byte[] data = batches.next();
-      out.add(new ArrowBatch(data, batches.rowCountInLastBatch()));
-    }
-    return out.toArray(new ArrowBatch[0]);
+    return new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return batches.hasNext();
+      }
+
+      @Override
+      public ArrowBatch next() {
+        byte[] data = batches.next();
+        return new ArrowBatch(data, batches.rowCountInLastBatch());
+      }
+    };
   }
 
   /** A batch with the schema and no rows, for results that have none. */

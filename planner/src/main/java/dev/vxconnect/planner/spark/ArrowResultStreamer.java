@@ -1,6 +1,7 @@
 package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.Cancellation;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
@@ -23,11 +24,18 @@ import scala.runtime.BoxedUnit;
  * Streams a Dataset's rows as Arrow batches built on the executors, partition by partition in
  * order. Partitions are fetched in windows: one Spark job per window, the next window computed
  * while the current one is sent, and the window's size adapted so that it holds about
- * {@code windowBytes} of Arrow data. A slow consumer blocks {@link ArrowBatchSender#send}, so no new
- * window is started and the query slows down with its client. The windows' bytes on the driver are
- * reported to the sink ({@link FetchedBytes}) until they are sent.
+ * {@code windowBytes} of Arrow data. Each partition of a window brings at most its share of the
+ * window to the driver; what it has beyond that waits in blocks on its executor's disk and is
+ * fetched one block (a quarter of the window) at a time, in order, when its turn to be sent comes
+ * ({@link PartitionEncoder}, {@link ResultBlocks}). A slow consumer blocks {@link
+ * ArrowBatchSender#send}, so no block is fetched and no new window is started before it reads, and
+ * the query slows down with its client. The bytes on the driver are reported to the sink ({@link
+ * FetchedBytes}) until they are sent.
  */
 final class ArrowResultStreamer {
+
+  /** The smallest spilled block, whatever the window: fewer, larger reads. */
+  private static final long MIN_BLOCK_BYTES = 1L << 20;
 
   private final ExecuteHolder executeHolder;
   private final ArrowBatchSender sender;
@@ -66,8 +74,9 @@ final class ArrowResultStreamer {
       executeHolder
           .eventsManager()
           .postFinished(Option.apply(local.rows().length()), ScalaMaps.empty());
-      for (ArrowBatch batch : encoder.apply(local.rows().iterator())) {
-        sendChecked(batch);
+      java.util.Iterator<ArrowBatch> batches = encoder.batches(local.rows().iterator());
+      while (batches.hasNext()) {
+        sendChecked(batches.next());
       }
     } else {
       SQLExecution$.MODULE$.withNewExecutionId(
@@ -97,52 +106,88 @@ final class ArrowResultStreamer {
       return;
     }
     checkNotCancelled();
+    ResultBlocks blocks = new ResultBlocks(UUID.randomUUID().getMostSignificantBits());
+    boolean completed = false;
     int windowSize = Math.max(1, sc.defaultParallelism());
     PartitionWindow current =
-        PartitionWindow.submit(sc, rows, encoder, 0, Math.min(partitions, windowSize), fetched);
+        submit(sc, rows, encoder, blocks, 0, Math.min(partitions, windowSize));
     long rowsProduced = 0;
     try {
       while (current != null) {
-        ArrowBatch[][] results = awaitWindow(current);
+        PartitionOutput[] results = awaitWindow(current);
         long bytes = 0;
-        for (ArrowBatch[] partition : results) {
-          for (ArrowBatch batch : partition) {
-            bytes += batch.data().length;
-            rowsProduced += batch.rowCount();
-          }
+        for (PartitionOutput partition : results) {
+          bytes += partition.bytes();
+          rowsProduced += partition.rows();
         }
         PartitionWindow next = null;
         if (current.end() < partitions) {
           checkNotCancelled();
           windowSize = nextWindowSize(bytes, current.size(), windowSize);
           next =
-              PartitionWindow.submit(
+              submit(
                   sc,
                   rows,
                   encoder,
+                  blocks,
                   current.end(),
-                  Math.min(partitions, current.end() + windowSize),
-                  fetched);
+                  Math.min(partitions, current.end() + windowSize));
         } else {
           executeHolder.eventsManager().postFinished(Option.apply(rowsProduced), ScalaMaps.empty());
         }
         current = next;
-        for (ArrowBatch[] partition : results) {
-          for (ArrowBatch batch : partition) {
-            sendChecked(batch);
-            fetched.sent(batch);
-          }
+        for (int i = 0; i < results.length; i++) {
+          send(results[i], blocks);
+          results[i] = null; // sent: the driver need not hold it while the rest is sent
         }
       }
+      completed = true;
     } catch (RuntimeException | Error e) {
       if (current != null) {
         current.cancel();
       }
       throw e;
+    } finally {
+      blocks.close(completed);
     }
   }
 
-  private ArrowBatch[][] awaitWindow(PartitionWindow window) {
+  /** A job for partitions [from, to) whose partitions each bring a share of the window inline. */
+  private PartitionWindow submit(
+      SparkContext sc,
+      RDD<InternalRow> rows,
+      ArrowBatchEncoder encoder,
+      ResultBlocks blocks,
+      int from,
+      int to) {
+    PartitionEncoder tasks =
+        new PartitionEncoder(
+            encoder,
+            windowBytes / (to - from),
+            Math.max(MIN_BLOCK_BYTES, windowBytes / 4),
+            blocks.streamKey());
+    return PartitionWindow.submit(sc, rows, tasks, from, to, fetched, blocks);
+  }
+
+  /** A partition's inline batches, then its blocks, each read only when it is its turn. */
+  private void send(PartitionOutput partition, ResultBlocks blocks) {
+    for (ArrowBatch batch : partition.inline()) {
+      sendChecked(batch);
+      fetched.sent(batch);
+    }
+    for (PartitionOutput.SpilledBlock block : partition.spilled()) {
+      checkNotCancelled();
+      ArrowBatch[] batches = blocks.read(block);
+      fetched.arrived(batches);
+      blocks.remove(block);
+      for (ArrowBatch batch : batches) {
+        sendChecked(batch);
+        fetched.sent(batch);
+      }
+    }
+  }
+
+  private PartitionOutput[] awaitWindow(PartitionWindow window) {
     try {
       return window.await();
     } catch (Throwable t) {

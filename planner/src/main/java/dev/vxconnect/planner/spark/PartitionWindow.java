@@ -12,18 +12,19 @@ import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
 /**
- * One Spark job over a contiguous range of partitions, whose Arrow batches are held on the driver
- * until they are sent. At most two windows exist at a time (one being sent, the next being
- * computed), so the driver holds a bounded share of the result instead of all of it.
+ * One Spark job over a contiguous range of partitions, whose inline Arrow batches are held on the
+ * driver until they are sent (a partition's batches beyond its share of the window stay in blocks on
+ * the executors: {@link PartitionEncoder}). At most two windows exist at a time (one being sent, the
+ * next being computed), so the driver holds a bounded share of the result instead of all of it.
  */
 final class PartitionWindow {
 
   private final int from;
-  private final ArrowBatch[][] results;
+  private final PartitionOutput[] results;
   private final SimpleFutureAction<BoxedUnit> job;
 
   private PartitionWindow(
-      int from, int to, SimpleFutureAction<BoxedUnit> job, ArrowBatch[][] results) {
+      int from, int to, SimpleFutureAction<BoxedUnit> job, PartitionOutput[] results) {
     this.from = from;
     this.results = results;
     this.job = job;
@@ -31,16 +32,17 @@ final class PartitionWindow {
 
   /**
    * Submits the job for partitions [from, to); it takes the calling thread's job tags. Each
-   * partition's batches are counted in {@code fetched} as they arrive.
+   * partition's inline batches are counted in {@code fetched} as they arrive.
    */
   static PartitionWindow submit(
       SparkContext sc,
       RDD<InternalRow> rows,
-      ArrowBatchEncoder encoder,
+      PartitionEncoder encoder,
       int from,
       int to,
-      FetchedBytes fetched) {
-    ArrowBatch[][] results = new ArrowBatch[to - from][];
+      FetchedBytes fetched,
+      ResultBlocks blocks) {
+    PartitionOutput[] results = new PartitionOutput[to - from];
     @SuppressWarnings("unchecked")
     scala.collection.immutable.Seq<Object> partitions =
         (scala.collection.immutable.Seq<Object>) (Object) Range$.MODULE$.apply(from, to);
@@ -49,10 +51,11 @@ final class PartitionWindow {
             rows,
             encoder,
             partitions,
-            (index, batches) -> {
+            (index, output) -> {
               // index is the position in `partitions`; Spark calls this from its scheduler thread.
-              results[(Integer) index] = batches;
-              fetched.arrived(batches);
+              results[(Integer) index] = output;
+              fetched.arrived(output.inline());
+              blocks.arrived(output);
               return BoxedUnit.UNIT;
             },
             () -> BoxedUnit.UNIT);
@@ -71,8 +74,8 @@ final class PartitionWindow {
     return results.length;
   }
 
-  /** Waits for the job and returns each partition's batches, in partition order. */
-  ArrowBatch[][] await() throws Throwable {
+  /** Waits for the job and returns each partition's output, in partition order. */
+  PartitionOutput[] await() throws Throwable {
     try {
       ThreadUtils$.MODULE$.awaitReady(job, Duration.Inf());
     } catch (Throwable t) {

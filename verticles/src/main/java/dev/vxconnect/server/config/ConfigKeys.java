@@ -267,7 +267,10 @@ public final class ConfigKeys {
           .createWithDefaultString("8m");
   public static final ConfigEntry<Long> RESULT_WINDOW_BYTES =
       ConfigEntry.key("vxconnect.results.windowBytes")
-          .doc("Arrow bytes fetched from executors per Spark job when streaming a result.")
+          .doc(
+              "Arrow bytes fetched from executors per Spark job when streaming a result. A"
+                  + " partition larger than its share of it keeps the rest on its executor's disk,"
+                  + " fetched in blocks of a quarter of it.")
           .bytesConf()
           .checkValue(POSITIVE_BYTES, "must be > 0")
           .createWithDefaultString("64m");
