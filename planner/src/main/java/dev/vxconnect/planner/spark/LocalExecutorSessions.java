@@ -4,13 +4,17 @@ import static dev.vxconnect.planner.spark.PrivateFields.field;
 import static dev.vxconnect.planner.spark.PrivateFields.read;
 
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.executor.Executor;
 import org.apache.spark.rpc.netty.Dispatcher;
 import org.apache.spark.rpc.netty.NettyRpcEnv;
 import org.apache.spark.scheduler.local.LocalEndpoint;
+import org.apache.spark.util.SparkFileUtils$;
 
 /**
  * The executor of a local-mode driver ({@code spark.master=local[...]}, the executor in the
@@ -20,7 +24,7 @@ import org.apache.spark.scheduler.local.LocalEndpoint;
  * class loader and copies of the session's jars and files under its {@code SparkFiles} root, in a
  * cache Spark empties only when it is full (100 sessions) or after 30 idle minutes. Spark tells no
  * executor that a session closed. In local mode that executor is ours: its entry is invalidated
- * at close, which deletes the copies. Executors of a cluster keep Spark's behaviour.
+ * at close, and the copies are deleted. Executors of a cluster keep Spark's behaviour.
  *
  * <p>Spark 4.1.2 gives no handle to the local executor: it is found among the RPC endpoints of the
  * driver's RPC environment ({@code NettyRpcEnv.dispatcher}, {@code Dispatcher.endpointRefs}, both
@@ -33,9 +37,28 @@ final class LocalExecutorSessions {
 
   private LocalExecutorSessions() {}
 
-  /** Drops the executor's state of the session whose artifact state is {@code sessionUuid}. */
+  /**
+   * Drops the executor's state of the session whose artifact state is {@code sessionUuid}: its
+   * class loader, and the copies of its jars and files. Spark 4.1.2's eviction closes the class
+   * loader but leaves the copies in the session's directory under the {@code SparkFiles} root (one
+   * directory per session that ran a task with an artifact, for the life of the process), so it is
+   * deleted here; a task of the closed session still running could only fail, never another
+   * session's.
+   */
   static void evict(String sessionUuid) {
-    executor().ifPresent(executor -> executor.isolatedSessionCache().invalidate(sessionUuid));
+    executor()
+        .ifPresent(
+            executor -> {
+              executor.isolatedSessionCache().invalidate(sessionUuid);
+              SparkFileUtils$.MODULE$.deleteRecursively(sessionFiles(sessionUuid).toFile());
+            });
+  }
+
+  /** Where the local executor copies the session's jars and files. */
+  static Path sessionFiles(String sessionUuid) {
+    // A UUID of Spark's making (ArtifactManager's state), never a client's string.
+    UUID.fromString(sessionUuid);
+    return Path.of(SparkFiles.getRootDirectory(), sessionUuid);
   }
 
   /** Whether the local executor holds state of that session (for tests). */

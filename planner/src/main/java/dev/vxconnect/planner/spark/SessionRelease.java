@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.util.SparkFileUtils$;
 import org.slf4j.Logger;
@@ -24,6 +26,12 @@ final class SessionRelease {
 
   /** Frees the session's Spark side; called once, on a worker thread, when the session closes. */
   static void release(SessionHolder holder, PersistedPlans persisted) {
+    // Read before the queries are forgotten below.
+    List<String> streamStates = new ArrayList<>();
+    step(
+        holder,
+        "streaming queries' executor state",
+        () -> streamStates.addAll(StreamingRelease.cloneArtifactStates(holder)));
     step(holder, "streaming queries and listeners", () -> StreamingRelease.release(holder));
     step(holder, "pipelines", () -> pipelines(holder));
     step(holder, "ML cache", () -> mlCache(holder));
@@ -32,11 +40,15 @@ final class SessionRelease {
     // Its jars, classes, files and archives, its directory, its class loader and its cached
     // local relations' blocks.
     step(holder, "artifacts", () -> holder.artifactManager().close());
-    // The local executor's class loader and copies of the session's artifacts.
+    // The local executor's class loaders and copies of the session's artifacts: the session's
+    // own, and those of the clones its streaming queries ran in.
     step(
         holder,
         "executor state",
-        () -> LocalExecutorSessions.evict(holder.artifactManager().state().uuid()));
+        () -> {
+          LocalExecutorSessions.evict(holder.artifactManager().state().uuid());
+          streamStates.forEach(LocalExecutorSessions::evict);
+        });
     step(holder, "Python worker logs", () -> holder.session().cleanupPythonWorkerLogs());
   }
 

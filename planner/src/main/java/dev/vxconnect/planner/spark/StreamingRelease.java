@@ -4,6 +4,8 @@ import static dev.vxconnect.planner.spark.PrivateFields.field;
 import static dev.vxconnect.planner.spark.PrivateFields.read;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.classic.StreamingQueryManager;
@@ -11,6 +13,7 @@ import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SparkConnectService$;
 import org.apache.spark.sql.connect.service.SparkConnectStreamingQueryCache;
 import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryListenerBus;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
 import org.apache.spark.sql.internal.SessionState;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import scala.jdk.javaapi.CollectionConverters;
@@ -65,6 +68,29 @@ final class StreamingRelease {
               bus.removeAllListeners();
               holder.session().sparkContext().listenerBus().removeListener(bus);
             });
+  }
+
+  /**
+   * The artifact states (executor-side session ids) of the session's streaming queries, running
+   * or stopped, as long as Spark's Connect query cache knows them: each query runs in a clone of
+   * the session ({@code StreamExecution.sparkSessionForStream}), whose tasks leave executor state
+   * and copies of the session's jars and files of their own.
+   */
+  static List<String> cloneArtifactStates(SessionHolder holder) {
+    ConcurrentMap<?, ?> cache =
+        (ConcurrentMap<?, ?>)
+            read(QUERY_CACHE, SparkConnectService$.MODULE$.streamingSessionManager());
+    List<String> states = new ArrayList<>();
+    for (Object value : cache.values()) {
+      if (value instanceof SparkConnectStreamingQueryCache.QueryCacheValue query
+          && query.userId().equals(holder.userId())
+          && query.sessionId().equals(holder.sessionId())
+          && query.query() instanceof StreamingQueryWrapper wrapper) {
+        states.add(
+            wrapper.streamingQuery().sparkSessionForStream().artifactManager().state().uuid());
+      }
+    }
+    return states;
   }
 
   /** Removes the session's (stopped) queries from Spark's Connect streaming query cache. */

@@ -212,6 +212,15 @@ class SessionReleaseTest {
     Path executorCopies = Path.of(org.apache.spark.SparkFiles.getRootDirectory(), artifactState);
     assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isTrue();
     assertThat(executorCopies.resolve("hello.txt")).exists();
+    // The query runs in a clone of the session, whose tasks get copies of their own.
+    List<String> cloneStates = StreamingRelease.cloneArtifactStates(holder);
+    assertThat(cloneStates).hasSize(1);
+    Path cloneCopies = LocalExecutorSessions.sessionFiles(cloneStates.get(0));
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(cloneCopies.resolve("hello.txt")) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(cloneCopies.resolve("hello.txt")).as("copies of the query's clone").exists();
 
     session.close();
 
@@ -228,6 +237,8 @@ class SessionReleaseTest {
     assertThat(artifacts).doesNotExist();
     assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isFalse();
     assertThat(executorCopies).doesNotExist();
+    assertThat(LocalExecutorSessions.holds(cloneStates.get(0))).as("clone's state").isFalse();
+    assertThat(cloneCopies).doesNotExist();
   }
 
   @Test

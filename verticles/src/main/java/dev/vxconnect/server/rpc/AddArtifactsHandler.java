@@ -148,9 +148,9 @@ public final class AddArtifactsHandler
                           long room = Math.max(0, maxSessionBytes - ss.artifactBytes());
                           upload =
                               new ArtifactUpload(
-                                  stagingRoot
-                                      .resolve(ss.sessionId())
-                                      .resolve(UUID.randomUUID().toString()),
+                                  // One directory per upload, none per session: nothing is
+                                  // left behind when the upload's own directory is deleted.
+                                  stagingRoot.resolve(ss.sessionId() + "." + UUID.randomUUID()),
                                   Math.min(maxUploadBytes, room));
                         }
                         try {
