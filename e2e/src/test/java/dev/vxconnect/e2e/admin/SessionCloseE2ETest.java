@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.JvmThreads;
+import dev.vxconnect.e2e.support.MlPlans;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
@@ -25,13 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.spark.connect.proto.Command;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.MlCommand;
-import org.apache.spark.connect.proto.MlOperator;
 import org.apache.spark.connect.proto.MlParams;
-import org.apache.spark.connect.proto.MlRelation;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
@@ -316,50 +313,27 @@ class SessionCloseE2ETest {
 
   /** Fits a MinMaxScaler; the fitted model stays in the session's ML cache. */
   private static void fitModel(RawGrpc grpc, String sessionId) {
-    Relation features =
-        Relation.newBuilder()
-            .setMlRelation(
-                MlRelation.newBuilder()
-                    .setTransform(
-                        MlRelation.Transform.newBuilder()
-                            .setTransformer(
-                                MlOperator.newBuilder()
-                                    .setName("org.apache.spark.ml.feature.VectorAssembler")
-                                    .setUid("assembler")
-                                    .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
-                            .setInput(
-                                Relation.newBuilder()
-                                    .setSql(
-                                        SQL.newBuilder()
-                                            .setQuery(
-                                                "select cast(id as double) as x from range(20)")))
-                            .setParams(
-                                MlParams.newBuilder()
-                                    .putParams("inputCols", strings("x"))
-                                    .putParams("outputCol", string("features")))))
-            .build();
     MlCommand fit =
-        MlCommand.newBuilder()
-            .setFit(
-                MlCommand.Fit.newBuilder()
-                    .setEstimator(
-                        MlOperator.newBuilder()
-                            .setName("org.apache.spark.ml.feature.MinMaxScaler")
-                            .setUid("scaler")
-                            .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
-                    .setParams(
-                        MlParams.newBuilder()
-                            .putParams("inputCol", string("features"))
-                            .putParams("outputCol", string("scaled")))
-                    .setDataset(features))
-            .build();
+        MlPlans.fit(
+            "org.apache.spark.ml.feature.MinMaxScaler",
+            "scaler",
+            MlParams.newBuilder()
+                .putParams("inputCol", MlPlans.string("features"))
+                .putParams("outputCol", MlPlans.string("scaled"))
+                .build(),
+            MlPlans.assembled(
+                Relation.newBuilder()
+                    .setSql(
+                        SQL.newBuilder().setQuery("select cast(id as double) as x from range(20)"))
+                    .build(),
+                "x"));
     List<ExecutePlanResponse> responses = new ArrayList<>();
     grpc.stub()
         .executePlan(
-            ExecutePlanRequest.newBuilder()
-                .setSessionId(sessionId)
-                .setUserContext(RawGrpc.user(USER))
-                .setPlan(Plan.newBuilder().setCommand(Command.newBuilder().setMlCommand(fit)))
+            RawGrpc.execute(
+                    sessionId,
+                    RawGrpc.user(USER),
+                    Plan.newBuilder().setCommand(Command.newBuilder().setMlCommand(fit)).build())
                 .build())
         .forEachRemaining(responses::add);
     assertThat(responses)
@@ -369,22 +343,6 @@ class SessionCloseE2ETest {
         .as("the fitted model's reference in the session's ML cache")
         .asString()
         .isNotEmpty();
-  }
-
-  private static Expression.Literal string(String value) {
-    return Expression.Literal.newBuilder().setString(value).build();
-  }
-
-  private static Expression.Literal strings(String value) {
-    return Expression.Literal.newBuilder()
-        .setArray(
-            Expression.Literal.Array.newBuilder()
-                .setElementType(
-                    org.apache.spark.connect.proto.DataType.newBuilder()
-                        .setString(
-                            org.apache.spark.connect.proto.DataType.String.getDefaultInstance()))
-                .addElements(string(value)))
-        .build();
   }
 
   /** A measure once the server settled (or {@link #SETTLE} ran out), and how long it took. */

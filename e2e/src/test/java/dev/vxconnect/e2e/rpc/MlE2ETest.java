@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.MlPlans;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.MlCommand;
-import org.apache.spark.connect.proto.MlOperator;
 import org.apache.spark.connect.proto.MlParams;
 import org.apache.spark.connect.proto.MlRelation;
 import org.apache.spark.connect.proto.ObjectRef;
@@ -31,10 +31,6 @@ class MlE2ETest extends ServerTestBase {
   private final UserContext user = RawGrpc.user("frank");
   private final String session = RawGrpc.newSessionId();
 
-  private static Expression.Literal string(String value) {
-    return Expression.Literal.newBuilder().setString(value).build();
-  }
-
   private static Relation sql(String query) {
     return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)).build();
   }
@@ -44,37 +40,6 @@ class MlE2ETest extends ServerTestBase {
       sql(
           "select cast(id > 10 as double) as label,"
               + " cast(id as double) as x from range(22) where id < 6 or id > 15");
-
-  private static Relation assembled(Relation input) {
-    return Relation.newBuilder()
-        .setMlRelation(
-            MlRelation.newBuilder()
-                .setTransform(
-                    MlRelation.Transform.newBuilder()
-                        .setTransformer(
-                            MlOperator.newBuilder()
-                                .setName("org.apache.spark.ml.feature.VectorAssembler")
-                                .setUid("assembler")
-                                .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
-                        .setInput(input)
-                        .setParams(
-                            MlParams.newBuilder()
-                                .putParams(
-                                    "inputCols",
-                                    Expression.Literal.newBuilder()
-                                        .setArray(
-                                            Expression.Literal.Array.newBuilder()
-                                                .setElementType(
-                                                    org.apache.spark.connect.proto.DataType
-                                                        .newBuilder()
-                                                        .setString(
-                                                            org.apache.spark.connect.proto.DataType
-                                                                .String.getDefaultInstance()))
-                                                .addElements(string("x")))
-                                        .build())
-                                .putParams("outputCol", string("features")))))
-        .build();
-  }
 
   private List<ExecutePlanResponse> execute(RawGrpc grpc, Plan plan) {
     List<ExecutePlanResponse> responses = new ArrayList<>();
@@ -93,21 +58,13 @@ class MlE2ETest extends ServerTestBase {
   void fitThenTransformWithTheCachedModel() throws Exception {
     try (RawGrpc grpc = new RawGrpc(server().port())) {
       MlCommand fit =
-          MlCommand.newBuilder()
-              .setFit(
-                  MlCommand.Fit.newBuilder()
-                      .setEstimator(
-                          MlOperator.newBuilder()
-                              .setName("org.apache.spark.ml.classification.LogisticRegression")
-                              .setUid("lr")
-                              .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
-                      .setParams(
-                          MlParams.newBuilder()
-                              .putParams(
-                                  "maxIter",
-                                  Expression.Literal.newBuilder().setInteger(50).build()))
-                      .setDataset(assembled(TRAINING)))
-              .build();
+          MlPlans.fit(
+              "org.apache.spark.ml.classification.LogisticRegression",
+              "lr",
+              MlParams.newBuilder()
+                  .putParams("maxIter", Expression.Literal.newBuilder().setInteger(50).build())
+                  .build(),
+              MlPlans.assembled(TRAINING, "x"));
       ExecutePlanResponse fitted =
           execute(
                   grpc,
@@ -126,7 +83,7 @@ class MlE2ETest extends ServerTestBase {
                       .setTransform(
                           MlRelation.Transform.newBuilder()
                               .setObjRef(ObjectRef.newBuilder().setId(model))
-                              .setInput(assembled(TRAINING))))
+                              .setInput(MlPlans.assembled(TRAINING, "x"))))
               .build();
       Relation wrong =
           Relation.newBuilder()
