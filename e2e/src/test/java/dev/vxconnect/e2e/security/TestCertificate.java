@@ -1,17 +1,13 @@
 package dev.vxconnect.e2e.security;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.vxconnect.testkit.Keytool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate for localhost / 127.0.0.1 made at test time with the JDK's keytool:
@@ -20,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestCertificate {
 
-  static final String STORE_PASSWORD = "changeit";
+  static final String STORE_PASSWORD = Keytool.PASSWORD;
 
   final Path certFile;
   final Path keyFile;
@@ -38,35 +34,13 @@ final class TestCertificate {
     Path trustStore = dir.resolve("trust.p12");
     Files.deleteIfExists(keyStore);
     Files.deleteIfExists(trustStore);
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    run(
-        List.of(
-            keytool.toString(),
-            "-genkeypair",
-            "-alias",
-            "vxconnect",
-            "-keyalg",
-            "RSA",
-            "-keysize",
-            "2048",
-            "-validity",
-            "2",
-            "-dname",
-            "CN=localhost",
-            "-ext",
-            "SAN=dns:localhost,ip:127.0.0.1",
-            "-keystore",
-            keyStore.toString(),
-            "-storetype",
-            "PKCS12",
-            "-storepass",
-            STORE_PASSWORD,
-            "-keypass",
-            STORE_PASSWORD));
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = new FileInputStream(keyStore.toFile())) {
-      store.load(in, STORE_PASSWORD.toCharArray());
-    }
+    Keytool.keyPair(
+        keyStore,
+        "vxconnect",
+        "CN=localhost",
+        Keytool.RSA,
+        List.of("SAN=dns:localhost,ip:127.0.0.1"));
+    KeyStore store = Keytool.load(keyStore);
     Key key = store.getKey("vxconnect", STORE_PASSWORD.toCharArray());
     Certificate cert = store.getCertificate("vxconnect");
     Path certFile = dir.resolve("cert.pem");
@@ -83,20 +57,6 @@ final class TestCertificate {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
-  }
-
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException(command.get(1) + " failed: " + output);
-    }
+    return Keytool.pem(type, der);
   }
 }

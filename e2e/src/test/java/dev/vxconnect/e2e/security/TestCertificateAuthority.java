@@ -1,15 +1,12 @@
 package dev.vxconnect.e2e.security;
 
+import dev.vxconnect.testkit.Keytool;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A certificate authority made at test time with the JDK's keytool (EC keys: quick to make), and
@@ -19,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestCertificateAuthority {
 
-  private static final String PASSWORD = "changeit";
   private static final String CA = "ca";
 
   private final Path dir;
@@ -86,75 +82,34 @@ final class TestCertificateAuthority {
 
   private static void genkeypair(Path dir, String alias, String dname, String extension)
       throws IOException, InterruptedException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "-genkeypair",
-                "-alias",
-                alias,
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
-                "2",
-                "-dname",
-                dname));
-    if (extension != null) {
-      args.add("-ext");
-      args.add(extension);
-    }
-    keytool(args, dir.resolve(alias + ".p12"));
+    Keytool.keyPair(
+        dir.resolve(alias + ".p12"),
+        alias,
+        dname,
+        Keytool.EC,
+        extension == null ? List.of() : List.of(extension));
   }
 
   private static Path privateKey(Path dir, String alias) throws Exception {
     Path keyFile = dir.resolve(alias + "-key.pem");
     Files.writeString(
         keyFile,
-        pem("PRIVATE KEY", store(dir, alias).getKey(alias, PASSWORD.toCharArray()).getEncoded()));
+        pem(
+            "PRIVATE KEY",
+            store(dir, alias).getKey(alias, Keytool.PASSWORD.toCharArray()).getEncoded()));
     return keyFile;
   }
 
   private static KeyStore store(Path dir, String alias) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve(alias + ".p12"))) {
-      store.load(in, PASSWORD.toCharArray());
-    }
-    return store;
+    return Keytool.load(dir.resolve(alias + ".p12"));
   }
 
   private static void keytool(List<String> args, Path keyStore)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    // Half the CPU of a default start, for a second's work.
-    command.add("-J-XX:TieredStopAtLevel=1");
-    command.add("-J-XX:+UseSerialGC");
-    command.addAll(args);
-    command.addAll(
-        List.of(
-            "-keystore",
-            keyStore.toString(),
-            "-storetype",
-            "PKCS12",
-            "-storepass",
-            PASSWORD,
-            "-keypass",
-            PASSWORD));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("keytool " + args.get(0) + " failed: " + output);
-    }
+    Keytool.run(keyStore, args);
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
+    return Keytool.pem(type, der);
   }
 }
