@@ -292,7 +292,7 @@ public final class VxconnectServer {
             forwarder,
             limits,
             callTracker,
-            new ConnectionLimit(config.server().maxConnections()),
+            new ConnectionLimit(config.server().maxConnections(), config.execution().retryDelay()),
             guard,
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),

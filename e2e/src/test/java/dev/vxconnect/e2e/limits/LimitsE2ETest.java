@@ -447,6 +447,7 @@ class LimitsE2ETest {
         assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(failure.getStatus().getDescription())
             .contains("vxconnect.server.maxConnections = " + MAX_CONNECTIONS);
+        assertThat(RawGrpc.retryDelay(failure)).as("RetryInfo").contains(RETRY_DELAY);
       }
       // The official client's connection, one more still.
       Throwable failure = catchThrowable(() -> selectOne(refused));
@@ -455,6 +456,7 @@ class LimitsE2ETest {
       assertThat(refusal.code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(refusal.description())
           .contains("vxconnect.server.maxConnections = " + MAX_CONNECTIONS);
+      assertThat(refusal.retryDelay()).as("RetryInfo").contains(RETRY_DELAY);
       assertThat(RawGrpc.fullText(failure))
           .contains("vxconnect.server.maxConnections = " + MAX_CONNECTIONS);
       // UNAVAILABLE: the official client with its default policy retries, and gets in once a

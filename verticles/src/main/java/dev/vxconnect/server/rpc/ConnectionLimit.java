@@ -1,11 +1,14 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.config.ConfigKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Counts the connections of every event loop's server and refuses new ones beyond the limit as
  * they arrive, so a flood of connections cannot take the file descriptors and memory the served
  * ones need. A refused connection is kept for a short grace only to answer the calls it brings
- * with UNAVAILABLE and a message that names the limit, then shut down: closed at once (or with a
+ * with UNAVAILABLE, a message that names the limit and a RetryInfo, then shut down: closed at once (or with a
  * GOAWAY), grpc-java calls either fail with "network closed" or wait, retried on new connections,
  * and the user never learns which limit refused them. UNAVAILABLE is what clients retry.
  */
@@ -31,12 +34,25 @@ public final class ConnectionLimit {
   static final long REFUSED_GRACE_MS = 2_000;
 
   private final int max;
+  private final ErrorStatus refusal;
   private final AtomicInteger open = new AtomicInteger();
   private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
   private final AtomicLong lastLogged = new AtomicLong();
 
-  public ConnectionLimit(int max) {
+  /** @param retryDelay the back-off the refusal suggests (google.rpc.RetryInfo) */
+  public ConnectionLimit(int max, Duration retryDelay) {
     this.max = max;
+    this.refusal =
+        ErrorStatus.retryLater(
+            ErrorStatus.UNAVAILABLE,
+            "vxconnect serves at most "
+                + max
+                + " connections at once ("
+                + ConfigKeys.MAX_CONNECTIONS.key()
+                + " = "
+                + max
+                + "); retry later",
+            retryDelay);
   }
 
   /** The server's connection handler. */
@@ -80,8 +96,11 @@ public final class ConnectionLimit {
       request
           .response()
           .putHeader("content-type", "application/grpc")
-          .putHeader("grpc-status", "14")
-          .putHeader("grpc-message", refusal())
+          .putHeader("grpc-status", String.valueOf(refusal.code()))
+          .putHeader("grpc-message", refusal.message())
+          .putHeader(
+              "grpc-status-details-bin",
+              Base64.getEncoder().withoutPadding().encodeToString(refusal.details()))
           .end();
       try {
         connection.shutdown(REFUSED_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -91,15 +110,12 @@ public final class ConnectionLimit {
     };
   }
 
-  /** Why: printable ASCII without '%', so it needs no percent-encoding in grpc-message. */
-  String refusal() {
-    return "vxconnect serves at most "
-        + max
-        + " connections at once ("
-        + ConfigKeys.MAX_CONNECTIONS.key()
-        + " = "
-        + max
-        + "); retry later";
+  /**
+   * The answer to a refused connection's calls, with a RetryInfo so that clients wait before they
+   * connect again; its message is printable ASCII without '%', as grpc-message needs unencoded.
+   */
+  ErrorStatus refusal() {
+    return refusal;
   }
 
   public int open() {
