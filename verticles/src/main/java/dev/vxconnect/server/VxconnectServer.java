@@ -279,7 +279,9 @@ public final class VxconnectServer {
       LOG.info("gRPC interceptors (each call meets the last first): {}", interceptors.names());
     }
 
-    CallGuard guard = new CallGuard(authenticator, interceptors, failures, seal);
+    CallGuard guard =
+        new CallGuard(
+            authenticator, interceptors, failures, seal, config.server().maxInboundMessageSize());
     if (metrics != null) {
       metrics.bind(forwarder, guard);
     }
@@ -290,7 +292,7 @@ public final class VxconnectServer {
             forwarder,
             limits,
             callTracker,
-            new ConnectionLimit(config.server().maxConnections()),
+            new ConnectionLimit(config.server().maxConnections(), config.execution().retryDelay()),
             guard,
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),

@@ -205,7 +205,7 @@ class SecurityE2ETest {
       String refused = RawGrpc.fullText(catchThrowable(() -> spark.addArtifact(second.toString())));
       assertThat(refused)
           .contains("RESOURCE_EXHAUSTED")
-          .contains("vxconnect.artifacts.maxBytesPerSession");
+          .contains("vxconnect.artifacts.maxBytesPerSession = " + ARTIFACT_QUOTA);
       assertThat(((Row[]) spark.sql("select 'still served' as s").collect())[0].getString(0))
           .isEqualTo("still served");
     } finally {

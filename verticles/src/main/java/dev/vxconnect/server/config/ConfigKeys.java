@@ -40,7 +40,9 @@ public final class ConfigKeys {
           .createWithDefault("0.0.0.0");
   public static final ConfigEntry<Long> MAX_INBOUND_MESSAGE_SIZE =
       ConfigEntry.key("spark.connect.grpc.maxInboundMessageSize")
-          .doc("Largest request message accepted, in bytes (128 MiB).")
+          .doc(
+              "Largest request message accepted, in bytes (128 MiB); a larger one is refused with"
+                  + " RESOURCE_EXHAUSTED, as on Spark's server.")
           .bytesConf()
           .checkValue(n -> n > 0 && n <= Integer.MAX_VALUE, "must be in (0, 2^31)")
           .createWithDefaultString("134217728");
@@ -176,7 +178,9 @@ public final class ConfigKeys {
           .createWithDefault(100);
   public static final ConfigEntry<Integer> MAX_CONNECTIONS =
       ConfigEntry.key("vxconnect.server.maxConnections")
-          .doc("Connections served at once; beyond, new connections are closed as they arrive.")
+          .doc(
+              "Connections served at once; beyond, a new connection's calls are answered UNAVAILABLE"
+                  + " naming this limit, with a retry delay, and it is closed within 2 s.")
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(10000);
@@ -209,7 +213,9 @@ public final class ConfigKeys {
           .createWithDefault(16);
   public static final ConfigEntry<Integer> MAX_OPERATIONS =
       ConfigEntry.key("vxconnect.execution.maxOperations")
-          .doc("Operations accepted (running or queued) at once; beyond, RESOURCE_EXHAUSTED.")
+          .doc(
+              "Operations accepted (running or queued) at once; beyond, RESOURCE_EXHAUSTED with a"
+                  + " retry delay.")
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1000);
@@ -224,7 +230,7 @@ public final class ConfigKeys {
       ConfigEntry.key("vxconnect.execution.maxOperationsPerUser")
           .doc(
               "Operations one user may run or queue at once, over all sessions and all instances;"
-                  + " beyond, RESOURCE_EXHAUSTED. The instances publish their counts to each other"
+                  + " beyond, RESOURCE_EXHAUSTED with a retry delay. The instances publish their counts to each other"
                   + " as they change (milliseconds behind): operations started at the same moment on"
                   + " several instances can pass it by the ones racing.")
           .intConf()
@@ -233,7 +239,8 @@ public final class ConfigKeys {
   public static final ConfigEntry<Long> MAX_BUFFERED_BYTES =
       ConfigEntry.key("vxconnect.execution.maxBufferedBytes")
           .doc(
-              "Result bytes held by all operations' buffers beyond which new operations are refused for a while.")
+              "Result bytes held by all operations' buffers beyond which new operations are refused"
+                  + " (RESOURCE_EXHAUSTED with a retry delay) until clients read them.")
           .bytesConf()
           .checkValue(POSITIVE_BYTES, "must be > 0")
           .createWithDefaultString("1g");

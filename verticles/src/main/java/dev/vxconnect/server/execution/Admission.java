@@ -51,7 +51,11 @@ final class Admission {
               + session.sessionId()
               + " runs "
               + running
-              + " operations, the most one session may run at once.");
+              + " operations, the most one session may run at once ("
+              + ConfigKeys.MAX_OPERATIONS_PER_SESSION.key()
+              + " = "
+              + options.maxOperationsPerSession()
+              + ").");
     }
     if (bufferedBytes.sum() > options.maxBufferedBytes()) {
       throw refusal(
@@ -59,7 +63,11 @@ final class Admission {
           ErrorStatus.RESOURCE_EXHAUSTED,
           "The server holds more than "
               + options.maxBufferedBytes()
-              + " bytes of results that clients have not read yet.");
+              + " bytes of results that clients have not read yet ("
+              + ConfigKeys.MAX_BUFFERED_BYTES.key()
+              + " = "
+              + options.maxBufferedBytes()
+              + ").");
     }
     String userId = session.userId();
     AtomicInteger user = perUser.computeIfAbsent(userId, u -> new AtomicInteger());
@@ -86,7 +94,13 @@ final class Admission {
       throw refusal(
           "server_operations",
           ErrorStatus.RESOURCE_EXHAUSTED,
-          "The server runs " + options.maxOperations() + " operations, the most it runs at once.");
+          "The server runs "
+              + options.maxOperations()
+              + " operations, the most it runs at once ("
+              + ConfigKeys.MAX_OPERATIONS.key()
+              + " = "
+              + options.maxOperations()
+              + ").");
     }
     cluster.publish(userId, user.get());
   }

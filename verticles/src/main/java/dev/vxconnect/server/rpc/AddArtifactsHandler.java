@@ -5,6 +5,7 @@ import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.routing.ForwardRequired;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.session.RequestContext;
@@ -72,7 +73,11 @@ public final class AddArtifactsHandler
             + session.sessionId()
             + " may hold at most "
             + maxSessionBytes
-            + " bytes of artifacts (vxconnect.artifacts.maxBytesPerSession); it holds "
+            + " bytes of artifacts ("
+            + ConfigKeys.MAX_ARTIFACT_BYTES.key()
+            + " = "
+            + maxSessionBytes
+            + "); it holds "
             + session.artifactBytes()
             + ", and "
             + upload);

@@ -4,11 +4,14 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.auth.Authenticator;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.Failures;
+import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.intercept.InterceptorChain;
 import dev.vxconnect.server.routing.ForwardSeal;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.grpc.common.InvalidMessageException;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +36,7 @@ public final class CallGuard {
   private final InterceptorChain interceptors;
   private final Failures failures;
   private final ForwardSeal seal;
+  private final long maxInboundMessageSize;
 
   /** Calls that carried the forwarded header without a valid seal. */
   private final LongAdder unsealed = new LongAdder();
@@ -44,15 +48,18 @@ public final class CallGuard {
       Authenticator authenticator,
       InterceptorChain interceptors,
       Failures failures,
-      ForwardSeal seal) {
+      ForwardSeal seal,
+      long maxInboundMessageSize) {
     this.authenticator = authenticator;
     this.interceptors = interceptors;
     this.failures = failures;
     this.seal = seal;
+    this.maxInboundMessageSize = maxInboundMessageSize;
   }
 
   public <Req, Resp> Handler<GrpcServerRequest<Req, Resp>> guard(CallHandler<Req, Resp> handler) {
     return call -> {
+      call.invalidMessageHandler(invalid -> refuseInvalid(call, invalid));
       Caller caller;
       try {
         caller = authenticator.authenticate(call.headers(), call.connection(), sealedFor(call));
@@ -73,6 +80,34 @@ public final class CallGuard {
         intercept(call, caller, handler);
       }
     };
+  }
+
+  /**
+   * Vert.x answers a message over {@code spark.connect.grpc.maxInboundMessageSize} with a bare
+   * RESOURCE_EXHAUSTED, which leaves the user guessing which limit; this answer names it (key and
+   * value), as grpc-java's message on Spark's server gives the size. No RetryInfo: the same
+   * message would be refused again. Any other invalid message is cancelled, as Vert.x does.
+   */
+  private void refuseInvalid(GrpcServerRequest<?, ?> call, InvalidMessageException invalid) {
+    if (invalid instanceof MessageSizeOverflowException overflow) {
+      failures.send(
+          call.response(),
+          ErrorStatus.of(
+              ErrorStatus.RESOURCE_EXHAUSTED,
+              "The request message of "
+                  + overflow.messageSize()
+                  + " bytes is larger than the server accepts ("
+                  + ConfigKeys.MAX_INBOUND_MESSAGE_SIZE.key()
+                  + " = "
+                  + maxInboundMessageSize
+                  + ")."));
+      return;
+    }
+    try {
+      call.response().cancel();
+    } catch (RuntimeException ended) {
+      LOG.debug("Could not cancel {}: {}", call.methodName(), ended.toString());
+    }
   }
 
   /** Calls so far that carried the forwarded header without a valid seal. */

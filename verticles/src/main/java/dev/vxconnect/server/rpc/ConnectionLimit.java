@@ -1,27 +1,58 @@
 package dev.vxconnect.server.rpc;
 
+import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.server.config.ConfigKeys;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the connections of every event loop's server and closes new ones beyond the limit as
+ * Counts the connections of every event loop's server and refuses new ones beyond the limit as
  * they arrive, so a flood of connections cannot take the file descriptors and memory the served
- * ones need.
+ * ones need. A refused connection is kept for a short grace only to answer the calls it brings
+ * with UNAVAILABLE, a message that names the limit and a RetryInfo, then shut down: closed at once (or with a
+ * GOAWAY), grpc-java calls either fail with "network closed" or wait, retried on new connections,
+ * and the user never learns which limit refused them. UNAVAILABLE is what clients retry.
  */
 public final class ConnectionLimit {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
   private static final long LOG_EVERY_MS = 10_000;
 
+  /** How long a refused connection may stay open to hear why; then it is closed anyway. */
+  static final long REFUSED_GRACE_MS = 2_000;
+
   private final int max;
+  private final ErrorStatus refusal;
   private final AtomicInteger open = new AtomicInteger();
+  private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
   private final AtomicLong lastLogged = new AtomicLong();
 
-  public ConnectionLimit(int max) {
+  /** @param retryDelay the back-off the refusal suggests (google.rpc.RetryInfo) */
+  public ConnectionLimit(int max, Duration retryDelay) {
     this.max = max;
+    this.refusal =
+        ErrorStatus.retryLater(
+            ErrorStatus.UNAVAILABLE,
+            "vxconnect serves at most "
+                + max
+                + " connections at once ("
+                + ConfigKeys.MAX_CONNECTIONS.key()
+                + " = "
+                + max
+                + "); retry later",
+            retryDelay);
   }
 
   /** The server's connection handler. */
@@ -32,15 +63,59 @@ public final class ConnectionLimit {
       long last = lastLogged.get();
       if (now - last > LOG_EVERY_MS && lastLogged.compareAndSet(last, now)) {
         LOG.warn(
-            "{} connections open, the most allowed (vxconnect.server.maxConnections): closing new ones"
-                + " (latest from {})",
+            "{} connections open, the most allowed (vxconnect.server.maxConnections): refusing new"
+                + " ones (latest from {})",
             max,
             connection.remoteAddress());
       }
-      connection.close();
+      refused.add(connection);
+      connection.closeHandler(v -> refused.remove(connection));
+      Context context = Vertx.currentContext();
+      if (context == null) {
+        connection.close();
+      } else {
+        context.owner().setTimer(REFUSED_GRACE_MS, id -> connection.close());
+      }
       return;
     }
     connection.closeHandler(v -> open.decrementAndGet());
+  }
+
+  /**
+   * The server's request handler: a call on a refused connection is answered UNAVAILABLE (a gRPC
+   * trailers-only response) saying why, and the connection is shut down (GOAWAY, closed once the
+   * answer is sent); every other call goes to {@code next}.
+   */
+  public Handler<HttpServerRequest> guard(Handler<HttpServerRequest> next) {
+    return request -> {
+      HttpConnection connection = request.connection();
+      if (!refused.contains(connection)) {
+        next.handle(request);
+        return;
+      }
+      request
+          .response()
+          .putHeader("content-type", "application/grpc")
+          .putHeader("grpc-status", String.valueOf(refusal.code()))
+          .putHeader("grpc-message", refusal.message())
+          .putHeader(
+              "grpc-status-details-bin",
+              Base64.getEncoder().withoutPadding().encodeToString(refusal.details()))
+          .end();
+      try {
+        connection.shutdown(REFUSED_GRACE_MS, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException closing) {
+        LOG.debug("Refused connection already closing: {}", closing.toString());
+      }
+    };
+  }
+
+  /**
+   * The answer to a refused connection's calls, with a RetryInfo so that clients wait before they
+   * connect again; its message is printable ASCII without '%', as grpc-message needs unencoded.
+   */
+  ErrorStatus refusal() {
+    return refusal;
   }
 
   public int open() {

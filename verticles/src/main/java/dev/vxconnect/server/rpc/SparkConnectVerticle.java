@@ -112,7 +112,7 @@ public final class SparkConnectVerticle extends VerticleBase {
 
     http = vertx.createHttpServer(httpOptions());
     return http.connectionHandler(handlers.connections()::admit)
-        .requestHandler(handlers.calls().track(grpc))
+        .requestHandler(handlers.connections().guard(handlers.calls().track(grpc)))
         .listen();
   }
 

@@ -8,6 +8,7 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.ExecutionOptions;
+import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.SessionKey;
 import java.time.Duration;
@@ -16,9 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.junit.jupiter.api.Test;
 
-/** The per-user operation limit over the cluster: this instance's count plus the others'. */
+/**
+ * The operation limits: per user over the cluster (this instance's count plus the others'), per
+ * session, on unread result bytes and in total; each refusal names its key and value.
+ */
 class AdmissionTest {
 
   private static final int PER_USER = 3;
@@ -77,10 +82,52 @@ class AdmissionTest {
     assertThat(counts.published).containsExactly("alice=1", "alice=2", "alice=1", "alice=0");
   }
 
+  @Test
+  void aRefusalNamesTheLimitItMet() {
+    LongAdder buffered = new LongAdder();
+    Admission small = new Admission(options(2, 1, 1000), buffered, counts);
+    Session alice = session("alice");
+    alice.addOperation(
+        new Operation(
+            "op-1", alice, ExecutePlanRequest.getDefaultInstance(), false, null, op -> {}));
+    assertThat(refusal(() -> small.admit(alice)))
+        .contains("Session " + alice.sessionId() + " runs 1 operations")
+        .contains("vxconnect.execution.maxOperationsPerSession = 1");
+
+    buffered.add(1001);
+    assertThat(refusal(() -> small.admit(session("bob"))))
+        .contains("more than 1000 bytes of results")
+        .contains("vxconnect.execution.maxBufferedBytes = 1000");
+    buffered.reset();
+
+    small.admit(session("bob"));
+    small.admit(session("carol"));
+    assertThat(refusal(() -> small.admit(session("dave"))))
+        .contains("The server runs 2 operations")
+        .contains("vxconnect.execution.maxOperations = 2");
+    assertThat(small.refusals())
+        .containsEntry("session_operations", 1L)
+        .containsEntry("buffered_bytes", 1L)
+        .containsEntry("server_operations", 1L);
+  }
+
+  /** The message of the RESOURCE_EXHAUSTED refusal {@code admit} throws (it carries a RetryInfo). */
+  private static String refusal(Runnable admit) {
+    RpcFailure refused = catchThrowableOfType(RpcFailure.class, admit::run);
+    assertThat(refused).isNotNull();
+    assertThat(refused.status().code()).isEqualTo(ErrorStatus.RESOURCE_EXHAUSTED);
+    return refused.status().message();
+  }
+
   private static ExecutionOptions options() {
+    return options(10, 10, 1L << 30);
+  }
+
+  private static ExecutionOptions options(
+      int maxOperations, int maxOperationsPerSession, long maxBufferedBytes) {
     return new ExecutionOptions(
         2,
-        10,
+        maxOperations,
         2,
         1 << 20,
         1 << 20,
@@ -91,9 +138,9 @@ class AdmissionTest {
         Duration.ofMinutes(5),
         100,
         Duration.ofSeconds(10),
-        10,
+        maxOperationsPerSession,
         PER_USER,
-        1L << 30,
+        maxBufferedBytes,
         Duration.ofSeconds(1),
         false);
   }
