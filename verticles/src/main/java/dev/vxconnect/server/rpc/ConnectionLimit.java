@@ -33,7 +33,14 @@ public final class ConnectionLimit {
   /** How long a refused connection may stay open to hear why; then it is closed anyway. */
   static final long REFUSED_GRACE_MS = 2_000;
 
+  /**
+   * Refused connections held open at once to hear why; those beyond are closed at once, bare, so
+   * that a flood of connections is not held for the grace, whatever its rate.
+   */
+  static final int REFUSED_HELD = 64;
+
   private final int max;
+  private final int refusedHeld;
   private final ErrorStatus refusal;
   private final AtomicInteger open = new AtomicInteger();
   private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
@@ -41,7 +48,12 @@ public final class ConnectionLimit {
 
   /** @param retryDelay the back-off the refusal suggests (google.rpc.RetryInfo) */
   public ConnectionLimit(int max, Duration retryDelay) {
+    this(max, retryDelay, REFUSED_HELD);
+  }
+
+  ConnectionLimit(int max, Duration retryDelay, int refusedHeld) {
     this.max = max;
+    this.refusedHeld = refusedHeld;
     this.refusal =
         ErrorStatus.retryLater(
             ErrorStatus.UNAVAILABLE,
@@ -68,12 +80,12 @@ public final class ConnectionLimit {
             max,
             connection.remoteAddress());
       }
-      refused.add(connection);
-      connection.closeHandler(v -> refused.remove(connection));
       Context context = Vertx.currentContext();
-      if (context == null) {
+      if (context == null || refused.size() >= refusedHeld) {
         connection.close();
       } else {
+        refused.add(connection);
+        connection.closeHandler(v -> refused.remove(connection));
         context.owner().setTimer(REFUSED_GRACE_MS, id -> connection.close());
       }
       return;

@@ -6,12 +6,16 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +71,57 @@ class ConnectionLimitTest {
     Answer served = call(client(), port);
     assertThat(served.header("grpc-status")).isNull();
     assertThat(served.body()).isEqualTo("served");
+  }
+
+  @Test
+  void refusedConnectionsBeyondThoseHeldAreClosedAtOnce() throws Exception {
+    ConnectionLimit limit = new ConnectionLimit(1, Duration.ofSeconds(1), 1);
+    List<FakeConnection> connections =
+        List.of(new FakeConnection(), new FakeConnection(), new FakeConnection());
+    CompletableFuture<Void> admitted = new CompletableFuture<>();
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v -> {
+              try {
+                connections.forEach(c -> limit.admit(c.proxy));
+                admitted.complete(null);
+              } catch (RuntimeException e) {
+                admitted.completeExceptionally(e);
+              }
+            });
+    admitted.get(30, TimeUnit.SECONDS); // fails with the admission's own failure, if any
+
+    assertThat(connections.get(0).closed).as("served").isFalse();
+    assertThat(connections.get(1).closed).as("refused, held to hear why").isFalse();
+    assertThat(connections.get(2).closed).as("refused beyond those held").isTrue();
+    assertThat(limit.open()).isEqualTo(1);
+  }
+
+  /** An HttpConnection that only records whether it was closed. */
+  private static final class FakeConnection {
+    volatile boolean closed;
+    final HttpConnection proxy =
+        (HttpConnection)
+            Proxy.newProxyInstance(
+                HttpConnection.class.getClassLoader(),
+                new Class<?>[] {HttpConnection.class},
+                (self, method, args) -> {
+                  switch (method.getName()) {
+                    case "close" -> closed = true;
+                    case "closeHandler" -> {
+                      return self;
+                    }
+                    case "hashCode" -> {
+                      return System.identityHashCode(self);
+                    }
+                    case "equals" -> {
+                      return self == args[0];
+                    }
+                    default -> {}
+                  }
+                  return null;
+                });
   }
 
   /** A client of its own connection, HTTP/2 without upgrade, as gRPC clients speak. */
