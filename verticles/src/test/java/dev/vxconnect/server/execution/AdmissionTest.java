@@ -7,11 +7,11 @@ import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.SessionKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,23 +125,11 @@ class AdmissionTest {
 
   private static ExecutionOptions options(
       int maxOperations, int maxOperationsPerSession, long maxBufferedBytes) {
-    return new ExecutionOptions(
-        2,
-        maxOperations,
-        2,
-        1 << 20,
-        1 << 20,
-        true,
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(1),
-        1L << 30,
-        Duration.ofMinutes(5),
-        100,
-        Duration.ofSeconds(10),
-        maxOperationsPerSession,
-        PER_USER,
-        maxBufferedBytes,
-        Duration.ofSeconds(1),
-        false);
+    return TestExecutionOptions.with(
+        Map.of(
+            ConfigKeys.MAX_OPERATIONS, Integer.toString(maxOperations),
+            ConfigKeys.MAX_OPERATIONS_PER_SESSION, Integer.toString(maxOperationsPerSession),
+            ConfigKeys.MAX_OPERATIONS_PER_USER, Integer.toString(PER_USER),
+            ConfigKeys.MAX_BUFFERED_BYTES, maxBufferedBytes + "b"));
   }
 }

@@ -126,6 +126,8 @@ class ExecutionManagerTest {
                     + refused.buffer().failure()));
     go.countDown();
     awaitEnd(refused);
+    // The buffer wakes its listener on another thread, maybe after the end is visible here.
+    awaitNotEmpty(seenWithTheError);
 
     assertThat(runs.get()).isEqualTo(1);
     assertThat(seenAtDiscard).containsExactly("held=false failure=null");
@@ -154,6 +156,13 @@ class ExecutionManagerTest {
 
   private boolean wasRefused(Operation operation) {
     return executions.wasRefused(KEY.userId(), KEY.sessionId(), operation.id());
+  }
+
+  private static void awaitNotEmpty(List<?> list) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (list.isEmpty() && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
   }
 
   private static void awaitEnd(Operation operation) throws InterruptedException {
@@ -232,23 +241,6 @@ class ExecutionManagerTest {
   }
 
   private static ExecutionOptions options() {
-    return new ExecutionOptions(
-        2,
-        10,
-        2,
-        1 << 20,
-        1 << 20,
-        true,
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(1),
-        1L << 30,
-        Duration.ofMinutes(5),
-        100,
-        Duration.ofSeconds(10),
-        10,
-        10,
-        1L << 30,
-        Duration.ofSeconds(1),
-        false);
+    return TestExecutionOptions.small();
   }
 }
