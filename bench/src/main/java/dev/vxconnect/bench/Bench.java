@@ -35,8 +35,10 @@ public final class Bench {
     results.startedAtMillis = System.currentTimeMillis();
     results.loadBefore = loadAverage();
 
-    for (String kind : settings.servers()) {
-      measure(settings, work, kind, results);
+    if (settings.runs("a") || settings.runs("b") || settings.runs("c") || settings.runs("d")) {
+      for (String kind : settings.engines()) {
+        measure(settings, work, kind, results);
+      }
     }
     if (settings.runs("e")) {
       attempt(results, "(e)", () -> results.tpch = new TpchComparison(settings, work).run());
@@ -61,6 +63,11 @@ public final class Bench {
     }
     if (settings.runs("g") && settings.servers().contains(Settings.VXCONNECT)) {
       attempt(results, "(g)", () -> results.durable.putAll(new DurableState(settings, work).run()));
+    }
+    if (settings.runs("h")
+        && settings.servers().contains(Settings.FLOOR)
+        && !settings.engines().isEmpty()) {
+      attempt(results, "(h)", () -> results.floor = new FloorComparison(settings, work).run());
     }
     results.loadAfter = loadAverage();
     results.finishedAtMillis = System.currentTimeMillis();
