@@ -14,7 +14,8 @@ import java.util.Arrays;
  * vxconnect one after the other (never both at once), drives each with the official client through
  * workloads (a) to (d), then runs (e) on both servers and classic Spark in turn ({@link
  * TpchComparison}), (f) on a two-instance vxconnect cluster and (g) with and without the state
- * database ({@link DurableState}), and writes a report with both servers side by side.
+ * database ({@link DurableState}), (h) with both servers and the floor up at once ({@link
+ * FloorComparison}), and writes a report with the servers side by side.
  * Started by bench/run.sh, which passes -Dbench.* settings ({@link Settings}).
  */
 public final class Bench {
