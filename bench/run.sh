@@ -4,6 +4,7 @@
 #   bench/run.sh                          smoke scale (a few minutes), report in bench/target/benchmarks.md
 #   bench/run.sh -Dbench.scale=full       the full run, report into docs/benchmarks.md
 #   bench/run.sh -Dbench.workloads=a,b -Dbench.servers=vxconnect ...   (see docs/benchmarks.md)
+#   bench/run.sh -Dbench.main=profile     JFR profile of one server during (h)'s workloads
 # Build first: mvn -B -DskipTests package (at the repository root).
 set -euo pipefail
 
@@ -38,8 +39,10 @@ SPARK_JVM_FLAGS=(
 )
 
 PROPS=()
+MAIN=dev.vxconnect.bench.Bench
 for arg in "$@"; do
   case "$arg" in
+    -Dbench.main=profile) MAIN=dev.vxconnect.bench.Profile ;;
     -D*) PROPS+=("$arg") ;;
     *) echo "bench: unknown argument $arg (only -Dbench.*=... settings)" >&2; exit 2 ;;
   esac
@@ -48,4 +51,4 @@ done
 exec "$JAVA" "${SPARK_JVM_FLAGS[@]}" ${BENCH_CLIENT_JAVA_OPTS:--Xmx4g} \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
   -Dbench.home="$ROOT" -Dbench.command="bench/run.sh${*:+ $*}" "${PROPS[@]}" \
-  -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" dev.vxconnect.bench.Bench
+  -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" "$MAIN"

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * vxconnect one after the other (never both at once), drives each with the official client through
  * workloads (a) to (d), then runs (e) on both servers and classic Spark in turn ({@link
  * TpchComparison}), (f) on a two-instance vxconnect cluster and (g) with and without the state
- * database ({@link DurableState}), and writes a report with both servers side by side.
+ * database ({@link DurableState}), (h) with both servers and the floor up at once ({@link
+ * FloorComparison}), and writes a report with the servers side by side.
  * Started by bench/run.sh, which passes -Dbench.* settings ({@link Settings}).
  */
 public final class Bench {
@@ -35,8 +36,10 @@ public final class Bench {
     results.startedAtMillis = System.currentTimeMillis();
     results.loadBefore = loadAverage();
 
-    for (String kind : settings.servers()) {
-      measure(settings, work, kind, results);
+    if (settings.runs("a") || settings.runs("b") || settings.runs("c") || settings.runs("d")) {
+      for (String kind : settings.engines()) {
+        measure(settings, work, kind, results);
+      }
     }
     if (settings.runs("e")) {
       attempt(results, "(e)", () -> results.tpch = new TpchComparison(settings, work).run());
@@ -61,6 +64,11 @@ public final class Bench {
     }
     if (settings.runs("g") && settings.servers().contains(Settings.VXCONNECT)) {
       attempt(results, "(g)", () -> results.durable.putAll(new DurableState(settings, work).run()));
+    }
+    if (settings.runs("h")
+        && settings.servers().contains(Settings.FLOOR)
+        && !settings.engines().isEmpty()) {
+      attempt(results, "(h)", () -> results.floor = new FloorComparison(settings, work).run());
     }
     results.loadAfter = loadAverage();
     results.finishedAtMillis = System.currentTimeMillis();

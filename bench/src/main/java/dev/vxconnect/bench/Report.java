@@ -90,38 +90,9 @@ final class Report {
     }
     md.append("Sizes: ").append(settings.describe()).append(".\n\n");
 
-    md.append(
-        "| workload | metric | Spark Connect 4.1.2 | vxconnect | vxconnect / Spark | vxconnect is |\n");
-    md.append("|---|---|---:|---:|---:|---|\n");
-    for (Metric m : METRICS) {
-      Double spark = results.get(Settings.SPARK, m.key());
-      Double vx = results.get(Settings.VXCONNECT, m.key());
-      if (spark == null && vx == null) {
-        continue;
-      }
-      md.append("| ")
-          .append(m.workload())
-          .append(" | ")
-          .append(m.label())
-          .append(" | ")
-          .append(format(m.format(), spark, settings.servers().contains(Settings.SPARK)))
-          .append(" | ")
-          .append(format(m.format(), vx, settings.servers().contains(Settings.VXCONNECT)))
-          .append(" | ");
-      if (spark != null && vx != null && spark != 0) {
-        double ratio = vx / spark;
-        md.append(String.format(Locale.ROOT, "%.2f", ratio)).append(" | ");
-        boolean ahead = m.higherIsBetter() ? vx >= spark : vx <= spark;
-        md.append(
-            m.key().startsWith("d.before") || m.key().startsWith("d.after")
-                ? ""
-                : ahead ? "ahead" : "behind");
-      } else {
-        md.append(" | ");
-      }
-      md.append(" |\n");
+    if (!results.metrics.isEmpty()) {
+      sideBySide(md, settings, results);
     }
-    md.append('\n');
 
     if (results.tpch != null && !results.tpch.isEmpty()) {
       tpch(md, results.tpch);
@@ -177,6 +148,10 @@ final class Report {
       durable(md, results.durable);
     }
 
+    if (results.floor != null) {
+      FloorReport.append(md, settings, results.floor);
+    }
+
     if (!results.errors.isEmpty()) {
       md.append("Failures in this run:\n\n");
       for (Map.Entry<String, String> e : results.errors.entrySet()) {
@@ -189,6 +164,42 @@ final class Report {
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /** Workloads (a) to (d) and the start, both servers side by side. */
+  private static void sideBySide(StringBuilder md, Settings settings, Results results) {
+    md.append(
+        "| workload | metric | Spark Connect 4.1.2 | vxconnect | vxconnect / Spark | vxconnect is |\n");
+    md.append("|---|---|---:|---:|---:|---|\n");
+    for (Metric m : METRICS) {
+      Double spark = results.get(Settings.SPARK, m.key());
+      Double vx = results.get(Settings.VXCONNECT, m.key());
+      if (spark == null && vx == null) {
+        continue;
+      }
+      md.append("| ")
+          .append(m.workload())
+          .append(" | ")
+          .append(m.label())
+          .append(" | ")
+          .append(format(m.format(), spark, settings.servers().contains(Settings.SPARK)))
+          .append(" | ")
+          .append(format(m.format(), vx, settings.servers().contains(Settings.VXCONNECT)))
+          .append(" | ");
+      if (spark != null && vx != null && spark != 0) {
+        double ratio = vx / spark;
+        md.append(String.format(Locale.ROOT, "%.2f", ratio)).append(" | ");
+        boolean ahead = m.higherIsBetter() ? vx >= spark : vx <= spark;
+        md.append(
+            m.key().startsWith("d.before") || m.key().startsWith("d.after")
+                ? ""
+                : ahead ? "ahead" : "behind");
+      } else {
+        md.append(" | ");
+      }
+      md.append(" |\n");
+    }
+    md.append('\n');
   }
 
   /** Replaces the results section of {@code file} (or creates the file around it). */

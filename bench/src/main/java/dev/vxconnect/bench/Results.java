@@ -25,6 +25,9 @@ final class Results {
   /** Workload (g), by server: empty if it did not run. */
   final Map<String, DurableState.Figures> durable = new LinkedHashMap<>();
 
+  /** Workload (h), or null if it did not run. */
+  FloorComparison.Figures floor;
+
   String loadBefore;
   String loadAfter;
   long startedAtMillis;

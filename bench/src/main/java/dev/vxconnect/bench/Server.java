@@ -4,6 +4,9 @@ import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,8 @@ import java.util.Map;
  * Starts a server under test as its own OS process: Apache Spark's own Connect server
  * ({@code SparkConnectServer} from the vxconnect server's class path, where spark-connect_2.13
  * already is) or vxconnect ({@code bin/vxconnect}). Both get the same JVM flags, heap, logging
- * configuration and Spark settings; the log goes to a file under bench/target/.
+ * configuration and Spark settings; the log goes to a file under bench/target/. The floor ({@link
+ * #startFloor}) is a process too, for the same reason.
  */
 final class Server {
 
@@ -64,5 +68,54 @@ final class Server {
     }
     return ServerProcess.launch(
         settings.home(), work, name, args, Map.of("VXCONNECT_JAVA_OPTS", "-Xmx" + heap));
+  }
+
+  /**
+   * The floor ({@code dev.vxconnect.bench.floor.FloorServer}) in a JVM of its own with this JVM's
+   * class path (the official client's relocated grpc-java and Connect messages) and the servers'
+   * JVM flags and heap; it records from {@code recordFrom} ({@code rows} rows for the range) before
+   * it listens.
+   */
+  static ServerProcess startFloor(
+      Settings settings, Path work, String name, String recordFrom, long rows) throws IOException {
+    int port = FreePort.find();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(SparkServerProcess.SPARK_JVM_FLAGS);
+    command.add("-Xmx" + settings.serverHeap());
+    command.add("-Dlog4j2.configurationFile=" + settings.home().resolve("conf/log4j2.properties"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.vxconnect.bench.floor.FloorServer");
+    command.add(Integer.toString(port));
+    command.add(recordFrom);
+    command.add(Long.toString(rows));
+    Path log = work.resolve(name + ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .directory(work.toFile())
+            .start();
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("the floor exited before listening; see " + log);
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return ServerProcess.of(process, port, log);
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          process.destroyForcibly();
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for the floor", e);
+        }
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("the floor did not listen within 300 s; see " + log);
   }
 }

@@ -33,10 +33,16 @@ record Settings(
     int stateWarmup,
     int stateCalls,
     int stateTables,
+    int floorRounds,
+    int floorCalls,
+    long floorRows,
     String note) {
 
   static final String SPARK = "spark";
   static final String VXCONNECT = "vxconnect";
+
+  /** The floor of (h): recorded answers, no work ({@code dev.vxconnect.bench.floor.FloorServer}). */
+  static final String FLOOR = "floor";
 
   static Settings fromSystemProperties() {
     String scale = System.getProperty("bench.scale", "smoke");
@@ -58,8 +64,8 @@ record Settings(
     return new Settings(
         scale,
         home,
-        list("bench.servers", SPARK + "," + VXCONNECT),
-        list("bench.workloads", "a,b,c,d,e,f,g"),
+        list("bench.servers", SPARK + "," + VXCONNECT + "," + FLOOR),
+        list("bench.workloads", "a,b,c,d,e,f,g,h"),
         output,
         System.getProperty("bench.serverHeap", "4g"),
         integer("bench.latency.warmup", full ? 200 : 50),
@@ -77,6 +83,9 @@ record Settings(
         integer("bench.state.warmup", full ? 50 : 10),
         integer("bench.state.calls", full ? 500 : 100),
         integer("bench.state.tables", full ? 100 : 20),
+        integer("bench.floor.rounds", full ? 7 : 3),
+        integer("bench.floor.calls", full ? 200 : 50),
+        Long.getLong("bench.floor.rows", full ? 10_000_000L : 1_000_000L),
         System.getProperty("bench.note", ""));
   }
 
@@ -93,6 +102,13 @@ record Settings(
     return values;
   }
 
+  /** The servers that run queries: {@link #servers} without the floor, which only replays. */
+  Set<String> engines() {
+    Set<String> engines = new LinkedHashSet<>(servers);
+    engines.remove(FLOOR);
+    return engines;
+  }
+
   boolean runs(String workload) {
     return workloads.contains(workload);
   }
@@ -102,7 +118,8 @@ record Settings(
     return String.format(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
-            + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each; server heap -Xmx%s",
+            + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each;"
+            + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated; server heap -Xmx%s",
         scale,
         latencyCalls,
         latencyWarmup,
@@ -119,6 +136,9 @@ record Settings(
         stateCalls,
         stateTables,
         stateWarmup,
+        floorRounds,
+        floorCalls,
+        floorRows,
         serverHeap);
   }
 }

@@ -49,7 +49,7 @@ final class TpchComparison {
       }
       TpchTimings timings = new TpchTimings((System.nanoTime() - start) / 1e9);
       engines.add(ClassicEngine.start(settings, work));
-      for (String kind : settings.servers()) {
+      for (String kind : settings.engines()) {
         Bench.log("bench: (e) starting " + kind);
         engines.add(ConnectEngine.start(settings, work, kind));
       }

@@ -86,9 +86,7 @@ final class Workloads {
         long start = System.nanoTime();
         org.apache.spark.sql.connect.Dataset<Row> data =
             (org.apache.spark.sql.connect.Dataset<Row>)
-                spark
-                    .range(0, rows, 1, 2)
-                    .selectExpr("id as a", "id * 2 as b", "cast(id as double) / 3 as c");
+                dev.vxconnect.bench.floor.Programs.range(spark, rows);
         long seen = 0;
         long sum = 0;
         // Row by row as the batches arrive (collect() would hold 10M rows in the client), through

@@ -1,0 +1,211 @@
+package dev.vxconnect.bench;
+
+import dev.vxconnect.bench.floor.Programs;
+import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.ServerProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where a server's time goes during workload (h)'s `select 1` and toLocalIterator (docs/benchmarks.md,
+ * "Profile"): starts one server ({@code -Dbench.profile.server}, vxconnect by default), warms it
+ * up, then for each workload records a JFR profile ({@code jcmd JFR.start settings=profile}, so that
+ * the warm-up is not in it) while the official client runs the workload for {@code
+ * -Dbench.profile.seconds}, and prints the execution samples grouped by what the sampled code
+ * belongs to, and the hottest frames. Run with {@code bench/run.sh -Dbench.main=profile}; with
+ * {@code -Dbench.profile.files=a.jfr,b.jfr} it only prints the report of recordings made before.
+ */
+final class Profile {
+
+  private Profile() {}
+
+  private static final String ROWS = "Spark execution (rows produced by generated code)";
+
+  /** Package prefixes and the group their frames count for; the first that matches wins. */
+  private static final List<String[]> GROUPS =
+      List.of(
+          new String[] {"dev.vxconnect.", "our code"},
+          new String[] {"org.apache.arrow.", "Arrow encoding"},
+          new String[] {"org.apache.spark.sql.execution.arrow.", "Arrow encoding"},
+          new String[] {"org.apache.spark.sql.connect.", "Spark Connect planner/handlers"},
+          new String[] {"org.apache.spark.sql.catalyst.expressions.GeneratedClass", ROWS},
+          new String[] {"org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRow", ROWS},
+          new String[] {"org.apache.spark.sql.execution.BufferedRowIterator", ROWS},
+          new String[] {"org.apache.spark.sql.execution.WholeStageCodegen", ROWS},
+          new String[] {"org.apache.spark.sql.catalyst.", "Spark planning/analysis"},
+          new String[] {"org.apache.spark.sql.execution.", "Spark planning/analysis"},
+          new String[] {"org.apache.spark.sql.", "Spark planning/analysis"},
+          new String[] {"org.apache.spark.", "Spark core (jobs, tasks, blocks)"},
+          new String[] {"io.netty.", "transport (gRPC, Netty, Vert.x, protobuf)"},
+          new String[] {"io.vertx.", "transport (gRPC, Netty, Vert.x, protobuf)"},
+          new String[] {"io.grpc.", "transport (gRPC, Netty, Vert.x, protobuf)"},
+          new String[] {"org.sparkproject.", "transport (gRPC, Netty, Vert.x, protobuf)"},
+          new String[] {"com.google.protobuf.", "transport (gRPC, Netty, Vert.x, protobuf)"},
+          new String[] {"com.hazelcast.", "Hazelcast"},
+          new String[] {"org.apache.logging.", "logging"},
+          new String[] {"org.slf4j.", "logging"});
+
+  public static void main(String[] args) throws Exception {
+    String files = System.getProperty("bench.profile.files", "");
+    if (!files.isEmpty()) {
+      // Only the report, of recordings already made.
+      for (String file : files.split(",")) {
+        report(file, Path.of(file));
+      }
+      System.exit(0);
+    }
+    Settings settings = Settings.fromSystemProperties();
+    String kind = System.getProperty("bench.profile.server", Settings.VXCONNECT);
+    int seconds = Integer.getInteger("bench.profile.seconds", 30);
+    long rows = settings.floorRows();
+    Path work =
+        Files.createDirectories(
+            settings.home().resolve("bench/target/profile-" + System.currentTimeMillis()));
+    ServerProcess server =
+        kind.equals(Settings.SPARK)
+            ? Server.startSpark(settings, work, "spark-profile")
+            : Server.startVxconnect(
+                settings,
+                work,
+                "vxconnect-profile",
+                FreePort.find(),
+                List.of(),
+                settings.serverHeap());
+    try (SparkSession spark = Programs.connect(server.url())) {
+      for (int i = 0; i < 300; i++) {
+        Programs.selectOne(spark);
+      }
+      for (int i = 0; i < 3; i++) {
+        Programs.toLocalIterator(spark, rows);
+      }
+      Path select = work.resolve(kind + "-select1.jfr");
+      jfr(server.pid(), "JFR.start", "name=select1", "settings=profile");
+      long calls = 0;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end) {
+        Programs.selectOne(spark);
+        calls++;
+      }
+      jfr(server.pid(), "JFR.stop", "name=select1", "filename=" + select);
+      report(kind + ": select 1, " + calls + " calls in " + seconds + " s", select);
+
+      Path collect = work.resolve(kind + "-toLocalIterator.jfr");
+      jfr(server.pid(), "JFR.start", "name=collect", "settings=profile");
+      long runs = 0;
+      end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end) {
+        Programs.toLocalIterator(spark, rows);
+        runs++;
+      }
+      jfr(server.pid(), "JFR.stop", "name=collect", "filename=" + collect);
+      report(
+          String.format(
+              Locale.ROOT,
+              "%s: toLocalIterator of %,d rows, %d runs in %d s",
+              kind,
+              rows,
+              runs,
+              seconds),
+          collect);
+    } finally {
+      server.close();
+    }
+    System.exit(0);
+  }
+
+  private static void jfr(long pid, String... command) throws IOException, InterruptedException {
+    String[] line = new String[command.length + 2];
+    line[0] = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    line[1] = Long.toString(pid);
+    System.arraycopy(command, 0, line, 2, command.length);
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
+    }
+  }
+
+  /** Samples by group (the first non-JDK, non-Scala frame from the top) and the hottest frames. */
+  private static void report(String title, Path file) throws IOException {
+    Map<String, Integer> groups = new HashMap<>();
+    Map<String, Integer> frames = new HashMap<>();
+    Map<String, Integer> threads = new HashMap<>();
+    int total = 0;
+    for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+      if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+          || event.getStackTrace() == null
+          || event.getStackTrace().getFrames().isEmpty()) {
+        continue;
+      }
+      total++;
+      List<RecordedFrame> stack = event.getStackTrace().getFrames();
+      RecordedFrame top = stack.get(0);
+      frames.merge(name(top), 1, Integer::sum);
+      String group = "JDK only";
+      for (RecordedFrame frame : stack) {
+        String type = frame.getMethod().getType().getName();
+        String found = group(type);
+        if (found != null) {
+          group = found;
+          break;
+        }
+      }
+      groups.merge(group, 1, Integer::sum);
+      String thread = event.getThread("sampledThread").getJavaName();
+      threads.merge(thread == null ? "?" : thread.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+    }
+    StringBuilder out = new StringBuilder("\n## " + title + " (" + file + ")\n\n");
+    out.append(total).append(" execution samples (threads running Java code)\n\n");
+    table(out, "group", groups, total, 20);
+    table(out, "thread (digits as N)", threads, total, 10);
+    table(out, "top frame", frames, total, 25);
+    System.out.println(out);
+  }
+
+  private static String group(String type) {
+    for (String[] g : GROUPS) {
+      if (type.startsWith(g[0])) {
+        return g[1];
+      }
+    }
+    if (type.startsWith("java.")
+        || type.startsWith("jdk.")
+        || type.startsWith("sun.")
+        || type.startsWith("scala.")) {
+      return null;
+    }
+    return "other (" + type.replaceAll("\\.[^.]*$", "") + ")";
+  }
+
+  private static String name(RecordedFrame frame) {
+    return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+  }
+
+  private static void table(
+      StringBuilder out, String what, Map<String, Integer> counts, int total, int limit) {
+    out.append("| ").append(what).append(" | samples | share |\n|---|---:|---:|\n");
+    Map<String, Integer> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(limit)
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    sorted.forEach(
+        (k, v) ->
+            out.append(
+                String.format(
+                    Locale.ROOT, "| %s | %d | %.1f%% |%n", k, v, 100.0 * v / Math.max(1, total))));
+    out.append('\n');
+  }
+}
