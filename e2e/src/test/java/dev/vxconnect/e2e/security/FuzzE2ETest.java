@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -28,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.sparkproject.io.grpc.CallOptions;
 import org.sparkproject.io.grpc.ClientCall;
 import org.sparkproject.io.grpc.ManagedChannel;
@@ -43,7 +44,6 @@ import org.sparkproject.io.grpc.Status;
  * never crashes or hangs, every request ends with a gRPC status within its deadline, and a session
  * opened before the fuzzing still works and still holds its temp view and conf afterwards.
  */
-@Timeout(900)
 class FuzzE2ETest {
 
   private static final int REQUESTS = Integer.getInteger("vxconnect.fuzz.requests", 100_000);
@@ -160,6 +160,12 @@ class FuzzE2ETest {
 
   @Test
   void malformedRequestsNeverCrashOrHangTheServer() throws Exception {
+    // 15 minutes for verify's 100,000 requests; the soak run's million get time in proportion.
+    Duration limit = Duration.ofSeconds(Math.max(900, REQUESTS / 100));
+    Assertions.assertTimeoutPreemptively(limit, this::fuzz);
+  }
+
+  private void fuzz() throws Exception {
     Files.deleteIfExists(ServerProcess.logDirectory().resolve("fuzz.log"));
     FileSystemWatch files = new FileSystemWatch(FuzzCorpus.BAD_ARTIFACT_NAMES);
     int adminPort = FreePort.find();
