@@ -18,8 +18,7 @@ public final class ClassArchiveDuringOracle implements LauncherSessionListener {
 
   @Override
   public void launcherSessionOpened(LauncherSession session) {
-    // One maker is enough: the oracle run's first JVM when it runs in several.
-    if (Mode.current() != Mode.ORACLE || Integer.getInteger("vxconnect.e2e.fork", 1) != 1) {
+    if (Mode.current() != Mode.ORACLE) {
       return;
     }
     archiving =

@@ -166,11 +166,7 @@ public final class Sessions {
               .config("spark.ui.enabled", "false")
               .config(
                   "spark.sql.warehouse.dir",
-                  ServerProcess.home()
-                      .resolve("e2e/target/oracle-warehouse")
-                      // One per JVM of the oracle run, which may run several side by side.
-                      .resolve(System.getProperty(ServerProcess.RUN_PROPERTY, "oracle"))
-                      .toString())
+                  ServerProcess.home().resolve("e2e/target/oracle-warehouse").toString())
               .getOrCreate();
     }
     return classic.newSession();
