@@ -1,6 +1,7 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
 import dev.vxconnect.server.auth.Caller;
@@ -225,7 +226,7 @@ public final class AddArtifactsHandler
                           byte[] bytes = Files.readAllBytes(staged.file());
                           replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
                         }
-                        s.context().addArtifact(staged.name(), staged.file());
+                        addToSpark(s, staged);
                         added += size;
                       }
                       response.addArtifacts(ArtifactUpload.summary(staged));
@@ -257,6 +258,23 @@ public final class AddArtifactsHandler
                           call.response().end(done.result());
                         }
                       }));
+    }
+
+    /**
+     * Hands the artifact to the session's Spark side. A session closed meanwhile (its release
+     * deletes the directories Spark copies artifacts into) fails it with whatever Spark's copy
+     * met, e.g. NoSuchFileException: that is told as the session being closed, as its next call
+     * would be.
+     */
+    private static void addToSpark(Session s, ArtifactUpload.Staged staged) throws Exception {
+      try {
+        s.context().addArtifact(staged.name(), staged.file());
+      } catch (Exception e) { // Spark's Scala code throws IOExceptions undeclared
+        if (s.isClosed()) {
+          throw SparkErrors.invalidHandle("SESSION_CLOSED", s.sessionId());
+        }
+        throw e;
+      }
     }
 
     private void fail(Throwable failure) {

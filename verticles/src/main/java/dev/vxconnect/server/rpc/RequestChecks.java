@@ -4,6 +4,7 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.call.RpcFailure;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ConfigRequest;
+import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.Plan;
 
 /**
@@ -16,11 +17,18 @@ final class RequestChecks {
   private RequestChecks() {}
 
   static void config(ConfigRequest request) {
-    if (request.getOperation().getOpTypeCase()
-        == ConfigRequest.Operation.OpTypeCase.OPTYPE_NOT_SET) {
+    ConfigRequest.Operation operation = request.getOperation();
+    if (operation.getOpTypeCase() == ConfigRequest.Operation.OpTypeCase.OPTYPE_NOT_SET) {
       throw invalid(
           "Config request without an operation: set one of set, get, get_with_default, get_option,"
               + " get_all, unset or is_modifiable");
+    }
+    if (operation.hasSet()) {
+      for (KeyValue pair : operation.getSet().getPairsList()) {
+        if (!pair.hasValue()) {
+          throw invalid("Config set of key '" + pair.getKey() + "' without a value");
+        }
+      }
     }
   }
 
@@ -35,11 +43,14 @@ final class RequestChecks {
       throw invalid(
           "AnalyzePlan request without an analysis: set one of its cases (schema, explain...)");
     }
-    if (request.hasExplain()
-        && request.getExplain().getExplainMode()
-            == AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_UNSPECIFIED) {
-      throw invalid(
-          "AnalyzePlan explain without an explain_mode (simple, extended, codegen, cost or formatted)");
+    if (request.hasExplain()) {
+      AnalyzePlanRequest.Explain.ExplainMode mode = request.getExplain().getExplainMode();
+      if (mode == AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_UNSPECIFIED
+          || mode == AnalyzePlanRequest.Explain.ExplainMode.UNRECOGNIZED) {
+        throw invalid(
+            "AnalyzePlan explain without a known explain_mode (simple, extended, codegen, cost or"
+                + " formatted)");
+      }
     }
   }
 
