@@ -1,6 +1,7 @@
 package dev.vxconnect.bench.floor;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.AnalyzePlanResponse;
 import org.apache.spark.connect.proto.ConfigRequest;
@@ -106,33 +107,22 @@ final class Recorder extends SparkConnectServiceGrpc.SparkConnectServiceImplBase
 
   private StreamObserver<ExecutePlanResponse> recorded(
       String operationId, StreamObserver<ExecutePlanResponse> out) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(ExecutePlanResponse response) {
-        recording.executeResponse(operationId, response);
-        out.onNext(response);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        out.onError(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        out.onCompleted();
-      }
-    };
+    return tee(response -> recording.executeResponse(operationId, response), out);
   }
 
   private <
           Q extends org.sparkproject.com.google.protobuf.Message,
           R extends org.sparkproject.com.google.protobuf.Message>
       StreamObserver<R> unaryRecorded(Q request, StreamObserver<R> out) {
+    return tee(response -> recording.unaryResponse(request, response), out);
+  }
+
+  /** Passes every response on to {@code out}, each recorded first. */
+  private static <R> StreamObserver<R> tee(Consumer<R> record, StreamObserver<R> out) {
     return new StreamObserver<>() {
       @Override
       public void onNext(R response) {
-        recording.unaryResponse(request, response);
+        record.accept(response);
         out.onNext(response);
       }
 
