@@ -71,9 +71,7 @@ final class ArrowResultStreamer {
     SparkPlan plan = dataset.queryExecution().executedPlan();
     if (plan instanceof LocalTableScanExec local) {
       // The rows are on the driver already: no job.
-      executeHolder
-          .eventsManager()
-          .postFinished(Option.apply(local.rows().length()), ScalaMaps.empty());
+      finished(local.rows().length());
       java.util.Iterator<ArrowBatch> batches = encoder.batches(local.rows().iterator());
       while (batches.hasNext()) {
         sendChecked(batches.next());
@@ -102,7 +100,7 @@ final class ArrowResultStreamer {
   private void streamWindows(SparkContext sc, RDD<InternalRow> rows, ArrowBatchEncoder encoder) {
     int partitions = rows.getNumPartitions();
     if (partitions == 0) {
-      executeHolder.eventsManager().postFinished(Option.apply(0L), ScalaMaps.empty());
+      finished(0L);
       return;
     }
     checkNotCancelled();
@@ -133,7 +131,7 @@ final class ArrowResultStreamer {
                   current.end(),
                   Math.min(partitions, current.end() + windowSize));
         } else {
-          executeHolder.eventsManager().postFinished(Option.apply(rowsProduced), ScalaMaps.empty());
+          finished(rowsProduced);
         }
         current = next;
         for (int i = 0; i < results.length; i++) {
@@ -218,5 +216,15 @@ final class ArrowResultStreamer {
     Object configured =
         SparkEnv.get().conf().get(Connect$.MODULE$.CONNECT_GRPC_ARROW_MAX_BATCH_SIZE());
     return (long) (((Number) configured).longValue() * 0.7);
+  }
+
+  /**
+   * The operation's finished event: not posted if its session closed while it ran (Spark refuses
+   * an event out of its order; the rows were produced all the same).
+   */
+  private void finished(long rows) {
+    OperationEvents.post(
+        executeHolder.operationId(),
+        () -> executeHolder.eventsManager().postFinished(Option.apply(rows), ScalaMaps.empty()));
   }
 }

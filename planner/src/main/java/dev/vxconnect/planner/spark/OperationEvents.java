@@ -87,7 +87,8 @@ final class OperationEvents {
     post(operationId, entry.events::postClosed);
   }
 
-  private static void post(String operationId, Runnable event) {
+  /** Posts an operation's event, unless Spark refuses it as out of its order (logged). */
+  static void post(String operationId, Runnable event) {
     try {
       event.run();
     } catch (IllegalStateException e) {

@@ -23,6 +23,7 @@ public final class ExecutePlanHandler {
 
   public Future<StreamingCall.Start> open(ExecutePlanRequest request, RequestContext context) {
     RequestChecks.plan(request.getPlan());
+    RequestChecks.tags(request.getTagsList());
     return calls
         .sessions()
         .getOrCreate(context)

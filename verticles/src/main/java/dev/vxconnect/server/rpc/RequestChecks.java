@@ -2,6 +2,7 @@ package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.call.RpcFailure;
+import java.util.List;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.KeyValue;
@@ -35,6 +36,15 @@ final class RequestChecks {
   static void plan(Plan plan) {
     if (plan.getOpTypeCase() == Plan.OpTypeCase.OPTYPE_NOT_SET) {
       throw invalid("ExecutePlan request without a plan: set its root relation or its command");
+    }
+  }
+
+  /** An operation's tags, as Spark's client checks them before it sends them. */
+  static void tags(List<String> tags) {
+    for (String tag : tags) {
+      if (tag.isEmpty() || tag.contains(",")) {
+        throw invalid("Operation tag '" + tag + "' is empty or contains ','");
+      }
     }
   }
 

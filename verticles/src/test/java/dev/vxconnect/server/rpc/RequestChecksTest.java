@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.server.call.RpcFailure;
+import java.util.List;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.KeyValue;
@@ -69,6 +70,19 @@ class RequestChecksTest {
                                 .setExplainMode(
                                     AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_SIMPLE))
                         .build()))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void anOperationTagThatIsEmptyOrHoldsACommaIsInvalid() {
+    for (String tag : new String[] {"", "a,b"}) {
+      RpcFailure failure =
+          catchThrowableOfType(() -> RequestChecks.tags(List.of("ok", tag)), RpcFailure.class);
+      assertThat(failure.status().code())
+          .as("tag '%s'", tag)
+          .isEqualTo(ErrorStatus.INVALID_ARGUMENT);
+    }
+    assertThatCode(() -> RequestChecks.tags(List.of("nightly", "team-a")))
         .doesNotThrowAnyException();
   }
 }
