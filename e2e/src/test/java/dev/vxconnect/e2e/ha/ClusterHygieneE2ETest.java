@@ -77,6 +77,9 @@ class ClusterHygieneE2ETest {
   private ServerCluster cluster;
   private AdminHttp admin;
 
+  /** The back-off the refusals suggest: not the default, so that the test sees it is the one set. */
+  private static final Duration RETRY_DELAY = Duration.ofMillis(1500);
+
   @BeforeAll
   void startCluster() throws Exception {
     cluster =
@@ -90,7 +93,8 @@ class ClusterHygieneE2ETest {
                 "spark.connect.session.manager.maintenanceInterval=1s",
                 "spark.connect.session.manager.closedSessionsTombstonesSize=" + TOMBSTONES,
                 "vxconnect.session.maxSessionsPerUser=" + LIMIT,
-                "vxconnect.execution.maxOperationsPerUser=" + OPERATIONS),
+                "vxconnect.execution.maxOperationsPerUser=" + OPERATIONS,
+                "vxconnect.execution.retryDelay=" + RETRY_DELAY.toMillis() + "ms"),
             ServerCluster.DEFAULT_JAVA_OPTS + " -Dhazelcast.partition.count=" + PARTITIONS);
     admin = new AdminHttp(cluster.adminPort(0));
     // A first query costs each server seconds (warm-up is off in tests): paid here, so that the
@@ -193,7 +197,7 @@ class ClusterHygieneE2ETest {
           assertThat(refused.getStatus().getDescription())
               .contains("User " + user + " holds " + LIMIT + " sessions over all instances")
               .contains("vxconnect.session.maxSessionsPerUser = " + LIMIT);
-          assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").isPresent();
+          assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").hasValue(RETRY_DELAY);
         }
       }
       // The refused sessions were not counted; closing one frees a place on any instance.
@@ -317,7 +321,7 @@ class ClusterHygieneE2ETest {
         assertThat(refused.getStatus().getDescription())
             .contains("User " + user + " runs " + OPERATIONS + " operations over all instances")
             .contains("vxconnect.execution.maxOperationsPerUser = " + OPERATIONS);
-        assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").isPresent();
+        assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").hasValue(RETRY_DELAY);
         sessions.forEach(SparkSession::interruptAll);
         for (CompletableFuture<Object> query : slow) {
           catchThrowableOfType(
