@@ -49,13 +49,10 @@ class ArrowResultStreamerTest {
   @BeforeAll
   static void startSpark() {
     spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[2]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/streamer-warehouse")
-                .config("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
-                .getOrCreate();
+        LocalSpark.builder("streamer")
+            .master("local[2]")
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "1000")
+            .getOrCreate();
     session = new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
     session.initializeSession();
   }

@@ -31,13 +31,7 @@ class CatalogStateTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/catalog-state-warehouse")
-                .getOrCreate();
+    spark = LocalSpark.start("catalog-state");
     spark.sql("create database if not exists catalog_state_db");
     spark.sql("create table if not exists catalog_state_db.t (x int) using parquet");
     spark.sql("create or replace temp view cv as select 1 as x");

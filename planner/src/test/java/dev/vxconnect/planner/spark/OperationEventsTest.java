@@ -38,13 +38,7 @@ class OperationEventsTest {
 
   @BeforeAll
   static void startSpark() {
-    spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/operation-events-warehouse")
-                .getOrCreate();
+    spark = LocalSpark.start("operation-events");
     spark
         .sparkContext()
         .addSparkListener(

@@ -16,13 +16,7 @@ class PersistedPlansTest {
 
   @BeforeAll
   static void startSpark() {
-    spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/persisted-plans-warehouse")
-                .getOrCreate();
+    spark = LocalSpark.start("persisted-plans");
   }
 
   @AfterAll

@@ -49,14 +49,10 @@ class SessionReleaseTest {
   @BeforeAll
   static void startSpark() {
     spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/session-release-warehouse")
-                // As the server's engine: artifacts per session.
-                .config(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true")
-                .getOrCreate();
+        LocalSpark.builder("session-release")
+            // As the server's engine: artifacts per session.
+            .config(SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED().key(), "true")
+            .getOrCreate();
   }
 
   @AfterAll

@@ -19,13 +19,7 @@ class SessionStateChangesTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/session-state-warehouse")
-                .getOrCreate();
+    spark = LocalSpark.start("session-state");
   }
 
   @AfterAll

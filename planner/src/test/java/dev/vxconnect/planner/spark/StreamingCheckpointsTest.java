@@ -15,13 +15,7 @@ class StreamingCheckpointsTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        (SparkSession)
-            SparkSession.builder()
-                .master("local[1]")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.warehouse.dir", "target/streaming-checkpoints-warehouse")
-                .getOrCreate();
+    spark = LocalSpark.start("streaming-checkpoints");
   }
 
   @AfterAll
