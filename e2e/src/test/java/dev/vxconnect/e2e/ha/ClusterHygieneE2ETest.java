@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
-import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
@@ -156,15 +155,7 @@ class ClusterHygieneE2ETest {
 
   /** A Config call (get all) that creates the session on {@code raw}'s server if it is new. */
   private static void touch(RawGrpc raw, String user, String sessionId) {
-    raw.stub()
-        .config(
-            ConfigRequest.newBuilder()
-                .setSessionId(sessionId)
-                .setUserContext(RawGrpc.user(user))
-                .setOperation(
-                    ConfigRequest.Operation.newBuilder()
-                        .setGetAll(ConfigRequest.GetAll.getDefaultInstance()))
-                .build());
+    raw.stub().config(RawGrpc.configGetAll(sessionId, user));
   }
 
   private static void release(RawGrpc raw, String user, String sessionId) {

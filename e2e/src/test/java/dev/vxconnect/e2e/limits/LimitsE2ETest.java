@@ -481,13 +481,7 @@ class LimitsE2ETest {
 
   /** A Config request that reads every setting of a new session of {@code user}. */
   private static ConfigRequest getAll(String user) {
-    return ConfigRequest.newBuilder()
-        .setSessionId(RawGrpc.newSessionId())
-        .setUserContext(RawGrpc.user(user))
-        .setOperation(
-            ConfigRequest.Operation.newBuilder()
-                .setGetAll(ConfigRequest.GetAll.getDefaultInstance()))
-        .build();
+    return RawGrpc.configGetAll(RawGrpc.newSessionId(), user);
   }
 
   @Test

@@ -282,12 +282,7 @@ class MutualTlsE2ETest {
   }
 
   private static ConfigRequest getAll(String user, String session) {
-    return ConfigRequest.newBuilder()
-        .setUserContext(RawGrpc.user(user))
-        .setSessionId(session)
-        .setOperation(
-            ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
-        .build();
+    return RawGrpc.configGetAll(session, user);
   }
 
   private static AnalyzePlanRequest schemaOf(String user, String session) {

@@ -122,12 +122,7 @@ class SecurityE2ETest {
   }
 
   private static ConfigRequest getAll(String user, String session) {
-    return ConfigRequest.newBuilder()
-        .setUserContext(RawGrpc.user(user))
-        .setSessionId(session)
-        .setOperation(
-            ConfigRequest.Operation.newBuilder().setGetAll(ConfigRequest.GetAll.newBuilder()))
-        .build();
+    return RawGrpc.configGetAll(session, user);
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.ReattachOptions;
@@ -88,6 +89,17 @@ public final class RawGrpc implements AutoCloseable {
         .setUserContext(user)
         .setOperationId(UUID.randomUUID().toString())
         .setPlan(plan);
+  }
+
+  /** A Config request reading every setting of this session of {@code user} (opens it if new). */
+  public static ConfigRequest configGetAll(String sessionId, String user) {
+    return ConfigRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user(user))
+        .setOperation(
+            ConfigRequest.Operation.newBuilder()
+                .setGetAll(ConfigRequest.GetAll.getDefaultInstance()))
+        .build();
   }
 
   /** The request option that makes an execution reattachable (or explicitly not). */
