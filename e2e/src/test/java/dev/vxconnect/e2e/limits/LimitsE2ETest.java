@@ -26,6 +26,7 @@ import org.apache.spark.connect.proto.ConfigResponse;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connect.client.RetryPolicy;
@@ -194,6 +195,14 @@ class LimitsE2ETest {
     return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
   }
 
+  /**
+   * Collects {@code query} in the background. The caller makes the DataFrame first: {@code sql()}
+   * is an operation of its own, and a refusal it caused would end before the query holds a slot.
+   */
+  private static CompletableFuture<Object> collectAsync(Dataset<Row> query) {
+    return CompletableFuture.supplyAsync(query::collect);
+  }
+
   private static int selectOne(SparkSession spark) {
     return ((Row[]) spark.sql("select 1 as one").collect())[0].getInt(0);
   }
@@ -248,8 +257,7 @@ class LimitsE2ETest {
     String user = newUser("per-session");
     String sessionId = UUID.randomUUID().toString();
     SparkSession holder = Sessions.connect(url(user, sessionId));
-    CompletableFuture<Object> slow =
-        CompletableFuture.supplyAsync(() -> holder.sql(SLOW).collect());
+    CompletableFuture<Object> slow = collectAsync(holder.sql(SLOW));
     Refusals refusals = new Refusals();
     SparkSession second = noRetries(url(user, sessionId), refusals);
     Refusals retried = new Refusals();
@@ -296,7 +304,7 @@ class LimitsE2ETest {
         SparkSession holder =
             Sessions.connect(url(newUser("total-" + i), UUID.randomUUID().toString()));
         holders.add(holder);
-        slow.add(CompletableFuture.supplyAsync(() -> holder.sql(SLOW).collect()));
+        slow.add(collectAsync(holder.sql(SLOW)));
       }
       Refusals.Refusal refusal = refusedQuery(probe, refusals);
       assertRetryLater(refusal, "vxconnect.execution.maxOperations = " + MAX_OPERATIONS);

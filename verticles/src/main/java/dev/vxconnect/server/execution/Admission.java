@@ -7,6 +7,7 @@ import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.ExecutionOptions;
 import dev.vxconnect.server.session.Session;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,7 +25,16 @@ final class Admission {
   private final LongAdder bufferedBytes;
   private final OperationCounts cluster;
   private final AtomicInteger total = new AtomicInteger();
-  private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+
+  /**
+   * Slots taken per session (the object: a session opened again under the same id starts afresh):
+   * counted here rather than from the
+   * session's operations, which an operation joins only after its admission, so that two requests
+   * arriving together cannot both take the session's last slot.
+   */
+  private final Map<Session, Integer> perSession = new ConcurrentHashMap<>();
+
   private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
   private volatile boolean draining;
 
@@ -42,15 +52,16 @@ final class Admission {
           ErrorStatus.UNAVAILABLE,
           "This vxconnect instance is shutting down and takes no new operations.");
     }
-    long running = session.operations().stream().filter(op -> !op.isFinished()).count();
-    if (running >= options.maxOperationsPerSession()) {
+    int inSession = take(perSession, session);
+    if (inSession > options.maxOperationsPerSession()) {
+      give(perSession, session);
       throw refusal(
           "session_operations",
           ErrorStatus.RESOURCE_EXHAUSTED,
           "Session "
               + session.sessionId()
               + " runs "
-              + running
+              + (inSession - 1)
               + " operations, the most one session may run at once ("
               + ConfigKeys.MAX_OPERATIONS_PER_SESSION.key()
               + " = "
@@ -58,6 +69,7 @@ final class Admission {
               + ").");
     }
     if (bufferedBytes.sum() > options.maxBufferedBytes()) {
+      give(perSession, session);
       throw refusal(
           "buffered_bytes",
           ErrorStatus.RESOURCE_EXHAUSTED,
@@ -70,11 +82,11 @@ final class Admission {
               + ").");
     }
     String userId = session.userId();
-    AtomicInteger user = perUser.computeIfAbsent(userId, u -> new AtomicInteger());
-    int here = user.incrementAndGet();
+    int here = take(perUser, userId);
     int elsewhere = cluster.elsewhere(userId);
     if (here + elsewhere > options.maxOperationsPerUser()) {
-      user.decrementAndGet();
+      give(perUser, userId);
+      give(perSession, session);
       throw refusal(
           "user_operations",
           ErrorStatus.RESOURCE_EXHAUSTED,
@@ -90,7 +102,8 @@ final class Admission {
     }
     if (total.incrementAndGet() > options.maxOperations()) {
       total.decrementAndGet();
-      user.decrementAndGet();
+      give(perUser, userId);
+      give(perSession, session);
       throw refusal(
           "server_operations",
           ErrorStatus.RESOURCE_EXHAUSTED,
@@ -102,21 +115,25 @@ final class Admission {
               + options.maxOperations()
               + ").");
     }
-    cluster.publish(userId, user.get());
+    cluster.publish(userId, here);
   }
 
   /** Gives back the slot of a finished operation. */
   void release(Session session) {
     total.decrementAndGet();
-    AtomicInteger user = perUser.get(session.userId());
-    if (user == null) {
-      return;
-    }
-    int left = user.decrementAndGet();
-    if (left <= 0) {
-      perUser.remove(session.userId(), user);
-    }
-    cluster.publish(session.userId(), Math.max(0, left));
+    give(perSession, session);
+    cluster.publish(session.userId(), give(perUser, session.userId()));
+  }
+
+  /** Adds one to {@code key}'s count; the new count. */
+  private static <K> int take(Map<K, Integer> counts, K key) {
+    return counts.merge(key, 1, Integer::sum);
+  }
+
+  /** Takes one from {@code key}'s count, forgetting the key at zero; the count left. */
+  private static <K> int give(Map<K, Integer> counts, K key) {
+    Integer left = counts.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+    return left == null ? 0 : left;
   }
 
   void drain() {
@@ -130,7 +147,7 @@ final class Admission {
 
   /** Operations refused so far, by reason (draining, session_operations, buffered_bytes, ...). */
   Map<String, Long> refusals() {
-    Map<String, Long> counts = new java.util.TreeMap<>();
+    Map<String, Long> counts = new TreeMap<>();
     refusals.forEach((reason, count) -> counts.put(reason, count.sum()));
     return counts;
   }

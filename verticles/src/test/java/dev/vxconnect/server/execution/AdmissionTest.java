@@ -9,15 +9,19 @@ import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.ExecutionOptions;
-import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.SessionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,12 +91,11 @@ class AdmissionTest {
     LongAdder buffered = new LongAdder();
     Admission small = new Admission(options(2, 1, 1000), buffered, counts);
     Session alice = session("alice");
-    alice.addOperation(
-        new Operation(
-            "op-1", alice, ExecutePlanRequest.getDefaultInstance(), false, null, op -> {}));
+    small.admit(alice);
     assertThat(refusal(() -> small.admit(alice)))
         .contains("Session " + alice.sessionId() + " runs 1 operations")
         .contains("vxconnect.execution.maxOperationsPerSession = 1");
+    small.release(alice);
 
     buffered.add(1001);
     assertThat(refusal(() -> small.admit(session("bob"))))
@@ -109,6 +112,40 @@ class AdmissionTest {
         .containsEntry("session_operations", 1L)
         .containsEntry("buffered_bytes", 1L)
         .containsEntry("server_operations", 1L);
+  }
+
+  @Test
+  void requestsArrivingTogetherCannotBothTakeASessionsLastSlot() throws Exception {
+    Admission small = new Admission(options(100, 1, 1L << 30), new LongAdder(), counts);
+    Session alice = session("alice");
+    int threads = 8;
+    for (int round = 0; round < 200; round++) {
+      CyclicBarrier together = new CyclicBarrier(threads);
+      AtomicInteger admitted = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          done.add(
+              pool.submit(
+                  () -> {
+                    together.await();
+                    if (catchThrowableOfType(RpcFailure.class, () -> small.admit(alice)) == null) {
+                      admitted.incrementAndGet();
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> each : done) {
+          each.get(10, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(admitted.get()).as("admitted in round %d", round).isEqualTo(1);
+      small.release(alice);
+    }
+    assertThat(small.active()).isZero();
   }
 
   /** The message of the RESOURCE_EXHAUSTED refusal {@code admit} throws (it carries a RetryInfo). */
