@@ -129,6 +129,13 @@ public interface SessionContext {
   /** A new session with a copy of this one's conf, temp views, functions and artifacts. */
   SessionContext cloneAs(String newSessionId);
 
+  /**
+   * What the session holds that lives only in this process, which a rebuild from its record would
+   * not bring back (a running streaming query, ML models, persisted DataFrames...), so that it must
+   * not be released while idle; empty if it holds nothing of the kind.
+   */
+  Optional<String> heldOnlyHere();
+
   /** Frees the session's Spark resources (artifacts, cached data). */
   void close();
 }

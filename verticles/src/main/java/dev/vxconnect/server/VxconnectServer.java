@@ -3,6 +3,7 @@ package dev.vxconnect.server;
 import dev.vxconnect.cluster.Cluster;
 import dev.vxconnect.cluster.hazelcast.HazelcastCluster;
 import dev.vxconnect.cluster.jdbc.StateDatabase;
+import dev.vxconnect.cluster.memory.DiskArtifactStore;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.SparkConnectMethods;
@@ -48,6 +49,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -136,7 +141,12 @@ public final class VxconnectServer {
     cluster =
         config.cluster().enabled()
             ? HazelcastCluster.start(config.cluster(), tombstones, clusterPool, state)
-            : new LocalCluster(config.cluster().instanceId(), tombstones);
+            : config.sessions().hibernates()
+                ? new LocalCluster(
+                    config.cluster().instanceId(),
+                    tombstones,
+                    new DiskArtifactStore(keptArtifactsDir(config), clusterPool))
+                : new LocalCluster(config.cluster().instanceId(), tombstones);
     LOG.info("Instance {}: {}", config.cluster().instanceId(), cluster);
     sessions =
         new SessionManager(
@@ -160,6 +170,7 @@ public final class VxconnectServer {
             config.sessions().maintenanceInterval().toMillis(),
             id -> {
               sessions.expireIdle();
+              sessions.hibernateIdle();
               sessions
                   .expireOrphans()
                   .onFailure(e -> LOG.warn("Expiring orphaned sessions failed: {}", e.toString()));
@@ -351,6 +362,22 @@ public final class VxconnectServer {
   }
 
   /** Stops the server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). */
+  /**
+   * Where a single instance whose sessions hibernate keeps their artifacts' bytes: a directory of
+   * this process's own under the staging directory (the records that name them live in this
+   * process's memory, so nothing in it outlives the process).
+   */
+  private static Path keptArtifactsDir(ServerConfig config) {
+    try {
+      Path dir =
+          Files.createTempDirectory(DiskArtifactStore.prepare(config.artifactsDir()), "kept-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory under " + config.artifactsDir(), e);
+    }
+  }
+
   public void stopOnShutdown() {
     engine.onShutdown(this::stop);
   }

@@ -9,21 +9,32 @@ import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import io.vertx.core.Future;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** A single instance: an in-memory store, nobody else to reach, artifacts kept by the session only. */
+/**
+ * A single instance: an in-memory store, nobody else to reach; artifacts kept by the session only,
+ * or also on local disk where sessions hibernate ({@link DiskArtifactStore}).
+ */
 public final class LocalCluster implements Cluster {
 
   private final InMemorySessionStore sessions;
   private final InMemorySessionCounts sessionCounts = new InMemorySessionCounts();
   private final String self;
   private final int tombstones;
+  private final ArtifactStore artifacts;
 
   public LocalCluster(String self, int tombstones) {
+    this(self, tombstones, NO_ARTIFACTS);
+  }
+
+  /** @param artifacts where artifact bytes are kept for sessions rebuilt here */
+  public LocalCluster(String self, int tombstones, ArtifactStore artifacts) {
     this.self = self;
     this.tombstones = tombstones;
     this.sessions = new InMemorySessionStore(tombstones);
+    this.artifacts = artifacts;
   }
 
   @Override
@@ -56,24 +67,7 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public ArtifactStore artifacts() {
-    // Nobody else can take a session over: artifact bytes need no second copy.
-    return new ArtifactStore() {
-      @Override
-      public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
-        return Future.succeededFuture(Optional.empty());
-      }
-
-      @Override
-      public Future<Void> remove(
-          String userId, String sessionId, java.util.Collection<String> sha256s) {
-        return Future.succeededFuture();
-      }
-    };
+    return artifacts;
   }
 
   @Override
@@ -146,4 +140,23 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public void close() {}
+
+  /** Nobody else can take a session over: without hibernation, artifact bytes need no copy. */
+  private static final ArtifactStore NO_ARTIFACTS =
+      new ArtifactStore() {
+        @Override
+        public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
+          return Future.succeededFuture(Optional.empty());
+        }
+
+        @Override
+        public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
+          return Future.succeededFuture();
+        }
+      };
 }

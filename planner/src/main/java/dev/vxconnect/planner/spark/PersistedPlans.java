@@ -36,6 +36,17 @@ final class PersistedPlans {
     hashesBySession.computeIfAbsent(session, s -> new ArrayList<>()).add(hash);
   }
 
+  /** Whether {@code session} has DataFrames persisted that nobody unpersisted since. */
+  synchronized boolean holdsAny(String session) {
+    List<Integer> hashes = hashesBySession.get(session);
+    return hashes != null
+        && hashes.stream()
+            .map(byHash::get)
+            .filter(same -> same != null)
+            .flatMap(List::stream)
+            .anyMatch(p -> p.session().equals(session));
+  }
+
   /** {@code dataset} was unpersisted: Spark's entry is gone for every session that cached it. */
   synchronized void unpersisted(Dataset<Row> dataset) {
     LogicalPlan plan = dataset.queryExecution().analyzed();

@@ -7,6 +7,7 @@ import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -391,6 +392,31 @@ final class SparkSessionContext implements SessionContext {
         paths,
         progress,
         persisted);
+  }
+
+  @Override
+  public Optional<String> heldOnlyHere() {
+    if (holder.session().streams().active().length > 0) {
+      return Optional.of("a running streaming query");
+    }
+    if (listenerBus.isOpen() || holder.listListenerIds().nonEmpty()) {
+      return Optional.of("a streaming query listener");
+    }
+    // Asking for the ML cache would create it (and its directory): only if an ML command ran.
+    if (Files.exists(SessionRelease.modelDirectory(holder.sessionId()))
+        && !holder.mlCache().cachedModel().isEmpty()) {
+      return Optional.of("ML models");
+    }
+    if (persisted.holdsAny(holder.session().sessionUUID())) {
+      return Optional.of("persisted DataFrames");
+    }
+    if (!holder.dataFrameCache().isEmpty()) {
+      return Optional.of("DataFrames cached for a streaming query");
+    }
+    if (holder.dataflowGraphRegistry().getAllDataflowGraphs().nonEmpty()) {
+      return Optional.of("pipeline graphs");
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -49,6 +49,11 @@ final class StreamingListenerBus {
     }
   }
 
+  /** Whether a client's "add listener" call is open (its events are relayed as they come). */
+  boolean isOpen() {
+    return open.get() != null;
+  }
+
   /** Removes the listener and ends the add operation, if one is open. */
   void close() {
     Relay relay = open.getAndSet(null);

@@ -113,6 +113,13 @@ public final class ServerMetrics implements CallTracker.Observer {
     FunctionCounter.builder("vxconnect.sessions.takeovers", sessions, SessionManager::takeovers)
         .description("Sessions taken over from another instance and rebuilt here (failovers)")
         .register(registry);
+    FunctionCounter.builder(
+            "vxconnect.sessions.hibernations", sessions, SessionManager::hibernations)
+        .description("Idle sessions whose Spark side was released, their record kept")
+        .register(registry);
+    FunctionCounter.builder("vxconnect.sessions.wakes", sessions, SessionManager::wakes)
+        .description("Hibernated sessions rebuilt from their record at their next call")
+        .register(registry);
     Gauge.builder("vxconnect.operations.admitted", executions, ExecutionManager::activeCount)
         .description("Operations admitted and not yet finished running")
         .register(registry);

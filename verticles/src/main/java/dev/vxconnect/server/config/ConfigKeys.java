@@ -259,6 +259,18 @@ public final class ConfigKeys {
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1000);
+  public static final ConfigEntry<Duration> SESSION_HIBERNATE_AFTER =
+      ConfigEntry.key("vxconnect.session.hibernateAfter")
+          .doc(
+              "A session unused for this long that runs nothing and holds nothing only memory can hold"
+                  + " (a running streaming query, an ML model, a persisted DataFrame, an artifact too large"
+                  + " to keep) releases its Spark side and keeps only its record; its next call rebuilds"
+                  + " it from the record, as a failover does, under the same server-side session id. A"
+                  + " single instance then records every session's changes and keeps its artifacts' bytes"
+                  + " on local disk (under vxconnect.artifacts.stagingDir). 0 turns hibernation off.")
+          .timeConf(TimeUnit.MILLISECONDS)
+          .checkValue(NOT_NEGATIVE_TIME, "must be >= 0")
+          .createWithDefaultString("10m");
   public static final ConfigEntry<Integer> RPC_THREADS =
       ConfigEntry.key("vxconnect.rpc.threads")
           .doc("Worker threads for short Spark calls (config, analyze, artifacts, session set-up).")
@@ -643,6 +655,7 @@ public final class ConfigKeys {
                   CLOSED_SESSIONS_TOMBSTONES,
                   SESSION_MAINTENANCE_INTERVAL,
                   INACTIVE_OPERATIONS_EXPIRATION)),
+          new Section("vxconnect: sessions", "", List.of(SESSION_HIBERNATE_AFTER)),
           new Section(
               "Executions (Spark's keys)",
               "",

@@ -3,7 +3,7 @@ package dev.vxconnect.server.config;
 import java.time.Duration;
 
 /** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user, artifacts,
- * streaming queries recorded for failover. */
+ * streaming queries recorded for failover, hibernation. */
 public record SessionOptions(
     Duration idleTimeout,
     int tombstones,
@@ -11,7 +11,13 @@ public record SessionOptions(
     int maxSessionsPerUser,
     long maxArtifactBytes,
     Duration retryDelay,
-    int maxStreamingQueries) {
+    int maxStreamingQueries,
+    Duration hibernateAfter) {
+
+  /** Whether idle sessions hibernate (vxconnect.session.hibernateAfter is not 0). */
+  public boolean hibernates() {
+    return !hibernateAfter.isZero();
+  }
 
   public static SessionOptions from(Conf conf) {
     return new SessionOptions(
@@ -21,6 +27,7 @@ public record SessionOptions(
         conf.get(ConfigKeys.MAX_SESSIONS_PER_USER),
         conf.get(ConfigKeys.MAX_ARTIFACT_BYTES),
         conf.get(ConfigKeys.RETRY_DELAY),
-        conf.get(ConfigKeys.CLUSTER_MAX_STREAMING_QUERIES));
+        conf.get(ConfigKeys.CLUSTER_MAX_STREAMING_QUERIES),
+        conf.get(ConfigKeys.SESSION_HIBERNATE_AFTER));
   }
 }

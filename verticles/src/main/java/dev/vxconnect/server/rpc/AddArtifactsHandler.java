@@ -225,6 +225,9 @@ public final class AddArtifactsHandler
                           // Read before the session takes the file.
                           byte[] bytes = Files.readAllBytes(staged.file());
                           replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
+                        } else {
+                          s.heldUnkeptArtifact(); // it must not hibernate: nothing would bring
+                          // it back
                         }
                         addToSpark(s, staged);
                         added += size;

@@ -28,6 +28,12 @@ public final class Session {
   private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
 
+  /** Released while idle ({@link #hibernateIfIdleSince}): its next call rebuilds it. */
+  private boolean hibernated;
+
+  /** Whether an artifact was added whose bytes were not kept: only this Spark side has it. */
+  private volatile boolean holdsUnkeptArtifact;
+
   /** When this instance rebuilt the session from its record (0: it opened it). */
   private volatile long rebuiltAtMs;
 
@@ -129,8 +135,43 @@ public final class Session {
     return streamingQueries;
   }
 
-  public void touch() {
+  /**
+   * Marks the session used now; false if it was hibernated meanwhile (the caller must rebuild it).
+   * Synchronized with {@link #hibernateIfIdleSince}: a call either sees the session hibernated or
+   * keeps it awake.
+   */
+  public synchronized boolean touch() {
+    if (hibernated) {
+      return false;
+    }
     lastAccessMs = System.currentTimeMillis();
+    return true;
+  }
+
+  /**
+   * Takes the session out of service if nobody used it since {@code cutoffMs} and it is not
+   * closed; whether it did. From then on {@link #touch} fails.
+   */
+  synchronized boolean hibernateIfIdleSince(long cutoffMs) {
+    if (closed || hibernated || lastAccessMs >= cutoffMs) {
+      return false;
+    }
+    hibernated = true;
+    return true;
+  }
+
+  public synchronized boolean isHibernated() {
+    return hibernated;
+  }
+
+  /** An artifact whose bytes are not kept anywhere else was added: the session must stay up. */
+  public void heldUnkeptArtifact() {
+    holdsUnkeptArtifact = true;
+  }
+
+  /** Whether the session has an artifact only its Spark side holds (see {@link #heldUnkeptArtifact}). */
+  public boolean holdsUnkeptArtifact() {
+    return holdsUnkeptArtifact;
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
@@ -48,8 +49,17 @@ public final class SessionManager implements StateRecorder {
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
   private final StreamingQueryRecords streamingQueries;
-  private final java.util.concurrent.atomic.LongAdder takeovers =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder takeovers = new LongAdder();
+  private final LongAdder hibernations = new LongAdder();
+  private final LongAdder wakes = new LongAdder();
+
+  /**
+   * Whether sessions' changes and artifact bytes are kept outside their Spark side, so that a
+   * session can be rebuilt from its record: in a cluster (failover), and wherever sessions
+   * hibernate.
+   */
+  private final boolean keepsState;
+
   private final long maxReplicatedArtifactBytes;
   private final UserSessionLimit perUser;
   private final OrphanedSessions orphans;
@@ -74,6 +84,7 @@ public final class SessionManager implements StateRecorder {
     this.cluster = cluster;
     this.options = options;
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
+    this.keepsState = cluster.isDistributed() || options.hibernates();
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
     this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
     this.perUser =
@@ -155,7 +166,14 @@ public final class SessionManager implements StateRecorder {
     SessionKey key = request.key();
     Optional<Session> known = find(key);
     if (known.isPresent()) {
-      return Future.succeededFuture(known.get()).map(s -> checked(s, request));
+      try {
+        if (checked(known.get(), request)) {
+          return Future.succeededFuture(known.get());
+        }
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      // It hibernated between the lookup and now: rebuilt from its record below.
     }
     return cluster
         .sessions()
@@ -181,7 +199,18 @@ public final class SessionManager implements StateRecorder {
                         return createNew(key);
                       });
             })
-        .map(s -> checked(s, request));
+        .map(
+            s -> {
+              if (!checked(s, request)) {
+                // Hibernated again at once (a hibernateAfter shorter than a rebuild): rare.
+                throw new RpcFailure(
+                    ErrorStatus.retryLater(
+                        ErrorStatus.UNAVAILABLE,
+                        "Session " + key.sessionId() + " is being rebuilt. Retry later.",
+                        options.retryDelay()));
+              }
+              return s;
+            });
   }
 
   /** A recorded session that this instance does not hold: forward, or take over and rebuild. */
@@ -218,17 +247,28 @@ public final class SessionManager implements StateRecorder {
           return sessions.compute(
               key,
               (k, pending) -> {
-                if (pending != null && !pending.failed()) {
+                if (pending != null && !pending.failed() && !hibernated(pending)) {
                   return pending; // already being rebuilt here for an earlier call
                 }
-                takeovers.increment();
-                LogIds.of(LOG.atInfo(), key)
-                    .log(
-                        "Session {} of user {}: taking it over from {} and rebuilding it ({} changes)",
-                        record.getSessionId(),
-                        record.getUserId(),
-                        owner.isEmpty() ? "nobody" : owner,
-                        record.getChangesCount());
+                if (owner.equals(self())) {
+                  wakes.increment();
+                  LogIds.of(LOG.atInfo(), key)
+                      .log(
+                          "Session {} of user {}: waking it (rebuilding it from its {} changes)",
+                          record.getSessionId(),
+                          record.getUserId(),
+                          record.getChangesCount());
+                } else {
+                  takeovers.increment();
+                  LogIds.of(LOG.atInfo(), key)
+                      .log(
+                          "Session {} of user {}: taking it over from {} and rebuilding it ({}"
+                              + " changes)",
+                          record.getSessionId(),
+                          record.getUserId(),
+                          owner.isEmpty() ? "nobody" : owner,
+                          record.getChangesCount());
+                }
                 return rebuild(k, mine);
               });
         });
@@ -249,13 +289,17 @@ public final class SessionManager implements StateRecorder {
                         earlier == null || earlier.failed() ? create(k, null) : earlier));
   }
 
-  /** The live session, if it exists here (and is ready). */
+  /** The live session, if it exists here (and is ready, and not hibernated). */
   public Optional<Session> find(SessionKey key) {
     Future<Session> session = sessions.get(key);
-    if (session == null || !session.succeeded()) {
+    if (session == null || !session.succeeded() || session.result().isHibernated()) {
       return Optional.empty();
     }
     return Optional.of(session.result());
+  }
+
+  private static boolean hibernated(Future<Session> session) {
+    return session.succeeded() && session.result().isHibernated();
   }
 
   /** Copies a session's conf, temp views, functions and artifacts into a new session. */
@@ -297,12 +341,12 @@ public final class SessionManager implements StateRecorder {
 
   /**
    * Records a change of the session's state in the store; the returned future completes once it
-   * is stored, which is when the change may be acknowledged to the client. Only a cluster needs
-   * the record: a single instance never rebuilds a session.
+   * is stored, which is when the change may be acknowledged to the client. Only a cluster, or an
+   * instance whose sessions hibernate, needs the record: otherwise a session is never rebuilt.
    */
   @Override
   public Future<Void> record(Session session, StateChange change) {
-    if (!cluster.isDistributed()) {
+    if (!keepsState) {
       return Future.succeededFuture();
     }
     Optional<CatalogEffect> effect = catalogEffect(session, change);
@@ -398,9 +442,13 @@ public final class SessionManager implements StateRecorder {
         false);
   }
 
-  /** Whether an artifact of this size is replicated (so its bytes should be read for {@link #keepArtifact}). */
+  /**
+   * Whether an artifact of this size is kept (so its bytes should be read for {@link
+   * #keepArtifact}): in a cluster up to the replication limit; by a single instance whose sessions
+   * hibernate, always (on its local disk).
+   */
   public boolean replicatesArtifact(long size) {
-    return cluster.isDistributed() && size <= maxReplicatedArtifactBytes;
+    return keepsState && (!cluster.isDistributed() || size <= maxReplicatedArtifactBytes);
   }
 
   /**
@@ -408,7 +456,7 @@ public final class SessionManager implements StateRecorder {
    * in the session; complete before the upload is acknowledged.
    */
   public Future<Void> keepArtifact(Session session, String name, String sha256, byte[] bytes) {
-    if (!cluster.isDistributed()) {
+    if (!keepsState) {
       return Future.succeededFuture();
     }
     return cluster
@@ -432,7 +480,7 @@ public final class SessionManager implements StateRecorder {
   public Future<Optional<Session>> close(SessionKey key, boolean allowReconnect) {
     Future<Session> removed = sessions.remove(key);
     Future<Void> forgotten =
-        !cluster.isDistributed()
+        !keepsState
             ? cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
             : cluster
                 .sessions()
@@ -488,7 +536,7 @@ public final class SessionManager implements StateRecorder {
    * source's changes, and a session's artifacts go with it when it is closed).
    */
   private Future<Void> copyArtifacts(Session source, SessionKey clone) {
-    if (!cluster.isDistributed()) {
+    if (!keepsState) {
       return Future.succeededFuture();
     }
     List<Future<Void>> copies =
@@ -576,8 +624,8 @@ public final class SessionManager implements StateRecorder {
    * and their count ({@link OrphanedSessions}).
    */
   public Future<Integer> expireOrphans() {
-    if (!cluster.isDistributed()) {
-      return Future.succeededFuture(0); // a single instance owns every record it has
+    if (!keepsState) {
+      return Future.succeededFuture(0); // a single instance holds every session it has a record of
     }
     long now = System.currentTimeMillis();
     if (!handingOver) {
@@ -591,6 +639,85 @@ public final class SessionManager implements StateRecorder {
     return takeovers.sum();
   }
 
+  /** Sessions hibernated here so far. */
+  public long hibernations() {
+    return hibernations.sum();
+  }
+
+  /** Sessions this instance rebuilt from a record it owned (woken from hibernation), so far. */
+  public long wakes() {
+    return wakes.sum();
+  }
+
+  /**
+   * Hibernates the sessions unused for {@code vxconnect.session.hibernateAfter} that run nothing
+   * and hold nothing only memory can hold ({@link SessionContext#heldOnlyHere}): their Spark side
+   * is released and their record stays, with their last use, so that their next call rebuilds them
+   * ({@link #adopt}) and they expire a session timeout after that use ({@link OrphanedSessions}).
+   * Runs its checks and the releases on a Spark worker.
+   */
+  public void hibernateIdle() {
+    if (!options.hibernates() || handingOver) {
+      return;
+    }
+    long cutoff = System.currentTimeMillis() - options.hibernateAfter().toMillis();
+    List<Session> idle =
+        live().stream()
+            .filter(
+                s ->
+                    s.lastAccessMs() < cutoff
+                        && s.operations().isEmpty()
+                        && !s.holdsUnkeptArtifact())
+            .toList();
+    if (idle.isEmpty()) {
+      return;
+    }
+    sparkPool.executeBlocking(
+        () -> {
+          idle.forEach(session -> hibernate(session, cutoff));
+          return null;
+        },
+        false);
+  }
+
+  /** Releases one idle session's Spark side, keeping its record. Blocks: on a Spark worker. */
+  private void hibernate(Session session, long cutoff) {
+    Optional<String> held = session.context().heldOnlyHere();
+    if (held.isPresent()) {
+      LogIds.of(LOG.atDebug(), session)
+          .log("Session {} stays up while idle: it holds {}", session.sessionId(), held.get());
+      return;
+    }
+    Future<Session> entry = sessions.get(session.key());
+    if (entry == null
+        || !entry.succeeded()
+        || entry.result() != session
+        || !session.hibernateIfIdleSince(cutoff)) {
+      return; // used, closed or replaced meanwhile
+    }
+    sessions.remove(session.key(), entry);
+    hibernations.increment();
+    session
+        .withRecord(
+            record -> record.toBuilder().setLastAccessMs(session.lastAccessMs()).build(),
+            cluster.sessions()::update)
+        .onFailure(
+            e ->
+                LogIds.of(LOG.atWarn(), session)
+                    .log(
+                        "Session {}: could not write its last use before hibernating: {}",
+                        session.sessionId(),
+                        e.toString()));
+    LogIds.of(LOG.atInfo(), session)
+        .log(
+            "Session {} of user {} hibernated after {} idle ({} changes recorded)",
+            session.sessionId(),
+            session.userId(),
+            options.hibernateAfter(),
+            session.record().getChangesCount());
+    session.context().close();
+  }
+
   /** Every session that is up here. */
   public Collection<Session> live() {
     List<Session> live = new ArrayList<>();
@@ -598,7 +725,7 @@ public final class SessionManager implements StateRecorder {
         .values()
         .forEach(
             f -> {
-              if (f.succeeded()) {
+              if (f.succeeded() && !f.result().isHibernated()) {
                 live.add(f.result());
               }
             });
@@ -695,7 +822,11 @@ public final class SessionManager implements StateRecorder {
     promise.handle(result);
   }
 
-  private static Session checked(Session session, RequestContext request) {
+  /**
+   * Checks the server-side id the client observed (SESSION_CHANGED) and marks the session used;
+   * false if it hibernated meanwhile.
+   */
+  private static boolean checked(Session session, RequestContext request) {
     request
         .observedServerSideSessionId()
         .ifPresent(
@@ -704,8 +835,7 @@ public final class SessionManager implements StateRecorder {
                 throw SparkErrors.invalidHandle("SESSION_CHANGED", request.sessionId());
               }
             });
-    session.touch();
-    return session;
+    return session.touch();
   }
 
   /**

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +39,14 @@ class SessionManagerCloseTest {
     vertx.close().await(30, TimeUnit.SECONDS);
   }
 
+  /** Sessions whose Spark side says it holds something only memory can hold. */
+  private final Map<String, String> holding = new ConcurrentHashMap<>();
+
   private SessionManager manager(Duration idleTimeout) {
+    return manager(idleTimeout, Duration.ZERO);
+  }
+
+  private SessionManager manager(Duration idleTimeout, Duration hibernateAfter) {
     SparkEngine engine =
         (SparkEngine)
             Proxy.newProxyInstance(
@@ -54,7 +62,14 @@ class SessionManagerCloseTest {
         pool,
         new LocalCluster("self:1", 100),
         new SessionOptions(
-            idleTimeout, 100, Duration.ofMinutes(1), 100, 1 << 20, Duration.ZERO, 10),
+            idleTimeout,
+            100,
+            Duration.ofMinutes(1),
+            100,
+            1 << 20,
+            Duration.ZERO,
+            10,
+            hibernateAfter),
         60_000,
         0);
   }
@@ -72,6 +87,7 @@ class SessionManagerCloseTest {
                     closed.incrementAndGet();
                     yield null;
                   }
+                  case "heldOnlyHere" -> Optional.ofNullable(holding.get(sessionId));
                   case "userId" -> userId;
                   case "sessionId" -> sessionId;
                   case "hashCode" -> System.identityHashCode(proxy);
@@ -82,9 +98,20 @@ class SessionManagerCloseTest {
   }
 
   private static Session open(SessionManager sessions) throws Exception {
-    RequestContext request =
-        new RequestContext("user", UUID.randomUUID().toString(), Optional.empty(), Caller.ANYONE);
+    return open(sessions, UUID.randomUUID().toString());
+  }
+
+  private static Session open(SessionManager sessions, String sessionId) throws Exception {
+    RequestContext request = new RequestContext("user", sessionId, Optional.empty(), Caller.ANYONE);
     return sessions.getOrCreate(request).await(30, TimeUnit.SECONDS);
+  }
+
+  private void awaitCloses(Session session, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (closesOf(session) < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(closesOf(session)).isEqualTo(count);
   }
 
   private int closesOf(Session session) {
@@ -131,5 +158,63 @@ class SessionManagerCloseTest {
       Thread.sleep(10);
     }
     assertThat(closesOf(session)).isEqualTo(1);
+  }
+
+  @Test
+  void anIdleSessionHibernatesAndItsNextCallRebuildsItUnderTheSameServerSideId() throws Exception {
+    SessionManager sessions = manager(Duration.ofHours(1), Duration.ofMillis(1));
+    Session session = open(sessions);
+    Thread.sleep(5); // idle for longer than hibernateAfter
+
+    sessions.hibernateIdle();
+
+    awaitCloses(session, 1);
+    assertThat(session.isHibernated()).isTrue();
+    assertThat(sessions.find(session.key())).isEmpty();
+    assertThat(sessions.live()).isEmpty();
+    assertThat(sessions.hibernations()).isEqualTo(1);
+
+    Session woken = open(sessions, session.sessionId());
+    assertThat(woken).isNotSameAs(session);
+    assertThat(woken.serverSideSessionId()).isEqualTo(session.serverSideSessionId());
+    assertThat(woken.isHibernated()).isFalse();
+    assertThat(sessions.find(session.key())).containsSame(woken);
+    assertThat(sessions.wakes()).isEqualTo(1);
+    assertThat(sessions.takeovers()).isZero();
+    assertThat(closesOf(session)).as("the woken session's Spark side is up").isEqualTo(1);
+  }
+
+  @Test
+  void aSessionInUseOrHoldingWhatOnlyMemoryHoldsStaysUp() throws Exception {
+    SessionManager sessions = manager(Duration.ofHours(1), Duration.ofMillis(200));
+    Session used = open(sessions);
+    Session holdingModels = open(sessions);
+    holding.put(holdingModels.sessionId(), "ML models");
+    Session unkept = open(sessions);
+    unkept.heldUnkeptArtifact();
+    Session witness = open(sessions); // idle and holding nothing: shows that the pass ran
+    Thread.sleep(250);
+    assertThat(used.touch()).isTrue();
+
+    sessions.hibernateIdle();
+    awaitCloses(witness, 1);
+    Thread.sleep(100); // the pass visits the sessions one after another, on one worker
+
+    assertThat(sessions.live()).containsExactlyInAnyOrder(used, holdingModels, unkept);
+    assertThat(sessions.hibernations()).isEqualTo(1);
+    assertThat(List.of(used, holdingModels, unkept)).allMatch(s -> closesOf(s) == 0);
+  }
+
+  @Test
+  void withoutHibernationNothingHibernates() throws Exception {
+    SessionManager sessions = manager(Duration.ofHours(1), Duration.ZERO);
+    Session session = open(sessions);
+    Thread.sleep(5);
+
+    sessions.hibernateIdle();
+    Thread.sleep(100);
+
+    assertThat(sessions.live()).containsExactly(session);
+    assertThat(closesOf(session)).isZero();
   }
 }

@@ -1,0 +1,73 @@
+package dev.vxconnect.cluster.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A single instance's artifact bytes on disk: kept per session, read back, and deleted. */
+class DiskArtifactStoreTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  @TempDir Path root;
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private DiskArtifactStore store() {
+    return new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("disk-artifacts", 1));
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void bytesAreKeptPerSessionAndGoneOnceRemoved() throws Exception {
+    DiskArtifactStore store = store();
+    byte[] jar = "a jar".getBytes(StandardCharsets.UTF_8);
+    String digest = sha256(jar);
+
+    store.put("alice", "s1", digest, jar).await(10, TimeUnit.SECONDS);
+
+    assertThat(store.get("alice", "s1", digest).await(10, TimeUnit.SECONDS)).contains(jar);
+    assertThat(store.get("alice", "s2", digest).await(10, TimeUnit.SECONDS)).isEmpty();
+    assertThat(store.get("bob", "s1", digest).await(10, TimeUnit.SECONDS)).isEmpty();
+
+    store.remove("alice", "s1", List.of(digest)).await(10, TimeUnit.SECONDS);
+
+    assertThat(store.get("alice", "s1", digest).await(10, TimeUnit.SECONDS)).isEmpty();
+    try (var left = Files.list(root)) {
+      assertThat(left).as("the session's directory goes with its last artifact").isEmpty();
+    }
+  }
+
+  @Test
+  void namesChosenByClientsNeverBecomePaths() throws Exception {
+    DiskArtifactStore store = store();
+    byte[] bytes = {1, 2, 3};
+
+    store.put("../../etc", "../passwd", sha256(bytes), bytes).await(10, TimeUnit.SECONDS);
+
+    try (var files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile))
+          .singleElement()
+          .satisfies(file -> assertThat(file.getParent().getParent()).isEqualTo(root));
+    }
+    Throwable refused =
+        catchThrowable(() -> store.put("u", "s", "../x", bytes).await(10, TimeUnit.SECONDS));
+    assertThat(refused).hasMessageContaining("not a SHA-256 digest");
+  }
+}
