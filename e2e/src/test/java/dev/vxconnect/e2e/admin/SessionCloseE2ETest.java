@@ -13,7 +13,9 @@ import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -418,11 +420,19 @@ class SessionCloseE2ETest {
      * (64); the blocks in them are counted.
      */
     private static Set<String> temporaryPaths() throws IOException {
-      try (Stream<Path> paths = Files.walk(tmp)) {
-        return paths
-            .filter(p -> !(Files.isDirectory(p) && isBlockManagerHashDirectory(p)))
-            .map(p -> tmp.relativize(p).toString())
-            .collect(TreeSet::new, Set::add, Set::addAll);
+      // The server deletes files as the walk goes (a session's close is still tidying up): a
+      // file gone under the walk means walking again; the caller waits for a stable picture.
+      for (int attempt = 1; ; attempt++) {
+        try (Stream<Path> paths = Files.walk(tmp)) {
+          return paths
+              .filter(p -> !(Files.isDirectory(p) && isBlockManagerHashDirectory(p)))
+              .map(p -> tmp.relativize(p).toString())
+              .collect(TreeSet::new, Set::add, Set::addAll);
+        } catch (UncheckedIOException e) {
+          if (!(e.getCause() instanceof NoSuchFileException) || attempt == 20) {
+            throw e;
+          }
+        }
       }
     }
 

@@ -50,6 +50,7 @@ final class SparkSessionContext implements SessionContext {
   private final PersistedPlans persisted;
   private final StreamingListenerBus listenerBus;
   private final OperationEvents operationEvents = new OperationEvents();
+  private final Object artifactLock = new Object();
 
   SparkSessionContext(
       SessionHolder holder,
@@ -325,8 +326,20 @@ final class SparkSessionContext implements SessionContext {
     return SparkEnv.get().blockManager().getStatus(block).isDefined();
   }
 
+  /**
+   * One at a time per session: Spark checks whether an artifact's target exists, then moves the
+   * file there, so two uploads of one name at once would fail the second with a bare
+   * FileAlreadyExistsException instead of Spark's answer to a duplicate (accepted if equal, else
+   * "Duplicate Artifact").
+   */
   @Override
   public void addArtifact(String name, Path stagedFile) {
+    synchronized (artifactLock) {
+      addArtifactNow(name, stagedFile);
+    }
+  }
+
+  private void addArtifactNow(String name, Path stagedFile) {
     String canonical = name;
     Option<String> fragment = Option.empty();
     if (name.startsWith("archives/")) {
