@@ -70,6 +70,15 @@ public final class Bench {
         && !settings.engines().isEmpty()) {
       attempt(results, "(h)", () -> results.floor = new FloorComparison(settings, work).run());
     }
+    if (settings.runs("i") && settings.servers().contains(Settings.VXCONNECT)) {
+      attempt(
+          results,
+          "(i)",
+          () -> {
+            log("bench: (i) hibernated sessions");
+            results.hibernated = new HibernatedSessions(settings, work).run();
+          });
+    }
     results.loadAfter = loadAverage();
     results.finishedAtMillis = System.currentTimeMillis();
 

@@ -152,6 +152,26 @@ final class Report {
       FloorReport.append(md, settings, results.floor);
     }
 
+    if (results.hibernated != null) {
+      HibernatedSessions.Figures h = results.hibernated;
+      Double sparkIdle = results.get(Settings.SPARK, "d.kib_per_session");
+      md.append(
+          String.format(
+              "(i) %,d sessions opened by a Config set each (%.0f s) and left to hibernate, on one"
+                  + " vxconnect with -Xmx4g: live heap %.1f MiB before, %.1f MiB after, **%.2f KiB per"
+                  + " hibernated session**%s.%n%n",
+              h.sessions(),
+              h.openSeconds(),
+              h.beforeBytes() / 1048576.0,
+              h.afterBytes() / 1048576.0,
+              h.bytesPerSession() / 1024,
+              sparkIdle == null
+                  ? ""
+                  : String.format(
+                      "; an idle session on Spark's server in (d): %.1f KiB (%.3fx)",
+                      sparkIdle, h.bytesPerSession() / 1024 / sparkIdle)));
+    }
+
     if (!results.errors.isEmpty()) {
       md.append("Failures in this run:\n\n");
       for (Map.Entry<String, String> e : results.errors.entrySet()) {

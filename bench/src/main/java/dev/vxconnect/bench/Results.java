@@ -28,6 +28,9 @@ final class Results {
   /** Workload (h), or null if it did not run. */
   FloorComparison.Figures floor;
 
+  /** Workload (i), or null if it did not run. */
+  HibernatedSessions.Figures hibernated;
+
   String loadBefore;
   String loadAfter;
   long startedAtMillis;

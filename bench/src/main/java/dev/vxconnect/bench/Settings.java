@@ -36,6 +36,7 @@ record Settings(
     int floorRounds,
     int floorCalls,
     long floorRows,
+    int hibernatedSessions,
     String note) {
 
   static final String SPARK = "spark";
@@ -65,7 +66,7 @@ record Settings(
         scale,
         home,
         list("bench.servers", SPARK + "," + VXCONNECT + "," + FLOOR),
-        list("bench.workloads", "a,b,c,d,e,f,g,h"),
+        list("bench.workloads", "a,b,c,d,e,f,g,h,i"),
         output,
         System.getProperty("bench.serverHeap", "4g"),
         integer("bench.latency.warmup", full ? 200 : 50),
@@ -86,6 +87,7 @@ record Settings(
         integer("bench.floor.rounds", full ? 7 : 3),
         integer("bench.floor.calls", full ? 200 : 50),
         Long.getLong("bench.floor.rows", full ? 10_000_000L : 1_000_000L),
+        integer("bench.hibernated.sessions", full ? 100_000 : 2_000),
         System.getProperty("bench.note", ""));
   }
 
@@ -119,7 +121,8 @@ record Settings(
         "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
             + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each;"
-            + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated; server heap -Xmx%s",
+            + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated;"
+            + " (i) %,d hibernated sessions; server heap -Xmx%s",
         scale,
         latencyCalls,
         latencyWarmup,
@@ -139,6 +142,7 @@ record Settings(
         floorRounds,
         floorCalls,
         floorRows,
+        hibernatedSessions,
         serverHeap);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +47,15 @@ final class OrphanedSessions {
   private final Duration timeout;
   private final long refreshMs;
   private final long staleMs;
+  private final Predicate<SessionRecord> heldHere;
   private final Function<SessionRecord, Future<Void>> afterExpiry;
 
   /** Owners seen gone, since when (as first seen here). */
   private final Map<String, Long> goneSince = new ConcurrentHashMap<>();
 
   /**
+   * @param heldHere whether this instance serves the record's session now (never expired here,
+   *     whatever its record says: its refresh may have lost a race with another write)
    * @param afterExpiry what else goes with an expired record (its artifacts, its count)
    */
   OrphanedSessions(
@@ -59,6 +63,7 @@ final class OrphanedSessions {
       Membership membership,
       Duration timeout,
       Duration maintenanceInterval,
+      Predicate<SessionRecord> heldHere,
       Function<SessionRecord, Future<Void>> afterExpiry) {
     this.store = store;
     this.membership = membership;
@@ -66,6 +71,7 @@ final class OrphanedSessions {
     this.refreshMs = Math.max(1, timeout.toMillis() / 4);
     // Two rounds of upkeep: a refresh due now may be written only at the next one.
     this.staleMs = timeout.toMillis() + refreshMs + 2 * maintenanceInterval.toMillis();
+    this.heldHere = heldHere;
     this.afterExpiry = afterExpiry;
   }
 
@@ -109,6 +115,9 @@ final class OrphanedSessions {
     Set<String> stillGone = new HashSet<>();
     List<Future<Boolean>> expiring = new ArrayList<>();
     for (SessionRecord record : records) {
+      if (heldHere.test(record)) {
+        continue;
+      }
       String owner = record.getOwner();
       long since = record.getLastAccessMs();
       long after = timeout.toMillis();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -52,6 +53,9 @@ public final class SessionManager implements StateRecorder {
   private final LongAdder takeovers = new LongAdder();
   private final LongAdder hibernations = new LongAdder();
   private final LongAdder wakes = new LongAdder();
+
+  /** Set while a hibernation pass runs. */
+  private final AtomicBoolean hibernating = new AtomicBoolean();
 
   /**
    * Whether sessions' changes and artifact bytes are kept outside their Spark side, so that a
@@ -96,6 +100,7 @@ public final class SessionManager implements StateRecorder {
             cluster.membership(),
             options.idleTimeout(),
             options.maintenanceInterval(),
+            record -> find(new SessionKey(record.getUserId(), record.getSessionId())).isPresent(),
             record ->
                 dropArtifacts(record)
                     .eventually(
@@ -657,7 +662,7 @@ public final class SessionManager implements StateRecorder {
    * Runs its checks and the releases on a Spark worker.
    */
   public void hibernateIdle() {
-    if (!options.hibernates() || handingOver) {
+    if (!options.hibernates() || handingOver || hibernating.get()) {
       return;
     }
     long cutoff = System.currentTimeMillis() - options.hibernateAfter().toMillis();
@@ -669,20 +674,28 @@ public final class SessionManager implements StateRecorder {
                         && s.operations().isEmpty()
                         && !s.holdsUnkeptArtifact())
             .toList();
-    if (idle.isEmpty()) {
+    if (idle.isEmpty() || !hibernating.compareAndSet(false, true)) {
       return;
     }
-    sparkPool.executeBlocking(
-        () -> {
-          idle.forEach(session -> hibernate(session, cutoff));
-          return null;
-        },
-        false);
+    // One pass at a time: the next timer tick may come while this one still closes sessions.
+    sparkPool
+        .executeBlocking(
+            () -> {
+              idle.forEach(session -> hibernate(session, cutoff));
+              return null;
+            },
+            false)
+        .onComplete(done -> hibernating.set(false));
   }
 
   /** Releases one idle session's Spark side, keeping its record. Blocks: on a Spark worker. */
   private void hibernate(Session session, long cutoff) {
-    Optional<String> held = session.context().heldOnlyHere();
+    Optional<String> held;
+    try {
+      held = session.context().heldOnlyHere();
+    } catch (RuntimeException e) {
+      held = Optional.of("state that could not be inspected (" + e + ")");
+    }
     if (held.isPresent()) {
       LogIds.of(LOG.atDebug(), session)
           .log("Session {} stays up while idle: it holds {}", session.sessionId(), held.get());

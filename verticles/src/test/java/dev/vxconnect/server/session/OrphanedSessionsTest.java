@@ -46,12 +46,16 @@ class OrphanedSessionsTest {
         }
       };
 
+  /** Session ids this instance serves now, as the manager would say. */
+  private final Set<String> heldHere = new java.util.HashSet<>();
+
   private final OrphanedSessions orphans =
       new OrphanedSessions(
           store,
           membership,
           TIMEOUT,
           INTERVAL,
+          record -> heldHere.contains(record.getSessionId()),
           record -> {
             expired.add(record.getSessionId());
             return Future.succeededFuture();
@@ -130,5 +134,20 @@ class OrphanedSessionsTest {
     orphans.refresh(List.of(session), TIMEOUT.toMillis());
     assertThat(store.get("alice", "held").result()).contains(takenOver);
     assertThat(session.record()).isEqualTo(held);
+  }
+
+  @Test
+  void aSessionServedHereIsNeverExpiredWhateverItsRecordSays() {
+    // Its refresh lost a race with another write of the record (e.g. the last use written by
+    // a hibernation just before the session woke): the record looks unrefreshed.
+    long stale = TIMEOUT.toMillis() + TIMEOUT.toMillis() / 4 + 2 * INTERVAL.toMillis();
+    stored("served", "me", 0);
+    stored("hibernated", "me", 0);
+    heldHere.add("served");
+
+    assertThat(sweep(10 * stale)).isEqualTo(1);
+
+    assertThat(expired).containsExactly("hibernated");
+    assertThat(store.get("alice", "served").result()).isPresent();
   }
 }
