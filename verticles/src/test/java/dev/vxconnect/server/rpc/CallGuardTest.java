@@ -14,6 +14,7 @@ import dev.vxconnect.server.routing.ForwardSeal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -77,12 +78,15 @@ class CallGuardTest {
 
     // One uncompressed gRPC frame of 100 bytes: flag, length, then the (never decoded) payload.
     Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(100).appendBytes(new byte[100]);
+    // Held in a variable to the end: Vert.x closes a client it finds unreachable, failing a
+    // request under way with "Pool closed".
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
     MultiMap status =
-        vertx
-            .createHttpClient(
-                new HttpClientOptions()
-                    .setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false))
+        client
             .request(
                 new RequestOptions()
                     .setMethod(HttpMethod.POST)
@@ -111,5 +115,6 @@ class CallGuardTest {
         .contains("100 bytes")
         .contains("spark.connect.grpc.maxInboundMessageSize = " + LIMIT);
     assertThat(handled).as("the handler never got the message").isFalse();
+    client.close().await(30, TimeUnit.SECONDS);
   }
 }

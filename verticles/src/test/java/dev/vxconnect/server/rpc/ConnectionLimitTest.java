@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -124,12 +125,21 @@ class ConnectionLimitTest {
                 });
   }
 
+  /**
+   * The clients made so far: Vert.x closes a client it finds unreachable (its pool then fails a
+   * request under way with "Pool closed"), so each is held until the test ends.
+   */
+  private final List<HttpClient> clients = new ArrayList<>();
+
   /** A client of its own connection, HTTP/2 without upgrade, as gRPC clients speak. */
   private HttpClient client() {
-    return vertx.createHttpClient(
-        new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false));
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    clients.add(client);
+    return client;
   }
 
   /** A response's headers (trailers-only responses have no others) and body. */
