@@ -21,6 +21,7 @@ import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -294,7 +295,10 @@ class ClusterHygieneE2ETest {
         String sessionId = UUID.randomUUID().toString();
         SparkSession spark = open(server(i), user, sessionId);
         sessions.add(spark);
-        slow.add(CompletableFuture.supplyAsync(() -> spark.sql(SLOW).collect()));
+        // The DataFrame first: sql() is an operation of its own, which the wait below could take
+        // for the query (then interrupted before the query starts, which runs its full minute).
+        Dataset<Row> query = spark.sql(SLOW);
+        slow.add(CompletableFuture.supplyAsync(query::collect));
         admin.awaitOperation("/admin/sessions", sessionId, "RUNNING");
       }
       // One session of the user's third (of three) on the third instance, for every try.
