@@ -28,8 +28,11 @@ public final class Session {
   private volatile long lastAccessMs = createdAtMs;
   private volatile boolean closed;
 
-  /** Released while idle ({@link #hibernateIfIdleSince}): its next call rebuilds it. */
-  private boolean hibernated;
+  /**
+   * Released while idle ({@link #hibernateIfIdleSince}): its next call rebuilds it. Written under
+   * the session's lock (with {@link #touch}), read without it on every lookup.
+   */
+  private volatile boolean hibernated;
 
   /** Whether an artifact was added whose bytes were not kept: only this Spark side has it. */
   private volatile boolean holdsUnkeptArtifact;
@@ -160,7 +163,7 @@ public final class Session {
     return true;
   }
 
-  public synchronized boolean isHibernated() {
+  public boolean isHibernated() {
     return hibernated;
   }
 
