@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
@@ -51,11 +51,8 @@ public final class SessionManager implements StateRecorder {
   private final SessionRebuilder rebuilder;
   private final StreamingQueryRecords streamingQueries;
   private final LongAdder takeovers = new LongAdder();
-  private final LongAdder hibernations = new LongAdder();
-  private final LongAdder wakes = new LongAdder();
-
-  /** Set while a hibernation pass runs. */
-  private final AtomicBoolean hibernating = new AtomicBoolean();
+  private final Hibernation hibernation;
+  private final KeptArtifacts artifacts;
 
   /**
    * Whether sessions' changes and artifact bytes are kept outside their Spark side, so that a
@@ -64,7 +61,6 @@ public final class SessionManager implements StateRecorder {
    */
   private final boolean keepsState;
 
-  private final long maxReplicatedArtifactBytes;
   private final UserSessionLimit perUser;
   private final OrphanedSessions orphans;
   private Consumer<Session> beforeClose = s -> {};
@@ -82,13 +78,17 @@ public final class SessionManager implements StateRecorder {
       SessionOptions options,
       long finishedOperationsTtlMs,
       long maxReplicatedArtifactBytes) {
-    this.maxReplicatedArtifactBytes = maxReplicatedArtifactBytes;
     this.engine = engine;
     this.sparkPool = sparkPool;
     this.cluster = cluster;
     this.options = options;
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
     this.keepsState = cluster.isDistributed() || options.hibernates();
+    this.artifacts =
+        new KeptArtifacts(
+            cluster.artifacts(), keepsState, cluster.isDistributed(), maxReplicatedArtifactBytes);
+    this.hibernation =
+        new Hibernation(options, sparkPool, cluster.sessions(), this::releaseIfCurrent);
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
     this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
     this.perUser =
@@ -102,7 +102,8 @@ public final class SessionManager implements StateRecorder {
             options.maintenanceInterval(),
             record -> find(new SessionKey(record.getUserId(), record.getSessionId())).isPresent(),
             record ->
-                dropArtifacts(record)
+                artifacts
+                    .drop(record)
                     .eventually(
                         () ->
                             perUser.release(
@@ -256,7 +257,7 @@ public final class SessionManager implements StateRecorder {
                   return pending; // already being rebuilt here for an earlier call
                 }
                 if (owner.equals(self())) {
-                  wakes.increment();
+                  hibernation.woke();
                   LogIds.of(LOG.atInfo(), key)
                       .log(
                           "Session {} of user {}: waking it (rebuilding it from its {} changes)",
@@ -329,7 +330,7 @@ public final class SessionManager implements StateRecorder {
               Future<Session> created =
                   sessions.containsKey(key)
                       ? null
-                      : copyArtifacts(source, key).compose(v -> create(key, source));
+                      : artifacts.copy(source, key).compose(v -> create(key, source));
               if (created == null || sessions.putIfAbsent(key, created) != null) {
                 return Future.failedFuture(
                     cloneRefused("TARGET_SESSION_ID_ALREADY_EXISTS", newSessionId));
@@ -423,11 +424,7 @@ public final class SessionManager implements StateRecorder {
    */
   @Override
   public void discard(Session session, Throwable why) {
-    Future<Session> held = sessions.get(session.key());
-    if (held == null
-        || !held.succeeded()
-        || held.result() != session
-        || !sessions.remove(session.key(), held)) {
+    if (!releaseIfCurrent(session, () -> true)) {
       return; // already dropped, or replaced by a newer one
     }
     LogIds.of(LOG.atWarn(), session)
@@ -453,7 +450,7 @@ public final class SessionManager implements StateRecorder {
    * hibernate, always (on its local disk).
    */
   public boolean replicatesArtifact(long size) {
-    return keepsState && (!cluster.isDistributed() || size <= maxReplicatedArtifactBytes);
+    return artifacts.keeps(size);
   }
 
   /**
@@ -464,9 +461,8 @@ public final class SessionManager implements StateRecorder {
     if (!keepsState) {
       return Future.succeededFuture();
     }
-    return cluster
-        .artifacts()
-        .put(session.userId(), session.sessionId(), sha256, bytes)
+    return artifacts
+        .put(session, sha256, bytes)
         .compose(
             v ->
                 record(
@@ -496,10 +492,7 @@ public final class SessionManager implements StateRecorder {
                             .sessions()
                             .close(key.userId(), key.sessionId(), allowReconnect)
                             .compose(
-                                v ->
-                                    record
-                                        .map(this::dropArtifacts)
-                                        .orElse(Future.succeededFuture())));
+                                v -> record.map(artifacts::drop).orElse(Future.succeededFuture())));
     forgotten = forgotten.compose(v -> perUser.release(key));
     if (removed == null) {
       return forgotten.map(v -> Optional.empty());
@@ -518,52 +511,6 @@ public final class SessionManager implements StateRecorder {
                   false);
             },
             failed -> Future.succeededFuture(Optional.empty()));
-  }
-
-  /** Deletes the artifact bytes kept for a session that is gone (they belong to it alone). */
-  private Future<Void> dropArtifacts(SessionRecord record) {
-    List<String> digests = artifactDigests(record);
-    return digests.isEmpty()
-        ? Future.succeededFuture()
-        : cluster.artifacts().remove(record.getUserId(), record.getSessionId(), digests);
-  }
-
-  private static List<String> artifactDigests(SessionRecord record) {
-    return record.getChangesList().stream()
-        .filter(c -> c.getKind() == StateChange.Kind.ARTIFACT)
-        .map(StateChange::getArtifactSha256)
-        .distinct()
-        .toList();
-  }
-
-  /**
-   * Gives a clone its own copies of the source's kept artifact bytes (its record replays the
-   * source's changes, and a session's artifacts go with it when it is closed).
-   */
-  private Future<Void> copyArtifacts(Session source, SessionKey clone) {
-    if (!keepsState) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> copies =
-        artifactDigests(source.record()).stream()
-            .map(
-                digest ->
-                    cluster
-                        .artifacts()
-                        .get(source.userId(), source.sessionId(), digest)
-                        .compose(
-                            bytes ->
-                                bytes.isEmpty()
-                                    ? Future.<Void>succeededFuture()
-                                    : cluster
-                                        .artifacts()
-                                        .put(
-                                            clone.userId(),
-                                            clone.sessionId(),
-                                            digest,
-                                            bytes.get())))
-            .toList();
-    return Future.all(copies).mapEmpty();
   }
 
   /**
@@ -646,89 +593,32 @@ public final class SessionManager implements StateRecorder {
 
   /** Sessions hibernated here so far. */
   public long hibernations() {
-    return hibernations.sum();
+    return hibernation.hibernations();
   }
 
   /** Sessions this instance rebuilt from a record it owned (woken from hibernation), so far. */
   public long wakes() {
-    return wakes.sum();
+    return hibernation.wakes();
+  }
+
+  /** Hibernates the sessions idle long enough ({@link Hibernation}). */
+  public void hibernateIdle() {
+    if (!handingOver) {
+      hibernation.pass(live());
+    }
   }
 
   /**
-   * Hibernates the sessions unused for {@code vxconnect.session.hibernateAfter} that run nothing
-   * and hold nothing only memory can hold ({@link SessionContext#heldOnlyHere}): their Spark side
-   * is released and their record stays, with their last use, so that their next call rebuilds them
-   * ({@link #adopt}) and they expire a session timeout after that use ({@link OrphanedSessions}).
-   * Runs its checks and the releases on a Spark worker.
+   * Takes the session out of those served here, if it is the one held for its key and {@code
+   * check} (asked only then) agrees.
    */
-  public void hibernateIdle() {
-    if (!options.hibernates() || handingOver || hibernating.get()) {
-      return;
-    }
-    long cutoff = System.currentTimeMillis() - options.hibernateAfter().toMillis();
-    List<Session> idle =
-        live().stream()
-            .filter(
-                s ->
-                    s.lastAccessMs() < cutoff
-                        && s.operations().isEmpty()
-                        && !s.holdsUnkeptArtifact())
-            .toList();
-    if (idle.isEmpty() || !hibernating.compareAndSet(false, true)) {
-      return;
-    }
-    // One pass at a time: the next timer tick may come while this one still closes sessions.
-    sparkPool
-        .executeBlocking(
-            () -> {
-              idle.forEach(session -> hibernate(session, cutoff));
-              return null;
-            },
-            false)
-        .onComplete(done -> hibernating.set(false));
-  }
-
-  /** Releases one idle session's Spark side, keeping its record. Blocks: on a Spark worker. */
-  private void hibernate(Session session, long cutoff) {
-    Optional<String> held;
-    try {
-      held = session.context().heldOnlyHere();
-    } catch (RuntimeException e) {
-      held = Optional.of("state that could not be inspected (" + e + ")");
-    }
-    if (held.isPresent()) {
-      LogIds.of(LOG.atDebug(), session)
-          .log("Session {} stays up while idle: it holds {}", session.sessionId(), held.get());
-      return;
-    }
-    Future<Session> entry = sessions.get(session.key());
-    if (entry == null
-        || !entry.succeeded()
-        || entry.result() != session
-        || !session.hibernateIfIdleSince(cutoff)) {
-      return; // used, closed or replaced meanwhile
-    }
-    sessions.remove(session.key(), entry);
-    hibernations.increment();
-    session
-        .withRecord(
-            record -> record.toBuilder().setLastAccessMs(session.lastAccessMs()).build(),
-            cluster.sessions()::update)
-        .onFailure(
-            e ->
-                LogIds.of(LOG.atWarn(), session)
-                    .log(
-                        "Session {}: could not write its last use before hibernating: {}",
-                        session.sessionId(),
-                        e.toString()));
-    LogIds.of(LOG.atInfo(), session)
-        .log(
-            "Session {} of user {} hibernated after {} idle ({} changes recorded)",
-            session.sessionId(),
-            session.userId(),
-            options.hibernateAfter(),
-            session.record().getChangesCount());
-    session.context().close();
+  private boolean releaseIfCurrent(Session session, BooleanSupplier check) {
+    Future<Session> held = sessions.get(session.key());
+    return held != null
+        && held.succeeded()
+        && held.result() == session
+        && check.getAsBoolean()
+        && sessions.remove(session.key(), held);
   }
 
   /** Every session that is up here. */
