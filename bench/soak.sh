@@ -2,7 +2,7 @@
 # The soak-sized runs of e2e tests whose `mvn verify` run is kept small (docs/benchmarks.md has
 # their figures): the same test classes, started the same way, with their counts raised.
 #   bench/soak.sh fuzz      FuzzE2ETest, 1,000,000 requests (verify: 100,000)
-#   bench/soak.sh close     SessionCloseE2ETest, 1,000 sessions, 200 at once (verify: 16)
+#   bench/soak.sh close     SessionCloseE2ETest, 1,000 sessions, 50 at once (verify: 16)
 #   bench/soak.sh hibernate HibernationE2ETest, 1,000 sessions (verify: 60)
 #   bench/soak.sh           all three, one after the other
 # Extra -D options after the name go to Maven (e.g. -Dvxconnect.fuzz.requests=2000000).
@@ -29,12 +29,12 @@ what="${1:-all}"
 [ $# -gt 0 ] && shift
 case "$what" in
   fuzz) run FuzzE2ETest -Dvxconnect.fuzz.requests=1000000 "$@" ;;
-  close) run SessionCloseE2ETest -Dvxconnect.e2e.closeSessions=1000 \
+  close) run SessionCloseE2ETest -Dvxconnect.e2e.closeSessions=1000 -Dvxconnect.e2e.closeBatch=50 \
     -Dvxconnect.e2e.closeSettleSeconds=300 "$@" ;;
   hibernate) run HibernationE2ETest -Dvxconnect.e2e.hibernateSessions=1000 "$@" ;;
   all)
     run FuzzE2ETest -Dvxconnect.fuzz.requests=1000000 "$@"
-    run SessionCloseE2ETest -Dvxconnect.e2e.closeSessions=1000 \
+    run SessionCloseE2ETest -Dvxconnect.e2e.closeSessions=1000 -Dvxconnect.e2e.closeBatch=50 \
       -Dvxconnect.e2e.closeSettleSeconds=300 "$@"
     run HibernationE2ETest -Dvxconnect.e2e.hibernateSessions=1000 "$@"
     ;;
