@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.e2e.support.TestJars;
+import dev.vxconnect.e2e.udf.Udfs;
 import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,12 +22,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,9 @@ import org.junit.jupiter.api.Timeout;
  * before the kill returns when it is stopped; the sink holds every
  * rate value once, with no gap, in batches numbered without a gap. A query without a checkpoint
  * location of the user's is reported lost, by name; one the client stopped is not started again.
+ * What is kept for failover is bounded: a query started beyond {@code
+ * vxconnect.cluster.maxStreamingQueriesPerSession} and an artifact larger than {@code
+ * vxconnect.cluster.maxReplicatedArtifactBytes} stay with their instance (issue 20, item 2).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(360)
@@ -47,12 +55,24 @@ class StreamingFailoverE2ETest {
 
   private static final long PROGRESS_DEADLINE_MS = 60_000;
 
+  /** Running queries recorded per session: the first test's two are, a third would not be. */
+  private static final int KEPT_QUERIES = 2;
+
+  /** Artifacts replicated up to this size: the first test's jar is, a padded one is not. */
+  private static final int KEPT_ARTIFACT_BYTES = 64 << 10;
+
   private ServerCluster cluster;
   private final ExecutorService background = Executors.newCachedThreadPool();
 
   @BeforeAll
   void start() throws Exception {
-    cluster = ServerCluster.start("streaming", 3, List.of());
+    cluster =
+        ServerCluster.start(
+            "streaming",
+            3,
+            List.of(
+                "vxconnect.cluster.maxStreamingQueriesPerSession=" + KEPT_QUERIES,
+                "vxconnect.cluster.maxReplicatedArtifactBytes=" + KEPT_ARTIFACT_BYTES));
   }
 
   @AfterAll
@@ -225,6 +245,109 @@ class StreamingFailoverE2ETest {
       // The session goes on, without the query it had stopped.
       assertThat(((Row[]) client.sql("select 42 as answer").collect())[0].getInt(0)).isEqualTo(42);
       assertThat(client.streams().active()).as("queries running after the takeover").isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(240)
+  void aQueryBeyondTheRecordedLimitAndAnArtifactOverTheReplicatedSizeStayWithTheirInstance()
+      throws Exception {
+    atLeastTwoInstancesUp();
+    String sessionId = UUID.randomUUID().toString();
+    Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
+    Path keptJar = TestJars.of("caps-kept", Udfs.class, Udfs.TimesTwo.class);
+    Path largeJar =
+        TestJars.padded("caps-large", 2 * KEPT_ARTIFACT_BYTES, Udfs.class, Udfs.Greeting.class);
+    assertThat(Files.size(keptJar)).isLessThan(KEPT_ARTIFACT_BYTES);
+    assertThat(Files.size(largeJar)).isGreaterThan(KEPT_ARTIFACT_BYTES);
+    try (SparkSession client =
+        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+      client.addArtifact(keptJar.toString());
+      client.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType);
+      client.addArtifact(largeJar.toString());
+      client.udf().register("greeting", new Udfs.Greeting(), DataTypes.StringType);
+      assertThat(greeting(client)).isEqualTo("hello x hello x");
+      // One after the other, so that the last is the one beyond the limit.
+      List<StreamingQuery> queries = new ArrayList<>();
+      for (int i = 0; i <= KEPT_QUERIES; i++) {
+        StreamingQuery query =
+            client
+                .readStream()
+                .format("rate")
+                .option("rowsPerSecond", "20")
+                .load()
+                .writeStream()
+                .format("parquet")
+                .option("checkpointLocation", dir.resolve("checkpoint-" + i).toString())
+                .trigger(Trigger.ProcessingTime("500 milliseconds"))
+                .start(dir.resolve("sink-" + i).toString());
+        awaitBatch(query, 0);
+        queries.add(query);
+      }
+      List<StreamingQuery> kept = queries.subList(0, KEPT_QUERIES);
+      StreamingQuery beyond = queries.get(KEPT_QUERIES);
+      long[] beforeKill = new long[KEPT_QUERIES];
+      for (int i = 0; i < KEPT_QUERIES; i++) {
+        beforeKill[i] = awaitBatch(kept.get(i), 1).batchId();
+      }
+
+      kill(sessionId);
+
+      for (int i = 0; i < KEPT_QUERIES; i++) {
+        assertThat(awaitBatch(kept.get(i), beforeKill[i] + 2).id())
+            .as("recorded query %d after the kill", i)
+            .isEqualTo(kept.get(i).id());
+      }
+      assertThat(
+              Arrays.stream(client.streams().active())
+                  .map(StreamingQuery::id)
+                  .collect(Collectors.toSet()))
+          .as("the queries running after the takeover: the recorded ones")
+          .containsExactlyInAnyOrderElementsOf(kept.stream().map(StreamingQuery::id).toList());
+      Throwable beyondStatus = catchThrowable(beyond::status);
+      assertThat(beyondStatus).as("status of the query beyond the limit").isNotNull();
+      // What Spark's planner answers for a query its session does not have.
+      assertThat(beyondStatus.getMessage())
+          .contains("Streaming query " + beyond.id() + " is not found");
+      assertThat(client.streams().get(beyond.id())).as("the query beyond the limit").isNull();
+
+      // The small jar came back with the session; the large one was not kept, so the UDF whose
+      // class it held is not there, and the new instance logs the class it could not load.
+      Row doubled = ((Row[]) client.sql("select times_two(21L) as n").collect())[0];
+      assertThat(doubled.getLong(0)).isEqualTo(42);
+      Throwable lostUdf = catchThrowable(() -> greeting(client));
+      assertThat(lostUdf).as("the UDF whose class was in the large jar").isNotNull();
+      assertThat(lostUdf.getMessage()).contains("UNRESOLVED_ROUTINE").contains("greeting");
+      ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
+      assertThat(owner.logText().lines())
+          .as("the new owner's log")
+          .anyMatch(
+              line ->
+                  line.contains("Session " + sessionId + ": could not replay")
+                      && line.contains("Failed to load class: " + Udfs.Greeting.class.getName()));
+      // As docs/failover.md says: add it again.
+      client.addArtifact(largeJar.toString());
+      client.udf().register("greeting", new Udfs.Greeting(), DataTypes.StringType);
+      assertThat(greeting(client)).isEqualTo("hello x hello x");
+      for (StreamingQuery query : kept) {
+        query.stop();
+      }
+    }
+  }
+
+  private static String greeting(SparkSession client) {
+    return ((Row[]) client.sql("select greeting('x', 2) as g").collect())[0].getString(0);
+  }
+
+  /** Starts killed instances again until two run: one to kill, one to take over. */
+  private void atLeastTwoInstancesUp() throws Exception {
+    List<ServerProcess> servers = cluster.servers();
+    long alive = servers.stream().filter(ServerProcess::isAlive).count();
+    for (int i = 0; i < servers.size() && alive < 2; i++) {
+      if (!servers.get(i).isAlive()) {
+        cluster.startAgain(i);
+        alive++;
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
@@ -15,11 +16,7 @@ public final class TestJars {
   private TestJars() {}
 
   public static Path of(String name, Class<?>... classes) throws IOException {
-    String[] names = new String[classes.length];
-    for (int i = 0; i < classes.length; i++) {
-      names[i] = classes[i].getName();
-    }
-    return ofClassNames(name, names);
+    return padded(name, 0, classes);
   }
 
   /**
@@ -27,6 +24,23 @@ public final class TestJars {
    * interfaces of classic Spark, which the server run's class path does not have).
    */
   public static Path ofClassNames(String name, String... classNames) throws IOException {
+    return write(name, 0, classNames);
+  }
+
+  /**
+   * A jar of these classes and an entry of {@code paddingBytes} random (incompressible) bytes: a
+   * jar at least that large, for size limits on artifacts.
+   */
+  public static Path padded(String name, int paddingBytes, Class<?>... classes) throws IOException {
+    String[] names = new String[classes.length];
+    for (int i = 0; i < classes.length; i++) {
+      names[i] = classes[i].getName();
+    }
+    return write(name, paddingBytes, names);
+  }
+
+  private static Path write(String name, int paddingBytes, String... classNames)
+      throws IOException {
     Path dir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/test-jars"));
     Path jar = dir.resolve(name + ".jar");
     try (OutputStream file = Files.newOutputStream(jar);
@@ -40,6 +54,13 @@ public final class TestJars {
           }
           in.transferTo(out);
         }
+        out.closeEntry();
+      }
+      if (paddingBytes > 0) {
+        byte[] padding = new byte[paddingBytes];
+        new Random(paddingBytes).nextBytes(padding);
+        out.putNextEntry(new JarEntry("padding.bin"));
+        out.write(padding);
         out.closeEntry();
       }
     }
