@@ -92,17 +92,7 @@ class StreamingFailoverE2ETest {
     Path sink = dir.resolve("sink");
     try (SparkSession client =
         RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
-      StreamingQuery query =
-          client
-              .readStream()
-              .format("rate")
-              .option("rowsPerSecond", "20")
-              .load()
-              .writeStream()
-              .format("parquet")
-              .option("checkpointLocation", dir.resolve("checkpoint").toString())
-              .trigger(Trigger.ProcessingTime("500 milliseconds"))
-              .start(sink.toString());
+      StreamingQuery query = rateToParquet(client, dir.resolve("checkpoint"), sink);
       // foreachBatch with a JVM function of the test program, writing each batch keyed by its id.
       client.addArtifact(TestJars.of("batch-to-directory", BatchToDirectory.class).toString());
       Path keyedOutput = dir.resolve("keyed");
@@ -271,16 +261,7 @@ class StreamingFailoverE2ETest {
       List<StreamingQuery> queries = new ArrayList<>();
       for (int i = 0; i <= KEPT_QUERIES; i++) {
         StreamingQuery query =
-            client
-                .readStream()
-                .format("rate")
-                .option("rowsPerSecond", "20")
-                .load()
-                .writeStream()
-                .format("parquet")
-                .option("checkpointLocation", dir.resolve("checkpoint-" + i).toString())
-                .trigger(Trigger.ProcessingTime("500 milliseconds"))
-                .start(dir.resolve("sink-" + i).toString());
+            rateToParquet(client, dir.resolve("checkpoint-" + i), dir.resolve("sink-" + i));
         awaitBatch(query, 0);
         queries.add(query);
       }
@@ -333,6 +314,21 @@ class StreamingFailoverE2ETest {
         query.stop();
       }
     }
+  }
+
+  /** A rate source (20 rows a second) into a parquet file sink, checkpointed where given. */
+  private static StreamingQuery rateToParquet(SparkSession client, Path checkpoint, Path sink)
+      throws Exception {
+    return client
+        .readStream()
+        .format("rate")
+        .option("rowsPerSecond", "20")
+        .load()
+        .writeStream()
+        .format("parquet")
+        .option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.ProcessingTime("500 milliseconds"))
+        .start(sink.toString());
   }
 
   private static String greeting(SparkSession client) {
