@@ -1,5 +1,7 @@
 package dev.vxconnect.e2e.limits;
 
+import static dev.vxconnect.e2e.limits.Refusals.noRetries;
+import static dev.vxconnect.e2e.limits.Refusals.retrying;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -29,8 +31,6 @@ import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.connect.client.RetryPolicy;
-import org.apache.spark.sql.connect.client.SparkConnectClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,7 +44,6 @@ import org.sparkproject.io.grpc.ConnectivityState;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.io.grpc.stub.StreamObserver;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The documented limits no other class reaches, on one vxconnect server with all of them set
@@ -172,27 +171,6 @@ class LimitsE2ETest {
 
   private static String newUser(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /**
-   * An official client that does not retry: with its default policy it would retry a refusal
-   * that carries a RetryInfo, or UNAVAILABLE, for minutes instead of showing it.
-   */
-  private static SparkSession noRetries(String url, Refusals refusals) {
-    SparkConnectClient client =
-        SparkConnectClient.builder()
-            .connectionString(url)
-            .retryPolicy(CollectionConverters.asScala(new ArrayList<RetryPolicy>()).toList())
-            .interceptor(refusals)
-            .build();
-    return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
-  }
-
-  /** An official client with its default retry policy, whose refused calls are recorded. */
-  private static SparkSession retrying(String url, Refusals refusals) {
-    SparkConnectClient client =
-        SparkConnectClient.builder().connectionString(url).interceptor(refusals).build();
-    return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
   }
 
   /**

@@ -1,8 +1,12 @@
 package dev.vxconnect.e2e.limits;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.client.RetryPolicy;
+import org.apache.spark.sql.connect.client.SparkConnectClient;
 import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.io.grpc.CallOptions;
 import org.sparkproject.io.grpc.Channel;
@@ -14,6 +18,7 @@ import org.sparkproject.io.grpc.Metadata;
 import org.sparkproject.io.grpc.MethodDescriptor;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.protobuf.StatusProto;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The last call an official client saw fail, with its trailers: the client turns a refusal into a
@@ -49,6 +54,27 @@ final class Refusals implements ClientInterceptor {
                 }
               });
     }
+  }
+
+  /**
+   * An official client that does not retry: with its default policy it would retry a refusal
+   * that carries a RetryInfo, or UNAVAILABLE, for minutes instead of showing it.
+   */
+  static SparkSession noRetries(String url, Refusals refusals) {
+    SparkConnectClient client =
+        SparkConnectClient.builder()
+            .connectionString(url)
+            .retryPolicy(CollectionConverters.asScala(new ArrayList<RetryPolicy>()).toList())
+            .interceptor(refusals)
+            .build();
+    return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
+  }
+
+  /** An official client with its default retry policy, whose refused calls are recorded. */
+  static SparkSession retrying(String url, Refusals refusals) {
+    SparkConnectClient client =
+        SparkConnectClient.builder().connectionString(url).interceptor(refusals).build();
+    return org.apache.spark.sql.connect.SparkSession.builder().client(client).create();
   }
 
   private final AtomicReference<Refusal> last = new AtomicReference<>();

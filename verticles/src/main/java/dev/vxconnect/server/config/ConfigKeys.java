@@ -259,6 +259,17 @@ public final class ConfigKeys {
           .intConf()
           .checkValue(POSITIVE, "must be > 0")
           .createWithDefault(1000);
+  public static final ConfigEntry<Integer> MAX_SESSIONS =
+      ConfigEntry.key("vxconnect.session.maxSessions")
+          .doc(
+              "Sessions this instance holds awake at once (hibernated ones do not count): each is a"
+                  + " whole Spark session, about 150-400 KiB of heap (docs/benchmarks.md). Beyond, a call"
+                  + " that would open, clone, wake or take over a session is answered RESOURCE_EXHAUSTED"
+                  + " with a RetryInfo; sessions already awake are served as before. Calls arriving at the"
+                  + " same moment may pass it by a few.")
+          .intConf()
+          .checkValue(POSITIVE, "must be > 0")
+          .createWithDefault(10_000);
   public static final ConfigEntry<Duration> SESSION_HIBERNATE_AFTER =
       ConfigEntry.key("vxconnect.session.hibernateAfter")
           .doc(
@@ -655,7 +666,7 @@ public final class ConfigKeys {
                   CLOSED_SESSIONS_TOMBSTONES,
                   SESSION_MAINTENANCE_INTERVAL,
                   INACTIVE_OPERATIONS_EXPIRATION)),
-          new Section("vxconnect: sessions", "", List.of(SESSION_HIBERNATE_AFTER)),
+          new Section("vxconnect: sessions", "", List.of(MAX_SESSIONS, SESSION_HIBERNATE_AFTER)),
           new Section(
               "Executions (Spark's keys)",
               "",

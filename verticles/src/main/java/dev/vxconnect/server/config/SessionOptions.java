@@ -2,13 +2,14 @@ package dev.vxconnect.server.config;
 
 import java.time.Duration;
 
-/** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user, artifacts,
- * streaming queries recorded for failover, hibernation. */
+/** Session lifetime and limits: idle timeout, remembered closed ids, sessions per user and awake
+ * here, artifacts, streaming queries recorded for failover, hibernation. */
 public record SessionOptions(
     Duration idleTimeout,
     int tombstones,
     Duration maintenanceInterval,
     int maxSessionsPerUser,
+    int maxSessions,
     long maxArtifactBytes,
     Duration retryDelay,
     int maxStreamingQueries,
@@ -25,6 +26,7 @@ public record SessionOptions(
         conf.get(ConfigKeys.CLOSED_SESSIONS_TOMBSTONES),
         conf.get(ConfigKeys.SESSION_MAINTENANCE_INTERVAL),
         conf.get(ConfigKeys.MAX_SESSIONS_PER_USER),
+        conf.get(ConfigKeys.MAX_SESSIONS),
         conf.get(ConfigKeys.MAX_ARTIFACT_BYTES),
         conf.get(ConfigKeys.RETRY_DELAY),
         conf.get(ConfigKeys.CLUSTER_MAX_STREAMING_QUERIES),

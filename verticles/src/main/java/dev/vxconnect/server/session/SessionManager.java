@@ -10,6 +10,7 @@ import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import dev.vxconnect.server.call.RpcFailure;
+import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
 import io.vertx.core.Future;
@@ -228,6 +229,9 @@ public final class SessionManager implements StateRecorder {
         return Future.failedFuture(new ForwardRequired(owner, address.get()));
       }
     }
+    if (atAwakeLimit(request.key())) {
+      return Future.failedFuture(awakeLimitReached());
+    }
     SessionRecord mine = record.toBuilder().setOwner(self()).build();
     Future<Boolean> owned =
         owner.equals(self())
@@ -285,6 +289,9 @@ public final class SessionManager implements StateRecorder {
     if (pending != null && !pending.failed()) {
       return pending; // being created here for an earlier call
     }
+    if (atAwakeLimit(key)) {
+      return Future.failedFuture(awakeLimitReached());
+    }
     return perUser
         .claim(key)
         .compose(
@@ -293,6 +300,32 @@ public final class SessionManager implements StateRecorder {
                     key,
                     (k, earlier) ->
                         earlier == null || earlier.failed() ? create(k, null) : earlier));
+  }
+
+  /**
+   * Whether a session not held here would pass vxconnect.session.maxSessions (sessions being made
+   * count; hibernated ones have left the map). Checked before it is made, not reserved: calls
+   * arriving together may pass it by a few.
+   */
+  private boolean atAwakeLimit(SessionKey key) {
+    return !sessions.containsKey(key) && sessions.size() >= options.maxSessions();
+  }
+
+  private RpcFailure awakeLimitReached() {
+    return new RpcFailure(
+        ErrorStatus.retryLater(
+            ErrorStatus.RESOURCE_EXHAUSTED,
+            "This instance holds "
+                + sessions.size()
+                + " sessions awake, the most it may ("
+                + ConfigKeys.MAX_SESSIONS.key()
+                + " = "
+                + options.maxSessions()
+                + (options.hibernates()
+                    ? "; idle ones hibernate after " + options.hibernateAfter()
+                    : "")
+                + "); retry later.",
+            options.retryDelay()));
   }
 
   /** The live session, if it exists here (and is ready, and not hibernated). */
@@ -316,6 +349,9 @@ public final class SessionManager implements StateRecorder {
       return Future.failedFuture(cloneRefused("TARGET_SESSION_ID_FORMAT", newSessionId));
     }
     SessionKey key = new SessionKey(source.userId(), newSessionId);
+    if (atAwakeLimit(key)) {
+      return Future.failedFuture(awakeLimitReached());
+    }
     return cluster
         .sessions()
         .isClosed(key.userId(), key.sessionId())

@@ -1,11 +1,14 @@
 package dev.vxconnect.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.cluster.memory.LocalCluster;
+import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.auth.Caller;
+import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.SessionOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -20,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sparkproject.connect.google_protos.rpc.RetryInfo;
+import org.sparkproject.connect.google_protos.rpc.Status;
 
 /**
  * Every way a session ends here frees its Spark side, once: released by its client, expired after
@@ -47,6 +52,10 @@ class SessionManagerCloseTest {
   }
 
   private SessionManager manager(Duration idleTimeout, Duration hibernateAfter) {
+    return manager(idleTimeout, hibernateAfter, 100);
+  }
+
+  private SessionManager manager(Duration idleTimeout, Duration hibernateAfter, int maxSessions) {
     SparkEngine engine =
         (SparkEngine)
             Proxy.newProxyInstance(
@@ -66,6 +75,7 @@ class SessionManagerCloseTest {
             100,
             Duration.ofMinutes(1),
             100,
+            maxSessions,
             1 << 20,
             Duration.ZERO,
             10,
@@ -216,5 +226,37 @@ class SessionManagerCloseTest {
 
     assertThat(sessions.live()).containsExactly(session);
     assertThat(closesOf(session)).isZero();
+  }
+
+  @Test
+  void beyondTheMostSessionsAwakeANewOneIsRefusedUntilOneHibernates() throws Exception {
+    SessionManager sessions = manager(Duration.ofHours(1), Duration.ofMillis(200), 2);
+    Session first = open(sessions);
+    Session second = open(sessions);
+
+    Throwable refused = catchThrowable(() -> open(sessions));
+    assertThat(refused).isInstanceOf(RpcFailure.class);
+    ErrorStatus status = ((RpcFailure) refused).status();
+    assertThat(status.code()).isEqualTo(ErrorStatus.RESOURCE_EXHAUSTED);
+    assertThat(status.message())
+        .contains("holds 2 sessions awake")
+        .contains("vxconnect.session.maxSessions = 2");
+    assertThat(Status.parseFrom(status.details()).getDetailsList())
+        .as("a RetryInfo")
+        .anyMatch(detail -> detail.is(RetryInfo.class));
+    assertThat(open(sessions, first.sessionId())).as("a session awake is served").isSameAs(first);
+
+    Thread.sleep(250); // both idle for longer than hibernateAfter
+    sessions.hibernateIdle();
+    awaitCloses(first, 1);
+    awaitCloses(second, 1);
+    Session third = open(sessions);
+    assertThat(third.isHibernated()).isFalse();
+    Session woken = open(sessions, first.sessionId());
+    assertThat(woken.serverSideSessionId()).isEqualTo(first.serverSideSessionId());
+    Throwable wakeRefused = catchThrowable(() -> open(sessions, second.sessionId()));
+    assertThat(wakeRefused).as("waking a third").isInstanceOf(RpcFailure.class);
+    assertThat(((RpcFailure) wakeRefused).status().code())
+        .isEqualTo(ErrorStatus.RESOURCE_EXHAUSTED);
   }
 }
