@@ -166,14 +166,17 @@ final class HibernatedSessions {
         }
         ByteBuffer bytes = ByteBuffer.allocate((int) (size - offset));
         file.read(bytes, offset);
-        String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
         // Up to the last whole line: the rest is read next time.
-        int end = text.lastIndexOf('\n') + 1;
-        Matcher lines = HIBERNATED.matcher(text.substring(0, end));
+        int end = bytes.position();
+        while (end > 0 && bytes.get(end - 1) != '\n') {
+          end--;
+        }
+        Matcher lines =
+            HIBERNATED.matcher(new String(bytes.array(), 0, end, StandardCharsets.UTF_8));
         while (lines.find()) {
           count++;
         }
-        offset += text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
+        offset += end;
       }
       return count;
     }
