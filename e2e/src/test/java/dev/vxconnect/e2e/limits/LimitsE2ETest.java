@@ -59,7 +59,8 @@ import org.sparkproject.io.grpc.stub.StreamObserver;
  * <p>Other classes cover the rest (docs/design.md, section 8): sessions and operations per user
  * (ClusterHygieneE2ETest), artifact bytes per session (SecurityE2ETest), the recursion limit
  * (ProtocolE2ETest, SparkServerParityE2ETest), stream cuts (ReattachScenariosE2ETest,
- * StreamCutE2ETest), the detached timeout (AbandonedOperationE2ETest).
+ * StreamCutE2ETest), Spark's execution keys: the largest Arrow batch, the retry buffer, the detached timeout and
+ * abandoned ids, the memory of finished ids (SparkExecutionKeysE2ETest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
