@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -45,7 +46,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The tests share the cluster and run in order: the forwarding test needs every instance, the
  * failover test then kills one. Every instance serves an admin port; the second's lists the
  * session the first serves (the cluster-wide listing).
+ *
+ * <p>Tagged timing: the first query after the kill must complete within 5 s, which it does on a
+ * machine given to it (the run of timing classes, alone) and not always on two cores shared with
+ * the parallel server run's clusters (5.6 s seen there: the survivor's replay took 2 s).
  */
+@Tag("timing")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(RecordsScenario.class)

@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
-import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.Plan;
@@ -31,9 +30,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -45,16 +47,17 @@ import org.junit.jupiter.api.Timeout;
  * against a checksum the server computes with a query over the same rows (count, sum of ids, sum of
  * the CRC-32 of each payload).
  *
- * <p>A client that takes one message every 10 ms reads it too. The server must produce it at the
+ * <p>A client that takes one message every 5 ms reads it too. The server must produce it at the
  * client's pace, not ahead of it: its live heap (measured from outside with jcmd) stays within 512
  * MiB of its idle level, while another client's Config calls keep being answered. What it holds of
  * the result on the driver (buffer, partitions' inline shares and the block being sent) is counted
  * in its buffered bytes gauge, the figure vxconnect.execution.maxBufferedBytes limits, which is back
  * to zero after.
  *
- * <p>Config latency is measured twice: as this test's client sees it (printed: this JVM also reads
- * the 2 GiB, and its own pauses land in the timings) and as the server served it, from its latency
- * histogram on /metrics (from the call's arrival to its answer). Issue 5 asks for under 50 ms; on
+ * <p>Config latency is measured twice: as another client sees it ({@link ConfigCaller}, in a JVM of
+ * its own, warmed up, as another user's program would be: this JVM reads the 2 GiB, and its own
+ * pauses would land in the timings; printed, and reported in docs/benchmarks.md) and as the server
+ * served it, from its latency histogram on /metrics (from the call's arrival to its answer). Issue 5 asks for under 50 ms; on
  * two cores shared by the server, the reading client and its producer's Spark tasks, runs measured
  * 0 to 5 calls of about 600 over 50 ms, with G1 as with ZGC: the rest is CPU scheduling, not the
  * collector. The test asserts at most 1% over 50 ms; the counts are printed.
@@ -64,6 +67,9 @@ import org.junit.jupiter.api.Timeout;
 @Tag("timing")
 @Timeout(900)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// The fast read first: the slow one, whose neighbour's latency is measured, then meets a server
+// that has served a large result before, as a running server has, not one compiling its first.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlowClientE2ETest {
 
   private static final long ROWS = 2L * 1024 * 1024;
@@ -96,9 +102,9 @@ class SlowClientE2ETest {
 
   /**
    * The chunk size the client asks for (result chunking, protocol 4.1). Spark cuts batches at
-   * 10,000 rows, here 10 MiB: at one message per 10 ms, whole batches would be read faster than
+   * 10,000 rows, here 10 MiB: at one message per 5 ms, whole batches would be read faster than
    * two cores can produce them, and the client would not be slow at all. In 256 KiB chunks it
-   * reads at most 25 MiB/s, slower than the server produces, so the server must wait for it.
+   * reads at most 50 MiB/s (a third of what the fast client reads on a quiet machine), slower than the server produces, so the server must wait for it.
    */
   private static final long CHUNK_BYTES = 256 * 1024;
 
@@ -144,6 +150,7 @@ class SlowClientE2ETest {
   }
 
   @Test
+  @Order(1)
   void twoGibibytesInTwoPartitionsToAFastClient() throws Exception {
     RowCounter wire = new RowCounter();
     SparkSession spark = RowCountingClient.connect(server.url(), wire);
@@ -199,20 +206,20 @@ class SlowClientE2ETest {
   }
 
   @Test
+  @Order(2)
   void twoGibibytesToASlowReader() throws Exception {
     ExecutorService watcher = Executors.newSingleThreadExecutor();
     AtomicBoolean reading = new AtomicBoolean(true);
+    UserContext user = RawGrpc.user("slow");
     try (RawGrpc grpc = new RawGrpc(server.port());
-        // Another client, on its own connection, as the other users of the server would be.
-        RawGrpc other = new RawGrpc(server.port())) {
-      UserContext user = RawGrpc.user("slow");
-      String watchSession = RawGrpc.newSessionId();
-      configGet(other, user, watchSession); // the watching session exists before the baseline
+        // Another client, in its own JVM, as the other users of the server would be; its session
+        // exists before the baseline.
+        ConfigCaller other =
+            ConfigCaller.start(server.port(), user.getUserId(), RawGrpc.newSessionId())) {
       long idle = JvmHeap.liveBytes(server.pid());
 
       AdminHttp admin = new AdminHttp(adminPort);
-      Future<Watch> watched =
-          watcher.submit(() -> watch(other, user, watchSession, server.pid(), admin, reading));
+      Future<Watch> watched = watcher.submit(() -> watch(other, server.pid(), admin, reading));
       long rows = 0;
       long arrowBytes = 0;
       long messages = 0;
@@ -256,7 +263,7 @@ class SlowClientE2ETest {
             arrowBytes += response.getArrowBatch().getData().size();
             largestMessage = Math.max(largestMessage, response.getSerializedSize());
           }
-          Thread.sleep(10);
+          Thread.sleep(5);
         }
       } finally {
         reading.set(false);
@@ -264,7 +271,7 @@ class SlowClientE2ETest {
       Watch watch = watched.get(60, TimeUnit.SECONDS);
       System.out.printf(
           "SlowClientE2ETest: %d rows, %d Arrow bytes in %d messages (largest %d bytes); live heap idle %d MiB,"
-              + " peak %d MiB over %d samples; result bytes counted as buffered, peak %d MiB; Config max %.1f ms over %d calls as the client saw them;"
+              + " peak %d MiB over %d samples; result bytes counted as buffered, peak %d MiB; Config max %.1f ms over %d calls as another client's JVM saw them;"
               + " as the server served them, %d of %d over 50 ms%n",
           rows,
           arrowBytes,
@@ -323,13 +330,7 @@ class SlowClientE2ETest {
    * Alternates ten Config calls (100 ms apart) with one heap measurement, so that the full
    * collection jcmd forces never falls inside a timed Config call.
    */
-  private static Watch watch(
-      RawGrpc grpc,
-      UserContext user,
-      String session,
-      long pid,
-      AdminHttp admin,
-      AtomicBoolean reading)
+  private static Watch watch(ConfigCaller caller, long pid, AdminHttp admin, AtomicBoolean reading)
       throws Exception {
     String before = admin.get("/metrics");
     long peak = 0;
@@ -338,16 +339,12 @@ class SlowClientE2ETest {
     long slowest = 0;
     int calls = 0;
     while (reading.get()) {
-      for (int i = 0; i < 10 && reading.get(); i++) {
-        long start = System.nanoTime();
-        configGet(grpc, user, session);
-        long took = System.nanoTime() - start;
+      for (long took : caller.calls(10)) {
         slowest = Math.max(slowest, took);
         if (took > CONFIG_TARGET_NANOS) {
           System.out.printf("SlowClientE2ETest: Config call %d took %.1f ms%n", calls, took / 1e6);
         }
         calls++;
-        Thread.sleep(100);
       }
       if (reading.get()) {
         peak = Math.max(peak, JvmHeap.liveBytes(pid));
@@ -385,18 +382,5 @@ class SlowClientE2ETest {
   private static long delta(String before, String after, String sample) {
     return (long)
         (AdminHttp.sample(after, sample).orElse(0) - AdminHttp.sample(before, sample).orElse(0));
-  }
-
-  private static void configGet(RawGrpc grpc, UserContext user, String session) {
-    grpc.stub()
-        .config(
-            ConfigRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperation(
-                    ConfigRequest.Operation.newBuilder()
-                        .setGet(
-                            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
-                .build());
   }
 }
