@@ -35,8 +35,12 @@ public final class ServerCluster implements AutoCloseable {
   /** The environment variable that gives every member the cluster secret. */
   public static final String SECRET_VARIABLE = "VXCONNECT_CLUSTER_SECRET";
 
-  /** Smaller heaps than a single server's (several share the machine); C1 only, see ServerProcess. */
-  public static final String DEFAULT_JAVA_OPTS = "-Xmx1500m -XX:TieredStopAtLevel=1";
+  /**
+   * Smaller heaps than a single server's (several share the machine); C1 only and the serial
+   * collector, see {@link ServerProcess#QUICK_JAVA_OPTS}.
+   */
+  public static final String DEFAULT_JAVA_OPTS =
+      "-Xmx1500m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");

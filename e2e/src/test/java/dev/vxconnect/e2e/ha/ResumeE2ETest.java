@@ -63,7 +63,9 @@ class ResumeE2ETest {
    * the cluster's default 1500m.
    */
   private static final String JAVA_OPTS =
-      ROWS > 4_000_000 ? "-Xmx4g -XX:TieredStopAtLevel=1" : ServerCluster.DEFAULT_JAVA_OPTS;
+      ROWS > 4_000_000
+          ? "-Xmx4g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+          : ServerCluster.DEFAULT_JAVA_OPTS;
 
   private ServerCluster cluster;
   private Path parquet;
