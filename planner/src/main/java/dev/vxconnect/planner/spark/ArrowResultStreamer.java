@@ -104,7 +104,8 @@ final class ArrowResultStreamer {
       return;
     }
     checkNotCancelled();
-    ResultBlocks blocks = new ResultBlocks(UUID.randomUUID().getMostSignificantBits());
+    ResultBlocks blocks =
+        new ResultBlocks(sc.statusTracker(), UUID.randomUUID().getMostSignificantBits());
     boolean completed = false;
     int windowSize = Math.max(1, sc.defaultParallelism());
     PartitionWindow current =

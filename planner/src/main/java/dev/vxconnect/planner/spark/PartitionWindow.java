@@ -8,6 +8,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.ThreadUtils$;
 import scala.collection.immutable.Range$;
 import scala.concurrent.duration.Duration;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
@@ -59,6 +60,9 @@ final class PartitionWindow {
               return BoxedUnit.UNIT;
             },
             () -> BoxedUnit.UNIT);
+    for (Object jobId : CollectionConverters.asJava(job.jobIds())) {
+      blocks.submitted((Integer) jobId);
+    }
     return new PartitionWindow(from, to, job, results);
   }
 

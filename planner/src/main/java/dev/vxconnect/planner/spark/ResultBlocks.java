@@ -3,13 +3,18 @@ package dev.vxconnect.planner.spark;
 import dev.vxconnect.planner.spark.PartitionOutput.SpilledBlock;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkException;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
@@ -25,17 +30,22 @@ import scala.runtime.AbstractFunction1;
  * its turn to be sent comes and removed once read, so the driver holds one block at a time and the
  * executors' disks give back what was sent. Blocks nobody will read (a failed or interrupted
  * stream, partitions of a cancelled job handed over late, tasks that finished after their job was
- * cancelled) are found by the stream's key among the blocks the master knows and removed.
+ * cancelled) are found by the stream's key among the blocks the master knows and removed: at once,
+ * and again once no task of the stream's jobs runs any more.
  */
 final class ResultBlocks {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultBlocks.class);
 
   /**
-   * How long after an abnormal end the stream's blocks are looked for once more: a task that
-   * finished writing after its job was cancelled is not waited for by the cancel.
+   * The latest the stream's blocks are looked for once more after an abnormal end, whether its
+   * jobs' tasks have ended or not: a task that finishes after its job was cancelled is not waited
+   * for by the cancel, and its result, blocks and all, is dropped by the scheduler.
    */
   private static final long LATE_SWEEP_SECONDS = 30;
+
+  /** How often, after an abnormal end, the stream's jobs are looked at for tasks still running. */
+  private static final long TASK_CHECK_MILLIS = 500;
 
   /**
    * Removals are RPCs to the master: never on Spark's scheduler thread (late partitions), nor on an
@@ -49,11 +59,19 @@ final class ResultBlocks {
             return thread;
           });
 
+  private final SparkStatusTracker tracker;
   private final long streamKey;
+  private final List<Integer> jobs = new CopyOnWriteArrayList<>();
   private boolean closed;
 
-  ResultBlocks(long streamKey) {
+  ResultBlocks(SparkStatusTracker tracker, long streamKey) {
+    this.tracker = tracker;
     this.streamKey = streamKey;
+  }
+
+  /** A job of the stream was submitted: its tasks may write blocks. */
+  void submitted(int jobId) {
+    jobs.add(jobId);
   }
 
   long streamKey() {
@@ -116,7 +134,7 @@ final class ResultBlocks {
 
   /**
    * Ends the stream. A completed stream read and removed every block; any other end removes every
-   * block of the stream the master knows, soon and once more later.
+   * block of the stream the master knows, at once and once more when its jobs' last tasks ended.
    */
   void close(boolean completed) {
     synchronized (this) {
@@ -124,7 +142,38 @@ final class ResultBlocks {
     }
     if (!completed) {
       CLEANER.execute(this::sweep);
-      CLEANER.schedule(this::sweep, LATE_SWEEP_SECONDS, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATE_SWEEP_SECONDS);
+      CLEANER.schedule(() -> sweepOnceIdle(deadline), TASK_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Sweeps once no task of the stream's jobs runs, or at the deadline; until then looks again. */
+  private void sweepOnceIdle(long deadline) {
+    if (tasksRunning() && System.nanoTime() < deadline) {
+      CLEANER.schedule(() -> sweepOnceIdle(deadline), TASK_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    } else {
+      sweep();
+    }
+  }
+
+  /** Whether a stage of the stream's jobs still has running tasks, as Spark's status store says. */
+  private boolean tasksRunning() {
+    try {
+      for (int job : jobs) {
+        Option<SparkJobInfo> info = tracker.getJobInfo(job);
+        if (info.isEmpty()) {
+          continue; // forgotten by the store (retainedJobs): long over
+        }
+        for (int stage : info.get().stageIds()) {
+          Option<SparkStageInfo> stageInfo = tracker.getStageInfo(stage);
+          if (stageInfo.isDefined() && stageInfo.get().numActiveTasks() > 0) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      return false; // the context is stopping: sweep now
     }
   }
 
