@@ -156,8 +156,8 @@ class SparkExecutionKeysE2ETest {
                 assertThat(response.hasResultComplete()).as("the result ended early").isFalse();
                 read.add(response);
               } else {
-                assertThat(read).as("responses before the first stream ended").isNotEmpty();
-                String last = read.get(read.size() - 1).getResponseId();
+                // Under load a stream may end before its first response: then from the start.
+                String last = read.isEmpty() ? null : read.get(read.size() - 1).getResponseId();
                 stream =
                     grpc.stub()
                         .reattachExecute(

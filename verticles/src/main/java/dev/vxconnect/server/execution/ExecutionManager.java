@@ -269,6 +269,13 @@ public final class ExecutionManager {
       admission.release(session);
       throw SparkErrors.invalidHandle("OPERATION_ALREADY_EXISTS", operationId);
     }
+    if (session.isClosed()) {
+      // Closed since the check above, on another event loop: the close released the operations it
+      // saw, maybe before this one was added. Not run on a closed session's Spark state.
+      session.removeOperation(operation);
+      admission.release(session);
+      throw SparkErrors.invalidHandle("SESSION_CLOSED", session.sessionId());
+    }
     LogIds.of(LOG.atInfo(), operation)
         .log(
             "Operation {} of session {} accepted ({}, tags {})",

@@ -134,7 +134,9 @@ final class OperationRunner implements Runnable {
     } catch (Throwable failure) {
       // Any other end is heard as Spark's server tells it: what the command sent, then the error.
       operation.buffer().releaseAll();
-      if (operation.isCancelled()) {
+      // A session closed under its operation (Spark then refuses the operation's events with
+      // IllegalStateException): the close interrupts its operations, so it ends as one.
+      if (operation.isCancelled() || operation.session().isClosed()) {
         cancelled(context);
       } else {
         fail(context, failure);
