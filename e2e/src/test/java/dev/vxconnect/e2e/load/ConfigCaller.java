@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.UserContext;
 
 /**
@@ -113,15 +112,6 @@ final class ConfigCaller implements AutoCloseable {
   }
 
   static void configGet(RawGrpc grpc, UserContext user, String session) {
-    grpc.stub()
-        .config(
-            ConfigRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperation(
-                    ConfigRequest.Operation.newBuilder()
-                        .setGet(
-                            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
-                .build());
+    grpc.stub().config(RawGrpc.configGet(session, user, "spark.sql.shuffle.partitions"));
   }
 }

@@ -18,7 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
@@ -210,14 +209,6 @@ class IdleConnectionsAndSlowReadersE2ETest {
   private static void configGet(ManagedChannel channel, UserContext user, String session) {
     SparkConnectServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(60, TimeUnit.SECONDS)
-        .config(
-            ConfigRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperation(
-                    ConfigRequest.Operation.newBuilder()
-                        .setGet(
-                            ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions")))
-                .build());
+        .config(RawGrpc.configGet(session, user, "spark.sql.shuffle.partitions"));
   }
 }

@@ -102,6 +102,17 @@ public final class RawGrpc implements AutoCloseable {
         .build();
   }
 
+  /** A Config request that reads one setting of the session. */
+  public static ConfigRequest configGet(String sessionId, UserContext user, String key) {
+    return ConfigRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user)
+        .setOperation(
+            ConfigRequest.Operation.newBuilder()
+                .setGet(ConfigRequest.Get.newBuilder().addKeys(key)))
+        .build();
+  }
+
   /** The request option that makes an execution reattachable (or explicitly not). */
   public static ExecutePlanRequest.RequestOption reattachable(boolean reattachable) {
     return ExecutePlanRequest.RequestOption.newBuilder()
