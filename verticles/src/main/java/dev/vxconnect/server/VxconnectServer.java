@@ -78,6 +78,12 @@ public final class VxconnectServer {
   /** On a graceful stop, how long no call must have started before connections are closed. */
   private static final long QUIET_BEFORE_CLOSE_MS = 1000;
 
+  /**
+   * On a graceful stop of a lone instance, how long the operations interrupted after the grace
+   * period may take to send their error before the connections close.
+   */
+  private static final long INTERRUPTED_STREAMS_MS = 5000;
+
   private final ServerConfig config;
   private final SparkEngine engine;
   private final Vertx vertx;
@@ -437,6 +443,18 @@ public final class VxconnectServer {
             .count();
     if (stillRunning > 0) {
       LOG.info("Interrupted {} operation(s) still running after the grace period", stillRunning);
+      if (undeployed == null) {
+        // A lone instance: its clients have nowhere else to go. Their streams end with the
+        // interrupt's OPERATION_CANCELED before the connections close; a lost connection instead
+        // would have the official clients retry, for minutes, a server that is gone.
+        long endsBy = System.currentTimeMillis() + INTERRUPTED_STREAMS_MS;
+        while (sessions.live().stream()
+                .flatMap(s -> s.operations().stream())
+                .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
+            && System.currentTimeMillis() < endsBy) {
+          sleep(50);
+        }
+      }
     }
     if (undeployed == null && deploymentId != null) {
       undeployed = vertx.undeploy(deploymentId);

@@ -1,11 +1,13 @@
 package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,9 +17,15 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** SIGTERM is a graceful stop: a query already running still gets its result, then the server exits. */
+/**
+ * SIGTERM is a graceful stop: a query already running still gets its result, then the server exits;
+ * one still running after {@code vxconnect.server.shutdownGracePeriod} is interrupted, and the server
+ * exits all the same.
+ */
 @Timeout(300)
 class ShutdownE2ETest {
+
+  private static final Duration GRACE = Duration.ofSeconds(2);
 
   @Test
   void runningQueryFinishesAfterSigterm() throws Exception {
@@ -50,6 +58,51 @@ class ShutdownE2ETest {
           .as("the server exits after SIGTERM")
           .isTrue();
       assertThat(server.logText()).contains("vxconnect stopped");
+    } finally {
+      background.shutdownNow();
+    }
+  }
+
+  @Test
+  void aQueryStillRunningAfterTheGracePeriodIsInterruptedAndTheServerExits() throws Exception {
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try (ServerProcess server =
+        ServerProcess.start(
+            "shutdown-grace",
+            List.of("vxconnect.server.shutdownGracePeriod=" + GRACE.toMillis() + "ms"))) {
+      SparkSession client = Sessions.connect(server.url());
+      String tag = "past-grace-" + java.util.UUID.randomUUID();
+      Future<Row[]> query =
+          background.submit(
+              () -> {
+                client.addTag(tag);
+                return (Row[])
+                    client
+                        .range(1)
+                        .selectExpr(
+                            "id", "java_method('java.lang.Thread', 'sleep', 120000L) as slept")
+                        .collect();
+              });
+      awaitAccepted(server, tag);
+      long terminatedAt = System.nanoTime();
+      server.terminate();
+      ExecutionException failure =
+          catchThrowableOfType(ExecutionException.class, () -> query.get(60, TimeUnit.SECONDS));
+      Duration took = Duration.ofNanos(System.nanoTime() - terminatedAt);
+      assertThat(failure).as("the query, interrupted after the grace period").isNotNull();
+      System.out.printf(
+          "ShutdownE2ETest: the query past the grace period ended after %d ms with %s%n",
+          took.toMillis(), failure.getCause());
+      assertThat(took).as("not before the grace period").isGreaterThanOrEqualTo(GRACE);
+      assertThat(server.awaitExit(Duration.ofSeconds(90)))
+          .as("the server exits after SIGTERM")
+          .isTrue();
+      assertThat(server.logText())
+          .contains("Interrupted 1 operation(s) still running after the grace period")
+          .contains("vxconnect stopped");
+      // The server is gone: a ReleaseSession would be retried for minutes. The channel only.
+      ((org.apache.spark.sql.connect.SparkSession) client).releaseSessionOnClose_$eq(false);
+      client.close();
     } finally {
       background.shutdownNow();
     }
