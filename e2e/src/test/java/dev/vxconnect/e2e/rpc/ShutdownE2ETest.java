@@ -35,20 +35,7 @@ class ShutdownE2ETest {
       assertThat(client.range(3).count()).isEqualTo(3);
       // Unique: the log file keeps earlier runs' lines.
       String tag = "before-sigterm-" + java.util.UUID.randomUUID();
-      Future<Row[]> query =
-          background.submit(
-              () -> {
-                client.addTag(tag);
-                // One ExecutePlan (spark.sql would first send its SqlCommand, which the wait below
-                // could
-                // take for the query itself).
-                return (Row[])
-                    client
-                        .range(1)
-                        .selectExpr(
-                            "id", "java_method('java.lang.Thread', 'sleep', 3000L) as slept")
-                        .collect();
-              });
+      Future<Row[]> query = sleepingQuery(background, client, tag, 3000);
       awaitAccepted(server, tag);
       server.terminate();
       assertThat(query.get(60, TimeUnit.SECONDS)).hasSize(1);
@@ -72,17 +59,7 @@ class ShutdownE2ETest {
             List.of("vxconnect.server.shutdownGracePeriod=" + GRACE.toMillis() + "ms"))) {
       SparkSession client = Sessions.connect(server.url());
       String tag = "past-grace-" + java.util.UUID.randomUUID();
-      Future<Row[]> query =
-          background.submit(
-              () -> {
-                client.addTag(tag);
-                return (Row[])
-                    client
-                        .range(1)
-                        .selectExpr(
-                            "id", "java_method('java.lang.Thread', 'sleep', 120000L) as slept")
-                        .collect();
-              });
+      Future<Row[]> query = sleepingQuery(background, client, tag, 120_000);
       awaitAccepted(server, tag);
       long terminatedAt = System.nanoTime();
       server.terminate();
@@ -106,6 +83,25 @@ class ShutdownE2ETest {
     } finally {
       background.shutdownNow();
     }
+  }
+
+  /**
+   * A query tagged {@code tag} that sleeps {@code millis} on the server, collected in the
+   * background. One ExecutePlan (spark.sql would first send its SqlCommand, which {@link
+   * #awaitAccepted} could take for the query itself).
+   */
+  private static Future<Row[]> sleepingQuery(
+      ExecutorService background, SparkSession client, String tag, long millis) {
+    return background.submit(
+        () -> {
+          client.addTag(tag);
+          return (Row[])
+              client
+                  .range(1)
+                  .selectExpr(
+                      "id", "java_method('java.lang.Thread', 'sleep', " + millis + "L) as slept")
+                  .collect();
+        });
   }
 
   /** Waits until the server has accepted an operation carrying {@code tag} (its log says so). */
