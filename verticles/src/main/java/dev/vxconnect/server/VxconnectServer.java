@@ -424,9 +424,7 @@ public final class VxconnectServer {
     // with another call: release, config); in a cluster those calls go elsewhere once the
     // sessions are handed over, and waiting would only delay that.
     boolean waitForQuiet = !cluster.isDistributed();
-    while ((sessions.live().stream()
-                .flatMap(s -> s.operations().stream())
-                .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
+    while ((operationsRunningOrStreaming()
             || callTracker.inFlight() > 0
             || (waitForQuiet && callTracker.quietMillis() < QUIET_BEFORE_CLOSE_MS))
         && System.currentTimeMillis() < deadline) {
@@ -448,10 +446,7 @@ public final class VxconnectServer {
         // interrupt's OPERATION_CANCELED before the connections close; a lost connection instead
         // would have the official clients retry, for minutes, a server that is gone.
         long endsBy = System.currentTimeMillis() + INTERRUPTED_STREAMS_MS;
-        while (sessions.live().stream()
-                .flatMap(s -> s.operations().stream())
-                .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0)
-            && System.currentTimeMillis() < endsBy) {
+        while (operationsRunningOrStreaming() && System.currentTimeMillis() < endsBy) {
           sleep(50);
         }
       }
@@ -471,6 +466,13 @@ public final class VxconnectServer {
     await(vertx.close(), 30_000, "close Vert.x");
     engine.close();
     LOG.info("vxconnect stopped");
+  }
+
+  /** Whether an operation still runs or still streams to its client. */
+  private boolean operationsRunningOrStreaming() {
+    return sessions.live().stream()
+        .flatMap(s -> s.operations().stream())
+        .anyMatch(op -> !op.isFinished() || op.detachedSinceMs() < 0);
   }
 
   /**
