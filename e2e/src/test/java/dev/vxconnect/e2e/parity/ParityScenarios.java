@@ -635,6 +635,30 @@ final class ParityScenarios {
             spark.sql("DROP TABLE " + name);
           }
         });
+    // SQL scripts, as Spark's ClientE2ETestSuite runs them: each creates the table, which the
+    // next one creates again once it is dropped.
+    String script = table + "_script";
+    List<String> scripts =
+        List.of(
+            "CREATE TABLE %s (a INT, b STRING); INSERT INTO %s VALUES (1, 'Hello'), (2, 'World');"
+                + " SELECT * FROM %s;",
+            "CREATE TABLE %s (a INT, b STRING); SELECT * FROM %s;",
+            "CREATE TABLE %s (a INT, b STRING);",
+            "CREATE TEMPORARY VIEW %s_view AS SELECT 1 AS x; SELECT * FROM %s_view;");
+    for (String body : scripts) {
+      String sql = "BEGIN " + body.replace("%s", script) + " END";
+      all.put(
+          "table: SQL script " + body.replace("%s", "t"),
+          run -> {
+            SparkSession spark = run.spark();
+            try {
+              Dataset<Row> result = spark.sql(sql);
+              return result.schema().toString() + "\n" + rows(result);
+            } finally {
+              spark.sql("DROP TABLE IF EXISTS " + script);
+            }
+          });
+    }
     all.put(
         "session: temp view of another session",
         run -> {

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.SqlCommand;
+import org.apache.spark.sql.catalyst.plans.logical.CompoundPlanStatement;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.CommandExecutionMode;
@@ -100,6 +101,11 @@ final class SessionStateChanges {
       LogicalPlan parsed = session.sessionState().sqlParser().parsePlan(sql);
       if (CatalogState.CACHE_COMMANDS.contains(CatalogState.commandName(parsed))) {
         return true; // CACHE TABLE, UNCACHE TABLE, CLEAR CACHE
+      }
+      if (parsed instanceof CompoundPlanStatement) {
+        // A SQL script (BEGIN ... END): analyzing one runs it, and replaying one would repeat
+        // every statement's side effects, so it is neither analyzed here nor replayed.
+        return false;
       }
       if (!(parsed instanceof org.apache.spark.sql.catalyst.plans.logical.Command)
           || NEVER_SESSION_STATE.contains(parsed.getClass().getSimpleName())) {
