@@ -6,14 +6,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +55,9 @@ public final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
   /** Names this test JVM's run when several run at once (see {@link #logDirectory()}). */
+  /** Where stopped servers' CPU is recorded, beside their logs (see {@link #recordCpu()}). */
+  public static final String CPU_FILE = "server-cpu.tsv";
+
   public static final String RUN_PROPERTY = "vxconnect.e2e.run";
 
   /** Server key: run a few plans before serving. Off unless a test's confs set it. */
@@ -60,6 +66,8 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final long listeningSince = System.nanoTime();
+  private final AtomicBoolean cpuRecorded = new AtomicBoolean();
 
   private ServerProcess(Process process, int port, Path log) {
     this.process = process;
@@ -314,6 +322,7 @@ public final class ServerProcess implements AutoCloseable {
   /** SIGTERM, then SIGKILL if it does not exit in time. */
   @Override
   public void close() {
+    recordCpu();
     process.destroy();
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -327,6 +336,7 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Sends SIGTERM and returns at once. */
   public void terminate() {
+    recordCpu();
     process.destroy();
   }
 
@@ -337,11 +347,47 @@ public final class ServerProcess implements AutoCloseable {
 
   /** kill -9, for clean-up paths: never throws. */
   public void kill9Quietly() {
+    recordCpu();
     process.destroyForcibly();
   }
 
   /** kill -9. */
   public void kill() throws InterruptedException {
+    recordCpu();
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Appends, once, the server's name, CPU seconds and seconds since it listened to {@value
+   * #CPU_FILE} beside its log, as it is stopped: .ci/test-report sums them, so a slow build says
+   * which tests' servers its CPU went to (the build is CPU-bound on 2 cores).
+   */
+  private void recordCpu() {
+    if (!cpuRecorded.compareAndSet(false, true)) {
+      return;
+    }
+    process
+        .info()
+        .totalCpuDuration()
+        .ifPresent(
+            cpu -> {
+              String name = log.getFileName().toString().replaceFirst("\\.log$", "");
+              String line =
+                  String.format(
+                      Locale.ROOT,
+                      "%s\t%.1f\t%.1f%n",
+                      name,
+                      cpu.toMillis() / 1000.0,
+                      (System.nanoTime() - listeningSince) / 1e9);
+              try {
+                Files.writeString(
+                    log.resolveSibling(CPU_FILE),
+                    line,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+              } catch (IOException e) {
+                // Accounting only: a server is stopped whether or not it could be written.
+              }
+            });
   }
 }
