@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
@@ -139,18 +140,20 @@ class SparkExecutionKeysE2ETest {
   }
 
   /**
-   * Reads the first {@code count} responses of a reattachable execution (reattaching where the
-   * server ended a stream after {@link #MAX_STREAM_MS}), then cuts the stream.
+   * Reads a reattachable execution's responses until {@code count} of them are {@code counted}
+   * (reattaching where the server ended a stream after {@link #MAX_STREAM_MS}), then cuts the
+   * stream; returns every response read. Not every response is a result: each stream starts with an
+   * acknowledgement, and a query that is slow to start sends progress reports.
    */
   private List<ExecutePlanResponse> readThenCut(
-      RawGrpc grpc, ExecutePlanRequest request, int count) {
+      RawGrpc grpc, ExecutePlanRequest request, int count, Predicate<ExecutePlanResponse> counted) {
     Context.CancellableContext call = Context.current().withCancellation();
     try {
       return call.call(
           () -> {
             Iterator<ExecutePlanResponse> stream = grpc.stub().executePlan(request);
             List<ExecutePlanResponse> read = new ArrayList<>();
-            while (read.size() < count) {
+            while (read.stream().filter(counted).count() < count) {
               if (stream.hasNext()) {
                 ExecutePlanResponse response = stream.next();
                 assertThat(response.hasResultComplete()).as("the result ended early").isFalse();
@@ -208,15 +211,19 @@ class SparkExecutionKeysE2ETest {
             grpc -> {
               String session = RawGrpc.newSessionId();
               String operation = UUID.randomUUID().toString();
-              // Most responses hold a batch of about 700 KB: after eight, the first is far more
-              // than 64 KB back (each server keeps sent responses back to that size, at least one).
+              // A batch holds about 700 KB: after eight, the first response is far more than
+              // 64 KB back (each server keeps sent responses back to that size, at least one).
+              // Counted as batches: under load, the first responses are acknowledgements and
+              // progress reports of a few bytes each (Spark's server once answered "ok" when eight
+              // of those were counted).
               List<ExecutePlanResponse> read =
                   readThenCut(
                       grpc,
                       execute(session, operation, WIDER)
                           .addRequestOptions(RawGrpc.reattachable(true))
                           .build(),
-                      8);
+                      8,
+                      ExecutePlanResponse::hasArrowBatch);
               String oldest = read.get(0).getResponseId();
               String atTheOldest =
                   outcome(
@@ -266,7 +273,8 @@ class SparkExecutionKeysE2ETest {
                         execute(session, operation, SLOW)
                             .addRequestOptions(RawGrpc.reattachable(true))
                             .build(),
-                        1);
+                        1,
+                        response -> true);
                 assertThat(read).hasSize(1);
                 Sneaky.run(() -> Thread.sleep(3 * MAINTENANCE_MS));
               }
