@@ -90,7 +90,7 @@ if [ -d "$RESULTS/spark" ] && [ -d "$RESULTS/vxconnect" ]; then
       [ "$status" = passed ] || continue
       theirs="missing (the suite hung or aborted before it)"
       if [ -f "$RESULTS/vxconnect/$log" ]; then
-        found=$(outcomes "$RESULTS/vxconnect/$log" | awk -F'\t' -v n="$name" '$2 == n { print $1; exit }')
+        found=$(outcomes "$RESULTS/vxconnect/$log" | awk -F'\t' -v n="$name" '$2 == n && !seen { print $1; seen = 1 }')
         theirs="${found:-missing (the suite hung or aborted before it)}"
       fi
       if [ "$theirs" != passed ]; then

@@ -82,7 +82,7 @@ public final class Failures {
     try {
       GrpcStatus code = GrpcStatus.valueOf(status.code());
       response.status(code == null ? GrpcStatus.UNKNOWN : code);
-      response.statusMessage(status.message());
+      GrpcMessage.set(response, status.message());
       if (status.details() != null) {
         response
             .trailers()

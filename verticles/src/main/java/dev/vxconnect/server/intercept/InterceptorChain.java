@@ -1,5 +1,6 @@
 package dev.vxconnect.server.intercept;
 
+import dev.vxconnect.server.call.GrpcMessage;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -53,7 +54,7 @@ public final class InterceptorChain {
       }
       response.status(GrpcStatus.valueOf(status.getCode().value()));
       if (status.getDescription() != null) {
-        response.statusMessage(status.getDescription());
+        GrpcMessage.set(response, status.getDescription());
       }
       GrpcMetadata.addTo(trailers, response.trailers());
       response.end();
