@@ -644,7 +644,7 @@ final class ParityScenarios {
     List<String> scripts =
         List.of(
             "CREATE TABLE %s (a INT, b STRING); INSERT INTO %s VALUES (1, 'Hello'), (2, 'World');"
-                + " SELECT * FROM %s;",
+                + " SELECT * FROM %s ORDER BY a;",
             "CREATE TABLE %s (a INT, b STRING); SELECT * FROM %s;",
             "CREATE TABLE %s (a INT, b STRING);",
             "CREATE TEMPORARY VIEW %s_view AS SELECT 1 AS x; SELECT * FROM %s_view;");
