@@ -23,7 +23,8 @@ public final class GrpcMessage {
     response.trailers().set(TRAILER, encode(message));
   }
 
-  static String encode(String message) {
+  /** The trailer's value for {@code message}, for responses written without Vert.x gRPC. */
+  public static String encode(String message) {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
     StringBuilder encoded = new StringBuilder(bytes.length);
     for (byte b : bytes) {

@@ -1,6 +1,7 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.planner.ErrorStatus;
+import dev.vxconnect.server.call.GrpcMessage;
 import dev.vxconnect.server.config.ConfigKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -109,7 +110,7 @@ public final class ConnectionLimit {
           .response()
           .putHeader("content-type", "application/grpc")
           .putHeader("grpc-status", String.valueOf(refusal.code()))
-          .putHeader("grpc-message", refusal.message())
+          .putHeader("grpc-message", GrpcMessage.encode(refusal.message()))
           .putHeader(
               "grpc-status-details-bin",
               Base64.getEncoder().withoutPadding().encodeToString(refusal.details()))
@@ -124,7 +125,7 @@ public final class ConnectionLimit {
 
   /**
    * The answer to a refused connection's calls, with a RetryInfo so that clients wait before they
-   * connect again; its message is printable ASCII without '%', as grpc-message needs unencoded.
+   * connect again.
    */
   ErrorStatus refusal() {
     return refusal;
