@@ -367,7 +367,6 @@ public final class VxconnectServer {
     return adminPort;
   }
 
-  /** Stops the server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). */
   /**
    * Where a single instance whose sessions hibernate keeps their artifacts' bytes: a directory of
    * this process's own under the staging directory (the records that name them live in this
@@ -384,6 +383,7 @@ public final class VxconnectServer {
     }
   }
 
+  /** Stops the server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). */
   public void stopOnShutdown() {
     engine.onShutdown(this::stop);
   }

@@ -24,17 +24,29 @@ import java.util.regex.Pattern;
  * costing heap meanwhile. One directory per session, named by a digest of its user and session ids
  * (never by the ids themselves: a client chooses them); one file per artifact, named by its SHA-256.
  * File I/O runs on the given workers, never on an event loop.
+ *
+ * <p>A session's directory is made by the put that needs it and deleted by the remove that empties
+ * it, and a put and a remove of one session can run at once (an upload racing its session's
+ * release): making the directory with a file in it, and deleting it when empty, hold the session's
+ * lock, so a put never writes into a directory deleted under it, nor a remove deletes one a put
+ * is writing into.
  */
 public final class DiskArtifactStore implements ArtifactStore {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+  private static final int LOCK_STRIPES = 64;
+
   private final Path root;
   private final WorkerExecutor workers;
+  private final Object[] directoryLocks = new Object[LOCK_STRIPES];
 
   public DiskArtifactStore(Path root, WorkerExecutor workers) {
     this.root = root;
     this.workers = workers;
+    for (int i = 0; i < LOCK_STRIPES; i++) {
+      directoryLocks[i] = new Object();
+    }
   }
 
   @Override
@@ -42,9 +54,13 @@ public final class DiskArtifactStore implements ArtifactStore {
     return workers.executeBlocking(
         () -> {
           Path file = file(userId, sessionId, sha256);
-          Files.createDirectories(file.getParent());
-          // Written aside and moved: a reader never sees half a file.
+          // Written aside and moved: a reader never sees half a file. Once the partial file
+          // exists the directory is not empty, so no remove deletes it.
           Path partial = file.resolveSibling(sha256 + "." + UUID.randomUUID() + ".partial");
+          synchronized (lockOf(file.getParent())) {
+            Files.createDirectories(file.getParent());
+            Files.createFile(partial);
+          }
           Files.write(partial, bytes);
           Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
           return null;
@@ -73,12 +89,14 @@ public final class DiskArtifactStore implements ArtifactStore {
             Files.deleteIfExists(file(userId, sessionId, sha256));
           }
           Path dir = sessionDir(userId, sessionId);
-          try (var left = Files.list(dir)) {
-            if (left.findAny().isEmpty()) {
-              Files.deleteIfExists(dir);
+          synchronized (lockOf(dir)) {
+            try (var left = Files.list(dir)) {
+              if (left.findAny().isEmpty()) {
+                Files.deleteIfExists(dir);
+              }
+            } catch (NoSuchFileException e) {
+              // nothing was kept for it
             }
-          } catch (NoSuchFileException e) {
-            // nothing was kept for it
           }
           return null;
         },
@@ -102,6 +120,10 @@ public final class DiskArtifactStore implements ArtifactStore {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private Object lockOf(Path sessionDir) {
+    return directoryLocks[Math.floorMod(sessionDir.getFileName().hashCode(), LOCK_STRIPES)];
   }
 
   /** Makes sure the root exists (at start, before any session can use it). */

@@ -54,6 +54,37 @@ class DiskArtifactStoreTest {
     }
   }
 
+  /**
+   * An upload racing its session's release (seen in the fuzz test: a valid AddArtifacts answered
+   * INTERNAL with NoSuchFileException): one artifact put while the session's other, last one is
+   * removed, which deletes the directory it empties.
+   */
+  @Test
+  void aPutRacingTheRemovalOfTheSessionsLastArtifactKeepsItsBytes() throws Exception {
+    DiskArtifactStore store =
+        new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("racing-artifacts", 4));
+    byte[] first = "first".getBytes(StandardCharsets.UTF_8);
+    byte[] second = "second".getBytes(StandardCharsets.UTF_8);
+    String firstDigest = sha256(first);
+    String secondDigest = sha256(second);
+    for (int round = 0; round < 1_000; round++) {
+      store.put("alice", "s1", firstDigest, first).await(10, TimeUnit.SECONDS);
+
+      var put = store.put("alice", "s1", secondDigest, second);
+      var remove = store.remove("alice", "s1", List.of(firstDigest));
+      put.await(10, TimeUnit.SECONDS);
+      remove.await(10, TimeUnit.SECONDS);
+
+      assertThat(store.get("alice", "s1", secondDigest).await(10, TimeUnit.SECONDS))
+          .as("round %d", round)
+          .contains(second);
+      store.remove("alice", "s1", List.of(secondDigest)).await(10, TimeUnit.SECONDS);
+    }
+    try (var left = Files.list(root)) {
+      assertThat(left).as("directories left").isEmpty();
+    }
+  }
+
   @Test
   void namesChosenByClientsNeverBecomePaths() throws Exception {
     DiskArtifactStore store = store();
