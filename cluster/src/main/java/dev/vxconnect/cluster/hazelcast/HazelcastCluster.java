@@ -70,6 +70,13 @@ public final class HazelcastCluster implements Cluster {
 
   private static final String STATE_DATABASE = "state-database";
 
+  /**
+   * How long a starting member waits for the cluster to be safe before it serves anyway: moving
+   * the session records to a new member takes well under a second; a cluster still unsafe after a
+   * minute has a member that does not answer, and then serving beats not starting.
+   */
+  private static final Duration SAFE_WAIT = Duration.ofSeconds(60);
+
   /** Operation records outlive any reattach (released ones are removed at once). */
   private static final long OPERATION_TTL_SECONDS = 24 * 3600;
 
@@ -144,7 +151,8 @@ public final class HazelcastCluster implements Cluster {
   }
 
   /**
-   * Starts this instance's member and joins the others (blocks until it has joined).
+   * Starts this instance's member, joins the others and waits for the cluster to be safe (blocks
+   * until then, at most {@link #SAFE_WAIT}).
    *
    * @param database where the maps are written through, if the cluster keeps durable state
    * @throws IllegalStateException if the cluster it joined uses another state database (or none
@@ -158,12 +166,44 @@ public final class HazelcastCluster implements Cluster {
     HazelcastInstance member =
         Hazelcast.newHazelcastInstance(config(options, tombstones, database));
     try {
+      awaitSafe(member, SAFE_WAIT);
       checkSameDatabase(member, options, database);
     } catch (RuntimeException e) {
       member.getLifecycleService().terminate();
       throw e;
     }
     return new HazelcastCluster(member, options, new Blocking(workers), database, tombstones);
+  }
+
+  /**
+   * Returns once no partition is migrating and every backup is in sync, so that the loss of any
+   * one member loses no record. A member that has just joined takes partitions over from the
+   * others; were it to serve, and then be killed, before they are in sync, the records whose copies
+   * were on the move would go with it (seen with two members restarted at once, one killed a
+   * second after it served its first session). The instance listens only after this.
+   */
+  static void awaitSafe(HazelcastInstance member, Duration wait) {
+    long start = System.nanoTime();
+    long deadline = start + wait.toNanos();
+    while (!member.getPartitionService().isClusterSafe()) {
+      if (System.nanoTime() - deadline > 0) {
+        LOG.warn(
+            "The cluster is still not safe (partitions migrating or backups out of sync) after {}"
+                + " s: serving anyway; losing another member now may lose session records",
+            wait.toSeconds());
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for the cluster to be safe", e);
+      }
+    }
+    LOG.info(
+        "Cluster safe after {} ms ({} members)",
+        (System.nanoTime() - start) / 1_000_000,
+        member.getCluster().getMembers().size());
   }
 
   private static void checkSameDatabase(
@@ -202,6 +242,12 @@ public final class HazelcastCluster implements Cluster {
     // SIGTERM before that, losing the records whose only other copy was moving.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "30");
+    // A member that found no other at start, or lost sight of them, forms a cluster of its own;
+    // the clusters look for each other and merge (the latest write of each record wins) every
+    // few seconds rather than after Hazelcast's 5 and 2 minutes, so that a split serves two
+    // views of the sessions as briefly as it can.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     // Fast failure detection: a killed instance's sessions are taken over within seconds.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty(
