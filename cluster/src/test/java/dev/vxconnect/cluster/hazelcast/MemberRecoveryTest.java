@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -134,20 +133,7 @@ class MemberRecoveryTest {
   private HazelcastCluster start(int port, List<Integer> join) {
     HazelcastCluster member =
         HazelcastCluster.start(
-            new ClusterOptions(
-                true,
-                name,
-                port,
-                join.stream().map(p -> "127.0.0.1:" + p).toList(),
-                "member-" + port,
-                "127.0.0.1:" + port,
-                Optional.empty(),
-                Optional.empty(),
-                5,
-                64L << 20),
-            TOMBSTONES,
-            workers,
-            Optional.empty());
+            LoopbackMember.member(name, port, join), TOMBSTONES, workers, Optional.empty());
     started.add(member);
     return member;
   }

@@ -2,7 +2,6 @@ package dev.vxconnect.cluster.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.cluster.ClusterOptions;
 import dev.vxconnect.cluster.SessionCounts.Claim;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import io.vertx.core.Future;
@@ -38,25 +37,11 @@ class ThreeMemberClusterTest {
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("three-members", 8);
     List<Integer> ports = List.of(freePort(), freePort(), freePort());
-    List<String> join = ports.stream().map(p -> "127.0.0.1:" + p).toList();
     String name = "three-" + UUID.randomUUID();
     for (int port : ports) {
       members.add(
           HazelcastCluster.start(
-              new ClusterOptions(
-                  true,
-                  name,
-                  port,
-                  join,
-                  "member-" + port,
-                  "127.0.0.1:" + port,
-                  Optional.empty(),
-                  Optional.empty(),
-                  5,
-                  64L << 20),
-              TOMBSTONES,
-              workers,
-              Optional.empty()));
+              LoopbackMember.member(name, port, ports), TOMBSTONES, workers, Optional.empty()));
     }
     assertThat(members.get(0).size()).isEqualTo(3);
   }
