@@ -1,19 +1,20 @@
 package dev.vxconnect.planner.spark;
 
 import java.io.Serializable;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.execution.arrow.ArrowConverters;
-import org.apache.spark.sql.execution.arrow.ArrowConverters$;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.Iterator;
+import scala.collection.Iterator$;
 
 /**
- * Turns rows into Arrow IPC batches, one at a time. Runs on the executors (inside {@link
- * PartitionEncoder}, shipped with the job), and on the driver for results that are already local.
+ * Turns rows into Arrow IPC batches, one at a time ({@link ArrowBatches}). Runs on the executors
+ * (inside {@link PartitionEncoder}, shipped with the job), and on the driver for results that are
+ * already local.
  */
 final class ArrowBatchEncoder implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private final StructType schema;
   private final long maxRecordsPerBatch;
@@ -36,27 +37,23 @@ final class ArrowBatchEncoder implements Serializable {
 
   /** The rows' batches, each encoded when asked for: only one is built at a time. */
   java.util.Iterator<ArrowBatch> batches(Iterator<InternalRow> rows) {
-    ArrowConverters.ArrowBatchWithSchemaIterator batches =
-        ArrowConverters$.MODULE$.toBatchWithSchemaIterator(
-            rows, schema, maxRecordsPerBatch, maxBatchBytes, timeZoneId, false, largeVarTypes);
-    return new java.util.Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return batches.hasNext();
-      }
-
-      @Override
-      public ArrowBatch next() {
-        byte[] data = batches.next();
-        return new ArrowBatch(data, batches.rowCountInLastBatch());
-      }
-    };
+    return new ArrowBatches(
+        rows, schema, maxRecordsPerBatch, maxBatchBytes, timeZoneId, largeVarTypes);
   }
 
-  /** A batch with the schema and no rows, for results that have none. */
+  /**
+   * A batch with the schema and no rows, for results that have none: what Spark's
+   * createEmptyArrowBatch makes, a batch of an empty iterator without limits.
+   */
   ArrowBatch empty() {
-    return new ArrowBatch(
-        ArrowConverters$.MODULE$.createEmptyArrowBatch(schema, timeZoneId, false, largeVarTypes),
-        0);
+    ArrowBatches none =
+        new ArrowBatches(Iterator$.MODULE$.empty(), schema, 0, 0, timeZoneId, largeVarTypes);
+    try {
+      return none.next();
+    } finally {
+      if (TaskContext.get() == null) {
+        none.close(); // in a task, the task's end closes it
+      }
+    }
   }
 }

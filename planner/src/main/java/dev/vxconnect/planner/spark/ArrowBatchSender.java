@@ -1,6 +1,8 @@
 package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.ResponseSink;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.sparkproject.connect.protobuf.ByteString;
 import org.sparkproject.connect.protobuf.UnsafeByteOperations;
@@ -25,18 +27,18 @@ final class ArrowBatchSender {
   }
 
   void send(ArrowBatch batch) {
-    byte[] data = batch.data();
+    ByteString data = wrap(batch.data());
     if (maxChunkBytes <= 0) {
-      sink.send(response(batchBuilder(batch).setData(wrap(data, 0, data.length))));
+      sink.send(response(batchBuilder(batch).setData(data)));
     } else {
-      int chunks = Math.max(1, (data.length + maxChunkBytes - 1) / maxChunkBytes);
+      int chunks = Math.max(1, (data.size() + maxChunkBytes - 1) / maxChunkBytes);
       for (int i = 0; i < chunks; i++) {
         int from = i * maxChunkBytes;
-        int to = Math.min(from + maxChunkBytes, data.length);
+        int to = Math.min(from + maxChunkBytes, data.size());
         sink.send(
             response(
                 batchBuilder(batch)
-                    .setData(wrap(data, from, to - from))
+                    .setData(data.substring(from, to))
                     .setChunkIndex(i)
                     .setNumChunksInBatch(chunks)));
       }
@@ -63,8 +65,17 @@ final class ArrowBatchSender {
     return ExecutePlanResponse.newBuilder().setArrowBatch(batch).build();
   }
 
-  /** The batch arrays are never written again once built, so they are wrapped without a copy. */
-  private static ByteString wrap(byte[] data, int from, int length) {
-    return UnsafeByteOperations.unsafeWrap(data, from, length);
+  /**
+   * The batch's chunks as one ByteString without a copy: each chunk wrapped (they are never written
+   * again once built) and the pieces joined as a rope, whose substrings (the result chunks) share
+   * them too. Joining them into one array would be a humongous allocation per large batch.
+   */
+  private static ByteString wrap(ArrowBytes bytes) {
+    List<ByteString> pieces = new ArrayList<>();
+    for (byte[] chunk : bytes.chunks()) {
+      pieces.add(UnsafeByteOperations.unsafeWrap(chunk));
+    }
+    // Despite its name, copyFrom(Iterable) concatenates: a balanced rope over the pieces.
+    return ByteString.copyFrom(pieces);
   }
 }

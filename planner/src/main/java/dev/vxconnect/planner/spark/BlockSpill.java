@@ -48,7 +48,7 @@ final class BlockSpill {
 
   void add(ArrowBatch batch) {
     pending.add(batch);
-    pendingBytes += batch.data().length;
+    pendingBytes += batch.data().size();
     if (pendingBytes >= blockBytes) {
       flush();
     }

@@ -22,7 +22,7 @@ final class FetchedBytes {
     if (!closed) {
       long bytes = 0;
       for (ArrowBatch batch : batches) {
-        bytes += batch.data().length;
+        bytes += batch.data().size();
       }
       held += bytes;
       sink.holding(bytes);
@@ -31,8 +31,8 @@ final class FetchedBytes {
 
   synchronized void sent(ArrowBatch batch) {
     if (!closed) {
-      held -= batch.data().length;
-      sink.holding(-batch.data().length);
+      held -= batch.data().size();
+      sink.holding(-batch.data().size());
     }
   }
 

@@ -42,11 +42,11 @@ final class PartitionEncoder
     long held = 0;
     while (batches.hasNext()) {
       ArrowBatch batch = batches.next();
-      if (held + batch.data().length > inlineBytes) {
+      if (held + batch.data().size() > inlineBytes) {
         return spillFrom(batch, batches, inline);
       }
       inline.add(batch);
-      held += batch.data().length;
+      held += batch.data().size();
     }
     return new PartitionOutput(inline.toArray(new ArrowBatch[0]), NONE);
   }

@@ -15,7 +15,7 @@ record PartitionOutput(ArrowBatch[] inline, SpilledBlock[] spilled) implements S
   long bytes() {
     long bytes = 0;
     for (ArrowBatch batch : inline) {
-      bytes += batch.data().length;
+      bytes += batch.data().size();
     }
     for (SpilledBlock block : spilled) {
       bytes += block.bytes();

@@ -26,8 +26,8 @@ class FetchedBytesTest {
   void partitionsAreCountedFromTheirArrivalUntilSent() {
     Account account = new Account();
     FetchedBytes fetched = new FetchedBytes(account);
-    ArrowBatch a = new ArrowBatch(new byte[100], 1);
-    ArrowBatch b = new ArrowBatch(new byte[30], 1);
+    ArrowBatch a = new ArrowBatch(Chunks.of(new byte[100]), 1);
+    ArrowBatch b = new ArrowBatch(Chunks.of(new byte[30]), 1);
 
     fetched.arrived(new ArrowBatch[] {a, b});
     assertThat(account.held).hasValue(130);
@@ -41,15 +41,15 @@ class FetchedBytesTest {
   void closingGivesBackWhatWasNotSentAndIgnoresLateArrivals() {
     Account account = new Account();
     FetchedBytes fetched = new FetchedBytes(account);
-    ArrowBatch sent = new ArrowBatch(new byte[100], 1);
-    fetched.arrived(new ArrowBatch[] {sent, new ArrowBatch(new byte[50], 1)});
+    ArrowBatch sent = new ArrowBatch(Chunks.of(new byte[100]), 1);
+    fetched.arrived(new ArrowBatch[] {sent, new ArrowBatch(Chunks.of(new byte[50]), 1)});
     fetched.sent(sent);
 
     fetched.close();
     assertThat(account.held).as("the unsent partition, dropped by an interrupt").hasValue(0);
 
     // A partition of a cancelled job that Spark still hands over after the stream gave up.
-    fetched.arrived(new ArrowBatch[] {new ArrowBatch(new byte[70], 1)});
+    fetched.arrived(new ArrowBatch[] {new ArrowBatch(Chunks.of(new byte[70]), 1)});
     assertThat(account.held).hasValue(0);
   }
 }
