@@ -14,7 +14,7 @@ import scala.collection.Iterator$;
  */
 final class ArrowBatchEncoder implements Serializable {
 
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 2L;
 
   private final StructType schema;
   private final long maxRecordsPerBatch;
