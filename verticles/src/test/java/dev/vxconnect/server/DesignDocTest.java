@@ -27,6 +27,9 @@ class DesignDocTest {
   private static final Set<String> ELSEWHERE =
       Set.of(
           "ConfigBuilder",
+          "ArrowConverters",
+          "ArrowWriter",
+          "ByteArrayOutputStream",
           "LocalTableScanExec",
           "SparkSQLException",
           "SparkSessionExtensions",
