@@ -35,8 +35,11 @@ final class ArrowBatchEncoder implements Serializable {
     this.largeVarTypes = largeVarTypes;
   }
 
-  /** The rows' batches, each encoded when asked for: only one is built at a time. */
-  java.util.Iterator<ArrowBatch> batches(Iterator<InternalRow> rows) {
+  /**
+   * The rows' batches, each encoded when asked for: only one is built at a time. In a task, the
+   * task's end frees their Arrow memory; elsewhere the caller closes them.
+   */
+  ArrowBatches batches(Iterator<InternalRow> rows) {
     return new ArrowBatches(
         rows, schema, maxRecordsPerBatch, maxBatchBytes, timeZoneId, largeVarTypes);
   }

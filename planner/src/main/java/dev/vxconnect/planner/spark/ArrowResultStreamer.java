@@ -72,9 +72,11 @@ final class ArrowResultStreamer {
     if (plan instanceof LocalTableScanExec local) {
       // The rows are on the driver already: no job.
       finished(local.rows().length());
-      java.util.Iterator<ArrowBatch> batches = encoder.batches(local.rows().iterator());
-      while (batches.hasNext()) {
-        sendChecked(batches.next());
+      // Closed even when cancelled midway: no task's end frees its Arrow memory here.
+      try (ArrowBatches batches = encoder.batches(local.rows().iterator())) {
+        while (batches.hasNext()) {
+          sendChecked(batches.next());
+        }
       }
     } else {
       SQLExecution$.MODULE$.withNewExecutionId(

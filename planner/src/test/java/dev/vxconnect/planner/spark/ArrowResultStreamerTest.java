@@ -23,6 +23,7 @@ import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.service.ExecuteHolder;
 import org.apache.spark.sql.connect.service.ExecuteKey;
 import org.apache.spark.sql.connect.service.SessionHolder;
+import org.apache.spark.sql.util.ArrowUtils;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.TempLocalBlockId;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * Partitions larger than their share of the window, on a local Spark: their batches beyond it
  * come from blocks on the executor's disk, and the responses are the very ones an all-inline
- * stream sends, in the same order; no block is left once the stream ends, completed or not.
+ * stream sends, in the same order; no block is left once the stream ends, completed or not. And a
+ * result already on the driver, cancelled midway, frees its Arrow memory.
  */
 class ArrowResultStreamerTest {
 
@@ -101,6 +103,27 @@ class ArrowResultStreamerTest {
         .isInstanceOf(CancellationException.class);
     assertThat(seen).hasSize(10);
     assertThat(blocksLeft()).as("result blocks left after an interrupted stream").isZero();
+  }
+
+  @Test
+  void aLocalResultCancelledMidwayFreesItsArrowMemory() throws Exception {
+    // Rows already on the driver (a LocalTableScanExec): encoded there, with no task to end.
+    Dataset<Row> local =
+        session
+            .session()
+            .createDataFrame(
+                java.util.Arrays.asList((Row[]) dataset().collect()), dataset().schema());
+    long before = ArrowUtils.rootAllocator().getAllocatedMemory();
+    AtomicLong sent = new AtomicLong();
+    Cancellation afterTwoBatches = () -> sent.get() >= 2;
+    ResponseSink sink = response -> sent.incrementAndGet();
+
+    assertThatThrownBy(() -> streamer(SMALL_WINDOW, sink, afterTwoBatches).stream(local))
+        .isInstanceOf(CancellationException.class);
+    assertThat(sent.get()).isEqualTo(2);
+    assertThat(ArrowUtils.rootAllocator().getAllocatedMemory())
+        .as("Arrow memory held after the cancelled local result")
+        .isEqualTo(before);
   }
 
   private record Collected(
