@@ -62,7 +62,9 @@ public final class DiskArtifactStore implements ArtifactStore {
             Files.createFile(partial);
           }
           Files.write(partial, bytes);
-          Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+          // One rename(2), which replaces the file atomically: REPLACE_EXISTING alone stats,
+          // unlinks and renames, and two puts of one artifact could unlink the same file.
+          Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
           return null;
         },
         false);

@@ -86,6 +86,32 @@ class DiskArtifactStoreTest {
   }
 
   @Test
+  void theSameArtifactPutAtOnceByManyUploadsIsKeptOnce() throws Exception {
+    // Replacing an existing file by copy-style move (stat, unlink, rename) lost the race to
+    // another put's unlink: NoSuchFileException on the kept file itself.
+    DiskArtifactStore store =
+        new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("same-artifact", 4));
+    byte[] bytes = "same".getBytes(StandardCharsets.UTF_8);
+    String digest = sha256(bytes);
+    for (int round = 0; round < 1_000; round++) {
+      List<io.vertx.core.Future<Void>> puts = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        puts.add(store.put("alice", "s2", digest, bytes));
+      }
+      for (io.vertx.core.Future<Void> put : puts) {
+        put.await(10, TimeUnit.SECONDS);
+      }
+      assertThat(store.get("alice", "s2", digest).await(10, TimeUnit.SECONDS))
+          .as("round %d", round)
+          .contains(bytes);
+    }
+    store.remove("alice", "s2", List.of(digest)).await(10, TimeUnit.SECONDS);
+    try (var left = Files.list(root)) {
+      assertThat(left).as("directories left").isEmpty();
+    }
+  }
+
+  @Test
   void namesChosenByClientsNeverBecomePaths() throws Exception {
     DiskArtifactStore store = store();
     byte[] bytes = {1, 2, 3};
