@@ -6,10 +6,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.testkit.FreePort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +54,8 @@ class MemberRecoveryTest {
 
   @Test
   void aMemberServesOnlyOnceTheClusterIsSafeAndLosingItThenLosesNoRecord() throws Exception {
-    int p0 = freePort();
-    int p1 = freePort();
+    int p0 = FreePort.find();
+    int p1 = FreePort.find();
     List<Integer> ports = List.of(p0, p1);
     HazelcastCluster survivor = start(p0, ports);
     List<SessionRecord> records = createRecords(survivor, "kept", 5_000);
@@ -82,8 +82,8 @@ class MemberRecoveryTest {
 
   @Test
   void twoClustersFormedApartMergeWithinSecondsKeepingBothSidesRecords() throws Exception {
-    int a = freePort();
-    int b = freePort();
+    int a = FreePort.find();
+    int b = FreePort.find();
     // a looks for b, which is not up yet: a forms a cluster of its own. b then starts knowing
     // only itself: another cluster of one, with the same name. Only a's periodic search for
     // other clusters can bring them together.
@@ -175,12 +175,6 @@ class MemberRecoveryTest {
       Thread.sleep(50);
     }
     assertThat(member.size()).isEqualTo(size);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.cluster.SessionCounts.Claim;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.testkit.FreePort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +36,7 @@ class ThreeMemberClusterTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("three-members", 8);
-    List<Integer> ports = List.of(freePort(), freePort(), freePort());
+    List<Integer> ports = List.of(FreePort.find(), FreePort.find(), FreePort.find());
     String name = "three-" + UUID.randomUUID();
     for (int port : ports) {
       members.add(
@@ -50,12 +50,6 @@ class ThreeMemberClusterTest {
   static void stop() {
     members.forEach(HazelcastCluster::close);
     vertx.close();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {
