@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,16 +56,23 @@ final class ConfigCaller implements AutoCloseable {
     return caller;
   }
 
-  /** Makes {@code count} calls, 100 ms apart, in the other JVM: what each took, in nanoseconds. */
-  long[] calls(int count) throws IOException {
+  /**
+   * One call as the other JVM timed it: when it started (wall clock, to find it in the server's
+   * logs) and how long it took.
+   */
+  record Call(Instant started, long nanos) {}
+
+  /** Makes {@code count} calls, 100 ms apart, in the other JVM. */
+  List<Call> calls(int count) throws IOException {
     commands.write("calls " + count + "\n");
     commands.flush();
-    long[] took = new long[count];
+    List<Call> calls = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      took[i] = Long.parseLong(await("took "));
+      String[] took = await("took ").split(" ");
+      calls.add(new Call(Instant.parse(took[1]), Long.parseLong(took[0])));
     }
     await("done");
-    return took;
+    return calls;
   }
 
   /** The text after the next marked line that starts with {@code prefix}. */
@@ -101,9 +109,10 @@ final class ConfigCaller implements AutoCloseable {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         int count = Integer.parseInt(line.substring("calls ".length()).trim());
         for (int i = 0; i < count; i++) {
+          Instant started = Instant.now();
           long start = System.nanoTime();
           configGet(grpc, user, session);
-          System.out.println(MARK + "took " + (System.nanoTime() - start));
+          System.out.println(MARK + "took " + (System.nanoTime() - start) + " " + started);
           Thread.sleep(100);
         }
         System.out.println(MARK + "done");

@@ -9,6 +9,7 @@ import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerProcess;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -225,6 +226,7 @@ class SlowClientE2ETest {
       long messages = 0;
       long largestMessage = 0;
       try {
+        System.out.printf("SlowClientE2ETest: slow read started at %s%n", Instant.now());
         Iterator<ExecutePlanResponse> stream =
             grpc.channelStub(TimeUnit.MINUTES.toMillis(12))
                 .executePlan(
@@ -339,10 +341,12 @@ class SlowClientE2ETest {
     long slowest = 0;
     int calls = 0;
     while (reading.get()) {
-      for (long took : caller.calls(10)) {
-        slowest = Math.max(slowest, took);
-        if (took > CONFIG_TARGET_NANOS) {
-          System.out.printf("SlowClientE2ETest: Config call %d took %.1f ms%n", calls, took / 1e6);
+      for (ConfigCaller.Call call : caller.calls(10)) {
+        slowest = Math.max(slowest, call.nanos());
+        if (call.nanos() > CONFIG_TARGET_NANOS) {
+          System.out.printf(
+              "SlowClientE2ETest: Config call %d, started at %s, took %.1f ms%n",
+              calls, call.started(), call.nanos() / 1e6);
         }
         calls++;
       }
