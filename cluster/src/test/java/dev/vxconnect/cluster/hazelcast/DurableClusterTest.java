@@ -11,11 +11,11 @@ import dev.vxconnect.cluster.jdbc.JdbcSettings;
 import dev.vxconnect.cluster.jdbc.StateDatabase;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.proto.cluster.SessionRecord;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.PostgresServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ class DurableClusterTest extends SessionStoreContractTest {
     postgres =
         PostgresServer.start(
             Path.of("target", "postgres-" + UUID.randomUUID()).toAbsolutePath(),
-            freePort(),
+            FreePort.find(),
             PASSWORD);
     vertx = Vertx.vertx();
     workers = vertx.createSharedWorkerExecutor("durable-test", 4);
@@ -68,12 +68,6 @@ class DurableClusterTest extends SessionStoreContractTest {
     members.clear();
     databases.forEach(StateDatabase::close);
     databases.clear();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -97,7 +91,7 @@ class DurableClusterTest extends SessionStoreContractTest {
   /** A member of cluster {@code name} that writes through to {@code database}. */
   private HazelcastCluster member(String name, Optional<StateDatabase> database, int... joinPorts)
       throws Exception {
-    int port = freePort();
+    int port = FreePort.find();
     List<String> join = new ArrayList<>(List.of("127.0.0.1:" + port));
     for (int p : joinPorts) {
       join.add("127.0.0.1:" + p);

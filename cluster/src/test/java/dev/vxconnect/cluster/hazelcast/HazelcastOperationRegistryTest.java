@@ -6,10 +6,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.proto.cluster.OperationRecord;
+import dev.vxconnect.testkit.FreePort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.net.ServerSocket;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +28,7 @@ class HazelcastOperationRegistryTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     blocking = vertx.createSharedWorkerExecutor("hazelcast-test", 4);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePort.find();
     member =
         Hazelcast.newHazelcastInstance(
             HazelcastCluster.config(LoopbackMember.options(port), 10, Optional.empty()));

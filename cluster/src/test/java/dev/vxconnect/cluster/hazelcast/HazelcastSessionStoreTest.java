@@ -6,9 +6,9 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.cluster.SessionStoreContractTest;
+import dev.vxconnect.testkit.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,12 +31,6 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
     vertx.close();
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Override
   protected SessionStore newStore() {
     return newStore(TOMBSTONES);
@@ -44,7 +38,7 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
 
   private static SessionStore newStore(int tombstones) {
     try {
-      int port = freePort();
+      int port = FreePort.find();
       com.hazelcast.config.Config config =
           HazelcastCluster.config(
               LoopbackMember.options(port), tombstones, java.util.Optional.empty());
