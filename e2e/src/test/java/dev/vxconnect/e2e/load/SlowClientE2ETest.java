@@ -58,10 +58,12 @@ import org.junit.jupiter.api.Timeout;
  * <p>Config latency is measured twice: as another client sees it ({@link ConfigCaller}, in a JVM of
  * its own, warmed up, as another user's program would be: this JVM reads the 2 GiB, and its own
  * pauses would land in the timings; printed, and reported in docs/benchmarks.md) and as the server
- * served it, from its latency histogram on /metrics (from the call's arrival to its answer). Issue 5 asks for under 50 ms; on
- * two cores shared by the server, the reading client and its producer's Spark tasks, runs measured
- * 0 to 5 calls of about 600 over 50 ms, with G1 as with ZGC: the rest is CPU scheduling, not the
- * collector. The test asserts at most 1% over 50 ms; the counts are printed.
+ * served it, from its latency histogram on /metrics (from the call's arrival to its answer). Issue 20
+ * asks for under 50 ms as the other client sees it: on a quiet machine the maximum stays under it
+ * since the launcher keeps the heap once grown (before, young collections in a heap just shrunk by
+ * a full collection paused the server 60-115 ms; docs/benchmarks.md). Timings are not asserted
+ * here: the test asserts at most 1% of calls over 50 ms as the server served them, and prints the
+ * client-side maximum and when each call over 50 ms started, to find it in the server's logs.
  *
  * <p>Not a recorded scenario for docs/protocol-coverage.md: a raw client, not the official one.
  */
