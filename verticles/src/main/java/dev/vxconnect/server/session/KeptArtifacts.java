@@ -45,10 +45,14 @@ final class KeptArtifacts {
 
   /** Deletes the bytes kept for a session that is gone. */
   Future<Void> drop(SessionRecord record) {
-    List<String> digests = digests(record);
-    return digests.isEmpty()
+    return drop(record.getUserId(), record.getSessionId(), digests(record));
+  }
+
+  /** Deletes these of a session's kept bytes. */
+  Future<Void> drop(String userId, String sessionId, List<String> digests) {
+    return !keeps || digests.isEmpty()
         ? Future.succeededFuture()
-        : store.remove(record.getUserId(), record.getSessionId(), digests);
+        : store.remove(userId, sessionId, digests);
   }
 
   /**

@@ -507,7 +507,15 @@ public final class SessionManager implements StateRecorder {
                         .setKind(StateChange.Kind.ARTIFACT)
                         .setArtifactName(name)
                         .setArtifactSha256(sha256)
-                        .build()));
+                        .build()))
+        // A release that ran meanwhile dropped the artifacts its record named then, perhaps not
+        // this one. close() marks the session closed and then drops what its record names: either
+        // that record has this artifact, or this sees the session closed and drops it here.
+        .eventually(
+            () ->
+                session.isClosed()
+                    ? artifacts.drop(session.userId(), session.sessionId(), List.of(sha256))
+                    : Future.succeededFuture());
   }
 
   /**
@@ -539,12 +547,17 @@ public final class SessionManager implements StateRecorder {
             session -> {
               session.markClosed();
               beforeClose.accept(session);
-              return sparkPool.executeBlocking(
-                  () -> {
-                    session.context().close();
-                    return Optional.of(session);
-                  },
-                  false);
+              // Kept by an upload after the record dropped above was read (see keepArtifact).
+              Future<Void> lateArtifacts =
+                  keepsState ? artifacts.drop(session.record()) : Future.succeededFuture();
+              return lateArtifacts.transform(
+                  dropped ->
+                      sparkPool.executeBlocking(
+                          () -> {
+                            session.context().close();
+                            return Optional.of(session);
+                          },
+                          false));
             },
             failed -> Future.succeededFuture(Optional.empty()));
   }

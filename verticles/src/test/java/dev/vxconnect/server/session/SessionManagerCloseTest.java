@@ -3,6 +3,7 @@ package dev.vxconnect.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
@@ -10,10 +11,13 @@ import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.auth.Caller;
 import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.SessionOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +60,11 @@ class SessionManagerCloseTest {
   }
 
   private SessionManager manager(Duration idleTimeout, Duration hibernateAfter, int maxSessions) {
+    return manager(idleTimeout, hibernateAfter, maxSessions, new LocalCluster("self:1", 100));
+  }
+
+  private SessionManager manager(
+      Duration idleTimeout, Duration hibernateAfter, int maxSessions, LocalCluster cluster) {
     SparkEngine engine =
         (SparkEngine)
             Proxy.newProxyInstance(
@@ -69,7 +78,7 @@ class SessionManagerCloseTest {
     return new SessionManager(
         engine,
         pool,
-        new LocalCluster("self:1", 100),
+        cluster,
         new SessionOptions(
             idleTimeout,
             100,
@@ -126,6 +135,79 @@ class SessionManagerCloseTest {
 
   private int closesOf(Session session) {
     return closes.get(session.sessionId()).get();
+  }
+
+  /**
+   * Kept artifact bytes (a hibernating instance keeps them on its disk) go with their session,
+   * even those an upload kept while the session was being released: the release drops what the
+   * session's record names, and that upload's artifact was not in it yet.
+   */
+  @Test
+  void artifactBytesKeptBeforeOrWhileASessionIsReleasedGoWithIt() throws Exception {
+    Map<String, byte[]> kept = new ConcurrentHashMap<>();
+    Promise<Void> putsMayEnd = Promise.promise();
+    ArtifactStore store =
+        new ArtifactStore() {
+          @Override
+          public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
+            return putsMayEnd
+                .future()
+                .map(v -> kept.put(sessionId + "/" + sha256, bytes))
+                .mapEmpty();
+          }
+
+          @Override
+          public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
+            return Future.succeededFuture(Optional.ofNullable(kept.get(sessionId + "/" + sha256)));
+          }
+
+          @Override
+          public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
+            sha256s.forEach(sha256 -> kept.remove(sessionId + "/" + sha256));
+            return Future.succeededFuture();
+          }
+        };
+    SessionManager sessions =
+        manager(
+            Duration.ofHours(1), Duration.ofHours(1), 100, new LocalCluster("self:1", 100, store));
+    String sha256 = "ab".repeat(32);
+
+    // Kept and recorded, then released.
+    putsMayEnd.complete();
+    Session before = open(sessions);
+    sessions.keepArtifact(before, "jars/a.jar", sha256, new byte[] {1}).await(30, TimeUnit.SECONDS);
+    assertThat(kept).as("bytes kept for an open session").hasSize(1);
+    sessions.close(before.key(), false).await(30, TimeUnit.SECONDS);
+    assertThat(kept).as("bytes kept for a session released after its upload").isEmpty();
+
+    // Released while its upload is being kept.
+    Promise<Void> lateEnd = Promise.promise();
+    ArtifactStore slow =
+        new ArtifactStore() {
+          @Override
+          public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
+            return lateEnd.future().compose(v -> store.put(userId, sessionId, sha256, bytes));
+          }
+
+          @Override
+          public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
+            return store.get(userId, sessionId, sha256);
+          }
+
+          @Override
+          public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
+            return store.remove(userId, sessionId, sha256s);
+          }
+        };
+    SessionManager racing =
+        manager(
+            Duration.ofHours(1), Duration.ofHours(1), 100, new LocalCluster("self:1", 100, slow));
+    Session during = open(racing);
+    Future<Void> keeping = racing.keepArtifact(during, "jars/a.jar", sha256, new byte[] {1});
+    racing.close(during.key(), false).await(30, TimeUnit.SECONDS);
+    lateEnd.complete();
+    keeping.transform(done -> Future.succeededFuture()).await(30, TimeUnit.SECONDS);
+    assertThat(kept).as("bytes kept for a session released during its upload").isEmpty();
   }
 
   @Test
