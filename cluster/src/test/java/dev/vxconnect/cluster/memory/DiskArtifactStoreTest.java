@@ -3,11 +3,13 @@ package dev.vxconnect.cluster.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +96,11 @@ class DiskArtifactStoreTest {
     byte[] bytes = "same".getBytes(StandardCharsets.UTF_8);
     String digest = sha256(bytes);
     for (int round = 0; round < 1_000; round++) {
-      List<io.vertx.core.Future<Void>> puts = new java.util.ArrayList<>();
+      List<Future<Void>> puts = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         puts.add(store.put("alice", "s2", digest, bytes));
       }
-      for (io.vertx.core.Future<Void> put : puts) {
+      for (Future<Void> put : puts) {
         put.await(10, TimeUnit.SECONDS);
       }
       assertThat(store.get("alice", "s2", digest).await(10, TimeUnit.SECONDS))

@@ -548,16 +548,16 @@ public final class SessionManager implements StateRecorder {
               session.markClosed();
               beforeClose.accept(session);
               // Kept by an upload after the record dropped above was read (see keepArtifact).
-              Future<Void> lateArtifacts =
-                  keepsState ? artifacts.drop(session.record()) : Future.succeededFuture();
-              return lateArtifacts.transform(
-                  dropped ->
-                      sparkPool.executeBlocking(
-                          () -> {
-                            session.context().close();
-                            return Optional.of(session);
-                          },
-                          false));
+              return artifacts
+                  .drop(session.record())
+                  .transform(
+                      dropped ->
+                          sparkPool.executeBlocking(
+                              () -> {
+                                session.context().close();
+                                return Optional.of(session);
+                              },
+                              false));
             },
             failed -> Future.succeededFuture(Optional.empty()));
   }

@@ -138,76 +138,58 @@ class SessionManagerCloseTest {
   }
 
   /**
+   * Artifact bytes kept in memory; a put ends when the gate in force at its start opens.
+   */
+  private static final class GatedStore implements ArtifactStore {
+    final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+    volatile Promise<Void> gate = Promise.promise();
+
+    @Override
+    public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
+      return gate.future().map(v -> kept.put(sessionId + "/" + sha256, bytes)).mapEmpty();
+    }
+
+    @Override
+    public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
+      return Future.succeededFuture(Optional.ofNullable(kept.get(sessionId + "/" + sha256)));
+    }
+
+    @Override
+    public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
+      sha256s.forEach(sha256 -> kept.remove(sessionId + "/" + sha256));
+      return Future.succeededFuture();
+    }
+  }
+
+  /**
    * Kept artifact bytes (a hibernating instance keeps them on its disk) go with their session,
    * even those an upload kept while the session was being released: the release drops what the
    * session's record names, and that upload's artifact was not in it yet.
    */
   @Test
   void artifactBytesKeptBeforeOrWhileASessionIsReleasedGoWithIt() throws Exception {
-    Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    Promise<Void> putsMayEnd = Promise.promise();
-    ArtifactStore store =
-        new ArtifactStore() {
-          @Override
-          public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
-            return putsMayEnd
-                .future()
-                .map(v -> kept.put(sessionId + "/" + sha256, bytes))
-                .mapEmpty();
-          }
-
-          @Override
-          public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
-            return Future.succeededFuture(Optional.ofNullable(kept.get(sessionId + "/" + sha256)));
-          }
-
-          @Override
-          public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
-            sha256s.forEach(sha256 -> kept.remove(sessionId + "/" + sha256));
-            return Future.succeededFuture();
-          }
-        };
+    GatedStore store = new GatedStore();
     SessionManager sessions =
         manager(
             Duration.ofHours(1), Duration.ofHours(1), 100, new LocalCluster("self:1", 100, store));
     String sha256 = "ab".repeat(32);
 
     // Kept and recorded, then released.
-    putsMayEnd.complete();
+    store.gate.complete();
     Session before = open(sessions);
     sessions.keepArtifact(before, "jars/a.jar", sha256, new byte[] {1}).await(30, TimeUnit.SECONDS);
-    assertThat(kept).as("bytes kept for an open session").hasSize(1);
+    assertThat(store.kept).as("bytes kept for an open session").hasSize(1);
     sessions.close(before.key(), false).await(30, TimeUnit.SECONDS);
-    assertThat(kept).as("bytes kept for a session released after its upload").isEmpty();
+    assertThat(store.kept).as("bytes kept for a session released after its upload").isEmpty();
 
     // Released while its upload is being kept.
-    Promise<Void> lateEnd = Promise.promise();
-    ArtifactStore slow =
-        new ArtifactStore() {
-          @Override
-          public Future<Void> put(String userId, String sessionId, String sha256, byte[] bytes) {
-            return lateEnd.future().compose(v -> store.put(userId, sessionId, sha256, bytes));
-          }
-
-          @Override
-          public Future<Optional<byte[]>> get(String userId, String sessionId, String sha256) {
-            return store.get(userId, sessionId, sha256);
-          }
-
-          @Override
-          public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
-            return store.remove(userId, sessionId, sha256s);
-          }
-        };
-    SessionManager racing =
-        manager(
-            Duration.ofHours(1), Duration.ofHours(1), 100, new LocalCluster("self:1", 100, slow));
-    Session during = open(racing);
-    Future<Void> keeping = racing.keepArtifact(during, "jars/a.jar", sha256, new byte[] {1});
-    racing.close(during.key(), false).await(30, TimeUnit.SECONDS);
-    lateEnd.complete();
+    store.gate = Promise.promise();
+    Session during = open(sessions);
+    Future<Void> keeping = sessions.keepArtifact(during, "jars/a.jar", sha256, new byte[] {1});
+    sessions.close(during.key(), false).await(30, TimeUnit.SECONDS);
+    store.gate.complete();
     keeping.transform(done -> Future.succeededFuture()).await(30, TimeUnit.SECONDS);
-    assertThat(kept).as("bytes kept for a session released during its upload").isEmpty();
+    assertThat(store.kept).as("bytes kept for a session released during its upload").isEmpty();
   }
 
   @Test
