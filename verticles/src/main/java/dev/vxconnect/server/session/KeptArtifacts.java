@@ -43,9 +43,16 @@ final class KeptArtifacts {
         : Future.succeededFuture();
   }
 
-  /** Deletes the bytes kept for a session that is gone. */
-  Future<Void> drop(SessionRecord record) {
-    return drop(record.getUserId(), record.getSessionId(), digests(record));
+  /** Deletes the bytes kept for a session that is gone; gives the digests it deleted. */
+  Future<List<String>> drop(SessionRecord record) {
+    List<String> digests = digests(record);
+    return drop(record.getUserId(), record.getSessionId(), digests).map(digests);
+  }
+
+  /** Deletes the bytes kept for a session that is gone, but for these, deleted already. */
+  Future<Void> dropOthers(SessionRecord record, List<String> deleted) {
+    List<String> others = digests(record).stream().filter(d -> !deleted.contains(d)).toList();
+    return drop(record.getUserId(), record.getSessionId(), others);
   }
 
   /** Deletes these of a session's kept bytes. */

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,7 @@ public final class SessionManager implements StateRecorder {
             record ->
                 artifacts
                     .drop(record)
+                    .<Void>mapEmpty()
                     .eventually(
                         () ->
                             perUser.release(
@@ -524,9 +526,14 @@ public final class SessionManager implements StateRecorder {
    */
   public Future<Optional<Session>> close(SessionKey key, boolean allowReconnect) {
     Future<Session> removed = sessions.remove(key);
-    Future<Void> forgotten =
+    // The artifacts the stored record names are dropped with it; the local record's, after the
+    // session is marked closed, only if they were not among them.
+    Future<List<String>> dropped =
         !keepsState
-            ? cluster.sessions().close(key.userId(), key.sessionId(), allowReconnect)
+            ? cluster
+                .sessions()
+                .close(key.userId(), key.sessionId(), allowReconnect)
+                .map(v -> List.<String>of())
             : cluster
                 .sessions()
                 .get(key.userId(), key.sessionId())
@@ -536,30 +543,35 @@ public final class SessionManager implements StateRecorder {
                             .sessions()
                             .close(key.userId(), key.sessionId(), allowReconnect)
                             .compose(
-                                v -> record.map(artifacts::drop).orElse(Future.succeededFuture())));
-    forgotten = forgotten.compose(v -> perUser.release(key));
+                                v ->
+                                    record
+                                        .map(artifacts::drop)
+                                        .orElse(Future.succeededFuture(List.of()))));
+    dropped = dropped.compose(digests -> perUser.release(key).map(digests));
     if (removed == null) {
-      return forgotten.map(v -> Optional.empty());
+      return dropped.map(v -> Optional.empty());
     }
-    return forgotten
-        .compose(v -> removed)
-        .compose(
-            session -> {
-              session.markClosed();
-              beforeClose.accept(session);
-              // Kept by an upload after the record dropped above was read (see keepArtifact).
-              return artifacts
-                  .drop(session.record())
-                  .transform(
-                      dropped ->
-                          sparkPool.executeBlocking(
-                              () -> {
-                                session.context().close();
-                                return Optional.of(session);
-                              },
-                              false));
-            },
-            failed -> Future.succeededFuture(Optional.empty()));
+    Function<Throwable, Future<Optional<Session>>> gone =
+        failed -> Future.succeededFuture(Optional.empty());
+    return dropped.compose(
+        droppedBefore -> removed.compose(session -> closeSparkSide(session, droppedBefore), gone),
+        gone);
+  }
+
+  private Future<Optional<Session>> closeSparkSide(Session session, List<String> droppedBefore) {
+    session.markClosed();
+    beforeClose.accept(session);
+    // Kept by an upload after the stored record was read (see keepArtifact).
+    return artifacts
+        .dropOthers(session.record(), droppedBefore)
+        .transform(
+            whatever ->
+                sparkPool.executeBlocking(
+                    () -> {
+                      session.context().close();
+                      return Optional.of(session);
+                    },
+                    false));
   }
 
   /**

@@ -142,6 +142,7 @@ class SessionManagerCloseTest {
    */
   private static final class GatedStore implements ArtifactStore {
     final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> removes = new ConcurrentHashMap<>();
     volatile Promise<Void> gate = Promise.promise();
 
     @Override
@@ -156,7 +157,12 @@ class SessionManagerCloseTest {
 
     @Override
     public Future<Void> remove(String userId, String sessionId, Collection<String> sha256s) {
-      sha256s.forEach(sha256 -> kept.remove(sessionId + "/" + sha256));
+      for (String sha256 : sha256s) {
+        kept.remove(sessionId + "/" + sha256);
+        removes
+            .computeIfAbsent(sessionId + "/" + sha256, k -> new AtomicInteger())
+            .incrementAndGet();
+      }
       return Future.succeededFuture();
     }
   }
@@ -181,6 +187,9 @@ class SessionManagerCloseTest {
     assertThat(store.kept).as("bytes kept for an open session").hasSize(1);
     sessions.close(before.key(), false).await(30, TimeUnit.SECONDS);
     assertThat(store.kept).as("bytes kept for a session released after its upload").isEmpty();
+    assertThat(store.removes.get(before.sessionId() + "/" + sha256))
+        .as("removes of its bytes (its stored and its local record both name them)")
+        .hasValue(1);
 
     // Released while its upload is being kept.
     store.gate = Promise.promise();
