@@ -40,7 +40,7 @@ public final class ServerCluster implements AutoCloseable {
    * collector, see {@link ServerProcess#QUICK_JAVA_OPTS}.
    */
   public static final String DEFAULT_JAVA_OPTS =
-      "-Xmx1500m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+      "-Xmx1500m " + ServerProcess.C1_ONLY + " -XX:+UseSerialGC";
 
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");

@@ -64,7 +64,7 @@ class ResumeE2ETest {
    */
   private static final String JAVA_OPTS =
       ROWS > 4_000_000
-          ? "-Xmx4g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+          ? "-Xmx4g " + ServerProcess.C1_ONLY + " -XX:+UseSerialGC"
           : ServerCluster.DEFAULT_JAVA_OPTS;
 
   private ServerCluster cluster;

@@ -136,8 +136,8 @@ class SlowClientE2ETest {
   @BeforeAll
   void startServer() throws Exception {
     adminPort = FreePort.find();
-    // The default JIT, as ServerProcess.COMPUTE_JAVA_OPTS (long compute-heavy runs), with a heap
-    // smaller than the result.
+    // The launcher's JIT and collector (its pauses are measured here), with a heap smaller than the
+    // result.
     server =
         ServerProcess.start(
             "big-results",

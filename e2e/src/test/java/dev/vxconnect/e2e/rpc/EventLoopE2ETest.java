@@ -37,7 +37,8 @@ class EventLoopE2ETest {
             ServerProcess.start(
                 "event-loop",
                 List.of("vxconnect.server.maxEventLoopExecuteTime=100ms"),
-                Map.of("VXCONNECT_JAVA_OPTS", "-Xmx3g -XX:TieredStopAtLevel=1 -XX:+UseG1GC"));
+                Map.of(
+                    "VXCONNECT_JAVA_OPTS", "-Xmx3g " + ServerProcess.C1_ONLY + " -XX:+UseG1GC"));
         SparkSession busy = Sessions.connect(server.url());
         SparkSession other = Sessions.connect(server.url())) {
       // Warm both sessions and every code path up first: class loading is blocking work too.

@@ -185,7 +185,7 @@ class FuzzE2ETest {
             confs,
             Map.of(
                 "VXCONNECT_JAVA_OPTS",
-                ServerProcess.COMPUTE_JAVA_OPTS + " " + files.javaOptions()))) {
+                ServerProcess.QUICK_JAVA_OPTS + " " + files.javaOptions()))) {
       SparkSession before =
           org.apache.spark.sql.connect.SparkSession.builder().remote(server.url()).create();
       before.conf().set("spark.sql.shuffle.partitions", "7");

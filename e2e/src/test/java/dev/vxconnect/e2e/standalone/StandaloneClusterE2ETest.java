@@ -50,7 +50,7 @@ class StandaloneClusterE2ETest {
           + " from range(0, 100000, 1, 6) group by k order by k";
 
   /** JVM options for short-lived test JVMs on a busy machine: start fast, JIT little. */
-  private static final String QUICK_START = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  private static final String QUICK_START = ServerProcess.C1_ONLY + " -XX:+UseSerialGC";
 
   private SparkStandaloneCluster spark;
   private ServerCluster servers;
