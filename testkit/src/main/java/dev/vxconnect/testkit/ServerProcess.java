@@ -103,17 +103,6 @@ public final class ServerProcess implements AutoCloseable {
         testEnvironment(home, logDir, env));
   }
 
-  /**
-   * Makes this build's class archive now, unless there is one already: for a JVM with time to spare
-   * before the first test server starts (the e2e oracle run, which needs no server, makes it while
-   * its scenarios run). Servers started later map it; without it, the first start makes it.
-   */
-  public static void prepareClassArchive() throws IOException {
-    Path home = home();
-    Path logDir = logDirectory();
-    ClassArchive.options(home, logDir, () -> defaults(logDir, "class-archive", FreePort.find()));
-  }
-
   /** How a server that was expected to refuse to start ended: its exit code and its log. */
   public record Exited(int code, String log) {}
 
