@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * gRPC client then reports a write that failed on it as UNKNOWN ("channel closed"), which no Spark
  * Connect client retries. That is a race in the client, not what these tests are about.
  *
- * <p>Blocking sockets, two daemon threads per connection, each with one fixed buffer: nothing is
- * queued beyond a buffer, so a slow reader slows the writer down as TCP would. {@link #close()}
- * stops everything.
+ * <p>Blocking sockets, two daemon threads per connection (one while it waits for a target), each
+ * with one fixed buffer: nothing is queued beyond a buffer, so a slow reader slows the writer down
+ * as TCP would. {@link #close()} stops everything.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -35,12 +35,22 @@ public final class TcpProxy implements AutoCloseable {
   /** How long a cut connection's client side is drained before it is closed anyway. */
   private static final int DRAIN_MILLIS = 10_000;
 
+  /**
+   * How long a new connection waits for a target while none accepts one (every target is down),
+   * before it is closed: longer than three instances take to start again on a loaded machine.
+   */
+  private static final int WAIT_FOR_TARGET_MILLIS = 90_000;
+
+  /** Pause between two rounds of connection attempts while no target accepts. */
+  private static final int RETRY_MILLIS = 100;
+
   private final int[] targetPorts;
   private final java.util.concurrent.atomic.AtomicInteger nextTarget =
       new java.util.concurrent.atomic.AtomicInteger();
   private final ServerSocket listener;
   private final Thread acceptor;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicLong toTarget = new AtomicLong();
   private final AtomicLong toClient = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
@@ -83,7 +93,12 @@ public final class TcpProxy implements AutoCloseable {
 
   /**
    * Starts a proxy to {@code 127.0.0.1:targetPort}, or a load balancer over several: each new
-   * connection goes to the next target in turn that accepts it (a dead one is skipped).
+   * connection goes to the next target in turn that accepts it (a dead one is skipped). While none
+   * accepts, a new connection waits for one to come back, as a load balancer that queues
+   * connections while its backends restart does. Closed at once instead, the client backs off:
+   * gRPC's reconnect backoff and the Spark client's retry waits grow to about a minute while the
+   * backends are down, and a test that restarts every instance then waits that long for the
+   * client's next attempt (70 s of SharedCatalogE2ETest's 223 s), not for the servers.
    */
   public static TcpProxy start(int... targetPorts) throws IOException {
     TcpProxy proxy = new TcpProxy(targetPorts);
@@ -130,6 +145,7 @@ public final class TcpProxy implements AutoCloseable {
   public void close() {
     closed = true;
     closeQuietly(listener);
+    waiting.forEach(TcpProxy::closeQuietly);
     for (Link link : new ArrayList<>(links)) {
       links.remove(link);
       link.close();
@@ -150,30 +166,66 @@ public final class TcpProxy implements AutoCloseable {
         return; // the listener was closed
       }
       accepted.incrementAndGet();
+      // A thread of its own: the connection may wait for a target (see awaitATarget).
+      daemon(() -> link(client), "tcp-proxy-link-" + client.getPort()).start();
+    }
+  }
+
+  /** Connects a client to a target, then pumps both ways; closes the client if no target comes. */
+  private void link(Socket client) {
+    waiting.add(client);
+    Socket target;
+    try {
+      target = awaitATarget();
+    } finally {
+      waiting.remove(client);
+    }
+    if (target == null || client.isClosed()) {
+      closeQuietly(client);
+      if (target != null) {
+        closeQuietly(target);
+      }
+      return;
+    }
+    try {
+      client.setTcpNoDelay(true);
+    } catch (IOException e) {
+      closeQuietly(client);
+      closeQuietly(target);
+      return;
+    }
+    Link link = new Link(client, target);
+    links.add(link);
+    if (closed) {
+      // close() may have cut the links just before this one was added.
+      links.remove(link);
+      link.close();
+      return;
+    }
+    int id = client.getPort();
+    daemon(() -> pump(link, client, target, toTarget), "tcp-proxy-up-" + id).start();
+    daemon(() -> pump(link, target, client, toClient), "tcp-proxy-down-" + id).start();
+  }
+
+  /**
+   * A connection to a target, waiting up to {@link #WAIT_FOR_TARGET_MILLIS} while none accepts
+   * (every one is down); null if none came back in that time or the proxy was closed.
+   */
+  private Socket awaitATarget() {
+    long deadline = System.nanoTime() + WAIT_FOR_TARGET_MILLIS * 1_000_000L;
+    while (!closed) {
       Socket target = connectToATarget();
-      if (target == null) {
-        closeQuietly(client);
-        continue;
+      if (target != null || System.nanoTime() > deadline) {
+        return target;
       }
       try {
-        client.setTcpNoDelay(true);
-      } catch (IOException e) {
-        closeQuietly(client);
-        closeQuietly(target);
-        continue;
+        Thread.sleep(RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
       }
-      Link link = new Link(client, target);
-      links.add(link);
-      if (closed) {
-        // close() may have cut the links just before this one was added.
-        links.remove(link);
-        link.close();
-        return;
-      }
-      int id = client.getPort();
-      daemon(() -> pump(link, client, target, toTarget), "tcp-proxy-up-" + id).start();
-      daemon(() -> pump(link, target, client, toClient), "tcp-proxy-down-" + id).start();
     }
+    return null;
   }
 
   /** A connection to the next target that accepts one, or null if none does. */
