@@ -44,7 +44,7 @@ final class ClassArchive {
 
   private static Optional<Path> archive(Path home, Path logDir, Supplier<List<String>> args) {
     try {
-      Path dir = Files.createDirectories(home.resolve("e2e/target/class-archive"));
+      Path dir = Files.createDirectories(ServerProcess.targetDirectory().resolve("class-archive"));
       String key = fingerprint(home);
       Path archive = dir.resolve("server-" + key + ".jsa");
       Path failed = dir.resolve("server-" + key + ".failed");

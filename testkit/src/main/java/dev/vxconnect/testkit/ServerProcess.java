@@ -56,6 +56,13 @@ public final class ServerProcess implements AutoCloseable {
   /** Where stopped servers' CPU is recorded, beside their logs (see {@link #recordCpu()}). */
   public static final String CPU_FILE = "server-cpu.tsv";
 
+  /**
+   * The build directory of the module whose tests run in this JVM (oracle, e2e, matrix): their
+   * files go there, so that modules that run at once never share files and each module's clean
+   * deletes only its own. Unset, e2e/target.
+   */
+  public static final String TARGET_PROPERTY = "vxconnect.e2e.target";
+
   /** Names this test JVM's run when several run at once (see {@link #logDirectory()}). */
   public static final String RUN_PROPERTY = "vxconnect.e2e.run";
 
@@ -88,8 +95,8 @@ public final class ServerProcess implements AutoCloseable {
   /**
    * As {@link #start(String, List, Map)}, on this gRPC port (e.g. to restart a server in place):
    * loopback only, local[2], no UI, no warm-up unless the confs turn it on, its files under
-   * e2e/target/server-logs, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise, and
-   * the classes of a first start mapped from a {@link ClassArchive}.
+   * {@link #logDirectory()}, the C1 compiler only unless VXCONNECT_JAVA_OPTS says otherwise, and the
+   * classes of a first start mapped from a {@link ClassArchive}.
    */
   public static ServerProcess start(
       String name, int port, List<String> confs, Map<String, String> env) throws IOException {
@@ -263,6 +270,14 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Where this JVM's tests keep their files (see {@value #TARGET_PROPERTY}). */
+  public static Path targetDirectory() {
+    String configured = System.getProperty(TARGET_PROPERTY);
+    return configured != null
+        ? Path.of(configured).toAbsolutePath().normalize()
+        : home().resolve("e2e/target");
+  }
+
   /** The repository root: bin/vxconnect lives there. */
   public static Path home() {
     String configured = System.getProperty("vxconnect.home");
@@ -271,12 +286,12 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Where this test JVM's servers keep their logs, warehouses and other files: e2e/target/server-logs,
-   * or a subdirectory of it named by {@value #RUN_PROPERTY} when test JVMs run side by side (the
+   * Where this test JVM's servers keep their logs, warehouses and other files: server-logs in the
+   * {@link #targetDirectory()}, or a subdirectory of it named by {@value #RUN_PROPERTY} when test JVMs run side by side (the
    * parallel forks of the e2e server run), so that two servers of the same name never share files.
    */
   public static Path logDirectory() throws IOException {
-    Path dir = home().resolve("e2e/target/server-logs");
+    Path dir = targetDirectory().resolve("server-logs");
     String run = System.getProperty(RUN_PROPERTY, "");
     return Files.createDirectories(run.isEmpty() ? dir : dir.resolve(run));
   }

@@ -144,8 +144,8 @@ class AnalyzePlanE2ETest extends E2ETestBase {
   @Test
   void inputFilesOfFileSource() {
     String dir =
-        ServerProcess.home()
-            .resolve("e2e/target/analyze-" + (isOracle() ? "oracle" : "server") + "/json")
+        ServerProcess.targetDirectory()
+            .resolve("analyze-" + (isOracle() ? "oracle" : "server") + "/json")
             .toString();
     checkValue(
         s -> {

@@ -221,9 +221,8 @@ class CatalogE2ETest extends E2ETestBase {
   void createExternalTableFromFilesAndRefresh() {
     freshDatabase(spark);
     String path =
-        ServerProcess.home()
-            .resolve(
-                "e2e/target/catalog-" + (isOracle() ? "oracle" : "server") + "/external_parquet")
+        ServerProcess.targetDirectory()
+            .resolve("catalog-" + (isOracle() ? "oracle" : "server") + "/external_parquet")
             .toString();
     spark
         .range(10)

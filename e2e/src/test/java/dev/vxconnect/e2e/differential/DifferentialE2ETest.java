@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.differential.ProgramGenerator.Program;
 import dev.vxconnect.e2e.differential.RandomTables.Table;
 import dev.vxconnect.e2e.support.E2ETestBase;
-import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.e2e.support.Expected;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +77,7 @@ class DifferentialE2ETest extends E2ETestBase {
 
   /** What the oracle recorded: how many programs failed or returned no rows (for the docs). */
   private static String oracleSummary(int programs) throws IOException {
-    Path dir =
-        ServerProcess.home()
-            .resolve("e2e/target/oracle/" + DifferentialE2ETest.class.getSimpleName());
+    Path dir = Expected.recordDirectory().resolve(DifferentialE2ETest.class.getSimpleName());
     int errors = 0;
     int empty = 0;
     for (int i = 1; i <= programs; i++) {

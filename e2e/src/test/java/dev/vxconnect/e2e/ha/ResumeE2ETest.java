@@ -75,7 +75,7 @@ class ResumeE2ETest {
   @BeforeAll
   void start() throws Exception {
     cluster = ServerCluster.start("resume", 3, List.of(), JAVA_OPTS);
-    parquet = ServerProcess.home().resolve("e2e/target/resume-parquet-" + UUID.randomUUID());
+    parquet = ServerProcess.targetDirectory().resolve("resume-parquet-" + UUID.randomUUID());
     try (SparkSession setup = RowCountingClient.connect(cluster.url(), new RowCounter())) {
       setup.range(0, ROWS, 1, 4).write().parquet(parquet.toString());
     }
@@ -181,7 +181,7 @@ class ResumeE2ETest {
   void aWriteCutShortByItsInstancesLossSaysItDidNotCompleteAndLeavesNoOutput() throws Exception {
     awaitLive(2);
     String sessionId = UUID.randomUUID().toString();
-    Path target = ServerProcess.home().resolve("e2e/target/resume-write-" + UUID.randomUUID());
+    Path target = ServerProcess.targetDirectory().resolve("resume-write-" + UUID.randomUUID());
     try (SparkSession client =
         RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
       Future<?> write =

@@ -55,7 +55,7 @@ class StateDatabaseFailuresE2ETest {
 
   @BeforeAll
   void startPostgres() throws Exception {
-    target = ServerProcess.home().resolve("e2e/target");
+    target = ServerProcess.targetDirectory();
     postgres =
         PostgresServer.start(
             target.resolve("postgres-state-failures-" + UUID.randomUUID()),

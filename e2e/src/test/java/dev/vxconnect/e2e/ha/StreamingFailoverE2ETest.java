@@ -88,7 +88,7 @@ class StreamingFailoverE2ETest {
   void aFileSinkQueryGoesOnUnderItsIdAfterItsInstanceIsKilledAndItsSinkHoldsEveryBatchOnce()
       throws Exception {
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
+    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
     Path sink = dir.resolve("sink");
     try (SparkSession client =
         RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
@@ -193,7 +193,7 @@ class StreamingFailoverE2ETest {
   void aQueryWithoutACheckpointLocationIsReportedLostAndAStoppedOneIsNotStartedAgain()
       throws Exception {
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
+    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
     try (SparkSession client =
         RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
       StreamingQuery stopped =
@@ -244,7 +244,7 @@ class StreamingFailoverE2ETest {
       throws Exception {
     atLeastTwoInstancesUp();
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.home().resolve("e2e/target/streaming-failover-" + UUID.randomUUID());
+    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
     Path keptJar = TestJars.of("caps-kept", Udfs.class, Udfs.TimesTwo.class);
     Path largeJar =
         TestJars.padded("caps-large", 2 * KEPT_ARTIFACT_BYTES, Udfs.class, Udfs.Greeting.class);

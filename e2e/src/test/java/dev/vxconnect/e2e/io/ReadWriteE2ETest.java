@@ -21,13 +21,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes then reads back files and tables. Paths are under e2e/target/io-(oracle|server)/, so the
- * two runs never share files; the directory is emptied once per run.
+ * Writes then reads back files and tables. Paths are under io-(oracle|server)/ in the target
+ * directory, so the two runs never share files; the directory is emptied once per run.
  */
 class ReadWriteE2ETest extends E2ETestBase {
 
   private static Path base() {
-    return ServerProcess.home().resolve("e2e/target/io-" + (isOracle() ? "oracle" : "server"));
+    return ServerProcess.targetDirectory().resolve("io-" + (isOracle() ? "oracle" : "server"));
   }
 
   private static String path(String name) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * without what differs between any two runs (ids, metrics, timings). Where vxconnect differs on
  * purpose, {@link Deviations} says how and why (and the test checks both answers are as it says);
  * docs/protocol-coverage.md lists them. A scenario that differs leaves both answers under
- * e2e/target/parity/.
+ * parity/ in the module's target directory (matrix/target for the other clients).
  *
  * <p>Tagged client-matrix: the 4.0.1 and 4.2.0 client runs repeat it with their client.
  */
@@ -92,10 +92,10 @@ class SparkServerParityE2ETest {
         : process.info().totalCpuDuration().map(java.time.Duration::toSeconds).orElse(-1L);
   }
 
-  /** Both answers of a scenario that differs, under e2e/target/parity/client-VERSION/, to read whole. */
+  /** Both answers of a scenario that differs, under parity/client-VERSION/ (target directory), to read whole. */
   private static void keep(String scenario, String expected, String actual) throws IOException {
     Path dir =
-        Files.createDirectories(ServerProcess.home().resolve("e2e/target/parity/client-" + CLIENT));
+        Files.createDirectories(ServerProcess.targetDirectory().resolve("parity/client-" + CLIENT));
     String file =
         scenario.replaceAll("[^A-Za-z0-9]+", "_") + "-" + Integer.toHexString(scenario.hashCode());
     Files.writeString(dir.resolve(file + ".spark.txt"), expected);

@@ -219,7 +219,7 @@ class ReattachScenariosE2ETest extends E2ETestBase {
   private void cache() throws IOException {
     Path dir =
         Files.createTempDirectory(
-            ServerProcess.home().resolve("e2e/target").toAbsolutePath(), "reattach-cache");
+            ServerProcess.targetDirectory().toAbsolutePath(), "reattach-cache");
     Files.delete(dir); // the table creates it
     String table = "spark_catalog.default." + TABLE + "_cached";
     try {

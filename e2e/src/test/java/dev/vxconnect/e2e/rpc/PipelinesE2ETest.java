@@ -55,7 +55,7 @@ class PipelinesE2ETest extends ServerTestBase {
                     .setSqlText("CREATE MATERIALIZED VIEW " + view + " AS " + query)));
     Path storage =
         Files.createDirectories(
-            ServerProcess.home().resolve("e2e/target/pipelines").resolve(graph));
+            ServerProcess.targetDirectory().resolve("pipelines").resolve(graph));
     List<ExecutePlanResponse> run =
         pipeline(
             PipelineCommand.newBuilder()

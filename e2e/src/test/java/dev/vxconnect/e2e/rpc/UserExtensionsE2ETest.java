@@ -70,7 +70,7 @@ class UserExtensionsE2ETest {
   @BeforeAll
   static void startServer() throws Exception {
     Path home = ServerProcess.home();
-    Path dir = Files.createDirectories(home.resolve("e2e/target/user-extensions"));
+    Path dir = Files.createDirectories(ServerProcess.targetDirectory().resolve("user-extensions"));
     jar =
         ServerSideJar.build(
             home.resolve("e2e/src/test/user-extensions"), dir.resolve("user-extensions.jar"));

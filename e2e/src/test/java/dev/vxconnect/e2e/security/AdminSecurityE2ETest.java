@@ -57,7 +57,7 @@ class AdminSecurityE2ETest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int adminPort = FreePort.find();
-  private final Path dir = ServerProcess.home().resolve("e2e/target/admin-security");
+  private final Path dir = ServerProcess.targetDirectory().resolve("admin-security");
   private TestCertificate certificate;
   private ServerProcess server;
   private HttpClient https;

@@ -31,7 +31,7 @@ final class FileSystemWatch {
   FileSystemWatch(String[] names) throws IOException {
     root =
         Files.createDirectories(
-            ServerProcess.home().resolve("e2e/target/fuzz-files-" + UUID.randomUUID()));
+            ServerProcess.targetDirectory().resolve("fuzz-files-" + UUID.randomUUID()));
     allowed = Files.createDirectories(root.resolve("a/b/c/d"));
     for (String dir : List.of("staging", "local", "tmp")) {
       Files.createDirectories(allowed.resolve(dir));

@@ -73,7 +73,8 @@ class ForwardedCallTrustE2ETest {
   @BeforeAll
   void startCluster() throws Exception {
     Path home = ServerProcess.home();
-    Path dir = Files.createDirectories(home.resolve("e2e/target/forwarded-call-trust"));
+    Path dir =
+        Files.createDirectories(ServerProcess.targetDirectory().resolve("forwarded-call-trust"));
     Path jar =
         ServerSideJar.build(
             home.resolve("e2e/src/test/user-extensions"), dir.resolve("user-extensions.jar"));

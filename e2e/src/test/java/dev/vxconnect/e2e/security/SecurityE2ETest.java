@@ -74,7 +74,7 @@ class SecurityE2ETest {
 
   @BeforeAll
   static void startServers() throws Exception {
-    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    Path dir = ServerProcess.targetDirectory().resolve("security");
     certificate = TestCertificate.create(dir);
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "# test users\nalice " + ALICE_TOKEN + "\nbob " + BOB_TOKEN + "\n");
@@ -190,7 +190,7 @@ class SecurityE2ETest {
 
   @Test
   void aSessionsArtifactsAreBoundedByItsQuota() throws Exception {
-    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    Path dir = ServerProcess.targetDirectory().resolve("security");
     Path first = randomJar(dir.resolve("quota-first.jar"), ARTIFACT_QUOTA * 6 / 10);
     Path second = randomJar(dir.resolve("quota-second.jar"), ARTIFACT_QUOTA * 6 / 10);
     String url = "sc://localhost:" + plainServer.port() + "/;token=" + SHARED_TOKEN;
@@ -236,7 +236,7 @@ class SecurityE2ETest {
 
   @Test
   void fileSourcesUseOnlyTheAllowedLocalDirectories() throws Exception {
-    Path dir = ServerProcess.home().resolve("e2e/target/security");
+    Path dir = ServerProcess.targetDirectory().resolve("security");
     Path allowed = dir.resolve("allowed-data");
     Path outside = dir.resolve("outside-data");
     if (Files.exists(outside)) {
@@ -616,8 +616,8 @@ class SecurityE2ETest {
                                         .setValue("true"))))
                 .build());
     Path target =
-        ServerProcess.home()
-            .resolve("e2e/target/security/written-by-a-client-" + UUID.randomUUID());
+        ServerProcess.targetDirectory()
+            .resolve("security/written-by-a-client-" + UUID.randomUUID());
     byte[] data = "not yours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(data);

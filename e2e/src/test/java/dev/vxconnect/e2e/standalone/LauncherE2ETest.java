@@ -32,7 +32,7 @@ class LauncherE2ETest {
 
   @Test
   void startStatusStop() throws Exception {
-    Path logDir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/launcher-logs"));
+    Path logDir = Files.createDirectories(ServerProcess.targetDirectory().resolve("launcher-logs"));
     Map<String, String> env =
         Map.of(
             "VXCONNECT_LOG_DIR",

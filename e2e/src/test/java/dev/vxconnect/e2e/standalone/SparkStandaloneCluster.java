@@ -239,14 +239,14 @@ final class SparkStandaloneCluster implements AutoCloseable {
     return ServerProcess.logDirectory();
   }
 
-  /** e2e/target/spark-home: jars/ links to the server's runtime jars except vxconnect's, conf/. */
+  /** spark-home in the target directory: jars/ links to the server's runtime jars except vxconnect's, conf/. */
   private static Path createSparkHome() throws IOException {
     Path home = ServerProcess.home();
     Path lib = home.resolve("verticles/target/lib");
     if (!Files.isDirectory(lib)) {
       throw new IOException(lib + " is missing: run mvn -B -DskipTests package first");
     }
-    Path sparkHome = home.resolve("e2e/target/spark-home");
+    Path sparkHome = ServerProcess.targetDirectory().resolve("spark-home");
     Path jars = sparkHome.resolve("jars");
     if (Files.exists(sparkHome)) {
       try (Stream<Path> old = Files.walk(sparkHome)) {

@@ -82,7 +82,7 @@ class SharedCatalogE2ETest extends E2ETestBase {
       }
       return;
     }
-    Path target = ServerProcess.home().resolve("e2e/target");
+    Path target = ServerProcess.targetDirectory();
     String run = UUID.randomUUID().toString().substring(0, 8);
     postgres =
         PostgresServer.start(

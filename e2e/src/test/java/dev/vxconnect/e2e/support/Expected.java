@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What the oracle recorded for one check: a result (schema + canonical rows), a value, or an
  * error (condition, SQL state, exception class hierarchy). Stored as JSON under
- * e2e/target/oracle/, written by the oracle run and read by the server run of the same build.
+ * oracle/target/records/, written by the oracle run and read by the server runs of the same build.
  */
 public record Expected(
     String kind,
@@ -37,8 +37,17 @@ public record Expected(
     return new Expected("error", null, false, null, null, condition, sqlState, classes);
   }
 
+  /**
+   * Where the oracle run (the oracle module) records what every check expects, read by the runs
+   * of the e2e and matrix modules: in the oracle module's build directory, which only its own
+   * clean deletes.
+   */
+  public static Path recordDirectory() {
+    return ServerProcess.home().resolve("oracle/target/records");
+  }
+
   static Path file(String checkId) {
-    return ServerProcess.home().resolve("e2e/target/oracle").resolve(checkId + ".json");
+    return recordDirectory().resolve(checkId + ".json");
   }
 
   void write(String checkId) {

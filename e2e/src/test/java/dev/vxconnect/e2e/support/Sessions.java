@@ -166,7 +166,7 @@ public final class Sessions {
               .config("spark.ui.enabled", "false")
               .config(
                   "spark.sql.warehouse.dir",
-                  ServerProcess.home().resolve("e2e/target/oracle-warehouse").toString())
+                  ServerProcess.targetDirectory().resolve("oracle-warehouse").toString())
               .getOrCreate();
     }
     return classic.newSession();

@@ -41,7 +41,7 @@ public final class TestJars {
 
   private static Path write(String name, int paddingBytes, String... classNames)
       throws IOException {
-    Path dir = Files.createDirectories(ServerProcess.home().resolve("e2e/target/test-jars"));
+    Path dir = Files.createDirectories(ServerProcess.targetDirectory().resolve("test-jars"));
     Path jar = dir.resolve(name + ".jar");
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file)) {

@@ -1,6 +1,6 @@
 package dev.vxconnect.e2e.support.coverage;
 
-import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.e2e.support.Expected;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * The scenarios compared with a classic SparkSession: those the oracle run recorded expected
- * results for (e2e/target/oracle/{@code <TestClass>/<method>[-<display>]-<n>.json}) that the
+ * results for (oracle/target/records/{@code <TestClass>/<method>[-<display>]-<n>.json}) that the
  * server run also ran (they are in its coverage record), named {@code TestClass.method} as there.
  */
 public final class ComparedScenarios {
@@ -20,7 +20,7 @@ public final class ComparedScenarios {
   private ComparedScenarios() {}
 
   public static Path oracleDirectory() {
-    return ServerProcess.home().resolve("e2e/target/oracle");
+    return Expected.recordDirectory();
   }
 
   /** The scenarios with an oracle record under {@code dir}, as {@code TestClass.method}. */

@@ -33,7 +33,7 @@ public final class CoverageRecorder {
   private CoverageRecorder() {}
 
   public static Path directory() {
-    return ServerProcess.home().resolve("e2e/target/coverage");
+    return ServerProcess.targetDirectory().resolve("coverage");
   }
 
   /** Credits {@code scenario} with these covered cases. */
