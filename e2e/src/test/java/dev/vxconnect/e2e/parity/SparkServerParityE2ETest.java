@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * without what differs between any two runs (ids, metrics, timings). Where vxconnect differs on
  * purpose, {@link Deviations} says how and why (and the test checks both answers are as it says);
  * docs/protocol-coverage.md lists them. A scenario that differs leaves both answers under
- * parity/ in the module's target directory (matrix/target for the other clients).
+ * parity/ in the target directory.
  *
  * <p>Tagged client-matrix: the 4.0.1 and 4.2.0 client runs repeat it with their client.
  */

@@ -14,9 +14,9 @@ import java.nio.file.Path;
  * classic Spark shows {@code string}; vxconnect sends what Spark's server sends, so its schemas
  * are compared with that server's, and rows with the classic oracle's as in every run.
  *
- * <p>Written by the {@link Mode#SPARK_SERVER} run of the same client (matrix/pom.xml), read by its
- * server run; kept under spark-server-schemas/client-VERSION/ in the matrix module's target
- * directory, one file per check.
+ * <p>Written by the {@link Mode#SPARK_SERVER} run of the same client (e2e/pom.xml), read by its
+ * server run; kept under spark-server-schemas/client-VERSION/ in the target directory, one file
+ * per check.
  */
 public final class SparkServerSchemas {
 
