@@ -57,9 +57,8 @@ public final class ServerProcess implements AutoCloseable {
   public static final String CPU_FILE = "server-cpu.tsv";
 
   /**
-   * The build directory of the module whose tests run in this JVM (oracle, e2e, matrix): their
-   * files go there, so that modules that run at once never share files and each module's clean
-   * deletes only its own. Unset, e2e/target.
+   * The build directory of the module whose tests run in this JVM (oracle or e2e): their files go
+   * there, so that each module's clean deletes only its own. Unset, e2e/target.
    */
   public static final String TARGET_PROPERTY = "vxconnect.e2e.target";
 
@@ -287,8 +286,9 @@ public final class ServerProcess implements AutoCloseable {
 
   /**
    * Where this test JVM's servers keep their logs, warehouses and other files: server-logs in the
-   * {@link #targetDirectory()}, or a subdirectory of it named by {@value #RUN_PROPERTY} when test JVMs run side by side (the
-   * parallel forks of the e2e server run), so that two servers of the same name never share files.
+   * {@link #targetDirectory()}, or a subdirectory of it named by {@value #RUN_PROPERTY} when test
+   * JVMs run side by side (the parallel forks of the e2e server run), so that two servers of the
+   * same name never share files.
    */
   public static Path logDirectory() throws IOException {
     Path dir = targetDirectory().resolve("server-logs");

@@ -38,9 +38,8 @@ public record Expected(
   }
 
   /**
-   * Where the oracle run (the oracle module) records what every check expects, read by the runs
-   * of the e2e and matrix modules: in the oracle module's build directory, which only its own
-   * clean deletes.
+   * Where the oracle run (the oracle module) records what every check expects, read by the e2e
+   * module's runs: in the oracle module's build directory, which only its own clean deletes.
    */
   public static Path recordDirectory() {
     return ServerProcess.home().resolve("oracle/target/records");

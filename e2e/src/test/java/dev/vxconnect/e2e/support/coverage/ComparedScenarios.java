@@ -1,6 +1,5 @@
 package dev.vxconnect.e2e.support.coverage;
 
-import dev.vxconnect.e2e.support.Expected;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +17,6 @@ public final class ComparedScenarios {
   private static final String SUFFIX = ".json";
 
   private ComparedScenarios() {}
-
-  public static Path oracleDirectory() {
-    return Expected.recordDirectory();
-  }
 
   /** The scenarios with an oracle record under {@code dir}, as {@code TestClass.method}. */
   public static Set<String> withOracleRecords(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.support.coverage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.Expected;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +46,7 @@ class ProtocolCoverageE2ETest {
         .isNotEmpty();
     Set<String> compared =
         ComparedScenarios.inBothRuns(
-            ComparedScenarios.withOracleRecords(ComparedScenarios.oracleDirectory()),
-            scenarios.keySet());
+            ComparedScenarios.withOracleRecords(Expected.recordDirectory()), scenarios.keySet());
     assertThat(compared.size())
         .as(
             "scenarios compared with a classic SparkSession (issue 4 asks for at least %d)",
