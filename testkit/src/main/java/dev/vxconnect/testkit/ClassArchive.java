@@ -1,9 +1,12 @@
 package dev.vxconnect.testkit;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -46,52 +49,70 @@ final class ClassArchive {
     try {
       Path dir = Files.createDirectories(ServerProcess.targetDirectory().resolve("class-archive"));
       String key = fingerprint(home);
-      Path archive = dir.resolve("server-" + key + ".jsa");
-      Path failed = dir.resolve("server-" + key + ".failed");
-      if (Files.exists(archive)) {
-        return Optional.of(archive);
+      // One archiving server per build, not one per test JVM: the parallel run's two forks start
+      // at once, and making the archive twice cost each 22-30 CPU s while their first classes
+      // waited. The other fork waits for the lock, then finds the archive.
+      try (FileChannel lock =
+              FileChannel.open(
+                  dir.resolve("server-" + key + ".lock"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        return existingOrMade(home, logDir, args, dir, key);
       }
-      if (Files.exists(failed)) {
-        return Optional.empty();
-      }
-      Path partial = dir.resolve("server-" + key + "." + ProcessHandle.current().pid() + ".part");
-      String javaOpts =
-          System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
-      // Started and stopped gracefully: the JVM writes the archive as it exits, after its stop.
-      // Not ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on
-      // a loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19;
-      // killed at load 10 and 15, and every later server of those runs started without one).
-      ServerProcess dumper =
-          ServerProcess.launch(
-              home,
-              logDir,
-              "class-archive",
-              args.get(),
-              Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial));
-      boolean exited = false;
-      try {
-        dumper.terminate();
-        exited = dumper.awaitExit(DUMP_TIMEOUT);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        dumper.kill9Quietly();
-      }
-      if (!exited) {
-        // A killed dump may have left half a file.
-        Files.deleteIfExists(partial);
-        System.err.println("testkit: the class archive was not written within " + DUMP_TIMEOUT);
-      }
-      if (Files.exists(partial)) {
-        Files.move(
-            partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return Optional.of(archive);
-      }
-      Files.writeString(
-          failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
     } catch (IOException | RuntimeException e) {
       System.err.println("testkit: test servers start without a class archive: " + e);
     }
+    return Optional.empty();
+  }
+
+  /** The archive of this build, made now by a throwaway server if no JVM made it before. */
+  private static Optional<Path> existingOrMade(
+      Path home, Path logDir, Supplier<List<String>> args, Path dir, String key)
+      throws IOException {
+    Path archive = dir.resolve("server-" + key + ".jsa");
+    Path failed = dir.resolve("server-" + key + ".failed");
+    if (Files.exists(archive)) {
+      return Optional.of(archive);
+    }
+    if (Files.exists(failed)) {
+      return Optional.empty();
+    }
+    Path partial = dir.resolve("server-" + key + "." + ProcessHandle.current().pid() + ".part");
+    String javaOpts =
+        System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
+    // Started and stopped gracefully: the JVM writes the archive as it exits, after its stop.
+    // Not ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on
+    // a loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19;
+    // killed at load 10 and 15, and every later server of those runs started without one).
+    ServerProcess dumper =
+        ServerProcess.launch(
+            home,
+            logDir,
+            "class-archive",
+            args.get(),
+            Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial));
+    boolean exited = false;
+    try {
+      dumper.terminate();
+      exited = dumper.awaitExit(DUMP_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      dumper.kill9Quietly();
+    }
+    if (!exited) {
+      // A killed dump may have left half a file.
+      Files.deleteIfExists(partial);
+      System.err.println("testkit: the class archive was not written within " + DUMP_TIMEOUT);
+    }
+    if (Files.exists(partial)) {
+      Files.move(
+          partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return Optional.of(archive);
+    }
+    Files.writeString(
+        failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
     return Optional.empty();
   }
 
