@@ -187,8 +187,7 @@ class SessionCloseE2ETest {
       // threads up to the concurrency, Spark's streaming and ML directories and threads. Its
       // sessions must be gone before the baseline is taken.
       closeAll(clients, openAll(clients, grpc, 0, CLIENTS));
-      // Not always back to fresh: a long-lived thread that Spark started while one of them was
-      // active keeps it as its active session (an inheritable thread-local); see the report.
+      // Not back to fresh: the threads and directories made once stay (see the report).
       Settled before = awaitStable();
 
       long started = System.nanoTime();
@@ -353,9 +352,9 @@ class SessionCloseE2ETest {
   /**
    * Measures until the closed sessions are gone: the per-session classes' live instances back to
    * {@code base}'s; unless {@code countsOnly}, threads, streaming queries, files and storage back
-   * to {@code base}'s too. Not at once: a thread that ran a closed session's work keeps it
-   * reachable until the thread ends (pools keep idle threads 60 s), and some clean-ups run on
-   * Spark's own threads (blocks and shuffle files after a GC).
+   * to {@code base}'s too. Not at once: the threads Spark's pools made for the sessions' queries
+   * end after 60 s idle, and some clean-ups run on Spark's own threads (blocks and shuffle files
+   * after a GC).
    */
   private static Settled awaitSettled(Footprint base, boolean countsOnly) throws Exception {
     long start = System.nanoTime();

@@ -65,6 +65,7 @@ public final class SparkEngineImpl implements SparkEngine {
     Connect$.MODULE$.CONNECT_SESSION_PLAN_COMPRESSION_THRESHOLD();
     metastore.ifPresent(m -> m.prepare(root));
     ConnectUi.attach(root.sparkContext());
+    PoolThreads.install();
     return new SparkEngineImpl(root.newSession(), options, paths);
   }
 

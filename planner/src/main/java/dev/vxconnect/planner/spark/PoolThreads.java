@@ -1,0 +1,85 @@
+package dev.vxconnect.planner.spark;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.spark.sql.execution.SubqueryBroadcastExec$;
+import org.apache.spark.sql.execution.SubqueryExec$;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec$;
+import org.apache.spark.sql.execution.adaptive.ResultQueryStageExec$;
+import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec$;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec$;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutorService;
+import scala.concurrent.impl.ExecutionContextImpl;
+
+/**
+ * Threads for Spark's SQL execution pools (query stages, exchanges, subqueries) that inherit
+ * nothing from the thread that makes them.
+ *
+ * <p>Those pools make a thread whenever work is submitted below their size, from the submitting
+ * thread: a query's, whose active session is an inheritable thread-local and whose context class
+ * loader may be its session's. A pool thread lives on while it is used and 60 s once idle, and
+ * kept the session that made it reachable all that time: closed and hibernated sessions, with
+ * their state and class loaders, stayed in the heap for a minute after a quiet period and for
+ * good on a busy server. Nothing of that inheritance is needed: the threads serve every session,
+ * so Spark sets the session, local properties and artifact state for each task it hands them
+ * ({@code SQLExecution.withThreadLocalCaptured}).
+ */
+final class PoolThreads {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PoolThreads.class);
+
+  private record Pool(String prefix, Supplier<ExecutionContextExecutorService> context) {}
+
+  /** The pools and the thread name prefixes Spark gives them. */
+  private static final List<Pool> POOLS =
+      List.of(
+          new Pool("QueryStageCreator", () -> AdaptiveSparkPlanExec$.MODULE$.executionContext()),
+          new Pool(
+              "ResultQueryStageExecution", () -> ResultQueryStageExec$.MODULE$.executionContext()),
+          new Pool("shuffle-exchange", () -> ShuffleExchangeExec$.MODULE$.executionContext()),
+          new Pool("broadcast-exchange", () -> BroadcastExchangeExec$.MODULE$.executionContext()),
+          new Pool("subquery", () -> SubqueryExec$.MODULE$.executionContext()),
+          new Pool("dynamicpruning", () -> SubqueryBroadcastExec$.MODULE$.executionContext()));
+
+  private PoolThreads() {}
+
+  /** Gives each pool a factory of threads that inherit nothing; once per JVM is enough. */
+  static void install() {
+    ClassLoader loader = PoolThreads.class.getClassLoader();
+    for (Pool pool : POOLS) {
+      try {
+        Executor executor = ((ExecutionContextImpl) pool.context().get()).executor();
+        ((ThreadPoolExecutor) executor).setThreadFactory(new Clean(pool.prefix(), loader));
+      } catch (RuntimeException e) {
+        // Only a cost: that pool's threads keep a session reachable while they live.
+        LOG.warn("Spark's {} pool keeps its usual threads: {}", pool.prefix(), e.toString());
+      }
+    }
+  }
+
+  /** Daemon threads named as Spark names them, with no inherited thread-locals. */
+  private static final class Clean implements ThreadFactory {
+    private final String prefix;
+    private final ClassLoader loader;
+    private final AtomicInteger count = new AtomicInteger();
+
+    Clean(String prefix, ClassLoader loader) {
+      this.prefix = prefix;
+      this.loader = loader;
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(null, task, prefix + "-" + count.getAndIncrement(), 0, false);
+      thread.setDaemon(true);
+      thread.setContextClassLoader(loader);
+      return thread;
+    }
+  }
+}
