@@ -76,10 +76,18 @@ final class PoolThreads {
 
     @Override
     public Thread newThread(Runnable task) {
-      Thread thread = new Thread(null, task, prefix + "-" + count.getAndIncrement(), 0, false);
-      thread.setDaemon(true);
-      thread.setContextClassLoader(loader);
-      return thread;
+      return inheritingNothing(task, prefix + "-" + count.getAndIncrement(), loader);
     }
+  }
+
+  /**
+   * A daemon thread that inherits no thread-local (so no active session) and has {@code loader} as
+   * its context class loader, whatever the thread that makes it holds.
+   */
+  static Thread inheritingNothing(Runnable task, String name, ClassLoader loader) {
+    Thread thread = new Thread(null, task, name, 0, false);
+    thread.setDaemon(true);
+    thread.setContextClassLoader(loader);
+    return thread;
   }
 }

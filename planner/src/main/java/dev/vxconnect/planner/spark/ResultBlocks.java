@@ -49,15 +49,15 @@ final class ResultBlocks {
 
   /**
    * Removals are RPCs to the master: never on Spark's scheduler thread (late partitions), nor on an
-   * operation's thread, which an interrupt may have marked.
+   * operation's thread, which an interrupt may have marked. Its one thread lives as long as the
+   * server and is made by whichever thread first needs it, perhaps a session's: it inherits
+   * nothing, so that it keeps no session.
    */
   private static final ScheduledExecutorService CLEANER =
       Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "vxconnect-result-blocks");
-            thread.setDaemon(true);
-            return thread;
-          });
+          task ->
+              PoolThreads.inheritingNothing(
+                  task, "vxconnect-result-blocks", ResultBlocks.class.getClassLoader()));
 
   private final SparkStatusTracker tracker;
   private final long streamKey;
