@@ -2,7 +2,6 @@ package dev.vxconnect.planner.spark;
 
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -49,34 +48,27 @@ final class PoolThreads {
 
   private PoolThreads() {}
 
+  /** Spark's pools whose threads {@link #install} makes. */
+  static List<ExecutionContextExecutorService> pools() {
+    return POOLS.stream().map(pool -> pool.context().get()).toList();
+  }
+
   /** Gives each pool a factory of threads that inherit nothing; once per JVM is enough. */
   static void install() {
     ClassLoader loader = PoolThreads.class.getClassLoader();
     for (Pool pool : POOLS) {
       try {
         Executor executor = ((ExecutionContextImpl) pool.context().get()).executor();
-        ((ThreadPoolExecutor) executor).setThreadFactory(new Clean(pool.prefix(), loader));
+        AtomicInteger made = new AtomicInteger();
+        // Named as Spark names them.
+        ((ThreadPoolExecutor) executor)
+            .setThreadFactory(
+                task ->
+                    inheritingNothing(task, pool.prefix() + "-" + made.getAndIncrement(), loader));
       } catch (RuntimeException e) {
         // Only a cost: that pool's threads keep a session reachable while they live.
         LOG.warn("Spark's {} pool keeps its usual threads: {}", pool.prefix(), e.toString());
       }
-    }
-  }
-
-  /** Daemon threads named as Spark names them, with no inherited thread-locals. */
-  private static final class Clean implements ThreadFactory {
-    private final String prefix;
-    private final ClassLoader loader;
-    private final AtomicInteger count = new AtomicInteger();
-
-    Clean(String prefix, ClassLoader loader) {
-      this.prefix = prefix;
-      this.loader = loader;
-    }
-
-    @Override
-    public Thread newThread(Runnable task) {
-      return inheritingNothing(task, prefix + "-" + count.getAndIncrement(), loader);
     }
   }
 

@@ -10,12 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.classic.SparkSession;
-import org.apache.spark.sql.execution.SubqueryBroadcastExec$;
-import org.apache.spark.sql.execution.SubqueryExec$;
-import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec$;
-import org.apache.spark.sql.execution.adaptive.ResultQueryStageExec$;
-import org.apache.spark.sql.execution.exchange.BroadcastExchangeExec$;
-import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec$;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,14 +41,7 @@ class PoolThreadsTest {
   @Test
   void poolThreadsMadeForASessionsQueryKeepNothingOfIt() throws Exception {
     SparkSession session = spark.newSession();
-    List<ExecutorService> pools =
-        List.of(
-            AdaptiveSparkPlanExec$.MODULE$.executionContext(),
-            ResultQueryStageExec$.MODULE$.executionContext(),
-            ShuffleExchangeExec$.MODULE$.executionContext(),
-            BroadcastExchangeExec$.MODULE$.executionContext(),
-            SubqueryExec$.MODULE$.executionContext(),
-            SubqueryBroadcastExec$.MODULE$.executionContext());
+    List<? extends ExecutorService> pools = PoolThreads.pools();
     try (URLClassLoader sessionLoader = new URLClassLoader(new URL[0])) {
       List<Held> onPools = new ArrayList<>();
       List<Held> onPlainThread = new ArrayList<>();
