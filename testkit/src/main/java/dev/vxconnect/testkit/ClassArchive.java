@@ -11,20 +11,22 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Class data sharing for test servers. A verify starts some thirty servers, each of which loads,
+ * Class data sharing for test servers. A verify starts some eighty servers, each of which loads,
  * parses and verifies the same tens of thousands of classes of Spark, Hazelcast and Vert.x on two
  * shared cores. One throwaway server per build of the jars archives the classes it loaded
  * (-XX:ArchiveClassesAtExit, at its exit); every later start maps that archive instead
  * (-XX:SharedArchiveFile). The archive is named after the JDK and the jars, so a rebuilt jar gets
  * a new one; the JVM itself refuses an archive that does not match and starts without it.
  * Nothing else about the servers changes: same classes, same flags, same behaviour.
+ *
+ * <p>It lives beside the jars it is made of, in verticles/target/class-archive/ with its server's
+ * log. The server module's build makes it ({@link #main}, right after the jars, while the oracle
+ * still runs); a test JVM that finds none makes it at its first server start.
  */
 final class ClassArchive {
 
@@ -36,18 +38,30 @@ final class ClassArchive {
 
   private ClassArchive() {}
 
+  /**
+   * Makes the archive of the build whose repository root is {@code args[0]}, unless it exists. A
+   * build step, not a test: a server that cannot archive only leaves the test servers to start
+   * without, as they would anyway, so it never fails the build; it says why.
+   */
+  public static void main(String[] args) {
+    Path home = Path.of(args[0]).toAbsolutePath().normalize();
+    System.out.println(
+        archive(home)
+            .map(file -> "testkit: test servers map the class archive " + file)
+            .orElse("testkit: no class archive; test servers start without one"));
+  }
+
   /** The JVM options that map this build's archive, creating the archive on first use. */
-  static synchronized Optional<String> options(
-      Path home, Path logDir, Supplier<List<String>> args) {
+  static synchronized Optional<String> options(Path home) {
     if (options == null) {
-      options = archive(home, logDir, args).map(file -> "-XX:SharedArchiveFile=" + file);
+      options = archive(home).map(file -> "-XX:SharedArchiveFile=" + file);
     }
     return options;
   }
 
-  private static Optional<Path> archive(Path home, Path logDir, Supplier<List<String>> args) {
+  private static Optional<Path> archive(Path home) {
     try {
-      Path dir = Files.createDirectories(ServerProcess.targetDirectory().resolve("class-archive"));
+      Path dir = Files.createDirectories(home.resolve("verticles/target/class-archive"));
       String key = fingerprint(home);
       // One archiving server per build, not one per test JVM: the parallel run's two forks start
       // at once, and making the archive twice cost each 22-30 CPU s while their first classes
@@ -58,7 +72,7 @@ final class ClassArchive {
                   StandardOpenOption.CREATE,
                   StandardOpenOption.WRITE);
           FileLock held = lock.lock()) {
-        return existingOrMade(home, logDir, args, dir, key);
+        return existingOrMade(home, dir, key);
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("testkit: test servers start without a class archive: " + e);
@@ -67,9 +81,7 @@ final class ClassArchive {
   }
 
   /** The archive of this build, made now by a throwaway server if no JVM made it before. */
-  private static Optional<Path> existingOrMade(
-      Path home, Path logDir, Supplier<List<String>> args, Path dir, String key)
-      throws IOException {
+  private static Optional<Path> existingOrMade(Path home, Path dir, String key) throws IOException {
     Path archive = dir.resolve("server-" + key + ".jsa");
     Path failed = dir.resolve("server-" + key + ".failed");
     if (Files.exists(archive)) {
@@ -81,16 +93,18 @@ final class ClassArchive {
     Path partial = dir.resolve("server-" + key + "." + ProcessHandle.current().pid() + ".part");
     String javaOpts =
         System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
-    // Started and stopped gracefully: the JVM writes the archive as it exits, after its stop.
+    // The defaults warm up (tests' servers turn that off), so that the classes of the first
+    // queries are archived too. Started and stopped gracefully: the JVM writes the archive as it
+    // exits, after its stop.
     // Not ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on
     // a loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19;
     // killed at load 10 and 15, and every later server of those runs started without one).
     ServerProcess dumper =
         ServerProcess.launch(
             home,
-            logDir,
+            dir,
             "class-archive",
-            args.get(),
+            ServerProcess.defaults(dir, "class-archive", FreePort.find()),
             Map.of("VXCONNECT_JAVA_OPTS", javaOpts + " -XX:ArchiveClassesAtExit=" + partial));
     boolean exited = false;
     try {
@@ -111,8 +125,7 @@ final class ClassArchive {
           partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return Optional.of(archive);
     }
-    Files.writeString(
-        failed, "the JVM wrote no archive; see " + logDir.resolve("class-archive.log"));
+    Files.writeString(failed, "the JVM wrote no archive; see " + dir.resolve("class-archive.log"));
     return Optional.empty();
   }
 

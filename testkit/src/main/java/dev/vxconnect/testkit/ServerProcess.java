@@ -102,11 +102,7 @@ public final class ServerProcess implements AutoCloseable {
     Path home = home();
     Path logDir = logDirectory();
     return launch(
-        home,
-        logDir,
-        name,
-        testArgs(logDir, name, port, confs),
-        testEnvironment(home, logDir, env));
+        home, logDir, name, testArgs(logDir, name, port, confs), testEnvironment(home, env));
   }
 
   /** How a server that was expected to refuse to start ended: its exit code and its log. */
@@ -130,7 +126,7 @@ public final class ServerProcess implements AutoCloseable {
             logDir,
             name,
             testArgs(logDir, name, FreePort.find(), confs),
-            testEnvironment(home, logDir, env));
+            testEnvironment(home, env));
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError(
@@ -164,24 +160,20 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /** A test server's environment: C1 only unless told otherwise, and the class archive when there is one. */
-  private static Map<String, String> testEnvironment(
-      Path home, Path logDir, Map<String, String> env) {
+  private static Map<String, String> testEnvironment(Path home, Map<String, String> env) {
     Map<String, String> environment = new HashMap<>(env);
     String javaOpts =
         environment.getOrDefault(
             "VXCONNECT_JAVA_OPTS",
             System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
-    // The archiving server warms up, so that the classes of the first queries are archived too.
     environment.put(
         "VXCONNECT_JAVA_OPTS",
-        ClassArchive.options(home, logDir, () -> defaults(logDir, "class-archive", FreePort.find()))
-            .map(archive -> javaOpts + " " + archive)
-            .orElse(javaOpts));
+        ClassArchive.options(home).map(archive -> javaOpts + " " + archive).orElse(javaOpts));
     return environment;
   }
 
   /** The arguments every test server gets: its port, loopback only, local[2], no UI, its own files. */
-  private static List<String> defaults(Path logDir, String name, int port) {
+  static List<String> defaults(Path logDir, String name, int port) {
     return new ArrayList<>(
         List.of(
             "--port",
