@@ -166,7 +166,7 @@ public final class VxconnectServer {
         new ExecutionManager(
             sparkPool,
             execution,
-            sessions,
+            sessions.recorder(),
             cluster.operations(),
             cluster.membership().self(),
             cluster.operationCounts());

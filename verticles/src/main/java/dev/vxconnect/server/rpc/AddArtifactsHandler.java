@@ -221,7 +221,7 @@ public final class AddArtifactsHandler
                     for (ArtifactUpload.Staged staged : received) {
                       if (staged.crcOk()) {
                         long size = Files.size(staged.file());
-                        if (calls.sessions().replicatesArtifact(size)) {
+                        if (calls.sessions().recorder().keepsArtifact(size)) {
                           // Read before the session takes the file.
                           byte[] bytes = Files.readAllBytes(staged.file());
                           replicated.add(new Replicated(staged.name(), sha256(bytes), bytes));
@@ -248,6 +248,7 @@ public final class AddArtifactsHandler
                                   r ->
                                       calls
                                           .sessions()
+                                          .recorder()
                                           .keepArtifact(session, r.name(), r.sha256(), r.bytes()))
                               .toList())
                       .map(response))

@@ -37,6 +37,7 @@ public final class ConfigHandler {
                             changesConf(request.getOperation())
                                 ? calls
                                     .sessions()
+                                    .recorder()
                                     .record(
                                         session,
                                         StateChange.newBuilder()
@@ -45,7 +46,10 @@ public final class ConfigHandler {
                                             .build())
                                     .onFailure(
                                         notRecorded ->
-                                            calls.sessions().discard(session, notRecorded))
+                                            calls
+                                                .sessions()
+                                                .recorder()
+                                                .discard(session, notRecorded))
                                     .map(response)
                                 : Future.succeededFuture(response)));
   }

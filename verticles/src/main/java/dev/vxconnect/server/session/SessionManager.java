@@ -1,14 +1,11 @@
 package dev.vxconnect.server.session;
 
 import dev.vxconnect.cluster.Cluster;
-import dev.vxconnect.planner.CatalogEffect;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.cluster.SessionRecord;
-import dev.vxconnect.proto.cluster.StateChange;
-import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.SessionOptions;
@@ -27,7 +24,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * keeping its server-side id. Ids are checked as Spark's server does (INVALID_HANDLE.FORMAT /
  * SESSION_NOT_FOUND / SESSION_CLOSED / SESSION_CHANGED); closed ids are tombstoned in the store.
  */
-public final class SessionManager implements StateRecorder {
+public final class SessionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
   private static final long UNREACHABLE_MS = 30_000;
@@ -51,7 +47,7 @@ public final class SessionManager implements StateRecorder {
   private final long finishedOperationsTtlMs;
   private final Map<SessionKey, Future<Session>> sessions = new ConcurrentHashMap<>();
   private final SessionRebuilder rebuilder;
-  private final StreamingQueryRecords streamingQueries;
+  private final SessionRecorder recorder;
   private final LongAdder takeovers = new LongAdder();
   private final Hibernation hibernation;
   private final KeptArtifacts artifacts;
@@ -92,7 +88,14 @@ public final class SessionManager implements StateRecorder {
     this.hibernation =
         new Hibernation(options, sparkPool, cluster.sessions(), this::releaseIfCurrent);
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
-    this.streamingQueries = new StreamingQueryRecords(cluster, options.maxStreamingQueries());
+    this.recorder =
+        new SessionRecorder(
+            cluster,
+            keepsState,
+            artifacts,
+            new StreamingQueryRecords(cluster, options.maxStreamingQueries()),
+            sparkPool,
+            session -> releaseIfCurrent(session, () -> true));
     this.perUser =
         new UserSessionLimit(
             cluster.sessionCounts(), options.maxSessionsPerUser(), options.retryDelay());
@@ -383,51 +386,9 @@ public final class SessionManager implements StateRecorder {
         "INVALID_CLONE_SESSION_REQUEST." + reason, Map.of("targetSessionId", targetSessionId));
   }
 
-  /**
-   * Records a change of the session's state in the store; the returned future completes once it
-   * is stored, which is when the change may be acknowledged to the client. Only a cluster, or an
-   * instance whose sessions hibernate, needs the record: otherwise a session is never rebuilt.
-   */
-  @Override
-  public Future<Void> record(Session session, StateChange change) {
-    if (!keepsState) {
-      return Future.succeededFuture();
-    }
-    Optional<CatalogEffect> effect = catalogEffect(session, change);
-    return session.withRecord(
-        record -> CatalogStateRecords.apply(record, change, effect), cluster.sessions()::update);
-  }
-
-  /**
-   * What a recorded request did to the session's catalog state (asked of its Spark side: the
-   * request has just run there, on this worker thread), so that the record keeps what is in force.
-   */
-  private static Optional<CatalogEffect> catalogEffect(Session session, StateChange change) {
-    if (change.getKind() != StateChange.Kind.EXECUTE_PLAN) {
-      return Optional.empty();
-    }
-    try {
-      return session
-          .context()
-          .catalogEffect(ExecutePlanRequest.parseFrom(change.getRequest().toByteArray()));
-    } catch (Exception e) {
-      LogIds.of(LOG.atWarn(), session)
-          .log(
-              "Session {}: recorded a change as it came, without its catalog effect: {}",
-              session.sessionId(),
-              e.toString());
-      return Optional.empty();
-    }
-  }
-
-  @Override
-  public Future<Void> recordStreamingQuery(Session session, StreamingQueryRecord query) {
-    return streamingQueries.add(session, query);
-  }
-
-  @Override
-  public Future<Void> forgetStreamingQuery(Session session, String queryId) {
-    return streamingQueries.remove(session, queryId);
+  /** What keeps this instance's sessions' changes, streaming queries and artifacts. */
+  public SessionRecorder recorder() {
+    return recorder;
   }
 
   /**
@@ -444,7 +405,8 @@ public final class SessionManager implements StateRecorder {
         || held.result() != session) {
       return;
     }
-    forgetStreamingQuery(session, queryId)
+    recorder
+        .forgetStreamingQuery(session, queryId)
         .onFailure(
             e ->
                 LogIds.of(LOG.atWarn(), session)
@@ -453,71 +415,6 @@ public final class SessionManager implements StateRecorder {
                         session.sessionId(),
                         queryId,
                         e.toString()));
-  }
-
-  /**
-   * A change was made in the session's Spark state but could not be recorded (the client hears it
-   * failed): this instance drops the session, so that its next call rebuilds it from its record,
-   * which holds exactly the changes the client was told succeeded.
-   */
-  @Override
-  public void discard(Session session, Throwable why) {
-    if (!releaseIfCurrent(session, () -> true)) {
-      return; // already dropped, or replaced by a newer one
-    }
-    LogIds.of(LOG.atWarn(), session)
-        .log(
-            "Session {} of user {}: a change could not be recorded ({}); its state here"
-                + " is dropped and will be rebuilt from its record at its next call",
-            session.sessionId(),
-            session.userId(),
-            why.toString());
-    // Its other running operations end with it; finished ones keep their answer for their client.
-    session.operations().forEach(op -> op.interrupt());
-    sparkPool.executeBlocking(
-        () -> {
-          session.context().close();
-          return null;
-        },
-        false);
-  }
-
-  /**
-   * Whether an artifact of this size is kept (so its bytes should be read for {@link
-   * #keepArtifact}): in a cluster up to the replication limit; by a single instance whose sessions
-   * hibernate, always (on its local disk).
-   */
-  public boolean replicatesArtifact(long size) {
-    return artifacts.keeps(size);
-  }
-
-  /**
-   * Keeps an artifact's bytes where another instance finds them after a takeover, and records it
-   * in the session; complete before the upload is acknowledged.
-   */
-  public Future<Void> keepArtifact(Session session, String name, String sha256, byte[] bytes) {
-    if (!keepsState) {
-      return Future.succeededFuture();
-    }
-    return artifacts
-        .put(session, sha256, bytes)
-        .compose(
-            v ->
-                record(
-                    session,
-                    StateChange.newBuilder()
-                        .setKind(StateChange.Kind.ARTIFACT)
-                        .setArtifactName(name)
-                        .setArtifactSha256(sha256)
-                        .build()))
-        // A release that ran meanwhile dropped the artifacts its record named then, perhaps not
-        // this one. close() marks the session closed and then drops what its record names: either
-        // that record has this artifact, or this sees the session closed and drops it here.
-        .eventually(
-            () ->
-                session.isClosed()
-                    ? artifacts.drop(session.userId(), session.sessionId(), List.of(sha256))
-                    : Future.succeededFuture());
   }
 
   /**
@@ -561,7 +458,7 @@ public final class SessionManager implements StateRecorder {
   private Future<Optional<Session>> closeSparkSide(Session session, List<String> droppedBefore) {
     session.markClosed();
     beforeClose.accept(session);
-    // Kept by an upload after the stored record was read (see keepArtifact).
+    // Kept by an upload after the stored record was read (see SessionRecorder#keepArtifact).
     return artifacts
         .dropOthers(session.record(), droppedBefore)
         .transform(

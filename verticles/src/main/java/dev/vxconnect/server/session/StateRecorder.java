@@ -3,7 +3,7 @@ package dev.vxconnect.server.session;
 import dev.vxconnect.proto.cluster.StateChange;
 import io.vertx.core.Future;
 
-/** Records a change of a session's state before it is acknowledged (see SessionManager#record). */
+/** Records a change of a session's state before it is acknowledged (see SessionRecorder). */
 public interface StateRecorder {
 
   /** Records the change; the returned future completes once it is stored. */
@@ -22,7 +22,7 @@ public interface StateRecorder {
 
   /**
    * The change was made in the session's Spark state but {@link #record} failed: the session must
-   * not go on here with a state its record does not have (see SessionManager#discard). Called
+   * not go on here with a state its record does not have (see SessionRecorder#discard). Called
    * once the call that made the change has ended.
    */
   void discard(Session session, Throwable why);

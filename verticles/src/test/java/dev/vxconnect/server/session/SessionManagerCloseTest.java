@@ -183,7 +183,10 @@ class SessionManagerCloseTest {
     // Kept and recorded, then released.
     store.gate.complete();
     Session before = open(sessions);
-    sessions.keepArtifact(before, "jars/a.jar", sha256, new byte[] {1}).await(30, TimeUnit.SECONDS);
+    sessions
+        .recorder()
+        .keepArtifact(before, "jars/a.jar", sha256, new byte[] {1})
+        .await(30, TimeUnit.SECONDS);
     assertThat(store.kept).as("bytes kept for an open session").hasSize(1);
     sessions.close(before.key(), false).await(30, TimeUnit.SECONDS);
     assertThat(store.kept).as("bytes kept for a session released after its upload").isEmpty();
@@ -194,7 +197,8 @@ class SessionManagerCloseTest {
     // Released while its upload is being kept.
     store.gate = Promise.promise();
     Session during = open(sessions);
-    Future<Void> keeping = sessions.keepArtifact(during, "jars/a.jar", sha256, new byte[] {1});
+    Future<Void> keeping =
+        sessions.recorder().keepArtifact(during, "jars/a.jar", sha256, new byte[] {1});
     sessions.close(during.key(), false).await(30, TimeUnit.SECONDS);
     store.gate.complete();
     keeping.transform(done -> Future.succeededFuture()).await(30, TimeUnit.SECONDS);
@@ -234,7 +238,7 @@ class SessionManagerCloseTest {
     SessionManager sessions = manager(Duration.ofHours(1));
     Session session = open(sessions);
 
-    sessions.discard(session, new IllegalStateException("the store did not answer"));
+    sessions.recorder().discard(session, new IllegalStateException("the store did not answer"));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (closesOf(session) == 0 && System.nanoTime() < deadline) {

@@ -71,7 +71,7 @@ class SessionRebuilderTest {
     }
   }
 
-  /** A session whose state-changing requests go into a record, as SessionManager#record does. */
+  /** A session whose state-changing requests go into a record, as SessionRecorder#record does. */
   private static final class Recorded {
     final SessionContext context = engine.openSession("user", UUID.randomUUID().toString());
     SessionRecord record = SessionRecord.getDefaultInstance();
