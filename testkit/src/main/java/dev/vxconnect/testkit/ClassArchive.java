@@ -95,10 +95,10 @@ final class ClassArchive {
         System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS);
     // The defaults warm up (tests' servers turn that off), so that the classes of the first
     // queries are archived too. Started and stopped gracefully: the JVM writes the archive as it
-    // exits, after its stop.
-    // Not ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on
-    // a loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19;
-    // killed at load 10 and 15, and every later server of those runs started without one).
+    // exits, after its stop. Not ServerProcess.close(), whose SIGKILL after 60 s came before the
+    // archive was written on a loaded machine (SIGTERM to archive written: 59 s once at load 17,
+    // 2.5 min at load 19; killed at load 10 and 15, and every later server of those runs started
+    // without one).
     ServerProcess dumper =
         ServerProcess.launch(
             home,
