@@ -3,6 +3,8 @@ package dev.vxconnect.server.rpc;
 import com.google.protobuf.ByteString;
 import dev.vxconnect.proto.cluster.StateChange;
 import dev.vxconnect.server.session.RequestContext;
+import dev.vxconnect.server.session.Session;
+import dev.vxconnect.server.session.SessionRecorder;
 import io.vertx.core.Future;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ConfigResponse;
@@ -35,23 +37,24 @@ public final class ConfigHandler {
                     .compose(
                         response ->
                             changesConf(request.getOperation())
-                                ? calls
-                                    .sessions()
-                                    .recorder()
-                                    .record(
-                                        session,
-                                        StateChange.newBuilder()
-                                            .setKind(StateChange.Kind.CONFIG)
-                                            .setRequest(ByteString.copyFrom(request.toByteArray()))
-                                            .build())
-                                    .onFailure(
-                                        notRecorded ->
-                                            calls
-                                                .sessions()
-                                                .recorder()
-                                                .discard(session, notRecorded))
-                                    .map(response)
+                                ? recorded(session, request).map(response)
                                 : Future.succeededFuture(response)));
+  }
+
+  /**
+   * Records a conf change before it is acknowledged; a change the store did not take drops the
+   * session here (SessionRecorder#discard), so that its next call rebuilds it without the change.
+   */
+  private Future<Void> recorded(Session session, ConfigRequest request) {
+    SessionRecorder recorder = calls.sessions().recorder();
+    return recorder
+        .record(
+            session,
+            StateChange.newBuilder()
+                .setKind(StateChange.Kind.CONFIG)
+                .setRequest(ByteString.copyFrom(request.toByteArray()))
+                .build())
+        .onFailure(notRecorded -> recorder.discard(session, notRecorded));
   }
 
   /** Set and unset change the session's conf: they are recorded for a takeover to replay. */
