@@ -80,11 +80,7 @@ public final class SparkConnectMethods {
             ExecutePlanRequest.parser(),
             ExecutePlanResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(ExecutePlanRequest.getDescriptor()));
     analyzePlan =
         method(
             "AnalyzePlan",
@@ -92,11 +88,7 @@ public final class SparkConnectMethods {
             AnalyzePlanRequest.parser(),
             AnalyzePlanResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(AnalyzePlanRequest.getDescriptor()));
     config =
         method(
             "Config",
@@ -104,12 +96,7 @@ public final class SparkConnectMethods {
             ConfigRequest.parser(),
             ConfigResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(),
-                    r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                    r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(ConfigRequest.getDescriptor()));
     addArtifacts =
         method(
             "AddArtifacts",
@@ -117,11 +104,7 @@ public final class SparkConnectMethods {
             AddArtifactsRequest.parser(),
             AddArtifactsResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(AddArtifactsRequest.getDescriptor()));
     artifactStatus =
         method(
             "ArtifactStatus",
@@ -129,11 +112,7 @@ public final class SparkConnectMethods {
             ArtifactStatusesRequest.parser(),
             ArtifactStatusesResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(ArtifactStatusesRequest.getDescriptor()));
     interrupt =
         method(
             "Interrupt",
@@ -141,12 +120,7 @@ public final class SparkConnectMethods {
             InterruptRequest.parser(),
             InterruptResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(),
-                    r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                    r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(InterruptRequest.getDescriptor()));
     reattachExecute =
         method(
             "ReattachExecute",
@@ -154,11 +128,7 @@ public final class SparkConnectMethods {
             ReattachExecuteRequest.parser(),
             ExecutePlanResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(ReattachExecuteRequest.getDescriptor()));
     // As Spark's server: the server-side session id a release observed is not checked.
     releaseExecute =
         method(
@@ -167,7 +137,7 @@ public final class SparkConnectMethods {
             ReleaseExecuteRequest.parser(),
             ReleaseExecuteResponse.parser(),
             limit,
-            r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
+            SessionFields.withoutObserved(ReleaseExecuteRequest.getDescriptor()));
     releaseSession =
         method(
             "ReleaseSession",
@@ -175,7 +145,7 @@ public final class SparkConnectMethods {
             ReleaseSessionRequest.parser(),
             ReleaseSessionResponse.parser(),
             limit,
-            r -> SessionIds.of(r.getUserContext().getUserId(), r.getSessionId(), false, ""));
+            SessionFields.withoutObserved(ReleaseSessionRequest.getDescriptor()));
     fetchErrorDetails =
         method(
             "FetchErrorDetails",
@@ -183,11 +153,7 @@ public final class SparkConnectMethods {
             FetchErrorDetailsRequest.parser(),
             FetchErrorDetailsResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(FetchErrorDetailsRequest.getDescriptor()));
     cloneSession =
         method(
             "CloneSession",
@@ -195,11 +161,7 @@ public final class SparkConnectMethods {
             CloneSessionRequest.parser(),
             CloneSessionResponse.parser(),
             limit,
-            r ->
-                SessionIds.of(
-                    r.getUserContext().getUserId(), r.getSessionId(),
-                    r.hasClientObservedServerSideSessionId(),
-                        r.getClientObservedServerSideSessionId()));
+            SessionFields.withObserved(CloneSessionRequest.getDescriptor()));
   }
 
   /** Every method, in the order of the service definition. */

@@ -11,6 +11,7 @@ import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.WireFormat;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.connect.proto.Base;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -201,8 +202,15 @@ class SparkConnectMethodsTest {
       boolean release = method.name().startsWith("Release");
       assertThat(ids.observedServerSideSessionId())
           .as(method.name())
-          .isEqualTo(release ? java.util.Optional.empty() : java.util.Optional.of("server-1"));
+          .isEqualTo(release ? Optional.empty() : Optional.of("server-1"));
     }
+  }
+
+  @Test
+  void aRequestTypeWithoutTheSessionFieldsIsRefusedWhenTheTableIsMade() {
+    assertThatThrownBy(() -> SessionFields.withObserved(Range.getDescriptor()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spark.connect.Range has no field");
   }
 
   /** A request of {@code method}'s type with user alice, session s-1, observed server-side id server-1. */
