@@ -81,7 +81,7 @@ final class Server {
     int port = FreePort.find();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(SparkServerProcess.SPARK_JVM_FLAGS);
+    command.add(SparkServerProcess.jvmFlags(settings.home()));
     command.add("-Xmx" + settings.serverHeap());
     command.add("-Dlog4j2.configurationFile=" + settings.home().resolve("conf/log4j2.properties"));
     command.add("-cp");

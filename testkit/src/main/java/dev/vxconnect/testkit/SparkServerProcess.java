@@ -18,27 +18,13 @@ import java.util.List;
  */
 public final class SparkServerProcess {
 
-  /** The JVM flags bin/vxconnect gives every Spark JVM on Java 17. */
-  public static final List<String> SPARK_JVM_FLAGS =
-      List.of(
-          "-XX:+IgnoreUnrecognizedVMOptions",
-          "--add-modules=jdk.incubator.vector",
-          "--add-opens=java.base/java.lang=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.io=ALL-UNNAMED",
-          "--add-opens=java.base/java.net=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "--add-opens=java.base/java.util=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-          "-Djdk.reflect.useDirectMethodHandle=false",
-          "-Dio.netty.tryReflectionSetAccessible=true");
+  /**
+   * The JVM flags every Spark JVM needs on Java 17, as the argument to give {@code java}: the
+   * argument file in {@code home}'s conf/, which bin/vxconnect and the build read too.
+   */
+  public static String jvmFlags(Path home) {
+    return "@" + home.resolve("conf/spark-jvm.flags");
+  }
 
   /** Long enough for a cold start on two cores shared with other servers. */
   private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
@@ -80,7 +66,7 @@ public final class SparkServerProcess {
     int port = FreePort.find();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(SPARK_JVM_FLAGS);
+    command.add(jvmFlags(home));
     command.addAll(jvmOptions);
     command.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
     command.add("-Dlog4j2.shutdownHookEnabled=false");
