@@ -1,5 +1,7 @@
 package dev.vxconnect.cluster;
 
+import io.vertx.core.Future;
+
 /** The shared state of the instances that form one service. */
 public interface Cluster extends AutoCloseable {
 
@@ -23,12 +25,12 @@ public interface Cluster extends AutoCloseable {
   boolean isDistributed();
 
   /** Periodic upkeep of the shared records (called by the server's maintenance timer). */
-  default io.vertx.core.Future<Void> maintain() {
-    return io.vertx.core.Future.succeededFuture();
+  default Future<Void> maintain() {
+    return Future.succeededFuture();
   }
 
   /** What the cluster keeps now, listing at most {@code max} keys of each kind (admin API). */
-  io.vertx.core.Future<ClusterRecords> records(int max);
+  Future<ClusterRecords> records(int max);
 
   /** Leaves the cluster. */
   @Override

@@ -1,5 +1,7 @@
 package dev.vxconnect.cluster;
 
+import java.util.Optional;
+
 /**
  * The durable state database could not be read or written (unreachable, refused, timed out). The
  * change that needed it did not happen; the caller may retry once the database is back.
@@ -11,12 +13,12 @@ public final class StateUnavailableException extends RuntimeException {
   }
 
   /** The first StateUnavailableException in {@code failure}'s cause chain, if any. */
-  public static java.util.Optional<StateUnavailableException> in(Throwable failure) {
+  public static Optional<StateUnavailableException> in(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof StateUnavailableException unavailable) {
-        return java.util.Optional.of(unavailable);
+        return Optional.of(unavailable);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

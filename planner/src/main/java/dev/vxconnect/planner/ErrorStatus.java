@@ -1,5 +1,8 @@
 package dev.vxconnect.planner;
 
+import dev.vxconnect.planner.spark.RetryDetails;
+import java.time.Duration;
+
 /**
  * A failure ready for the wire: the gRPC status code, its message and the serialized
  * {@code google.rpc.Status} that goes into the {@code grpc-status-details-bin} trailer (may be null).
@@ -21,9 +24,8 @@ public record ErrorStatus(int code, String message, byte[] details) {
    * A refusal the client should retry after {@code delay} (google.rpc.RetryInfo): for limits and
    * load, never for errors of the request itself.
    */
-  public static ErrorStatus retryLater(int code, String message, java.time.Duration delay) {
-    return new ErrorStatus(
-        code, message, dev.vxconnect.planner.spark.RetryDetails.status(code, message, delay));
+  public static ErrorStatus retryLater(int code, String message, Duration delay) {
+    return new ErrorStatus(code, message, RetryDetails.status(code, message, delay));
   }
 
   /** A plain status without Spark error details. */

@@ -1,6 +1,7 @@
 package dev.vxconnect.planner;
 
 import java.util.Map;
+import org.apache.spark.BreakingChangeInfo;
 import org.apache.spark.SparkThrowable;
 
 /**
@@ -141,7 +142,7 @@ public final class ServerError extends RuntimeException implements SparkThrowabl
   }
 
   @Override
-  public org.apache.spark.BreakingChangeInfo getBreakingChangeInfo() {
+  public BreakingChangeInfo getBreakingChangeInfo() {
     return null;
   }
 

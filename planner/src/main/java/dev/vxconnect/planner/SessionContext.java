@@ -1,8 +1,10 @@
 package dev.vxconnect.planner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.AnalyzePlanResponse;
 import org.apache.spark.connect.proto.ConfigRequest;
@@ -55,7 +57,7 @@ public interface SessionContext {
    * How often to report progress ({@code spark.connect.progress.reportInterval} of the session);
    * zero or negative: never.
    */
-  java.time.Duration progressInterval();
+  Duration progressInterval();
 
   /**
    * Stops the session's streaming queries (those carrying {@code tag}, or all), as part of an
@@ -74,7 +76,7 @@ public interface SessionContext {
    * Calls {@code ended} with the query id whenever one of the session's streaming queries ends
    * (stopped, failed or done). It is called on Spark's listener thread and must not block.
    */
-  void onStreamingQueryEnd(java.util.function.Consumer<String> ended);
+  void onStreamingQueryEnd(Consumer<String> ended);
 
   /** Stops the session's streaming queries and waits until they have stopped. */
   void stopStreamingQueriesNow();

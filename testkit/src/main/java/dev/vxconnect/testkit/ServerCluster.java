@@ -2,6 +2,7 @@ package dev.vxconnect.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,7 +174,7 @@ public final class ServerCluster implements AutoCloseable {
   public ServerProcess restart(int index) throws Exception {
     ServerProcess old = servers.get(index);
     old.terminate();
-    if (!old.awaitExit(java.time.Duration.ofSeconds(90))) {
+    if (!old.awaitExit(Duration.ofSeconds(90))) {
       throw new AssertionError("server " + index + " did not stop within 90 s after SIGTERM");
     }
     return startAgain(index);

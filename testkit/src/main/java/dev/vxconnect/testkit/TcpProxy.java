@@ -1,5 +1,6 @@
 package dev.vxconnect.testkit;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,8 +47,7 @@ public final class TcpProxy implements AutoCloseable {
   private static final int RETRY_MILLIS = 100;
 
   private final int[] targetPorts;
-  private final java.util.concurrent.atomic.AtomicInteger nextTarget =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger nextTarget = new AtomicInteger();
   private final ServerSocket listener;
   private final Thread acceptor;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
@@ -288,7 +289,7 @@ public final class TcpProxy implements AutoCloseable {
     return thread;
   }
 
-  private static void closeQuietly(java.io.Closeable closeable) {
+  private static void closeQuietly(Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException e) {

@@ -17,6 +17,8 @@ import dev.vxconnect.server.routing.ClusterSecret;
 import dev.vxconnect.server.routing.HostPort;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,8 +247,8 @@ public final class OptionsLoader {
 
   private static String localHostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       return "localhost";
     }
   }

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -381,7 +382,7 @@ public final class HazelcastCluster implements Cluster {
   }
 
   /** Keys split at the separator of {@link HazelcastSessionStore#key}, at most {@code max}. */
-  private static List<List<String>> keys(java.util.Set<String> keys, int max) {
+  private static List<List<String>> keys(Set<String> keys, int max) {
     List<List<String>> listed = new ArrayList<>();
     for (String key : keys) {
       if (listed.size() == max) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The sessions per user of a single instance: one map in this JVM, answered at once. */
 public final class InMemorySessionCounts implements SessionCounts {
@@ -49,7 +50,7 @@ public final class InMemorySessionCounts implements SessionCounts {
 
   /** The sessions counted for each user now. */
   public synchronized Map<String, Integer> snapshot() {
-    Map<String, Integer> counts = new java.util.TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
     users.forEach((user, held) -> counts.put(user, held.getSessionIdsCount()));
     return counts;
   }

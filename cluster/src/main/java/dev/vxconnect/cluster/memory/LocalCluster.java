@@ -8,6 +8,7 @@ import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.proto.cluster.OperationRecord;
+import dev.vxconnect.proto.cluster.ResultMarks;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
@@ -53,16 +54,15 @@ public final class LocalCluster implements Cluster {
     return sessions
         .tombstoneCount()
         .map(
-            closed -> {
-              return new ClusterRecords(
-                  keys.subList(0, Math.min(max, keys.size())),
-                  keys.size(),
-                  List.of(),
-                  0,
-                  closed,
-                  tombstones,
-                  sessionCounts.snapshot());
-            });
+            closed ->
+                new ClusterRecords(
+                    keys.subList(0, Math.min(max, keys.size())),
+                    keys.size(),
+                    List.of(),
+                    0,
+                    closed,
+                    tombstones,
+                    sessionCounts.snapshot()));
   }
 
   @Override
@@ -90,13 +90,12 @@ public final class LocalCluster implements Cluster {
       }
 
       @Override
-      public Future<Void> putMarks(
-          String operationId, dev.vxconnect.proto.cluster.ResultMarks marks) {
+      public Future<Void> putMarks(String operationId, ResultMarks marks) {
         return Future.succeededFuture();
       }
 
       @Override
-      public Future<Optional<dev.vxconnect.proto.cluster.ResultMarks>> marks(String operationId) {
+      public Future<Optional<ResultMarks>> marks(String operationId) {
         return Future.succeededFuture(Optional.empty());
       }
 

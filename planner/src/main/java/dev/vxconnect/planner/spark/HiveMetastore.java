@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.SparkConf;
@@ -52,13 +53,13 @@ final class HiveMetastore {
    *
    * @return the metastore to prepare before Spark uses it, if this configured one
    */
-  static java.util.Optional<HiveMetastore> configure(SparkConf conf, MetastoreDatabase database) {
+  static Optional<HiveMetastore> configure(SparkConf conf, MetastoreDatabase database) {
     if (conf.contains(CATALOG_IMPLEMENTATION) || conf.contains(JDO + "ConnectionURL")) {
       LOG.info(
           "Catalog: as configured ({}={}); the state database holds vxconnect's records only",
           CATALOG_IMPLEMENTATION,
           conf.get(CATALOG_IMPLEMENTATION, "in-memory"));
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     conf.set(CATALOG_IMPLEMENTATION, "hive");
     conf.set(JDO + "ConnectionURL", database.url());
@@ -69,7 +70,7 @@ final class HiveMetastore {
       conf.setIfMissing("spark.hadoop." + setting.getKey(), setting.getValue());
     }
     conf.setIfMissing("spark.hadoop.hive.metastore.schema.verification", "true");
-    return java.util.Optional.of(new HiveMetastore(database));
+    return Optional.of(new HiveMetastore(database));
   }
 
   /** What the schema is made with and used with: the same identifiers and value strategy as Hive's. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.connect.proto.WriteStreamOperationStart;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.streaming.runtime.StreamingRelation;
 import scala.Function1;
 import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -73,8 +75,7 @@ final class LocalPathPolicy {
    * metadata directory as it is built) and its checkpoint location, or the session's default
    * checkpoint root when it names none.
    */
-  void checkStreamingSink(
-      WriteStreamOperationStart write, org.apache.spark.sql.SparkSession session) {
+  void checkStreamingSink(WriteStreamOperationStart write, SparkSession session) {
     List<String> paths = new ArrayList<>();
     if (write.hasPath()) {
       paths.add(write.getPath());
@@ -101,7 +102,7 @@ final class LocalPathPolicy {
   }
 
   /** Runs on every analyzed plan: nothing is looked up unless a node names a path. */
-  private void check(LogicalPlan plan, org.apache.spark.sql.SparkSession session) {
+  private void check(LogicalPlan plan, SparkSession session) {
     plan.foreachWithSubqueries(
         node -> {
           for (URI uri : paths(node)) {
@@ -116,8 +117,7 @@ final class LocalPathPolicy {
     List<URI> paths = new ArrayList<>();
     if (node instanceof LogicalRelation relation
         && relation.relation() instanceof HadoopFsRelation files) {
-      scala.jdk.javaapi.CollectionConverters.asJava(files.location().rootPaths())
-          .forEach(p -> paths.add(p.toUri()));
+      CollectionConverters.asJava(files.location().rootPaths()).forEach(p -> paths.add(p.toUri()));
     } else if (node instanceof InsertIntoHadoopFsRelationCommand insert) {
       paths.add(insert.outputPath().toUri());
     } else if (node instanceof InsertIntoDataSourceDirCommand directory) {
@@ -134,7 +134,7 @@ final class LocalPathPolicy {
       if (path.isDefined()) {
         paths.add(new org.apache.hadoop.fs.Path(path.get()).toUri());
       }
-      scala.jdk.javaapi.CollectionConverters.asJava(stream.dataSource().paths())
+      CollectionConverters.asJava(stream.dataSource().paths())
           .forEach(p -> paths.add(new org.apache.hadoop.fs.Path(p).toUri()));
     } else if (node instanceof LoadDataCommand load) {
       paths.add(
@@ -155,7 +155,7 @@ final class LocalPathPolicy {
     }
   }
 
-  private void require(URI uri, org.apache.spark.sql.SparkSession session) {
+  private void require(URI uri, SparkSession session) {
     // Paths of relations are qualified; a bare one is on the default file system.
     String scheme =
         uri.getScheme() != null

@@ -7,6 +7,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.ThreadUtils$;
 import scala.collection.immutable.Range$;
+import scala.collection.immutable.Seq;
 import scala.concurrent.duration.Duration;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
@@ -45,8 +46,7 @@ final class PartitionWindow {
       ResultBlocks blocks) {
     PartitionOutput[] results = new PartitionOutput[to - from];
     @SuppressWarnings("unchecked")
-    scala.collection.immutable.Seq<Object> partitions =
-        (scala.collection.immutable.Seq<Object>) (Object) Range$.MODULE$.apply(from, to);
+    Seq<Object> partitions = (Seq<Object>) (Object) Range$.MODULE$.apply(from, to);
     SimpleFutureAction<BoxedUnit> job =
         sc.submitJob(
             rows,

@@ -2,9 +2,11 @@ package dev.vxconnect.planner.spark;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.sparkproject.connect.protobuf.Descriptors;
 import org.sparkproject.connect.protobuf.Message;
@@ -22,7 +24,7 @@ final class PlanMessages {
   private PlanMessages() {}
 
   /** Calls {@code visitor} on {@code root} and every message nested in it (it stops the walk by throwing). */
-  static void visit(Message root, java.util.function.Consumer<Message> visitor) {
+  static void visit(Message root, Consumer<Message> visitor) {
     findFirst(
         root,
         message -> {
@@ -50,7 +52,7 @@ final class PlanMessages {
           continue;
         }
         if (field.getKey().isRepeated()) {
-          for (Object item : (java.util.List<?>) field.getValue()) {
+          for (Object item : (List<?>) field.getValue()) {
             pending.push((Message) item);
           }
         } else {

@@ -3,6 +3,7 @@ package dev.vxconnect.planner.spark;
 import dev.vxconnect.planner.spark.PartitionOutput.SpilledBlock;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -23,6 +24,7 @@ import org.apache.spark.util.io.ChunkedByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
+import scala.collection.Iterator;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -183,7 +185,7 @@ final class ResultBlocks {
       if (env == null) {
         return; // stopped: the block manager deleted its directories
       }
-      scala.collection.Iterator<BlockId> left =
+      Iterator<BlockId> left =
           env.blockManager()
               .master()
               .getMatchingBlockIds(new OfStream(streamKey), false)
@@ -209,7 +211,7 @@ final class ResultBlocks {
 
   /** Matches the blocks of one stream: the high half of their UUID is the stream's key. */
   private static final class OfStream extends AbstractFunction1<BlockId, Object>
-      implements java.io.Serializable {
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     private final long streamKey;
 

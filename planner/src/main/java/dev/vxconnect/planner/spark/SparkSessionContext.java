@@ -1,20 +1,26 @@
 package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.Cancellation;
+import dev.vxconnect.planner.CatalogEffect;
 import dev.vxconnect.planner.EngineOptions;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.planner.SparkErrors;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.AnalyzePlanResponse;
@@ -23,10 +29,16 @@ import org.apache.spark.connect.proto.ConfigResponse;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.FetchErrorDetailsResponse;
+import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.artifact.ArtifactManager$;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.config.Connect$;
 import org.apache.spark.sql.connect.ml.MLHandler$;
+import org.apache.spark.sql.connect.planner.SparkConnectPlanner;
 import org.apache.spark.sql.connect.service.ExecuteJobTag$;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.connect.service.SparkConnectAnalyzeHandler;
@@ -34,14 +46,16 @@ import org.apache.spark.sql.connect.service.SparkConnectService$;
 import org.apache.spark.sql.connect.utils.ErrorUtils$;
 import org.apache.spark.sql.connect.utils.PlanCompressionUtils$;
 import org.apache.spark.storage.CacheId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkproject.connect.protobuf.Message;
 import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** A session's Spark side: a SessionHolder over an isolated SparkSession. */
 final class SparkSessionContext implements SessionContext {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(SparkSessionContext.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessionContext.class);
 
   private final SessionHolder holder;
   private final EngineOptions options;
@@ -126,11 +140,8 @@ final class SparkSessionContext implements SessionContext {
   }
 
   /** The DataFrame of {@code relation}, as Spark's analyze handler builds it (not executed). */
-  private org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row> dataset(
-      SparkSession spark, org.apache.spark.connect.proto.Relation relation) {
-    var plan =
-        new org.apache.spark.sql.connect.planner.SparkConnectPlanner(holder, Option.empty())
-            .transformRelation(relation, true);
+  private Dataset<Row> dataset(SparkSession spark, Relation relation) {
+    var plan = new SparkConnectPlanner(holder, Option.empty()).transformRelation(relation, true);
     return org.apache.spark.sql.classic.Dataset$.MODULE$.ofRows(spark, plan);
   }
 
@@ -162,7 +173,7 @@ final class SparkSessionContext implements SessionContext {
    * FEATURE_NOT_ENABLED for Python-only features when this server runs no Python worker, and a
    * named error for the cases Spark's planner can only fail on here ({@link UnservedCases}).
    */
-  private void refuseUnserved(org.sparkproject.connect.protobuf.Message request) {
+  private void refuseUnserved(Message request) {
     boolean python = options.pythonEnabled();
     // One walk over the request's messages for both checks (plans can be large).
     PlanMessages.visit(
@@ -194,7 +205,7 @@ final class SparkSessionContext implements SessionContext {
   }
 
   @Override
-  public Optional<dev.vxconnect.planner.CatalogEffect> catalogEffect(ExecutePlanRequest request) {
+  public Optional<CatalogEffect> catalogEffect(ExecutePlanRequest request) {
     return holder.withSession(
         spark ->
             CatalogState.effect(
@@ -203,9 +214,8 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public void replay(ExecutePlanRequest request) {
-    org.apache.spark.connect.proto.Plan plan =
-        PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
-    Optional<org.apache.spark.sql.catalyst.plans.logical.LogicalPlan> lazyCache =
+    Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    Optional<LogicalPlan> lazyCache =
         plan.hasCommand() && plan.getCommand().hasSqlCommand()
             ? holder.withSession(
                 spark -> CatalogState.lazyCache(spark, plan.getCommand().getSqlCommand()))
@@ -216,7 +226,7 @@ final class SparkSessionContext implements SessionContext {
       return;
     }
     try {
-      execute(request, response -> {}, dev.vxconnect.planner.Cancellation.NEVER);
+      execute(request, response -> {}, Cancellation.NEVER);
     } finally {
       // A replayed request has no client to release it.
       operationEvents.released(request.getOperationId());
@@ -236,7 +246,7 @@ final class SparkSessionContext implements SessionContext {
           catalogs.setCurrentCatalog(catalog);
           String[] wanted = namespace.toArray(String[]::new);
           // Already there (e.g. a catalog's default namespace, which it need not list as existing).
-          if (!java.util.Arrays.equals(catalogs.currentNamespace(), wanted)) {
+          if (!Arrays.equals(catalogs.currentNamespace(), wanted)) {
             catalogs.setCurrentNamespace(wanted);
           }
           return null;
@@ -291,7 +301,7 @@ final class SparkSessionContext implements SessionContext {
         CollectionConverters.asJava(cache.getTaggedQuery(tag.get(), holder.session()))) {
       try {
         query.query().stop();
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         // Spark waits spark.sql.streaming.stopTimeout for the query's thread; it goes on stopping.
       }
       stopped.add(query.operationId());
@@ -301,8 +311,7 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public Optional<String> streamingCheckpoint(ExecutePlanRequest request) {
-    org.apache.spark.connect.proto.Plan plan =
-        PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
+    Plan plan = PlanCompressionUtils$.MODULE$.decompressPlan(request.getPlan());
     if (!plan.hasCommand() || !plan.getCommand().hasWriteStreamOperationStart()) {
       return Optional.empty();
     }
@@ -311,7 +320,7 @@ final class SparkSessionContext implements SessionContext {
   }
 
   @Override
-  public void onStreamingQueryEnd(java.util.function.Consumer<String> ended) {
+  public void onStreamingQueryEnd(Consumer<String> ended) {
     holder.session().streams().addListener(new StreamingQueryEnds(ended));
   }
 
@@ -371,11 +380,11 @@ final class SparkSessionContext implements SessionContext {
   private boolean isLocalDestination(Path path) {
     String destination = "/" + path.subpath(1, path.getNameCount());
     try {
-      org.apache.hadoop.fs.FileSystem fs =
+      FileSystem fs =
           new org.apache.hadoop.fs.Path(destination)
               .getFileSystem(holder.session().sparkContext().hadoopConfiguration());
       return "file".equals(fs.getUri().getScheme());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return true;
     }
   }

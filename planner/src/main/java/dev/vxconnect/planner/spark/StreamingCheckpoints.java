@@ -2,6 +2,7 @@ package dev.vxconnect.planner.spark;
 
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.connect.proto.WriteStreamOperationStart;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
@@ -32,8 +33,7 @@ final class StreamingCheckpoints {
     }
     Option<String> root = session.conf().getOption(ROOT);
     if (root.isDefined() && !root.get().isEmpty() && !write.getQueryName().isEmpty()) {
-      return Optional.of(
-          new org.apache.hadoop.fs.Path(root.get(), write.getQueryName()).toString());
+      return Optional.of(new Path(root.get(), write.getQueryName()).toString());
     }
     return Optional.empty();
   }

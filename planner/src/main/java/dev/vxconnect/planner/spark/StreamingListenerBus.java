@@ -2,6 +2,7 @@ package dev.vxconnect.planner.spark;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.ResponseSink;
+import dev.vxconnect.planner.SparkErrors;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -43,7 +44,7 @@ final class StreamingListenerBus {
       case ADD_LISTENER_BUS_LISTENER -> add(sink, cancellation);
       case REMOVE_LISTENER_BUS_LISTENER -> close();
       default ->
-          throw dev.vxconnect.planner.SparkErrors.raise(
+          throw SparkErrors.raise(
               "INVALID_PARAMETER_VALUE.STREAMING_LISTENER_COMMAND_MISSING",
               Map.of("parameter", "command", "functionName", "StreamingQueryListenerBusCommand"));
     }

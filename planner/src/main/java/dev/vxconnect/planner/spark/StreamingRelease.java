@@ -6,6 +6,7 @@ import static dev.vxconnect.planner.spark.PrivateFields.read;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.classic.StreamingQueryManager;
@@ -112,8 +113,7 @@ final class StreamingRelease {
    * The session's streaming query manager if it was ever created: asking {@code session.streams()}
    * would create one (and register its bus) for a session that never streamed.
    */
-  static java.util.Optional<StreamingQueryManager> streamsIfCreated(SparkSession session) {
-    return java.util.Optional.ofNullable(
-        (StreamingQueryManager) read(STREAMS, session.sessionState()));
+  static Optional<StreamingQueryManager> streamsIfCreated(SparkSession session) {
+    return Optional.ofNullable((StreamingQueryManager) read(STREAMS, session.sessionState()));
   }
 }

@@ -16,10 +16,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 /**
  * The metrics the admin port serves, in one Prometheus registry: Vert.x's own (the registry is
@@ -69,10 +71,10 @@ public final class ServerMetrics implements CallTracker.Observer {
   private final Map<String, Timer> rpcTimers = new ConcurrentHashMap<>();
 
   /** Histogram buckets of RPC durations (for latency objectives such as "Config under 50 ms"). */
-  private static final java.time.Duration[] LATENCY_BUCKETS =
-      java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
-          .mapToObj(java.time.Duration::ofMillis)
-          .toArray(java.time.Duration[]::new);
+  private static final Duration[] LATENCY_BUCKETS =
+      LongStream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+          .mapToObj(Duration::ofMillis)
+          .toArray(Duration[]::new);
 
   private final Counter reattaches;
 

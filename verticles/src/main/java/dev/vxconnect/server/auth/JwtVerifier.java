@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
@@ -105,7 +106,7 @@ public final class JwtVerifier {
     JWSVerificationKeySelector<SecurityContext> unnamed =
         new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(withoutIds));
     return (header, context) -> {
-      List<? extends java.security.Key> keys = named.selectJWSKeys(header, context);
+      List<? extends Key> keys = named.selectJWSKeys(header, context);
       if (!keys.isEmpty() || header.getKeyID() == null || withoutIds.isEmpty()) {
         return keys;
       }

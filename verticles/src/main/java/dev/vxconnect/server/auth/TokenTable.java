@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ public final class TokenTable {
       }
       String digest =
           parts[1].startsWith(SHA256_PREFIX)
-              ? parts[1].substring(SHA256_PREFIX.length()).toLowerCase(java.util.Locale.ROOT)
+              ? parts[1].substring(SHA256_PREFIX.length()).toLowerCase(Locale.ROOT)
               : digest(parts[1]);
       if (digest.length() != 64 || !digest.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
         throw new IllegalArgumentException(

@@ -3,9 +3,12 @@ package dev.vxconnect.server.buffer;
 import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.ResponseSink;
 import dev.vxconnect.planner.SparkErrors;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 
 /**
@@ -41,12 +44,12 @@ public final class ResponseBuffer implements ResponseSink {
   private final String serverSideSessionId;
   private final long aheadBytes;
   private final long retainBytes;
-  private final java.util.concurrent.atomic.LongAdder heldByAll;
+  private final LongAdder heldByAll;
 
   private final EntryRing entries = new EntryRing();
 
   /** The indexes of the responses added held and not released yet, in order. */
-  private final java.util.ArrayDeque<Long> held = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Long> held = new ArrayDeque<>();
 
   /** The index from which the sender sees nothing at all ({@link #holdFromHere}); MAX: none. */
   private long heldFrom = Long.MAX_VALUE;
@@ -64,7 +67,7 @@ public final class ResponseBuffer implements ResponseSink {
   private RuntimeException producerStop;
   private Listener listener;
   private ProducerSlot slot = ProducerSlot.NONE;
-  private java.util.function.LongConsumer onFirstResult = index -> {};
+  private LongConsumer onFirstResult = index -> {};
   private boolean resultSeen;
 
   public ResponseBuffer(
@@ -424,7 +427,7 @@ public final class ResponseBuffer implements ResponseSink {
   }
 
   /** Told (on the producer's thread) the index of the first Arrow batch, once. */
-  public synchronized void onFirstResult(java.util.function.LongConsumer hook) {
+  public synchronized void onFirstResult(LongConsumer hook) {
     this.onFirstResult = hook;
   }
 

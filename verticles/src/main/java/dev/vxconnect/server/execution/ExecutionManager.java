@@ -1,5 +1,6 @@
 package dev.vxconnect.server.execution;
 
+import com.google.protobuf.ByteString;
 import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.planner.ErrorStatus;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -508,10 +510,7 @@ public final class ExecutionManager {
             .setReattachable(true)
             .addAllTags(operation.tags())
             .setCreatedAtMs(System.currentTimeMillis())
-            .setRequest(
-                rerunnable
-                    ? com.google.protobuf.ByteString.copyFrom(request.toByteArray())
-                    : com.google.protobuf.ByteString.EMPTY)
+            .setRequest(rerunnable ? ByteString.copyFrom(request.toByteArray()) : ByteString.EMPTY)
             .setCommand(request.getPlan().hasCommand() && !StreamingQueryTracking.asksOnly(request))
             .build();
     Future<Void> stored =
@@ -549,7 +548,7 @@ public final class ExecutionManager {
               operation.session().sessionId());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.util.concurrent.CancellationException("interrupted before it started");
+      throw new CancellationException("interrupted before it started");
     } catch (Exception e) {
       LogIds.of(LOG.atWarn(), operation)
           .log(
@@ -636,7 +635,7 @@ public final class ExecutionManager {
   }
 
   /** New operations refused so far, by reason. */
-  public java.util.Map<String, Long> refusals() {
+  public Map<String, Long> refusals() {
     return admission.refusals();
   }
 

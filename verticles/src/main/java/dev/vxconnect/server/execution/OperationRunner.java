@@ -10,6 +10,7 @@ import dev.vxconnect.server.call.Failures;
 import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.StateRecorder;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -26,7 +27,7 @@ final class OperationRunner implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
 
   /** Back-off suggested when the state database could not record a change. */
-  private static final java.time.Duration STATE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
+  private static final Duration STATE_RETRY_DELAY = Duration.ofSeconds(1);
 
   private static final ExecutePlanResponse RESULT_COMPLETE =
       ExecutePlanResponse.newBuilder()

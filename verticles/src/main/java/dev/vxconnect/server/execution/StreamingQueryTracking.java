@@ -6,10 +6,13 @@ import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Session;
 import dev.vxconnect.server.session.StateRecorder;
+import io.vertx.core.Future;
 import java.util.Optional;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.StreamingQueryInstanceId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a session's record of its running streaming queries in step with what their client is
@@ -23,8 +26,7 @@ final class StreamingQueryTracking implements ResponseSink {
   /** A start request larger than this is not kept (the query is then reported lost after a failover). */
   static final int MAX_START_REQUEST_BYTES = 1 << 20;
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(StreamingQueryTracking.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingQueryTracking.class);
 
   private final ResponseSink next;
   private final Session session;
@@ -123,7 +125,7 @@ final class StreamingQueryTracking implements ResponseSink {
    * start, or stop): it is logged, and the record stays as it was, so such a query does not survive
    * its instance (or a stopped one may be started again once).
    */
-  private void await(io.vertx.core.Future<Void> stored) {
+  private void await(Future<Void> stored) {
     try {
       ClusterWrites.await(stored);
     } catch (InterruptedException e) {

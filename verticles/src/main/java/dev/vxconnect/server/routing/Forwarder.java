@@ -25,6 +25,7 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,7 @@ public final class Forwarder {
   private final Failures failures;
   private final Consumer<String> unreachable;
   private final ForwardSeal seal;
-  private final java.util.concurrent.atomic.LongAdder forwarded =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder forwarded = new LongAdder();
 
   /** @param unreachable told the id of an owner that refused or dropped a forwarded call */
   public Forwarder(

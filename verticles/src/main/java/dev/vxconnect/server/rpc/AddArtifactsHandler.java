@@ -18,7 +18,10 @@ import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.server.GrpcServerRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.connect.proto.AddArtifactsRequest;
@@ -84,9 +87,8 @@ public final class AddArtifactsHandler
             + upload);
   }
 
-  private static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
-    return java.util.HexFormat.of()
-        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** The state of one call. Touched only on the call's event loop, except inside blocking work. */

@@ -4,6 +4,7 @@ import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.session.RequestContext;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,7 @@ public final class InterruptHandler {
   }
 
   private static List<String> concat(List<String> operations, List<String> streamingQueries) {
-    List<String> all = new java.util.ArrayList<>(operations);
+    List<String> all = new ArrayList<>(operations);
     all.addAll(streamingQueries);
     return all;
   }

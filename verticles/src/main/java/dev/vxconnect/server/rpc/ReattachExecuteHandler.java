@@ -6,8 +6,10 @@ import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.session.LogIds;
 import dev.vxconnect.server.session.Operation;
 import dev.vxconnect.server.session.RequestContext;
+import dev.vxconnect.server.session.Session;
 import io.vertx.core.Future;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +32,10 @@ public final class ReattachExecuteHandler {
   }
 
   /** An operation this instance does not hold: run again here if it was lost in a failover. */
-  private Future<Operation> recover(
-      dev.vxconnect.server.session.Session session, ReattachExecuteRequest request) {
+  private Future<Operation> recover(Session session, ReattachExecuteRequest request) {
     long lastIndex = 0;
     if (request.hasLastResponseId()) {
-      java.util.OptionalLong index =
+      OptionalLong index =
           ResponseIds.indexOf(request.getOperationId(), request.getLastResponseId());
       if (index.isEmpty()) {
         return Future.failedFuture(

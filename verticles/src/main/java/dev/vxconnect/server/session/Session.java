@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One live session on this instance: its ids, its Spark side, its operations, and the ids of its
@@ -41,8 +43,7 @@ public final class Session {
   private volatile long rebuiltAtMs;
 
   /** Bytes of the artifacts added to this session on this instance. */
-  private final java.util.concurrent.atomic.AtomicLong artifactBytes =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong artifactBytes = new AtomicLong();
 
   /** The session as the cluster knows it; changed only through {@link #withRecord}. */
   private SessionRecord record;
@@ -117,8 +118,7 @@ public final class Session {
    * was writes nothing.
    */
   synchronized Future<Void> withRecord(
-      java.util.function.UnaryOperator<SessionRecord> change,
-      Function<SessionRecord, Future<Void>> write) {
+      UnaryOperator<SessionRecord> change, Function<SessionRecord, Future<Void>> write) {
     SessionRecord changed = change.apply(record);
     if (changed.equals(record)) {
       return lastWrite.transform(previous -> Future.succeededFuture());

@@ -10,6 +10,7 @@ import dev.vxconnect.server.call.RpcFailure;
 import dev.vxconnect.server.config.ConfigKeys;
 import dev.vxconnect.server.config.SessionOptions;
 import dev.vxconnect.server.routing.ForwardRequired;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -670,10 +671,7 @@ public final class SessionManager {
   }
 
   private void settle(
-      SessionKey key,
-      Promise<Session> promise,
-      io.vertx.core.AsyncResult<Session> result,
-      String what) {
+      SessionKey key, Promise<Session> promise, AsyncResult<Session> result, String what) {
     if (result.failed()) {
       sessions.remove(key, promise.future());
     } else {

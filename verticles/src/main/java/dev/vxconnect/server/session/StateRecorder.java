@@ -1,6 +1,7 @@
 package dev.vxconnect.server.session;
 
 import dev.vxconnect.proto.cluster.StateChange;
+import dev.vxconnect.proto.cluster.StreamingQueryRecord;
 import io.vertx.core.Future;
 
 /** Records a change of a session's state before it is acknowledged (see SessionRecorder). */
@@ -14,8 +15,7 @@ public interface StateRecorder {
    * a failover (or reports it lost); completes once it is stored, or at once when the query is not
    * recorded (a single instance; a session with as many as it may record).
    */
-  Future<Void> recordStreamingQuery(
-      Session session, dev.vxconnect.proto.cluster.StreamingQueryRecord query);
+  Future<Void> recordStreamingQuery(Session session, StreamingQueryRecord query);
 
   /** Forgets a streaming query that ended; completes once the record no longer has it. */
   Future<Void> forgetStreamingQuery(Session session, String queryId);

@@ -4,6 +4,7 @@ import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.SessionContext;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -96,7 +97,7 @@ final class StreamingQueryRestarts {
     }
     ExecutePlanRequest stop =
         start.toBuilder()
-            .setOperationId(java.util.UUID.randomUUID().toString())
+            .setOperationId(UUID.randomUUID().toString())
             .setPlan(
                 Plan.newBuilder()
                     .setCommand(
