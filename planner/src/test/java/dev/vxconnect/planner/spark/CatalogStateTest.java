@@ -1,18 +1,15 @@
 package dev.vxconnect.planner.spark;
 
+import static dev.vxconnect.planner.spark.ConnectPlans.catalog;
+import static dev.vxconnect.planner.spark.ConnectPlans.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.planner.CatalogEffect;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
-import org.apache.spark.connect.proto.Catalog;
-import org.apache.spark.connect.proto.Command;
-import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.catalyst.plans.logical.CacheTable;
 import org.apache.spark.sql.catalyst.plans.logical.CacheTableAsSelect;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -40,31 +37,6 @@ class CatalogStateTest {
   @AfterAll
   static void stop() {
     spark.stop();
-  }
-
-  private static Plan sql(String text) {
-    return Plan.newBuilder()
-        .setCommand(
-            Command.newBuilder()
-                .setSqlCommand(
-                    SqlCommand.newBuilder()
-                        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)))))
-        .build();
-  }
-
-  /** As the official client sends it: run as it is, or read with head() (a Limit 1 over it). */
-  private static Plan catalog(Consumer<Catalog.Builder> kind, boolean head) {
-    Catalog.Builder catalog = Catalog.newBuilder();
-    kind.accept(catalog);
-    Relation relation = Relation.newBuilder().setCatalog(catalog).build();
-    return Plan.newBuilder()
-        .setRoot(
-            head
-                ? Relation.newBuilder()
-                    .setLimit(Limit.newBuilder().setInput(relation).setLimit(1))
-                    .build()
-                : relation)
-        .build();
   }
 
   @Test

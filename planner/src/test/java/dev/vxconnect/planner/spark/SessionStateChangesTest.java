@@ -1,12 +1,8 @@
 package dev.vxconnect.planner.spark;
 
+import static dev.vxconnect.planner.spark.ConnectPlans.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.apache.spark.connect.proto.Command;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.sql.classic.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,16 +21,6 @@ class SessionStateChangesTest {
   @AfterAll
   static void stop() {
     spark.stop();
-  }
-
-  private static Plan sql(String text) {
-    return Plan.newBuilder()
-        .setCommand(
-            Command.newBuilder()
-                .setSqlCommand(
-                    SqlCommand.newBuilder()
-                        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)))))
-        .build();
   }
 
   @Test
