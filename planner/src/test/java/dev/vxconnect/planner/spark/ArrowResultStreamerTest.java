@@ -11,17 +11,11 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.service.ExecuteHolder;
-import org.apache.spark.sql.connect.service.ExecuteKey;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.sql.util.ArrowUtils;
 import org.apache.spark.storage.BlockId;
@@ -151,19 +145,7 @@ class ArrowResultStreamerTest {
 
   private static ArrowResultStreamer streamer(
       long windowBytes, ResponseSink sink, Cancellation cancellation) {
-    String operationId = UUID.randomUUID().toString();
-    ExecutePlanRequest request =
-        ExecutePlanRequest.newBuilder()
-            .setSessionId(session.sessionId())
-            .setOperationId(operationId)
-            .setUserContext(UserContext.newBuilder().setUserId("user"))
-            .setPlan(
-                Plan.newBuilder()
-                    .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(QUERY))))
-            .build();
-    ExecuteHolder holder =
-        new ExecuteHolder(
-            new ExecuteKey("user", session.sessionId(), operationId), request, session);
+    ExecuteHolder holder = ConnectOperations.query(session, QUERY);
     holder.eventsManager().postStarted();
     return new ArrowResultStreamer(
         holder, new ArrowBatchSender(sink, 0), new FetchedBytes(sink), cancellation, windowBytes);

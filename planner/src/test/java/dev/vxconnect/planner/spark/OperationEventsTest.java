@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
-import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.connect.service.ExecuteHolder;
-import org.apache.spark.sql.connect.service.ExecuteKey;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,19 +107,7 @@ class OperationEventsTest {
   }
 
   private ExecuteHolder startOperation() {
-    String operationId = UUID.randomUUID().toString();
-    ExecutePlanRequest request =
-        ExecutePlanRequest.newBuilder()
-            .setSessionId(session.sessionId())
-            .setOperationId(operationId)
-            .setUserContext(UserContext.newBuilder().setUserId("user"))
-            .setPlan(
-                Plan.newBuilder()
-                    .setRoot(Relation.newBuilder().setSql(SQL.newBuilder().setQuery("select 1"))))
-            .build();
-    ExecuteHolder holder =
-        new ExecuteHolder(
-            new ExecuteKey("user", session.sessionId(), operationId), request, session);
+    ExecuteHolder holder = ConnectOperations.query(session, "select 1");
     events.started(holder);
     return holder;
   }
