@@ -1,5 +1,6 @@
 package dev.vxconnect.server.buffer;
 
+import static dev.vxconnect.server.buffer.Responses.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -18,7 +19,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.junit.jupiter.api.Test;
-import org.sparkproject.connect.protobuf.ByteString;
 
 class ResponseBufferTest {
 
@@ -516,15 +516,6 @@ class ResponseBufferTest {
         SESSION,
         SERVER_SESSION,
         new BufferLimits(aheadBytes, retainBytes, new java.util.concurrent.atomic.LongAdder()));
-  }
-
-  private static ExecutePlanResponse batch(int bytes) {
-    return ExecutePlanResponse.newBuilder()
-        .setArrowBatch(
-            ExecutePlanResponse.ArrowBatch.newBuilder()
-                .setRowCount(1)
-                .setData(ByteString.copyFrom(new byte[bytes])))
-        .build();
   }
 
   /** The size of {@code response} once the buffer has stamped its ids. */

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.buffer;
 
+import static dev.vxconnect.server.buffer.Responses.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -10,7 +11,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.junit.jupiter.api.Test;
-import org.sparkproject.connect.protobuf.ByteString;
 
 /**
  * The order of a result stream's decisions, with the budget Apache Spark's own client suites give
@@ -142,15 +142,6 @@ class StreamCursorTest {
     assertThat(failure).isInstanceOf(SparkThrowable.class);
     assertThat(((SparkThrowable) failure).getCondition())
         .isEqualTo("INVALID_CURSOR.POSITION_NOT_AVAILABLE");
-  }
-
-  private static ExecutePlanResponse batch(int bytes) {
-    return ExecutePlanResponse.newBuilder()
-        .setArrowBatch(
-            ExecutePlanResponse.ArrowBatch.newBuilder()
-                .setRowCount(1)
-                .setData(ByteString.copyFrom(new byte[bytes])))
-        .build();
   }
 
   private static ExecutePlanResponse resultComplete() {
