@@ -1,18 +1,16 @@
 package dev.vxconnect.server.auth;
 
+import static dev.vxconnect.server.auth.AuthInputs.conf;
+import static dev.vxconnect.server.auth.AuthInputs.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxconnect.server.config.AuthOptions;
-import dev.vxconnect.server.config.Conf;
 import dev.vxconnect.server.config.TlsOptions;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import java.lang.reflect.Proxy;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +26,6 @@ class AuthenticatorTest {
             AuthenticatorTest.class.getClassLoader(),
             new Class<?>[] {HttpConnection.class},
             (proxy, method, args) -> method.getName().equals("remoteAddress") ? address : null);
-  }
-
-  private static MultiMap headers(String... pairs) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (int i = 0; i < pairs.length; i += 2) {
-      headers.add(pairs[i], pairs[i + 1]);
-    }
-    return headers;
-  }
-
-  private static Conf conf(String... pairs) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      values.put(pairs[i], pairs[i + 1]);
-    }
-    return new Conf(values);
   }
 
   private static AuthOptions auth(String... pairs) {

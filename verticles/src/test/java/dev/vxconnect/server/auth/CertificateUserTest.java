@@ -1,5 +1,7 @@
 package dev.vxconnect.server.auth;
 
+import static dev.vxconnect.server.auth.AuthInputs.conf;
+import static dev.vxconnect.server.auth.AuthInputs.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,14 +9,12 @@ import dev.vxconnect.server.config.AuthOptions;
 import dev.vxconnect.server.config.CertificateUserField;
 import dev.vxconnect.server.config.Conf;
 import dev.vxconnect.server.config.TlsOptions;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -242,21 +242,5 @@ class CertificateUserTest {
                   }
                   default -> null;
                 });
-  }
-
-  private static MultiMap headers(String... pairs) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    for (int i = 0; i < pairs.length; i += 2) {
-      headers.add(pairs[i], pairs[i + 1]);
-    }
-    return headers;
-  }
-
-  private static Conf conf(String... pairs) {
-    Map<String, String> values = new java.util.HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      values.put(pairs[i], pairs[i + 1]);
-    }
-    return new Conf(values);
   }
 }
