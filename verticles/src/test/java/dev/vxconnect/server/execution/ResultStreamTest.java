@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.ServerError;
 import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.proto.cluster.ResultMark;
@@ -31,18 +32,23 @@ class ResultStreamTest {
   private static final String OPERATION = "9b0c8f4e-2a51-4f0e-8d43-6f3b1e2a7c55";
   private static final long UNBOUNDED = Long.MAX_VALUE / 4;
 
-  /** The registry's marks in a map: what this test is about is which marks, not where they go. */
+  /**
+   * The registry's marks in a map: what this test is about is which marks, not where they go. The
+   * operation records are no part of it: kept as a single instance keeps them, not at all.
+   */
   private static class Marks implements OperationRegistry {
+    private static final OperationRegistry NO_RECORDS = new LocalCluster("test", 0).operations();
+
     final Map<String, ResultMarks> stored = new ConcurrentHashMap<>();
 
     @Override
     public Future<Void> put(OperationRecord record) {
-      return Future.succeededFuture();
+      return NO_RECORDS.put(record);
     }
 
     @Override
     public Future<Optional<OperationRecord>> get(String operationId) {
-      return Future.succeededFuture(Optional.empty());
+      return NO_RECORDS.get(operationId);
     }
 
     @Override
@@ -92,6 +98,13 @@ class ResultStreamTest {
         .build();
   }
 
+  /** A stream whose marks go to {@code registry}, of a result its re-execution gives again. */
+  private static ResultStream reproducible(ResponseBuffer buffer, OperationRegistry registry) {
+    ResultStream stream = ResultStream.recorded(buffer, registry);
+    stream.reproducible(true);
+    return stream;
+  }
+
   /** The query: a schema, five batches, metrics; {@code changed} alters the batch at that position (0: none). */
   private static void produce(ResultStream stream, int changed) {
     stream.reproducible(true);
@@ -115,8 +128,7 @@ class ResultStreamTest {
   void eachResultResponseIsMarkedBeforeItCanBeSent() {
     Marks registry = new Marks();
     ResponseBuffer buffer = buffer(1);
-    ResultStream stream = ResultStream.recorded(buffer, registry);
-    stream.reproducible(true);
+    ResultStream stream = reproducible(buffer, registry);
     stream.send(schema());
     for (int i = 1; i <= 3; i++) {
       stream.send(batch(i, (i - 1) * 10L));
@@ -163,8 +175,7 @@ class ResultStreamTest {
   void oneClusterWriteCoversEveryResponseProducedWhileThePreviousOneWasUnderWay() {
     SlowMarks registry = new SlowMarks();
     ResponseBuffer buffer = buffer(1);
-    ResultStream stream = ResultStream.recorded(buffer, registry);
-    stream.reproducible(true);
+    ResultStream stream = reproducible(buffer, registry);
     stream.send(schema());
     stream.send(batch(1, 0));
     stream.send(batch(2, 10));
@@ -193,8 +204,7 @@ class ResultStreamTest {
   void theOperationCompletesOnlyWhenItsLastMarksAreRecorded() throws Exception {
     SlowMarks registry = new SlowMarks();
     ResponseBuffer buffer = buffer(1);
-    ResultStream stream = ResultStream.recorded(buffer, registry);
-    stream.reproducible(true);
+    ResultStream stream = reproducible(buffer, registry);
     stream.send(batch(1, 0));
     java.util.concurrent.CompletableFuture<Void> completing =
         java.util.concurrent.CompletableFuture.runAsync(stream::checkComplete);
@@ -211,8 +221,7 @@ class ResultStreamTest {
   void aMarkTheClusterCouldNotRecordFailsTheOperationAndItsResponsesAreNeverSent() {
     SlowMarks registry = new SlowMarks();
     ResponseBuffer buffer = buffer(1);
-    ResultStream stream = ResultStream.recorded(buffer, registry);
-    stream.reproducible(true);
+    ResultStream stream = reproducible(buffer, registry);
     stream.send(batch(1, 0));
     stream.send(batch(2, 10));
 
