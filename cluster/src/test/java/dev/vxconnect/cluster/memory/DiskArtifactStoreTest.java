@@ -29,7 +29,19 @@ class DiskArtifactStoreTest {
   }
 
   private DiskArtifactStore store() {
-    return new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("disk-artifacts", 1));
+    return store("disk-artifacts", 1);
+  }
+
+  /** A store whose disk work runs on {@code threads} threads: more than one for the races. */
+  private DiskArtifactStore store(String pool, int threads) {
+    return new DiskArtifactStore(root, vertx.createSharedWorkerExecutor(pool, threads));
+  }
+
+  /** What is left under the store's root: the session directories it has not deleted. */
+  private List<Path> directoriesLeft() throws Exception {
+    try (var left = Files.list(root)) {
+      return left.toList();
+    }
   }
 
   private static String sha256(byte[] bytes) throws Exception {
@@ -51,9 +63,9 @@ class DiskArtifactStoreTest {
     store.remove("alice", "s1", List.of(digest)).await(10, TimeUnit.SECONDS);
 
     assertThat(store.get("alice", "s1", digest).await(10, TimeUnit.SECONDS)).isEmpty();
-    try (var left = Files.list(root)) {
-      assertThat(left).as("the session's directory goes with its last artifact").isEmpty();
-    }
+    assertThat(directoriesLeft())
+        .as("the session's directory goes with its last artifact")
+        .isEmpty();
   }
 
   /**
@@ -63,8 +75,7 @@ class DiskArtifactStoreTest {
    */
   @Test
   void aPutRacingTheRemovalOfTheSessionsLastArtifactKeepsItsBytes() throws Exception {
-    DiskArtifactStore store =
-        new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("racing-artifacts", 4));
+    DiskArtifactStore store = store("racing-artifacts", 4);
     byte[] first = "first".getBytes(StandardCharsets.UTF_8);
     byte[] second = "second".getBytes(StandardCharsets.UTF_8);
     String firstDigest = sha256(first);
@@ -82,17 +93,14 @@ class DiskArtifactStoreTest {
           .contains(second);
       store.remove("alice", "s1", List.of(secondDigest)).await(10, TimeUnit.SECONDS);
     }
-    try (var left = Files.list(root)) {
-      assertThat(left).as("directories left").isEmpty();
-    }
+    assertThat(directoriesLeft()).as("directories left").isEmpty();
   }
 
   @Test
   void theSameArtifactPutAtOnceByManyUploadsIsKeptOnce() throws Exception {
     // Replacing an existing file by copy-style move (stat, unlink, rename) lost the race to
     // another put's unlink: NoSuchFileException on the kept file itself.
-    DiskArtifactStore store =
-        new DiskArtifactStore(root, vertx.createSharedWorkerExecutor("same-artifact", 4));
+    DiskArtifactStore store = store("same-artifact", 4);
     byte[] bytes = "same".getBytes(StandardCharsets.UTF_8);
     String digest = sha256(bytes);
     for (int round = 0; round < 1_000; round++) {
@@ -108,9 +116,7 @@ class DiskArtifactStoreTest {
           .contains(bytes);
     }
     store.remove("alice", "s2", List.of(digest)).await(10, TimeUnit.SECONDS);
-    try (var left = Files.list(root)) {
-      assertThat(left).as("directories left").isEmpty();
-    }
+    assertThat(directoriesLeft()).as("directories left").isEmpty();
   }
 
   @Test
