@@ -3,13 +3,14 @@ package dev.vxconnect.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.proto.cluster.UserSessions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The counting rules of the sessions per user. */
 class HeldSessionsTest {
 
   private static UserSessions of(String... ids) {
-    return UserSessions.newBuilder().addAllSessionIds(java.util.List.of(ids)).build();
+    return UserSessions.newBuilder().addAllSessionIds(List.of(ids)).build();
   }
 
   @Test

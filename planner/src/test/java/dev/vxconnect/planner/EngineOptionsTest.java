@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EngineOptionsTest {
@@ -21,8 +22,7 @@ class EngineOptionsTest {
             false,
             false,
             List.of(),
-            java.util.Optional.of(
-                new MetastoreDatabase("jdbc:postgresql://db/x", "vx", "pa55word")));
+            Optional.of(new MetastoreDatabase("jdbc:postgresql://db/x", "vx", "pa55word")));
 
     assertThat(options.toString())
         .contains("spark.master=local[2]")

@@ -24,6 +24,7 @@ import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.Test;
 import org.sparkproject.connect.protobuf.Descriptors.MethodDescriptor;
 import org.sparkproject.connect.protobuf.Descriptors.ServiceDescriptor;
+import org.sparkproject.connect.protobuf.DynamicMessage;
 import org.sparkproject.connect.protobuf.Message;
 
 class SparkConnectMethodsTest {
@@ -219,7 +220,7 @@ class SparkConnectMethodsTest {
     MethodDescriptor rpc = SERVICE.findMethodByName(method.name());
     var type = rpc.getInputType();
     var request =
-        org.sparkproject.connect.protobuf.DynamicMessage.newBuilder(type)
+        DynamicMessage.newBuilder(type)
             .setField(
                 type.findFieldByName("user_context"),
                 UserContext.newBuilder().setUserId("alice").build())

@@ -266,9 +266,9 @@ class OptionsLoaderTest {
 
     assertThat(config.auth().token()).contains("t0ken");
     assertThat(config.auth().toString()).doesNotContain("t0ken");
-    assertThat(config.auth().tokensFile()).contains(java.nio.file.Path.of("/etc/vxconnect/tokens"));
+    assertThat(config.auth().tokensFile()).contains(Path.of("/etc/vxconnect/tokens"));
     assertThat(config.tls().enabled()).isTrue();
-    assertThat(config.tls().trustFile()).contains(java.nio.file.Path.of("/etc/vxconnect/cert.pem"));
+    assertThat(config.tls().trustFile()).contains(Path.of("/etc/vxconnect/cert.pem"));
     assertThat(config.tls().allowInsecure()).isTrue();
     assertThat(config.engine().sparkConf()).doesNotContainKey("spark.connect.authenticate.token");
   }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +88,7 @@ class PackageLayersTest {
       return files
           .filter(f -> f.toString().endsWith(".java"))
           .map(PackageLayersTest::packageOf)
-          .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 }

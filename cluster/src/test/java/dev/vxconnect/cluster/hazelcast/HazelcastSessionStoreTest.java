@@ -2,6 +2,7 @@ package dev.vxconnect.cluster.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.vxconnect.cluster.SessionStore;
@@ -9,6 +10,7 @@ import dev.vxconnect.cluster.SessionStoreContractTest;
 import dev.vxconnect.testkit.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +41,8 @@ class HazelcastSessionStoreTest extends SessionStoreContractTest {
   private static SessionStore newStore(int tombstones) {
     try {
       int port = FreePort.find();
-      com.hazelcast.config.Config config =
-          HazelcastCluster.config(
-              LoopbackMember.options(port), tombstones, java.util.Optional.empty());
+      Config config =
+          HazelcastCluster.config(LoopbackMember.options(port), tombstones, Optional.empty());
       // Hazelcast bounds a map per partition (size / partitions each): few partitions keep the
       // bound close to the configured size in a small test.
       config.setProperty("hazelcast.partition.count", "7");

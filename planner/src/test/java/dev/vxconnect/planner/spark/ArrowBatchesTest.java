@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
@@ -322,9 +323,7 @@ class ArrowBatchesTest {
    * their counts do). The task's rows are reused buffers: copied, so that both encoders see them.
    */
   private static final class CompareInTask
-      implements org.apache.spark.api.java.function.FlatMapFunction<
-              java.util.Iterator<InternalRow>, Integer>,
-          Serializable {
+      implements FlatMapFunction<java.util.Iterator<InternalRow>, Integer>, Serializable {
     private static final long serialVersionUID = 1L;
     private final StructType schema;
 

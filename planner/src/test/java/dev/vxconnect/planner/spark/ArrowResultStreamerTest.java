@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.ResponseSink;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -105,8 +107,7 @@ class ArrowResultStreamerTest {
     Dataset<Row> local =
         session
             .session()
-            .createDataFrame(
-                java.util.Arrays.asList((Row[]) dataset().collect()), dataset().schema());
+            .createDataFrame(Arrays.asList((Row[]) dataset().collect()), dataset().schema());
     long before = ArrowUtils.rootAllocator().getAllocatedMemory();
     AtomicLong sent = new AtomicLong();
     Cancellation afterTwoBatches = () -> sent.get() >= 2;
@@ -175,7 +176,7 @@ class ArrowResultStreamerTest {
   }
 
   private static final class ResultBlock extends AbstractFunction1<BlockId, Object>
-      implements java.io.Serializable {
+      implements Serializable {
     @Override
     public Object apply(BlockId id) {
       return id instanceof TempLocalBlockId;

@@ -5,9 +5,11 @@ import static dev.vxconnect.planner.spark.ConnectPlans.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.planner.CatalogEffect;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.Project;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.sql.catalyst.plans.logical.CacheTable;
@@ -55,12 +57,12 @@ class CatalogStateTest {
             .setRoot(
                 Relation.newBuilder()
                     .setProject(
-                        org.apache.spark.connect.proto.Project.newBuilder()
+                        Project.newBuilder()
                             .setInput(
                                 catalog(c -> c.getDropTempViewBuilder().setViewName("cv"), true)
                                     .getRoot())))
             .build();
-    changing = new java.util.ArrayList<>(changing);
+    changing = new ArrayList<>(changing);
     changing.add(underProject);
     for (Plan plan : changing) {
       assertThat(SessionStateChanges.changesState(spark, plan)).as("%s", plan).isTrue();

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
@@ -245,7 +247,7 @@ class HiveCompatibilityTest {
   }
 
   private static Set<Class<?>> supertypes(Class<?> start) {
-    Set<Class<?>> seen = new java.util.LinkedHashSet<>();
+    Set<Class<?>> seen = new LinkedHashSet<>();
     Deque<Class<?>> todo = new ArrayDeque<>();
     todo.add(start);
     while (!todo.isEmpty()) {
@@ -256,7 +258,7 @@ class HiveCompatibilityTest {
       if (c.getSuperclass() != null) {
         todo.add(c.getSuperclass());
       }
-      todo.addAll(java.util.List.of(c.getInterfaces()));
+      todo.addAll(List.of(c.getInterfaces()));
     }
     seen.add(Object.class); // an interface's calls may resolve to Object's methods
     return seen;

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.Command;
+import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.MlCommand;
@@ -147,9 +149,7 @@ class SessionReleaseTest {
         .setArray(
             Expression.Literal.Array.newBuilder()
                 .setElementType(
-                    org.apache.spark.connect.proto.DataType.newBuilder()
-                        .setString(
-                            org.apache.spark.connect.proto.DataType.String.getDefaultInstance()))
+                    DataType.newBuilder().setString(DataType.String.getDefaultInstance()))
                 .addElements(string(value)))
         .build();
   }
@@ -205,7 +205,7 @@ class SessionReleaseTest {
     assertThat(models).isDirectory();
     assertThat(artifacts).isDirectory();
     String artifactState = holder.artifactManager().state().uuid();
-    Path executorCopies = Path.of(org.apache.spark.SparkFiles.getRootDirectory(), artifactState);
+    Path executorCopies = Path.of(SparkFiles.getRootDirectory(), artifactState);
     assertThat(LocalExecutorSessions.holds(artifactState)).as("executor state").isTrue();
     assertThat(executorCopies.resolve("hello.txt")).exists();
     // The query runs in a clone of the session, whose tasks get copies of their own.

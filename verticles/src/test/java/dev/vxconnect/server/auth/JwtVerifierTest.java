@@ -25,6 +25,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -131,10 +132,7 @@ class JwtVerifierTest {
             + Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(
-                    claims("mallory")
-                        .build()
-                        .toString()
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    claims("mallory").build().toString().getBytes(StandardCharsets.UTF_8))
             + "."
             + parts[2];
     assertThat(verifier.userOf(forged)).as("claims changed after signing").isEmpty();

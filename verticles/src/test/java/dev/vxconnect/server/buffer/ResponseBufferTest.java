@@ -10,13 +10,18 @@ import dev.vxconnect.planner.ErrorStatus;
 import dev.vxconnect.planner.SparkErrors;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkThrowable;
+import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +80,8 @@ class ResponseBufferTest {
   void aWaitingProducerGivesItsSlotBackAndTakesItAgainBeforeItAppends() throws Exception {
     long size = stampedSize(batch(1000));
     ResponseBuffer buffer = buffer(size, UNBOUNDED);
-    java.util.concurrent.Semaphore spark = new java.util.concurrent.Semaphore(0);
-    List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    Semaphore spark = new Semaphore(0);
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
     buffer.producerSlot(
         new ProducerSlot() {
           @Override
@@ -387,7 +392,7 @@ class ResponseBufferTest {
 
     assertThat(catchThrowable(() -> third.get(200, TimeUnit.MILLISECONDS)))
         .as("the producer waits: held responses are not sent yet")
-        .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        .isInstanceOf(TimeoutException.class);
     buffer.releaseHeld(2);
     buffer.sent(2);
     assertThat(third.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(3);
@@ -467,15 +472,13 @@ class ResponseBufferTest {
             OPERATION,
             SESSION,
             SERVER_SESSION,
-            new BufferLimits(UNBOUNDED, UNBOUNDED, new java.util.concurrent.atomic.LongAdder()),
+            new BufferLimits(UNBOUNDED, UNBOUNDED, new LongAdder()),
             5);
-    List<Long> firstResults = new java.util.ArrayList<>();
+    List<Long> firstResults = new ArrayList<>();
     later.onFirstResult(firstResults::add);
     later.send(
         ExecutePlanResponse.newBuilder()
-            .setSchema(
-                org.apache.spark.connect.proto.DataType.newBuilder()
-                    .setNull(org.apache.spark.connect.proto.DataType.NULL.getDefaultInstance()))
+            .setSchema(DataType.newBuilder().setNull(DataType.NULL.getDefaultInstance()))
             .build());
     later.send(batch(10));
     later.send(batch(10));
@@ -491,7 +494,7 @@ class ResponseBufferTest {
 
   @Test
   void bytesFetchedForTheOperationCountWithTheBufferedOnesUntilHandedOver() {
-    java.util.concurrent.atomic.LongAdder heldByAll = new java.util.concurrent.atomic.LongAdder();
+    LongAdder heldByAll = new LongAdder();
     ResponseBuffer buffer =
         new ResponseBuffer(
             OPERATION, SESSION, SERVER_SESSION, new BufferLimits(UNBOUNDED, UNBOUNDED, heldByAll));
@@ -515,7 +518,7 @@ class ResponseBufferTest {
         OPERATION,
         SESSION,
         SERVER_SESSION,
-        new BufferLimits(aheadBytes, retainBytes, new java.util.concurrent.atomic.LongAdder()));
+        new BufferLimits(aheadBytes, retainBytes, new LongAdder()));
   }
 
   /** The size of {@code response} once the buffer has stamped its ids. */

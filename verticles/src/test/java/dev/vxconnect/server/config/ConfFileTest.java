@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ConfFileTest {
@@ -37,8 +38,7 @@ class ConfFileTest {
         .containsPattern("(?m)^# vxconnect\\.admin\\.port$")
         .containsPattern("(?m)^# vxconnect\\.cluster\\.members$");
     for (ConfigEntry<?> entry : ConfigKeys.ALL) {
-      assertThat(conf)
-          .containsPattern("(?m)^# " + java.util.regex.Pattern.quote(entry.key()) + "( |$)");
+      assertThat(conf).containsPattern("(?m)^# " + Pattern.quote(entry.key()) + "( |$)");
     }
   }
 

@@ -14,6 +14,7 @@ import dev.vxconnect.server.session.SessionKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +53,7 @@ class AdmissionTest {
   private final Admission admission = new Admission(options(), new LongAdder(), counts);
 
   private static Session session(String user) {
-    SessionKey key = new SessionKey(user, java.util.UUID.randomUUID().toString());
+    SessionKey key = new SessionKey(user, UUID.randomUUID().toString());
     SessionRecord record =
         SessionRecord.newBuilder().setUserId(user).setSessionId(key.sessionId()).build();
     return new Session(key, record, null, 60_000);

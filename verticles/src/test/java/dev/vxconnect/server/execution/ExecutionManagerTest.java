@@ -2,6 +2,7 @@ package dev.vxconnect.server.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.cluster.OperationCounts;
 import dev.vxconnect.cluster.StateUnavailableException;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.planner.ErrorStatus;
@@ -84,7 +85,7 @@ class ExecutionManagerTest {
           recorder,
           new LocalCluster("me", 16).operations(),
           "me",
-          dev.vxconnect.cluster.OperationCounts.NONE);
+          OperationCounts.NONE);
 
   @AfterEach
   void close() {

@@ -11,11 +11,16 @@ import dev.vxconnect.proto.cluster.ResultMarks;
 import dev.vxconnect.server.buffer.BufferLimits;
 import dev.vxconnect.server.buffer.ResponseBuffer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -76,7 +81,7 @@ class ResultStreamTest {
 
   private static ExecutePlanResponse batch(int n, long offset) {
     byte[] data = new byte[64];
-    java.util.Arrays.fill(data, (byte) n);
+    Arrays.fill(data, (byte) n);
     return ExecutePlanResponse.newBuilder()
         .setArrowBatch(
             ExecutePlanResponse.ArrowBatch.newBuilder()
@@ -149,18 +154,18 @@ class ResultStreamTest {
 
   /** Marks whose writes complete when the test says. */
   private static final class SlowMarks extends Marks {
-    final List<io.vertx.core.Promise<Void>> writes = new ArrayList<>();
+    final List<Promise<Void>> writes = new ArrayList<>();
     final List<ResultMarks> written = new ArrayList<>();
 
     @Override
     public synchronized Future<Void> putMarks(String operationId, ResultMarks marks) {
-      io.vertx.core.Promise<Void> write = io.vertx.core.Promise.promise();
+      Promise<Void> write = Promise.promise();
       writes.add(write);
       written.add(marks);
       return write.future().onSuccess(v -> stored.put(operationId, marks));
     }
 
-    synchronized io.vertx.core.Promise<Void> write(int n) {
+    synchronized Promise<Void> write(int n) {
       return writes.get(n);
     }
   }
@@ -200,14 +205,12 @@ class ResultStreamTest {
     ResponseBuffer buffer = buffer(1);
     ResultStream stream = reproducible(buffer, registry);
     stream.send(batch(1, 0));
-    java.util.concurrent.CompletableFuture<Void> completing =
-        java.util.concurrent.CompletableFuture.runAsync(stream::checkComplete);
+    CompletableFuture<Void> completing = CompletableFuture.runAsync(stream::checkComplete);
 
-    assertThat(
-            catchThrowable(() -> completing.get(200, java.util.concurrent.TimeUnit.MILLISECONDS)))
-        .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    assertThat(catchThrowable(() -> completing.get(200, TimeUnit.MILLISECONDS)))
+        .isInstanceOf(TimeoutException.class);
     registry.write(0).complete();
-    completing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    completing.get(20, TimeUnit.SECONDS);
     assertThat(buffer.get(1)).isNotNull();
   }
 

@@ -3,10 +3,12 @@ package dev.vxconnect.server.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.server.auth.Caller;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class ForwardSealTest {
@@ -56,9 +58,9 @@ class ForwardSealTest {
       tampered[field] =
           field == 1
               ? Long.toString(Long.parseLong(parts[1]) + 1)
-              : java.util.Base64.getUrlEncoder()
+              : Base64.getUrlEncoder()
                   .withoutPadding()
-                  .encodeToString(("x" + field).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                  .encodeToString(("x" + field).getBytes(StandardCharsets.UTF_8));
       assertThat(b.check(String.join(".", tampered), "ExecutePlan").trusted())
           .as("field %d changed", field)
           .isEmpty();

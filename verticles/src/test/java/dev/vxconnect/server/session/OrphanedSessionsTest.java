@@ -8,6 +8,7 @@ import dev.vxconnect.proto.cluster.SessionRecord;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,7 @@ class OrphanedSessionsTest {
 
   private final InMemorySessionStore store = new InMemorySessionStore(10);
   private final List<String> expired = new ArrayList<>();
-  private final Set<String> alive = new java.util.HashSet<>(Set.of("me", "peer"));
+  private final Set<String> alive = new HashSet<>(Set.of("me", "peer"));
 
   private final Membership membership =
       new Membership() {
@@ -47,7 +48,7 @@ class OrphanedSessionsTest {
       };
 
   /** Session ids this instance serves now, as the manager would say. */
-  private final Set<String> heldHere = new java.util.HashSet<>();
+  private final Set<String> heldHere = new HashSet<>();
 
   private final OrphanedSessions orphans =
       new OrphanedSessions(

@@ -10,6 +10,8 @@ import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StateChange;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,8 +193,8 @@ class SessionRebuilderTest {
         reader.loadNextBatch();
         Object value = reader.getVectorSchemaRoot().getVector(0).getObject(0);
         return value == null ? null : value instanceof Boolean ? value : value.toString();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     throw new AssertionError("no row");

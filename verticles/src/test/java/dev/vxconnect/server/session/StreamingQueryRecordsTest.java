@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.cluster.ArtifactStore;
 import dev.vxconnect.cluster.Cluster;
+import dev.vxconnect.cluster.ClusterRecords;
 import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
 import dev.vxconnect.cluster.memory.LocalCluster;
 import dev.vxconnect.proto.cluster.SessionRecord;
 import dev.vxconnect.proto.cluster.StreamingQueryRecord;
+import io.vertx.core.Future;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +30,12 @@ class StreamingQueryRecordsTest {
       }
 
       @Override
-      public dev.vxconnect.cluster.SessionCounts sessionCounts() {
+      public SessionCounts sessionCounts() {
         return local.sessionCounts();
       }
 
       @Override
-      public io.vertx.core.Future<dev.vxconnect.cluster.ClusterRecords> records(int max) {
+      public Future<ClusterRecords> records(int max) {
         return local.records(max);
       }
 
