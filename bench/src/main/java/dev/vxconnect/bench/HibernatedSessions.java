@@ -1,5 +1,6 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.testkit.ConfigRequests;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.connect.proto.ConfigRequest;
-import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
 import org.sparkproject.io.grpc.ManagedChannel;
@@ -107,13 +107,7 @@ final class HibernatedSessions {
                             // 100 sessions per user: within the default sessions per user.
                             .setUserContext(UserContext.newBuilder().setUserId("idle-" + i / 100))
                             .setOperation(
-                                ConfigRequest.Operation.newBuilder()
-                                    .setSet(
-                                        ConfigRequest.Set.newBuilder()
-                                            .addPairs(
-                                                KeyValue.newBuilder()
-                                                    .setKey("spark.sql.session.timeZone")
-                                                    .setValue("Asia/Tokyo"))))
+                                ConfigRequests.set("spark.sql.session.timeZone", "Asia/Tokyo"))
                             .build());
                   }
                   return null;

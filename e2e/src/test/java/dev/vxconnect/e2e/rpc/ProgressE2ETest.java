@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
+import dev.vxconnect.testkit.ConfigRequests;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
-import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +30,7 @@ class ProgressE2ETest extends ServerTestBase {
                   .setSessionId(session)
                   .setUserContext(user)
                   .setOperation(
-                      ConfigRequest.Operation.newBuilder()
-                          .setSet(
-                              ConfigRequest.Set.newBuilder()
-                                  .addPairs(
-                                      KeyValue.newBuilder()
-                                          .setKey("spark.connect.progress.reportInterval")
-                                          .setValue("200ms"))))
+                      ConfigRequests.set("spark.connect.progress.reportInterval", "200ms"))
                   .build());
       ExecutePlanRequest request =
           RawGrpc.execute(
