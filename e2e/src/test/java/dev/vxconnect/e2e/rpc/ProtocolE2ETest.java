@@ -10,7 +10,6 @@ import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
@@ -27,7 +26,6 @@ import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Range;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.UserContext;
@@ -36,7 +34,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.sparkproject.com.google.protobuf.ByteString;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.io.grpc.stub.StreamObserver;
@@ -100,6 +97,10 @@ class ProtocolE2ETest extends ServerTestBase {
     StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call::run);
     assertThat(failure).as("the call fails").isNotNull();
     return RawGrpc.errorClass(failure).orElse("<none: " + failure.getStatus() + ">");
+  }
+
+  private String reattachErrorClass(ReattachExecuteRequest request) {
+    return errorClassOf(() -> stub.reattachExecute(request).forEachRemaining(r -> {}));
   }
 
   @Test
@@ -172,16 +173,7 @@ class ProtocolE2ETest extends ServerTestBase {
   void sessionsAreKeyedByUser() {
     String session = RawGrpc.newSessionId();
     String alices = getOption(session, "x").getServerSideSessionId();
-    String bobs =
-        stub.config(
-                ConfigRequest.newBuilder()
-                    .setSessionId(session)
-                    .setUserContext(RawGrpc.user("bob"))
-                    .setOperation(
-                        ConfigRequest.Operation.newBuilder()
-                            .setGetAll(ConfigRequest.GetAll.newBuilder()))
-                    .build())
-            .getServerSideSessionId();
+    String bobs = stub.config(RawGrpc.configGetAll(session, "bob")).getServerSideSessionId();
     assertThat(bobs).isNotEqualTo(alices);
   }
 
@@ -215,13 +207,7 @@ class ProtocolE2ETest extends ServerTestBase {
     String session = RawGrpc.newSessionId();
     getOption(session, "x");
     var response =
-        stub.releaseExecute(
-            ReleaseExecuteRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperationId(UUID.randomUUID().toString())
-                .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                .build());
+        stub.releaseExecute(RawGrpc.releaseAll(session, user, UUID.randomUUID().toString()));
     assertThat(response.getSessionId()).isEqualTo(session);
     assertThat(response.hasOperationId()).isFalse();
   }
@@ -232,12 +218,8 @@ class ProtocolE2ETest extends ServerTestBase {
         errorClassOf(
             () ->
                 stub.releaseExecute(
-                    ReleaseExecuteRequest.newBuilder()
-                        .setSessionId(RawGrpc.newSessionId())
-                        .setUserContext(user)
-                        .setOperationId(UUID.randomUUID().toString())
-                        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                        .build()));
+                    RawGrpc.releaseAll(
+                        RawGrpc.newSessionId(), user, UUID.randomUUID().toString())));
     assertThat(error).isEqualTo("INVALID_HANDLE.SESSION_NOT_FOUND");
   }
 
@@ -246,24 +228,9 @@ class ProtocolE2ETest extends ServerTestBase {
     String session = RawGrpc.newSessionId();
     String operation = UUID.randomUUID().toString();
     execute(session, operation, sql("select 1"), true);
-    stub.releaseExecute(
-        ReleaseExecuteRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(user)
-            .setOperationId(operation)
-            .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-            .build());
+    stub.releaseExecute(RawGrpc.releaseAll(session, user, operation));
     for (String op : List.of(operation, UUID.randomUUID().toString())) {
-      String error =
-          errorClassOf(
-              () ->
-                  stub.reattachExecute(
-                          ReattachExecuteRequest.newBuilder()
-                              .setSessionId(session)
-                              .setUserContext(user)
-                              .setOperationId(op)
-                              .build())
-                      .forEachRemaining(r -> {}));
+      String error = reattachErrorClass(RawGrpc.reattach(session, user, op).build());
       assertThat(error).isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
     }
   }
@@ -293,10 +260,7 @@ class ProtocolE2ETest extends ServerTestBase {
     assertThat(schema.hasSchema()).isTrue();
     List<ExecutePlanResponse> rest = new java.util.ArrayList<>();
     stub.reattachExecute(
-            ReattachExecuteRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperationId(operation)
+            RawGrpc.reattach(session, user, operation)
                 .setLastResponseId(schema.getResponseId())
                 .build())
         .forEachRemaining(rest::add);
@@ -304,16 +268,10 @@ class ProtocolE2ETest extends ServerTestBase {
     assertThat(results.get(0).hasArrowBatch()).isTrue();
     assertThat(results.get(results.size() - 1).hasResultComplete()).isTrue();
     String unknown =
-        errorClassOf(
-            () ->
-                stub.reattachExecute(
-                        ReattachExecuteRequest.newBuilder()
-                            .setSessionId(session)
-                            .setUserContext(user)
-                            .setOperationId(operation)
-                            .setLastResponseId(UUID.randomUUID().toString())
-                            .build())
-                    .forEachRemaining(r -> {}));
+        reattachErrorClass(
+            RawGrpc.reattach(session, user, operation)
+                .setLastResponseId(UUID.randomUUID().toString())
+                .build());
     assertThat(unknown).isEqualTo("INVALID_CURSOR.POSITION_NOT_FOUND");
   }
 
@@ -371,9 +329,7 @@ class ProtocolE2ETest extends ServerTestBase {
     assertThat(execute(session, null, sql("select 1"), false)).isNotEmpty();
     assertThat(
             stub.analyzePlan(
-                    AnalyzePlanRequest.newBuilder()
-                        .setSessionId(session)
-                        .setUserContext(user)
+                    analyze(session)
                         .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder())
                         .build())
                 .getSparkVersion()
@@ -414,26 +370,9 @@ class ProtocolE2ETest extends ServerTestBase {
     assertThat(addOneArtifact(session).getArtifacts(0).getIsCrcSuccessful()).isTrue();
     String operation = UUID.randomUUID().toString();
     execute(session, operation, sql("select 1"), true);
-    assertThat(
-            stub.releaseExecute(
-                    ReleaseExecuteRequest.newBuilder()
-                        .setSessionId(session)
-                        .setUserContext(user)
-                        .setOperationId(operation)
-                        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                        .build())
-                .getOperationId())
+    assertThat(stub.releaseExecute(RawGrpc.releaseAll(session, user, operation)).getOperationId())
         .isEqualTo(operation);
-    assertThat(
-            errorClassOf(
-                () ->
-                    stub.reattachExecute(
-                            ReattachExecuteRequest.newBuilder()
-                                .setSessionId(session)
-                                .setUserContext(user)
-                                .setOperationId(operation)
-                                .build())
-                        .forEachRemaining(r -> {})))
+    assertThat(reattachErrorClass(RawGrpc.reattach(session, user, operation).build()))
         .isEqualTo("INVALID_HANDLE.OPERATION_NOT_FOUND");
     assertThat(
             stub.releaseSession(
@@ -453,17 +392,7 @@ class ProtocolE2ETest extends ServerTestBase {
       java.util.concurrent.CompletableFuture<Throwable> done =
           new java.util.concurrent.CompletableFuture<>();
       var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(observer(done));
-      requests.onNext(
-          AddArtifactsRequest.newBuilder()
-              .setSessionId(session)
-              .setUserContext(user)
-              .setBatch(
-                  AddArtifactsRequest.Batch.newBuilder()
-                      .addArtifacts(
-                          AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                              .setName(name)
-                              .setData(chunk(new byte[] {1, 2, 3}))))
-              .build());
+      requests.onNext(RawGrpc.addArtifact(session, user, name, new byte[] {1, 2, 3}));
       requests.onCompleted();
       Throwable failure = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(failure).as(name).isInstanceOf(StatusRuntimeException.class);
@@ -493,28 +422,9 @@ class ProtocolE2ETest extends ServerTestBase {
                   @Override
                   public void onCompleted() {}
                 });
-    requests.onNext(
-        AddArtifactsRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(user)
-            .setBatch(
-                AddArtifactsRequest.Batch.newBuilder()
-                    .addArtifacts(
-                        AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                            .setName("files/hello.txt")
-                            .setData(chunk("hello".getBytes()))))
-            .build());
+    requests.onNext(RawGrpc.addArtifact(session, user, "files/hello.txt", "hello".getBytes()));
     requests.onCompleted();
     return response.get(60, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  private static AddArtifactsRequest.ArtifactChunk chunk(byte[] data) {
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(data);
-    return AddArtifactsRequest.ArtifactChunk.newBuilder()
-        .setData(ByteString.copyFrom(data))
-        .setCrc(crc.getValue())
-        .build();
   }
 
   private static StreamObserver<AddArtifactsResponse> observer(

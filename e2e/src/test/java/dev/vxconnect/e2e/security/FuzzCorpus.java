@@ -1,6 +1,7 @@
 package dev.vxconnect.e2e.security;
 
 import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.testkit.ConfigRequests;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.zip.CRC32;
 import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
 import org.apache.spark.connect.proto.CloneSessionRequest;
-import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
@@ -21,14 +20,12 @@ import org.apache.spark.connect.proto.InterruptRequest;
 import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
-import org.sparkproject.com.google.protobuf.ByteString;
+import org.sparkproject.com.google.protobuf.MessageLite;
 
 /**
  * What the fuzzer sends: valid requests of every RPC (the seeds), their mutations (bit flips,
@@ -131,6 +128,10 @@ final class FuzzCorpus {
     return RawGrpc.sqlQuery(query);
   }
 
+  private void addSeed(Rpc rpc, MessageLite request) {
+    seeds.get(rpc).add(request.toByteArray());
+  }
+
   private void addSeeds(String session) {
     String op = UUID.randomUUID().toString();
     // Plans the driver answers alone (no Spark job), so that the valid and barely changed ones
@@ -140,18 +141,7 @@ final class FuzzCorpus {
             sql("select 1 as one"),
             sql("select 'a' as s, 2 as n, current_date() as d"),
             sql("select * from values (1, 'x'), (2, 'y') as t(a, b)"),
-            Plan.newBuilder()
-                .setCommand(
-                    Command.newBuilder()
-                        .setSqlCommand(
-                            SqlCommand.newBuilder()
-                                .setInput(
-                                    Relation.newBuilder()
-                                        .setSql(
-                                            SQL.newBuilder()
-                                                .setQuery(
-                                                    "create or replace temp view fuzz_view as select 1 as x")))))
-                .build(),
+            RawGrpc.sqlCommand("create or replace temp view fuzz_view as select 1 as x"),
             Plan.newBuilder()
                 .setRoot(
                     Relation.newBuilder()
@@ -164,78 +154,48 @@ final class FuzzCorpus {
                                             SQL.newBuilder().setQuery("select * from fuzz_view")))))
                 .build());
     for (Plan plan : plans) {
-      seeds
-          .get(Rpc.EXECUTE_PLAN)
-          .add(
-              ExecutePlanRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(user)
-                  .setOperationId(UUID.randomUUID().toString())
-                  .setPlan(plan)
-                  .addTags("fuzz")
-                  .addRequestOptions(RawGrpc.reattachable(random.nextBoolean()))
-                  .build()
-                  .toByteArray());
+      addSeed(
+          Rpc.EXECUTE_PLAN,
+          ExecutePlanRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setOperationId(UUID.randomUUID().toString())
+              .setPlan(plan)
+              .addTags("fuzz")
+              .addRequestOptions(RawGrpc.reattachable(random.nextBoolean()))
+              .build());
       if (plan.hasRoot()) {
-        seeds
-            .get(Rpc.ANALYZE_PLAN)
-            .add(
-                AnalyzePlanRequest.newBuilder()
-                    .setSessionId(session)
-                    .setUserContext(user)
-                    .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(plan))
-                    .build()
-                    .toByteArray());
-        seeds
-            .get(Rpc.ANALYZE_PLAN)
-            .add(
-                AnalyzePlanRequest.newBuilder()
-                    .setSessionId(session)
-                    .setUserContext(user)
-                    .setExplain(
-                        AnalyzePlanRequest.Explain.newBuilder()
-                            .setPlan(plan)
-                            .setExplainMode(
-                                AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_EXTENDED))
-                    .build()
-                    .toByteArray());
-        seeds
-            .get(Rpc.ANALYZE_PLAN)
-            .add(
-                AnalyzePlanRequest.newBuilder()
-                    .setSessionId(session)
-                    .setUserContext(user)
-                    .setSemanticHash(AnalyzePlanRequest.SemanticHash.newBuilder().setPlan(plan))
-                    .build()
-                    .toByteArray());
+        addSeed(
+            Rpc.ANALYZE_PLAN,
+            analyze(session)
+                .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(plan))
+                .build());
+        addSeed(
+            Rpc.ANALYZE_PLAN,
+            analyze(session)
+                .setExplain(
+                    AnalyzePlanRequest.Explain.newBuilder()
+                        .setPlan(plan)
+                        .setExplainMode(
+                            AnalyzePlanRequest.Explain.ExplainMode.EXPLAIN_MODE_EXTENDED))
+                .build());
+        addSeed(
+            Rpc.ANALYZE_PLAN,
+            analyze(session)
+                .setSemanticHash(AnalyzePlanRequest.SemanticHash.newBuilder().setPlan(plan))
+                .build());
       }
     }
-    seeds
-        .get(Rpc.ANALYZE_PLAN)
-        .add(
-            AnalyzePlanRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder())
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.ANALYZE_PLAN)
-        .add(
-            AnalyzePlanRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setDdlParse(
-                    AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string"))
-                .build()
-                .toByteArray());
+    addSeed(
+        Rpc.ANALYZE_PLAN,
+        analyze(session).setSparkVersion(AnalyzePlanRequest.SparkVersion.newBuilder()).build());
+    addSeed(
+        Rpc.ANALYZE_PLAN,
+        analyze(session)
+            .setDdlParse(AnalyzePlanRequest.DDLParse.newBuilder().setDdlString("a int, b string"))
+            .build());
     ConfigRequest.Operation[] operations = {
-      ConfigRequest.Operation.newBuilder()
-          .setSet(
-              ConfigRequest.Set.newBuilder()
-                  .addPairs(
-                      KeyValue.newBuilder().setKey("spark.sql.shuffle.partitions").setValue("3")))
-          .build(),
+      ConfigRequests.set("spark.sql.shuffle.partitions", "3"),
       ConfigRequest.Operation.newBuilder()
           .setGet(ConfigRequest.Get.newBuilder().addKeys("spark.sql.shuffle.partitions"))
           .build(),
@@ -255,144 +215,95 @@ final class FuzzCorpus {
           .build()
     };
     for (ConfigRequest.Operation operation : operations) {
-      seeds
-          .get(Rpc.CONFIG)
-          .add(
-              ConfigRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(user)
-                  .setOperation(operation)
-                  .build()
-                  .toByteArray());
+      addSeed(
+          Rpc.CONFIG,
+          ConfigRequest.newBuilder()
+              .setSessionId(session)
+              .setUserContext(user)
+              .setOperation(operation)
+              .build());
     }
     byte[] data = "fuzz artifact".getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(data);
     for (String name : List.of("cache/" + "ab".repeat(32), "files/fuzz.txt", "jars/fuzz.jar")) {
-      seeds
-          .get(Rpc.ADD_ARTIFACTS)
-          .add(
-              AddArtifactsRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(user)
-                  .setBatch(
-                      AddArtifactsRequest.Batch.newBuilder()
-                          .addArtifacts(
-                              AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                                  .setName(name)
-                                  .setData(
-                                      AddArtifactsRequest.ArtifactChunk.newBuilder()
-                                          .setData(ByteString.copyFrom(data))
-                                          .setCrc(crc.getValue()))))
-                  .build()
-                  .toByteArray());
+      addSeed(Rpc.ADD_ARTIFACTS, RawGrpc.addArtifact(session, user, name, data));
     }
-    seeds
-        .get(Rpc.ADD_ARTIFACTS)
-        .add(
-            AddArtifactsRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setBeginChunk(
-                    AddArtifactsRequest.BeginChunkedArtifact.newBuilder()
-                        .setName("files/chunked.txt")
-                        .setTotalBytes(data.length)
-                        .setNumChunks(1)
-                        .setInitialChunk(
-                            AddArtifactsRequest.ArtifactChunk.newBuilder()
-                                .setData(ByteString.copyFrom(data))
-                                .setCrc(crc.getValue())))
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.ARTIFACT_STATUS)
-        .add(
-            ArtifactStatusesRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .addNames("cache/" + "ab".repeat(32))
-                .addNames("jars/x.jar")
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.INTERRUPT)
-        .add(
-            InterruptRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_TAG)
-                .setOperationTag("fuzz")
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.INTERRUPT)
-        .add(
-            InterruptRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
-                .setOperationId(op)
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.REATTACH_EXECUTE)
-        .add(
-            ReattachExecuteRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperationId(op)
-                .setLastResponseId(UUID.randomUUID().toString())
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.RELEASE_EXECUTE)
-        .add(
-            ReleaseExecuteRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperationId(op)
-                .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.RELEASE_EXECUTE)
-        .add(
-            ReleaseExecuteRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setOperationId(op)
-                .setReleaseUntil(
-                    ReleaseExecuteRequest.ReleaseUntil.newBuilder()
-                        .setResponseId(UUID.randomUUID().toString()))
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.RELEASE_SESSION)
-        .add(
-            ReleaseSessionRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setAllowReconnect(true)
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.FETCH_ERROR_DETAILS)
-        .add(
-            FetchErrorDetailsRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setErrorId(UUID.randomUUID().toString())
-                .build()
-                .toByteArray());
-    seeds
-        .get(Rpc.CLONE_SESSION)
-        .add(
-            CloneSessionRequest.newBuilder()
-                .setSessionId(session)
-                .setUserContext(user)
-                .setNewSessionId(UUID.randomUUID().toString())
-                .build()
-                .toByteArray());
+    addSeed(
+        Rpc.ADD_ARTIFACTS,
+        AddArtifactsRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setBeginChunk(
+                AddArtifactsRequest.BeginChunkedArtifact.newBuilder()
+                    .setName("files/chunked.txt")
+                    .setTotalBytes(data.length)
+                    .setNumChunks(1)
+                    .setInitialChunk(RawGrpc.artifactChunk(data)))
+            .build());
+    addSeed(
+        Rpc.ARTIFACT_STATUS, artifactStatuses(session, "cache/" + "ab".repeat(32), "jars/x.jar"));
+    addSeed(
+        Rpc.INTERRUPT,
+        InterruptRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_TAG)
+            .setOperationTag("fuzz")
+            .build());
+    addSeed(
+        Rpc.INTERRUPT,
+        InterruptRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setInterruptType(InterruptRequest.InterruptType.INTERRUPT_TYPE_OPERATION_ID)
+            .setOperationId(op)
+            .build());
+    addSeed(
+        Rpc.REATTACH_EXECUTE,
+        RawGrpc.reattach(session, user, op)
+            .setLastResponseId(UUID.randomUUID().toString())
+            .build());
+    addSeed(Rpc.RELEASE_EXECUTE, RawGrpc.releaseAll(session, user, op));
+    addSeed(
+        Rpc.RELEASE_EXECUTE,
+        ReleaseExecuteRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setOperationId(op)
+            .setReleaseUntil(
+                ReleaseExecuteRequest.ReleaseUntil.newBuilder()
+                    .setResponseId(UUID.randomUUID().toString()))
+            .build());
+    addSeed(Rpc.RELEASE_SESSION, releaseSession(session).setAllowReconnect(true).build());
+    addSeed(
+        Rpc.FETCH_ERROR_DETAILS,
+        FetchErrorDetailsRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setErrorId(UUID.randomUUID().toString())
+            .build());
+    addSeed(
+        Rpc.CLONE_SESSION,
+        CloneSessionRequest.newBuilder()
+            .setSessionId(session)
+            .setUserContext(user)
+            .setNewSessionId(UUID.randomUUID().toString())
+            .build());
+  }
+
+  private AnalyzePlanRequest.Builder analyze(String session) {
+    return AnalyzePlanRequest.newBuilder().setSessionId(session).setUserContext(user);
+  }
+
+  private ArtifactStatusesRequest artifactStatuses(String session, String... names) {
+    return ArtifactStatusesRequest.newBuilder()
+        .setSessionId(session)
+        .setUserContext(user)
+        .addAllNames(List.of(names))
+        .build();
+  }
+
+  private ReleaseSessionRequest.Builder releaseSession(String session) {
+    return ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(user);
   }
 
   /** The next request of the bulk run: mostly mutations, some random bytes and crafted cases. */
@@ -504,13 +415,7 @@ final class FuzzCorpus {
                   .build()
                   .toByteArray();
           case REATTACH_EXECUTE ->
-              ReattachExecuteRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(user)
-                  .setOperationId(op)
-                  .setLastResponseId(bad)
-                  .build()
-                  .toByteArray();
+              RawGrpc.reattach(session, user, op).setLastResponseId(bad).build().toByteArray();
           case RELEASE_EXECUTE ->
               ReleaseExecuteRequest.newBuilder()
                   .setSessionId(session)
@@ -542,21 +447,8 @@ final class FuzzCorpus {
                   .setErrorId(bad)
                   .build()
                   .toByteArray();
-          case CONFIG ->
-              ConfigRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(user)
-                  .setOperation(
-                      ConfigRequest.Operation.newBuilder()
-                          .setGet(ConfigRequest.Get.newBuilder().addKeys(bad)))
-                  .build()
-                  .toByteArray();
-          default ->
-              ReleaseSessionRequest.newBuilder()
-                  .setSessionId(bad)
-                  .setUserContext(user)
-                  .build()
-                  .toByteArray();
+          case CONFIG -> RawGrpc.configGet(session, user, bad).toByteArray();
+          default -> releaseSession(bad).build().toByteArray();
         };
     return new Request(
         rpc == Rpc.ADD_ARTIFACTS || rpc == Rpc.ANALYZE_PLAN || rpc == Rpc.ARTIFACT_STATUS
@@ -572,35 +464,13 @@ final class FuzzCorpus {
     if (random.nextBoolean()) {
       return new Request(
           Rpc.ARTIFACT_STATUS,
-          List.of(
-              ArtifactStatusesRequest.newBuilder()
-                  .setSessionId(session())
-                  .setUserContext(user)
-                  .addNames(name)
-                  .build()
-                  .toByteArray()),
+          List.of(artifactStatuses(session(), name).toByteArray()),
           "bad artifact name");
     }
     byte[] data = randomBytes(random.nextInt(64));
-    CRC32 crc = new CRC32();
-    crc.update(data);
     return new Request(
         Rpc.ADD_ARTIFACTS,
-        List.of(
-            AddArtifactsRequest.newBuilder()
-                .setSessionId(session())
-                .setUserContext(user)
-                .setBatch(
-                    AddArtifactsRequest.Batch.newBuilder()
-                        .addArtifacts(
-                            AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                                .setName(name)
-                                .setData(
-                                    AddArtifactsRequest.ArtifactChunk.newBuilder()
-                                        .setData(ByteString.copyFrom(data))
-                                        .setCrc(crc.getValue()))))
-                .build()
-                .toByteArray()),
+        List.of(RawGrpc.addArtifact(session(), user, name, data).toByteArray()),
         "bad artifact name");
   }
 
@@ -630,12 +500,7 @@ final class FuzzCorpus {
       request.write(head, 0, head.length);
       field(request, ExecutePlanRequest.PLAN_FIELD_NUMBER, plan.toByteArray());
     } else {
-      byte[] head =
-          AnalyzePlanRequest.newBuilder()
-              .setSessionId(session())
-              .setUserContext(user)
-              .build()
-              .toByteArray();
+      byte[] head = analyze(session()).build().toByteArray();
       request.write(head, 0, head.length);
       ByteArrayOutputStream schema = new ByteArrayOutputStream();
       field(schema, AnalyzePlanRequest.Schema.PLAN_FIELD_NUMBER, plan.toByteArray());
@@ -651,36 +516,17 @@ final class FuzzCorpus {
       case 0 ->
           new Request(
               Rpc.CONFIG,
-              List.of(
-                  ConfigRequest.newBuilder()
-                      .setSessionId(session())
-                      .setUserContext(user)
-                      .setOperation(
-                          ConfigRequest.Operation.newBuilder()
-                              .setGet(ConfigRequest.Get.newBuilder().addKeys(big)))
-                      .build()
-                      .toByteArray()),
+              List.of(RawGrpc.configGet(session(), user, big).toByteArray()),
               "huge config key " + size);
       case 1 ->
           new Request(
               Rpc.RELEASE_SESSION,
-              List.of(
-                  ReleaseSessionRequest.newBuilder()
-                      .setSessionId(big)
-                      .setUserContext(user)
-                      .build()
-                      .toByteArray()),
+              List.of(releaseSession(big).build().toByteArray()),
               "huge session id " + size);
       default ->
           new Request(
               Rpc.ARTIFACT_STATUS,
-              List.of(
-                  ArtifactStatusesRequest.newBuilder()
-                      .setSessionId(session())
-                      .setUserContext(user)
-                      .addNames(big)
-                      .build()
-                      .toByteArray()),
+              List.of(artifactStatuses(session(), big).toByteArray()),
               "huge artifact name " + size);
     };
   }

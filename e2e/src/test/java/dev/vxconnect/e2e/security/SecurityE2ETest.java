@@ -26,9 +26,7 @@ import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
 import org.apache.spark.connect.proto.InterruptRequest;
 import org.apache.spark.connect.proto.InterruptResponse;
 import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.apache.spark.connect.proto.Relation;
-import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ReleaseExecuteResponse;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SQL;
@@ -470,23 +468,9 @@ class SecurityE2ETest {
     calls.put(
         "ReattachExecute",
         () ->
-            bob.reattachExecute(
-                    ReattachExecuteRequest.newBuilder()
-                        .setSessionId(session)
-                        .setUserContext(alice)
-                        .setOperationId(op)
-                        .build())
+            bob.reattachExecute(RawGrpc.reattach(session, alice, op).build())
                 .forEachRemaining(r -> {}));
-    calls.put(
-        "ReleaseExecute",
-        () ->
-            bob.releaseExecute(
-                ReleaseExecuteRequest.newBuilder()
-                    .setSessionId(session)
-                    .setUserContext(alice)
-                    .setOperationId(op)
-                    .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                    .build()));
+    calls.put("ReleaseExecute", () -> bob.releaseExecute(RawGrpc.releaseAll(session, alice, op)));
     calls.put(
         "ReleaseSession",
         () ->
@@ -558,22 +542,11 @@ class SecurityE2ETest {
           RawGrpc.errorClass(
               RawGrpc.refusal(
                   () ->
-                      bob.reattachExecute(
-                              ReattachExecuteRequest.newBuilder()
-                                  .setSessionId(session)
-                                  .setUserContext(bobUser)
-                                  .setOperationId(op)
-                                  .build())
+                      bob.reattachExecute(RawGrpc.reattach(session, bobUser, op).build())
                           .hasNext()));
       assertThat(reattach).hasValueSatisfying(c -> assertThat(c).startsWith("INVALID_HANDLE."));
       ReleaseExecuteResponse released =
-          bob.releaseExecute(
-              ReleaseExecuteRequest.newBuilder()
-                  .setSessionId(session)
-                  .setUserContext(bobUser)
-                  .setOperationId(op)
-                  .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                  .build());
+          bob.releaseExecute(RawGrpc.releaseAll(session, bobUser, op));
       assertThat(released.hasOperationId()).as("bob's release found no operation").isFalse();
       bob.releaseSession(
           ReleaseSessionRequest.newBuilder().setSessionId(session).setUserContext(bobUser).build());

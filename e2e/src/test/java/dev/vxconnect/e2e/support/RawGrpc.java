@@ -4,18 +4,23 @@ import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Plan;
+import org.apache.spark.connect.proto.ReattachExecuteRequest;
 import org.apache.spark.connect.proto.ReattachOptions;
 import org.apache.spark.connect.proto.Relation;
+import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.ResultChunkingOptions;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
 import org.assertj.core.api.Assertions;
+import org.sparkproject.com.google.protobuf.ByteString;
 import org.sparkproject.com.google.rpc.ErrorInfo;
 import org.sparkproject.com.google.rpc.Status;
 import org.sparkproject.io.grpc.ManagedChannel;
@@ -113,6 +118,51 @@ public final class RawGrpc implements AutoCloseable {
         .build();
   }
 
+  /** A ReattachExecute request for this operation, from its first response on unless told. */
+  public static ReattachExecuteRequest.Builder reattach(
+      String sessionId, UserContext user, String operationId) {
+    return ReattachExecuteRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user)
+        .setOperationId(operationId);
+  }
+
+  /** A ReleaseExecute request that releases all of this operation's responses (and it). */
+  public static ReleaseExecuteRequest releaseAll(
+      String sessionId, UserContext user, String operationId) {
+    return ReleaseExecuteRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user)
+        .setOperationId(operationId)
+        .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
+        .build();
+  }
+
+  /** An AddArtifacts request that uploads one artifact in a single chunk. */
+  public static AddArtifactsRequest addArtifact(
+      String sessionId, UserContext user, String name, byte[] data) {
+    return AddArtifactsRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setUserContext(user)
+        .setBatch(
+            AddArtifactsRequest.Batch.newBuilder()
+                .addArtifacts(
+                    AddArtifactsRequest.SingleChunkArtifact.newBuilder()
+                        .setName(name)
+                        .setData(artifactChunk(data))))
+        .build();
+  }
+
+  /** A chunk of artifact data with the CRC the server checks it against. */
+  public static AddArtifactsRequest.ArtifactChunk artifactChunk(byte[] data) {
+    CRC32 crc = new CRC32();
+    crc.update(data);
+    return AddArtifactsRequest.ArtifactChunk.newBuilder()
+        .setData(ByteString.copyFrom(data))
+        .setCrc(crc.getValue())
+        .build();
+  }
+
   /** The request option that makes an execution reattachable (or explicitly not). */
   public static ExecutePlanRequest.RequestOption reattachable(boolean reattachable) {
     return ExecutePlanRequest.RequestOption.newBuilder()
@@ -189,6 +239,23 @@ public final class RawGrpc implements AutoCloseable {
                 throw new IllegalStateException(e);
               }
             });
+  }
+
+  /**
+   * How executing {@code plan} failed, read to the end as a client does; null if it did not fail.
+   */
+  public StatusRuntimeException executionFailure(String sessionId, UserContext user, Plan plan) {
+    return Assertions.catchThrowableOfType(
+        StatusRuntimeException.class,
+        () ->
+            stub()
+                .executePlan(
+                    ExecutePlanRequest.newBuilder()
+                        .setSessionId(sessionId)
+                        .setUserContext(user)
+                        .setPlan(plan)
+                        .build())
+                .forEachRemaining(r -> {}));
   }
 
   @Override
