@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.e2e.support.RateStreams;
 import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.e2e.udf.Udfs;
@@ -88,21 +89,15 @@ class StreamingFailoverE2ETest {
   void aFileSinkQueryGoesOnUnderItsIdAfterItsInstanceIsKilledAndItsSinkHoldsEveryBatchOnce()
       throws Exception {
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
+    Path dir = newTestDirectory();
     Path sink = dir.resolve("sink");
-    try (SparkSession client =
-        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+    try (SparkSession client = connect(sessionId)) {
       StreamingQuery query = rateToParquet(client, dir.resolve("checkpoint"), sink);
       // foreachBatch with a JVM function of the test program, writing each batch keyed by its id.
       client.addArtifact(TestJars.of("batch-to-directory", BatchToDirectory.class).toString());
       Path keyedOutput = dir.resolve("keyed");
       StreamingQuery keyed =
-          client
-              .readStream()
-              .format("rate")
-              .option("rowsPerSecond", "20")
-              .load()
-              .writeStream()
+          RateStreams.rate(client, 20)
               .foreachBatch(new BatchToDirectory(keyedOutput.toString()))
               .option("checkpointLocation", dir.resolve("keyed-checkpoint").toString())
               .trigger(Trigger.ProcessingTime("500 milliseconds"))
@@ -193,27 +188,17 @@ class StreamingFailoverE2ETest {
   void aQueryWithoutACheckpointLocationIsReportedLostAndAStoppedOneIsNotStartedAgain()
       throws Exception {
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
-    try (SparkSession client =
-        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+    Path dir = newTestDirectory();
+    try (SparkSession client = connect(sessionId)) {
       StreamingQuery stopped =
-          client
-              .readStream()
-              .format("rate")
-              .load()
-              .writeStream()
+          RateStreams.rate(client)
               .format("parquet")
               .option("checkpointLocation", dir.resolve("checkpoint").toString())
               .start(dir.resolve("sink").toString());
       awaitBatch(stopped, 0);
       stopped.stop();
       StreamingQuery query =
-          client
-              .readStream()
-              .format("rate")
-              .option("rowsPerSecond", "20")
-              .load()
-              .writeStream()
+          RateStreams.rate(client, 20)
               .format("memory")
               .queryName("lost_" + sessionId.replace('-', '_'))
               .trigger(Trigger.ProcessingTime("500 milliseconds"))
@@ -244,14 +229,13 @@ class StreamingFailoverE2ETest {
       throws Exception {
     atLeastTwoInstancesUp();
     String sessionId = UUID.randomUUID().toString();
-    Path dir = ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
+    Path dir = newTestDirectory();
     Path keptJar = TestJars.of("caps-kept", Udfs.class, Udfs.TimesTwo.class);
     Path largeJar =
         TestJars.padded("caps-large", 2 * KEPT_ARTIFACT_BYTES, Udfs.class, Udfs.Greeting.class);
     assertThat(Files.size(keptJar)).isLessThan(KEPT_ARTIFACT_BYTES);
     assertThat(Files.size(largeJar)).isGreaterThan(KEPT_ARTIFACT_BYTES);
-    try (SparkSession client =
-        RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter())) {
+    try (SparkSession client = connect(sessionId)) {
       client.addArtifact(keptJar.toString());
       client.udf().register("times_two", new Udfs.TimesTwo(), DataTypes.LongType);
       client.addArtifact(largeJar.toString());
@@ -316,15 +300,19 @@ class StreamingFailoverE2ETest {
     }
   }
 
+  private static Path newTestDirectory() {
+    return ServerProcess.targetDirectory().resolve("streaming-failover-" + UUID.randomUUID());
+  }
+
+  /** A client that names its session, so that it finds it again on the instance taking over. */
+  private SparkSession connect(String sessionId) {
+    return RowCountingClient.connect(cluster.url() + "/;session_id=" + sessionId, new RowCounter());
+  }
+
   /** A rate source (20 rows a second) into a parquet file sink, checkpointed where given. */
   private static StreamingQuery rateToParquet(SparkSession client, Path checkpoint, Path sink)
       throws Exception {
-    return client
-        .readStream()
-        .format("rate")
-        .option("rowsPerSecond", "20")
-        .load()
-        .writeStream()
+    return RateStreams.rate(client, 20)
         .format("parquet")
         .option("checkpointLocation", checkpoint.toString())
         .trigger(Trigger.ProcessingTime("500 milliseconds"))

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxconnect.e2e.support.RateStreams;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,15 +51,7 @@ class StreamingListenerE2ETest extends ServerTestBase {
     Recorder recorder = new Recorder();
     spark.streams().addListener(recorder);
     StreamingQuery query =
-        spark
-            .readStream()
-            .format("rate")
-            .option("rowsPerSecond", "50")
-            .load()
-            .writeStream()
-            .format("memory")
-            .queryName("listened")
-            .start();
+        RateStreams.rate(spark, 50).format("memory").queryName("listened").start();
     await(
         "a progress event",
         () -> recorder.events.stream().anyMatch(e -> e.equals("progress listened")));
@@ -66,15 +59,7 @@ class StreamingListenerE2ETest extends ServerTestBase {
     await("the termination event", () -> recorder.events.contains("terminated " + query.id()));
     spark.streams().removeListener(recorder);
     int seen = recorder.events.size();
-    StreamingQuery unheard =
-        spark
-            .readStream()
-            .format("rate")
-            .load()
-            .writeStream()
-            .format("memory")
-            .queryName("unheard")
-            .start();
+    StreamingQuery unheard = RateStreams.rate(spark).format("memory").queryName("unheard").start();
     unheard.processAllAvailable();
     unheard.stop();
     Thread.sleep(1000);

@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vxconnect.e2e.support.RateStreams;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.testkit.ServerProcess;
@@ -305,11 +306,7 @@ class SecurityE2ETest {
               () ->
                   Sneaky.run(
                       () ->
-                          spark
-                              .readStream()
-                              .format("rate")
-                              .load()
-                              .writeStream()
+                          RateStreams.rate(spark)
                               .format("parquet")
                               .option(
                                   "checkpointLocation",
@@ -318,11 +315,7 @@ class SecurityE2ETest {
               () ->
                   Sneaky.run(
                       () ->
-                          spark
-                              .readStream()
-                              .format("rate")
-                              .load()
-                              .writeStream()
+                          RateStreams.rate(spark)
                               .format("memory")
                               .queryName("q_" + UUID.randomUUID().toString().replace("-", ""))
                               .option(
@@ -338,11 +331,7 @@ class SecurityE2ETest {
                                 "spark.sql.streaming.checkpointLocation",
                                 outside.resolve("checkpoints").toString());
                         try {
-                          spark
-                              .readStream()
-                              .format("rate")
-                              .load()
-                              .writeStream()
+                          RateStreams.rate(spark)
                               .format("parquet")
                               .start(allowed.resolve("stream-" + UUID.randomUUID()).toString());
                         } finally {
@@ -359,11 +348,7 @@ class SecurityE2ETest {
       assertThat(outside.resolve("stream-checkpoint")).doesNotExist();
       assertThat(outside.resolve("checkpoints")).doesNotExist();
       StreamingQuery allowedStream =
-          spark
-              .readStream()
-              .format("rate")
-              .load()
-              .writeStream()
+          RateStreams.rate(spark)
               .format("parquet")
               .option(
                   "checkpointLocation",

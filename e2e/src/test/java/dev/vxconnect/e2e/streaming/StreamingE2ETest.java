@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
+import dev.vxconnect.e2e.support.RateStreams;
 import dev.vxconnect.e2e.support.TestJars;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
@@ -40,16 +41,7 @@ class StreamingE2ETest extends E2ETestBase {
 
   @Test
   void rateSourceIntoMemorySink() throws Exception {
-    StreamingQuery query =
-        spark
-            .readStream()
-            .format("rate")
-            .option("rowsPerSecond", "50")
-            .load()
-            .writeStream()
-            .format("memory")
-            .queryName("rates")
-            .start();
+    StreamingQuery query = RateStreams.rate(spark, 50).format("memory").queryName("rates").start();
     checkValue(s -> query.isActive());
     checkValue(s -> query.name());
     checkValue(s -> s.streams().active().length);
@@ -75,14 +67,7 @@ class StreamingE2ETest extends E2ETestBase {
     }
     String table = "fb_" + UUID.randomUUID().toString().replace('-', '_');
     StreamingQuery query =
-        spark
-            .readStream()
-            .format("rate")
-            .option("rowsPerSecond", "50")
-            .load()
-            .writeStream()
-            .foreachBatch(new BatchToTable(table))
-            .start();
+        RateStreams.rate(spark, 50).foreachBatch(new BatchToTable(table)).start();
     awaitRows(spark, table);
     query.stop();
     spark.catalog().refreshTable(table);
