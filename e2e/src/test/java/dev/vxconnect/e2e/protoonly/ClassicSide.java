@@ -29,26 +29,17 @@ final class ClassicSide {
     return classic(df).htmlString(numRows, truncate);
   }
 
-  static Dataset<Row> asOfJoin(
-      Dataset<Row> left,
-      Dataset<Row> right,
-      String leftAsOf,
-      String rightAsOf,
-      String on,
-      String joinType,
-      String tolerance,
-      boolean allowExactMatches,
-      String direction) {
-    return classic(left)
+  static Dataset<Row> asOfJoin(AsOfJoinCase join) {
+    return classic(join.left())
         .joinAsOf(
-            classic(right),
-            left.col(leftAsOf),
-            right.col(rightAsOf),
-            expr(on),
-            joinType,
-            expr(tolerance),
-            allowExactMatches,
-            direction);
+            classic(join.right()),
+            join.left().col(join.leftAsOf()),
+            join.right().col(join.rightAsOf()),
+            expr(join.on()),
+            join.joinType(),
+            expr(join.tolerance()),
+            join.allowExactMatches(),
+            join.direction());
   }
 
   static List<String> resourceNames(SparkSession s) {

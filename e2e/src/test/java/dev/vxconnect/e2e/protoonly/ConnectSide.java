@@ -89,30 +89,21 @@ final class ConnectSide {
         .getString(0);
   }
 
-  static Dataset<Row> asOfJoin(
-      Dataset<Row> left,
-      Dataset<Row> right,
-      String leftAsOf,
-      String rightAsOf,
-      String on,
-      String joinType,
-      String tolerance,
-      boolean allowExactMatches,
-      String direction) {
+  static Dataset<Row> asOfJoin(AsOfJoinCase join) {
     return relation(
-        left.sparkSession(),
+        join.left().sparkSession(),
         b ->
             b.setAsOfJoin(
                 AsOfJoin.newBuilder()
-                    .setLeft(root(left))
-                    .setRight(root(right))
-                    .setLeftAsOf(sql(leftAsOf))
-                    .setRightAsOf(sql(rightAsOf))
-                    .setJoinExpr(sql(on))
-                    .setJoinType(joinType)
-                    .setTolerance(sql(tolerance))
-                    .setAllowExactMatches(allowExactMatches)
-                    .setDirection(direction)));
+                    .setLeft(root(join.left()))
+                    .setRight(root(join.right()))
+                    .setLeftAsOf(sql(join.leftAsOf()))
+                    .setRightAsOf(sql(join.rightAsOf()))
+                    .setJoinExpr(sql(join.on()))
+                    .setJoinType(join.joinType())
+                    .setTolerance(sql(join.tolerance()))
+                    .setAllowExactMatches(join.allowExactMatches())
+                    .setDirection(join.direction())));
   }
 
   static Dataset<Row> callFunction(

@@ -57,11 +57,10 @@ class ProtoOnlyCasesE2ETest extends E2ETestBase {
 
   private Dataset<Row> asOf(
       SparkSession s, String joinType, String tolerance, boolean exact, String direction) {
-    return isOracle()
-        ? ClassicSide.asOfJoin(
-            trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction)
-        : ConnectSide.asOfJoin(
+    AsOfJoinCase join =
+        new AsOfJoinCase(
             trades(s), quotes(s), "lt", "rt", "k = qk", joinType, tolerance, exact, direction);
+    return isOracle() ? ClassicSide.asOfJoin(join) : ConnectSide.asOfJoin(join);
   }
 
   @Test
