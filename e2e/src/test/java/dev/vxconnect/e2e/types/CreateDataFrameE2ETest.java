@@ -119,28 +119,20 @@ class CreateDataFrameE2ETest extends E2ETestBase {
             seq(List.of()),
             map(Map.of()),
             RowFactory.create(null, null)));
+    // Null in every column but the numeric ones (Arrays.copyOf pads with null).
     rows.add(
         RowFactory.create(
-            null,
-            Byte.MAX_VALUE,
-            Short.MAX_VALUE,
-            Integer.MAX_VALUE,
-            Long.MAX_VALUE,
-            -0.0f,
-            -0.0d,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null));
+            Arrays.copyOf(
+                new Object[] {
+                  null,
+                  Byte.MAX_VALUE,
+                  Short.MAX_VALUE,
+                  Integer.MAX_VALUE,
+                  Long.MAX_VALUE,
+                  -0.0f,
+                  -0.0d
+                },
+                ALL_TYPES.fields().length)));
     return rows;
   }
 
