@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +34,13 @@ class ReadWriteE2ETest extends E2ETestBase {
 
   private static String path(String name) {
     return base().resolve(name).toString();
+  }
+
+  /** What {@code read} gives from the data {@code write} wrote to {@code name}. */
+  private static Dataset<Row> writtenThenRead(
+      String name, Consumer<String> write, Function<String, Dataset<Row>> read) {
+    write.accept(path(name));
+    return read.apply(path(name));
   }
 
   @BeforeAll
@@ -55,10 +64,11 @@ class ReadWriteE2ETest extends E2ETestBase {
   @Test
   void parquetRoundTrip() {
     check(
-        s -> {
-          sample(s).write().mode(SaveMode.Overwrite).parquet(path("parquet/basic"));
-          return s.read().parquet(path("parquet/basic"));
-        });
+        s ->
+            writtenThenRead(
+                "parquet/basic",
+                sample(s).write().mode(SaveMode.Overwrite)::parquet,
+                s.read()::parquet));
     check(
         s ->
             s.read()
@@ -71,14 +81,11 @@ class ReadWriteE2ETest extends E2ETestBase {
   @Test
   void partitionedParquet() {
     check(
-        s -> {
-          sample(s)
-              .write()
-              .mode("overwrite")
-              .partitionBy("part")
-              .parquet(path("parquet/partitioned"));
-          return s.read().parquet(path("parquet/partitioned"));
-        });
+        s ->
+            writtenThenRead(
+                "parquet/partitioned",
+                sample(s).write().mode("overwrite").partitionBy("part")::parquet,
+                s.read()::parquet));
     check(
         s ->
             s.read()
@@ -147,10 +154,9 @@ class ReadWriteE2ETest extends E2ETestBase {
   @Test
   void jsonRoundTrip() {
     check(
-        s -> {
-          sample(s).write().mode("overwrite").json(path("json/basic"));
-          return s.read().json(path("json/basic"));
-        });
+        s ->
+            writtenThenRead(
+                "json/basic", sample(s).write().mode("overwrite")::json, s.read()::json));
     check(
         s ->
             s.read()
@@ -158,29 +164,24 @@ class ReadWriteE2ETest extends E2ETestBase {
                 .json(path("json/basic")));
     check(
         s -> {
-          s.sql(
-                  "select named_struct('a', 1, 'b', array(named_struct('c', 'x'))) as nested, map('k', 1.5d) as m")
-              .write()
-              .mode("overwrite")
-              .json(path("json/nested"));
-          return s.read().json(path("json/nested"));
+          Dataset<Row> nested =
+              s.sql(
+                  "select named_struct('a', 1, 'b', array(named_struct('c', 'x'))) as nested, map('k', 1.5d) as m");
+          return writtenThenRead(
+              "json/nested", nested.write().mode("overwrite")::json, s.read()::json);
         });
   }
 
   @Test
   void orcAndTextRoundTrip() {
     check(
-        s -> {
-          sample(s).write().mode("overwrite").orc(path("orc/basic"));
-          return s.read().orc(path("orc/basic"));
-        });
+        s -> writtenThenRead("orc/basic", sample(s).write().mode("overwrite")::orc, s.read()::orc));
     check(
         s -> {
-          s.sql("select * from values ('line one'), ('line two ☃'), ('') as t(value)")
-              .write()
-              .mode("overwrite")
-              .text(path("text/basic"));
-          return s.read().text(path("text/basic"));
+          Dataset<Row> lines =
+              s.sql("select * from values ('line one'), ('line two ☃'), ('') as t(value)");
+          return writtenThenRead(
+              "text/basic", lines.write().mode("overwrite")::text, s.read()::text);
         });
   }
 
