@@ -1,13 +1,11 @@
 package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import org.apache.spark.connect.proto.CommonInlineUserDefinedFunction;
 import org.apache.spark.connect.proto.DataType;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Project;
@@ -59,17 +57,7 @@ class PythonFeaturesE2ETest extends ServerTestBase {
             .build();
     try (RawGrpc grpc = new RawGrpc(server().port())) {
       StatusRuntimeException failure =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  grpc.stub()
-                      .executePlan(
-                          ExecutePlanRequest.newBuilder()
-                              .setSessionId(RawGrpc.newSessionId())
-                              .setUserContext(RawGrpc.user("erin"))
-                              .setPlan(plan)
-                              .build())
-                      .forEachRemaining(r -> {}));
+          grpc.executionFailure(RawGrpc.newSessionId(), RawGrpc.user("erin"), plan);
       assertThat(failure).isNotNull();
       assertThat(RawGrpc.errorClass(failure)).contains("FEATURE_NOT_ENABLED");
       assertThat(failure.getStatus().getDescription())

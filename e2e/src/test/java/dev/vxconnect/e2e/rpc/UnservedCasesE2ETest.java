@@ -1,7 +1,6 @@
 package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
@@ -14,7 +13,6 @@ import org.apache.spark.connect.proto.CommonInlineUserDefinedFunction;
 import org.apache.spark.connect.proto.CommonInlineUserDefinedTableFunction;
 import org.apache.spark.connect.proto.CreateResourceProfileCommand;
 import org.apache.spark.connect.proto.DataType;
-import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.GroupMap;
 import org.apache.spark.connect.proto.MapPartitions;
@@ -103,18 +101,7 @@ class UnservedCasesE2ETest extends ServerTestBase {
   /** Sends {@code plan}; asserts it fails with {@code errorClass}; its message. */
   private String refused(Plan plan, String errorClass) throws Exception {
     try (RawGrpc grpc = new RawGrpc(server().port())) {
-      StatusRuntimeException failure =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () ->
-                  grpc.stub()
-                      .executePlan(
-                          ExecutePlanRequest.newBuilder()
-                              .setSessionId(SESSION)
-                              .setUserContext(RawGrpc.user("ulla"))
-                              .setPlan(plan)
-                              .build())
-                      .forEachRemaining(r -> {}));
+      StatusRuntimeException failure = grpc.executionFailure(SESSION, RawGrpc.user("ulla"), plan);
       String sent =
           plan.hasRoot()
               ? "relation " + plan.getRoot().getRelTypeCase()
