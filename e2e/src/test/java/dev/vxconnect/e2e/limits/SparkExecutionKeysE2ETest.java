@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
+import dev.vxconnect.e2e.support.ServerBesideSpark;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.testkit.SparkServerProcess;
@@ -17,7 +18,6 @@ import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.ReattachExecuteRequest;
-import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,36 +75,28 @@ class SparkExecutionKeysE2ETest {
           "spark.connect.session.inactiveOperations.cacheExpiration=0");
 
   private final UserContext user = RawGrpc.user("keys");
-  private ServerProcess server;
-  private ServerProcess sparkServer;
+  private ServerBesideSpark servers;
 
   @BeforeAll
   void startServers() throws Exception {
-    CompletableFuture<ServerProcess> spark =
-        CompletableFuture.supplyAsync(
-            () -> Sneaky.call(() -> SparkServerProcess.start("spark-keys", KEYS)));
-    try {
-      server = ServerProcess.start("keys", KEYS);
-    } finally {
-      sparkServer = spark.join();
-    }
+    servers =
+        ServerBesideSpark.start(
+            () -> SparkServerProcess.start("spark-keys", KEYS),
+            () -> ServerProcess.start("keys", KEYS));
   }
 
   @AfterAll
   void stopServers() {
-    if (server != null) {
-      server.close();
-    }
-    if (sparkServer != null) {
-      sparkServer.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
   /** What {@code scenario} gives on Spark's server (expected) and on vxconnect, side by side. */
   private <T> List<T> onBoth(Function<RawGrpc, T> scenario) throws Exception {
     CompletableFuture<T> spark =
-        CompletableFuture.supplyAsync(() -> Sneaky.call(() -> on(sparkServer, scenario)));
-    T vxconnect = on(server, scenario);
+        CompletableFuture.supplyAsync(() -> Sneaky.call(() -> on(servers.spark(), scenario)));
+    T vxconnect = on(servers.vxconnect(), scenario);
     return List.of(spark.get(), vxconnect);
   }
 
@@ -118,12 +110,12 @@ class SparkExecutionKeysE2ETest {
     return RawGrpc.execute(session, user, RawGrpc.sqlQuery(sql)).setOperationId(operation);
   }
 
+  private ExecutePlanRequest reattachable(String session, String operation, String sql) {
+    return execute(session, operation, sql).addRequestOptions(RawGrpc.reattachable(true)).build();
+  }
+
   private ReattachExecuteRequest reattach(String session, String operation, String lastResponse) {
-    ReattachExecuteRequest.Builder request =
-        ReattachExecuteRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(user)
-            .setOperationId(operation);
+    ReattachExecuteRequest.Builder request = RawGrpc.reattach(session, user, operation);
     if (lastResponse != null) {
       request.setLastResponseId(lastResponse);
     }
@@ -219,9 +211,7 @@ class SparkExecutionKeysE2ETest {
               List<ExecutePlanResponse> read =
                   readThenCut(
                       grpc,
-                      execute(session, operation, WIDER)
-                          .addRequestOptions(RawGrpc.reattachable(true))
-                          .build(),
+                      reattachable(session, operation, WIDER),
                       8,
                       ExecutePlanResponse::hasArrowBatch);
               String oldest = read.get(0).getResponseId();
@@ -234,14 +224,7 @@ class SparkExecutionKeysE2ETest {
               String released =
                   outcome(
                       () ->
-                          grpc.stub()
-                              .releaseExecute(
-                                  ReleaseExecuteRequest.newBuilder()
-                                      .setSessionId(session)
-                                      .setUserContext(user)
-                                      .setOperationId(operation)
-                                      .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-                                      .build()));
+                          grpc.stub().releaseExecute(RawGrpc.releaseAll(session, user, operation)));
               return List.of(atTheOldest, released);
             });
     System.out.printf(
@@ -268,13 +251,7 @@ class SparkExecutionKeysE2ETest {
                 String operation = UUID.randomUUID().toString();
                 operations.add(operation);
                 List<ExecutePlanResponse> read =
-                    readThenCut(
-                        grpc,
-                        execute(session, operation, SLOW)
-                            .addRequestOptions(RawGrpc.reattachable(true))
-                            .build(),
-                        1,
-                        response -> true);
+                    readThenCut(grpc, reattachable(session, operation, SLOW), 1, response -> true);
                 assertThat(read).hasSize(1);
                 Sneaky.run(() -> Thread.sleep(3 * MAINTENANCE_MS));
               }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.JvmThreads;
+import dev.vxconnect.e2e.support.ServerBesideSpark;
 import dev.vxconnect.e2e.support.Sessions;
-import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.e2e.udf.Udfs;
 import dev.vxconnect.testkit.ServerProcess;
@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,50 +109,42 @@ class HibernationE2ETest {
           "spark.ui.retainedStages=5",
           "spark.ui.retainedTasks=50");
 
-  private ServerProcess server;
-  private ServerProcess sparkServer;
+  private ServerBesideSpark servers;
   private Path jar;
 
   @BeforeAll
   void startServers() throws Exception {
     jar = TestJars.of("hibernation-udfs", Udfs.class, Udfs.TimesTwo.class);
-    CompletableFuture<ServerProcess> spark =
-        CompletableFuture.supplyAsync(
-            () -> Sneaky.call(() -> SparkServerProcess.start("spark-hibernation", LITTLE_HISTORY)));
-    try {
-      List<String> confs = new ArrayList<>(LITTLE_HISTORY);
-      confs.addAll(
-          List.of(
-              "vxconnect.session.hibernateAfter=" + HIBERNATE_AFTER.toMillis() + "ms",
-              "spark.connect.session.manager.maintenanceInterval=500ms",
-              // A client that goes right after its last query leaves that operation unreleased
-              // (its release is sent in the background); the session hibernates once it is
-              // abandoned, after this timeout (5 min by default).
-              "spark.connect.execute.manager.detachedTimeout=2s",
-              "spark.connect.execute.manager.maintenanceInterval=500ms",
-              "vxconnect.session.maxSessionsPerUser=" + (SESSIONS + 10)));
-      // Soft references are cleared at every collection, as under memory pressure: the JDK's
-      // serialization cache keeps each class it described (a session's UDF class, with its class
-      // loader) softly, for as long as the heap has room. Measured is what the JVM cannot free.
-      server =
-          ServerProcess.start(
-              "hibernation",
-              confs,
-              Map.of(
-                  "VXCONNECT_JAVA_OPTS",
-                  ServerProcess.QUICK_JAVA_OPTS + " -XX:SoftRefLRUPolicyMSPerMB=0"));
-    } finally {
-      sparkServer = spark.join();
-    }
+    List<String> confs = new ArrayList<>(LITTLE_HISTORY);
+    confs.addAll(
+        List.of(
+            "vxconnect.session.hibernateAfter=" + HIBERNATE_AFTER.toMillis() + "ms",
+            "spark.connect.session.manager.maintenanceInterval=500ms",
+            // A client that goes right after its last query leaves that operation unreleased
+            // (its release is sent in the background); the session hibernates once it is
+            // abandoned, after this timeout (5 min by default).
+            "spark.connect.execute.manager.detachedTimeout=2s",
+            "spark.connect.execute.manager.maintenanceInterval=500ms",
+            "vxconnect.session.maxSessionsPerUser=" + (SESSIONS + 10)));
+    // Soft references are cleared at every collection, as under memory pressure: the JDK's
+    // serialization cache keeps each class it described (a session's UDF class, with its class
+    // loader) softly, for as long as the heap has room. Measured is what the JVM cannot free.
+    servers =
+        ServerBesideSpark.start(
+            () -> SparkServerProcess.start("spark-hibernation", LITTLE_HISTORY),
+            () ->
+                ServerProcess.start(
+                    "hibernation",
+                    confs,
+                    Map.of(
+                        "VXCONNECT_JAVA_OPTS",
+                        ServerProcess.QUICK_JAVA_OPTS + " -XX:SoftRefLRUPolicyMSPerMB=0")));
   }
 
   @AfterAll
   void stopServers() {
-    if (server != null) {
-      server.close();
-    }
-    if (sparkServer != null) {
-      sparkServer.close();
+    if (servers != null) {
+      servers.close();
     }
   }
 
@@ -219,7 +210,7 @@ class HibernationE2ETest {
   void idleSessionsHibernateAndWakeWithTheirState() throws Exception {
     List<List<Row>> expected = new ArrayList<>();
     for (int variant = 0; variant < VARIANTS; variant++) {
-      try (SparkSession spark = Sessions.connect(sparkServer.url())) {
+      try (SparkSession spark = Sessions.connect(servers.spark().url())) {
         setUp(spark, variant);
         expected.add(probe(spark));
       }
@@ -229,13 +220,13 @@ class HibernationE2ETest {
     // The server warmed up by a session of each kind, closed.
     for (int variant = 0; variant < VARIANTS; variant++) {
       try (SparkSession warm =
-          Sessions.connect(url(server, "warm", UUID.randomUUID().toString()))) {
+          Sessions.connect(url(servers.vxconnect(), "warm", UUID.randomUUID().toString()))) {
         setUp(warm, variant);
         assertThat(probe(warm)).isEqualTo(expected.get(variant));
       }
     }
-    JvmHeap.Live baseline = JvmHeap.live(server.pid());
-    JvmThreads baselineThreads = JvmThreads.of(server.pid());
+    JvmHeap.Live baseline = JvmHeap.live(servers.vxconnect().pid());
+    JvmThreads baselineThreads = JvmThreads.of(servers.vxconnect().pid());
 
     String[] sessionIds = new String[SESSIONS];
     String[] serverSideIds = new String[SESSIONS];
@@ -244,7 +235,7 @@ class HibernationE2ETest {
     inParallel(
         i -> {
           sessionIds[i] = UUID.randomUUID().toString();
-          SparkSession spark = Sessions.connect(url(server, user(i), sessionIds[i]));
+          SparkSession spark = Sessions.connect(url(servers.vxconnect(), user(i), sessionIds[i]));
           try {
             setUp(spark, i % VARIANTS);
             List<Row> answer = probe(spark);
@@ -299,7 +290,7 @@ class HibernationE2ETest {
     long[] againMillis = new long[timed];
     PerSession wake =
         i -> {
-          SparkSession spark = Sessions.connect(url(server, user(i), sessionIds[i]));
+          SparkSession spark = Sessions.connect(url(servers.vxconnect(), user(i), sessionIds[i]));
           try {
             long t0 = System.nanoTime();
             List<Row> first = probe(spark);
@@ -332,7 +323,7 @@ class HibernationE2ETest {
     }
     inParallel(timed, wake);
     assertThat(failures).isEmpty();
-    assertThat(server.logText()).doesNotContain("could not replay");
+    assertThat(servers.vxconnect().logText()).doesNotContain("could not replay");
     System.out.printf(
         "HibernationE2ETest: %d wakes one at a time: first query on a woken session p50 %d ms"
             + " (p90 %d), the same query again p50 %d ms: %d ms extra at p50%n",
@@ -347,7 +338,7 @@ class HibernationE2ETest {
   private JvmHeap.Live released(JvmHeap.Live baseline) throws Exception {
     long deadline = System.nanoTime() + RELEASE_WITHIN.toNanos();
     while (true) {
-      JvmHeap.Live live = JvmHeap.live(server.pid());
+      JvmHeap.Live live = JvmHeap.live(servers.vxconnect().pid());
       boolean gone = PER_SESSION.stream().allMatch(c -> live.of(c) <= baseline.of(c));
       if (gone || System.nanoTime() > deadline) {
         return live;
@@ -363,10 +354,11 @@ class HibernationE2ETest {
    */
   private JvmHeap.Live settled(JvmThreads baseline) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-    while (morePoolThreads(JvmThreads.of(server.pid()), baseline) && System.nanoTime() < deadline) {
+    while (morePoolThreads(JvmThreads.of(servers.vxconnect().pid()), baseline)
+        && System.nanoTime() < deadline) {
       Thread.sleep(5_000);
     }
-    return JvmHeap.live(server.pid());
+    return JvmHeap.live(servers.vxconnect().pid());
   }
 
   private static boolean morePoolThreads(JvmThreads now, JvmThreads baseline) {
@@ -389,16 +381,16 @@ class HibernationE2ETest {
    * asked the same query as vxconnect's, then left idle (still connected).
    */
   private long idleSessionCostOnSparksServer() throws Exception {
-    long before = JvmHeap.liveBytes(sparkServer.pid());
+    long before = JvmHeap.liveBytes(servers.spark().pid());
     List<SparkSession> idle = new ArrayList<>();
     try {
       for (int i = 0; i < SPARK_IDLE_SESSIONS; i++) {
-        SparkSession spark = Sessions.connect(sparkServer.url());
+        SparkSession spark = Sessions.connect(servers.spark().url());
         idle.add(spark);
         setUp(spark, i % VARIANTS);
         probe(spark);
       }
-      long after = JvmHeap.liveBytes(sparkServer.pid());
+      long after = JvmHeap.liveBytes(servers.spark().pid());
       return (after - before) / SPARK_IDLE_SESSIONS;
     } finally {
       idle.forEach(Sessions::close);
@@ -409,7 +401,7 @@ class HibernationE2ETest {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     int seen = 0;
     while (System.nanoTime() < deadline) {
-      Matcher lines = HIBERNATED.matcher(server.logText());
+      Matcher lines = HIBERNATED.matcher(servers.vxconnect().logText());
       seen = 0;
       while (lines.find()) {
         seen++;
