@@ -59,9 +59,7 @@ class DeploymentFilesTest {
    */
   @Test
   void everyComposeInstanceUsesTheStateDatabase() throws Exception {
-    Result resolved = compose("config");
-    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
-    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    java.util.Map<String, String> services = resolvedServices(compose("config"));
     assertThat(services.get("postgres"))
         .as("the postgres service")
         .isNotNull()
@@ -96,9 +94,7 @@ class DeploymentFilesTest {
    */
   @Test
   void composePublishesTheMasterUiAndOneInstanceUi() throws Exception {
-    Result resolved = compose("config");
-    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
-    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    java.util.Map<String, String> services = resolvedServices(compose("config"));
     assertThat(services.get("spark-master"))
         .as("the master's UI (--webui-port 8080)")
         .containsPattern("ports:[\\s\\S]*(published: 8080\\s+target: 8080|:8080:8080)");
@@ -158,8 +154,7 @@ class DeploymentFilesTest {
                 "checked-secret",
                 "VXCONNECT_ADMIN_TOKEN",
                 "admin-checked"));
-    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
-    java.util.Map<String, String> services = serviceBlocks(resolved.output());
+    java.util.Map<String, String> services = resolvedServices(resolved);
     List<String> instances =
         services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
     assertThat(instances).isNotEmpty();
@@ -200,6 +195,12 @@ class DeploymentFilesTest {
             "- from:\\s+- podSelector:\\s+matchLabels:\\s+app.kubernetes.io/name: vxconnect"
                 + "\\s+ports:\\s+- port: 5701\\s");
     assertThat(policy.split("port: 5701", -1)).as("5701 in one rule only").hasSize(2);
+  }
+
+  /** The service blocks of what {@code docker-compose config} resolved, which must succeed. */
+  private static java.util.Map<String, String> resolvedServices(Result resolved) {
+    assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
+    return serviceBlocks(resolved.output());
   }
 
   /** The service blocks of a resolved compose file, by service name. */
