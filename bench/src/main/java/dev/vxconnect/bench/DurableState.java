@@ -5,6 +5,7 @@ import dev.vxconnect.testkit.PostgresServer;
 import dev.vxconnect.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +141,8 @@ final class DurableState {
           spark.sql("create table " + name.replace('-', '_') + "_" + i + " (x int)");
           create[i] = (System.nanoTime() - t) / 1000;
         }
-        java.util.Arrays.sort(config);
-        java.util.Arrays.sort(create);
+        Arrays.sort(config);
+        Arrays.sort(create);
         return new Figures(
             firstStart,
             startSeconds,

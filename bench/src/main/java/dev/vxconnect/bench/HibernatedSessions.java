@@ -1,6 +1,7 @@
 package dev.vxconnect.bench;
 
 import dev.vxconnect.testkit.ConfigRequests;
+import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -64,7 +65,7 @@ final class HibernatedSessions {
             settings,
             work,
             "i-vxconnect",
-            dev.vxconnect.testkit.FreePort.find(),
+            FreePort.find(),
             List.of(
                 "vxconnect.session.hibernateAfter=2s",
                 "spark.connect.session.manager.maintenanceInterval=1s"),

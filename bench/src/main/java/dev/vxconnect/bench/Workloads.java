@@ -1,5 +1,6 @@
 package dev.vxconnect.bench;
 
+import dev.vxconnect.bench.floor.Programs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.client.SparkResult;
 import org.apache.spark.sql.util.CloseableIterator;
 
@@ -84,9 +86,7 @@ final class Workloads {
     try (SparkSession spark = connect(url)) {
       for (int run = 0; run < runs; run++) {
         long start = System.nanoTime();
-        org.apache.spark.sql.connect.Dataset<Row> data =
-            (org.apache.spark.sql.connect.Dataset<Row>)
-                dev.vxconnect.bench.floor.Programs.range(spark, rows);
+        Dataset<Row> data = (Dataset<Row>) Programs.range(spark, rows);
         long seen = 0;
         long sum = 0;
         // Row by row as the batches arrive (collect() would hold 10M rows in the client), through

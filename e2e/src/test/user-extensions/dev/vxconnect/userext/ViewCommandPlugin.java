@@ -1,5 +1,7 @@
 package dev.vxconnect.userext;
 
+import java.util.Map;
+
 import org.apache.spark.sql.connect.planner.SparkConnectPlanner;
 import org.apache.spark.sql.connect.plugin.CommandPlugin;
 import org.sparkproject.connect.protobuf.Any;
@@ -22,7 +24,7 @@ public final class ViewCommandPlugin implements CommandPlugin {
       String view = extension.unpack(StringValue.class).getValue();
       planner
           .session()
-          .sql("SELECT :view AS made_by", java.util.Map.<String, Object>of("view", view))
+          .sql("SELECT :view AS made_by", Map.<String, Object>of("view", view))
           .createOrReplaceTempView(view);
       return true;
     } catch (InvalidProtocolBufferException e) {

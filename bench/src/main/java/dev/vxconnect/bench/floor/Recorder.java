@@ -1,5 +1,6 @@
 package dev.vxconnect.bench.floor;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
@@ -15,6 +16,7 @@ import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.ReleaseSessionResponse;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.sql.SparkSession;
+import org.sparkproject.com.google.protobuf.Message;
 import org.sparkproject.io.grpc.ManagedChannel;
 import org.sparkproject.io.grpc.ManagedChannelBuilder;
 import org.sparkproject.io.grpc.Server;
@@ -46,7 +48,7 @@ final class Recorder extends SparkConnectServiceGrpc.SparkConnectServiceImplBase
             .maxInboundMessageSize(Integer.MAX_VALUE)
             .build();
     Server proxy =
-        NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize(Integer.MAX_VALUE)
             .addService(new Recorder(channel, recording))
             .build()
@@ -110,10 +112,8 @@ final class Recorder extends SparkConnectServiceGrpc.SparkConnectServiceImplBase
     return tee(response -> recording.executeResponse(operationId, response), out);
   }
 
-  private <
-          Q extends org.sparkproject.com.google.protobuf.Message,
-          R extends org.sparkproject.com.google.protobuf.Message>
-      StreamObserver<R> unaryRecorded(Q request, StreamObserver<R> out) {
+  private <Q extends Message, R extends Message> StreamObserver<R> unaryRecorded(
+      Q request, StreamObserver<R> out) {
     return tee(response -> recording.unaryResponse(request, response), out);
   }
 

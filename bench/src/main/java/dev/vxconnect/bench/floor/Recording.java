@@ -1,6 +1,7 @@
 package dev.vxconnect.bench.floor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,7 @@ final class Recording {
   private final Map<Message, Message> unary = new ConcurrentHashMap<>();
 
   void startExecution(Message request, String operationId) {
-    List<ExecutePlanResponse> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ExecutePlanResponse> responses = Collections.synchronizedList(new ArrayList<>());
     byOperation.put(operationId, responses);
     executions.put(key(request), responses);
   }

@@ -12,6 +12,8 @@ import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,7 +192,7 @@ class AdminE2ETest {
     spark.interruptAll();
     try {
       slow.get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException interrupted) {
+    } catch (ExecutionException interrupted) {
       // expected: the query was interrupted
     }
   }
@@ -209,7 +211,7 @@ class AdminE2ETest {
 
   /** The value of one sample in a Prometheus text exposition, which must be there. */
   private static double gauge(String metrics, String sample) {
-    java.util.OptionalDouble value = AdminHttp.sample(metrics, sample);
+    OptionalDouble value = AdminHttp.sample(metrics, sample);
     assertThat(value).as("sample %s in:%n%s", sample, metrics).isPresent();
     return value.getAsDouble();
   }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -180,7 +181,7 @@ class ConnectTabE2ETest {
         closedPage);
   }
 
-  private static boolean allClosed(String dom, java.util.Set<String> operationIds) {
+  private static boolean allClosed(String dom, Set<String> operationIds) {
     return operationIds.stream()
         .allMatch(id -> rowOrEmpty(dom, id, "description-input", null).contains("CLOSED"));
   }

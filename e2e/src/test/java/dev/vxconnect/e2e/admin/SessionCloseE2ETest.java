@@ -481,7 +481,7 @@ class SessionCloseE2ETest {
           cachedRdds,
           memoryBlocks(),
           storageMemory,
-          java.util.stream.Stream.concat(PER_SESSION.stream(), HOLDERS.stream())
+          Stream.concat(PER_SESSION.stream(), HOLDERS.stream())
               .map(c -> c.substring(c.lastIndexOf('.') + 1) + "=" + live.of(c))
               .toList());
     }

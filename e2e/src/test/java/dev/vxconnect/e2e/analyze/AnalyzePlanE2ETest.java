@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -127,7 +128,7 @@ class AnalyzePlanE2ETest extends E2ETestBase {
                 s.sql("select 1").isLocal(),
                 s.range(10).isLocal(),
                 s.createDataFrame(
-                        List.of(org.apache.spark.sql.RowFactory.create(1)),
+                        List.of(RowFactory.create(1)),
                         new StructType().add("x", DataTypes.IntegerType))
                     .isLocal(),
                 s.range(10).filter("id > 3").isLocal()));

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -207,8 +208,7 @@ class CatalogE2ETest extends E2ETestBase {
           states.add(s.table("catalog_e2e_cached").count());
           s.catalog().uncacheTable("catalog_e2e_cached");
           states.add(s.catalog().isCached("catalog_e2e_cached"));
-          s.catalog()
-              .cacheTable("catalog_e2e_cached", org.apache.spark.storage.StorageLevel.DISK_ONLY());
+          s.catalog().cacheTable("catalog_e2e_cached", StorageLevel.DISK_ONLY());
           states.add(s.catalog().isCached("catalog_e2e_cached"));
           s.catalog().clearCache();
           states.add(s.catalog().isCached("catalog_e2e_cached"));

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.command;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import org.apache.spark.sql.connector.ExternalCommandRunner;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
@@ -16,7 +17,7 @@ public final class EchoRunner implements ExternalCommandRunner {
   public String[] executeCommand(String command, CaseInsensitiveStringMap options) {
     List<String> out = new ArrayList<>();
     for (String word : command.trim().split("\\s+")) {
-      out.add(word.toUpperCase(java.util.Locale.ROOT));
+      out.add(word.toUpperCase(Locale.ROOT));
     }
     new TreeMap<>(options.asCaseSensitiveMap()).forEach((k, v) -> out.add(k + "=" + v));
     return out.toArray(new String[0]);

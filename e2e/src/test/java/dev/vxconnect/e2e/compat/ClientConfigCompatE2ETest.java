@@ -3,6 +3,8 @@ package dev.vxconnect.e2e.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.ServerTestBase;
+import org.apache.spark.SparkBuildInfo;
+import org.apache.spark.sql.connect.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,14 +21,9 @@ class ClientConfigCompatE2ETest extends ServerTestBase {
   void theClientIsTheVersionUnderTest() {
     String version = System.getProperty("vxconnect.e2e.clientVersion");
     assertThat(version).as("-Dvxconnect.e2e.clientVersion (set by e2e/pom.xml)").isNotNull();
-    assertThat(
-            org.apache.spark.sql.connect.SparkSession.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .getPath())
+    assertThat(SparkSession.class.getProtectionDomain().getCodeSource().getLocation().getPath())
         .endsWith("/spark-connect-client-jvm_2.13-" + version + ".jar");
-    assertThat(org.apache.spark.SparkBuildInfo.spark_version()).isEqualTo(version);
+    assertThat(SparkBuildInfo.spark_version()).isEqualTo(version);
   }
 
   @Test

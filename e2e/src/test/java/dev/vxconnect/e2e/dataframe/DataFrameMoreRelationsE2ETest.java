@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class DataFrameMoreRelationsE2ETest extends E2ETestBase {
 
   /** Explicit partitions: a seeded sample depends on them. */
-  private static Dataset<Row> numbers(org.apache.spark.sql.SparkSession s) {
+  private static Dataset<Row> numbers(SparkSession s) {
     return s.range(0, 200, 1, 2).withColumn("k", col("id").mod(3));
   }
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.posexplode_outer;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -63,7 +64,7 @@ class DataFrameReshapeE2ETest extends E2ETestBase {
         s ->
             sales(s)
                 .groupBy("region")
-                .pivot("quarter", java.util.List.of("q1", "q2"))
+                .pivot("quarter", List.of("q1", "q2"))
                 .agg(sum("amount").as("total")));
     check(s -> sales(s).groupBy("quarter").pivot(col("region")).count());
   }

@@ -4,14 +4,18 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** Functions from {@code org.apache.spark.sql.functions}, used through the DataFrame API. */
 class FunctionsE2ETest extends E2ETestBase {
@@ -250,7 +254,7 @@ class FunctionsE2ETest extends E2ETestBase {
                     from_json(
                             lit("{\"a\": 1, \"b\": [1, 2], \"c\": {\"d\": \"e\"}}"),
                             DataTypes.createStructType(
-                                new org.apache.spark.sql.types.StructField[] {
+                                new StructField[] {
                                   DataTypes.createStructField("a", DataTypes.IntegerType, true),
                                   DataTypes.createStructField(
                                       "b", DataTypes.createArrayType(DataTypes.LongType), true),
@@ -277,9 +281,7 @@ class FunctionsE2ETest extends E2ETestBase {
         col("st.b.c"),
         col("st").getField("b").getField("d").getItem(1),
         col("st").withField("e", lit(true)),
-        col("st")
-            .dropFields(
-                scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("a")).toSeq()));
+        col("st").dropFields(CollectionConverters.asScala(List.of("a")).toSeq()));
   }
 
   @Test
@@ -344,9 +346,7 @@ class FunctionsE2ETest extends E2ETestBase {
 
   @Test
   void windowFunctionsThroughApi() {
-    var w =
-        org.apache.spark.sql.expressions.Window.partitionBy("city")
-            .orderBy(col("salary").desc_nulls_last(), col("id"));
+    var w = Window.partitionBy("city").orderBy(col("salary").desc_nulls_last(), col("id"));
     checkColumns(
         s -> People.people(s),
         col("id"),
@@ -357,11 +357,7 @@ class FunctionsE2ETest extends E2ETestBase {
         lag("salary", 1).over(w),
         lead("name", 1, "none").over(w),
         sum("salary").over(w.rowsBetween(Long.MIN_VALUE, 0)),
-        avg("age").over(org.apache.spark.sql.expressions.Window.partitionBy("city")),
-        count("*")
-            .over(
-                w.rangeBetween(
-                    org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-                    org.apache.spark.sql.expressions.Window.currentRow())));
+        avg("age").over(Window.partitionBy("city")),
+        count("*").over(w.rangeBetween(Window.unboundedPreceding(), Window.currentRow())));
   }
 }

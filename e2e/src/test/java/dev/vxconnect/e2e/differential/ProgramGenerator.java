@@ -38,9 +38,13 @@ import dev.vxconnect.e2e.differential.RandomTables.Kind;
 import dev.vxconnect.e2e.differential.RandomTables.Table;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,10 +74,7 @@ final class ProgramGenerator {
   }
 
   /** A program: how to build it on a session, whether its result is ordered, and what it does. */
-  record Program(
-      java.util.function.Function<SparkSession, Dataset<Row>> build,
-      boolean ordered,
-      String description) {}
+  record Program(Function<SparkSession, Dataset<Row>> build, boolean ordered, String description) {}
 
   /** The program of this seed; it is built once here, on {@code spark}, and again by {@link Program#build}. */
   static Program generate(long seed, List<Table> tables) {
@@ -302,7 +303,7 @@ final class ProgramGenerator {
       say("union(self.filter(" + p + "))");
     } else {
       List<Col> reversed = new ArrayList<>(cols);
-      java.util.Collections.reverse(reversed);
+      Collections.reverse(reversed);
       Column[] sel = reversed.stream().map(c -> col(c.name())).toArray(Column[]::new);
       apply(d -> d.unionByName(d.select(sel)));
       say("unionByName(self reversed)");
@@ -574,17 +575,16 @@ final class ProgramGenerator {
       }
       case STRING -> lit(RandomTables.STRINGS[r.nextInt(RandomTables.STRINGS.length)]);
       case BOOLEAN -> lit(r.nextBoolean());
-      case DATE -> lit(Date.valueOf(java.time.LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000))));
+      case DATE -> lit(Date.valueOf(LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000))));
       case TIMESTAMP ->
-          lit(Date.valueOf(java.time.LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000))))
-              .cast("timestamp");
+          lit(Date.valueOf(LocalDate.of(1950, 1, 1).plusDays(r.nextInt(40000)))).cast("timestamp");
       case DECIMAL -> lit(BigDecimal.valueOf(r.nextInt(20001) - 10000, 2)).cast("decimal(10,2)");
     };
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------
 
-  private void apply(java.util.function.UnaryOperator<Dataset<Row>> step) {
+  private void apply(UnaryOperator<Dataset<Row>> step) {
     if (spark != null) {
       df = step.apply(df);
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalog.Table;
@@ -39,8 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CatalogStateFailoverE2ETest {
 
   /** Unique per run: the servers' warehouse directories outlive their in-memory catalogs. */
-  private static final String DB =
-      "catstate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  private static final String DB = "catstate_" + UUID.randomUUID().toString().substring(0, 8);
 
   /** An empty JDBC catalog (Derby in memory, on the servers' class path): a second catalog to switch to. */
   private static final Map<String, String> OTHER_CATALOG =

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.Plan;
@@ -319,8 +320,7 @@ class ClusterHygieneE2ETest {
         assertThat(RawGrpc.retryDelay(refused)).as("RetryInfo").hasValue(RETRY_DELAY);
         sessions.forEach(SparkSession::interruptAll);
         for (CompletableFuture<Object> query : slow) {
-          catchThrowableOfType(
-              Exception.class, () -> query.get(60, java.util.concurrent.TimeUnit.SECONDS));
+          catchThrowableOfType(Exception.class, () -> query.get(60, TimeUnit.SECONDS));
         }
         StatusRuntimeException stillRefused = null;
         deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -6,6 +6,7 @@ import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -137,12 +138,12 @@ class ManySessionsFailoverE2ETest {
           try {
             Row[] now = (Row[]) client.sql(CHECK).collect();
             String partitions = client.conf().get("spark.sql.shuffle.partitions");
-            if (!java.util.Arrays.equals(now, expected.get(i))
+            if (!Arrays.equals(now, expected.get(i))
                 || !partitions.equals(Integer.toString(1 + i % 5))) {
               return "session "
                   + i
                   + ": state differs ("
-                  + java.util.Arrays.toString(now)
+                  + Arrays.toString(now)
                   + ", partitions "
                   + partitions
                   + ")";

@@ -17,6 +17,7 @@ import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -70,7 +71,7 @@ class ResumeE2ETest {
   private ServerCluster cluster;
   private Path parquet;
   private final ExecutorService background = Executors.newCachedThreadPool();
-  private final List<Future<?>> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Future<?>> restarts = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.ServerCluster;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -100,14 +101,14 @@ class RollingRestartE2ETest {
         try {
           Row[] now =
               (Row[]) session.sql("select count(*) as n, sum(v) as total from mine").collect();
-          if (!java.util.Arrays.equals(now, expected)) {
+          if (!Arrays.equals(now, expected)) {
             errors.add(
                 "client "
                     + client
                     + ": "
-                    + java.util.Arrays.toString(now)
+                    + Arrays.toString(now)
                     + " instead of "
-                    + java.util.Arrays.toString(expected));
+                    + Arrays.toString(expected));
           }
           ran++;
           queries.incrementAndGet();

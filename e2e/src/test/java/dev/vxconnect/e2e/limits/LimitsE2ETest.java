@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.ConfigRequest;
@@ -522,7 +523,7 @@ class LimitsE2ETest {
     assertThat(failure).as("a query in an expired session").isNotNull();
     Refusals.Refusal refusal = idle.refusals().last().orElseThrow();
     String condition =
-        failure instanceof org.apache.spark.SparkThrowable spark
+        failure instanceof SparkThrowable spark
             ? spark.getCondition() + " " + spark.getSqlState()
             : "no condition";
     return refusal.code() + " " + failure.getClass().getName() + " " + condition;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -319,7 +320,7 @@ final class ParityScenarios {
                 run.spark()
                     .range(2)
                     .selectExpr("id", "id * 2 AS a", "id * 3 AS b")
-                    .unpivot(new org.apache.spark.sql.Column[] {col("id")}, "k", "v")
+                    .unpivot(new Column[] {col("id")}, "k", "v")
                     .orderBy("id", "k")));
     all.put(
         "df: cross join",

@@ -9,6 +9,7 @@ import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ class SparkServerParityE2ETest {
   private static long cpuSeconds(ProcessHandle process) {
     return process == null
         ? -1
-        : process.info().totalCpuDuration().map(java.time.Duration::toSeconds).orElse(-1L);
+        : process.info().totalCpuDuration().map(Duration::toSeconds).orElse(-1L);
   }
 
   /** Both answers of a scenario that differs, under parity/client-VERSION/ (target directory), to read whole. */

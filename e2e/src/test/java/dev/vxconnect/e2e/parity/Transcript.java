@@ -16,6 +16,7 @@ import org.sparkproject.com.google.protobuf.Descriptors.FieldDescriptor;
 import org.sparkproject.com.google.protobuf.InvalidProtocolBufferException;
 import org.sparkproject.com.google.protobuf.Message;
 import org.sparkproject.com.google.rpc.ErrorInfo;
+import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.protobuf.StatusProto;
 
 /**
@@ -133,7 +134,7 @@ final class Transcript {
    * now and then on a loaded machine; read as the normal end it stands for.
    */
   private static boolean disconnectedAfterCompletion(ResponseRecorder.Call call) {
-    if (call.status.getCode() != org.sparkproject.io.grpc.Status.Code.INTERNAL
+    if (call.status.getCode() != Status.Code.INTERNAL
         || call.responses.isEmpty()
         || call.status.getDescription() == null
         || !call.status.getDescription().startsWith("[INVALID_CURSOR.DISCONNECTED]")) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,7 @@ class ReattachScenariosE2ETest extends E2ETestBase {
               .lines()
               .filter(line -> line.contains("of session " + session + " accepted (reattachable"))
               .count();
-      org.assertj.core.api.Assertions.assertThat(operations)
+      Assertions.assertThat(operations)
           .as("operations of this session")
           .isGreaterThan(STREAMS_PER_CONNECTION + 10);
     }

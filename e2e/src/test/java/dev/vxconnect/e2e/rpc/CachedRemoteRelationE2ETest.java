@@ -10,6 +10,7 @@ import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.RemoveCachedRemoteRelationCommand;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connect.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +32,7 @@ class CachedRemoteRelationE2ETest extends ServerTestBase {
         .isEqualTo(spark.range(10).selectExpr("sum(id * 2)").collectAsList().get(0).getLong(0));
 
     String id = root.getCachedRemoteRelation().getRelationId();
-    ((org.apache.spark.sql.connect.SparkSession) spark)
+    ((SparkSession) spark)
         .execute(
             Command.newBuilder()
                 .setRemoveCachedRemoteRelationCommand(

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxconnect.e2e.support.Interrupts;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connect.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +41,9 @@ class InterruptE2ETest extends ServerTestBase {
     try {
       query.get(30, TimeUnit.SECONDS);
       throw new AssertionError("the interrupted query completed");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       failure = e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError("the interrupted query was still running 30 s later");
     }
     assertThat(failure.getMessage()).contains("OPERATION_CANCELED");
@@ -73,7 +76,7 @@ class InterruptE2ETest extends ServerTestBase {
 
   @Test
   void interruptOperation() throws Exception {
-    var client = (org.apache.spark.sql.connect.SparkSession) spark;
+    var client = (SparkSession) spark;
     var result = ((org.apache.spark.sql.connect.Dataset<Row>) client.sql(SLOW)).collectResult();
     // The result is not thread-safe: learn its id before another thread reads it.
     String operationId = result.operationId();

@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.client.SparkResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -119,8 +121,7 @@ class InterruptTimingE2ETest {
   void interruptOperation() throws Exception {
     var client = (org.apache.spark.sql.connect.SparkSession) spark;
     @SuppressWarnings("unchecked")
-    SparkResult<Row> result =
-        ((org.apache.spark.sql.connect.Dataset<Row>) client.sql(FOR_MINUTES)).collectResult();
+    SparkResult<Row> result = ((Dataset<Row>) client.sql(FOR_MINUTES)).collectResult();
     // The result is not thread-safe: learn its id before another thread reads it.
     String operationId = result.operationId();
     List<String> interrupted =
@@ -133,8 +134,7 @@ class InterruptTimingE2ETest {
    * that the query fails with OPERATION_CANCELED within {@link #CANCEL_WITHIN} of the interrupt call
    * and that Spark then runs nothing. Returns the ids the interrupt reported.
    */
-  private List<String> assertInterruptsAtOnce(
-      Callable<?> query, Supplier<scala.collection.immutable.Seq<String>> interrupt)
+  private List<String> assertInterruptsAtOnce(Callable<?> query, Supplier<Seq<String>> interrupt)
       throws Exception {
     assertThat(runningJobs()).as("running Spark jobs before the query").isEmpty();
     AtomicLong failedAt = new AtomicLong();

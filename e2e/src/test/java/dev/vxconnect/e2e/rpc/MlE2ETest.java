@@ -11,6 +11,7 @@ import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.Expression;
+import org.apache.spark.connect.proto.Filter;
 import org.apache.spark.connect.proto.MlCommand;
 import org.apache.spark.connect.proto.MlParams;
 import org.apache.spark.connect.proto.MlRelation;
@@ -88,7 +89,7 @@ class MlE2ETest extends ServerTestBase {
       Relation wrong =
           Relation.newBuilder()
               .setFilter(
-                  org.apache.spark.connect.proto.Filter.newBuilder()
+                  Filter.newBuilder()
                       .setInput(predictions)
                       .setCondition(
                           Expression.newBuilder()

@@ -6,7 +6,9 @@ import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import dev.vxconnect.testkit.ConfigRequests;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
@@ -50,7 +52,7 @@ class ProgressE2ETest extends ServerTestBase {
               .toList();
       assertThat(progress).as("progress reports while the 4 tasks ran").isNotEmpty();
       // vxconnect fetches a result in windows of partitions, one job (and stage) per window.
-      java.util.Map<Long, Long> tasksPerStage = new java.util.HashMap<>();
+      Map<Long, Long> tasksPerStage = new HashMap<>();
       progress.forEach(
           p ->
               p.getStagesList()

@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.vxconnect.e2e.support.LargeStack;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkException;
 import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
@@ -84,7 +88,7 @@ class ProtocolE2ETest extends ServerTestBase {
     if (reattachable) {
       request.addRequestOptions(RawGrpc.reattachable(true));
     }
-    List<ExecutePlanResponse> responses = new java.util.ArrayList<>();
+    List<ExecutePlanResponse> responses = new ArrayList<>();
     stub.executePlan(request.build()).forEachRemaining(responses::add);
     return responses;
   }
@@ -258,7 +262,7 @@ class ProtocolE2ETest extends ServerTestBase {
     Iterator<ExecutePlanResponse> stream = stub.executePlan(request);
     ExecutePlanResponse schema = stream.next();
     assertThat(schema.hasSchema()).isTrue();
-    List<ExecutePlanResponse> rest = new java.util.ArrayList<>();
+    List<ExecutePlanResponse> rest = new ArrayList<>();
     stub.reattachExecute(
             RawGrpc.reattach(session, user, operation)
                 .setLastResponseId(schema.getResponseId())
@@ -389,12 +393,11 @@ class ProtocolE2ETest extends ServerTestBase {
     String session = RawGrpc.newSessionId();
     getOption(session, "x");
     for (String name : List.of("../../etc/passwd", "/tmp/x.jar", "jars/../../x.jar", "unknown/x")) {
-      java.util.concurrent.CompletableFuture<Throwable> done =
-          new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<Throwable> done = new CompletableFuture<>();
       var requests = SparkConnectServiceGrpc.newStub(grpc.channel()).addArtifacts(observer(done));
       requests.onNext(RawGrpc.addArtifact(session, user, name, new byte[] {1, 2, 3}));
       requests.onCompleted();
-      Throwable failure = done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Throwable failure = done.get(60, TimeUnit.SECONDS);
       assertThat(failure).as(name).isInstanceOf(StatusRuntimeException.class);
       assertThat(RawGrpc.errorClass((StatusRuntimeException) failure))
           .as(name)
@@ -403,8 +406,7 @@ class ProtocolE2ETest extends ServerTestBase {
   }
 
   private AddArtifactsResponse addOneArtifact(String session) throws Exception {
-    java.util.concurrent.CompletableFuture<AddArtifactsResponse> response =
-        new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<AddArtifactsResponse> response = new CompletableFuture<>();
     var requests =
         SparkConnectServiceGrpc.newStub(grpc.channel())
             .addArtifacts(
@@ -424,11 +426,10 @@ class ProtocolE2ETest extends ServerTestBase {
                 });
     requests.onNext(RawGrpc.addArtifact(session, user, "files/hello.txt", "hello".getBytes()));
     requests.onCompleted();
-    return response.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return response.get(60, TimeUnit.SECONDS);
   }
 
-  private static StreamObserver<AddArtifactsResponse> observer(
-      java.util.concurrent.CompletableFuture<Throwable> done) {
+  private static StreamObserver<AddArtifactsResponse> observer(CompletableFuture<Throwable> done) {
     return new StreamObserver<>() {
       @Override
       public void onNext(AddArtifactsResponse value) {}
@@ -460,7 +461,7 @@ class ProtocolE2ETest extends ServerTestBase {
     }
     Dataset<Row> tooDeep = df;
     Throwable failure = LargeStack.call(() -> catchThrowable(tooDeep::collect));
-    assertThat(failure).isInstanceOf(org.apache.spark.SparkException.class);
+    assertThat(failure).isInstanceOf(SparkException.class);
     assertThat(failure.getMessage())
         .contains("io.grpc.StatusRuntimeException: INVALID_ARGUMENT")
         .contains("spark.connect.grpc.marshallerRecursionLimit");

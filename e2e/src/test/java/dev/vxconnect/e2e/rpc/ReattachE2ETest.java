@@ -26,6 +26,7 @@ import org.apache.spark.connect.proto.ReleaseExecuteRequest;
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.client.SparkResult;
 import org.junit.jupiter.api.Test;
 import org.sparkproject.io.grpc.StatusRuntimeException;
@@ -76,8 +77,7 @@ class ReattachE2ETest extends ServerTestBase {
 
       @SuppressWarnings("unchecked")
       SparkResult<Row> result =
-          ((org.apache.spark.sql.connect.Dataset<Row>) client.range(ROWS).selectExpr(COLUMNS))
-              .collectResult();
+          ((Dataset<Row>) client.range(ROWS).selectExpr(COLUMNS)).collectResult();
       // The result is not thread-safe: learn its id before another thread reads it.
       String operationId = result.operationId();
       Future<Object> collected = background.submit(() -> result.toArray());

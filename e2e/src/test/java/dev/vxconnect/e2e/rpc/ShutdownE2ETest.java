@@ -7,6 +7,7 @@ import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.ServerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,7 @@ class ShutdownE2ETest {
       SparkSession client = Sessions.connect(server.url());
       assertThat(client.range(3).count()).isEqualTo(3);
       // Unique: the log file keeps earlier runs' lines.
-      String tag = "before-sigterm-" + java.util.UUID.randomUUID();
+      String tag = "before-sigterm-" + UUID.randomUUID();
       Future<Row[]> query = sleepingQuery(background, client, tag, 3000);
       awaitAccepted(server, tag);
       server.terminate();
@@ -58,7 +59,7 @@ class ShutdownE2ETest {
             "shutdown-grace",
             List.of("vxconnect.server.shutdownGracePeriod=" + GRACE.toMillis() + "ms"))) {
       SparkSession client = Sessions.connect(server.url());
-      String tag = "past-grace-" + java.util.UUID.randomUUID();
+      String tag = "past-grace-" + UUID.randomUUID();
       Future<Row[]> query = sleepingQuery(background, client, tag, 120_000);
       awaitAccepted(server, tag);
       long terminatedAt = System.nanoTime();

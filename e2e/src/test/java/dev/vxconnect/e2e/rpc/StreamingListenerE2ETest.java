@@ -6,6 +6,7 @@ import dev.vxconnect.e2e.support.RateStreams;
 import dev.vxconnect.e2e.support.ServerTestBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,7 @@ class StreamingListenerE2ETest extends ServerTestBase {
     }
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -275,7 +276,7 @@ class AdminSecurityE2ETest {
   private static Map<String, JsonNode> targets(HttpClient http, String api) {
     try {
       JsonNode body = JSON.readTree(fetch(http, api + "targets?state=active"));
-      Map<String, JsonNode> byJob = new java.util.TreeMap<>();
+      Map<String, JsonNode> byJob = new TreeMap<>();
       for (JsonNode target : body.get("data").get("activeTargets")) {
         byJob.put(target.get("labels").get("job").asText(), target);
       }

@@ -11,6 +11,8 @@ import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import org.apache.spark.connect.proto.AnalyzePlanResponse;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -238,9 +241,8 @@ class ForwardedCallTrustE2ETest {
   }
 
   /** A stub that sends {@code token}, x-tenant if asked, and the forwarded header if given. */
-  private static org.apache.spark.connect.proto.SparkConnectServiceGrpc
-          .SparkConnectServiceBlockingStub
-      as(RawGrpc raw, String token, boolean tenant, String forwarded) {
+  private static SparkConnectServiceGrpc.SparkConnectServiceBlockingStub as(
+      RawGrpc raw, String token, boolean tenant, String forwarded) {
     Metadata headers = new Metadata();
     headers.put(key("authorization"), "Bearer " + token);
     if (tenant) {
@@ -259,8 +261,8 @@ class ForwardedCallTrustE2ETest {
   private static String logOf(ServerProcess server) {
     try {
       return server.logText();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

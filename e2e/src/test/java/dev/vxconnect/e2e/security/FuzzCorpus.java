@@ -5,10 +5,14 @@ import dev.vxconnect.testkit.ConfigRequests;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
@@ -101,7 +105,7 @@ final class FuzzCorpus {
   private final List<String> sessions = new ArrayList<>();
   private final UserContext user =
       UserContext.newBuilder().setUserId("fuzzer").setUserName("fuzzer").build();
-  private final Map<Rpc, List<byte[]>> seeds = new java.util.EnumMap<>(Rpc.class);
+  private final Map<Rpc, List<byte[]>> seeds = new EnumMap<>(Rpc.class);
 
   FuzzCorpus(long seed) {
     random = new Random(seed);
@@ -331,9 +335,9 @@ final class FuzzCorpus {
   /** Depths of the nested plans mixed into the bulk: within, just over and far over the limit. */
   private static final int[] DEPTHS = {20, 150, 520, 2000};
 
-  private final Map<String, Request> deepPlans = new java.util.HashMap<>();
+  private final Map<String, Request> deepPlans = new HashMap<>();
 
-  private List<byte[]> messages(Rpc rpc, java.util.function.Function<Rpc, byte[]> one) {
+  private List<byte[]> messages(Rpc rpc, Function<Rpc, byte[]> one) {
     int count = rpc.kind == Kind.CLIENT_STREAM ? 1 + random.nextInt(3) : 1;
     List<byte[]> messages = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -365,7 +369,7 @@ final class FuzzCorpus {
         return base;
       }
       case 1 -> {
-        return java.util.Arrays.copyOf(base, random.nextInt(base.length + 1));
+        return Arrays.copyOf(base, random.nextInt(base.length + 1));
       }
       case 2 -> {
         byte[] other = seed(Rpc.values()[random.nextInt(Rpc.values().length)]);

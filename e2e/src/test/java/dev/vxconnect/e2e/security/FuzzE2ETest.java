@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class FuzzE2ETest {
 
   private final Map<Rpc, MethodDescriptor<byte[], byte[]>> methods = new EnumMap<>(Rpc.class);
   private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
-  private final List<String> hangs = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> hangs = Collections.synchronizedList(new ArrayList<>());
   private final FuzzVerdicts verdicts = new FuzzVerdicts();
 
   FuzzE2ETest() {

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.sparkproject.com.google.protobuf.Message;
 import org.sparkproject.com.google.rpc.ErrorInfo;
 import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.io.grpc.Metadata;
@@ -104,7 +105,7 @@ final class FuzzVerdicts {
     }
   }
 
-  private static <T extends org.sparkproject.com.google.protobuf.Message> Optional<T> detail(
+  private static <T extends Message> Optional<T> detail(
       org.sparkproject.com.google.rpc.Status details, Class<T> type) {
     if (details == null) {
       return Optional.empty();

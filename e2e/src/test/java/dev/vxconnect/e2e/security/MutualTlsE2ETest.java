@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.Plan;
@@ -255,7 +256,7 @@ class MutualTlsE2ETest {
   private static SparkConnectServiceBlockingStub stub(ClientCertificate certificate, String token) {
     return SparkConnectServiceGrpc.newBlockingStub(
             channel(SecureChannels.mutualTls(server.port(), serverCert(), certificate, token)))
-        .withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS);
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
   private static ManagedChannel channel(ManagedChannel channel) {

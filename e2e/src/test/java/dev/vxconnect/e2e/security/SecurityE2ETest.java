@@ -8,15 +8,26 @@ import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sneaky;
 import dev.vxconnect.testkit.ServerProcess;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
 import org.apache.spark.connect.proto.CloneSessionRequest;
@@ -26,11 +37,13 @@ import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.FetchErrorDetailsRequest;
 import org.apache.spark.connect.proto.InterruptRequest;
 import org.apache.spark.connect.proto.InterruptResponse;
+import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.ReleaseExecuteResponse;
 import org.apache.spark.connect.proto.ReleaseSessionRequest;
 import org.apache.spark.connect.proto.SQL;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
 import org.apache.spark.connect.proto.SparkConnectServiceGrpc.SparkConnectServiceBlockingStub;
 import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
@@ -41,10 +54,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sparkproject.com.google.protobuf.ByteString;
 import org.sparkproject.io.grpc.Context;
 import org.sparkproject.io.grpc.ManagedChannel;
+import org.sparkproject.io.grpc.Metadata;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
+import org.sparkproject.io.grpc.stub.MetadataUtils;
+import org.sparkproject.io.grpc.stub.StreamObserver;
 
 /**
  * The server as it ships for exposure: TLS with a certificate made at test time, tokens bound to
@@ -217,13 +234,12 @@ class SecurityE2ETest {
   private static Path randomJar(Path file, int bytes) throws Exception {
     Files.createDirectories(file.getParent());
     byte[] data = new byte[bytes];
-    new java.util.Random(bytes).nextBytes(data);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    new Random(bytes).nextBytes(data);
+    CRC32 crc = new CRC32();
     crc.update(data);
-    try (java.util.jar.JarOutputStream jar =
-        new java.util.jar.JarOutputStream(Files.newOutputStream(file))) {
-      java.util.jar.JarEntry entry = new java.util.jar.JarEntry("blob.bin");
-      entry.setMethod(java.util.zip.ZipEntry.STORED);
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(file))) {
+      JarEntry entry = new JarEntry("blob.bin");
+      entry.setMethod(ZipEntry.STORED);
       entry.setSize(data.length);
       entry.setCrc(crc.getValue());
       jar.putNextEntry(entry);
@@ -240,8 +256,8 @@ class SecurityE2ETest {
     Path outside = dir.resolve("outside-data");
     if (Files.exists(outside)) {
       // What an earlier run (or a server without the check) left there would hide a write.
-      try (java.util.stream.Stream<Path> old = Files.walk(outside)) {
-        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (Stream<Path> old = Files.walk(outside)) {
+        old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     Files.createDirectories(outside);
@@ -393,7 +409,7 @@ class SecurityE2ETest {
           RawGrpc.refusal(
               () ->
                   SecureChannels.stub(plain, "Authorization", ALICE_TOKEN)
-                      .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                      .withDeadlineAfter(5, TimeUnit.SECONDS)
                       .config(getAll("alice", RawGrpc.newSessionId())));
       assertThat(refused.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
     } finally {
@@ -568,7 +584,7 @@ class SecurityE2ETest {
                         .setSet(
                             ConfigRequest.Set.newBuilder()
                                 .addPairs(
-                                    org.apache.spark.connect.proto.KeyValue.newBuilder()
+                                    KeyValue.newBuilder()
                                         .setKey(
                                             "spark.sql.artifact.copyFromLocalToFs.allowDestLocal")
                                         .setValue("true"))))
@@ -576,20 +592,17 @@ class SecurityE2ETest {
     Path target =
         ServerProcess.targetDirectory()
             .resolve("security/written-by-a-client-" + UUID.randomUUID());
-    byte[] data = "not yours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    byte[] data = "not yours".getBytes(StandardCharsets.UTF_8);
+    CRC32 crc = new CRC32();
     crc.update(data);
-    CompletableFuture<org.apache.spark.connect.proto.AddArtifactsResponse> answer =
-        new CompletableFuture<>();
+    CompletableFuture<AddArtifactsResponse> answer = new CompletableFuture<>();
     var upload =
-        org.apache.spark.connect.proto.SparkConnectServiceGrpc.newStub(tls)
-            .withInterceptors(
-                org.sparkproject.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
-                    bearer(ALICE_TOKEN)))
+        SparkConnectServiceGrpc.newStub(tls)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN)))
             .addArtifacts(
-                new org.sparkproject.io.grpc.stub.StreamObserver<>() {
+                new StreamObserver<>() {
                   @Override
-                  public void onNext(org.apache.spark.connect.proto.AddArtifactsResponse value) {
+                  public void onNext(AddArtifactsResponse value) {
                     answer.complete(value);
                   }
 
@@ -602,35 +615,29 @@ class SecurityE2ETest {
                   public void onCompleted() {}
                 });
     upload.onNext(
-        org.apache.spark.connect.proto.AddArtifactsRequest.newBuilder()
+        AddArtifactsRequest.newBuilder()
             .setSessionId(session)
             .setUserContext(alice)
             .setBatch(
-                org.apache.spark.connect.proto.AddArtifactsRequest.Batch.newBuilder()
+                AddArtifactsRequest.Batch.newBuilder()
                     .addArtifacts(
-                        org.apache.spark.connect.proto.AddArtifactsRequest.SingleChunkArtifact
-                            .newBuilder()
+                        AddArtifactsRequest.SingleChunkArtifact.newBuilder()
                             .setName("forward_to_fs" + target)
                             .setData(
-                                org.apache.spark.connect.proto.AddArtifactsRequest.ArtifactChunk
-                                    .newBuilder()
-                                    .setData(
-                                        org.sparkproject.com.google.protobuf.ByteString.copyFrom(
-                                            data))
+                                AddArtifactsRequest.ArtifactChunk.newBuilder()
+                                    .setData(ByteString.copyFrom(data))
                                     .setCrc(crc.getValue()))))
             .build());
     upload.onCompleted();
-    Throwable refused = catchThrowable(() -> answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    Throwable refused = catchThrowable(() -> answer.get(60, TimeUnit.SECONDS));
     assertThat(RawGrpc.fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
     assertThat(target).doesNotExist();
   }
 
-  private static org.sparkproject.io.grpc.Metadata bearer(String token) {
-    org.sparkproject.io.grpc.Metadata headers = new org.sparkproject.io.grpc.Metadata();
+  private static Metadata bearer(String token) {
+    Metadata headers = new Metadata();
     headers.put(
-        org.sparkproject.io.grpc.Metadata.Key.of(
-            "Authorization", org.sparkproject.io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + token);
+        Metadata.Key.of("Authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     return headers;
   }
 

@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.security;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class TestJwt {
   }
 
   /** Writes the public key as PEM to {@code file}. */
-  Path writePublicKey(Path file) throws java.io.IOException {
+  Path writePublicKey(Path file) throws IOException {
     String pem =
         "-----BEGIN PUBLIC KEY-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))

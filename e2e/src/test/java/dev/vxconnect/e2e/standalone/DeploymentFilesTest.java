@@ -7,10 +7,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +32,8 @@ class DeploymentFilesTest {
    * The compose file asks for the database password and the cluster secret in the environment:
    * values for the checks.
    */
-  private static final java.util.Map<String, String> PASSWORD =
-      java.util.Map.of(
+  private static final Map<String, String> PASSWORD =
+      Map.of(
           "VXCONNECT_STATE_DB_PASSWORD", "checked", "VXCONNECT_CLUSTER_SECRET", "checked-secret");
 
   @Test
@@ -40,15 +45,10 @@ class DeploymentFilesTest {
   @Test
   void composeFileNeedsTheDatabasePasswordAndTheClusterSecret() throws Exception {
     Result result =
-        run(
-            composeCommand("config", "-q"),
-            java.util.Map.of("VXCONNECT_CLUSTER_SECRET", "checked-secret"));
+        run(composeCommand("config", "-q"), Map.of("VXCONNECT_CLUSTER_SECRET", "checked-secret"));
     assertThat(result.exit()).as("config without the password").isNotZero();
     assertThat(result.output()).contains("set VXCONNECT_STATE_DB_PASSWORD");
-    result =
-        run(
-            composeCommand("config", "-q"),
-            java.util.Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked"));
+    result = run(composeCommand("config", "-q"), Map.of("VXCONNECT_STATE_DB_PASSWORD", "checked"));
     assertThat(result.exit()).as("config without the cluster secret").isNotZero();
     assertThat(result.output()).contains("set VXCONNECT_CLUSTER_SECRET");
   }
@@ -59,7 +59,7 @@ class DeploymentFilesTest {
    */
   @Test
   void everyComposeInstanceUsesTheStateDatabase() throws Exception {
-    java.util.Map<String, String> services = resolvedServices(compose("config"));
+    Map<String, String> services = resolvedServices(compose("config"));
     assertThat(services.get("postgres"))
         .as("the postgres service")
         .isNotNull()
@@ -94,7 +94,7 @@ class DeploymentFilesTest {
    */
   @Test
   void composePublishesTheMasterUiAndOneInstanceUi() throws Exception {
-    java.util.Map<String, String> services = resolvedServices(compose("config"));
+    Map<String, String> services = resolvedServices(compose("config"));
     assertThat(services.get("spark-master"))
         .as("the master's UI (--webui-port 8080)")
         .containsPattern("ports:[\\s\\S]*(published: 8080\\s+target: 8080|:8080:8080)");
@@ -102,7 +102,7 @@ class DeploymentFilesTest {
         services.entrySet().stream()
             .filter(e -> e.getKey().matches("vxconnect-\\d+"))
             .filter(e -> e.getValue().contains("127.0.0.1:4040:4040"))
-            .map(java.util.Map.Entry::getKey)
+            .map(Map.Entry::getKey)
             .toList();
     assertThat(publishingUi).as("instances publishing their Spark UI on loopback").hasSize(1);
   }
@@ -147,14 +147,14 @@ class DeploymentFilesTest {
     Result resolved =
         run(
             composeCommand("config"),
-            java.util.Map.of(
+            Map.of(
                 "VXCONNECT_STATE_DB_PASSWORD",
                 "checked",
                 "VXCONNECT_CLUSTER_SECRET",
                 "checked-secret",
                 "VXCONNECT_ADMIN_TOKEN",
                 "admin-checked"));
-    java.util.Map<String, String> services = resolvedServices(resolved);
+    Map<String, String> services = resolvedServices(resolved);
     List<String> instances =
         services.keySet().stream().filter(name -> name.matches("vxconnect-\\d+")).toList();
     assertThat(instances).isNotEmpty();
@@ -198,19 +198,18 @@ class DeploymentFilesTest {
   }
 
   /** The service blocks of what {@code docker-compose config} resolved, which must succeed. */
-  private static java.util.Map<String, String> resolvedServices(Result resolved) {
+  private static Map<String, String> resolvedServices(Result resolved) {
     assertThat(resolved.exit()).as("docker-compose config said: %s", resolved.output()).isZero();
     return serviceBlocks(resolved.output());
   }
 
   /** The service blocks of a resolved compose file, by service name. */
-  private static java.util.Map<String, String> serviceBlocks(String resolved) {
-    java.util.Map<String, String> blocks = new java.util.TreeMap<>();
+  private static Map<String, String> serviceBlocks(String resolved) {
+    Map<String, String> blocks = new TreeMap<>();
     String services = resolved.substring(resolved.indexOf("\nservices:\n") + 1);
     Matcher start = Pattern.compile("(?m)^  ([\\w.-]+):$").matcher(services);
     int end = services.indexOf("\nvolumes:");
-    List<java.util.regex.MatchResult> heads =
-        start.results().filter(m -> end < 0 || m.start() < end).toList();
+    List<MatchResult> heads = start.results().filter(m -> end < 0 || m.start() < end).toList();
     for (int i = 0; i < heads.size(); i++) {
       int to =
           i + 1 < heads.size() ? heads.get(i + 1).start() : (end < 0 ? services.length() : end);
@@ -230,7 +229,7 @@ class DeploymentFilesTest {
             "neither `docker compose` nor `docker-compose` is installed here"
                 + " (apt-get install docker-compose): docker-compose.yml cannot be checked")
         .isNotNull();
-    List<String> command = new java.util.ArrayList<>(cli);
+    List<String> command = new ArrayList<>(cli);
     command.addAll(List.of("-f", HOME.resolve("docker-compose.yml").toString()));
     command.addAll(List.of(args));
     return command;
@@ -307,7 +306,7 @@ class DeploymentFilesTest {
         Pattern.compile("VXCONNECT_CLUSTER_MEMBERS\\s+value: \"([^\"]+)\"").matcher(statefulSet);
     assertThat(members.find()).isTrue();
     List<String> expected =
-        java.util.stream.IntStream.range(0, Integer.parseInt(replicas.group(1)))
+        IntStream.range(0, Integer.parseInt(replicas.group(1)))
             .mapToObj(i -> "vxconnect-" + i + ".vxconnect-members:5701")
             .toList();
     assertThat(members.group(1).split(",")).containsExactlyElementsOf(expected);
@@ -316,7 +315,7 @@ class DeploymentFilesTest {
   /** {@code docker compose} (the plugin) or {@code docker-compose}, whichever answers; null if neither. */
   private static List<String> composeCli() throws InterruptedException {
     for (List<String> cli : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
-      List<String> version = new java.util.ArrayList<>(cli);
+      List<String> version = new ArrayList<>(cli);
       version.add("version");
       try {
         if (run(version).exit() == 0) {
@@ -332,10 +331,10 @@ class DeploymentFilesTest {
   private record Result(int exit, String output) {}
 
   private static Result run(List<String> command) throws IOException, InterruptedException {
-    return run(command, java.util.Map.of());
+    return run(command, Map.of());
   }
 
-  private static Result run(List<String> command, java.util.Map<String, String> env)
+  private static Result run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).directory(HOME.toFile());

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -250,7 +251,7 @@ final class SparkStandaloneCluster implements AutoCloseable {
     Path jars = sparkHome.resolve("jars");
     if (Files.exists(sparkHome)) {
       try (Stream<Path> old = Files.walk(sparkHome)) {
-        for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
       }

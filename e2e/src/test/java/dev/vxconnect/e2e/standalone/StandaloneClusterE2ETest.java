@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
@@ -221,7 +222,7 @@ class StandaloneClusterE2ETest {
         n++;
         s += id;
       }
-      rows[k] = org.apache.spark.sql.RowFactory.create((long) k, n, s);
+      rows[k] = RowFactory.create((long) k, n, s);
     }
     return rows;
   }

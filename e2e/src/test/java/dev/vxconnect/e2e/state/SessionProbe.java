@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.state;
 import dev.vxconnect.e2e.support.Results;
 import dev.vxconnect.e2e.support.Sessions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class SessionProbe {
     try {
       return run(url);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);

@@ -3,6 +3,7 @@ package dev.vxconnect.e2e.support;
 import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
 import dev.vxconnect.testkit.BreakingNetworkClient;
 import org.apache.spark.sql.SparkSession;
+import org.sparkproject.io.grpc.ClientInterceptor;
 
 /** Sessions of the official Spark Connect JVM client (server run only). */
 final class ClientSessions {
@@ -38,8 +39,7 @@ final class ClientSessions {
   }
 
   /** As {@link #connectRetryingClosedChannels(String)}, with this interceptor instead of coverage's. */
-  static SparkSession connectRetryingClosedChannels(
-      String url, org.sparkproject.io.grpc.ClientInterceptor interceptor) {
+  static SparkSession connectRetryingClosedChannels(String url, ClientInterceptor interceptor) {
     return BreakingNetworkClient.connect(url, interceptor);
   }
 }

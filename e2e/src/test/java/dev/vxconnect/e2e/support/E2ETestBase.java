@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.vxconnect.e2e.support.coverage.CurrentScenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.SparkThrowable;
@@ -253,8 +254,8 @@ public abstract class E2ETestBase {
     }
     if (expected.kind().equals("error")) {
       boolean same =
-          java.util.Objects.equals(expected.errorCondition(), actual.errorCondition())
-              && java.util.Objects.equals(expected.errorSqlState(), actual.errorSqlState())
+          Objects.equals(expected.errorCondition(), actual.errorCondition())
+              && Objects.equals(expected.errorSqlState(), actual.errorSqlState())
               && expected.errorClasses().contains(actual.errorClasses().get(0));
       return same
           ? null

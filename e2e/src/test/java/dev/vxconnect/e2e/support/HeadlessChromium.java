@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ public final class HeadlessChromium {
     // No sandbox: it needs user namespaces that containers (and root) often lack; the page is ours,
     // on loopback.
     List<String> command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 binary.toString(),
                 "--headless",
@@ -71,7 +73,7 @@ public final class HeadlessChromium {
     } finally {
       chromium.destroyForcibly();
       try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.vxconnect.e2e.support;
 
 import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.apache.spark.connect.proto.UserContext;
 import org.assertj.core.api.Assertions;
 import org.sparkproject.com.google.protobuf.ByteString;
 import org.sparkproject.com.google.rpc.ErrorInfo;
+import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.com.google.rpc.Status;
 import org.sparkproject.io.grpc.ManagedChannel;
 import org.sparkproject.io.grpc.ManagedChannelBuilder;
@@ -221,20 +223,19 @@ public final class RawGrpc implements AutoCloseable {
   }
 
   /** The back-off the server suggested with the failure (google.rpc.RetryInfo), if any. */
-  public static Optional<java.time.Duration> retryDelay(StatusRuntimeException failure) {
+  public static Optional<Duration> retryDelay(StatusRuntimeException failure) {
     Status status = StatusProto.fromThrowable(failure);
     if (status == null) {
       return Optional.empty();
     }
     return status.getDetailsList().stream()
-        .filter(any -> any.is(org.sparkproject.com.google.rpc.RetryInfo.class))
+        .filter(any -> any.is(RetryInfo.class))
         .findFirst()
         .map(
             any -> {
               try {
-                var delay =
-                    any.unpack(org.sparkproject.com.google.rpc.RetryInfo.class).getRetryDelay();
-                return java.time.Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+                var delay = any.unpack(RetryInfo.class).getRetryDelay();
+                return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }

@@ -1,11 +1,13 @@
 package dev.vxconnect.e2e.support;
 
 import dev.vxconnect.testkit.ServerProcess;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -40,7 +42,7 @@ public final class ServerSideJar {
           lib.filter(p -> p.toString().endsWith(".jar"))
               .map(Path::toString)
               .sorted()
-              .collect(Collectors.joining(java.io.File.pathSeparator));
+              .collect(Collectors.joining(File.pathSeparator));
     }
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", classPath));
@@ -66,7 +68,7 @@ public final class ServerSideJar {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }

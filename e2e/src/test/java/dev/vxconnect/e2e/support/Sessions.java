@@ -4,10 +4,12 @@ import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Where sessions come from: in the oracle run a classic local Spark (one per JVM, a new session per
@@ -17,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
 
-  private static final java.time.Duration CLOSE_DEADLINE = java.time.Duration.ofSeconds(60);
+  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(60);
 
   private static SparkSession classic;
   private static ServerProcess server;
@@ -81,7 +83,7 @@ public final class Sessions {
    * hang its JVM (JUnit's {@code @Timeout} does not cover {@code @AfterEach}).
    */
   public static void close(SparkSession session) {
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+    Assertions.assertTimeoutPreemptively(
         CLOSE_DEADLINE,
         session::close,
         "closing the session (ReleaseSession) got no answer within " + CLOSE_DEADLINE);

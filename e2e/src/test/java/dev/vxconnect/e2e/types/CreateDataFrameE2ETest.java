@@ -8,10 +8,12 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.vxconnect.e2e.support.E2ETestBase;
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.Period;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.YearMonthIntervalType;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -62,7 +65,7 @@ class CreateDataFrameE2ETest extends E2ETestBase {
                   .add("x", DataTypes.IntegerType)
                   .add("inner", new StructType().add("z", DataTypes.StringType)));
 
-  private static <T> scala.collection.immutable.Seq<T> seq(List<T> items) {
+  private static <T> Seq<T> seq(List<T> items) {
     return CollectionConverters.asScala(items).toSeq();
   }
 
@@ -192,7 +195,7 @@ class CreateDataFrameE2ETest extends E2ETestBase {
               i % 97 == 0 ? null : "name-" + i + "-" + "xyzäöü".repeat(i % 5),
               i % 13 == 0 ? null : i / 7.0,
               BigDecimal.valueOf(i * 1001L, 3),
-              Date.valueOf(java.time.LocalDate.ofEpochDay(epochDay + i % 3650)),
+              Date.valueOf(LocalDate.ofEpochDay(epochDay + i % 3650)),
               seq(List.of("t" + (i % 3), "u" + (i % 11)))));
     }
     return rows;
@@ -241,7 +244,7 @@ class CreateDataFrameE2ETest extends E2ETestBase {
   }
 
   /** A JavaBean for {@code createDataFrame(List, Class)}. */
-  public static class Point implements java.io.Serializable {
+  public static class Point implements Serializable {
     private int id;
     private String label;
     private double weight;

@@ -6,6 +6,7 @@ import dev.vxconnect.e2e.support.coverage.ProtocolCases.Group;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -82,7 +83,7 @@ class CoverageDocTest {
 
   @Test
   void everyNamedErrorIsACaseOfTheProtocol() {
-    java.util.Set<String> protocol = new java.util.HashSet<>();
+    Set<String> protocol = new HashSet<>();
     for (Group group : Group.values()) {
       group.cases().forEach(name -> protocol.add(group.covered(name)));
     }

@@ -2,6 +2,7 @@ package dev.vxconnect.e2e.support.coverage;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -75,7 +76,7 @@ public final class NamedErrors {
   }
 
   /** Every case in the table, as covered cases ({@code "relation unknown"}). */
-  public static java.util.Set<String> cases() {
+  public static Set<String> cases() {
     return ANSWERS.keySet();
   }
 
