@@ -1,5 +1,6 @@
 package dev.vxconnect.e2e.limits;
 
+import dev.vxconnect.e2e.support.RawGrpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -7,7 +8,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connect.client.RetryPolicy;
 import org.apache.spark.sql.connect.client.SparkConnectClient;
-import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.io.grpc.CallOptions;
 import org.sparkproject.io.grpc.Channel;
 import org.sparkproject.io.grpc.ClientCall;
@@ -40,19 +40,7 @@ final class Refusals implements ClientInterceptor {
 
     /** The back-off the server suggested (google.rpc.RetryInfo), if any. */
     Optional<Duration> retryDelay() {
-      var details = StatusProto.fromStatusAndTrailers(status, trailers);
-      return details.getDetailsList().stream()
-          .filter(any -> any.is(RetryInfo.class))
-          .findFirst()
-          .map(
-              any -> {
-                try {
-                  var delay = any.unpack(RetryInfo.class).getRetryDelay();
-                  return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      return RawGrpc.retryDelay(StatusProto.fromStatusAndTrailers(status, trailers));
     }
   }
 

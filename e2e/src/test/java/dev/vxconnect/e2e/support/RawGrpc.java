@@ -22,6 +22,8 @@ import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
 import org.assertj.core.api.Assertions;
 import org.sparkproject.com.google.protobuf.ByteString;
+import org.sparkproject.com.google.protobuf.InvalidProtocolBufferException;
+import org.sparkproject.com.google.protobuf.Message;
 import org.sparkproject.com.google.rpc.ErrorInfo;
 import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.com.google.rpc.Status;
@@ -205,38 +207,32 @@ public final class RawGrpc implements AutoCloseable {
   }
 
   public static Optional<ErrorInfo> errorInfo(StatusRuntimeException failure) {
-    Status status = StatusProto.fromThrowable(failure);
-    if (status == null) {
-      return Optional.empty();
-    }
-    return status.getDetailsList().stream()
-        .filter(any -> any.is(ErrorInfo.class))
-        .findFirst()
-        .map(
-            any -> {
-              try {
-                return any.unpack(ErrorInfo.class);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    return Optional.ofNullable(StatusProto.fromThrowable(failure))
+        .flatMap(status -> detail(status, ErrorInfo.class));
   }
 
   /** The back-off the server suggested with the failure (google.rpc.RetryInfo), if any. */
   public static Optional<Duration> retryDelay(StatusRuntimeException failure) {
-    Status status = StatusProto.fromThrowable(failure);
-    if (status == null) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(StatusProto.fromThrowable(failure)).flatMap(RawGrpc::retryDelay);
+  }
+
+  /** The back-off a failure's google.rpc.Status suggests (its RetryInfo), if any. */
+  public static Optional<Duration> retryDelay(Status status) {
+    return detail(status, RetryInfo.class)
+        .map(RetryInfo::getRetryDelay)
+        .map(delay -> Duration.ofSeconds(delay.getSeconds(), delay.getNanos()));
+  }
+
+  /** The first detail of this type in a failure's google.rpc.Status, if any. */
+  private static <T extends Message> Optional<T> detail(Status status, Class<T> type) {
     return status.getDetailsList().stream()
-        .filter(any -> any.is(RetryInfo.class))
+        .filter(any -> any.is(type))
         .findFirst()
         .map(
             any -> {
               try {
-                var delay = any.unpack(RetryInfo.class).getRetryDelay();
-                return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
-              } catch (Exception e) {
+                return any.unpack(type);
+              } catch (InvalidProtocolBufferException e) {
                 throw new IllegalStateException(e);
               }
             });
