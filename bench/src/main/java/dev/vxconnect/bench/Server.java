@@ -4,9 +4,6 @@ import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
 import dev.vxconnect.testkit.SparkServerProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,32 +87,7 @@ final class Server {
     command.add(Integer.toString(port));
     command.add(recordFrom);
     command.add(Long.toString(rows));
-    Path log = work.resolve(name + ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .directory(work.toFile())
-            .start();
-    long deadline = System.nanoTime() + 300_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("the floor exited before listening; see " + log);
-      }
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-        return ServerProcess.of(process, port, log);
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for the floor", e);
-        }
-      }
-    }
-    process.destroyForcibly();
-    throw new IOException("the floor did not listen within 300 s; see " + log);
+    return ServerProcess.startAwaitingPort(
+        command, work, work.resolve(name + ".log"), port, "the floor");
   }
 }

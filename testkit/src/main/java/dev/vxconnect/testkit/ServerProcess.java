@@ -3,6 +3,9 @@ package dev.vxconnect.testkit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,9 +226,49 @@ public final class ServerProcess implements AutoCloseable {
     return builder.start();
   }
 
-  /** A server process started another way (e.g. Apache Spark's own), already listening on {@code port}. */
-  public static ServerProcess of(Process process, int port, Path log) {
+  /**
+   * Starts {@code command} in {@code dir}, its output appended to {@code log}, and returns once
+   * {@code port} accepts connections: for a server that prints nothing to wait for (Apache Spark's
+   * own, the bench's floor); {@code what} names it in errors. A server that does not listen in
+   * time, or exits first, is stopped and the error points at its log.
+   */
+  public static ServerProcess startAwaitingPort(
+      List<String> command, Path dir, Path log, int port, String what) throws IOException {
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .directory(dir.toFile())
+            .start();
+    try {
+      awaitPort(process, port, log, what);
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
     return new ServerProcess(process, port, log);
+  }
+
+  private static void awaitPort(Process process, int port, Path log, String what)
+      throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(what + " exited before listening; see " + log);
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for " + what, e);
+        }
+      }
+    }
+    throw new IOException(what + " did not listen within " + START_TIMEOUT + "; see " + log);
   }
 
   private static int awaitListening(Process process, Path log) throws IOException {

@@ -1,11 +1,7 @@
 package dev.vxconnect.testkit;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +21,6 @@ public final class SparkServerProcess {
   public static String jvmFlags(Path home) {
     return "@" + home.resolve("conf/spark-jvm.flags");
   }
-
-  /** Long enough for a cold start on two cores shared with other servers. */
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
   private SparkServerProcess() {}
 
@@ -79,42 +72,7 @@ public final class SparkServerProcess {
     command.add("-cp");
     command.add(home.resolve("verticles/target/lib") + "/*");
     command.add("org.apache.spark.sql.connect.service.SparkConnectServer");
-    Path log = dir.resolve(name + ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .directory(dir.toFile())
-            .start();
-    try {
-      awaitPort(process, port, log);
-    } catch (IOException | RuntimeException e) {
-      process.destroyForcibly();
-      throw e;
-    }
-    return ServerProcess.of(process, port, log);
-  }
-
-  /** Spark's server prints nothing we can wait for: it is ready once its port accepts. */
-  private static void awaitPort(Process process, int port, Path log) throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("Spark's Connect server exited before listening; see " + log);
-      }
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-        return;
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for Spark's Connect server", e);
-        }
-      }
-    }
-    throw new IOException(
-        "Spark's Connect server did not listen within " + START_TIMEOUT + "; see " + log);
+    return ServerProcess.startAwaitingPort(
+        command, dir, dir.resolve(name + ".log"), port, "Spark's Connect server");
   }
 }
