@@ -1,5 +1,6 @@
 package dev.vxconnect.proto;
 
+import java.util.Optional;
 import java.util.function.Function;
 import org.sparkproject.connect.protobuf.Descriptors.Descriptor;
 import org.sparkproject.connect.protobuf.Descriptors.FieldDescriptor;
@@ -14,33 +15,38 @@ import org.sparkproject.connect.protobuf.Message;
  */
 final class SessionFields {
 
-  private SessionFields() {}
+  private final FieldDescriptor userContext;
+  private final FieldDescriptor userId;
+  private final FieldDescriptor sessionId;
+  private final Optional<FieldDescriptor> observed;
+
+  private SessionFields(Descriptor request, boolean readsObserved) {
+    userContext = field(request, "user_context");
+    userId = field(userContext.getMessageType(), "user_id");
+    sessionId = field(request, "session_id");
+    observed =
+        readsObserved
+            ? Optional.of(field(request, "client_observed_server_side_session_id"))
+            : Optional.empty();
+  }
 
   /** The user, the session and the server-side session id the client observed. */
   static <M extends Message> Function<M, SessionIds> withObserved(Descriptor request) {
-    FieldDescriptor observed = field(request, "client_observed_server_side_session_id");
-    Function<M, SessionIds> ids = withoutObserved(request);
-    return message -> {
-      SessionIds read = ids.apply(message);
-      return SessionIds.of(
-          read.userId(),
-          read.sessionId(),
-          message.hasField(observed),
-          (String) message.getField(observed));
-    };
+    return new SessionFields(request, true)::read;
   }
 
   /** The user and the session only: the request's observed server-side session id is not read. */
   static <M extends Message> Function<M, SessionIds> withoutObserved(Descriptor request) {
-    FieldDescriptor userContext = field(request, "user_context");
-    FieldDescriptor userId = field(userContext.getMessageType(), "user_id");
-    FieldDescriptor sessionId = field(request, "session_id");
-    return message ->
-        SessionIds.of(
-            (String) ((Message) message.getField(userContext)).getField(userId),
-            (String) message.getField(sessionId),
-            false,
-            "");
+    return new SessionFields(request, false)::read;
+  }
+
+  private SessionIds read(Message request) {
+    Message user = (Message) request.getField(userContext);
+    return SessionIds.of(
+        (String) user.getField(userId),
+        (String) request.getField(sessionId),
+        observed.isPresent() && request.hasField(observed.get()),
+        observed.map(field -> (String) request.getField(field)).orElse(""));
   }
 
   private static FieldDescriptor field(Descriptor type, String name) {
