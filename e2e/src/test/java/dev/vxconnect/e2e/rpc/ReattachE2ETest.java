@@ -145,13 +145,7 @@ class ReattachE2ETest extends ServerTestBase {
       }
       // ReleaseExecute probes without side effects: it fails (NOT_REATTACHABLE) while the operation
       // exists and answers without an operation id once it is gone.
-      ReleaseExecuteRequest probe =
-          ReleaseExecuteRequest.newBuilder()
-              .setSessionId(session)
-              .setUserContext(user)
-              .setOperationId(operation)
-              .setReleaseAll(ReleaseExecuteRequest.ReleaseAll.newBuilder())
-              .build();
+      ReleaseExecuteRequest probe = RawGrpc.releaseAll(session, user, operation);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       String lastAnswer;
       while (true) {

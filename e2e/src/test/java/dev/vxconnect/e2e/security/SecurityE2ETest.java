@@ -26,7 +26,6 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import org.apache.spark.connect.proto.AddArtifactsRequest;
 import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.ArtifactStatusesRequest;
@@ -54,7 +53,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.sparkproject.com.google.protobuf.ByteString;
 import org.sparkproject.io.grpc.Context;
 import org.sparkproject.io.grpc.ManagedChannel;
 import org.sparkproject.io.grpc.Metadata;
@@ -593,8 +591,6 @@ class SecurityE2ETest {
         ServerProcess.targetDirectory()
             .resolve("security/written-by-a-client-" + UUID.randomUUID());
     byte[] data = "not yours".getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(data);
     CompletableFuture<AddArtifactsResponse> answer = new CompletableFuture<>();
     var upload =
         SparkConnectServiceGrpc.newStub(tls)
@@ -614,20 +610,7 @@ class SecurityE2ETest {
                   @Override
                   public void onCompleted() {}
                 });
-    upload.onNext(
-        AddArtifactsRequest.newBuilder()
-            .setSessionId(session)
-            .setUserContext(alice)
-            .setBatch(
-                AddArtifactsRequest.Batch.newBuilder()
-                    .addArtifacts(
-                        AddArtifactsRequest.SingleChunkArtifact.newBuilder()
-                            .setName("forward_to_fs" + target)
-                            .setData(
-                                AddArtifactsRequest.ArtifactChunk.newBuilder()
-                                    .setData(ByteString.copyFrom(data))
-                                    .setCrc(crc.getValue()))))
-            .build());
+    upload.onNext(RawGrpc.addArtifact(session, alice, "forward_to_fs" + target, data));
     upload.onCompleted();
     Throwable refused = catchThrowable(() -> answer.get(60, TimeUnit.SECONDS));
     assertThat(RawGrpc.fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
