@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sessions;
+import dev.vxconnect.testkit.ConfigRequests;
 import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.PostgresServer;
 import dev.vxconnect.testkit.ServerProcess;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.connect.proto.ConfigRequest;
-import org.apache.spark.connect.proto.KeyValue;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -370,11 +370,7 @@ class StateDatabaseFailuresE2ETest {
     return ConfigRequest.newBuilder()
         .setSessionId(sessionId)
         .setUserContext(RawGrpc.user("state-user"))
-        .setOperation(
-            ConfigRequest.Operation.newBuilder()
-                .setSet(
-                    ConfigRequest.Set.newBuilder()
-                        .addPairs(KeyValue.newBuilder().setKey(key).setValue(value))))
+        .setOperation(ConfigRequests.set(key, value))
         .build();
   }
 

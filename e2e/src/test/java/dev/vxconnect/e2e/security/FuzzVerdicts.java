@@ -1,15 +1,14 @@
 package dev.vxconnect.e2e.security;
 
 import dev.vxconnect.e2e.security.FuzzCorpus.Request;
+import dev.vxconnect.e2e.support.RawGrpc;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import org.sparkproject.com.google.protobuf.Message;
 import org.sparkproject.com.google.rpc.ErrorInfo;
-import org.sparkproject.com.google.rpc.RetryInfo;
 import org.sparkproject.io.grpc.Metadata;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.protobuf.StatusProto;
@@ -69,8 +68,8 @@ final class FuzzVerdicts {
 
   /** What is wrong with this answer, if anything. */
   static Optional<String> breach(Status status, Metadata trailers) {
-    org.sparkproject.com.google.rpc.Status details =
-        trailers == null ? null : StatusProto.fromStatusAndTrailers(status, trailers);
+    Optional<org.sparkproject.com.google.rpc.Status> details =
+        Optional.ofNullable(trailers).map(t -> StatusProto.fromStatusAndTrailers(status, t));
     switch (status.getCode()) {
       case OK,
       INVALID_ARGUMENT,
@@ -81,11 +80,11 @@ final class FuzzVerdicts {
       PERMISSION_DENIED:
         return Optional.empty();
       case UNAVAILABLE:
-        return detail(details, RetryInfo.class).isPresent()
+        return details.flatMap(RawGrpc::retryDelay).isPresent()
             ? Optional.empty()
             : Optional.of("UNAVAILABLE without a RetryInfo");
       case INTERNAL:
-        Optional<ErrorInfo> info = detail(details, ErrorInfo.class);
+        Optional<ErrorInfo> info = details.flatMap(d -> RawGrpc.detail(d, ErrorInfo.class));
         if (info.isEmpty()) {
           return Optional.of("INTERNAL without an ErrorInfo");
         }
@@ -103,23 +102,5 @@ final class FuzzVerdicts {
       default:
         return Optional.of(status.getCode().toString());
     }
-  }
-
-  private static <T extends Message> Optional<T> detail(
-      org.sparkproject.com.google.rpc.Status details, Class<T> type) {
-    if (details == null) {
-      return Optional.empty();
-    }
-    return details.getDetailsList().stream()
-        .filter(any -> any.is(type))
-        .findFirst()
-        .map(
-            any -> {
-              try {
-                return any.unpack(type);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
   }
 }

@@ -224,7 +224,7 @@ public final class RawGrpc implements AutoCloseable {
   }
 
   /** The first detail of this type in a failure's google.rpc.Status, if any. */
-  private static <T extends Message> Optional<T> detail(Status status, Class<T> type) {
+  public static <T extends Message> Optional<T> detail(Status status, Class<T> type) {
     return status.getDetailsList().stream()
         .filter(any -> any.is(type))
         .findFirst()
