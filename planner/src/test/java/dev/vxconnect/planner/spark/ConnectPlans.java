@@ -9,13 +9,16 @@ import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.connect.proto.SqlCommand;
 
-/** Plans as the official client sends them, for the tests of what a plan does to a session. */
-final class ConnectPlans {
+/**
+ * Plans as the official client sends them, for the tests of what a plan does to a session: the
+ * planner's, and the server's (verticles) through the planner's test jar.
+ */
+public final class ConnectPlans {
 
   private ConnectPlans() {}
 
   /** {@code spark.sql(text)}: a SQL command, run eagerly whatever it is. */
-  static Plan sql(String text) {
+  public static Plan sql(String text) {
     return Plan.newBuilder()
         .setCommand(
             Command.newBuilder()
@@ -26,7 +29,7 @@ final class ConnectPlans {
   }
 
   /** A Catalog relation: run as it is, or read with head() (a Limit 1 over it). */
-  static Plan catalog(Consumer<Catalog.Builder> kind, boolean head) {
+  public static Plan catalog(Consumer<Catalog.Builder> kind, boolean head) {
     Catalog.Builder catalog = Catalog.newBuilder();
     kind.accept(catalog);
     Relation relation = Relation.newBuilder().setCatalog(catalog).build();

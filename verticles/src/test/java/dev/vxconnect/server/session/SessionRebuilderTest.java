@@ -1,5 +1,7 @@
 package dev.vxconnect.server.session;
 
+import static dev.vxconnect.planner.spark.ConnectPlans.catalog;
+import static dev.vxconnect.planner.spark.ConnectPlans.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -18,21 +20,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.spark.connect.proto.Catalog;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.CreateDataFrameViewCommand;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.KeyValue;
-import org.apache.spark.connect.proto.Limit;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
-import org.apache.spark.connect.proto.SqlCommand;
 import org.apache.spark.connect.proto.UserContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,16 +131,6 @@ class SessionRebuilderTest {
     return responses;
   }
 
-  private static Plan sql(String text) {
-    return Plan.newBuilder()
-        .setCommand(
-            Command.newBuilder()
-                .setSqlCommand(
-                    SqlCommand.newBuilder()
-                        .setInput(Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)))))
-        .build();
-  }
-
   private static Relation query(String text) {
     return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(text)).build();
   }
@@ -157,21 +145,6 @@ class SessionRebuilderTest {
                         .setName(name)
                         .setReplace(true)
                         .setIsGlobal(global)))
-        .build();
-  }
-
-  /** A Catalog relation as the official client sends it: run, or read with head() (a Limit 1 over it). */
-  private static Plan catalog(Consumer<Catalog.Builder> kind, boolean head) {
-    Catalog.Builder catalog = Catalog.newBuilder();
-    kind.accept(catalog);
-    Relation relation = Relation.newBuilder().setCatalog(catalog).build();
-    return Plan.newBuilder()
-        .setRoot(
-            head
-                ? Relation.newBuilder()
-                    .setLimit(Limit.newBuilder().setInput(relation).setLimit(1))
-                    .build()
-                : relation)
         .build();
   }
 
