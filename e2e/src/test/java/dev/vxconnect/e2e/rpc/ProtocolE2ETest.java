@@ -406,27 +406,10 @@ class ProtocolE2ETest extends ServerTestBase {
   }
 
   private AddArtifactsResponse addOneArtifact(String session) throws Exception {
-    CompletableFuture<AddArtifactsResponse> response = new CompletableFuture<>();
-    var requests =
-        SparkConnectServiceGrpc.newStub(grpc.channel())
-            .addArtifacts(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(AddArtifactsResponse value) {
-                    response.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    response.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    requests.onNext(RawGrpc.addArtifact(session, user, "files/hello.txt", "hello".getBytes()));
-    requests.onCompleted();
-    return response.get(60, TimeUnit.SECONDS);
+    return RawGrpc.upload(
+            SparkConnectServiceGrpc.newStub(grpc.channel()),
+            RawGrpc.addArtifact(session, user, "files/hello.txt", "hello".getBytes()))
+        .get(60, TimeUnit.SECONDS);
   }
 
   private static StreamObserver<AddArtifactsResponse> observer(CompletableFuture<Throwable> done) {

@@ -59,7 +59,6 @@ import org.sparkproject.io.grpc.Metadata;
 import org.sparkproject.io.grpc.Status;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.io.grpc.stub.MetadataUtils;
-import org.sparkproject.io.grpc.stub.StreamObserver;
 
 /**
  * The server as it ships for exposure: TLS with a certificate made at test time, tokens bound to
@@ -591,27 +590,11 @@ class SecurityE2ETest {
         ServerProcess.targetDirectory()
             .resolve("security/written-by-a-client-" + UUID.randomUUID());
     byte[] data = "not yours".getBytes(StandardCharsets.UTF_8);
-    CompletableFuture<AddArtifactsResponse> answer = new CompletableFuture<>();
-    var upload =
-        SparkConnectServiceGrpc.newStub(tls)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN)))
-            .addArtifacts(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(AddArtifactsResponse value) {
-                    answer.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answer.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    upload.onNext(RawGrpc.addArtifact(session, alice, "forward_to_fs" + target, data));
-    upload.onCompleted();
+    CompletableFuture<AddArtifactsResponse> answer =
+        RawGrpc.upload(
+            SparkConnectServiceGrpc.newStub(tls)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(ALICE_TOKEN))),
+            RawGrpc.addArtifact(session, alice, "forward_to_fs" + target, data));
     Throwable refused = catchThrowable(() -> answer.get(60, TimeUnit.SECONDS));
     assertThat(RawGrpc.fullText(refused)).contains("vxconnect.artifacts.allowCopyToLocalFs");
     assertThat(target).doesNotExist();

@@ -4,9 +4,11 @@ import dev.vxconnect.e2e.support.coverage.CoverageInterceptor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ConfigRequest;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
@@ -31,6 +33,7 @@ import org.sparkproject.io.grpc.ManagedChannel;
 import org.sparkproject.io.grpc.ManagedChannelBuilder;
 import org.sparkproject.io.grpc.StatusRuntimeException;
 import org.sparkproject.io.grpc.protobuf.StatusProto;
+import org.sparkproject.io.grpc.stub.StreamObserver;
 
 /**
  * Speaks the protocol directly, for what the official client cannot be made to send (foreign
@@ -155,6 +158,36 @@ public final class RawGrpc implements AutoCloseable {
                         .setName(name)
                         .setData(artifactChunk(data))))
         .build();
+  }
+
+  /**
+   * Sends {@code requests} as one AddArtifacts stream over {@code stub} (which may carry
+   * credentials) and completes with the server's answer, or exceptionally with its failure.
+   */
+  public static CompletableFuture<AddArtifactsResponse> upload(
+      SparkConnectServiceGrpc.SparkConnectServiceStub stub, AddArtifactsRequest... requests) {
+    CompletableFuture<AddArtifactsResponse> answer = new CompletableFuture<>();
+    StreamObserver<AddArtifactsRequest> stream =
+        stub.addArtifacts(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(AddArtifactsResponse value) {
+                answer.complete(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    for (AddArtifactsRequest request : requests) {
+      stream.onNext(request);
+    }
+    stream.onCompleted();
+    return answer;
   }
 
   /** A chunk of artifact data with the CRC the server checks it against. */
