@@ -97,6 +97,7 @@ public final class VxconnectServer {
   private final long executionMaintenanceTimer;
   private final long progressTimer;
   private final CallTracker callTracker;
+  private final ConnectionLimit connections;
   private final List<Class<? extends ServerInterceptor>> interceptorClasses;
 
   /** Null without an admin port: then nothing is measured. */
@@ -137,6 +138,8 @@ public final class VxconnectServer {
               .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
               .build();
     }
+    connections =
+        new ConnectionLimit(config.server().maxConnections(), config.execution().retryDelay());
     vertx.exceptionHandler(failure -> LOG.error("Unhandled failure on a Vert.x thread", failure));
     sparkPool =
         vertx.createSharedWorkerExecutor(
@@ -309,7 +312,7 @@ public final class VxconnectServer {
             forwarder,
             limits,
             callTracker,
-            new ConnectionLimit(config.server().maxConnections(), config.execution().retryDelay()),
+            connections,
             guard,
             new ExecutePlanHandler(calls, executions),
             new ReattachExecuteHandler(calls, executions),
@@ -415,7 +418,7 @@ public final class VxconnectServer {
     if (cluster.isDistributed() && deploymentId != null) {
       // Other instances can serve the next calls: turn clients away now (GOAWAY), so that their
       // new calls go elsewhere (and take their sessions over) while running streams finish here.
-      undeployed = vertx.undeploy(deploymentId);
+      undeployed = stopService();
     }
     long deadline = System.currentTimeMillis() + graceMs;
     stopDeadlineMs = deadline;
@@ -452,7 +455,7 @@ public final class VxconnectServer {
       }
     }
     if (undeployed == null && deploymentId != null) {
-      undeployed = vertx.undeploy(deploymentId);
+      undeployed = stopService();
     }
     if (undeployed != null) {
       await(undeployed, graceMs + 5_000, "stop the gRPC service");
@@ -466,6 +469,16 @@ public final class VxconnectServer {
     await(vertx.close(), 30_000, "close Vert.x");
     engine.close();
     LOG.info("vxconnect stopped");
+  }
+
+  /**
+   * Stops the gRPC service: first every client hears that this instance goes away while the calls
+   * it already sent are still taken (see {@link ConnectionLimit#announceShutdown}), then the
+   * service's verticles stop (their servers shut down with what is left of the grace period).
+   */
+  private Future<?> stopService() {
+    connections.announceShutdown();
+    return vertx.undeploy(deploymentId);
   }
 
   /** Whether an operation still runs or still streams to its client. */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * ones need. A refused connection is kept for a short grace only to answer the calls it brings
  * with UNAVAILABLE, a message that names the limit and a RetryInfo, then shut down: closed at once (or with a
  * GOAWAY), grpc-java calls either fail with "network closed" or wait, retried on new connections,
- * and the user never learns which limit refused them. UNAVAILABLE is what clients retry.
+ * and the user never learns which limit refused them. UNAVAILABLE is what clients retry. It also
+ * knows the connections it served, to tell them of a shutdown ({@link #announceShutdown}).
  */
 public final class ConnectionLimit {
 
@@ -45,6 +46,7 @@ public final class ConnectionLimit {
   private final ErrorStatus refusal;
   private final AtomicInteger open = new AtomicInteger();
   private final Set<HttpConnection> refused = ConcurrentHashMap.newKeySet();
+  private final Set<HttpConnection> served = ConcurrentHashMap.newKeySet();
   private final AtomicLong lastLogged = new AtomicLong();
 
   /** @param retryDelay the back-off the refusal suggests (google.rpc.RetryInfo) */
@@ -91,7 +93,31 @@ public final class ConnectionLimit {
       }
       return;
     }
-    connection.closeHandler(v -> open.decrementAndGet());
+    served.add(connection);
+    connection.closeHandler(
+        v -> {
+          served.remove(connection);
+          open.decrementAndGet();
+        });
+  }
+
+  /**
+   * Tells the client of every served connection that the server goes away, before the service
+   * stops: a GOAWAY that still admits every stream (last stream id 2^31-1). A client opens its next
+   * calls on a new connection once it reads it, and the service's own shutdown, queued behind it on
+   * the connection's event loop, sends no second GOAWAY (netty sends one at most). So a call the
+   * client sent before it read the GOAWAY is served, not refused: refused, that call's DATA frame
+   * makes netty close the whole connection as a protocol error, and every stream still open on it
+   * is cut (grpc-java: "Connection closed after GOAWAY"), a running command's answer with it.
+   */
+  public void announceShutdown() {
+    for (HttpConnection connection : served) {
+      try {
+        connection.goAway(0, Integer.MAX_VALUE);
+      } catch (RuntimeException closing) {
+        LOG.debug("Connection already closing: {}", closing.toString());
+      }
+    }
   }
 
   /**
