@@ -85,11 +85,16 @@ class InterruptTimingE2ETest {
     }
   }
 
+  /**
+   * Checked here, before the test starts its query: interruptOperation's query runs from the
+   * moment it asks for its result, before it learns its operation id to interrupt.
+   */
   @BeforeEach
-  void openSession(TestInfo test) {
+  void openSession(TestInfo test) throws Exception {
     CurrentScenario.set(
         test.getTestClass().orElseThrow(), test.getTestMethod().orElseThrow().getName());
     spark = Sessions.connect(server.url());
+    assertThat(runningJobs()).as("running Spark jobs before the test's query").isEmpty();
   }
 
   @AfterEach
@@ -136,7 +141,6 @@ class InterruptTimingE2ETest {
    */
   private List<String> assertInterruptsAtOnce(Callable<?> query, Supplier<Seq<String>> interrupt)
       throws Exception {
-    assertThat(runningJobs()).as("running Spark jobs before the query").isEmpty();
     AtomicLong failedAt = new AtomicLong();
     Future<Throwable> outcome =
         background.submit(
