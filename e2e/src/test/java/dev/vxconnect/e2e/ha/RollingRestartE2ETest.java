@@ -165,12 +165,12 @@ class RollingRestartE2ETest {
         SparkSession session = Sessions.connect(cluster.url());
         session.sql("select 1").collect();
         if (cluster.ownerOf(Sessions.sessionId(session)).orElse(null) == instance) {
-          CommandAcrossAStop probe = new CommandAcrossAStop(session, output);
-          probe.command.start();
-          probe.calls.start();
+          CommandAcrossAStop across = new CommandAcrossAStop(session, output);
+          across.command.start();
+          across.calls.start();
           // The command runs (its sleep started) when the instance is stopped.
           Thread.sleep(1_000);
-          return probe;
+          return across;
         }
         session.close();
       }
@@ -192,14 +192,15 @@ class RollingRestartE2ETest {
       }
     }
 
+    /** Calls until the command is over, or until the first call that fails. */
     private void keepCalling() {
-      while (!commandOver.get()) {
-        try {
+      try {
+        while (!commandOver.get()) {
           session.sql("select 1").collect();
           Thread.sleep(10);
-        } catch (Exception e) {
-          errors.add("a call beside the command: " + e);
         }
+      } catch (Exception e) {
+        errors.add("a call beside the command: " + e);
       }
     }
 
