@@ -119,6 +119,7 @@ public interface SessionContext {
    * class loader, {@code cache/<hash>} entries feed cached local relations.
    *
    * @param name the client's artifact name, already validated (relative, no {@code ..})
+   * @throws RuntimeException INVALID_HANDLE.SESSION_CLOSED once the session has closed
    */
   void addArtifact(String name, Path stagedFile);
 
@@ -128,7 +129,10 @@ public interface SessionContext {
   /** Maps a failure of this session to its wire status, keeping the details for FetchErrorDetails. */
   ErrorStatus toErrorStatus(Throwable failure);
 
-  /** A new session with a copy of this one's conf, temp views, functions and artifacts. */
+  /**
+   * A new session with a copy of this one's conf, temp views, functions and artifacts;
+   * INVALID_HANDLE.SESSION_CLOSED once this one has closed.
+   */
   SessionContext cloneAs(String newSessionId);
 
   /**

@@ -6,9 +6,12 @@ import static dev.vxconnect.planner.spark.PrivateFields.read;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.apache.spark.JobArtifactState;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.executor.Executor;
@@ -16,6 +19,7 @@ import org.apache.spark.rpc.netty.Dispatcher;
 import org.apache.spark.rpc.netty.NettyRpcEnv;
 import org.apache.spark.scheduler.local.LocalEndpoint;
 import org.apache.spark.util.SparkFileUtils$;
+import scala.Option;
 
 /**
  * The executor of a local-mode driver ({@code spark.master=local[...]}, the executor in the
@@ -59,6 +63,46 @@ final class LocalExecutorSessions {
                 SparkFileUtils$.MODULE$.deleteRecursively(files.toFile());
               }
             });
+  }
+
+  /**
+   * Waits, at most {@code timeout}, until the local executor runs no task of the sessions whose
+   * artifact states are {@code sessionUuids}; whether it got there.
+   *
+   * <p>Why: a task fetches its session's jars and files from the driver's file server. A file
+   * deleted while that server sends it makes it close the connection, and all of the process's
+   * fetches share that one connection: other sessions' tasks and adds would fail with it. So a
+   * closing session's artifacts are deleted only once its (cancelled) tasks have ended.
+   */
+  static boolean awaitNoTasksOf(Set<String> sessionUuids, Duration timeout)
+      throws InterruptedException {
+    Optional<Executor> executor = executor();
+    if (executor.isEmpty()) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (runsTaskOf(executor.get(), sessionUuids)) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  /** Whether the local executor runs a task of one of these sessions (for tests). */
+  static boolean runsTaskOf(Set<String> sessionUuids) {
+    return executor().map(executor -> runsTaskOf(executor, sessionUuids)).orElse(false);
+  }
+
+  private static boolean runsTaskOf(Executor executor, Set<String> sessionUuids) {
+    for (Executor.TaskRunner task : executor.runningTasks().values()) {
+      Option<JobArtifactState> state = task.taskDescription().artifacts().state();
+      if (state.isDefined() && sessionUuids.contains(state.get().uuid())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Where the local executor copies the session's jars and files. */

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.JobArtifactState;
 import org.apache.spark.sql.connect.service.SessionHolder;
 import org.apache.spark.util.SparkFileUtils$;
 import org.slf4j.Logger;
@@ -22,6 +26,9 @@ final class SessionRelease {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionRelease.class);
 
+  /** How long a close waits for its session's cancelled tasks to end. */
+  static final Duration TASKS_GRACE = Duration.ofSeconds(10);
+
   private SessionRelease() {}
 
   /** Frees the session's Spark side; called once, on a worker thread, when the session closes. */
@@ -37,6 +44,7 @@ final class SessionRelease {
     step(holder, "ML cache", () -> mlCache(holder));
     step(holder, "persisted DataFrames", () -> uncache(holder, persisted));
     step(holder, "cached DataFrames", () -> holder.dataFrameCache().clear());
+    step(holder, "running tasks", () -> awaitTasks(holder, streamStates));
     // Its jars, classes, files and archives, its directory, its class loader and its cached
     // local relations' blocks.
     step(holder, "artifacts", () -> holder.artifactManager().close());
@@ -50,6 +58,31 @@ final class SessionRelease {
           streamStates.forEach(LocalExecutorSessions::evict);
         });
     step(holder, "Python worker logs", () -> holder.session().cleanupPythonWorkerLogs());
+  }
+
+  /**
+   * Lets the session's tasks, cancelled with its operations, end before its artifacts are deleted
+   * (see {@link LocalExecutorSessions#awaitNoTasksOf}). They end within moments; one that ignores
+   * its cancellation holds the close up to {@link #TASKS_GRACE}, no longer.
+   */
+  private static void awaitTasks(SessionHolder holder, List<String> streamStates)
+      throws InterruptedException {
+    JobArtifactState state = holder.artifactManager().state();
+    if (state == null) {
+      return; // no artifact isolation: its tasks fetch nothing of its own
+    }
+    Set<String> states = new HashSet<>(streamStates);
+    states.add(state.uuid());
+    if (!LocalExecutorSessions.awaitNoTasksOf(states, TASKS_GRACE)) {
+      LOG.atWarn()
+          .addKeyValue("user", holder.userId())
+          .addKeyValue("session", holder.sessionId())
+          .log(
+              "Session {}: tasks of it still run {} after its close; its artifacts are deleted"
+                  + " anyway",
+              holder.sessionId(),
+              TASKS_GRACE);
+    }
   }
 
   private static void pipelines(SessionHolder holder) {

@@ -66,6 +66,9 @@ final class SparkSessionContext implements SessionContext {
   private final OperationEvents operationEvents = new OperationEvents();
   private final Object artifactLock = new Object();
 
+  /** Set under {@link #artifactLock} when the session closes; adds and clones are refused then. */
+  private boolean artifactsClosed;
+
   SparkSessionContext(
       SessionHolder holder,
       EngineOptions options,
@@ -339,12 +342,19 @@ final class SparkSessionContext implements SessionContext {
    * One at a time per session: Spark checks whether an artifact's target exists, then moves the
    * file there, so two uploads of one name at once would fail the second with a bare
    * FileAlreadyExistsException instead of Spark's answer to a duplicate (accepted if equal, else
-   * "Duplicate Artifact").
+   * "Duplicate Artifact"). And never beside the session's close (see {@link #close}).
    */
   @Override
   public void addArtifact(String name, Path stagedFile) {
     synchronized (artifactLock) {
+      refuseIfClosed();
       addArtifactNow(name, stagedFile);
+    }
+  }
+
+  private void refuseIfClosed() {
+    if (artifactsClosed) {
+      throw SparkErrors.invalidHandle("SESSION_CLOSED", holder.sessionId());
     }
   }
 
@@ -407,7 +417,12 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public SessionContext cloneAs(String newSessionId) {
-    SparkSession copy = holder.session().cloneSession();
+    SparkSession copy;
+    // The copy of the artifact directory sees no add half done, and no close deleting it.
+    synchronized (artifactLock) {
+      refuseIfClosed();
+      copy = holder.session().cloneSession();
+    }
     return new SparkSessionContext(
         new SessionHolder(holder.userId(), newSessionId, copy),
         options,
@@ -443,6 +458,14 @@ final class SparkSessionContext implements SessionContext {
 
   @Override
   public void close() {
+    // An add in progress ends first: Spark's addFile fetches the file from the driver's file
+    // server, out of the directory the release below deletes, and a file deleted while it is sent
+    // makes that server close the connection, failing every fetch on it (other sessions' adds and
+    // tasks too). Adds and clones after this point are refused, as they would leave a directory
+    // nobody deletes.
+    synchronized (artifactLock) {
+      artifactsClosed = true;
+    }
     // The listener bus operation first: it ends the client's open "add listener" call.
     listenerBus.close();
     SessionRelease.release(holder, persisted);

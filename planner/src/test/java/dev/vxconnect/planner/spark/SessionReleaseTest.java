@@ -1,15 +1,21 @@
 package dev.vxconnect.planner.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.EngineOptions;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.Command;
@@ -249,5 +255,90 @@ class SessionReleaseTest {
     assertThat(StreamingRelease.streamsIfCreated(holder.session())).isEmpty();
     assertThat(streamingBuses()).isEqualTo(busesBefore);
     assertThat(SessionRelease.modelDirectory(holder.sessionId())).doesNotExist();
+  }
+
+  @Test
+  void anAddOrACloneAfterTheCloseIsRefusedAndLeavesNothingBehind() throws Exception {
+    SessionHolder holder =
+        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SparkSessionContext session = open(holder);
+    session.close();
+
+    Path late = Files.writeString(staging.resolve("late.txt"), "late");
+    assertThatThrownBy(() -> session.addArtifact("files/late.txt", late))
+        .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
+    assertThatThrownBy(() -> session.cloneAs(UUID.randomUUID().toString()))
+        .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
+    // Spark's own add would have made the directory again, and registered the file, after the
+    // release had deleted and forgotten them: nobody would free them again.
+    assertThat(holder.artifactManager().artifactPath()).doesNotExist();
+    assertThat(spark.sparkContext().addedFiles().contains(holder.artifactManager().state().uuid()))
+        .as("files registered for the session")
+        .isFalse();
+  }
+
+  @Test
+  void aCloseWaitsForAnAddInProgressAndThenDeletesWhatItAdded() throws Exception {
+    SessionHolder holder =
+        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SparkSessionContext session = open(holder);
+    // Large, so that the add is still in Spark's fetch of it (from the driver's file server, out of
+    // the session's artifact directory) when the close comes.
+    Path big = staging.resolve("big.bin");
+    try (OutputStream out = Files.newOutputStream(big)) {
+      byte[] mebibyte = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        out.write(mebibyte);
+      }
+    }
+    Path target = holder.artifactManager().artifactPath().resolve("files/big.bin");
+    CompletableFuture<Void> add =
+        CompletableFuture.runAsync(() -> session.addArtifact("files/big.bin", big));
+    while (!Files.exists(target) && !add.isDone()) {
+      Thread.onSpinWait();
+    }
+    assertThat(add).as("the add, moved into the session but not yet done").isNotDone();
+
+    session.close();
+
+    assertThat(add).as("the add, when the close returned").isDone();
+    add.get(); // and it succeeded
+    assertThat(holder.artifactManager().artifactPath()).doesNotExist();
+  }
+
+  @Test
+  void aCloseLetsTheSessionsTasksEndBeforeItDeletesItsArtifacts() throws Exception {
+    SessionHolder holder =
+        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SparkSessionContext session = open(holder);
+    // So that its tasks run with its own artifacts (and fetch them).
+    session.addArtifact("files/used.txt", Files.writeString(staging.resolve("used.txt"), "used"));
+    Set<String> state = Set.of(holder.artifactManager().state().uuid());
+    Plan sleeps =
+        Plan.newBuilder()
+            .setRoot(sql("select reflect('java.lang.Thread', 'sleep', cast(2000 as bigint))"))
+            .build();
+    CompletableFuture<Void> query =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                session.execute(request(holder, sleeps), response -> {}, Cancellation.NEVER);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!LocalExecutorSessions.runsTaskOf(state) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(LocalExecutorSessions.runsTaskOf(state)).as("a task of the session").isTrue();
+
+    session.close();
+
+    assertThat(LocalExecutorSessions.runsTaskOf(state))
+        .as("a task of the session, when its close returned")
+        .isFalse();
+    assertThat(holder.artifactManager().artifactPath()).doesNotExist();
+    assertThat(query).succeedsWithin(Duration.ofSeconds(60));
   }
 }

@@ -1,7 +1,6 @@
 package dev.vxconnect.server.rpc;
 
 import dev.vxconnect.planner.ErrorStatus;
-import dev.vxconnect.planner.SparkErrors;
 import dev.vxconnect.proto.SparkConnectMethods;
 import dev.vxconnect.server.artifact.ArtifactUpload;
 import dev.vxconnect.server.auth.Caller;
@@ -231,7 +230,7 @@ public final class AddArtifactsHandler
                           s.heldUnkeptArtifact(); // it must not hibernate: nothing would bring
                           // it back
                         }
-                        addToSpark(s, staged);
+                        s.context().addArtifact(staged.name(), staged.file());
                         added += size;
                       }
                       response.addArtifacts(ArtifactUpload.summary(staged));
@@ -264,23 +263,6 @@ public final class AddArtifactsHandler
                           call.response().end(done.result());
                         }
                       }));
-    }
-
-    /**
-     * Hands the artifact to the session's Spark side. A session closed meanwhile (its release
-     * deletes the directories Spark copies artifacts into) fails it with whatever Spark's copy
-     * met, e.g. NoSuchFileException: that is told as the session being closed, as its next call
-     * would be.
-     */
-    private static void addToSpark(Session s, ArtifactUpload.Staged staged) throws Exception {
-      try {
-        s.context().addArtifact(staged.name(), staged.file());
-      } catch (Exception e) { // Spark's Scala code throws IOExceptions undeclared
-        if (s.isClosed()) {
-          throw SparkErrors.invalidHandle("SESSION_CLOSED", s.sessionId());
-        }
-        throw e;
-      }
     }
 
     private void fail(Throwable failure) {
