@@ -7,15 +7,24 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.testkit.ServerProcess;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.connect.proto.AddArtifactsRequest;
+import org.apache.spark.connect.proto.AddArtifactsResponse;
+import org.apache.spark.connect.proto.SparkConnectServiceGrpc;
+import org.apache.spark.connect.proto.UserContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.sparkproject.io.grpc.Status;
 
@@ -23,9 +32,11 @@ import org.sparkproject.io.grpc.Status;
  * The sessions one instance holds awake ({@code vxconnect.session.maxSessions}), with the official
  * client: beyond the most, a new session's first call is refused RESOURCE_EXHAUSTED with the limit
  * named and a RetryInfo; a client with the default retry policy waits and gets its session once an
- * idle one hibernates; a hibernated session wakes when there is room again.
+ * idle one hibernates; a hibernated session wakes when there is room again. A session receiving an
+ * upload, however slow, is in use: it does not hibernate under it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
 class AwakeSessionsE2ETest {
 
@@ -57,6 +68,7 @@ class AwakeSessionsE2ETest {
   }
 
   @Test
+  @Order(1)
   void beyondTheMostSessionsAwakeANewOneWaitsForAnIdleOneToHibernate() throws Exception {
     String first = UUID.randomUUID().toString();
     try (SparkSession a = retrying(url(first), new Refusals());
@@ -99,6 +111,50 @@ class AwakeSessionsE2ETest {
       assertThat(server.logText()).contains("Session " + first + " of user awake hibernated");
       assertThat(selectOne(a)).isEqualTo(1);
       assertThat(server.logText()).contains("Session " + first + " of user awake: waking it");
+    }
+  }
+
+  @Test
+  @Order(2) // after the other: the session it keeps awake would take one of their two places
+  void anUploadSlowerThanTheIdleTimeKeepsItsSessionAwake() throws Exception {
+    String sessionId = UUID.randomUUID().toString();
+    UserContext user = RawGrpc.user("awake");
+    byte[] part = "slow".getBytes(StandardCharsets.UTF_8);
+    int chunks = 4;
+    AddArtifactsRequest begin =
+        AddArtifactsRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setUserContext(user)
+            .setBeginChunk(
+                AddArtifactsRequest.BeginChunkedArtifact.newBuilder()
+                    .setName("files/slow.txt")
+                    .setTotalBytes((long) part.length * chunks)
+                    .setNumChunks(chunks)
+                    .setInitialChunk(RawGrpc.artifactChunk(part)))
+            .build();
+    AddArtifactsRequest next =
+        AddArtifactsRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setUserContext(user)
+            .setChunk(RawGrpc.artifactChunk(part))
+            .build();
+    // Its messages come less than the idle time apart, over more than twice the idle time.
+    Duration pause = HIBERNATE_AFTER.multipliedBy(3).dividedBy(5);
+    try (RawGrpc raw = new RawGrpc(server.port())) {
+      AddArtifactsResponse answer =
+          RawGrpc.upload(
+                  SparkConnectServiceGrpc.newStub(raw.channel()), pause, begin, next, next, next)
+              .get(60, TimeUnit.SECONDS);
+
+      assertThat(answer.getArtifactsList())
+          .singleElement()
+          .satisfies(
+              artifact -> {
+                assertThat(artifact.getName()).isEqualTo("files/slow.txt");
+                assertThat(artifact.getIsCrcSuccessful()).isTrue();
+              });
+      assertThat(server.logText())
+          .doesNotContain("Session " + sessionId + " of user awake hibernated");
     }
   }
 

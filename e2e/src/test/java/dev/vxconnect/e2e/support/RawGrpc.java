@@ -165,7 +165,17 @@ public final class RawGrpc implements AutoCloseable {
    * credentials) and completes with the server's answer, or exceptionally with its failure.
    */
   public static CompletableFuture<AddArtifactsResponse> upload(
-      SparkConnectServiceGrpc.SparkConnectServiceStub stub, AddArtifactsRequest... requests) {
+      SparkConnectServiceGrpc.SparkConnectServiceStub stub, AddArtifactsRequest... requests)
+      throws InterruptedException {
+    return upload(stub, Duration.ZERO, requests);
+  }
+
+  /** As {@link #upload}, waiting {@code pause} (in this thread) before each request but the first. */
+  public static CompletableFuture<AddArtifactsResponse> upload(
+      SparkConnectServiceGrpc.SparkConnectServiceStub stub,
+      Duration pause,
+      AddArtifactsRequest... requests)
+      throws InterruptedException {
     CompletableFuture<AddArtifactsResponse> answer = new CompletableFuture<>();
     StreamObserver<AddArtifactsRequest> stream =
         stub.addArtifacts(
@@ -183,8 +193,11 @@ public final class RawGrpc implements AutoCloseable {
               @Override
               public void onCompleted() {}
             });
-    for (AddArtifactsRequest request : requests) {
-      stream.onNext(request);
+    for (int i = 0; i < requests.length; i++) {
+      if (i > 0) {
+        Thread.sleep(pause.toMillis());
+      }
+      stream.onNext(requests[i]);
     }
     stream.onCompleted();
     return answer;

@@ -95,6 +95,10 @@ public final class AddArtifactsHandler
     private final GrpcServerRequest<AddArtifactsRequest, AddArtifactsResponse> call;
     private final Caller caller;
     private final Context context;
+
+    /** The ids of the call's first message, which name its session. */
+    private RequestContext sessionIds;
+
     private Session session;
     private ArtifactUpload upload;
     private boolean failed;
@@ -137,13 +141,11 @@ public final class AddArtifactsHandler
       if (failed) {
         return;
       }
-      Future<Session> resolved =
-          session != null
-              ? Future.succeededFuture(session)
-              : calls
-                  .sessions()
-                  .getOrCreate(RequestContext.of(method.ids().apply(request), caller));
-      resolved
+      if (sessionIds == null) {
+        sessionIds = RequestContext.of(method.ids().apply(request), caller);
+      }
+      boolean first = session == null;
+      current()
           .compose(
               s ->
                   calls.blocking(
@@ -176,7 +178,7 @@ public final class AddArtifactsHandler
                   context.runOnContext(
                       v -> {
                         if (done.failed()
-                            && session == null
+                            && first
                             && done.cause() instanceof ForwardRequired owner) {
                           // The owner takes the whole upload: this message, then the rest of the
                           // stream.
@@ -200,9 +202,36 @@ public final class AddArtifactsHandler
         return;
       }
       List<Replicated> replicated = new ArrayList<>();
-      calls
+      current()
+          .compose(current -> finish(current, replicated))
+          .onComplete(
+              done ->
+                  context.runOnContext(
+                      v -> {
+                        if (done.failed()) {
+                          fail(done.cause());
+                        } else {
+                          call.response().end(done.result());
+                        }
+                      }));
+    }
+
+    /**
+     * The call's session, marked used: each message keeps it awake, as any call does, however
+     * slowly the upload comes. One that hibernated all the same (no message for {@code
+     * vxconnect.session.hibernateAfter}) is woken, as its next call would.
+     */
+    private Future<Session> current() {
+      return session != null && session.touch()
+          ? Future.succeededFuture(session)
+          : calls.sessions().getOrCreate(sessionIds);
+    }
+
+    /** Hands the received artifacts to the session, keeps those to keep, and answers. */
+    private Future<AddArtifactsResponse> finish(Session current, List<Replicated> replicated) {
+      return calls
           .blocking(
-              session,
+              current,
               s -> {
                 AddArtifactsResponse.Builder response =
                     AddArtifactsResponse.newBuilder()
@@ -250,19 +279,9 @@ public final class AddArtifactsHandler
                                       calls
                                           .sessions()
                                           .recorder()
-                                          .keepArtifact(session, r.name(), r.sha256(), r.bytes()))
+                                          .keepArtifact(current, r.name(), r.sha256(), r.bytes()))
                               .toList())
-                      .map(response))
-          .onComplete(
-              done ->
-                  context.runOnContext(
-                      v -> {
-                        if (done.failed()) {
-                          fail(done.cause());
-                        } else {
-                          call.response().end(done.result());
-                        }
-                      }));
+                      .map(response));
     }
 
     private void fail(Throwable failure) {
