@@ -68,6 +68,10 @@ class SessionReleaseTest {
     spark.stop();
   }
 
+  private static SessionHolder newHolder() {
+    return new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+  }
+
   private static SparkSessionContext open(SessionHolder holder) {
     return new SparkSessionContext(
         holder,
@@ -168,8 +172,7 @@ class SessionReleaseTest {
 
   @Test
   void closeFreesStreamingPersistedDataModelsAndArtifacts() throws Exception {
-    SessionHolder holder =
-        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     long busesBefore = streamingBuses();
 
@@ -245,8 +248,7 @@ class SessionReleaseTest {
 
   @Test
   void closeOfASessionThatUsedNothingCreatesNothing() {
-    SessionHolder holder =
-        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     long busesBefore = streamingBuses();
 
@@ -259,8 +261,7 @@ class SessionReleaseTest {
 
   @Test
   void anAddOrACloneAfterTheCloseIsRefusedAndLeavesNothingBehind() throws Exception {
-    SessionHolder holder =
-        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     session.close();
 
@@ -279,8 +280,7 @@ class SessionReleaseTest {
 
   @Test
   void aCloseWaitsForAnAddInProgressAndThenDeletesWhatItAdded() throws Exception {
-    SessionHolder holder =
-        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     // Large, so that the add is still in Spark's fetch of it (from the driver's file server, out of
     // the session's artifact directory) when the close comes.
@@ -308,8 +308,7 @@ class SessionReleaseTest {
 
   @Test
   void aCloseLetsTheSessionsTasksEndBeforeItDeletesItsArtifacts() throws Exception {
-    SessionHolder holder =
-        new SessionHolder("user", UUID.randomUUID().toString(), spark.newSession());
+    SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     // So that its tasks run with its own artifacts (and fetch them).
     session.addArtifact("files/used.txt", Files.writeString(staging.resolve("used.txt"), "used"));
