@@ -24,4 +24,12 @@ public interface Membership {
    * serves no admin port at a known address (none configured, or "any free port").
    */
   Optional<String> adminAddress(String instanceId);
+
+  /**
+   * Whether losing any one member now would lose no record: no partition migrating, every backup
+   * in sync. A lone instance has nothing to lose to another's loss. Blocks (asks the members).
+   */
+  default boolean isSafe() {
+    return true;
+  }
 }

@@ -2,6 +2,10 @@ package dev.vxconnect.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +46,9 @@ public final class ServerCluster implements AutoCloseable {
    */
   public static final String DEFAULT_JAVA_OPTS =
       "-Xmx1500m " + ServerProcess.C1_ONLY + " -XX:+UseSerialGC";
+
+  private static final Pattern SAFE = Pattern.compile("(?m)^vxconnect_cluster_safe 1\\.0$");
+  private static final Duration SAFE_WAIT = Duration.ofSeconds(120);
 
   private static final Pattern SESSION_SERVED =
       Pattern.compile("Session (\\S+) of user \\S+ (opened|rebuilt)");
@@ -284,6 +291,48 @@ public final class ServerCluster implements AutoCloseable {
 
   public List<Integer> clusterPorts() {
     return clusterPorts;
+  }
+
+  /**
+   * Waits until the cluster may lose any one instance without losing a record, as a live instance's
+   * {@code vxconnect_cluster_safe} gauge tells: after a kill, the survivors copy their backups
+   * again, and an instance killed before that may take records with it (a second failure within
+   * seconds of the first, which the guarantee of one backup does not cover).
+   */
+  public void awaitSafe() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long start = System.nanoTime();
+    long deadline = start + SAFE_WAIT.toNanos();
+    for (int scrapes = 1; ; scrapes++) {
+      for (int i = 0; i < servers.size(); i++) {
+        if (!servers.get(i).isAlive()) {
+          continue;
+        }
+        HttpRequest scrape =
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(i) + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        try {
+          String metrics = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+          if (SAFE.matcher(metrics).find()) {
+            if (scrapes > 1) {
+              System.out.printf(
+                  "ServerCluster %s: safe after %d ms%n",
+                  name, Duration.ofNanos(System.nanoTime() - start).toMillis());
+            }
+            return;
+          }
+          break; // the cluster's state, whichever member tells it
+        } catch (IOException e) {
+          // killed meanwhile: ask another
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            "The cluster was not safe (vxconnect_cluster_safe) within " + SAFE_WAIT);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** The admin HTTP port of server {@code index} (every member serves one). */

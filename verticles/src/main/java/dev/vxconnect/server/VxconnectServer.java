@@ -198,7 +198,7 @@ public final class VxconnectServer {
                     },
                     false));
     if (metrics != null) {
-      metrics.bind(sessions, executions);
+      metrics.bind(sessions, executions, cluster.membership());
     }
     ProgressReporter progress = new ProgressReporter(sessions::live);
     progressTimer = vertx.setPeriodic(PROGRESS_TICK_MS, id -> progress.run());

@@ -136,6 +136,11 @@ public final class HazelcastCluster implements Cluster {
           public Optional<String> adminAddress(String instanceId) {
             return attribute(instanceId, ADMIN_ADDRESS);
           }
+
+          @Override
+          public boolean isSafe() {
+            return hazelcast.getPartitionService().isClusterSafe();
+          }
         };
     this.membership = members;
     this.operationCounts = new HazelcastOperationCounts(hazelcast, members);

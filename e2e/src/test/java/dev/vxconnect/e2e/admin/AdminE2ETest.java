@@ -100,6 +100,8 @@ class AdminE2ETest {
       assertThat(
               gauge(metrics, "vxconnect_rpc_seconds_count{method=\"health.Check\",status=\"OK\"}"))
           .isEqualTo(1);
+      // A lone instance: no other's loss could take a record from it.
+      assertThat(gauge(metrics, "vxconnect_cluster_safe")).isEqualTo(1);
       assertThat(metrics)
           .contains("vxconnect_results_buffered_bytes")
           .contains("vxconnect_admission_refusals_total{reason=\"session_operations\"}")

@@ -198,6 +198,7 @@ class ResumeE2ETest {
       // the
       // survivor rightly runs it when the client sends it again.
       ServerProcess owner = awaitLogged(sessionId, "its record is in the cluster; it runs");
+      cluster.awaitSafe();
       int index = cluster.servers().indexOf(owner);
       owner.kill();
       restarts.add(background.submit(() -> cluster.startAgain(index)));
@@ -239,6 +240,7 @@ class ResumeE2ETest {
                       .build());
       new AdminHttp(cluster.adminPort(cluster.servers().indexOf(first)))
           .awaitOperation("/admin/sessions", sessionId, "SUCCEEDED");
+      cluster.awaitSafe();
       int index = cluster.servers().indexOf(first);
       first.kill();
       restarts.add(background.submit(() -> cluster.startAgain(index)));
@@ -353,6 +355,7 @@ class ResumeE2ETest {
               }
               Thread.sleep(2);
             }
+            cluster.awaitSafe(); // the previous kill's backups copied again (one failure at once)
             ServerProcess owner = cluster.ownerOf(sessionId).orElseThrow();
             int index = cluster.servers().indexOf(owner);
             owner.kill();

@@ -1,5 +1,6 @@
 package dev.vxconnect.server.admin;
 
+import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.server.execution.ExecutionManager;
 import dev.vxconnect.server.routing.Forwarder;
 import dev.vxconnect.server.rpc.CallGuard;
@@ -94,8 +95,16 @@ public final class ServerMetrics implements CallTracker.Observer {
     return registry;
   }
 
-  /** Registers the gauges read from the managers at each scrape. */
-  public void bind(SessionManager sessions, ExecutionManager executions) {
+  /** Registers the gauges read from the managers and the cluster at each scrape. */
+  public void bind(SessionManager sessions, ExecutionManager executions, Membership membership) {
+    // Read at scrape time, on a worker (the scrape blocks): an operator, or a test, knows whether
+    // an instance may be lost now without losing session or operation records.
+    Gauge.builder("vxconnect.cluster.safe", membership, m -> m.isSafe() ? 1 : 0)
+        .strongReference(true) // a lone instance's Membership is made for the caller
+        .description(
+            "1 when losing any one instance would lose no record (no partition migrating, every"
+                + " backup in sync), else 0")
+        .register(registry);
     Gauge.builder("vxconnect.sessions", sessions, s -> s.live().size())
         .description("Sessions live on this instance")
         .register(registry);
