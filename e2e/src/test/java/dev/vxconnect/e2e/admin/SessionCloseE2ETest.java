@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.JvmThreads;
-import dev.vxconnect.e2e.support.MlPlans;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
 import dev.vxconnect.testkit.FreePort;
 import dev.vxconnect.testkit.ServerProcess;
+import dev.vxconnect.testkit.plans.MlPlans;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 import org.apache.spark.connect.proto.Command;
 import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.connect.proto.MlCommand;
-import org.apache.spark.connect.proto.MlParams;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
@@ -315,19 +314,10 @@ class SessionCloseE2ETest {
   /** Fits a MinMaxScaler; the fitted model stays in the session's ML cache. */
   private static void fitModel(RawGrpc grpc, String sessionId) {
     MlCommand fit =
-        MlPlans.fit(
-            "org.apache.spark.ml.feature.MinMaxScaler",
-            "scaler",
-            MlParams.newBuilder()
-                .putParams("inputCol", MlPlans.string("features"))
-                .putParams("outputCol", MlPlans.string("scaled"))
-                .build(),
-            MlPlans.assembled(
-                Relation.newBuilder()
-                    .setSql(
-                        SQL.newBuilder().setQuery("select cast(id as double) as x from range(20)"))
-                    .build(),
-                "x"));
+        MlPlans.fitScaler(
+            Relation.newBuilder()
+                .setSql(SQL.newBuilder().setQuery("select cast(id as double) as x from range(20)"))
+                .build());
     List<ExecutePlanResponse> responses = new ArrayList<>();
     grpc.stub()
         .executePlan(

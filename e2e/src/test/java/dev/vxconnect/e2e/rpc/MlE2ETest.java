@@ -2,9 +2,9 @@ package dev.vxconnect.e2e.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxconnect.e2e.support.MlPlans;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
+import dev.vxconnect.testkit.plans.MlPlans;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.connect.proto.Command;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerTestBase;
+import dev.vxconnect.testkit.plans.Relations;
 import org.apache.spark.connect.proto.CommonInlineUserDefinedFunction;
 import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.Expression;
 import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Project;
 import org.apache.spark.connect.proto.PythonUDF;
 import org.apache.spark.connect.proto.Range;
 import org.apache.spark.connect.proto.Relation;
@@ -45,16 +45,8 @@ class PythonFeaturesE2ETest extends ServerTestBase {
                             .setPythonVer("3.11")))
             .build();
     Plan plan =
-        Plan.newBuilder()
-            .setRoot(
-                Relation.newBuilder()
-                    .setProject(
-                        Project.newBuilder()
-                            .setInput(
-                                Relation.newBuilder()
-                                    .setRange(Range.newBuilder().setEnd(3).setStep(1)))
-                            .addExpressions(udf)))
-            .build();
+        Relations.projection(
+            Relation.newBuilder().setRange(Range.newBuilder().setEnd(3).setStep(1)).build(), udf);
     try (RawGrpc grpc = new RawGrpc(server().port())) {
       StatusRuntimeException failure =
           grpc.executionFailure(RawGrpc.newSessionId(), RawGrpc.user("erin"), plan);

@@ -5,11 +5,11 @@ import static dev.vxconnect.planner.spark.ConnectPlans.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxconnect.planner.CatalogEffect;
+import dev.vxconnect.testkit.plans.Relations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.connect.proto.Plan;
-import org.apache.spark.connect.proto.Project;
 import org.apache.spark.connect.proto.Relation;
 import org.apache.spark.connect.proto.SQL;
 import org.apache.spark.sql.catalyst.plans.logical.CacheTable;
@@ -53,15 +53,8 @@ class CatalogStateTest {
             catalog(c -> c.getUncacheTableBuilder().setTableName("cv"), false),
             catalog(c -> c.getClearCacheBuilder(), false));
     Plan underProject =
-        Plan.newBuilder()
-            .setRoot(
-                Relation.newBuilder()
-                    .setProject(
-                        Project.newBuilder()
-                            .setInput(
-                                catalog(c -> c.getDropTempViewBuilder().setViewName("cv"), true)
-                                    .getRoot())))
-            .build();
+        Relations.projection(
+            catalog(c -> c.getDropTempViewBuilder().setViewName("cv"), true).getRoot());
     changing = new ArrayList<>(changing);
     changing.add(underProject);
     for (Plan plan : changing) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxconnect.planner.Cancellation;
 import dev.vxconnect.planner.EngineOptions;
+import dev.vxconnect.testkit.plans.MlPlans;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +20,7 @@ import java.util.concurrent.CompletionException;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.connect.proto.AnalyzePlanRequest;
 import org.apache.spark.connect.proto.Command;
-import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.ExecutePlanRequest;
-import org.apache.spark.connect.proto.Expression;
-import org.apache.spark.connect.proto.MlCommand;
-import org.apache.spark.connect.proto.MlOperator;
-import org.apache.spark.connect.proto.MlParams;
-import org.apache.spark.connect.proto.MlRelation;
 import org.apache.spark.connect.proto.Plan;
 import org.apache.spark.connect.proto.Read;
 import org.apache.spark.connect.proto.Relation;
@@ -115,52 +110,8 @@ class SessionReleaseTest {
   }
 
   private static Command fitScaler() {
-    Relation assembled =
-        Relation.newBuilder()
-            .setMlRelation(
-                MlRelation.newBuilder()
-                    .setTransform(
-                        MlRelation.Transform.newBuilder()
-                            .setTransformer(
-                                MlOperator.newBuilder()
-                                    .setName("org.apache.spark.ml.feature.VectorAssembler")
-                                    .setUid("assembler")
-                                    .setType(MlOperator.OperatorType.OPERATOR_TYPE_TRANSFORMER))
-                            .setInput(sql("select cast(id as double) as x from range(10)"))
-                            .setParams(
-                                MlParams.newBuilder()
-                                    .putParams("inputCols", strings("x"))
-                                    .putParams("outputCol", string("features")))))
-            .build();
     return Command.newBuilder()
-        .setMlCommand(
-            MlCommand.newBuilder()
-                .setFit(
-                    MlCommand.Fit.newBuilder()
-                        .setEstimator(
-                            MlOperator.newBuilder()
-                                .setName("org.apache.spark.ml.feature.MinMaxScaler")
-                                .setUid("scaler")
-                                .setType(MlOperator.OperatorType.OPERATOR_TYPE_ESTIMATOR))
-                        .setParams(
-                            MlParams.newBuilder()
-                                .putParams("inputCol", string("features"))
-                                .putParams("outputCol", string("scaled")))
-                        .setDataset(assembled)))
-        .build();
-  }
-
-  private static Expression.Literal string(String value) {
-    return Expression.Literal.newBuilder().setString(value).build();
-  }
-
-  private static Expression.Literal strings(String value) {
-    return Expression.Literal.newBuilder()
-        .setArray(
-            Expression.Literal.Array.newBuilder()
-                .setElementType(
-                    DataType.newBuilder().setString(DataType.String.getDefaultInstance()))
-                .addElements(string(value)))
+        .setMlCommand(MlPlans.fitScaler(sql("select cast(id as double) as x from range(10)")))
         .build();
   }
 

@@ -1,4 +1,4 @@
-package dev.vxconnect.e2e.support;
+package dev.vxconnect.testkit.plans;
 
 import org.apache.spark.connect.proto.DataType;
 import org.apache.spark.connect.proto.Expression;
@@ -10,7 +10,7 @@ import org.apache.spark.connect.proto.Relation;
 
 /**
  * ML commands as PySpark's client sends them (the JVM client has no ML API): the tests that need a
- * fitted model in a session send these over raw gRPC.
+ * fitted model in a session send these, over raw gRPC (e2e) or to the planner (planner tests).
  */
 public final class MlPlans {
 
@@ -64,5 +64,20 @@ public final class MlPlans {
                 .setParams(params)
                 .setDataset(dataset))
         .build();
+  }
+
+  /**
+   * Fits a MinMaxScaler on the column {@code x} of {@code numbers}; the fitted model stays in the
+   * session's ML cache.
+   */
+  public static MlCommand fitScaler(Relation numbers) {
+    return fit(
+        "org.apache.spark.ml.feature.MinMaxScaler",
+        "scaler",
+        MlParams.newBuilder()
+            .putParams("inputCol", string("features"))
+            .putParams("outputCol", string("scaled"))
+            .build(),
+        assembled(numbers, "x"));
   }
 }
