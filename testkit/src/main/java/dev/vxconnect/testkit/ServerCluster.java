@@ -47,7 +47,6 @@ public final class ServerCluster implements AutoCloseable {
   public static final String DEFAULT_JAVA_OPTS =
       "-Xmx1500m " + ServerProcess.C1_ONLY + " -XX:+UseSerialGC";
 
-  private static final Pattern SAFE = Pattern.compile("(?m)^vxconnect_cluster_safe 1\\.0$");
   private static final Duration SAFE_WAIT = Duration.ofSeconds(120);
 
   private static final Pattern SESSION_SERVED =
@@ -314,7 +313,7 @@ public final class ServerCluster implements AutoCloseable {
                 .build();
         try {
           String metrics = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-          if (SAFE.matcher(metrics).find()) {
+          if (PrometheusText.sample(metrics, "vxconnect_cluster_safe").orElse(0) == 1) {
             if (scrapes > 1) {
               System.out.printf(
                   "ServerCluster %s: safe after %d ms%n",

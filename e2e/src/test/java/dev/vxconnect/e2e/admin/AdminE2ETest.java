@@ -9,6 +9,7 @@ import dev.vxconnect.e2e.support.HeadlessChromium;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.PrometheusText;
 import dev.vxconnect.testkit.ServerProcess;
 import java.util.List;
 import java.util.Map;
@@ -213,7 +214,7 @@ class AdminE2ETest {
 
   /** The value of one sample in a Prometheus text exposition, which must be there. */
   private static double gauge(String metrics, String sample) {
-    OptionalDouble value = AdminHttp.sample(metrics, sample);
+    OptionalDouble value = PrometheusText.sample(metrics, sample);
     assertThat(value).as("sample %s in:%n%s", sample, metrics).isPresent();
     return value.getAsDouble();
   }

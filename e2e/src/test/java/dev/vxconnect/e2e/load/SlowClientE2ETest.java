@@ -7,6 +7,7 @@ import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.RowCountingClient;
 import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.PrometheusText;
 import dev.vxconnect.testkit.RowCounter;
 import dev.vxconnect.testkit.ServerProcess;
 import java.time.Instant;
@@ -358,7 +359,7 @@ class SlowClientE2ETest {
         peakBuffered =
             Math.max(
                 peakBuffered,
-                (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(0));
+                (long) PrometheusText.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(0));
       }
     }
     // The server's own measure (from a call's arrival to its answer), from its latency histogram.
@@ -377,16 +378,17 @@ class SlowClientE2ETest {
   /** The buffered-bytes gauge once it stops falling (an operation's buffer is freed after its end), at most 30 s. */
   private static long bufferedBytesOnceSettled(AdminHttp admin) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long bytes = (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
+    long bytes = (long) PrometheusText.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
     while (bytes != 0 && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      bytes = (long) AdminHttp.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
+      bytes = (long) PrometheusText.sample(admin.get("/metrics"), BUFFERED_BYTES).orElse(-1);
     }
     return bytes;
   }
 
   private static long delta(String before, String after, String sample) {
     return (long)
-        (AdminHttp.sample(after, sample).orElse(0) - AdminHttp.sample(before, sample).orElse(0));
+        (PrometheusText.sample(after, sample).orElse(0)
+            - PrometheusText.sample(before, sample).orElse(0));
   }
 }

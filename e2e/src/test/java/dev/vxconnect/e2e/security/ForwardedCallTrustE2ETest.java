@@ -9,6 +9,7 @@ import dev.vxconnect.e2e.support.RawGrpc;
 import dev.vxconnect.e2e.support.ServerSideJar;
 import dev.vxconnect.e2e.support.Sessions;
 import dev.vxconnect.e2e.support.TestJars;
+import dev.vxconnect.testkit.PrometheusText;
 import dev.vxconnect.testkit.ServerCluster;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.IOException;
@@ -158,7 +159,7 @@ class ForwardedCallTrustE2ETest {
         .doesNotContain("Session " + sessionId + " of user")
         .contains("carries the " + FORWARDED + " header without a valid seal");
     String metrics = new AdminHttp(cluster.adminPort(1)).get("/metrics");
-    assertThat(AdminHttp.sample(metrics, "vxconnect_forwarded_unsealed_total").orElse(0))
+    assertThat(PrometheusText.sample(metrics, "vxconnect_forwarded_unsealed_total").orElse(0))
         .as("unsealed calls counted")
         .isGreaterThanOrEqualTo(2);
     // The official client goes on through either instance.

@@ -7,6 +7,7 @@ import dev.vxconnect.e2e.security.FuzzCorpus.Rpc;
 import dev.vxconnect.e2e.support.AdminHttp;
 import dev.vxconnect.e2e.support.JvmHeap;
 import dev.vxconnect.testkit.FreePort;
+import dev.vxconnect.testkit.PrometheusText;
 import dev.vxconnect.testkit.ServerProcess;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -300,7 +301,7 @@ class FuzzE2ETest {
       double sessions;
       do {
         Thread.sleep(1000);
-        sessions = AdminHttp.sample(admin.get("/metrics"), "vxconnect_sessions").orElse(-1);
+        sessions = PrometheusText.sample(admin.get("/metrics"), "vxconnect_sessions").orElse(-1);
       } while (sessions > 1 && System.nanoTime() < deadline);
       keeperFailures.forEach(f -> System.out.println("  keeping the earlier session: " + f));
       assertThat(sessions)

@@ -9,10 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A client of a server's admin HTTP service (vxconnect.admin.port): pages and Prometheus samples. */
 public final class AdminHttp {
@@ -74,11 +71,5 @@ public final class AdminHttp {
             + path
             + " within 30 s:\n"
             + listing.toPrettyString());
-  }
-
-  /** The value of one sample (name with its labels) in a Prometheus text exposition, if present. */
-  public static OptionalDouble sample(String metrics, String sample) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + "\\s+(\\S+)$").matcher(metrics);
-    return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
   }
 }
