@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -195,12 +196,15 @@ class FuzzE2ETest {
       long heapBefore = JvmHeap.liveBytes(server.pid());
       // A call that fails must not end the keeping (a scheduled task that throws is not run
       // again, and the session would expire in silence): failures are kept and shown below.
+      // Throwable: the client throws SparkException, a checked exception, from Scala.
       List<String> keeperFailures = new CopyOnWriteArrayList<>();
+      AtomicReference<Instant> lastKept = new AtomicReference<>(Instant.now());
       keeper.scheduleWithFixedDelay(
           () -> {
             try {
               before.conf().get("spark.sql.shuffle.partitions");
-            } catch (RuntimeException e) {
+              lastKept.set(Instant.now());
+            } catch (Throwable e) {
               keeperFailures.add(Instant.now() + " " + e);
             }
           },
@@ -307,9 +311,12 @@ class FuzzE2ETest {
       assertThat(sessions)
           .as(
               "live sessions once the fuzzer's have expired (the earlier session's keeping calls"
-                  + " failed %d times: %s)",
-              keeperFailures.size(), keeperFailures)
+                  + " failed %d times: %s; the last one that succeeded ended at %s, now %s)",
+              keeperFailures.size(), keeperFailures, lastKept.get(), Instant.now())
           .isEqualTo(1);
+      assertThat(keeperFailures)
+          .as("calls of the session opened before the fuzzing that failed while it ran")
+          .isEmpty();
       long heapAfter = JvmHeap.liveBytes(server.pid());
       System.out.printf(
           "Live heap of the server: %,d bytes before the fuzzing, %,d after%n",
