@@ -7,8 +7,6 @@ import dev.vxconnect.cluster.Membership;
 import dev.vxconnect.cluster.OperationRegistry;
 import dev.vxconnect.cluster.SessionCounts;
 import dev.vxconnect.cluster.SessionStore;
-import dev.vxconnect.proto.cluster.OperationRecord;
-import dev.vxconnect.proto.cluster.ResultMarks;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
@@ -72,38 +70,7 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public OperationRegistry operations() {
-    // A single instance never takes an operation over: its own ExecutionManager knows them all.
-    return new OperationRegistry() {
-      @Override
-      public Future<Void> put(OperationRecord record) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Optional<OperationRecord>> get(String operationId) {
-        return Future.succeededFuture(Optional.empty());
-      }
-
-      @Override
-      public Future<Void> remove(String operationId) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> putMarks(String operationId, ResultMarks marks) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Optional<ResultMarks>> marks(String operationId) {
-        return Future.succeededFuture(Optional.empty());
-      }
-
-      @Override
-      public boolean isShared() {
-        return false;
-      }
-    };
+    return new UnsharedOperationRegistry();
   }
 
   @Override

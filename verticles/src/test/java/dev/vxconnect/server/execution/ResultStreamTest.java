@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vxconnect.cluster.OperationRegistry;
+import dev.vxconnect.cluster.memory.UnsharedOperationRegistry;
 import dev.vxconnect.planner.ServerError;
-import dev.vxconnect.proto.cluster.OperationRecord;
 import dev.vxconnect.proto.cluster.ResultMark;
 import dev.vxconnect.proto.cluster.ResultMarks;
 import dev.vxconnect.server.buffer.BufferLimits;
@@ -37,18 +37,8 @@ class ResultStreamTest {
   private static final long UNBOUNDED = Long.MAX_VALUE / 4;
 
   /** The registry's marks in a map: what this test is about is which marks, not where they go. */
-  private static class Marks implements OperationRegistry {
+  private static class Marks extends UnsharedOperationRegistry {
     final Map<String, ResultMarks> stored = new ConcurrentHashMap<>();
-
-    @Override
-    public Future<Void> put(OperationRecord record) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Optional<OperationRecord>> get(String operationId) {
-      return Future.succeededFuture(Optional.empty());
-    }
 
     @Override
     public Future<Void> remove(String operationId) {
