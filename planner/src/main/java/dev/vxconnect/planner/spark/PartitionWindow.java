@@ -1,6 +1,8 @@
 package dev.vxconnect.planner.spark;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
@@ -20,6 +22,9 @@ import scala.util.Try;
  * next being computed), so the driver holds a bounded share of the result instead of all of it.
  */
 final class PartitionWindow {
+
+  /** A cancelled job ends as soon as the scheduler handles the cancel: moments, not seconds. */
+  private static final long CANCEL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final int from;
   private final PartitionOutput[] results;
@@ -84,7 +89,7 @@ final class PartitionWindow {
       ThreadUtils$.MODULE$.awaitReady(job, Duration.Inf());
     } catch (Throwable t) {
       // Scala does not declare it, but awaitReady throws InterruptedException when interrupted.
-      job.cancel();
+      cancel();
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();
         throw new CancellationException("interrupted while waiting for a Spark job");
@@ -98,9 +103,26 @@ final class PartitionWindow {
     return results;
   }
 
+  /**
+   * Cancels the job if it still runs, and waits, through interrupts and at most {@link
+   * #CANCEL_WAIT_NANOS}, until Spark's scheduler has ended it: from then on it launches no task.
+   * A cancel is only a message to the scheduler; an execution returning before it lands would let
+   * its session's close (which waits for the session's executions, then for its running tasks,
+   * before it deletes the session's files) miss tasks launched after it returned.
+   */
   void cancel() {
-    if (!job.isCompleted()) {
-      job.cancel();
+    if (job.isCompleted()) {
+      return;
+    }
+    job.cancel();
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + CANCEL_WAIT_NANOS;
+    while (!job.isCompleted() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

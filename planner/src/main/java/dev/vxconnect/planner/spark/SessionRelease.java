@@ -26,13 +26,22 @@ final class SessionRelease {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionRelease.class);
 
-  /** How long a close waits for its session's cancelled tasks to end. */
-  static final Duration TASKS_GRACE = Duration.ofSeconds(10);
+  /**
+   * How long a close waits, in all, for its session's interrupted executions and their tasks to
+   * end before it frees what they use.
+   */
+  static final Duration GRACE = Duration.ofSeconds(10);
 
   private SessionRelease() {}
 
-  /** Frees the session's Spark side; called once, on a worker thread, when the session closes. */
-  static void release(SessionHolder holder, PersistedPlans persisted) {
+  /**
+   * Frees the session's Spark side; called once, on a worker thread, when the session closes,
+   * after its operations were interrupted.
+   */
+  static void release(SessionHolder holder, PersistedPlans persisted, WorkInProgress work) {
+    long deadline = System.nanoTime() + GRACE.toNanos();
+    // Before anything goes: an execution still running would see its session half freed.
+    step(holder, "executions in progress", () -> awaitWork(holder, work, deadline));
     // Read before the queries are forgotten below.
     List<String> streamStates = new ArrayList<>();
     step(
@@ -44,7 +53,7 @@ final class SessionRelease {
     step(holder, "ML cache", () -> mlCache(holder));
     step(holder, "persisted DataFrames", () -> uncache(holder, persisted));
     step(holder, "cached DataFrames", () -> holder.dataFrameCache().clear());
-    step(holder, "running tasks", () -> awaitTasks(holder, streamStates));
+    step(holder, "running tasks", () -> awaitTasks(holder, streamStates, deadline));
     // Its jars, classes, files and archives, its directory, its class loader and its cached
     // local relations' blocks.
     step(holder, "artifacts", () -> holder.artifactManager().close());
@@ -61,11 +70,22 @@ final class SessionRelease {
   }
 
   /**
-   * Lets the session's tasks, cancelled with its operations, end before its artifacts are deleted
-   * (see {@link LocalExecutorSessions#awaitNoTasksOf}). They end within moments; one that ignores
-   * its cancellation holds the close up to {@link #TASKS_GRACE}, no longer.
+   * Lets the session's executions and analyses, interrupted with its operations, end (see {@link
+   * WorkInProgress}); new ones are refused from now on. They end within moments; one that ignores
+   * its interruption holds the close up to {@link #GRACE}, no longer.
    */
-  private static void awaitTasks(SessionHolder holder, List<String> streamStates)
+  private static void awaitWork(SessionHolder holder, WorkInProgress work, long deadline)
+      throws InterruptedException {
+    if (!work.closeAndAwait(left(deadline))) {
+      warnStillRunning(holder, "executions");
+    }
+  }
+
+  /**
+   * Lets the session's tasks, cancelled with its operations, end before its artifacts are deleted
+   * (see {@link LocalExecutorSessions#awaitNoTasksOf}), within what is left of {@link #GRACE}.
+   */
+  private static void awaitTasks(SessionHolder holder, List<String> streamStates, long deadline)
       throws InterruptedException {
     JobArtifactState state = holder.artifactManager().state();
     if (state == null) {
@@ -73,16 +93,24 @@ final class SessionRelease {
     }
     Set<String> states = new HashSet<>(streamStates);
     states.add(state.uuid());
-    if (!LocalExecutorSessions.awaitNoTasksOf(states, TASKS_GRACE)) {
-      LOG.atWarn()
-          .addKeyValue("user", holder.userId())
-          .addKeyValue("session", holder.sessionId())
-          .log(
-              "Session {}: tasks of it still run {} after its close; its artifacts are deleted"
-                  + " anyway",
-              holder.sessionId(),
-              TASKS_GRACE);
+    if (!LocalExecutorSessions.awaitNoTasksOf(states, left(deadline))) {
+      warnStillRunning(holder, "tasks");
     }
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private static void warnStillRunning(SessionHolder holder, String what) {
+    LOG.atWarn()
+        .addKeyValue("user", holder.userId())
+        .addKeyValue("session", holder.sessionId())
+        .log(
+            "Session {}: {} of it still run {} after its close; what they use is freed anyway",
+            holder.sessionId(),
+            what,
+            GRACE);
   }
 
   private static void pipelines(SessionHolder holder) {

@@ -65,6 +65,7 @@ final class SparkSessionContext implements SessionContext {
   private final StreamingListenerBus listenerBus;
   private final OperationEvents operationEvents = new OperationEvents();
   private final Object artifactLock = new Object();
+  private final WorkInProgress work;
 
   /** Set under {@link #artifactLock} when the session closes; adds and clones are refused then. */
   private boolean artifactsClosed;
@@ -81,6 +82,7 @@ final class SparkSessionContext implements SessionContext {
     this.progress = progress;
     this.persisted = persisted;
     this.listenerBus = new StreamingListenerBus(holder);
+    this.work = new WorkInProgress(holder.sessionId());
     // Posts the session's "started" event; execution events assert it.
     holder.initializeSession();
   }
@@ -105,13 +107,19 @@ final class SparkSessionContext implements SessionContext {
     // Spark's handler answers every kind and decompresses plans itself; its process() is used
     // directly because handle() would look the session up in Spark's own session manager.
     refuseUnserved(request);
-    return holder.withSession(
-        spark -> {
-          AnalyzePlanResponse.Builder answer =
-              new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder();
-          track(spark, request);
-          return answer;
-        });
+    // Counted: an analysis may run jobs (a schema inferred from files, for one).
+    work.begin();
+    try {
+      return holder.withSession(
+          spark -> {
+            AnalyzePlanResponse.Builder answer =
+                new SparkConnectAnalyzeHandler(null).process(request, holder).toBuilder();
+            track(spark, request);
+            return answer;
+          });
+    } finally {
+      work.end();
+    }
   }
 
   /**
@@ -151,6 +159,7 @@ final class SparkSessionContext implements SessionContext {
   @Override
   public void execute(ExecutePlanRequest request, ResponseSink sink, Cancellation cancellation) {
     refuseUnserved(request);
+    work.begin();
     try {
       new PlanExecution(
               holder,
@@ -169,6 +178,7 @@ final class SparkSessionContext implements SessionContext {
       // session it ran ML for (its SparkSession, state and cached models) after that session
       // closed.
       MLHandler$.MODULE$.currentSessionHolder().remove();
+      work.end();
     }
   }
 
@@ -466,9 +476,10 @@ final class SparkSessionContext implements SessionContext {
     synchronized (artifactLock) {
       artifactsClosed = true;
     }
-    // The listener bus operation first: it ends the client's open "add listener" call.
+    // The listener bus operation first: it ends the client's open "add listener" call, an
+    // execution the release waits for.
     listenerBus.close();
-    SessionRelease.release(holder, persisted);
+    SessionRelease.release(holder, persisted, work);
     operationEvents.closeAll();
     holder.eventManager().postClosed();
   }

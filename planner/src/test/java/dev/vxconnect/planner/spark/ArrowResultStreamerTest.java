@@ -102,6 +102,28 @@ class ArrowResultStreamerTest {
   }
 
   @Test
+  void anInterruptedStreamReturnsOnlyOnceItsJobHasEnded() {
+    // One row a partition, 200 ms each: the second window's job (partitions 2 to 7, submitted
+    // while the first window is sent) still runs when the stream is interrupted.
+    Dataset<Row> slow =
+        session
+            .session()
+            .sql(
+                "select id, reflect('java.lang.Thread', 'sleep', cast(200 as bigint)) as s"
+                    + " from range(0, 8, 1, 8)");
+    AtomicLong sent = new AtomicLong();
+    Cancellation afterOneBatch = () -> sent.get() >= 1;
+    ResponseSink sink = response -> sent.incrementAndGet();
+
+    assertThatThrownBy(() -> streamer(1L << 30, sink, afterOneBatch).stream(slow))
+        .isInstanceOf(CancellationException.class);
+    // Spark's scheduler forgets a job when it has ended it; the cancel alone is a message to it.
+    assertThat(spark.sparkContext().dagScheduler().activeJobs().isEmpty())
+        .as("a job of the stream still active in Spark's scheduler when the stream returned")
+        .isTrue();
+  }
+
+  @Test
   void aLocalResultCancelledMidwayFreesItsArrowMemory() throws Exception {
     // Rows already on the driver (a LocalTableScanExec): encoded there, with no task to end.
     Dataset<Row> local =

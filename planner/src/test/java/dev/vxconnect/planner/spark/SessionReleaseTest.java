@@ -85,6 +85,14 @@ class SessionReleaseTest {
         .build();
   }
 
+  private static AnalyzePlanRequest schemaOf(SessionHolder holder, Plan plan) {
+    return AnalyzePlanRequest.newBuilder()
+        .setSessionId(holder.sessionId())
+        .setUserContext(UserContext.newBuilder().setUserId(holder.userId()))
+        .setSchema(AnalyzePlanRequest.Schema.newBuilder().setPlan(plan))
+        .build();
+  }
+
   private static Relation sql(String query) {
     return Relation.newBuilder().setSql(SQL.newBuilder().setQuery(query)).build();
   }
@@ -211,7 +219,7 @@ class SessionReleaseTest {
   }
 
   @Test
-  void anAddOrACloneAfterTheCloseIsRefusedAndLeavesNothingBehind() throws Exception {
+  void anAddACloneOrAnExecutionAfterTheCloseIsRefusedAndLeavesNothingBehind() throws Exception {
     SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     session.close();
@@ -220,6 +228,12 @@ class SessionReleaseTest {
     assertThatThrownBy(() -> session.addArtifact("files/late.txt", late))
         .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
     assertThatThrownBy(() -> session.cloneAs(UUID.randomUUID().toString()))
+        .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
+    Plan one = Plan.newBuilder().setRoot(sql("select 1")).build();
+    assertThatThrownBy(
+            () -> session.execute(request(holder, one), response -> {}, Cancellation.NEVER))
+        .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
+    assertThatThrownBy(() -> session.analyze(schemaOf(holder, one)))
         .hasMessageContaining("INVALID_HANDLE.SESSION_CLOSED");
     // Spark's own add would have made the directory again, and registered the file, after the
     // release had deleted and forgotten them: nobody would free them again.
@@ -290,5 +304,47 @@ class SessionReleaseTest {
         .isFalse();
     assertThat(holder.artifactManager().artifactPath()).doesNotExist();
     assertThat(query).succeedsWithin(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void aCloseWaitsForAnExecutionBetweenItsJobsBeforeItDeletesItsArtifacts() throws Exception {
+    SessionHolder holder = newHolder();
+    SparkSessionContext session = open(holder);
+    session.addArtifact("files/used.txt", Files.writeString(staging.resolve("used.txt"), "used"));
+    Set<String> state = Set.of(holder.artifactManager().state().uuid());
+    // Two stages, a task of 1.5 s in each: between them, no task of the session runs, and the
+    // second stage's task fetches the session's file again.
+    String sleep = "reflect('java.lang.Thread', 'sleep', cast(1500 as bigint))";
+    Plan twoStages =
+        Plan.newBuilder()
+            .setRoot(
+                sql(
+                    "select "
+                        + sleep
+                        + " from (select id from range(1) where "
+                        + sleep
+                        + " is null distribute by id)"))
+            .build();
+    CompletableFuture<Void> query =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                session.execute(request(holder, twoStages), response -> {}, Cancellation.NEVER);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!LocalExecutorSessions.runsTaskOf(state) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(LocalExecutorSessions.runsTaskOf(state)).as("a task of the first stage").isTrue();
+
+    session.close();
+
+    assertThat(query).as("the execution, when the close returned").isDone();
+    // Its second stage ran with the session's files there: it succeeded.
+    assertThat(query).succeedsWithin(Duration.ZERO);
+    assertThat(holder.artifactManager().artifactPath()).doesNotExist();
   }
 }
