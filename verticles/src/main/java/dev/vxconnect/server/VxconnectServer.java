@@ -144,6 +144,11 @@ public final class VxconnectServer {
     sparkPool =
         vertx.createSharedWorkerExecutor(
             "vxconnect-spark", execution.rpcThreads(), 10, TimeUnit.MINUTES);
+    // Closes and hibernations wait for the session's interrupted work (seconds at worst): on
+    // threads of their own, never the short calls' of every other session.
+    WorkerExecutor releasePool =
+        vertx.createSharedWorkerExecutor(
+            "vxconnect-release", execution.rpcThreads(), 10, TimeUnit.MINUTES);
     WorkerExecutor clusterPool =
         vertx.createSharedWorkerExecutor("vxconnect-cluster", 8, 1, TimeUnit.MINUTES);
     int tombstones = config.sessions().tombstones();
@@ -161,6 +166,7 @@ public final class VxconnectServer {
         new SessionManager(
             engine,
             sparkPool,
+            releasePool,
             cluster,
             config.sessions(),
             execution.finishedOperationsMemory().toMillis(),

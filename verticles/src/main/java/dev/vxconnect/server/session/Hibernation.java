@@ -30,7 +30,7 @@ final class Hibernation {
   private static final Logger LOG = LoggerFactory.getLogger(Hibernation.class);
 
   private final SessionOptions options;
-  private final WorkerExecutor sparkPool;
+  private final WorkerExecutor releasePool;
   private final SessionStore records;
   private final Release release;
   private final LongAdder hibernations = new LongAdder();
@@ -40,14 +40,14 @@ final class Hibernation {
   private final AtomicBoolean running = new AtomicBoolean();
 
   Hibernation(
-      SessionOptions options, WorkerExecutor sparkPool, SessionStore records, Release release) {
+      SessionOptions options, WorkerExecutor releasePool, SessionStore records, Release release) {
     this.options = options;
-    this.sparkPool = sparkPool;
+    this.releasePool = releasePool;
     this.records = records;
     this.release = release;
   }
 
-  /** One pass over the sessions up here; its checks and releases run on a Spark worker. */
+  /** One pass over the sessions up here; its checks and releases run on the release pool. */
   void pass(Collection<Session> live) {
     if (!options.hibernates() || running.get()) {
       return;
@@ -65,7 +65,7 @@ final class Hibernation {
       return;
     }
     // One pass at a time: the next timer tick may come while this one still closes sessions.
-    sparkPool
+    releasePool
         .executeBlocking(
             () -> {
               idle.forEach(session -> hibernate(session, cutoff));
@@ -75,7 +75,7 @@ final class Hibernation {
         .onComplete(done -> running.set(false));
   }
 
-  /** Releases one idle session's Spark side, keeping its record. Blocks: on a Spark worker. */
+  /** Releases one idle session's Spark side, keeping its record. Blocks: on the release pool. */
   private void hibernate(Session session, long cutoff) {
     Optional<String> held;
     try {

@@ -43,6 +43,7 @@ public final class SessionManager {
 
   private final SparkEngine engine;
   private final WorkerExecutor sparkPool;
+  private final WorkerExecutor releasePool;
   private final Cluster cluster;
   private final SessionOptions options;
   private final long finishedOperationsTtlMs;
@@ -70,15 +71,22 @@ public final class SessionManager {
   /** Owners that did not answer a forwarded call, until when they are treated as gone. */
   private final Map<String, Long> unreachableUntil = new ConcurrentHashMap<>();
 
+  /**
+   * @param sparkPool where sessions are set up (short Spark calls)
+   * @param releasePool where sessions are closed, hibernated and stopped: a close waits for the
+   *     session's interrupted work, and must not hold the threads of other sessions' short calls
+   */
   public SessionManager(
       SparkEngine engine,
       WorkerExecutor sparkPool,
+      WorkerExecutor releasePool,
       Cluster cluster,
       SessionOptions options,
       long finishedOperationsTtlMs,
       long maxReplicatedArtifactBytes) {
     this.engine = engine;
     this.sparkPool = sparkPool;
+    this.releasePool = releasePool;
     this.cluster = cluster;
     this.options = options;
     this.finishedOperationsTtlMs = finishedOperationsTtlMs;
@@ -87,7 +95,7 @@ public final class SessionManager {
         new KeptArtifacts(
             cluster.artifacts(), keepsState, cluster.isDistributed(), maxReplicatedArtifactBytes);
     this.hibernation =
-        new Hibernation(options, sparkPool, cluster.sessions(), this::releaseIfCurrent);
+        new Hibernation(options, releasePool, cluster.sessions(), this::releaseIfCurrent);
     this.rebuilder = new SessionRebuilder(cluster.artifacts());
     this.recorder =
         new SessionRecorder(
@@ -95,7 +103,7 @@ public final class SessionManager {
             keepsState,
             artifacts,
             new StreamingQueryRecords(cluster, options.maxStreamingQueries()),
-            sparkPool,
+            releasePool,
             session -> releaseIfCurrent(session, () -> true));
     this.perUser =
         new UserSessionLimit(
@@ -464,7 +472,7 @@ public final class SessionManager {
         .dropOthers(session.record(), droppedBefore)
         .transform(
             whatever ->
-                sparkPool.executeBlocking(
+                releasePool.executeBlocking(
                     () -> {
                       session.context().close();
                       return Optional.of(session);
@@ -486,7 +494,7 @@ public final class SessionManager {
       Future<Void> stopped =
           session.record().getStreamingQueriesCount() == 0
               ? Future.succeededFuture()
-              : sparkPool.executeBlocking(
+              : releasePool.executeBlocking(
                   () -> {
                     session.context().stopStreamingQueriesNow();
                     return null;

@@ -27,7 +27,7 @@ public final class SessionRecorder implements StateRecorder {
   private final boolean keepsState;
   private final KeptArtifacts artifacts;
   private final StreamingQueryRecords streamingQueries;
-  private final WorkerExecutor sparkPool;
+  private final WorkerExecutor releasePool;
 
   /** Takes a session out of those served here if it is the one held for its key. */
   private final Predicate<Session> release;
@@ -37,13 +37,13 @@ public final class SessionRecorder implements StateRecorder {
       boolean keepsState,
       KeptArtifacts artifacts,
       StreamingQueryRecords streamingQueries,
-      WorkerExecutor sparkPool,
+      WorkerExecutor releasePool,
       Predicate<Session> release) {
     this.cluster = cluster;
     this.keepsState = keepsState;
     this.artifacts = artifacts;
     this.streamingQueries = streamingQueries;
-    this.sparkPool = sparkPool;
+    this.releasePool = releasePool;
     this.release = release;
   }
 
@@ -112,7 +112,7 @@ public final class SessionRecorder implements StateRecorder {
             why.toString());
     // Its other running operations end with it; finished ones keep their answer for their client.
     session.operations().forEach(op -> op.interrupt());
-    sparkPool.executeBlocking(
+    releasePool.executeBlocking(
         () -> {
           session.context().close();
           return null;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,11 @@ class SessionManagerCloseTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final WorkerExecutor pool = vertx.createSharedWorkerExecutor("close-test", 2);
+  private final WorkerExecutor releasePool =
+      vertx.createSharedWorkerExecutor("close-test-release", 2);
+
+  /** While set, a close of a Spark side waits for it to open (a session's work ending slowly). */
+  private volatile CountDownLatch closeGate;
 
   /** How many times each session's Spark side was closed, by session id. */
   private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
@@ -78,6 +84,7 @@ class SessionManagerCloseTest {
     return new SessionManager(
         engine,
         pool,
+        releasePool,
         cluster,
         new SessionOptions(
             idleTimeout,
@@ -103,6 +110,10 @@ class SessionManagerCloseTest {
             (proxy, method, args) ->
                 switch (method.getName()) {
                   case "close" -> {
+                    CountDownLatch gate = closeGate;
+                    if (gate != null) {
+                      gate.await();
+                    }
                     closed.incrementAndGet();
                     yield null;
                   }
@@ -203,6 +214,33 @@ class SessionManagerCloseTest {
     store.gate.complete();
     keeping.transform(done -> Future.succeededFuture()).await(30, TimeUnit.SECONDS);
     assertThat(store.kept).as("bytes kept for a session released during its upload").isEmpty();
+  }
+
+  /**
+   * A close may wait seconds for its session's interrupted work; meanwhile the pool of short calls
+   * (here, setting up a session) still serves every other session.
+   */
+  @Test
+  void slowClosesDoNotHoldUpOtherSessionsCalls() throws Exception {
+    SessionManager sessions = manager(Duration.ofHours(1));
+    List<Session> closing = List.of(open(sessions), open(sessions), open(sessions));
+    closeGate = new CountDownLatch(1);
+    List<Future<Optional<Session>>> closed =
+        closing.stream().map(s -> sessions.close(s.key(), false)).toList();
+
+    Session other = open(sessions); // waits at most 30 s
+
+    assertThat(closed)
+        .as("closes done while their sessions' work goes on")
+        .noneMatch(Future::isComplete);
+    assertThat(other.isClosed()).isFalse();
+    closeGate.countDown();
+    for (Future<Optional<Session>> close : closed) {
+      close.await(30, TimeUnit.SECONDS);
+    }
+    for (Session session : closing) {
+      assertThat(closesOf(session)).isEqualTo(1);
+    }
   }
 
   @Test
