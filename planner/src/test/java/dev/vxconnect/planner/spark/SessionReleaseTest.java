@@ -85,6 +85,27 @@ class SessionReleaseTest {
         .build();
   }
 
+  /** Runs {@code plan} in the background; returns once a task of the session runs. */
+  private static CompletableFuture<Void> runningATask(
+      SparkSessionContext session, SessionHolder holder, Plan plan) throws InterruptedException {
+    CompletableFuture<Void> query =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                session.execute(request(holder, plan), response -> {}, Cancellation.NEVER);
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
+    Set<String> state = Set.of(holder.artifactManager().state().uuid());
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!LocalExecutorSessions.runsTaskOf(state) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(LocalExecutorSessions.runsTaskOf(state)).as("a task of the session").isTrue();
+    return query;
+  }
+
   private static AnalyzePlanRequest schemaOf(SessionHolder holder, Plan plan) {
     return AnalyzePlanRequest.newBuilder()
         .setSessionId(holder.sessionId())
@@ -282,20 +303,7 @@ class SessionReleaseTest {
         Plan.newBuilder()
             .setRoot(sql("select reflect('java.lang.Thread', 'sleep', cast(2000 as bigint))"))
             .build();
-    CompletableFuture<Void> query =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                session.execute(request(holder, sleeps), response -> {}, Cancellation.NEVER);
-              } catch (Exception e) {
-                throw new CompletionException(e);
-              }
-            });
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!LocalExecutorSessions.runsTaskOf(state) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(LocalExecutorSessions.runsTaskOf(state)).as("a task of the session").isTrue();
+    CompletableFuture<Void> query = runningATask(session, holder, sleeps);
 
     session.close();
 
@@ -311,7 +319,6 @@ class SessionReleaseTest {
     SessionHolder holder = newHolder();
     SparkSessionContext session = open(holder);
     session.addArtifact("files/used.txt", Files.writeString(staging.resolve("used.txt"), "used"));
-    Set<String> state = Set.of(holder.artifactManager().state().uuid());
     // Two stages, a task of 1.5 s in each: between them, no task of the session runs, and the
     // second stage's task fetches the session's file again.
     String sleep = "reflect('java.lang.Thread', 'sleep', cast(1500 as bigint))";
@@ -325,20 +332,7 @@ class SessionReleaseTest {
                         + sleep
                         + " is null distribute by id)"))
             .build();
-    CompletableFuture<Void> query =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                session.execute(request(holder, twoStages), response -> {}, Cancellation.NEVER);
-              } catch (Exception e) {
-                throw new CompletionException(e);
-              }
-            });
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!LocalExecutorSessions.runsTaskOf(state) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(LocalExecutorSessions.runsTaskOf(state)).as("a task of the first stage").isTrue();
+    CompletableFuture<Void> query = runningATask(session, holder, twoStages);
 
     session.close();
 
