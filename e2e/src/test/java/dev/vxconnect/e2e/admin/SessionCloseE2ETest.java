@@ -152,6 +152,10 @@ class SessionCloseE2ETest {
                 "spark.ui.retainedJobs=50",
                 "spark.ui.retainedStages=50",
                 "spark.sql.ui.retainedExecutions=50",
+                // The short calls' and the closes' pools no larger than the clients' concurrency:
+                // a fixed pool makes a thread for each task until it is full, so the first round
+                // (one session per client) fills them before the baseline, as it must.
+                "vxconnect.rpc.threads=" + CLIENTS,
                 "vxconnect.artifacts.stagingDir=" + tmp.resolve("staging")),
             Map.of(
                 "VXCONNECT_JAVA_OPTS",
