@@ -67,9 +67,6 @@ final class SparkSessionContext implements SessionContext {
   private final Object artifactLock = new Object();
   private final WorkInProgress work;
 
-  /** Set under {@link #artifactLock} when the session closes; adds and clones are refused then. */
-  private boolean artifactsClosed;
-
   SparkSessionContext(
       SessionHolder holder,
       EngineOptions options,
@@ -357,14 +354,8 @@ final class SparkSessionContext implements SessionContext {
   @Override
   public void addArtifact(String name, Path stagedFile) {
     synchronized (artifactLock) {
-      refuseIfClosed();
+      work.refuseIfClosed();
       addArtifactNow(name, stagedFile);
-    }
-  }
-
-  private void refuseIfClosed() {
-    if (artifactsClosed) {
-      throw SparkErrors.invalidHandle("SESSION_CLOSED", holder.sessionId());
     }
   }
 
@@ -430,7 +421,7 @@ final class SparkSessionContext implements SessionContext {
     SparkSession copy;
     // The copy of the artifact directory sees no add half done, and no close deleting it.
     synchronized (artifactLock) {
-      refuseIfClosed();
+      work.refuseIfClosed();
       copy = holder.session().cloneSession();
     }
     return new SparkSessionContext(
@@ -472,9 +463,10 @@ final class SparkSessionContext implements SessionContext {
     // server, out of the directory the release below deletes, and a file deleted while it is sent
     // makes that server close the connection, failing every fetch on it (other sessions' adds and
     // tasks too). Adds and clones after this point are refused, as they would leave a directory
-    // nobody deletes.
+    // nobody deletes. Waited for without limit, unlike executions: a deletion under an add would
+    // fail other sessions' fetches, not only this one's.
     synchronized (artifactLock) {
-      artifactsClosed = true;
+      work.close();
     }
     // The listener bus operation first: it ends the client's open "add listener" call, an
     // execution the release waits for.

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A session's executions and analyses in progress, so that its close can wait for them before it
+ * A session's executions and analyses in progress, and whether it is closing (the one mark that
+ * refuses its new work, adds and clones included), so that its close can wait for them before it
  * deletes the session's artifacts. Its running tasks alone are not enough: an execution the close
  * interrupted may still start a job (its next stage, its next partition) after the close found no
  * task running, and those tasks fetch the session's files from the driver's file server (see
@@ -23,10 +24,20 @@ final class WorkInProgress {
 
   /** Counts a piece of work in; INVALID_HANDLE.SESSION_CLOSED once the session is closing. */
   synchronized void begin() {
+    refuseIfClosed();
+    running++;
+  }
+
+  /** INVALID_HANDLE.SESSION_CLOSED once the session is closing, for work that is not counted. */
+  synchronized void refuseIfClosed() {
     if (closed) {
       throw SparkErrors.invalidHandle("SESSION_CLOSED", sessionId);
     }
-    running++;
+  }
+
+  /** Refuses new work from now on. */
+  synchronized void close() {
+    closed = true;
   }
 
   /** Counts a piece of work out; call once for each {@link #begin} that returned. */
@@ -39,7 +50,7 @@ final class WorkInProgress {
 
   /** Refuses new work from now on and waits, at most {@code timeout}, until none runs; whether none does. */
   synchronized boolean closeAndAwait(Duration timeout) throws InterruptedException {
-    closed = true;
+    close();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (running > 0) {
       long left = deadline - System.nanoTime();
