@@ -1,5 +1,6 @@
 package dev.vxconnect.planner;
 
+import dev.vxconnect.planner.spark.ClassPathMisses;
 import dev.vxconnect.planner.spark.SparkEngineImpl;
 
 /**
@@ -7,6 +8,15 @@ import dev.vxconnect.planner.spark.SparkEngineImpl;
  * SparkSession, and a factory of isolated per-session contexts.
  */
 public interface SparkEngine extends AutoCloseable {
+
+  /**
+   * Call first in a server's main thread, before any other thread is made: the context class
+   * loader then remembers the class path's misses, for every thread and every class loader of
+   * Spark's made after (see {@link ClassPathMisses}).
+   */
+  static void prepareClassLoading() {
+    ClassPathMisses.install();
+  }
 
   /** Starts the driver. Blocks for seconds: call it before serving. */
   static SparkEngine start(EngineOptions options) {

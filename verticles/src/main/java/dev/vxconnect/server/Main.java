@@ -1,5 +1,6 @@
 package dev.vxconnect.server;
 
+import dev.vxconnect.planner.SparkEngine;
 import dev.vxconnect.server.config.AdminOptions;
 import dev.vxconnect.server.config.ConfigKeys;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    SparkEngine.prepareClassLoading();
     ServerConfig config;
     try {
       config = parse(List.of(args));

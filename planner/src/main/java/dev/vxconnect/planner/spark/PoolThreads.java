@@ -53,9 +53,13 @@ final class PoolThreads {
     return POOLS.stream().map(pool -> pool.context().get()).toList();
   }
 
-  /** Gives each pool a factory of threads that inherit nothing; once per JVM is enough. */
+  /**
+   * Gives each pool a factory of threads that inherit nothing; once per JVM is enough, from the
+   * thread that starts Spark, whose context class loader (no session's: the server's, see {@link
+   * ClassPathMisses}) the threads get.
+   */
   static void install() {
-    ClassLoader loader = PoolThreads.class.getClassLoader();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
     for (Pool pool : POOLS) {
       try {
         Executor executor = ((ExecutionContextImpl) pool.context().get()).executor();
