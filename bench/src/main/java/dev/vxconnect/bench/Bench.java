@@ -120,6 +120,8 @@ public final class Bench {
               results.put(kind, "a.p50_ms", Workloads.percentile(micros, 50) / 1000.0);
               results.put(kind, "a.p99_ms", Workloads.percentile(micros, 99) / 1000.0);
               results.put(kind, "a.mean_ms", Arrays.stream(micros).average().orElse(0) / 1000.0);
+              long[] shapes = Workloads.newShapes(url, settings.shapeCalls());
+              results.put(kind, "a.shapes_p50_ms", Workloads.percentile(shapes, 50) / 1000.0);
             });
       }
       if (settings.runs("b")) {

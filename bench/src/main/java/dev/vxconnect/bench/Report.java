@@ -31,6 +31,12 @@ final class Report {
           new Metric("(a) `select 1` latency", "p50 ms", "a.p50_ms", false, "%.2f"),
           new Metric("(a) `select 1` latency", "p99 ms", "a.p99_ms", false, "%.2f"),
           new Metric("(a) `select 1` latency", "mean ms", "a.mean_ms", false, "%.2f"),
+          new Metric(
+              "(a) a query of a new shape each call (new generated code)",
+              "p50 ms",
+              "a.shapes_p50_ms",
+              false,
+              "%.2f"),
           new Metric("(b) collect 3 x 8-byte columns", "rows/s", "b.rows_per_s", true, "%,.0f"),
           new Metric(
               "(b) collect 3 x 8-byte columns",

@@ -115,10 +115,15 @@ record Settings(
     return workloads.contains(workload);
   }
 
+  /** (a)'s queries of a new shape each: a fifth of its {@code select 1} calls. */
+  int shapeCalls() {
+    return Math.max(20, latencyCalls / 5);
+  }
+
   /** The sizes, as the report shows them. */
   String describe() {
     return String.format(
-        "scale=%s; (a) %d calls after %d warm-up; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
+        "scale=%s; (a) %d calls after %d warm-up, %d of new shapes; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
             + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each;"
             + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated;"
@@ -126,6 +131,7 @@ record Settings(
         scale,
         latencyCalls,
         latencyWarmup,
+        shapeCalls(),
         collectRows,
         collectRuns,
         concurrentSessions,

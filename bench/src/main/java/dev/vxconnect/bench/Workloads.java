@@ -75,6 +75,39 @@ final class Workloads {
     }
   }
 
+  /**
+   * (a) Latency of queries that each have a shape of their own, in microseconds, sorted: a new
+   * constant in each query's expressions, so that Spark generates and compiles new code for every
+   * call (what {@code select 1} repeated never does), as a server serving many different queries
+   * does.
+   */
+  static long[] newShapes(String url, int calls) throws IOException {
+    try (SparkSession spark = connect(url)) {
+      long[] micros = new long[calls];
+      for (int i = 0; i < calls; i++) {
+        long start = System.nanoTime();
+        Row[] rows =
+            (Row[])
+                spark
+                    .sql(
+                        "select sum(id * "
+                            + (i + 7)
+                            + " + length(cast(id as string)) * "
+                            + (i + 11)
+                            + ") as s, max(id % "
+                            + (i + 13)
+                            + ") as m from range(1000)")
+                    .collect();
+        micros[i] = (System.nanoTime() - start) / 1000;
+        if (rows.length != 1) {
+          throw new IllegalStateException("a new shape returned " + rows.length + " rows");
+        }
+      }
+      Arrays.sort(micros);
+      return micros;
+    }
+  }
+
   static double percentile(long[] sorted, double p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
