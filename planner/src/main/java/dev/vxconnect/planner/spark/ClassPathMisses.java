@@ -20,6 +20,7 @@ public final class ClassPathMisses extends ClassLoader {
 
   static final int MAX_NAMES = 100_000;
 
+  // Else the JVM would lock the loader around each Class.forName through it, one thread at a time.
   static {
     registerAsParallelCapable();
   }
@@ -36,13 +37,17 @@ public final class ClassPathMisses extends ClassLoader {
     this.maxNames = maxNames;
   }
 
+  /**
+   * Straight to the system loader, which defines every class found: this one defines none, so it
+   * needs no lock of its own (ClassLoader's would keep a lock object for each name ever asked).
+   */
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
     if (missing.contains(name)) {
       throw new Missing(name);
     }
     try {
-      return super.loadClass(name, resolve);
+      return getParent().loadClass(name);
     } catch (ClassNotFoundException e) {
       if (missing.size() < maxNames) {
         missing.add(name);
