@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
@@ -61,17 +62,7 @@ final class Workloads {
       for (int i = 0; i < warmup; i++) {
         spark.sql("select 1").collect();
       }
-      long[] micros = new long[calls];
-      for (int i = 0; i < calls; i++) {
-        long start = System.nanoTime();
-        Row[] rows = (Row[]) spark.sql("select 1").collect();
-        micros[i] = (System.nanoTime() - start) / 1000;
-        if (rows.length != 1) {
-          throw new IllegalStateException("select 1 returned " + rows.length + " rows");
-        }
-      }
-      Arrays.sort(micros);
-      return micros;
+      return timedOneRowQueries(spark, calls, i -> "select 1");
     }
   }
 
@@ -83,29 +74,34 @@ final class Workloads {
    */
   static long[] newShapes(String url, int calls) throws IOException {
     try (SparkSession spark = connect(url)) {
-      long[] micros = new long[calls];
-      for (int i = 0; i < calls; i++) {
-        long start = System.nanoTime();
-        Row[] rows =
-            (Row[])
-                spark
-                    .sql(
-                        "select sum(id * "
-                            + (i + 7)
-                            + " + length(cast(id as string)) * "
-                            + (i + 11)
-                            + ") as s, max(id % "
-                            + (i + 13)
-                            + ") as m from range(1000)")
-                    .collect();
-        micros[i] = (System.nanoTime() - start) / 1000;
-        if (rows.length != 1) {
-          throw new IllegalStateException("a new shape returned " + rows.length + " rows");
-        }
-      }
-      Arrays.sort(micros);
-      return micros;
+      return timedOneRowQueries(
+          spark,
+          calls,
+          i ->
+              "select sum(id * "
+                  + (i + 7)
+                  + " + length(cast(id as string)) * "
+                  + (i + 11)
+                  + ") as s, max(id % "
+                  + (i + 13)
+                  + ") as m from range(1000)");
     }
+  }
+
+  /** Runs query {@code i} of {@code calls}, each one row, and returns their times in µs, sorted. */
+  private static long[] timedOneRowQueries(SparkSession spark, int calls, IntFunction<String> sql) {
+    long[] micros = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      String query = sql.apply(i);
+      long start = System.nanoTime();
+      Row[] rows = (Row[]) spark.sql(query).collect();
+      micros[i] = (System.nanoTime() - start) / 1000;
+      if (rows.length != 1) {
+        throw new IllegalStateException(query + " returned " + rows.length + " rows");
+      }
+    }
+    Arrays.sort(micros);
+    return micros;
   }
 
   static double percentile(long[] sorted, double p) {
