@@ -171,7 +171,9 @@ public final class ServerProcess implements AutoCloseable {
             System.getenv().getOrDefault("VXCONNECT_JAVA_OPTS", QUICK_JAVA_OPTS));
     environment.put(
         "VXCONNECT_JAVA_OPTS",
-        ClassArchive.options(home).map(archive -> javaOpts + " " + archive).orElse(javaOpts));
+        ClassArchive.options(home, ClassArchive.Kind.VXCONNECT)
+            .map(archive -> javaOpts + " " + archive)
+            .orElse(javaOpts));
     return environment;
   }
 

@@ -40,12 +40,15 @@ public final class SparkServerProcess {
   /**
    * A server for an e2e test: the {@link #defaults} plus these {@code key=value} settings, its log
    * and warehouse in {@link ServerProcess#logDirectory()}, C1 only (as a test vxconnect, see
-   * {@link ServerProcess#QUICK_JAVA_OPTS}).
+   * {@link ServerProcess#QUICK_JAVA_OPTS}), the classes of a first start mapped from a {@link
+   * ClassArchive}.
    */
   public static ServerProcess start(String name, List<String> settings) throws IOException {
     Path home = ServerProcess.home();
     Path dir = ServerProcess.logDirectory();
-    return launch(home, dir, name, settings, List.of(ServerProcess.QUICK_JAVA_OPTS.split(" ")));
+    List<String> jvmOptions = new ArrayList<>(List.of(ServerProcess.QUICK_JAVA_OPTS.split(" ")));
+    ClassArchive.options(home, ClassArchive.Kind.SPARK).ifPresent(jvmOptions::add);
+    return launch(home, dir, name, settings, jvmOptions);
   }
 
   /**
