@@ -119,23 +119,15 @@ final class ClassArchive {
       return Optional.empty();
     }
     Path partial = dir.resolve(name + "." + ProcessHandle.current().pid() + ".part");
-    // Spark's servers always run with the quick options (SparkServerProcess.start); ours with the
-    // test JVM's VXCONNECT_JAVA_OPTS when it has some.
-    String javaOpts =
-        (kind == Kind.SPARK
-                ? ServerProcess.QUICK_JAVA_OPTS
-                : System.getenv()
-                    .getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS))
-            + " -XX:ArchiveClassesAtExit="
-            + partial;
+    String archiveAtExit = "-XX:ArchiveClassesAtExit=" + partial;
     // Started and stopped gracefully: the JVM writes the archive as it exits, after its stop. Not
     // ServerProcess.close(), whose SIGKILL after 60 s came before the archive was written on a
     // loaded machine (SIGTERM to archive written: 59 s once at load 17, 2.5 min at load 19; killed
     // at load 10 and 15, and every later server of those runs started without one).
     ServerProcess dumper =
         switch (kind) {
-          // The defaults warm up (tests' servers turn that off), so that the classes of the
-          // first queries are archived too.
+          // With the test JVM's VXCONNECT_JAVA_OPTS, as its servers; the defaults warm up (tests'
+          // servers turn that off), so that the classes of the first queries are archived too.
           case VXCONNECT ->
               ServerProcess.launch(
                   home,
@@ -144,12 +136,20 @@ final class ClassArchive {
                   dumperArgs(dir, kind.dumper),
                   Map.of(
                       "VXCONNECT_JAVA_OPTS",
-                      javaOpts,
+                      System.getenv()
+                              .getOrDefault("VXCONNECT_JAVA_OPTS", ServerProcess.QUICK_JAVA_OPTS)
+                          + " "
+                          + archiveAtExit,
                       ServerCluster.SECRET_VARIABLE,
                       UUID.randomUUID() + "-" + UUID.randomUUID()));
+          // With the options SparkServerProcess.start always gives Spark's servers.
           case SPARK ->
               SparkServerProcess.launch(
-                  home, dir, kind.dumper, List.of(), List.of(javaOpts.split(" ")));
+                  home,
+                  dir,
+                  kind.dumper,
+                  List.of(),
+                  List.of((ServerProcess.QUICK_JAVA_OPTS + " " + archiveAtExit).split(" ")));
         };
     boolean exited = false;
     try {
