@@ -25,13 +25,15 @@ final class FloorReport {
             String.format(
                 Locale.ROOT,
                 "(h) Against the floor: the servers and the floor (recorded answers of %s, replayed"
-                    + " with nothing computed) up at once, %d timed rounds after one untimed; each round"
+                    + " with nothing computed) up at once, %d timed rounds after %,d untimed `select 1`"
+                    + " on each server in turn and one untimed round; each round"
                     + " runs each workload on every server in turn, the order rotating. `select 1`: the"
                     + " p50 of %d calls in a round; toLocalIterator and collect: %,d rows of 3 x 8-byte"
                     + " columns, one run a round. Figures: medians over the rounds; ratios: medians of the"
                     + " same-round ratios of *times* (below 1 is faster).%n%n",
                 NAMES.get(f.reference()),
                 f.rounds(),
+                settings.floorWarmup(),
                 settings.floorCalls(),
                 settings.floorRows()))
         .append("| workload |");

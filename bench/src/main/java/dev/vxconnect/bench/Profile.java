@@ -84,13 +84,12 @@ final class Profile {
                 List.of(),
                 settings.serverHeap());
     try (SparkSession spark = Programs.connect(server.url())) {
-      for (int i = 0; i < 300; i++) {
-        Programs.selectOne(spark);
-      }
+      FloorComparison.warmUp(spark, settings.floorWarmup());
       for (int i = 0; i < 3; i++) {
         Programs.toLocalIterator(spark, rows);
       }
       Path select = work.resolve(kind + "-select1.jfr");
+      Map<String, ThreadTicks> cpuBefore = threadCpu(server.pid());
       jfr(server.pid(), "JFR.start", "name=select1", "settings=profile");
       long calls = 0;
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -100,8 +99,10 @@ final class Profile {
       }
       jfr(server.pid(), "JFR.stop", "name=select1", "filename=" + select);
       report(kind + ": select 1, " + calls + " calls in " + seconds + " s", select);
+      printCpu(cpuBefore, threadCpu(server.pid()), calls, "call");
 
       Path collect = work.resolve(kind + "-toLocalIterator.jfr");
+      cpuBefore = threadCpu(server.pid());
       jfr(server.pid(), "JFR.start", "name=collect", "settings=profile");
       long runs = 0;
       end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -119,6 +120,7 @@ final class Profile {
               runs,
               seconds),
           collect);
+      printCpu(cpuBefore, threadCpu(server.pid()), runs, "run");
     } finally {
       server.close();
     }
@@ -135,6 +137,72 @@ final class Profile {
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
     }
+  }
+
+  /** A thread's group and its CPU so far, in clock ticks. */
+  private record ThreadTicks(String group, long ticks) {}
+
+  /**
+   * The server's CPU so far per thread, from Linux's /proc (empty elsewhere). Execution samples
+   * show only threads running Java code: not the JIT compiler's nor the collector's, which are a
+   * large part of a server still warming up.
+   */
+  private static Map<String, ThreadTicks> threadCpu(long pid) throws IOException {
+    Map<String, ThreadTicks> threads = new HashMap<>();
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    if (!Files.isDirectory(tasks)) {
+      return threads;
+    }
+    try (var ids = Files.list(tasks)) {
+      for (Path thread : ids.toList()) {
+        try {
+          String stat = Files.readString(thread.resolve("stat"));
+          // The fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          String name = Files.readString(thread.resolve("comm")).trim();
+          threads.put(thread.getFileName().toString(), new ThreadTicks(threadGroup(name), ticks));
+        } catch (IOException e) {
+          // The thread ended while being read.
+        }
+      }
+    }
+    return threads;
+  }
+
+  private static String threadGroup(String name) {
+    if (name.contains("CompilerThre")) {
+      return "JIT compiler";
+    }
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
+      return "GC and VM";
+    }
+    return name.replaceAll("[0-9]+", "N");
+  }
+
+  /** The server's CPU between two {@link #threadCpu} snapshots, per unit of work and by group. */
+  private static void printCpu(
+      Map<String, ThreadTicks> before, Map<String, ThreadTicks> after, long units, String unit) {
+    Map<String, Integer> used = new HashMap<>();
+    int total = 0;
+    for (Map.Entry<String, ThreadTicks> e : after.entrySet()) {
+      ThreadTicks start = before.get(e.getKey());
+      int delta = (int) (e.getValue().ticks() - (start == null ? 0 : start.ticks()));
+      used.merge(e.getValue().group(), delta, Integer::sum);
+      total += delta;
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Server CPU in the window, by thread (/proc; threads that ended in it not counted):"
+                + " %.1f s, %.2f ms a %s%n%n",
+            total / 100.0,
+            units == 0 ? 0 : total * 10.0 / units,
+            unit));
+    used.values().removeIf(ticks -> ticks == 0);
+    table(out, "thread group (clock ticks of 10 ms)", used, total, 12);
+    System.out.println(out);
   }
 
   /** Samples by group (the first non-JDK, non-Scala frame from the top) and the hottest frames. */

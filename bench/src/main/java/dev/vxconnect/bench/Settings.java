@@ -36,6 +36,7 @@ record Settings(
     int floorRounds,
     int floorCalls,
     long floorRows,
+    int floorWarmup,
     int hibernatedSessions,
     String note) {
 
@@ -87,6 +88,11 @@ record Settings(
         integer("bench.floor.rounds", full ? 7 : 3),
         integer("bench.floor.calls", full ? 200 : 50),
         Long.getLong("bench.floor.rows", full ? 10_000_000L : 1_000_000L),
+        // Servers whose JIT has compiled Spark's code, not still compiling it: measured on 2 cores,
+        // a `select 1` cost vxconnect 36 ms of CPU around its 1,500th call (a fifth of it the JIT
+        // compiler's threads) and 15-17 ms after its 6,000th; Spark's server 57 ms over its first
+        // 2,000 and 24 ms after its 6,000th.
+        integer("bench.floor.warmup", full ? 8_000 : 500),
         integer("bench.hibernated.sessions", full ? 100_000 : 2_000),
         System.getProperty("bench.note", ""));
   }
@@ -126,7 +132,8 @@ record Settings(
         "scale=%s; (a) %d calls after %d warm-up, %d of new shapes; (b) %,d rows x %d run(s); (c) %d sessions for %d s;"
             + " (d) %d idle sessions; (e) TPC-H-like sf=%s, %d warm-up + %d timed round(s);"
             + " (f) %d kill(s), a %,d-row result resumed; (g) %d Config sets and %d CREATE TABLE after %d of each;"
-            + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated;"
+            + " (h) %d round(s) of %d `select 1` and %,d rows collected and iterated, after %,d"
+            + " untimed `select 1` per server;"
             + " (i) %,d hibernated sessions; server heap -Xmx%s",
         scale,
         latencyCalls,
@@ -148,6 +155,7 @@ record Settings(
         floorRounds,
         floorCalls,
         floorRows,
+        floorWarmup,
         hibernatedSessions,
         serverHeap);
   }
