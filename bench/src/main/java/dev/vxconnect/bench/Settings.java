@@ -89,9 +89,9 @@ record Settings(
         integer("bench.floor.calls", full ? 200 : 50),
         Long.getLong("bench.floor.rows", full ? 10_000_000L : 1_000_000L),
         // Servers whose JIT has compiled Spark's code, not still compiling it: measured on 2 cores,
-        // a `select 1` cost vxconnect 36 ms of CPU around its 1,500th call (a fifth of it the JIT
-        // compiler's threads) and 15-17 ms after its 6,000th; Spark's server 57 ms over its first
-        // 2,000 and 24 ms after its 6,000th.
+        // a `select 1` cost vxconnect 27-36 ms of CPU over its calls 1,000 to 2,700 (about 7 ms in
+        // the JIT compiler's threads) and 15-17 ms after its 6,000th; Spark's server 57 ms over its
+        // first 2,000 and 24 ms after its 6,000th (docs/benchmarks.md).
         integer("bench.floor.warmup", full ? 8_000 : 500),
         integer("bench.hibernated.sessions", full ? 100_000 : 2_000),
         System.getProperty("bench.note", ""));
