@@ -24,8 +24,9 @@ import org.apache.spark.sql.SparkSession;
  * up, then for each workload records a JFR profile ({@code jcmd JFR.start settings=profile}, so that
  * the warm-up is not in it) while the official client runs the workload for {@code
  * -Dbench.profile.seconds}, and prints the execution samples grouped by what the sampled code
- * belongs to, and the hottest frames. Run with {@code bench/run.sh -Dbench.main=profile}; with
- * {@code -Dbench.profile.files=a.jfr,b.jfr} it only prints the report of recordings made before.
+ * belongs to, the hottest frames, and the server's CPU in the window by thread group (/proc). Run
+ * with {@code bench/run.sh -Dbench.main=profile}; with {@code -Dbench.profile.files=a.jfr,b.jfr} it
+ * only prints the report of recordings made before.
  */
 final class Profile {
 
@@ -193,7 +194,8 @@ final class Profile {
     int total = 0;
     for (Map.Entry<String, ThreadTicks> e : after.entrySet()) {
       ThreadTicks start = before.get(e.getKey());
-      int delta = (int) (e.getValue().ticks() - (start == null ? 0 : start.ticks()));
+      // At least 0: an id the kernel gave a new thread after the old one ended.
+      int delta = (int) Math.max(0, e.getValue().ticks() - (start == null ? 0 : start.ticks()));
       used.merge(e.getValue().group(), delta, Integer::sum);
       total += delta;
     }
@@ -207,7 +209,7 @@ final class Profile {
             units == 0 ? 0 : total * 10.0 / units,
             unit));
     used.values().removeIf(ticks -> ticks == 0);
-    table(out, "thread group (clock ticks of 10 ms)", used, total, 12);
+    table(out, "thread group", "clock ticks (10 ms)", used, total, 12);
     System.out.println(out);
   }
 
@@ -242,9 +244,9 @@ final class Profile {
     }
     StringBuilder out = new StringBuilder("\n## " + title + " (" + file + ")\n\n");
     out.append(total).append(" execution samples (threads running Java code)\n\n");
-    table(out, "group", groups, total, 20);
-    table(out, "thread (digits as N)", threads, total, 10);
-    table(out, "top frame", frames, total, 25);
+    table(out, "group", "samples", groups, total, 20);
+    table(out, "thread (digits as N)", "samples", threads, total, 10);
+    table(out, "top frame", "samples", frames, total, 25);
     System.out.println(out);
   }
 
@@ -268,8 +270,17 @@ final class Profile {
   }
 
   private static void table(
-      StringBuilder out, String what, Map<String, Integer> counts, int total, int limit) {
-    out.append("| ").append(what).append(" | samples | share |\n|---|---:|---:|\n");
+      StringBuilder out,
+      String what,
+      String unit,
+      Map<String, Integer> counts,
+      int total,
+      int limit) {
+    out.append("| ")
+        .append(what)
+        .append(" | ")
+        .append(unit)
+        .append(" | share |\n|---|---:|---:|\n");
     Map<String, Integer> sorted = new LinkedHashMap<>();
     counts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
