@@ -56,7 +56,8 @@ final class FloorComparison {
       for (Target target : targets) {
         Bench.log(
             "bench: (h) warming up " + target.name() + ": " + settings.floorWarmup() + " select 1");
-        warmUp(target.spark(), settings.floorWarmup());
+        // Each server alone while the others wait.
+        Programs.selectOne(target.spark(), settings.floorWarmup());
       }
       Bench.log("bench: (h) warm-up round");
       round(targets, 0, figures, false);
@@ -72,16 +73,6 @@ final class FloorComparison {
       for (ServerProcess process : processes) {
         process.close();
       }
-    }
-  }
-
-  /**
-   * {@code calls} untimed `select 1` on one server while the others wait, so that what is timed
-   * after is the server's compiled code, not its JIT compiling Spark's.
-   */
-  static void warmUp(SparkSession spark, int calls) {
-    for (int i = 0; i < calls; i++) {
-      Programs.selectOne(spark);
     }
   }
 

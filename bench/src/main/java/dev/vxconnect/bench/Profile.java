@@ -90,7 +90,7 @@ final class Profile {
       // clock ticks per 1,000 `select 1` for the next 2,000 calls, against about 300 before; a
       // second recording started later: 160), which the recordings measured would otherwise hold.
       jfr(server.pid(), "JFR.start", "name=primer", "settings=profile");
-      FloorComparison.warmUp(spark, settings.floorWarmup());
+      Programs.selectOne(spark, settings.floorWarmup());
       for (int i = 0; i < 3; i++) {
         Programs.toLocalIterator(spark, rows);
       }

@@ -59,9 +59,7 @@ final class Workloads {
   /** (a) Latency of {@code spark.sql("select 1").collect()}, in microseconds, sorted. */
   static long[] latency(String url, int warmup, int calls) throws IOException {
     try (SparkSession spark = connect(url)) {
-      for (int i = 0; i < warmup; i++) {
-        spark.sql("select 1").collect();
-      }
+      Programs.selectOne(spark, warmup);
       return timedOneRowQueries(spark, calls, i -> "select 1");
     }
   }

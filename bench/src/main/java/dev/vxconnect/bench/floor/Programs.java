@@ -27,6 +27,16 @@ public final class Programs {
     }
   }
 
+  /**
+   * {@code calls} untimed {@link #selectOne}: a server's warm-up, so that what is timed after is
+   * its compiled code, not its JIT compiling Spark's.
+   */
+  public static void selectOne(SparkSession spark, int calls) {
+    for (int i = 0; i < calls; i++) {
+      selectOne(spark);
+    }
+  }
+
   /** {@code rows} rows of three 8-byte columns (2 bigint, 1 double) in two partitions. */
   @SuppressWarnings("unchecked")
   public static org.apache.spark.sql.Dataset<Row> range(SparkSession spark, long rows) {
